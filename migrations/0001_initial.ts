@@ -1,0 +1,181 @@
+// Schema version 1: agents, customers, orders, items, tags, events, escalations, surveys, SLA policies, FTS.
+// Frozen once released: change the schema with a new migration file.
+import { sql, type Kysely } from 'kysely';
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('agents')
+    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('handle', 'text', (c) => c.notNull().unique())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('email', 'text')
+    .addColumn('roles', 'text', (c) => c.notNull().check(sql`roles in ('service','support','both')`))
+    .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('customers')
+    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('email', 'text', (c) => c.unique())
+    .addColumn('phone', 'text')
+    .addColumn('company', 'text')
+    .addColumn('notes', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('orders')
+    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('customer_id', 'integer', (c) => c.notNull().references('customers.id'))
+    .addColumn('amount_cents', 'integer', (c) => c.notNull())
+    .addColumn('currency', 'text', (c) => c.notNull())
+    .addColumn('ordered_at', 'text', (c) => c.notNull())
+    .addColumn('reference', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('orders_customer').on('orders').columns(['customer_id', 'ordered_at']).execute();
+  await db.schema.createIndex('orders_ordered_at').on('orders').column('ordered_at').execute();
+
+  await db.schema
+    .createTable('items')
+    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('service','support')`))
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('subject', 'text', (c) => c.notNull())
+    .addColumn('customer_id', 'integer', (c) => c.references('customers.id'))
+    .addColumn('channel', 'text', (c) => c.notNull())
+    .addColumn('direction', 'text', (c) => c.notNull().check(sql`direction in ('inbound','outbound')`))
+    .addColumn('status', 'text', (c) =>
+      c.notNull().check(sql`status in ('new','open','pending','snoozed','escalated','resolved','closed')`))
+    .addColumn('priority', 'text', (c) => c.notNull().check(sql`priority in ('low','normal','high','urgent')`))
+    .addColumn('assignee_id', 'integer', (c) => c.references('agents.id'))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addColumn('first_customer_message_at', 'text')
+    .addColumn('first_response_at', 'text')
+    .addColumn('first_resolved_at', 'text')
+    .addColumn('resolved_at', 'text')
+    .addColumn('closed_at', 'text')
+    .addColumn('snoozed_until', 'text')
+    .addColumn('first_response_due_at', 'text')
+    .addColumn('resolution_due_at', 'text')
+    .addColumn('resolution_due_explicit', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('next_due_at', 'text')
+    .addColumn('reopen_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('agent_reply_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('external_id', 'text', (c) => c.unique())
+    .execute();
+  await db.schema.createIndex('items_status_due').on('items').columns(['status', 'next_due_at']).execute();
+  await db.schema.createIndex('items_role_status_due').on('items').columns(['role', 'status', 'next_due_at']).execute();
+  await db.schema.createIndex('items_assignee_status').on('items').columns(['assignee_id', 'status']).execute();
+  await db.schema.createIndex('items_customer').on('items').columns(['customer_id', 'created_at']).execute();
+  await db.schema.createIndex('items_role_created').on('items').columns(['role', 'created_at']).execute();
+  await db.schema.createIndex('items_snoozed').on('items').columns(['status', 'snoozed_until']).execute();
+
+  await db.schema
+    .createTable('item_tags')
+    .addColumn('item_id', 'integer', (c) => c.notNull().references('items.id').onDelete('cascade'))
+    .addColumn('tag', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('item_tags_pk', ['item_id', 'tag'])
+    .execute();
+  await db.schema.createIndex('item_tags_tag').on('item_tags').columns(['tag', 'item_id']).execute();
+
+  await db.schema
+    .createTable('events')
+    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('item_id', 'integer', (c) => c.notNull().references('items.id'))
+    .addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('author_type', 'text', (c) => c.notNull().check(sql`author_type in ('agent','customer','system')`))
+    .addColumn('author_agent_id', 'integer', (c) => c.references('agents.id'))
+    .addColumn('author_customer_id', 'integer', (c) => c.references('customers.id'))
+    .addColumn('body', 'text')
+    .addColumn('data', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('message_id', 'text', (c) => c.unique())
+    .execute();
+  await db.schema.createIndex('events_item').on('events').columns(['item_id', 'id']).execute();
+  await db.schema.createIndex('events_type_created').on('events').columns(['type', 'created_at']).execute();
+
+  await db.schema
+    .createTable('escalations')
+    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('source_item_id', 'integer', (c) => c.notNull().references('items.id'))
+    .addColumn('support_item_id', 'integer', (c) => c.notNull().unique().references('items.id'))
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('escalated_by', 'integer', (c) => c.notNull().references('agents.id'))
+    .addColumn('escalated_at', 'text', (c) => c.notNull())
+    .addColumn('snapshot', 'text', (c) => c.notNull())
+    .addColumn('state', 'text', (c) => c.notNull().check(sql`state in ('open','resolved','closed','handed_back')`))
+    .addColumn('returned_at', 'text')
+    .addColumn('return_note', 'text')
+    .execute();
+  await db.schema.createIndex('escalations_source').on('escalations').column('source_item_id').execute();
+  await db.schema.createIndex('escalations_state').on('escalations').columns(['state', 'escalated_at']).execute();
+
+  await db.schema
+    .createTable('surveys')
+    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('csat','nps')`))
+    .addColumn('score', 'integer', (c) => c.notNull())
+    .addColumn('comment', 'text')
+    .addColumn('customer_id', 'integer', (c) => c.notNull().references('customers.id'))
+    .addColumn('item_id', 'integer', (c) => c.references('items.id'))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('surveys_kind_created').on('surveys').columns(['kind', 'created_at']).execute();
+  await db.schema.createIndex('surveys_customer').on('surveys').columns(['customer_id', 'created_at']).execute();
+
+  await db.schema
+    .createTable('sla_policies')
+    .addColumn('role', 'text', (c) => c.notNull())
+    .addColumn('priority', 'text', (c) => c.notNull())
+    .addColumn('first_response_minutes', 'integer', (c) => c.notNull())
+    .addColumn('resolution_minutes', 'integer', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('sla_policies_pk', ['role', 'priority'])
+    .execute();
+
+  // Defaults from DESIGN.md ("support urgent 1 h / 8 h, normal 8 h / 3 days; service normal 24 h / 7 days").
+  const H = 60;
+  const D = 24 * H;
+  const defaults: [string, string, number, number][] = [
+    ['support', 'urgent', 1 * H, 8 * H],
+    ['support', 'high', 4 * H, 1 * D],
+    ['support', 'normal', 8 * H, 3 * D],
+    ['support', 'low', 1 * D, 7 * D],
+    ['service', 'urgent', 4 * H, 1 * D],
+    ['service', 'high', 8 * H, 3 * D],
+    ['service', 'normal', 1 * D, 7 * D],
+    ['service', 'low', 2 * D, 14 * D],
+  ];
+  await db
+    .insertInto('sla_policies')
+    .values(defaults.map(([role, priority, fr, res]) => ({
+      role, priority, first_response_minutes: fr, resolution_minutes: res, updated_at: '1970-01-01T00:00:00.000Z',
+    })))
+    .execute();
+
+  // Full-text search (SQLite FTS5): one row per item subject (event_id null) and per message body.
+  // Kept in sync by triggers so no write path can forget it.
+  await sql`create virtual table search_fts using fts5(text, item_id unindexed, event_id unindexed, tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
+  await sql`create trigger items_fts_insert after insert on items begin
+    insert into search_fts (text, item_id, event_id) values (new.subject, new.id, null);
+  end`.execute(db);
+  await sql`create trigger items_fts_subject after update of subject on items begin
+    delete from search_fts where item_id = old.id and event_id is null;
+    insert into search_fts (text, item_id, event_id) values (new.subject, new.id, null);
+  end`.execute(db);
+  await sql`create trigger events_fts_insert after insert on events
+    when new.body is not null and new.type in ('created','message','reply','note') begin
+    insert into search_fts (text, item_id, event_id) values (new.body, new.item_id, new.id);
+  end`.execute(db);
+}
+
+export async function down(): Promise<void> {
+  throw new Error('Tandem migrations are forward-only');
+}

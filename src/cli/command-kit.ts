@@ -1,0 +1,27 @@
+// Small helpers shared by command files: --json, --if-version, and running an action with a runtime.
+import type { Command } from 'commander';
+import { Runtime, runtimeFor } from './runtime.js';
+
+export function withJson(cmd: Command): Command {
+  return cmd.option('--json', 'print JSON (shape documented in the README)');
+}
+
+export function withVersion(cmd: Command): Command {
+  return cmd.option('--if-version <n>', 'refuse (exit 4) unless the item is still at this version');
+}
+
+/**
+ * Wrap an action: build the runtime from global + local options, run, always close the store.
+ * Errors propagate to main(), which prints them and picks the exit code.
+ */
+export function act<A extends unknown[]>(fn: (rt: Runtime, ...args: A) => Promise<void>) {
+  return async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const rt = runtimeFor(cmd);
+    try {
+      await fn(rt, ...(args.slice(0, -1) as A));
+    } finally {
+      await rt.close();
+    }
+  };
+}

@@ -1,0 +1,100 @@
+// The one output formatter of the CLI: aligned coloured tables on a terminal, tab-separated lines
+// on a pipe, JSON with --json. Customer text is sanitized here, on its way out.
+import { Chalk, type ChalkInstance } from 'chalk';
+import { sanitizeLine } from '../text/sanitize.js';
+import { displayWidth, fit } from '../text/width.js';
+
+export interface Column<T> {
+  header: string;
+  value: (row: T) => string;
+  /** Colour a (fitted) cell on a terminal. */
+  color?: (row: T, text: string, c: ChalkInstance) => string;
+  align?: 'left' | 'right';
+  /** Can shrink to fit the terminal width (the subject column). */
+  flex?: boolean;
+  max?: number;
+}
+
+export interface OutputOptions {
+  json?: boolean;
+  stdout?: NodeJS.WriteStream | { write(s: string): unknown; isTTY?: boolean; columns?: number };
+  stderr?: { write(s: string): unknown };
+  env?: NodeJS.ProcessEnv;
+}
+
+export class Output {
+  readonly json: boolean;
+  readonly tty: boolean;
+  readonly c: ChalkInstance;
+  private readonly out: NonNullable<OutputOptions['stdout']>;
+  private readonly err: NonNullable<OutputOptions['stderr']>;
+
+  constructor(opts: OutputOptions = {}) {
+    this.out = opts.stdout ?? process.stdout;
+    this.err = opts.stderr ?? process.stderr;
+    this.json = Boolean(opts.json);
+    this.tty = Boolean(this.out.isTTY);
+    const env = opts.env ?? process.env;
+    const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+    this.c = new Chalk({ level: this.tty && !noColor ? (env.FORCE_COLOR === '0' ? 0 : 2) : 0 });
+  }
+
+  get width(): number {
+    return (this.out as { columns?: number }).columns ?? 100;
+  }
+
+  print(text = ''): void {
+    this.out.write(text + '\n');
+  }
+
+  printJson(value: unknown): void {
+    this.out.write(JSON.stringify(value, null, 2) + '\n');
+  }
+
+  /** A one-line human message; on a pipe it goes to stderr so stdout stays data. */
+  note(text: string): void {
+    if (this.tty) this.print(text);
+    else this.err.write(text + '\n');
+  }
+
+  warn(text: string): void {
+    this.err.write(text + '\n');
+  }
+
+  table<T>(rows: T[], columns: Column<T>[], opts: { headers?: boolean; empty?: string } = {}): void {
+    const cells = rows.map((r) => columns.map((col) => sanitizeLine(col.value(r))));
+    if (!this.tty) {
+      if (opts.headers) this.print(columns.map((c) => c.header.toLowerCase()).join('\t'));
+      for (const row of cells) this.print(row.map((c) => c.replace(/\t/g, ' ')).join('\t'));
+      return;
+    }
+    if (rows.length === 0) {
+      this.print(this.c.dim(opts.empty ?? 'Nothing to show.'));
+      return;
+    }
+    const widths = columns.map((col, i) =>
+      Math.min(col.max ?? Infinity, Math.max(displayWidth(col.header), ...cells.map((r) => displayWidth(r[i]!)))),
+    );
+    const total = widths.reduce((a, b) => a + b, 0) + 2 * (columns.length - 1);
+    const flex = columns.findIndex((c) => c.flex);
+    if (flex >= 0 && total > this.width) widths[flex] = Math.max(10, widths[flex]! - (total - this.width));
+    this.print(this.c.bold(columns.map((col, i) => fit(col.header, widths[i]!, col.align)).join('  ')).trimEnd());
+    rows.forEach((row, ri) => {
+      const line = columns.map((col, i) => {
+        const text = fit(cells[ri]![i]!, widths[i]!, col.align);
+        return col.color ? col.color(row, text, this.c) : text;
+      });
+      this.print(line.join('  ').trimEnd());
+    });
+  }
+
+  /** Key/value lines for a record on a terminal ("Status   open"); tab-separated on a pipe. */
+  fields(pairs: [string, string | null | undefined][]): void {
+    const shown = pairs.filter(([, v]) => v !== undefined && v !== null && v !== '');
+    const w = Math.max(...shown.map(([k]) => k.length));
+    for (const [k, v] of shown) {
+      if (this.tty) this.print(`${this.c.dim(k.padEnd(w))}  ${sanitizeLine(v)}`);
+      else this.print(`${k.toLowerCase()}\t${sanitizeLine(v)}`);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+// How the CLI shows items, events and customers to a person (tables and detail pages).
+import type { EventView, ItemView } from '../core/item-view.js';
+import { authorLabel } from '../core/item-view.js';
+import { describeEvent } from '../core/item-mutate.js';
+import type { Escalation, ContextSnapshot } from '../core/escalation.js';
+import { sanitizeLine, sanitizeText } from '../text/sanitize.js';
+import { ageOf, localTime, money, relativeTime, slaCountdown } from '../text/format.js';
+import type { Column, Output } from './output.js';
+
+export function itemColumns(now: Date): Column<ItemView>[] {
+  return [
+    { header: 'ID', value: (i) => String(i.id), align: 'right' },
+    { header: 'ROLE', value: (i) => (i.role === 'service' ? 'SVC' : 'SUP'), color: (i, t, c) => (i.role === 'service' ? c.cyan(t) : c.magenta(t)) },
+    { header: 'PRI', value: (i) => i.priority, color: (i, t, c) => (i.priority === 'urgent' ? c.red.bold(t) : i.priority === 'high' ? c.yellow(t) : i.priority === 'low' ? c.dim(t) : t) },
+    { header: 'STATUS', value: (i) => i.status },
+    { header: 'SUBJECT', value: (i) => i.subject, flex: true, max: 60 },
+    { header: 'CUSTOMER', value: (i) => i.customer?.name ?? '', max: 24 },
+    { header: 'ASSIGNEE', value: (i) => (i.assignee ? '@' + i.assignee : '') },
+    { header: 'AGE', value: (i) => ageOf(i.createdAt, now), align: 'right' },
+    {
+      header: 'SLA', value: (i) => slaCountdown(i.sla.nextDueAt, now), align: 'right',
+      color: (i, t, c) => (i.sla.state === 'breached' ? c.red(t) : i.sla.state === 'due_soon' ? c.yellow(t) : t),
+    },
+  ];
+}
+
+function eventHeading(e: EventView, now: Date): string {
+  const who = sanitizeLine(authorLabel(e.author));
+  const when = `${localTime(e.createdAt)} (${relativeTime(e.createdAt, now)})`;
+  switch (e.type) {
+    case 'created': return `${who} opened the item · ${when}`;
+    case 'message': return `${who} wrote · ${when}`;
+    case 'reply': return `${who} replied · ${when}`;
+    case 'note': return `${who} internal note · ${when}`;
+    default: return `${who} ${describeEvent(e)} · ${when}`;
+  }
+}
+
+export function printItemDetail(
+  out: Output,
+  item: ItemView,
+  events: EventView[],
+  links: { asSource: Escalation[]; asSupport: Escalation | null; snapshot: ContextSnapshot | null },
+  now: Date,
+): void {
+  const c = out.c;
+  out.print(c.bold(`#${item.id} ${sanitizeLine(item.subject)}`));
+  out.fields([
+    ['Role', `${item.role} · ${item.kind} · ${item.direction} via ${item.channel}`],
+    ['Status', item.status + (item.snoozedUntil && item.status === 'snoozed' ? ` until ${localTime(item.snoozedUntil)}` : '')],
+    ['Priority', item.priority],
+    ['Customer', item.customer ? `${item.customer.name}${item.customer.email ? ` <${item.customer.email}>` : ''}` : '—'],
+    ['Assignee', item.assignee ? '@' + item.assignee : 'nobody'],
+    ['Tags', item.tags.join(', ')],
+    ['Created', `${localTime(item.createdAt)} (${relativeTime(item.createdAt, now)})`],
+    ['First reply', item.firstResponseAt ? localTime(item.firstResponseAt) : null],
+    ['Resolved', item.resolvedAt ? localTime(item.resolvedAt) : null],
+    ['SLA', item.sla.nextDueAt ? `${item.sla.state.replace('_', ' ')}, next due ${localTime(item.sla.nextDueAt)} (${relativeTime(item.sla.nextDueAt, now)})` : item.sla.state],
+    ['Reopened', item.reopenCount ? `${item.reopenCount}×` : null],
+    ['Version', String(item.version)],
+  ]);
+  for (const e of links.asSource) {
+    out.print(c.yellow(`Escalated to support as #${e.supportItemId} by @${e.escalatedBy} ${relativeTime(e.escalatedAt, now)}: ${sanitizeLine(e.reason)} [${e.state.replace('_', ' ')}]`));
+  }
+  if (links.asSupport) printHandoffCard(out, links.asSupport, links.snapshot, now);
+  out.print('');
+  for (const e of events) {
+    const heading = eventHeading(e, now);
+    const colour = e.type === 'note' ? c.yellow : e.type === 'message' || (e.type === 'created' && e.author.type === 'customer') ? c.cyan : e.type === 'reply' ? c.green : c.dim;
+    out.print(colour(heading));
+    if (e.body) {
+      for (const line of sanitizeText(e.body).split('\n')) out.print(e.type === 'note' ? c.yellow('  │ ') + line : '  ' + line);
+    }
+  }
+}
+
+export function printHandoffCard(out: Output, esc: Escalation, snap: ContextSnapshot | null, now: Date): void {
+  const c = out.c;
+  out.print('');
+  out.print(c.bgYellow.black(' HAND-OFF ') + ` from service #${esc.sourceItemId}, escalated by @${esc.escalatedBy} ${relativeTime(esc.escalatedAt, now)}`);
+  out.print(`  Reason: ${sanitizeLine(esc.reason)}`);
+  if (!snap) return;
+  if (snap.customer) {
+    const cu = snap.customer;
+    out.print(`  Customer: ${sanitizeLine(cu.name)}${cu.email ? ` <${sanitizeLine(cu.email)}>` : ''}${cu.company ? `, ${sanitizeLine(cu.company)}` : ''}`);
+    out.print(`  Value: ${money(cu.lifetimeRevenue, cu.currency)} over ${cu.orderCount} order(s)`);
+  }
+  if (snap.openItems.length) out.print(`  Open items: ${snap.openItems.map((i) => `#${i.id} ${i.role} ${i.status}`).join(', ')}`);
+  const scores = snap.surveys.slice(0, 3).map((s) => `${s.kind.toUpperCase()} ${s.score}`);
+  if (scores.length) out.print(`  Recent scores: ${scores.join(', ')}`);
+  out.print(c.dim(`  Source thread (${snap.source.thread.length} events):`));
+  for (const e of snap.source.thread) {
+    if (!e.body) continue;
+    out.print(c.dim(`  ${e.type === 'note' ? 'note' : e.type} by ${sanitizeLine(authorLabel(e.author))}: `) + sanitizeLine(e.body));
+  }
+}

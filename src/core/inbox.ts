@@ -1,0 +1,124 @@
+// The inbox query: filters, sort orders and windows over items, evaluated by the store's indexes.
+import type { Ctx } from './context.js';
+import { findAgent, type Agent } from './agents.js';
+import { invalid } from './errors.js';
+import { selectItemColumns, viewsFromRows, type ItemView } from './item-view.js';
+import { findCustomer } from './customers.js';
+import { OPEN_WORK_STATUSES, PRIORITIES, ROLES, STATUSES, parseEnum, type Priority, type Role, type Status } from './vocabulary.js';
+
+export const SORTS = ['due', 'priority', 'newest', 'oldest', 'updated'] as const;
+export type Sort = (typeof SORTS)[number];
+
+export interface InboxFilter {
+  role?: Role | 'all';
+  /** Explicit statuses; undefined means open work (not resolved/closed, not snoozed unless woken). 'all' means every status. */
+  statuses?: Status[] | 'all';
+  /** 'me' needs `me`; 'none' = unassigned; else a handle. */
+  assignee?: string;
+  priorities?: Priority[];
+  tag?: string;
+  customer?: string;
+  search?: string;
+  breached?: boolean;
+  sort?: Sort;
+  limit?: number;
+  offset?: number;
+}
+
+export interface InboxPage {
+  items: ItemView[];
+  /** Set when counting was asked for. */
+  total?: number;
+}
+
+export function parseStatuses(text: string): Status[] | 'all' {
+  if (text.trim() === 'all') return 'all';
+  return text.split(',').map((s) => parseEnum('status', STATUSES, s));
+}
+
+export function parsePriorities(text: string): Priority[] {
+  return text.split(',').map((s) => parseEnum('priority', PRIORITIES, s));
+}
+
+export function parseRoleFilter(text: string): Role | 'all' {
+  return text === 'all' ? 'all' : parseEnum('role', ROLES, text);
+}
+
+async function buildQuery(ctx: Ctx, me: Agent | null, f: InboxFilter) {
+  const db = ctx.store.db;
+  const now = ctx.clock().toISOString();
+  let q = selectItemColumns(db);
+  if (f.role && f.role !== 'all') q = q.where('i.role', '=', f.role);
+  if (f.statuses === undefined) {
+    // Open work: plus snoozed items whose time has come (they wake by themselves).
+    q = q.where((eb) => eb.or([
+      eb('i.status', 'in', [...OPEN_WORK_STATUSES]),
+      eb.and([eb('i.status', '=', 'snoozed'), eb('i.snoozed_until', '<=', now)]),
+    ]));
+  } else if (f.statuses !== 'all') {
+    q = q.where('i.status', 'in', f.statuses);
+  }
+  if (f.assignee) {
+    const a = f.assignee.trim().toLowerCase();
+    if (a === 'none') q = q.where('i.assignee_id', 'is', null);
+    else if (a === 'me') {
+      if (!me) throw invalid('--assignee me needs to know who you are (--as HANDLE or TANDEM_AGENT)');
+      q = q.where('i.assignee_id', '=', me.id);
+    } else q = q.where('i.assignee_id', '=', (await findAgent(db, a)).id);
+  }
+  if (f.priorities?.length) q = q.where('i.priority', 'in', f.priorities);
+  if (f.tag) {
+    const tag = f.tag.trim().toLowerCase().replace(/^#/, '');
+    q = q.where('i.id', 'in', (eb) => eb.selectFrom('item_tags').select('item_id').where('tag', '=', tag));
+  }
+  if (f.customer) q = q.where('i.customer_id', '=', (await findCustomer(db, f.customer)).id);
+  if (f.search && f.search.trim()) {
+    const ids = await ctx.store.searchItemIds(f.search);
+    if (ids.length === 0) return null;
+    q = q.where('i.id', 'in', ids);
+  }
+  if (f.breached) q = q.where('i.next_due_at', '<', now);
+  return q;
+}
+
+export async function queryInbox(ctx: Ctx, me: Agent | null, f: InboxFilter = {}): Promise<ItemView[]> {
+  const limit = f.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw invalid('--limit must be a whole number from 1 to 100000');
+  let q = await buildQuery(ctx, me, f);
+  if (!q) return [];
+  const sort = f.sort ?? 'due';
+  switch (sort) {
+    case 'due':
+      // Items with a target first (soonest first), then the rest, oldest first.
+      q = q.orderBy((eb) => eb('i.next_due_at', 'is', null)).orderBy('i.next_due_at').orderBy('i.id');
+      break;
+    case 'priority':
+      q = q.orderBy((eb) => eb.case().when('i.priority', '=', 'urgent').then(0).when('i.priority', '=', 'high').then(1)
+        .when('i.priority', '=', 'normal').then(2).else(3).end()).orderBy('i.id');
+      break;
+    case 'newest': q = q.orderBy('i.id', 'desc'); break;
+    case 'oldest': q = q.orderBy('i.id'); break;
+    case 'updated': q = q.orderBy('i.updated_at', 'desc').orderBy('i.id', 'desc'); break;
+  }
+  const rows = await q.limit(limit).offset(f.offset ?? 0).execute();
+  return viewsFromRows(ctx.store.db, rows, ctx.clock());
+}
+
+export async function countInbox(ctx: Ctx, me: Agent | null, f: InboxFilter = {}): Promise<number> {
+  const q = await buildQuery(ctx, me, f);
+  if (!q) return 0;
+  const r = await q.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Open-work counts per role and the number breached, for headers. */
+export async function inboxCounts(ctx: Ctx): Promise<{ service: number; support: number; breached: number }> {
+  const now = ctx.clock().toISOString();
+  const db = ctx.store.db;
+  const rows = await db.selectFrom('items').select(['role', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('status', 'in', [...OPEN_WORK_STATUSES]).groupBy('role').execute();
+  const breached = await db.selectFrom('items').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', 'in', [...OPEN_WORK_STATUSES]).where('next_due_at', '<', now).executeTakeFirstOrThrow();
+  const by = Object.fromEntries(rows.map((r) => [r.role, Number(r.n)]));
+  return { service: by.service ?? 0, support: by.support ?? 0, breached: Number(breached.n) };
+}

@@ -1,0 +1,160 @@
+// The one path every item change takes: lock, check the expected version, apply, bump the version,
+// and append the events that explain the change. A refused change writes nothing.
+import { formatDistanceStrict } from 'date-fns/formatDistanceStrict';
+import type { Selectable, Updateable } from 'kysely';
+import type { Db } from '../store/store.js';
+import type { ItemTable } from '../store/schema.js';
+import type { Agent } from './agents.js';
+import type { Ctx } from './context.js';
+import { conflict, notFound } from './errors.js';
+import { authorLabel, getItemView, itemEvents, type EventView, type ItemView } from './item-view.js';
+import { nextDueAt } from './sla.js';
+import type { EventType } from './vocabulary.js';
+
+export type ItemRow = Selectable<ItemTable>;
+
+export type Actor =
+  | { type: 'agent'; agent: Agent }
+  | { type: 'customer'; customerId: number }
+  | { type: 'system' };
+
+export const SYSTEM: Actor = { type: 'system' };
+export const asAgent = (agent: Agent): Actor => ({ type: 'agent', agent });
+
+export interface NewEvent {
+  type: EventType;
+  body?: string | null;
+  data?: Record<string, unknown> | null;
+  messageId?: string | null;
+  /** Overrides the change's actor (e.g. a system event alongside an agent's change). */
+  actor?: Actor;
+}
+
+export interface Change {
+  set: Updateable<ItemTable>;
+  events: NewEvent[];
+  /** Runs inside the same transaction after the item row is updated (e.g. tags). */
+  after?: (trx: Db, version: number) => Promise<void>;
+}
+
+export interface MutationOptions {
+  /** The version the caller saw; a different current version is a conflict. */
+  expectedVersion?: number | undefined;
+}
+
+export interface MutationResult {
+  item: ItemView;
+  /** False when the request asked for what was already true: nothing was written. */
+  changed: boolean;
+}
+
+export async function loadItemRow(trx: Db, id: number): Promise<ItemRow> {
+  const row = await trx.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`no item #${id}`);
+  return row;
+}
+
+export function eventAuthorColumns(actor: Actor) {
+  return {
+    author_type: actor.type,
+    author_agent_id: actor.type === 'agent' ? actor.agent.id : null,
+    author_customer_id: actor.type === 'customer' ? actor.customerId : null,
+  };
+}
+
+export async function insertEvents(trx: Db, itemId: number, version: number, actor: Actor, events: NewEvent[], at: string): Promise<void> {
+  if (events.length === 0) return;
+  await trx
+    .insertInto('events')
+    .values(events.map((e) => ({
+      item_id: itemId,
+      version,
+      type: e.type,
+      ...eventAuthorColumns(e.actor ?? actor),
+      body: e.body ?? null,
+      data: e.data ? JSON.stringify(e.data) : null,
+      created_at: at,
+      message_id: e.messageId ?? null,
+    })))
+    .execute();
+}
+
+/** One line describing an event, for conflict messages and activity lists. */
+export function describeEvent(e: EventView): string {
+  const d = e.data ?? {};
+  const fromTo = (what: string) => `${what} ${String(d.from ?? 'none')} → ${String(d.to ?? 'none')}`;
+  switch (e.type) {
+    case 'created': return 'created the item';
+    case 'message': return 'customer wrote';
+    case 'reply': return 'replied';
+    case 'note': return 'added a note';
+    case 'status': return fromTo('status');
+    case 'priority': return fromTo('priority');
+    case 'assign': return `assignee ${d.from ? '@' + String(d.from) : 'none'} → ${d.to ? '@' + String(d.to) : 'none'}`;
+    case 'tag': {
+      const added = (d.added as string[] | undefined) ?? [];
+      const removed = (d.removed as string[] | undefined) ?? [];
+      return `tags ${[...added.map((t) => '+' + t), ...removed.map((t) => '-' + t)].join(' ')}`;
+    }
+    case 'snooze': return `snoozed until ${String(d.until)}`;
+    case 'escalate': return 'escalated';
+    case 'handback': return 'handed back';
+    case 'return': return 'returned from support';
+    case 'survey': return `${String(d.kind).toUpperCase()} ${String(d.score)}`;
+    default: return e.type;
+  }
+}
+
+async function staleVersionError(trx: Db, row: ItemRow, expected: number, now: Date) {
+  const events = (await itemEvents(trx, row.id)).filter((e) => e.version > expected);
+  const last = events.at(-1);
+  const who = [...new Set(events.map((e) => authorLabel(e.author)))].join(', ') || 'someone';
+  const what = events.map(describeEvent).join('; ') || 'changed it';
+  const when = last ? `${formatDistanceStrict(new Date(last.createdAt), now)} ago` : 'meanwhile';
+  return conflict(
+    `item #${row.id} changed since you loaded it (version ${expected}, now ${row.version}): ${who} ${when}: ${what}. Nothing was written; reload and try again.`,
+    { itemId: row.id, expectedVersion: expected, currentVersion: row.version, changes: events },
+  );
+}
+
+/**
+ * Apply one change to one item. `decide` sees the locked current row and returns the change,
+ * or null when there is nothing to do; it throws to refuse.
+ */
+export async function mutateItem(
+  ctx: Ctx,
+  itemId: number,
+  actor: Actor,
+  options: MutationOptions,
+  decide: (row: ItemRow, trx: Db, now: string) => Promise<Change | null> | Change | null,
+): Promise<MutationResult> {
+  const clockNow = ctx.clock();
+  const now = clockNow.toISOString();
+  return ctx.store.write(async (trx) => {
+    const row = await loadItemRow(trx, itemId);
+    if (options.expectedVersion !== undefined && options.expectedVersion !== row.version) {
+      throw await staleVersionError(trx, row, options.expectedVersion, clockNow);
+    }
+    const change = await decide(row, trx, now);
+    if (!change) return { item: await getItemView(trx, itemId, clockNow), changed: false };
+    await applyChange(trx, row, actor, change, now);
+    return { item: await getItemView(trx, itemId, clockNow), changed: true };
+  });
+}
+
+/** Write a decided change: bump the version, refresh next_due_at, append events. Inside a write transaction. */
+export async function applyChange(trx: Db, row: ItemRow, actor: Actor, change: Change, now: string): Promise<number> {
+  const version = row.version + 1;
+  const merged = { ...row, ...change.set } as ItemRow;
+  const result = await trx
+    .updateTable('items')
+    .set({ ...change.set, next_due_at: nextDueAt(merged), version, updated_at: now })
+    .where('id', '=', row.id)
+    .where('version', '=', row.version)
+    .executeTakeFirst();
+  // The write lock makes this impossible; if it ever happens, refuse rather than lose a write.
+  if (Number(result.numUpdatedRows) !== 1) throw conflict(`item #${row.id} changed while saving; nothing was written`);
+  if (change.after) await change.after(trx, version);
+  await insertEvents(trx, row.id, version, actor, change.events, now);
+  return version;
+}

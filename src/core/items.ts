@@ -1,0 +1,433 @@
+// Items: creating them and every action an agent (or a customer message) can take on one.
+import type { Db } from '../store/store.js';
+import { agentHasRole, findAgent, type Agent } from './agents.js';
+import type { Ctx } from './context.js';
+import { findCustomer, findOrCreateCustomer, type Customer } from './customers.js';
+import { conflict, invalid } from './errors.js';
+import { getItemView, type ItemView } from './item-view.js';
+import {
+  applyChange, asAgent, insertEvents, mutateItem, type Actor, type Change, type ItemRow,
+  type MutationOptions, type MutationResult, type NewEvent,
+} from './item-mutate.js';
+import { dueTimes, getPolicy, nextDueAt } from './sla.js';
+import { parseIsoStrict, parseWhen } from './time.js';
+import {
+  CHANNELS, DIRECTIONS, KINDS, PRIORITIES, ROLES, defaultRoleForKind, parseEnum,
+  type Priority, type Role, type Status,
+} from './vocabulary.js';
+import { onItemDone } from './escalation-hooks.js';
+
+// ---------------------------------------------------------------------------------------------
+// Text rules
+
+/** Largest message body accepted (characters). Larger texts belong in attachments. */
+export const MAX_BODY_CHARS = 1_000_000;
+
+/** A message body: never empty, never only whitespace, no NUL bytes, not absurdly large. */
+export function requireBody(body: string | undefined | null, what = 'message'): string {
+  const text = (body ?? '').replace(/\r\n/g, '\n');
+  if (!text.trim()) throw invalid(`the ${what} is empty; nothing was written`);
+  if (text.includes('\u0000')) throw invalid(`the ${what} contains NUL bytes (binary data?); nothing was written`);
+  if (text.length > MAX_BODY_CHARS) {
+    throw invalid(`the ${what} is ${text.length.toLocaleString('en-US')} characters; the limit is ${MAX_BODY_CHARS.toLocaleString('en-US')}`);
+  }
+  return text;
+}
+
+export function normaliseSubject(subject: string | undefined | null): string {
+  const s = (subject ?? '').replace(/\s+/g, ' ').trim();
+  if (!s) throw invalid('an item needs a subject');
+  if (s.includes('\u0000')) throw invalid('the subject contains NUL bytes');
+  if (s.length > 500) throw invalid('the subject is longer than 500 characters');
+  return s;
+}
+
+export function normaliseTag(tag: string): string {
+  const t = tag.trim().toLowerCase().replace(/^#/, '');
+  if (!/^[\p{L}\p{N}][\p{L}\p{N}_\-:/.]{0,39}$/u.test(t)) {
+    throw invalid(`tag ${JSON.stringify(tag)} must be 1-40 letters, digits, '_', '-', ':', '/' or '.'`);
+  }
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Create
+
+export interface NewItemInput {
+  role?: string;
+  kind?: string;
+  subject: string;
+  body?: string | null;
+  /** Email, `#id`, or a profile to find-or-create by email. */
+  customer?: string | { name?: string; email?: string | null; phone?: string | null; company?: string | null } | null;
+  channel?: string;
+  direction?: string;
+  priority?: string;
+  assignee?: string | null;
+  tags?: string[];
+  /** Explicit resolution due time (ISO or everyday form), e.g. a follow-up's date. */
+  due?: string | null;
+  externalId?: string | null;
+}
+
+function decideRoleAndKind(input: NewItemInput, direction: string): { role: Role; kind: (typeof KINDS)[number] } {
+  const kind = input.kind ? parseEnum('kind', KINDS, input.kind) : undefined;
+  const role = input.role ? parseEnum('role', ROLES, input.role) : undefined;
+  if (role && kind) return { role, kind };
+  if (kind) return { role: defaultRoleForKind(kind), kind };
+  if (role) return { role, kind: role === 'service' ? (direction === 'outbound' ? 'follow_up' : 'question') : 'other' };
+  return direction === 'outbound' ? { role: 'service', kind: 'follow_up' } : { role: 'support', kind: 'other' };
+}
+
+/**
+ * Create an item. Inbound items are a customer's message (author: the customer);
+ * outbound items are started by the acting agent (their opening message is not a "response").
+ */
+export async function createItem(ctx: Ctx, actor: Agent, input: NewItemInput): Promise<ItemView> {
+  const direction = parseEnum('direction', DIRECTIONS, input.direction ?? 'inbound');
+  const { role, kind } = decideRoleAndKind(input, direction);
+  const channel = parseEnum('channel', CHANNELS, input.channel ?? (direction === 'inbound' ? 'email' : 'phone'));
+  const priority = parseEnum('priority', PRIORITIES, input.priority ?? 'normal');
+  const subject = normaliseSubject(input.subject);
+  const body = input.body === undefined || input.body === null ? null : requireBody(input.body);
+  const tags = [...new Set((input.tags ?? []).map(normaliseTag))];
+  const clockNow = ctx.clock();
+  const now = clockNow.toISOString();
+  const explicitDue = input.due ? parseWhen(input.due, clockNow, 'future').toISOString() : null;
+  const externalId = input.externalId?.trim() || null;
+  if (!input.customer && channel !== 'internal') {
+    throw invalid('an item needs a customer (--customer EMAIL), unless its channel is internal');
+  }
+
+  return ctx.store.write(async (trx) => {
+    let customer: Customer | null = null;
+    if (typeof input.customer === 'string') {
+      const ref = input.customer.trim();
+      customer = /^#?\d+$/.test(ref) ? await findCustomer(trx, ref) : await findOrCreateCustomer(trx, { email: ref }, now);
+    } else if (input.customer) {
+      customer = await findOrCreateCustomer(trx, input.customer, now);
+    }
+    let assignee: Agent | null = null;
+    if (input.assignee) {
+      assignee = await findAgent(trx, input.assignee);
+      checkAssignable(assignee, role);
+    }
+    if (externalId) {
+      const dup = await trx.selectFrom('items').select('id').where('external_id', '=', externalId).executeTakeFirst();
+      if (dup) throw conflict(`an item with external id ${JSON.stringify(externalId)} already exists (#${dup.id})`);
+    }
+    const firstCustomerMessageAt = direction === 'inbound' ? now : null;
+    const policy = await getPolicy(trx, role, priority);
+    const due = dueTimes(policy, now, firstCustomerMessageAt);
+    const status: Status = direction === 'outbound' || assignee ? 'open' : 'new';
+    const values = {
+      role, kind, subject, customer_id: customer?.id ?? null, channel, direction, status, priority,
+      assignee_id: assignee?.id ?? null, created_at: now, updated_at: now,
+      first_customer_message_at: firstCustomerMessageAt, first_response_at: null, first_resolved_at: null,
+      resolved_at: null, closed_at: null, snoozed_until: null,
+      first_response_due_at: due.firstResponseDueAt,
+      resolution_due_at: explicitDue ?? due.resolutionDueAt,
+      resolution_due_explicit: explicitDue ? 1 : 0,
+      reopen_count: 0, agent_reply_count: 0, version: 1, external_id: externalId,
+    };
+    const inserted = await trx
+      .insertInto('items')
+      .values({ ...values, next_due_at: nextDueAt(values) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const id = inserted.id;
+    if (tags.length) await trx.insertInto('item_tags').values(tags.map((tag) => ({ item_id: id, tag }))).execute();
+    const opener: Actor = direction === 'inbound' && customer ? { type: 'customer', customerId: customer.id } : asAgent(actor);
+    const events: NewEvent[] = [{
+      type: 'created',
+      body,
+      data: { role, kind, channel, direction, priority, assignee: assignee?.handle ?? null, tags, createdBy: actor.handle },
+    }];
+    await insertEvents(trx, id, 1, opener, events, now);
+    return getItemView(trx, id, clockNow);
+  });
+}
+
+export function checkAssignable(agent: Agent, role: Role): void {
+  if (!agent.active) throw invalid(`@${agent.handle} is deactivated and cannot be assigned`);
+  if (!agentHasRole(agent, role)) {
+    throw conflict(`@${agent.handle} does not work ${role} (roles: ${agent.roles}); assign a ${role} agent`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status rules (DESIGN.md): new -> open -> pending / snoozed -> resolved -> closed; escalated is
+// entered and left only through escalation.
+
+const TRANSITIONS: Record<Status, readonly Status[]> = {
+  new: ['open', 'pending', 'resolved', 'closed'],
+  open: ['pending', 'resolved', 'closed'],
+  pending: ['open', 'resolved', 'closed'],
+  snoozed: ['open', 'pending', 'resolved', 'closed'],
+  escalated: [],
+  resolved: ['open', 'closed'],
+  closed: ['open'],
+};
+
+export function canTransition(from: Status, to: Status): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+function refuseTransition(row: ItemRow, to: Status): never {
+  const from = row.status as Status;
+  if (from === 'escalated') {
+    throw conflict(`item #${row.id} is escalated to support; it comes back when support resolves it or hands it back`);
+  }
+  if (to === 'escalated') throw conflict(`use \`tandem escalate ${row.id}\` to escalate an item`);
+  if (to === 'snoozed') throw invalid(`use \`tandem item snooze ${row.id} UNTIL\` to snooze an item`);
+  if (to === 'new') throw conflict(`item #${row.id} cannot go back to new`);
+  const allowed = TRANSITIONS[from];
+  throw conflict(
+    `item #${row.id} is ${from}; it can go to ${allowed.length ? allowed.join(', ') : 'no other status by hand'}, not ${to}`,
+  );
+}
+
+/** The row fields and events for moving to `to` (assumes the transition is allowed). */
+function statusChange(row: ItemRow, to: Status, now: string, extra: NewEvent[] = []): Change {
+  const set: Change['set'] = { status: to };
+  const from = row.status as Status;
+  if (from === 'snoozed' || to !== 'snoozed') set.snoozed_until = null;
+  const events: NewEvent[] = [{ type: 'status', data: { from, to } }];
+  if (to === 'resolved') {
+    set.resolved_at = now;
+    if (!row.first_resolved_at) set.first_resolved_at = now;
+  }
+  if (to === 'closed') set.closed_at = now;
+  if (to === 'open' && (from === 'resolved' || from === 'closed')) {
+    set.reopen_count = row.reopen_count + 1;
+    set.resolved_at = null;
+    set.closed_at = null;
+    events[0]!.data = { from, to, reopen: true };
+  }
+  return { set, events: [...events, ...extra] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions
+
+type Opts = MutationOptions;
+
+export async function reply(ctx: Ctx, agent: Agent, itemId: number, body: string, opts: Opts & { status?: string } = {}): Promise<MutationResult> {
+  const text = requireBody(body, 'reply');
+  const then = opts.status ? parseEnum('status', ['open', 'pending', 'resolved'] as const, opts.status) : undefined;
+  return mutateItem(ctx, itemId, asAgent(agent), opts, (row, _trx, now) => {
+    if (row.status === 'closed') throw conflict(`item #${row.id} is closed; reopen it before replying`);
+    const set: Change['set'] = { agent_reply_count: row.agent_reply_count + 1 };
+    // The first public reply after the customer's first message is the first response; reopens don't reset it.
+    if (!row.first_response_at && row.first_customer_message_at) set.first_response_at = now;
+    const events: NewEvent[] = [{ type: 'reply', body: text }];
+    let change: Change = { set, events };
+    const target: Status | undefined = then ?? (row.status === 'new' ? 'open' : undefined);
+    if (target && target !== row.status) {
+      if (!canTransition(row.status as Status, target)) refuseTransition(row, target);
+      const sc = statusChange(row, target, now);
+      change = { set: { ...sc.set, ...set }, events: [...events, ...sc.events] };
+      if (target === 'resolved') change.after = (trx) => onItemDone(trx, { ...row, ...change.set } as ItemRow, 'resolved', text, agent, now);
+    }
+    return change;
+  });
+}
+
+export async function note(ctx: Ctx, agent: Agent, itemId: number, body: string, opts: Opts = {}): Promise<MutationResult> {
+  const text = requireBody(body, 'note');
+  return mutateItem(ctx, itemId, asAgent(agent), opts, () => ({ set: {}, events: [{ type: 'note', body: text }] }));
+}
+
+/**
+ * A message from the customer (email, chat, script). On a resolved or closed item it reopens the
+ * item and counts a reopen; on a pending or snoozed item it brings the item back to open.
+ */
+export async function customerMessage(
+  ctx: Ctx,
+  itemId: number,
+  body: string,
+  opts: Opts & { messageId?: string | null } = {},
+): Promise<MutationResult> {
+  const text = requireBody(body);
+  // The author (the item's customer) is known only once the row is loaded, so each event names it.
+  return mutateItem(ctx, itemId, SYSTEM_PLACEHOLDER, opts, async (row, trx, now) => {
+      if (!row.customer_id) throw invalid(`item #${row.id} has no customer to write as`);
+      const actor: Actor = { type: 'customer', customerId: row.customer_id };
+      const set: Change['set'] = {};
+      const events: NewEvent[] = [{ type: 'message', body: text, messageId: opts.messageId ?? null, actor }];
+      if (!row.first_customer_message_at) {
+        set.first_customer_message_at = now;
+        const policy = await getPolicy(trx, row.role as Role, row.priority as Priority);
+        set.first_response_due_at = dueTimes(policy, row.created_at, now).firstResponseDueAt;
+      }
+      const status = row.status as Status;
+      if (status === 'resolved' || status === 'closed' || status === 'pending' || status === 'snoozed') {
+        const sc = statusChange(row, 'open', now);
+        sc.events.forEach((e) => (e.actor = actor));
+        return { set: { ...sc.set, ...set }, events: [...events, ...sc.events] };
+      }
+      return { set, events };
+  });
+}
+const SYSTEM_PLACEHOLDER: Actor = { type: 'system' };
+
+export async function assign(
+  ctx: Ctx,
+  agent: Agent,
+  itemId: number,
+  assigneeHandle: string | null,
+  opts: Opts & { force?: boolean } = {},
+): Promise<MutationResult> {
+  return mutateItem(ctx, itemId, asAgent(agent), opts, async (row, trx) => {
+    const target = assigneeHandle ? await findAgent(trx, assigneeHandle) : null;
+    if (target) checkAssignable(target, row.role as Role);
+    if ((target?.id ?? null) === row.assignee_id) return null;
+    const current = row.assignee_id ? await trx.selectFrom('agents').select('handle').where('id', '=', row.assignee_id).executeTakeFirst() : null;
+    // Collision detection: taking over someone else's item must be deliberate.
+    if (row.assignee_id && row.assignee_id !== agent.id && target?.id === agent.id && !opts.force) {
+      throw conflict(`item #${row.id} is assigned to @${current?.handle}; use --force to take it over`, { assignee: current?.handle });
+    }
+    const set: Change['set'] = { assignee_id: target?.id ?? null };
+    const events: NewEvent[] = [{ type: 'assign', data: { from: current?.handle ?? null, to: target?.handle ?? null } }];
+    if (target && row.status === 'new') {
+      set.status = 'open';
+      events.push({ type: 'status', data: { from: 'new', to: 'open' } });
+    }
+    return { set, events };
+  });
+}
+
+export async function take(ctx: Ctx, agent: Agent, itemId: number, opts: Opts & { force?: boolean } = {}): Promise<MutationResult> {
+  return assign(ctx, agent, itemId, agent.handle, opts);
+}
+
+export async function setPriority(ctx: Ctx, agent: Agent, itemId: number, priorityText: string, opts: Opts = {}): Promise<MutationResult> {
+  const priority = parseEnum('priority', PRIORITIES, priorityText);
+  return mutateItem(ctx, itemId, asAgent(agent), opts, async (row, trx) => {
+    if (row.priority === priority) return null;
+    // Due times follow the new priority's targets (an explicit due date is kept).
+    const policy = await getPolicy(trx, row.role as Role, priority);
+    const due = dueTimes(policy, row.created_at, row.first_customer_message_at);
+    return {
+      set: {
+        priority,
+        first_response_due_at: due.firstResponseDueAt,
+        resolution_due_at: row.resolution_due_explicit ? row.resolution_due_at : due.resolutionDueAt,
+      },
+      events: [{ type: 'priority', data: { from: row.priority, to: priority } }],
+    };
+  });
+}
+
+export async function setStatus(ctx: Ctx, agent: Agent, itemId: number, statusText: string, opts: Opts = {}): Promise<MutationResult> {
+  const to = parseEnum('status', ['new', 'open', 'pending', 'snoozed', 'escalated', 'resolved', 'closed'] as const, statusText);
+  return mutateItem(ctx, itemId, asAgent(agent), opts, (row, trx, now) => {
+    if (row.status === to) return null;
+    if (!canTransition(row.status as Status, to)) refuseTransition(row, to);
+    const change = statusChange(row, to, now);
+    if (to === 'resolved' || to === 'closed') {
+      change.after = (t) => onItemDone(t, { ...row, ...change.set } as ItemRow, to, null, agent, now);
+    }
+    return change;
+  });
+}
+
+export async function resolve(ctx: Ctx, agent: Agent, itemId: number, opts: Opts & { note?: string | null } = {}): Promise<MutationResult> {
+  const noteText = opts.note ? requireBody(opts.note, 'resolution note') : null;
+  return mutateItem(ctx, itemId, asAgent(agent), opts, (row, _trx, now) => {
+    if (row.status === 'resolved') return null;
+    if (!canTransition(row.status as Status, 'resolved')) refuseTransition(row, 'resolved');
+    const change = statusChange(row, 'resolved', now, noteText ? [{ type: 'note', body: noteText, data: { resolution: true } }] : []);
+    change.after = (t) => onItemDone(t, { ...row, ...change.set } as ItemRow, 'resolved', noteText, agent, now);
+    return change;
+  });
+}
+
+export async function reopen(ctx: Ctx, agent: Agent, itemId: number, opts: Opts = {}): Promise<MutationResult> {
+  return mutateItem(ctx, itemId, asAgent(agent), opts, (row, _trx, now) => {
+    if (row.status !== 'resolved' && row.status !== 'closed') {
+      throw conflict(`item #${row.id} is ${row.status}, not resolved or closed: nothing to reopen`);
+    }
+    return statusChange(row, 'open', now);
+  });
+}
+
+export async function close(ctx: Ctx, agent: Agent, itemId: number, opts: Opts = {}): Promise<MutationResult> {
+  return mutateItem(ctx, itemId, asAgent(agent), opts, (row, _trx, now) => {
+    if (row.status === 'closed') return null;
+    if (!canTransition(row.status as Status, 'closed')) refuseTransition(row, 'closed');
+    const change = statusChange(row, 'closed', now);
+    change.after = (t) => onItemDone(t, { ...row, ...change.set } as ItemRow, 'closed', null, agent, now);
+    return change;
+  });
+}
+
+export async function snooze(ctx: Ctx, agent: Agent, itemId: number, untilText: string, opts: Opts = {}): Promise<MutationResult> {
+  const clockNow = ctx.clock();
+  const until = parseWhen(untilText, clockNow, 'future');
+  if (until.getTime() <= clockNow.getTime()) throw invalid(`snooze time ${untilText} is not in the future`);
+  const untilIso = until.toISOString();
+  return mutateItem(ctx, itemId, asAgent(agent), opts, (row) => {
+    const from = row.status as Status;
+    if (from === 'resolved' || from === 'closed' || from === 'escalated') {
+      throw conflict(`item #${row.id} is ${from} and cannot be snoozed`);
+    }
+    return {
+      set: { status: 'snoozed', snoozed_until: untilIso },
+      events: [
+        { type: 'snooze', data: { until: untilIso } },
+        ...(from === 'snoozed' ? [] : [{ type: 'status' as const, data: { from, to: 'snoozed' } }]),
+      ],
+    };
+  });
+}
+
+export async function changeTags(
+  ctx: Ctx,
+  agent: Agent,
+  itemId: number,
+  change: { add?: string[]; remove?: string[] },
+  opts: Opts = {},
+): Promise<MutationResult> {
+  const add = [...new Set((change.add ?? []).map(normaliseTag))];
+  const remove = [...new Set((change.remove ?? []).map(normaliseTag))];
+  if (add.length === 0 && remove.length === 0) throw invalid('name at least one tag');
+  return mutateItem(ctx, itemId, asAgent(agent), opts, async (row, trx) => {
+    const current = new Set((await trx.selectFrom('item_tags').select('tag').where('item_id', '=', row.id).execute()).map((r) => r.tag));
+    const added = add.filter((t) => !current.has(t));
+    const removed = remove.filter((t) => current.has(t));
+    if (added.length === 0 && removed.length === 0) return null;
+    return {
+      set: {},
+      events: [{ type: 'tag', data: { added, removed } }],
+      after: async (t) => {
+        if (added.length) await t.insertInto('item_tags').values(added.map((tag) => ({ item_id: row.id, tag }))).execute();
+        if (removed.length) await t.deleteFrom('item_tags').where('item_id', '=', row.id).where('tag', 'in', removed).execute();
+      },
+    };
+  });
+}
+
+/** Snoozes whose time has come go back to open, each with a system event. Returns how many woke. */
+export async function wakeSnoozed(ctx: Ctx): Promise<number> {
+  const now = ctx.clock().toISOString();
+  const due = await ctx.store.db
+    .selectFrom('items').select('id')
+    .where('status', '=', 'snoozed').where('snoozed_until', '<=', now)
+    .limit(1).execute();
+  if (due.length === 0) return 0; // the common case costs one indexed read and no lock
+  return ctx.store.write(async (trx) => {
+    const rows = await trx.selectFrom('items').selectAll().where('status', '=', 'snoozed').where('snoozed_until', '<=', now).execute();
+    for (const row of rows) {
+      await applyChange(trx, row, { type: 'system' }, {
+        set: { status: 'open', snoozed_until: null },
+        events: [{ type: 'status', data: { from: 'snoozed', to: 'open', reason: 'snooze ended' } }],
+      }, now);
+    }
+    return rows.length;
+  });
+}
+
+/** Accept "2026-01-02T03:04:05Z"-style times from scripts, normalised to UTC ISO. */
+export const normaliseTime = parseIsoStrict;
+export type { Db };

@@ -1,0 +1,366 @@
+// A deterministic, realistic demo data set: agents of both roles, customers with orders, 90 days of
+// service and support items with replies, notes, resolutions, reopenings, surveys, snoozes, SLA
+// breaches and escalations. Written through the store's bulk path so 1,000,000 items take minutes.
+import type { Ctx } from '../core/context.js';
+import { conflict, invalid } from '../core/errors.js';
+import { dueTimes, nextDueAt, type SlaPolicy } from '../core/sla.js';
+import { listPolicies } from '../core/sla.js';
+import type { BulkWriter } from '../store/store.js';
+import type { Priority, Role } from '../core/vocabulary.js';
+
+export interface DemoOptions {
+  items: number;
+  seed: number;
+  /** The demo's "now": items span the 90 days before it. */
+  now: Date;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface DemoSummary {
+  agents: number;
+  customers: number;
+  orders: number;
+  items: number;
+  events: number;
+  surveys: number;
+  escalations: number;
+}
+
+/** mulberry32: small, fast, deterministic. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
+    chance: (p: number) => next() < p,
+    weighted: <T>(pairs: readonly [T, number][]): T => {
+      let r = next() * pairs.reduce((s, [, w]) => s + w, 0);
+      for (const [v, w] of pairs) if ((r -= w) < 0) return v;
+      return pairs[pairs.length - 1]![0];
+    },
+  };
+}
+
+export const DEMO_AGENTS = [
+  { handle: 'sam', name: 'Sam Rivera', roles: 'both', email: 'sam@tandem.example' },
+  { handle: 'ana', name: 'Ana Costa', roles: 'service', email: 'ana@tandem.example' },
+  { handle: 'ben', name: 'Ben Okafor', roles: 'service', email: 'ben@tandem.example' },
+  { handle: 'cleo', name: 'Cleo Martin', roles: 'support', email: 'cleo@tandem.example' },
+  { handle: 'dev', name: 'Dev Patel', roles: 'support', email: 'dev@tandem.example' },
+  { handle: 'eli', name: 'Eli Novak', roles: 'support', email: 'eli@tandem.example' },
+] as const;
+
+const FIRST = ['Olivia', 'Liam', 'Emma', 'Noah', 'Amelia', 'Oliver', 'Sofia', 'Elijah', 'Mia', 'Lucas', 'Aiko', 'Mateo', 'Zara', 'Hugo', 'Ines', 'Kofi', 'Lena', 'Ravi', 'Yuki', 'Nora', 'Omar', 'Freya', 'Jonas', 'Priya'];
+const LAST = ['Smith', 'Garcia', 'Kim', 'Müller', 'Rossi', 'Dubois', 'Nakamura', 'Silva', 'Kowalski', 'Johnson', 'Ahmed', 'Larsen', 'Haddad', 'Novak', 'Chen', 'Okoro', 'Fischer', 'Moreau'];
+const COMPANIES = ['Acme Bakery', 'Northwind Studio', 'Blue Fern Dental', 'Kite & Key', 'Harbor Yoga', 'Pixel Forge', 'Maple Logistics', 'Sunday Roasters', null, null, null];
+const PRODUCTS = ['Starter plan', 'Pro plan', 'annual licence', 'espresso grinder', 'standing desk', 'team seats', 'API add-on', 'gift card'];
+
+const SUPPORT_TOPICS: Record<string, string[]> = {
+  bug: ['Export button does nothing', 'App crashes when I upload a photo', 'Totals are wrong on the invoice page', 'Sync stopped after the update'],
+  access: ['Cannot log in after password reset', 'Two-factor code never arrives', 'Locked out of my account', 'Invite link has expired'],
+  billing: ['Charged twice this month', 'Refund has not arrived', 'Wrong VAT on my invoice', 'Card declined but money taken'],
+  delivery: ['Parcel marked delivered but not here', 'Order stuck in transit for a week', 'Wrong item in the box', 'Damaged on arrival'],
+  complaint: ['Very disappointed with the new version', 'Support took too long last time', 'Quality has gone down'],
+};
+const SERVICE_TOPICS: Record<string, string[]> = {
+  question: ['Does the Pro plan include team seats?', 'Can I pay yearly?', 'Do you ship to Norway?', 'Which model fits a small office?'],
+  onboarding: ['Welcome aboard: onboarding check-in', 'How is the first week going?', 'Setting up your team workspace'],
+  follow_up: ['Following up on your recent order', 'Checking in after your support case', 'How is the new grinder working?'],
+  renewal: ['Your annual plan renews next month', 'Renewal options for your team', 'Upgrade offer before renewal'],
+  feedback: ['Tell us how we did', 'Quick question about your experience'],
+};
+const CUSTOMER_LINES = [
+  'Hi, I hope you can help. {topic}. I tried again this morning and it is the same.',
+  'Hello team, {topic}. This is urgent for us because we have a launch on Friday.',
+  '{topic}. Order reference {ref}. Thanks in advance!',
+  'Good morning, quick one: {topic}. Let me know what you need from me.',
+];
+const AGENT_LINES = [
+  'Thanks for reaching out! I am looking into this now and will get back to you shortly.',
+  'Sorry about the trouble. Could you send a screenshot and the time it happened?',
+  'Good news: this is fixed on our side. Could you try again and let me know?',
+  'I have gone ahead and sorted this out for you. Anything else I can help with?',
+];
+const NOTES = [
+  'Customer is on the legacy plan; check pricing before offering anything.',
+  'Reproduced on staging. Linked to the sync bug from last week.',
+  'VIP account, keep an eye on this one.',
+  'Asked finance to confirm the refund date.',
+];
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSummary> {
+  const total = options.items;
+  if (!Number.isInteger(total) || total < 0 || total > 5_000_000) throw invalid('--items must be a whole number from 0 to 5000000');
+  const existing = await ctx.store.db.selectFrom('items').select('id').limit(1).execute();
+  const agentsExisting = await ctx.store.db.selectFrom('agents').select('id').limit(1).execute();
+  if (existing.length || agentsExisting.length) {
+    throw conflict(`${ctx.store.location} already holds data; write the demo into a new database (--db PATH)`);
+  }
+  const policies = new Map<string, SlaPolicy>((await listPolicies(ctx)).map((p) => [`${p.role}:${p.priority}`, p]));
+  const r = rng(options.seed);
+  const now = options.now.getTime();
+  const iso = (t: number) => new Date(t).toISOString();
+  const summary: DemoSummary = { agents: 0, customers: 0, orders: 0, items: 0, events: 0, surveys: 0, escalations: 0 };
+
+  // Agents, customers and orders in one transaction.
+  const agentIds = new Map<string, number>();
+  const customers: { id: number; name: string; email: string; company: string | null }[] = [];
+  const nCustomers = Math.max(12, Math.min(200_000, Math.round(total / 6)));
+  ctx.store.bulk((w) => {
+    for (const a of DEMO_AGENTS) {
+      agentIds.set(a.handle, w.insert('agents', { ...a, active: 1, created_at: iso(now - 120 * DAY) }));
+      summary.agents++;
+    }
+    for (let i = 0; i < nCustomers; i++) {
+      const first = r.pick(FIRST);
+      const last = r.pick(LAST);
+      const name = `${first} ${last}`;
+      const email = `${first}.${last}.${i + 1}@example.com`.toLowerCase().replace(/ü/g, 'u');
+      const company = r.pick(COMPANIES);
+      const createdAt = now - r.int(100, 700) * DAY;
+      const id = w.insert('customers', { name, email, phone: r.chance(0.4) ? `+1 555 ${String(1000 + i % 9000)}` : null, company, notes: null, created_at: iso(createdAt), updated_at: iso(createdAt) });
+      customers.push({ id, name, email, company });
+      const orders = r.weighted<number>([[0, 25], [1, 35], [2, 20], [3, 10], [5, 7], [8, 3]]);
+      for (let k = 0; k < orders; k++) {
+        w.insert('orders', {
+          customer_id: id, amount_cents: r.int(15, 600) * 100 + r.pick([0, 50, 99]), currency: 'USD',
+          ordered_at: iso(now - r.int(0, 400) * DAY - r.int(0, 23) * HOUR), reference: `ORD-${10000 + summary.orders}`, created_at: iso(now),
+        });
+        summary.orders++;
+      }
+    }
+    summary.customers = nCustomers;
+  });
+
+  const serviceAgents = ['sam', 'ana', 'ben'];
+  const supportAgents = ['sam', 'cleo', 'dev', 'eli'];
+  const BATCH = 10_000;
+  for (let start = 0; start < total; start += BATCH) {
+    const end = Math.min(total, start + BATCH);
+    ctx.store.bulk((w) => {
+      for (let n = start; n < end; n++) writeOneItem(w, n);
+    });
+    options.onProgress?.(end, total);
+  }
+  return summary;
+
+  function writeOneItem(w: BulkWriter, n: number): void {
+    const role: Role = r.chance(0.55) ? 'support' : 'service';
+    const topics = role === 'support' ? SUPPORT_TOPICS : SERVICE_TOPICS;
+    const kind = r.pick(Object.keys(topics));
+    const topic = r.pick(topics[kind]!);
+    const outbound = role === 'service' && ['onboarding', 'follow_up', 'renewal', 'feedback'].includes(kind);
+    const customer = customers[Math.floor(Math.pow(r.next(), 1.3) * customers.length)]!;
+    const priority: Priority = r.weighted<Priority>([['low', 15], ['normal', 55], ['high', 22], ['urgent', 8]]);
+    const channel = outbound ? r.pick(['phone', 'email', 'whatsapp', 'sms']) : role === 'support' ? r.pick(['email', 'chat', 'web', 'phone']) : r.pick(['email', 'chat', 'phone', 'in_person']);
+    // Spread over 90 days, denser towards now, with the last few hours always busy.
+    const createdAt = n % 25 === 0 ? now - r.int(5, 8 * 60) * 60_000 : now - Math.floor(Math.pow(r.next(), 1.15) * 90 * DAY);
+    const pool = role === 'support' ? supportAgents : serviceAgents;
+    const assigneeHandle = now - createdAt < 20 * 60_000 && r.chance(0.6) ? null : r.pick(pool);
+    const assigneeId = assigneeHandle ? agentIds.get(assigneeHandle)! : null;
+    const policy = policies.get(`${role}:${priority}`)!;
+    const firstCustomerAt = outbound ? createdAt + r.int(1, 72) * HOUR : createdAt;
+    const ref = `ORD-${10000 + r.int(0, Math.max(1, summary.orders))}`;
+    const customerText = r.pick(CUSTOMER_LINES).replace('{topic}', topic).replace('{ref}', ref);
+
+    const events: { type: string; at: number; author: 'agent' | 'customer' | 'system'; agent?: number | null; body?: string | null; data?: object }[] = [];
+    const agentId = assigneeId ?? agentIds.get('sam')!;
+    events.push({
+      type: 'created', at: createdAt, author: outbound ? 'agent' : 'customer', agent: outbound ? agentId : null,
+      body: outbound ? `Hi ${customer.name.split(' ')[0]}, ${topic.toLowerCase()}. ${r.pick(['Reply any time.', 'Happy to help with anything.', 'Let us know how it goes.'])}` : customerText,
+      data: { role, kind, channel, direction: outbound ? 'outbound' : 'inbound', priority, assignee: assigneeHandle },
+    });
+
+    // How this item's life goes, decided up front, then cut at "now".
+    const speed = priority === 'urgent' ? 0.3 : priority === 'high' ? 0.6 : 1;
+    const late = r.chance(0.12); // some miss their SLA
+    const frMinutes = Math.max(2, Math.round((late ? policy.firstResponseMinutes * (1.2 + r.next()) : policy.firstResponseMinutes * r.next() * 0.8) * 1));
+    const replies = r.weighted<number>([[1, 55], [2, 30], [3, 15]]);
+    let t = outbound ? firstCustomerAt : createdAt;
+    let firstResponseAt: number | null = null;
+    let agentReplies = 0;
+    let lastAt = createdAt;
+    if (outbound && t <= now) {
+      events.push({ type: 'message', at: t, author: 'customer', body: r.pick(['Thanks for checking in! All good so far.', 'Actually I do have a question about the invoice.', 'Could we talk next week?']) });
+    }
+    for (let k = 0; k < replies; k++) {
+      t += k === 0 ? frMinutes * 60_000 : r.int(1, 30) * HOUR * speed;
+      if (t > now) break;
+      if (assigneeHandle || k > 0) {
+        events.push({ type: 'reply', at: t, author: 'agent', agent: agentId, body: r.pick(AGENT_LINES) });
+        agentReplies++;
+        if (firstResponseAt === null && t >= firstCustomerAt) firstResponseAt = t;
+        lastAt = t;
+      }
+      if (r.chance(0.25)) events.push({ type: 'note', at: t + 60_000, author: 'agent', agent: agentId, body: r.pick(NOTES) });
+      if (k < replies - 1) {
+        t += r.int(1, 20) * HOUR;
+        if (t > now) break;
+        events.push({ type: 'message', at: t, author: 'customer', body: r.pick(['Thanks, that helped a bit but not fully.', 'Still seeing it, sorry!', 'Here is the screenshot you asked for.']) });
+        lastAt = t;
+      }
+    }
+    const resolveAt = lastAt + (late ? policy.resolutionMinutes * 60_000 * (0.8 + r.next()) : r.int(10, 600) * 60_000 * speed);
+    let status = 'open';
+    let resolvedAt: number | null = null;
+    let firstResolvedAt: number | null = null;
+    let closedAt: number | null = null;
+    let reopenCount = 0;
+    let snoozedUntil: number | null = null;
+    if (assigneeHandle && agentReplies > 0 && resolveAt <= now && !(now - createdAt < 2 * DAY && r.chance(0.5))) {
+      status = 'resolved';
+      resolvedAt = firstResolvedAt = resolveAt;
+      events.push({ type: 'status', at: resolveAt, author: 'agent', agent: agentId, data: { from: 'open', to: 'resolved' } });
+      // Some come back: the customer writes again and the item reopens.
+      const reopenAt = resolveAt + r.int(2, 72) * HOUR;
+      if (r.chance(0.07) && reopenAt <= now) {
+        events.push({ type: 'message', at: reopenAt, author: 'customer', body: 'Sorry, it is happening again since this morning.' });
+        events.push({ type: 'status', at: reopenAt, author: 'customer', data: { from: 'resolved', to: 'open', reopen: true } });
+        reopenCount = 1;
+        status = 'open';
+        resolvedAt = null;
+        const again = reopenAt + r.int(1, 24) * HOUR;
+        if (again <= now) {
+          events.push({ type: 'reply', at: again, author: 'agent', agent: agentId, body: 'Fixed for good this time, thanks for your patience.' });
+          agentReplies++;
+          events.push({ type: 'status', at: again, author: 'agent', agent: agentId, data: { from: 'open', to: 'resolved' } });
+          status = 'resolved';
+          resolvedAt = again;
+        }
+      }
+      if (status === 'resolved' && resolvedAt! + 4 * DAY <= now) {
+        closedAt = resolvedAt! + 4 * DAY;
+        events.push({ type: 'status', at: closedAt, author: 'system', data: { from: 'resolved', to: 'closed', reason: 'closed 4 days after resolution' } });
+        status = 'closed';
+      }
+    } else if (!assigneeHandle && agentReplies === 0) {
+      status = 'new';
+    } else if (events.at(-1)?.type === 'reply' && r.chance(0.5)) {
+      status = 'pending';
+      events.push({ type: 'status', at: lastAt + 1000, author: 'agent', agent: agentId, data: { from: 'open', to: 'pending' } });
+    } else if (r.chance(0.08)) {
+      status = 'snoozed';
+      snoozedUntil = now + r.int(1, 72) * HOUR;
+      events.push({ type: 'snooze', at: lastAt + 1000, author: 'agent', agent: agentId, data: { until: iso(snoozedUntil) } });
+      events.push({ type: 'status', at: lastAt + 1000, author: 'agent', agent: agentId, data: { from: 'open', to: 'snoozed' } });
+    }
+
+    const due = dueTimes(policy, iso(createdAt), firstCustomerAt <= now ? iso(firstCustomerAt) : null);
+    const row = {
+      role, kind, subject: topic, customer_id: customer.id, channel, direction: outbound ? 'outbound' : 'inbound',
+      status, priority, assignee_id: assigneeId, created_at: iso(createdAt), updated_at: iso(Math.max(...events.map((e) => e.at))),
+      first_customer_message_at: firstCustomerAt <= now ? iso(firstCustomerAt) : null,
+      first_response_at: firstResponseAt ? iso(firstResponseAt) : null,
+      first_resolved_at: firstResolvedAt ? iso(firstResolvedAt) : null,
+      resolved_at: resolvedAt ? iso(resolvedAt) : null, closed_at: closedAt ? iso(closedAt) : null,
+      snoozed_until: snoozedUntil ? iso(snoozedUntil) : null,
+      first_response_due_at: due.firstResponseDueAt, resolution_due_at: due.resolutionDueAt, resolution_due_explicit: 0,
+      reopen_count: reopenCount, agent_reply_count: agentReplies, version: events.length, external_id: null as string | null,
+    };
+    events.sort((a, b) => a.at - b.at);
+    const itemId = w.insert('items', { ...row, next_due_at: nextDueAt(row) });
+    summary.items++;
+    events.forEach((e, idx) => {
+      w.insert('events', {
+        item_id: itemId, version: idx + 1, type: e.type, author_type: e.author,
+        author_agent_id: e.author === 'agent' ? (e.agent ?? agentId) : null,
+        author_customer_id: e.author === 'customer' ? customer.id : null,
+        body: e.body ?? null, data: e.data ? JSON.stringify(e.data) : null, created_at: iso(e.at), message_id: null,
+      });
+      summary.events++;
+    });
+    if (r.chance(0.12)) w.insert('item_tags', { item_id: itemId, tag: r.pick(['vip', 'refund', 'bug-1432', 'churn-risk', 'onboarding', 'press']) });
+
+    // Surveys after resolution.
+    if (firstResolvedAt && firstResolvedAt + HOUR <= now) {
+      if (role === 'support' && r.chance(0.35)) {
+        const score = r.weighted<number>([[5, 45], [4, 25], [3, 12], [2, 8], [1, 10]]);
+        w.insert('surveys', { kind: 'csat', score, comment: score <= 2 ? 'Took far too long.' : null, customer_id: customer.id, item_id: itemId, created_at: iso(firstResolvedAt + HOUR) });
+        summary.surveys++;
+      } else if (role === 'service' && r.chance(0.25)) {
+        const score = r.weighted<number>([[10, 25], [9, 22], [8, 18], [7, 12], [6, 8], [5, 5], [3, 5], [1, 5]]);
+        w.insert('surveys', { kind: 'nps', score, comment: null, customer_id: customer.id, item_id: itemId, created_at: iso(firstResolvedAt + HOUR) });
+        summary.surveys++;
+      }
+    }
+
+    // A few service questions turn out to be problems and go to support with their context.
+    if (role === 'service' && !outbound && assigneeHandle && (status === 'open' || status === 'pending') && r.chance(0.15)) {
+      writeEscalation(w, itemId, row, customer, assigneeHandle, Math.max(...events.map((e) => e.at)), events);
+    }
+  }
+
+  function writeEscalation(
+    w: BulkWriter, sourceId: number, source: { subject: string; priority: string; channel: string; status: string; version: number },
+    customer: { id: number; name: string; email: string; company: string | null }, byHandle: string, lastEventAt: number,
+    thread: { type: string; at: number; body?: string | null }[],
+  ): void {
+    const at = lastEventAt + 30 * 60_000;
+    if (at > now) return;
+    const reason = r.pick(['Customer reports a billing error we cannot fix from service.', 'Looks like a bug in the export; needs support.', 'Login problem after the plan change.']);
+    const holder = r.pick(['cleo', 'dev', 'eli']);
+    const done = at + r.int(2, 48) * HOUR <= now;
+    const supportPolicy = policies.get(`support:${source.priority}`)!;
+    const due = dueTimes(supportPolicy, iso(at), iso(at));
+    const supportResolvedAt = done ? at + r.int(2, 48) * HOUR : null;
+    const srow = {
+      role: 'support', kind: r.pick(['bug', 'billing', 'access']), subject: source.subject, customer_id: customer.id, channel: source.channel,
+      direction: 'inbound', status: done ? 'resolved' : 'open', priority: source.priority, assignee_id: agentIds.get(holder)!,
+      created_at: iso(at), updated_at: iso(supportResolvedAt ?? at), first_customer_message_at: iso(at),
+      first_response_at: done ? iso(at + HOUR) : null, first_resolved_at: supportResolvedAt ? iso(supportResolvedAt) : null,
+      resolved_at: supportResolvedAt ? iso(supportResolvedAt) : null, closed_at: null, snoozed_until: null,
+      first_response_due_at: due.firstResponseDueAt, resolution_due_at: due.resolutionDueAt, resolution_due_explicit: 0,
+      reopen_count: 0, agent_reply_count: done ? 1 : 0, version: done ? 4 : 2, external_id: null,
+    };
+    const supportId = w.insert('items', { ...srow, next_due_at: nextDueAt(srow) });
+    summary.items++;
+    const by = agentIds.get(byHandle)!;
+    const ev = (item: number, version: number, type: string, when: number, agent: number | null, body: string | null, data: object | null) => {
+      w.insert('events', { item_id: item, version, type, author_type: agent ? 'agent' : 'system', author_agent_id: agent, author_customer_id: null, body, data: data ? JSON.stringify(data) : null, created_at: iso(when), message_id: null });
+      summary.events++;
+    };
+    ev(supportId, 1, 'created', at, by, reason, { role: 'support', escalatedFrom: sourceId, assignee: holder });
+    ev(supportId, 1, 'escalate', at, by, reason, { from: sourceId, by: byHandle });
+    const note = 'Refunded the duplicate charge and fixed the account.';
+    if (done) {
+      ev(supportId, 3, 'reply', at + HOUR, agentIds.get(holder)!, 'We found the cause and fixed it on our side.', null);
+      ev(supportId, 4, 'status', supportResolvedAt!, agentIds.get(holder)!, null, { from: 'open', to: 'resolved' });
+    }
+    const snapshot = {
+      schema: 1, escalatedAt: iso(at), escalatedBy: { handle: byHandle, name: byHandle }, reason,
+      customer: { id: customer.id, name: customer.name, email: customer.email, company: customer.company, lifetimeRevenue: null, orderCount: null, currency: 'USD' },
+      lastOrders: [], openItems: [], recentItems: [], surveys: [],
+      source: { id: sourceId, subject: source.subject, thread: thread.filter((e) => e.at <= at).map((e) => ({ type: e.type, body: e.body ?? null, createdAt: iso(e.at) })) },
+    };
+    w.insert('escalations', {
+      source_item_id: sourceId, support_item_id: supportId, reason, escalated_by: by, escalated_at: iso(at),
+      snapshot: JSON.stringify(snapshot), state: done ? 'resolved' : 'open', returned_at: supportResolvedAt ? iso(supportResolvedAt) : null,
+      return_note: done ? note : null,
+    });
+    summary.escalations++;
+    // The source's own timeline records the escalation (and the return); its status follows.
+    const v = source.version;
+    ev(sourceId, v + 1, 'escalate', at, by, reason, { to: supportId });
+    if (done) {
+      ev(sourceId, v + 2, 'return', supportResolvedAt!, agentIds.get(holder)!, note, { supportItemId: supportId, outcome: 'resolved', summary: `support resolved: ${note}` });
+      updateSource(w, sourceId, 'open', v + 2, iso(supportResolvedAt!));
+    } else {
+      updateSource(w, sourceId, 'escalated', v + 1, iso(at));
+    }
+  }
+
+  function updateSource(w: BulkWriter, id: number, status: string, version: number, at: string): void {
+    w.run('update items set status = ?, version = ?, updated_at = max(updated_at, ?) where id = ?', status, version, at, id);
+  }
+}

@@ -1,0 +1,15 @@
+// The list of schema migrations, imported statically so nothing is loaded from disk by name at run time.
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from '../../migrations/0001_initial.js';
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_initial': m0001,
+};
+
+export const staticMigrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return MIGRATIONS;
+  },
+};
+
+export const LATEST_SCHEMA = Object.keys(MIGRATIONS).sort().at(-1)!;

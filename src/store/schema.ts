@@ -1,0 +1,129 @@
+// Table types for Kysely: the shape of the database as the core sees it.
+import type { Generated } from 'kysely';
+
+export interface AgentTable {
+  id: Generated<number>;
+  handle: string;
+  name: string;
+  email: string | null;
+  roles: string; // service | support | both
+  active: number; // 1 | 0
+  created_at: string;
+}
+
+export interface CustomerTable {
+  id: Generated<number>;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  notes: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OrderTable {
+  id: Generated<number>;
+  customer_id: number;
+  amount_cents: number;
+  currency: string;
+  ordered_at: string;
+  reference: string | null;
+  created_at: string;
+}
+
+export interface ItemTable {
+  id: Generated<number>;
+  role: string;
+  kind: string;
+  subject: string;
+  customer_id: number | null;
+  channel: string;
+  direction: string;
+  status: string;
+  priority: string;
+  assignee_id: number | null;
+  created_at: string;
+  updated_at: string;
+  first_customer_message_at: string | null;
+  first_response_at: string | null;
+  first_resolved_at: string | null;
+  resolved_at: string | null;
+  closed_at: string | null;
+  snoozed_until: string | null;
+  first_response_due_at: string | null;
+  resolution_due_at: string | null;
+  /** 1 when the resolution due time was given by hand (a follow-up's due date): priority changes keep it. */
+  resolution_due_explicit: number;
+  /** Earliest unmet due time (first response, else resolution); indexed for sorting and --breached. */
+  next_due_at: string | null;
+  reopen_count: number;
+  agent_reply_count: number;
+  version: number;
+  external_id: string | null;
+}
+
+export interface ItemTagTable {
+  item_id: number;
+  tag: string;
+}
+
+export interface EventTable {
+  id: Generated<number>;
+  item_id: number;
+  /** The item's version after this event. */
+  version: number;
+  type: string;
+  author_type: string; // agent | customer | system
+  author_agent_id: number | null;
+  author_customer_id: number | null;
+  body: string | null;
+  /** JSON object: the change (from/to), flags, attachments... */
+  data: string | null;
+  created_at: string;
+  message_id: string | null;
+}
+
+export interface EscalationTable {
+  id: Generated<number>;
+  source_item_id: number;
+  support_item_id: number;
+  reason: string;
+  escalated_by: number;
+  escalated_at: string;
+  /** Frozen JSON context snapshot: never updated. */
+  snapshot: string;
+  state: string; // open | resolved | closed | handed_back
+  returned_at: string | null;
+  return_note: string | null;
+}
+
+export interface SurveyTable {
+  id: Generated<number>;
+  kind: string; // csat | nps
+  score: number;
+  comment: string | null;
+  customer_id: number;
+  item_id: number | null;
+  created_at: string;
+}
+
+export interface SlaPolicyTable {
+  role: string;
+  priority: string;
+  first_response_minutes: number;
+  resolution_minutes: number;
+  updated_at: string;
+}
+
+export interface Database {
+  agents: AgentTable;
+  customers: CustomerTable;
+  orders: OrderTable;
+  items: ItemTable;
+  item_tags: ItemTagTable;
+  events: EventTable;
+  escalations: EscalationTable;
+  surveys: SurveyTable;
+  sla_policies: SlaPolicyTable;
+}

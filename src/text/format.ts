@@ -1,0 +1,48 @@
+// Formatting for faces: durations, ages, SLA countdowns, money. The core hands over seconds and ISO times.
+import { formatDistanceStrict } from 'date-fns/formatDistanceStrict';
+
+/** Compact duration: 45s, 12m, 3h, 2d 4h, 5w. */
+export function shortDuration(seconds: number): string {
+  const s = Math.abs(Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 ? `${h}h ${m % 60}m` : `${h}h`;
+  const d = Math.floor(h / 24);
+  if (d < 14) return `${d}d${h % 24 ? ` ${h % 24}h` : ''}`;
+  return `${Math.floor(d / 7)}w`;
+}
+
+export function ageOf(iso: string, now: Date): string {
+  return shortDuration((now.getTime() - Date.parse(iso)) / 1000);
+}
+
+/** "in 2h" / "3h ago" (long form for detail views). */
+export function relativeTime(iso: string, now: Date): string {
+  const d = new Date(iso);
+  const phrase = formatDistanceStrict(d, now);
+  return d.getTime() >= now.getTime() ? `in ${phrase}` : `${phrase} ago`;
+}
+
+/** SLA countdown for a list cell: "2h 5m", or "-35m" when breached. */
+export function slaCountdown(nextDueAt: string | null, now: Date): string {
+  if (!nextDueAt) return '';
+  const left = (Date.parse(nextDueAt) - now.getTime()) / 1000;
+  return left < 0 ? `-${shortDuration(-left)}` : shortDuration(left);
+}
+
+export function money(amount: number, currency: string | null): string {
+  try {
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency ?? 'USD', maximumFractionDigits: 2 }).format(amount);
+  } catch {
+    return `${amount.toFixed(2)} ${currency ?? ''}`.trim();
+  }
+}
+
+export function localTime(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
