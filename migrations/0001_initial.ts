@@ -99,7 +99,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('message_id', 'text', (c) => c.unique())
     .execute();
   await db.schema.createIndex('events_item').on('events').columns(['item_id', 'id']).execute();
-  await db.schema.createIndex('events_type_created').on('events').columns(['type', 'created_at']).execute();
 
   await db.schema
     .createTable('escalations')
@@ -160,19 +159,23 @@ export async function up(db: Kysely<any>): Promise<void> {
     })))
     .execute();
 
-  // Full-text search (SQLite FTS5): one row per item subject (event_id null) and per message body.
-  // Kept in sync by triggers so no write path can forget it.
-  await sql`create virtual table search_fts using fts5(text, item_id unindexed, event_id unindexed, tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
-  await sql`create trigger items_fts_insert after insert on items begin
-    insert into search_fts (text, item_id, event_id) values (new.subject, new.id, null);
+  // Full-text search (SQLite FTS5), contentless to keep the file small. Every row is an event (rowid =
+  // event id); an item's subject is indexed with its 'created' event. Rowids thus only grow, which
+  // keeps FTS5 from flushing a segment on every insert. Triggers keep it in sync on every write path.
+  await sql`create virtual table search_fts using fts5(text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
+  await sql`create trigger events_fts_created after insert on events when new.type = 'created' begin
+    insert into search_fts (rowid, text)
+      values (new.id, (select subject from items where id = new.item_id) || char(10) || coalesce(new.body, ''));
+  end`.execute(db);
+  await sql`create trigger events_fts_message after insert on events
+    when new.body is not null and new.type in ('message','reply','note') begin
+    insert into search_fts (rowid, text) values (new.id, new.body);
   end`.execute(db);
   await sql`create trigger items_fts_subject after update of subject on items begin
-    delete from search_fts where item_id = old.id and event_id is null;
-    insert into search_fts (text, item_id, event_id) values (new.subject, new.id, null);
-  end`.execute(db);
-  await sql`create trigger events_fts_insert after insert on events
-    when new.body is not null and new.type in ('created','message','reply','note') begin
-    insert into search_fts (text, item_id, event_id) values (new.body, new.item_id, new.id);
+    delete from search_fts where rowid = (select min(id) from events where item_id = new.id and type = 'created');
+    insert into search_fts (rowid, text)
+      select e.id, new.subject || char(10) || coalesce(e.body, '') from events e
+      where e.item_id = new.id and e.type = 'created' order by e.id limit 1;
   end`.execute(db);
 }
 

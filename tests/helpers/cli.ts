@@ -1,0 +1,45 @@
+// Run the built `tandem` binary as a user's shell would: real process, real exit code, stdin/stdout pipes.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/tandem.js');
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  db?: string;
+  input?: string | Buffer;
+  env?: Record<string, string | undefined>;
+  as?: string;
+}
+
+export function runTandem(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', TZ: 'UTC', TANDEM_AGENT: undefined, TANDEM_DB: undefined, ...opts.env };
+  if (opts.db) env.TANDEM_DB = opts.db;
+  if (opts.as) env.TANDEM_AGENT = opts.as;
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.on('error', () => undefined); // the command may exit before reading all input
+    if (opts.input !== undefined) child.stdin.end(opts.input);
+    else child.stdin.end();
+  });
+}
+
+/** Run and parse stdout as JSON, failing loudly with stderr when the command failed. */
+export async function runJson<T = any>(args: string[], opts: RunOptions = {}): Promise<T> {
+  const r = await runTandem([...args, '--json'], opts);
+  if (r.code !== 0) throw new Error(`tandem ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
