@@ -1,0 +1,52 @@
+// Several processes writing one database at once: no SQLITE_BUSY failures, no lost or doubled changes.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJson, runTandem } from '../helpers/cli.js';
+import { tempDir } from '../helpers/core.js';
+
+let dir: string;
+let db: string;
+
+beforeAll(async () => {
+  dir = tempDir();
+  db = path.join(dir, 'c.db');
+  expect((await runTandem(['init', '--handle', 'sam'], { db })).code).toBe(0);
+  expect((await runTandem(['agent', 'add', 'cleo', '--roles', 'support'], { db, as: 'sam' })).code).toBe(0);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('two processes, one item', () => {
+  it('with the same expected version: one wins, the other exits 4, nothing is lost or doubled', async () => {
+    for (let round = 0; round < 3; round++) {
+      const item = await runJson(['item', 'add', '--subject', `Race ${round}`, '--customer', 'race@example.com', '--kind', 'bug'], { db, as: 'sam' });
+      const id = String(item.id);
+      const [a, b] = await Promise.all([
+        runTandem(['item', 'priority', id, 'urgent', '--if-version', '1'], { db, as: 'sam' }),
+        runTandem(['item', 'note', id, 'from cleo', '--if-version', '1'], { db, as: 'cleo' }),
+      ]);
+      expect([a.code, b.code].sort()).toEqual([0, 4]);
+      const loser = a.code === 4 ? a : b;
+      expect(loser.stderr).toMatch(/changed since you loaded it/);
+      expect(loser.stderr).not.toMatch(/SQLITE_BUSY|locked/);
+      const shown = await runJson(['item', 'show', id], { db, as: 'sam' });
+      expect(shown.version).toBe(2);
+      const types = shown.events.map((e: any) => e.type);
+      expect(types).toEqual(a.code === 0 ? ['created', 'priority'] : ['created', 'note']);
+      expect(shown.priority).toBe(a.code === 0 ? 'urgent' : 'normal');
+    }
+  });
+
+  it('without an expected version every change lands once, in some order, with one version each', async () => {
+    const item = await runJson(['item', 'add', '--subject', 'Busy', '--customer', 'busy@example.com', '--kind', 'bug'], { db, as: 'sam' });
+    const id = String(item.id);
+    const n = 8;
+    const results = await Promise.all(Array.from({ length: n }, (_, i) => runTandem(['item', 'note', id, `note ${i}`], { db, as: i % 2 ? 'sam' : 'cleo' })));
+    expect(results.map((r) => r.code)).toEqual(Array(n).fill(0));
+    const shown = await runJson(['item', 'show', id], { db, as: 'sam' });
+    const notes = shown.events.filter((e: any) => e.type === 'note').map((e: any) => e.body).sort();
+    expect(notes).toEqual(Array.from({ length: n }, (_, i) => `note ${i}`).sort());
+    expect(shown.version).toBe(n + 1);
+    expect(shown.events.map((e: any) => e.version)).toEqual(Array.from({ length: n + 1 }, (_, i) => i + 1));
+  });
+});
