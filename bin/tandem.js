@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher: the program lives in the built CLI.
-import { main } from '../dist/src/cli/main.js';
+// Thin launcher: the program is the bundled CLI (npm run build).
+import { main } from '../dist/bundle/tandem.js';
 
 main(process.argv).then((code) => {
   process.exitCode = code;

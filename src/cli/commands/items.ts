@@ -1,6 +1,5 @@
 // `tandem item …`: create, show and act on items.
 import type { Command } from 'commander';
-import { z } from 'zod';
 import * as items from '../../core/items.js';
 import { getItemView, itemEvents, parseItemId, type ItemView } from '../../core/item-view.js';
 import { escalationsOfItem, getSnapshot } from '../../core/escalation.js';
@@ -21,7 +20,10 @@ export function reportChange(rt: Runtime, result: MutationResult, sentence: stri
   rt.out.print(changed ? `#${item.id} ${sentence} (version ${item.version})` : `#${item.id} unchanged: ${sentence} already`);
 }
 
-const ItemInput = z.object({
+// zod loads only when a script sends JSON, keeping every other command's startup lean.
+async function itemInputSchema() {
+  const { z } = await import('zod');
+  return z.object({
   subject: z.string(),
   body: z.string().nullish(),
   role: z.string().optional(),
@@ -38,8 +40,10 @@ const ItemInput = z.object({
     z.object({ name: z.string().optional(), email: z.string().nullish(), phone: z.string().nullish(), company: z.string().nullish() }),
   ]).nullish(),
 }).strict();
+}
 
 async function itemFromStdin(): Promise<items.NewItemInput> {
+  const ItemInput = await itemInputSchema();
   const text = await readStdin();
   let data: unknown;
   try {

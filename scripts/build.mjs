@@ -1,0 +1,22 @@
+// Bundles the CLI (and, split off, the console) into dist/bundle/ so a command loads a few files
+// instead of hundreds of modules: startup time is most of what a script's `tandem inbox` costs.
+import { rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+rmSync('dist/bundle', { recursive: true, force: true });
+
+await build({
+  entryPoints: { tandem: 'src/cli/main.ts' },
+  outdir: 'dist/bundle',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  external: ['better-sqlite3'],
+  // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __tandemCreateRequire } from 'node:module'; const require = __tandemCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+  metafile: false,
+});
