@@ -18,5 +18,15 @@ await build({
   // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __tandemCreateRequire } from 'node:module'; const require = __tandemCreateRequire(import.meta.url);" },
   logLevel: 'warning',
-  metafile: false,
+  jsx: 'automatic',
+  plugins: [
+    {
+      // ink imports react-devtools-core only when DEV=true; it is not installed, so stub it out.
+      name: 'stub-react-devtools',
+      setup(b) {
+        b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'stub' }));
+        b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default { connectToDevTools() {} };', loader: 'js' }));
+      },
+    },
+  ],
 });
