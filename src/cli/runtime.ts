@@ -32,7 +32,7 @@ export class Runtime {
     if (this.ctxValue) return this.ctxValue;
     this.store = await openSqliteStore(this.dbPath);
     this.ctxValue = makeCtx(this.store);
-    await wakeSnoozed(this.ctxValue);
+    if (!this.store.readonly) await wakeSnoozed(this.ctxValue);
     return this.ctxValue;
   }
 

@@ -49,17 +49,21 @@ export async function openSqliteStore(file: string, options: OpenOptions = {}): 
     throw failure(`${file} is not a Tandem database (not an SQLite file); refusing to touch it`);
   }
   if (!exists) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  // A file marked read-only (no write bit for anyone) is opened read-only, even for root, so reads work
+  // and writes are refused with a clear message instead of changing a file the user protected.
+  const readonly = options.readonly ?? (exists && (fs.statSync(file).mode & 0o222) === 0);
+  if (readonly && !exists) throw failure(`${file} does not exist and cannot be created read-only`);
 
   let raw: BetterSqlite3.Database;
   try {
-    raw = new BetterSqlite3(file, { readonly: options.readonly ?? false, fileMustExist: !create });
+    raw = new BetterSqlite3(file, { readonly, fileMustExist: !create || readonly });
   } catch (e) {
     throw failure(`cannot open ${file}: ${(e as Error).message}`);
   }
   try {
     raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     checkIdentity(raw, file);
-    if (!options.readonly) {
+    if (!readonly) {
       raw.pragma('journal_mode = WAL');
       raw.pragma('synchronous = NORMAL');
     }
@@ -73,7 +77,8 @@ export async function openSqliteStore(file: string, options: OpenOptions = {}): 
 
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   try {
-    if (!options.readonly) await migrate(db, raw, file);
+    if (!readonly) await migrate(db, raw, file);
+    else checkReadonlySchema(raw, file);
   } catch (e) {
     await db.destroy();
     throw e;
@@ -107,6 +112,15 @@ function checkIdentity(raw: BetterSqlite3.Database, file: string): void {
   }
 }
 
+/** A read-only file cannot be migrated: it must already be at this Tandem's schema. */
+function checkReadonlySchema(raw: BetterSqlite3.Database, file: string): void {
+  const has = raw.prepare(`select 1 from sqlite_master where type='table' and name='kysely_migration'`).get();
+  const applied = has ? (raw.prepare('select count(*) from kysely_migration').pluck().get() as number) : 0;
+  if (applied !== Object.keys(MIGRATIONS).length) {
+    throw failure(`${file} is read-only and needs a schema upgrade; make it writable and run any tandem command once`);
+  }
+}
+
 async function migrate(db: Kysely<Database>, raw: BetterSqlite3.Database, file: string): Promise<void> {
   // Skip the migrator's own bookkeeping when the schema is already current (the common case).
   const hasTable = raw.prepare(`select 1 from sqlite_master where type='table' and name='kysely_migration'`).get();
@@ -129,7 +143,12 @@ class SqliteStore implements Store {
     readonly location: string,
   ) {}
 
+  get readonly(): boolean {
+    return this.raw.readonly;
+  }
+
   async write<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
+    if (this.raw.readonly) throw failure(`${this.location} is read-only; nothing was written`);
     // Kysely's transaction() issues a deferred BEGIN; a read-then-write needs the lock from the start.
     return this.db.connection().execute(async (conn) => {
       await sql`begin immediate`.execute(conn);
@@ -155,6 +174,7 @@ class SqliteStore implements Store {
   }
 
   bulk<T>(fn: (w: BulkWriter) => T): T {
+    if (this.raw.readonly) throw failure(`${this.location} is read-only; nothing was written`);
     const statements = new Map<string, BetterSqlite3.Statement>();
     const raw = this.raw;
     const writer: BulkWriter = {

@@ -9,6 +9,8 @@ export interface Store {
   readonly db: Db;
   /** Where the data lives (a path for SQLite). */
   readonly location: string;
+  /** True when the file may not be written (writes are refused with a clear error). */
+  readonly readonly: boolean;
   /**
    * Run `fn` in one transaction that takes the write lock up front, so a read-then-write
    * never fails half way because another process wrote in between.
