@@ -14,6 +14,8 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
+  minify: true, // less to parse on every start
+  keepNames: true,
   external: ['better-sqlite3'],
   // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __tandemCreateRequire } from 'node:module'; const require = __tandemCreateRequire(import.meta.url);" },

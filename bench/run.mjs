@@ -1,0 +1,154 @@
+// `npm run bench`: whole-process timings at 100k and 1M items, each beside its floor, as ratios.
+// Not part of `npm test`: shared machines are noisy; only repeated medians and ratios mean anything.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(ROOT, 'bin/tandem.js');
+const CACHE = path.join(ROOT, 'bench/cache');
+const quick = process.argv.includes('--quick');
+const SIZES = quick ? [20_000] : [100_000, 1_000_000];
+const RUNS = quick ? 3 : 7;
+const WARMUP = 2;
+const DEMO_NOW = '2026-11-01T12:00:00.000Z';
+const env = { ...process.env, NO_COLOR: '1', TANDEM_AGENT: 'sam', TZ: 'UTC' };
+delete env.TANDEM_DB;
+
+fs.mkdirSync(CACHE, { recursive: true });
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+/** Time a whole process, RUNS times after WARMUP; returns ms stats. */
+function timeProcess(args, { input } = {}) {
+  const times = [];
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const t = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, args, { env, input, maxBuffer: 1 << 28 });
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+    if (i >= WARMUP) times.push(ms);
+  }
+  return { medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), runs: times.length };
+}
+
+const HELP = spawnSync(process.execPath, [BIN, '--help'], { env, encoding: 'utf8' }).stdout;
+function tandemHas(sub) {
+  return new RegExp(`^\\s+${sub}\\b`, 'm').test(HELP);
+}
+
+function demoDb(size) {
+  const file = path.join(CACHE, `demo-${size}-seed42.db`);
+  if (fs.existsSync(file)) return file;
+  const tmp = file + '.building';
+  fs.rmSync(tmp, { force: true });
+  console.error(`building ${size.toLocaleString('en-US')}-item demo database (cached in bench/cache)…`);
+  const t = Date.now();
+  execFileSync(process.execPath, [BIN, 'demo', '--db', tmp, '--items', String(size), '--seed', '42', '--now', DEMO_NOW, '--quiet'], { env, stdio: 'inherit' });
+  // Fold the WAL into the file so the cache is one self-contained file.
+  execFileSync(process.execPath, ['-e', `const D=require('better-sqlite3');const d=new D(${JSON.stringify(tmp)});d.pragma('wal_checkpoint(TRUNCATE)');d.close()`], { cwd: ROOT });
+  fs.renameSync(tmp, file);
+  for (const s of ['-wal', '-shm']) fs.rmSync(tmp + s, { force: true });
+  console.error(`  built in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  return file;
+}
+
+// The floor: node plus better-sqlite3 running the same indexed inbox query and printing JSON.
+const FLOOR_SCRIPT = `
+const D = require('better-sqlite3');
+const db = new D(process.argv[1]);
+const rows = db.prepare("select i.*, c.name as customer_name, c.email as customer_email, a.handle as assignee_handle from items i left join customers c on c.id = i.customer_id left join agents a on a.id = i.assignee_id where i.status in ('new','open','pending','escalated') or (i.status = 'snoozed' and i.snoozed_until <= ?) order by i.next_due_at is null, i.next_due_at, i.id limit 50").all(new Date().toISOString());
+const tags = db.prepare('select item_id, tag from item_tags where item_id in (' + rows.map(() => '?').join(',') + ')').all(...rows.map((r) => r.id));
+process.stdout.write(JSON.stringify({ rows, tags }));
+`;
+
+const results = { machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` }, at: new Date().toISOString(), quick, sizes: {} };
+const rows = [];
+const floorNode = timeProcess(['-e', '0']);
+results.floorNode = floorNode;
+
+for (const size of SIZES) {
+  const db = demoDb(size);
+  const r = (results.sizes[size] = {});
+  const floorQuery = timeProcess(['-e', FLOOR_SCRIPT, db], {});
+  r.floorQuery = floorQuery;
+  const midId = String(Math.floor(size / 2));
+  const measure = (name, args, target, floor = floorQuery) => {
+    const m = timeProcess([BIN, '--db', db, ...args]);
+    r[name] = { ...m, floorMs: floor.medianMs, ratio: m.medianMs / floor.medianMs, target };
+    return r[name];
+  };
+  measure('inbox', ['inbox', '--json', '--limit', '50'], { ratio: 1.5 });
+  measure('itemShow', ['item', 'show', midId, '--json'], null);
+  measure('search', ['inbox', '--search', 'password reset', '--json', '--limit', '50'], null);
+  if (tandemHas('kpi')) measure('kpi', ['kpi', '--json', '--role', 'all'], { ms: 500 });
+  else r.kpi = { missing: 'no `tandem kpi` command yet' };
+  // Import throughput from JSONL: export the demo once, import it into a fresh file.
+  if (tandemHas('export') && tandemHas('import')) {
+    const jsonl = path.join(CACHE, `demo-${size}-seed42.jsonl`);
+    if (!fs.existsSync(jsonl)) fs.writeFileSync(jsonl, execFileSync(process.execPath, [BIN, '--db', db, 'export'], { env, maxBuffer: 1 << 31 }));
+    const target = path.join(os.tmpdir(), `tandem-bench-import-${process.pid}.db`);
+    const times = [];
+    for (let i = 0; i < (quick ? 1 : 3); i++) {
+      for (const s of ['', '-wal', '-shm']) fs.rmSync(target + s, { force: true });
+      const t = process.hrtime.bigint();
+      execFileSync(process.execPath, [BIN, '--db', target, 'import', jsonl], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    for (const s of ['', '-wal', '-shm']) fs.rmSync(target + s, { force: true });
+    const items = size + Math.round(size * 0.0); // items in the file (escalations add a few; counted below)
+    const count = Number(execFileSync(process.execPath, ['-e', `const D=require('better-sqlite3');console.log(new D(${JSON.stringify(db)},{readonly:true}).prepare('select count(*) from items').pluck().get())`], { cwd: ROOT }).toString());
+    r.importJsonl = { medianMs: median(times), items: count || items, itemsPerSecond: Math.round((count || items) / (median(times) / 1000)), target: { itemsPerSecond: 50_000 } };
+  } else r.importJsonl = { missing: 'no `tandem import` yet' };
+  // The console through a real pty: time to first frame, key-to-frame latency, peak memory.
+  const tui = spawnSync('python3', [path.join(ROOT, 'bench/pty_driver.py'), quick ? '60' : '300', '40', '120', '--', process.execPath, BIN, '--db', db, '--as', 'sam'], { env, encoding: 'utf8', timeout: 180_000 });
+  if (tui.status === 0 && tui.stdout.trim()) {
+    const t = JSON.parse(tui.stdout);
+    const lat = t.keyLatenciesMs;
+    r.console = {
+      firstFrameMs: t.firstFrameMs, keyP50Ms: lat.length ? percentile(lat, 50) : null, keyP95Ms: lat.length ? percentile(lat, 95) : null,
+      keys: lat.length, peakRssMb: t.peakRssKb ? t.peakRssKb / 1024 : null,
+      target: { firstFrameMs: 300, keyP95Ms: 16, peakRssMb: 150 },
+    };
+  } else r.console = { missing: `console run failed: ${(tui.stderr || tui.error?.message || '').slice(0, 200)}` };
+}
+
+// The table: each figure beside its floor and its target; a missed target says so.
+const fmt = (x, d = 0) => (x === null || x === undefined ? '—' : x.toFixed(d));
+const lines = [['size', 'figure', 'median', 'spread', 'floor', 'ratio', 'target', 'verdict']];
+lines.push(['—', 'node -e 0', `${fmt(floorNode.medianMs)} ms`, `${fmt(floorNode.minMs)}–${fmt(floorNode.maxMs)}`, '', '', '', '']);
+for (const [size, r] of Object.entries(results.sizes)) {
+  const label = Number(size).toLocaleString('en-US');
+  lines.push([label, 'floor: node + better-sqlite3 inbox query', `${fmt(r.floorQuery.medianMs)} ms`, `${fmt(r.floorQuery.minMs)}–${fmt(r.floorQuery.maxMs)}`, '', '', '', '']);
+  for (const [name, m] of Object.entries(r)) {
+    if (name === 'floorQuery') continue;
+    if (m.missing) { lines.push([label, name, '—', '', '', '', '', m.missing]); continue; }
+    if (name === 'importJsonl') {
+      const ok = m.itemsPerSecond >= m.target.itemsPerSecond;
+      lines.push([label, 'import JSONL', `${m.itemsPerSecond.toLocaleString('en-US')} items/s`, `${fmt(m.medianMs)} ms`, '', '', '≥ 50,000/s', ok ? 'ok' : 'MISSED']);
+      continue;
+    }
+    if (name === 'console') {
+      lines.push([label, 'console first frame', `${fmt(m.firstFrameMs)} ms`, '', '', '', '< 300 ms', m.firstFrameMs < 300 ? 'ok' : 'MISSED']);
+      lines.push([label, `console key→frame (${m.keys} keys)`, `p50 ${fmt(m.keyP50Ms, 1)} ms`, `p95 ${fmt(m.keyP95Ms, 1)} ms`, '', '', 'p95 < 16 ms', m.keyP95Ms !== null && m.keyP95Ms < 16 ? 'ok' : 'MISSED']);
+      lines.push([label, 'console peak memory', `${fmt(m.peakRssMb)} MB`, '', '', '', '< 150 MB', m.peakRssMb !== null && m.peakRssMb < 150 ? 'ok' : 'MISSED']);
+      continue;
+    }
+    const target = m.target?.ratio ? `≤ ${m.target.ratio}× floor` : m.target?.ms ? `< ${m.target.ms} ms` : '';
+    const ok = m.target?.ratio ? m.ratio <= m.target.ratio : m.target?.ms ? m.medianMs < m.target.ms : null;
+    lines.push([label, name, `${fmt(m.medianMs)} ms`, `${fmt(m.minMs)}–${fmt(m.maxMs)}`, `${fmt(m.floorMs)} ms`, `${fmt(m.ratio, 2)}×`, target, ok === null ? '' : ok ? 'ok' : 'MISSED']);
+  }
+}
+const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => String(l[i]).length)));
+for (const l of lines) console.log(l.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd());
+fs.writeFileSync(path.join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+console.log('\nwritten to bench/results.json');
