@@ -296,7 +296,7 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
     }
 
     // A few service questions turn out to be problems and go to support with their context.
-    if (role === 'service' && !outbound && assigneeHandle && (status === 'open' || status === 'pending') && r.chance(0.15)) {
+    if (role === 'service' && !outbound && assigneeHandle && (status === 'open' || status === 'pending') && r.chance(0.5)) {
       writeEscalation(w, itemId, row, customer, assigneeHandle, Math.max(...events.map((e) => e.at)), events);
     }
   }
@@ -310,10 +310,11 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
     if (at > now) return;
     const reason = r.pick(['Customer reports a billing error we cannot fix from service.', 'Looks like a bug in the export; needs support.', 'Login problem after the plan change.']);
     const holder = r.pick(['cleo', 'dev', 'eli']);
-    const done = at + r.int(2, 48) * HOUR <= now;
+    const resolveAfter = r.int(2, 72) * HOUR;
+    const done = at + resolveAfter <= now;
     const supportPolicy = policies.get(`support:${source.priority}`)!;
     const due = dueTimes(supportPolicy, iso(at), iso(at));
-    const supportResolvedAt = done ? at + r.int(2, 48) * HOUR : null;
+    const supportResolvedAt = done ? at + resolveAfter : null;
     const srow = {
       role: 'support', kind: r.pick(['bug', 'billing', 'access']), subject: source.subject, customer_id: customer.id, channel: source.channel,
       direction: 'inbound', status: done ? 'resolved' : 'open', priority: source.priority, assignee_id: agentIds.get(holder)!,
@@ -321,7 +322,7 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
       first_response_at: done ? iso(at + HOUR) : null, first_resolved_at: supportResolvedAt ? iso(supportResolvedAt) : null,
       resolved_at: supportResolvedAt ? iso(supportResolvedAt) : null, closed_at: null, snoozed_until: null,
       first_response_due_at: due.firstResponseDueAt, resolution_due_at: due.resolutionDueAt, resolution_due_explicit: 0,
-      reopen_count: 0, agent_reply_count: done ? 1 : 0, version: done ? 4 : 2, external_id: null,
+      reopen_count: 0, agent_reply_count: done ? 1 : 0, version: done ? 3 : 1, external_id: null,
     };
     const supportId = w.insert('items', { ...srow, next_due_at: nextDueAt(srow) });
     summary.items++;
@@ -334,8 +335,8 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
     ev(supportId, 1, 'escalate', at, by, reason, { from: sourceId, by: byHandle });
     const note = 'Refunded the duplicate charge and fixed the account.';
     if (done) {
-      ev(supportId, 3, 'reply', at + HOUR, agentIds.get(holder)!, 'We found the cause and fixed it on our side.', null);
-      ev(supportId, 4, 'status', supportResolvedAt!, agentIds.get(holder)!, null, { from: 'open', to: 'resolved' });
+      ev(supportId, 2, 'reply', at + HOUR, agentIds.get(holder)!, 'We found the cause and fixed it on our side.', null);
+      ev(supportId, 3, 'status', supportResolvedAt!, agentIds.get(holder)!, null, { from: 'open', to: 'resolved' });
     }
     const snapshot = {
       schema: 1, escalatedAt: iso(at), escalatedBy: { handle: byHandle, name: byHandle }, reason,
