@@ -64,14 +64,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('resolution_due_at', 'text')
     .addColumn('resolution_due_explicit', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('next_due_at', 'text')
+    // Derived columns for the inbox's hot path: "open work" and "soonest due first, undated last"
+    // become plain index range scans, even at a million items.
+    .addColumn('open_work', 'integer', (c) => c.generatedAlwaysAs(sql`status in ('new','open','pending','escalated')`))
+    .addColumn('due_sort', 'text', (c) => c.generatedAlwaysAs(sql`coalesce(next_due_at, '9999-12-31T23:59:59.999Z')`))
     .addColumn('reopen_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('agent_reply_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('external_id', 'text', (c) => c.unique())
     .execute();
-  await db.schema.createIndex('items_status_due').on('items').columns(['status', 'next_due_at']).execute();
-  await db.schema.createIndex('items_role_status_due').on('items').columns(['role', 'status', 'next_due_at']).execute();
-  await db.schema.createIndex('items_assignee_status').on('items').columns(['assignee_id', 'status']).execute();
+  await db.schema.createIndex('items_open_due').on('items').columns(['open_work', 'due_sort', 'id']).execute();
+  await db.schema.createIndex('items_role_open_due').on('items').columns(['role', 'open_work', 'due_sort', 'id']).execute();
+  await db.schema.createIndex('items_assignee_open_due').on('items').columns(['assignee_id', 'open_work', 'due_sort', 'id']).execute();
+  await db.schema.createIndex('items_status_due').on('items').columns(['status', 'due_sort', 'id']).execute();
   await db.schema.createIndex('items_customer').on('items').columns(['customer_id', 'created_at']).execute();
   await db.schema.createIndex('items_role_created').on('items').columns(['role', 'created_at']).execute();
   await db.schema.createIndex('items_snoozed').on('items').columns(['status', 'snoozed_until']).execute();

@@ -4,7 +4,8 @@ import { findAgent, type Agent } from './agents.js';
 import { invalid } from './errors.js';
 import { selectItemColumns, viewsFromRows, type ItemView } from './item-view.js';
 import { findCustomer } from './customers.js';
-import { OPEN_WORK_STATUSES, PRIORITIES, ROLES, STATUSES, parseEnum, type Priority, type Role, type Status } from './vocabulary.js';
+import { wakeSnoozed } from './items.js';
+import { PRIORITIES, ROLES, STATUSES, parseEnum, type Priority, type Role, type Status } from './vocabulary.js';
 
 export const SORTS = ['due', 'priority', 'newest', 'oldest', 'updated'] as const;
 export type Sort = (typeof SORTS)[number];
@@ -50,11 +51,8 @@ async function buildQuery(ctx: Ctx, me: Agent | null, f: InboxFilter) {
   let q = selectItemColumns(db);
   if (f.role && f.role !== 'all') q = q.where('i.role', '=', f.role);
   if (f.statuses === undefined) {
-    // Open work: plus snoozed items whose time has come (they wake by themselves).
-    q = q.where((eb) => eb.or([
-      eb('i.status', 'in', [...OPEN_WORK_STATUSES]),
-      eb.and([eb('i.status', '=', 'snoozed'), eb('i.snoozed_until', '<=', now)]),
-    ]));
+    // Open work (snoozes whose time has come were woken to open before the query).
+    q = q.where('i.open_work', '=', 1);
   } else if (f.statuses !== 'all') {
     q = q.where('i.status', 'in', f.statuses);
   }
@@ -77,11 +75,17 @@ async function buildQuery(ctx: Ctx, me: Agent | null, f: InboxFilter) {
     if (ids.length === 0) return null;
     q = q.where('i.id', 'in', ids);
   }
-  if (f.breached) q = q.where('i.next_due_at', '<', now);
+  if (f.breached) q = q.where('i.due_sort', '<', now);
   return q;
 }
 
+/** Snoozed items come back by themselves: wake any whose time has passed before reading. */
+async function wakeFirst(ctx: Ctx): Promise<void> {
+  if (!ctx.store.readonly) await wakeSnoozed(ctx);
+}
+
 export async function queryInbox(ctx: Ctx, me: Agent | null, f: InboxFilter = {}): Promise<ItemView[]> {
+  await wakeFirst(ctx);
   const limit = f.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw invalid('--limit must be a whole number from 1 to 100000');
   let q = await buildQuery(ctx, me, f);
@@ -89,8 +93,8 @@ export async function queryInbox(ctx: Ctx, me: Agent | null, f: InboxFilter = {}
   const sort = f.sort ?? 'due';
   switch (sort) {
     case 'due':
-      // Items with a target first (soonest first), then the rest, oldest first.
-      q = q.orderBy((eb) => eb('i.next_due_at', 'is', null)).orderBy('i.next_due_at').orderBy('i.id');
+      // Items with a target first (soonest first), then the rest, oldest first: an index walk.
+      q = q.orderBy('i.due_sort').orderBy('i.id');
       break;
     case 'priority':
       q = q.orderBy((eb) => eb.case().when('i.priority', '=', 'urgent').then(0).when('i.priority', '=', 'high').then(1)
@@ -105,6 +109,7 @@ export async function queryInbox(ctx: Ctx, me: Agent | null, f: InboxFilter = {}
 }
 
 export async function countInbox(ctx: Ctx, me: Agent | null, f: InboxFilter = {}): Promise<number> {
+  await wakeFirst(ctx);
   const q = await buildQuery(ctx, me, f);
   if (!q) return 0;
   const r = await q.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -116,9 +121,9 @@ export async function inboxCounts(ctx: Ctx): Promise<{ service: number; support:
   const now = ctx.clock().toISOString();
   const db = ctx.store.db;
   const rows = await db.selectFrom('items').select(['role', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('status', 'in', [...OPEN_WORK_STATUSES]).groupBy('role').execute();
+    .where('open_work', '=', 1).groupBy('role').execute();
   const breached = await db.selectFrom('items').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', 'in', [...OPEN_WORK_STATUSES]).where('next_due_at', '<', now).executeTakeFirstOrThrow();
+    .where('open_work', '=', 1).where('due_sort', '<', now).executeTakeFirstOrThrow();
   const by = Object.fromEntries(rows.map((r) => [r.role, Number(r.n)]));
   return { service: by.service ?? 0, support: by.support ?? 0, breached: Number(breached.n) };
 }

@@ -1,5 +1,5 @@
 // Table types for Kysely: the shape of the database as the core sees it.
-import type { Generated } from 'kysely';
+import type { Generated, GeneratedAlways } from 'kysely';
 
 export interface AgentTable {
   id: Generated<number>;
@@ -57,6 +57,10 @@ export interface ItemTable {
   resolution_due_explicit: number;
   /** Earliest unmet due time (first response, else resolution); indexed for sorting and --breached. */
   next_due_at: string | null;
+  /** Generated: 1 when status is new, open, pending or escalated. */
+  open_work: GeneratedAlways<number>;
+  /** Generated: next_due_at, with undated items sorting last. */
+  due_sort: GeneratedAlways<string>;
   reopen_count: number;
   agent_reply_count: number;
   version: number;
