@@ -1,0 +1,147 @@
+// `tandem kpi`: per-role KPIs for a period against the previous one, as a table, tab-separated lines, CSV or JSON.
+import type { Command } from 'commander';
+import type { ChalkInstance } from 'chalk';
+import { parseRoleFilter } from '../../core/inbox.js';
+import { invalid, usage } from '../../core/errors.js';
+import { computeKpis, FIGURES, resolvePeriod, type Figure, type FigureInfo, type KpiReport, type RoleKpis } from '../../core/kpi.js';
+import { describeReason } from '../../core/kpi-at-risk.js';
+import type { Role } from '../../core/vocabulary.js';
+import { localTime, money, shortDuration } from '../../text/format.js';
+import { sanitizeLine } from '../../text/sanitize.js';
+import { act, withJson } from '../command-kit.js';
+import type { Output } from '../output.js';
+
+export function registerKpiCommand(program: Command): void {
+  withJson(program.command('kpi'))
+    .description('KPIs per role for a period [from, to), with the previous period of the same length (formulas: docs/kpi.md)')
+    .option('-r, --role <role>', 'service | support | all', 'all')
+    .option('--last <days>', 'the last N days up to now: 7d, 30d, 90d (default 30d)')
+    .option('--from <date>', 'period start, inclusive (ISO 8601, or "30d" for 30 days ago)')
+    .option('--to <date>', 'period end, exclusive (default now)')
+    .option('--by <what>', 'add a per-agent table: agent')
+    .option('--agent <handle>', 'only items assigned to this agent')
+    .option('--csv', 'print CSV: role,agent,figure,value,previous,change,count,previous_count')
+    .action(act(async (rt, o: Record<string, string | boolean | undefined>) => {
+      if (o.json && o.csv) throw usage('give either --json or --csv, not both');
+      const role = parseRoleFilter(String(o.role ?? 'all').trim().toLowerCase());
+      if (o.by !== undefined && o.by !== 'agent') throw invalid(`--by takes "agent" (got ${JSON.stringify(o.by)})`);
+      const ctx = await rt.ctx();
+      const period = resolvePeriod({ last: o.last as string | undefined, from: o.from as string | undefined, to: o.to as string | undefined }, ctx.clock);
+      const report = await computeKpis(ctx, { role, period, agent: (o.agent as string | undefined) ?? null, byAgent: o.by === 'agent' });
+      if (rt.out.json) return rt.out.printJson(report);
+      if (o.csv) return printCsv(rt.out, report);
+      if (rt.out.tty) return printHuman(rt.out, report);
+      printPlain(rt.out, report);
+    }));
+}
+
+const ROLE_ORDER: Role[] = ['support', 'service'];
+
+function panels(report: KpiReport): [Role, RoleKpis][] {
+  return ROLE_ORDER.flatMap((r) => (report[r] ? [[r, report[r]!] as [Role, RoleKpis]] : []));
+}
+
+/** A figure's value for people: durations as 3h 5m, rates as %, money with two decimals. */
+export function formatValue(info: FigureInfo, v: number | null): string {
+  if (v === null) return '—';
+  switch (info.unit) {
+    case 'seconds': return shortDuration(v);
+    case 'ratio': return `${(v * 100).toFixed(1)}%`;
+    case 'nps': return (v > 0 ? '+' : '') + v.toFixed(1);
+    case 'money': return money(v, null);
+    case 'number': return v.toFixed(2);
+    default: return String(v);
+  }
+}
+
+export function formatChange(info: FigureInfo, d: number | null): string {
+  if (d === null) return '—';
+  if (d === 0) return '=';
+  const sign = d > 0 ? '+' : '−';
+  const a = Math.abs(d);
+  switch (info.unit) {
+    case 'seconds': return sign + shortDuration(a);
+    case 'ratio': return `${sign}${(a * 100).toFixed(1)} pts`;
+    case 'nps': return sign + a.toFixed(1);
+    case 'money': return sign + money(a, null);
+    case 'number': return sign + a.toFixed(2);
+    default: return sign + String(a);
+  }
+}
+
+function colourChange(c: ChalkInstance, info: FigureInfo, f: Figure, text: string): string {
+  if (f.change === null || f.change === 0) return c.dim(text);
+  const good = info.better === 'higher' ? f.change > 0 : f.change < 0;
+  return good ? c.green(text) : c.red(text);
+}
+
+function printHuman(out: Output, report: KpiReport): void {
+  const c = out.c;
+  const range = (p: { from: string; to: string }) => `${localTime(p.from)} → ${localTime(p.to)}`;
+  out.print(c.bold(`KPIs ${range(report.period)}`) + c.dim(`  (previous: ${range(report.previousPeriod)})`) + (report.agent ? `  @${report.agent}` : ''));
+  for (const [role, k] of panels(report)) {
+    out.print('');
+    out.print(c.bold(role === 'support' ? 'Support' : 'Service'));
+    const infos = FIGURES[role].filter((f) => k.figures[f.key]);
+    out.table(infos, [
+      { header: 'FIGURE', value: (f) => f.label },
+      { header: 'VALUE', value: (f) => formatValue(f, k.figures[f.key]!.value), align: 'right', color: (_f, t, ch) => ch.bold(t) },
+      { header: 'PREVIOUS', value: (f) => formatValue(f, k.figures[f.key]!.previous), align: 'right' },
+      { header: 'CHANGE', value: (f) => formatChange(f, k.figures[f.key]!.change), align: 'right', color: (f, t, ch) => colourChange(ch, f, k.figures[f.key]!, t) },
+      { header: 'N', value: (f) => String(k.figures[f.key]!.count), align: 'right' },
+    ]);
+    if (k.agents) {
+      const cols = FIGURES[role].filter((f) => !f.teamOnly && !f.key.endsWith('P90'));
+      out.print('');
+      out.table(k.agents, [
+        { header: 'AGENT', value: (a) => '@' + a.handle },
+        ...cols.map((f) => ({ header: f.label.toUpperCase(), value: (a: (typeof k.agents)[number]) => formatValue(f, a.figures[f.key]!.value), align: 'right' as const })),
+      ], { empty: 'No agents.' });
+    }
+    const atRisk = role === 'service' ? report.service?.atRisk : undefined;
+    if (atRisk && atRisk.length) {
+      out.print('');
+      out.print(c.bold(`At-risk customers`) + c.dim(` (${report.service!.figures.atRiskCustomers?.value ?? atRisk.length}; last 30 days)`));
+      out.table(atRisk, [
+        { header: 'ID', value: (r) => String(r.customerId), align: 'right' },
+        { header: 'CUSTOMER', value: (r) => r.name, max: 28 },
+        { header: 'EMAIL', value: (r) => r.email ?? '', max: 32 },
+        { header: 'REASONS', value: (r) => r.reasons.map(describeReason).join(', '), flex: true },
+        { header: 'FOLLOW-UP', value: (r) => (r.openFollowUpId ? `#${r.openFollowUpId}` : '') },
+      ]);
+    }
+  }
+}
+
+const raw = (v: number | null) => (v === null ? '' : String(v));
+
+/** On a pipe: one line per figure — role, agent ('' = team), figure, value, previous, change, count — raw numbers. */
+function printPlain(out: Output, report: KpiReport): void {
+  for (const row of rows(report)) out.print(row.map((cell) => sanitizeLine(cell).replace(/\t/g, ' ')).join('\t'));
+}
+
+function rows(report: KpiReport): string[][] {
+  const out: string[][] = [];
+  for (const [role, k] of panels(report)) {
+    for (const f of FIGURES[role]) {
+      const x = k.figures[f.key];
+      if (x) out.push([role, report.agent ?? '', f.key, raw(x.value), raw(x.previous), raw(x.change), String(x.count), String(x.previousCount)]);
+    }
+    for (const a of k.agents ?? []) {
+      for (const f of FIGURES[role]) {
+        const x = a.figures[f.key];
+        if (x) out.push([role, a.handle, f.key, raw(x.value), raw(x.previous), raw(x.change), String(x.count), String(x.previousCount)]);
+      }
+    }
+  }
+  return out;
+}
+
+function csvCell(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function printCsv(out: Output, report: KpiReport): void {
+  out.print('role,agent,figure,value,previous,change,count,previous_count');
+  for (const row of rows(report)) out.print(row.map(csvCell).join(','));
+}
