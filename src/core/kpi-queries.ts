@@ -1,6 +1,6 @@
 // The SQL behind the KPIs: grouped counts over indexed time ranges, one query per family of figures.
-// Each returns tallies keyed by group (the assignee id, or the UTC day of the figure's own time column),
-// so one query serves the team (sum of the groups), the per-agent table and the daily series.
+// Each returns tallies keyed by assignee and UTC day of the figure's own time column, so one query
+// serves the team (the sum), the per-agent table and the daily series.
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../store/store.js';
 import type { Period } from './kpi-period.js';
@@ -12,8 +12,6 @@ export interface Scope {
   agentId: number | null;
 }
 
-export type Group = 'assignee' | 'day';
-
 /** n = how many the figure is computed over; k, j = the counted subsets (e.g. met, promoters). */
 export interface Tally {
   n: number;
@@ -21,22 +19,23 @@ export interface Tally {
   j: number;
 }
 
+/**
+ * Tallies keyed by `assignee|day`: the assignee id ('' = unassigned) and the UTC day (YYYY-MM-DD)
+ * of the figure's own time column. Summing over keys gives the team, an agent, or one day.
+ */
 export type Tallies = Map<string, Tally>;
 
-/** The group key as a string: assignee id ('' = unassigned) or 'YYYY-MM-DD'. */
-function key(g: unknown): string {
-  return g === null || g === undefined ? '' : String(g);
+export function groupKey(assignee: unknown, day: unknown): string {
+  return `${assignee === null || assignee === undefined ? '' : String(assignee)}|${day === null || day === undefined ? '' : String(day)}`;
 }
 
-function groupExpr(group: Group, assigneeCol: string, timeCol: string): RawBuilder<unknown> {
-  return group === 'assignee' ? sql`${sql.ref(assigneeCol)}` : sql`substr(${sql.ref(timeCol)}, 1, 10)`;
-}
+const dayOf = (timeCol: string) => sql<string>`substr(${sql.ref(timeCol)}, 1, 10)`;
 
 const flag = (cond: RawBuilder<unknown>) => sql<number>`sum(case when ${cond} then 1 else 0 end)`;
 
-function toTallies(rows: { g: unknown; n: unknown; k?: unknown; j?: unknown }[]): Tallies {
+function toTallies(rows: { a: unknown; d: unknown; n: unknown; k?: unknown; j?: unknown }[]): Tallies {
   const out: Tallies = new Map();
-  for (const r of rows) out.set(key(r.g), { n: Number(r.n ?? 0), k: Number(r.k ?? 0), j: Number(r.j ?? 0) });
+  for (const r of rows) out.set(groupKey(r.a, r.d), { n: Number(r.n ?? 0), k: Number(r.k ?? 0), j: Number(r.j ?? 0) });
   return out;
 }
 
@@ -47,15 +46,15 @@ function itemsOf(db: Db, scope: Scope) {
 }
 
 /** Items created in the period: n = created, k = escalated to support (service items, when asked). */
-export async function createdTallies(db: Db, scope: Scope, p: Period, group: Group, withEscalated = false): Promise<Tallies> {
-  const g = groupExpr(group, 'items.assignee_id', 'items.created_at');
+export async function createdTallies(db: Db, scope: Scope, p: Period, withEscalated = false): Promise<Tallies> {
+  const d = dayOf('items.created_at');
   const escalated = withEscalated
     ? flag(sql`exists (select 1 from escalations x where x.source_item_id = items.id)`)
     : sql<number>`0`;
   const rows = await itemsOf(db, scope)
     .where('items.created_at', '>=', p.from).where('items.created_at', '<', p.to)
-    .select([g.as('g'), sql<number>`count(*)`.as('n'), escalated.as('k')])
-    .groupBy(g).execute();
+    .select(['items.assignee_id as a', d.as('d'), sql<number>`count(*)`.as('n'), escalated.as('k')])
+    .groupBy(['items.assignee_id', d]).execute();
   return toTallies(rows);
 }
 
@@ -65,26 +64,27 @@ export async function createdTallies(db: Db, scope: Scope, p: Period, group: Gro
  * closed without resolving, the close) came at or before its due time.
  */
 export async function slaTallies(
-  db: Db, scope: Scope, p: Period, group: Group, target: 'first_response' | 'resolution', outboundOnly = false,
+  db: Db, scope: Scope, p: Period, target: 'first_response' | 'resolution', outboundOnly = false,
 ): Promise<Tallies> {
   const dueCol = target === 'first_response' ? 'items.first_response_due_at' : 'items.resolution_due_at';
   const met = target === 'first_response'
     ? sql`items.first_response_at is not null and items.first_response_at <= items.first_response_due_at`
     : sql`coalesce(items.first_resolved_at, items.closed_at) is not null and coalesce(items.first_resolved_at, items.closed_at) <= items.resolution_due_at`;
-  const g = groupExpr(group, 'items.assignee_id', dueCol);
+  const d = dayOf(dueCol);
   let q = itemsOf(db, scope).where(sql.ref(dueCol), '>=', p.from).where(sql.ref(dueCol), '<', p.to);
   if (outboundOnly) q = q.where('items.direction', '=', 'outbound');
-  const rows = await q.select([g.as('g'), sql<number>`count(*)`.as('n'), flag(met).as('k')]).groupBy(g).execute();
+  const rows = await q.select(['items.assignee_id as a', d.as('d'), sql<number>`count(*)`.as('n'), flag(met).as('k')])
+    .groupBy(['items.assignee_id', d]).execute();
   return toTallies(rows);
 }
 
 /** Items first resolved in the period: n = resolved, k = reopened since, j = fewer than 2 agent replies. */
-export async function resolvedTallies(db: Db, scope: Scope, p: Period, group: Group): Promise<Tallies> {
-  const g = groupExpr(group, 'items.assignee_id', 'items.first_resolved_at');
+export async function resolvedTallies(db: Db, scope: Scope, p: Period): Promise<Tallies> {
+  const d = dayOf('items.first_resolved_at');
   const rows = await itemsOf(db, scope)
     .where('items.first_resolved_at', '>=', p.from).where('items.first_resolved_at', '<', p.to)
-    .select([g.as('g'), sql<number>`count(*)`.as('n'), flag(sql`items.reopen_count > 0`).as('k'), flag(sql`items.agent_reply_count < 2`).as('j')])
-    .groupBy(g).execute();
+    .select(['items.assignee_id as a', d.as('d'), sql<number>`count(*)`.as('n'), flag(sql`items.reopen_count > 0`).as('k'), flag(sql`items.agent_reply_count < 2`).as('j')])
+    .groupBy(['items.assignee_id', d]).execute();
   return toTallies(rows);
 }
 
@@ -92,25 +92,25 @@ export async function resolvedTallies(db: Db, scope: Scope, p: Period, group: Gr
  * Survey responses in the period (all of them for the team; by the item's assignee per agent):
  * CSAT: n = responses, k = scored 4–5. NPS: n = responses, k = promoters (9–10), j = detractors (0–6).
  */
-export async function surveyTallies(db: Db, kind: 'csat' | 'nps', agentId: number | null, p: Period, group: Group): Promise<Tallies> {
-  const g = groupExpr(group, 'items.assignee_id', 'surveys.created_at');
+export async function surveyTallies(db: Db, kind: 'csat' | 'nps', agentId: number | null, p: Period): Promise<Tallies> {
+  const d = dayOf('surveys.created_at');
   let q = db.selectFrom('surveys').leftJoin('items', 'items.id', 'surveys.item_id')
     .where('surveys.kind', '=', kind).where('surveys.created_at', '>=', p.from).where('surveys.created_at', '<', p.to);
   if (agentId !== null) q = q.where('items.assignee_id', '=', agentId);
   const good = kind === 'csat' ? sql`surveys.score >= 4` : sql`surveys.score >= 9`;
   const rows = await q
-    .select([g.as('g'), sql<number>`count(*)`.as('n'), flag(good).as('k'), flag(sql`surveys.score <= 6`).as('j')])
-    .groupBy(g).execute();
+    .select(['items.assignee_id as a', d.as('d'), sql<number>`count(*)`.as('n'), flag(good).as('k'), flag(sql`surveys.score <= 6`).as('j')])
+    .groupBy(['items.assignee_id', d]).execute();
   return toTallies(rows);
 }
 
 /** Support items created by escalation in the period (by the support item's assignee). */
-export async function escalationsReceivedTallies(db: Db, agentId: number | null, p: Period, group: Group): Promise<Tallies> {
-  const g = groupExpr(group, 's.assignee_id', 'x.escalated_at');
+export async function escalationsReceivedTallies(db: Db, agentId: number | null, p: Period): Promise<Tallies> {
+  const d = dayOf('x.escalated_at');
   let q = db.selectFrom('escalations as x').innerJoin('items as s', 's.id', 'x.support_item_id')
     .where('x.escalated_at', '>=', p.from).where('x.escalated_at', '<', p.to);
   if (agentId !== null) q = q.where('s.assignee_id', '=', agentId);
-  const rows = await q.select([g.as('g'), sql<number>`count(*)`.as('n')]).groupBy(g).execute();
+  const rows = await q.select(['s.assignee_id as a', d.as('d'), sql<number>`count(*)`.as('n')]).groupBy(['s.assignee_id', d]).execute();
   return toTallies(rows);
 }
 
@@ -147,36 +147,102 @@ export function exactSeconds(fromIso: string, toIso: string): number {
   return Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 1000);
 }
 
+const DONE = ['resolved', 'closed'] as const;
+const OPEN = ['new', 'open', 'pending', 'snoozed', 'escalated'] as const;
+
+/** The last status event of an item before `t` moved it to resolved or closed (its data is JSON {from, to, ...}). */
+function lastStatusIsDone(data: string | null): boolean {
+  return data !== null && (data.includes('"to":"resolved"') || data.includes('"to":"closed"'));
+}
+
 /**
  * Items of the role not resolved or closed at instant `t` (created before `t`), by current assignee.
  * Without a reopen, an item is done from coalesce(resolved_at, closed_at) on; an item reopened at
  * least once is judged by its last status event before `t`.
  */
 export async function backlogAt(db: Db, scope: Scope, t: string): Promise<Tallies> {
-  const statusAtTIsOpen = sql<boolean>`(items.reopen_count = 0 or coalesce((select e.data from events e
-      where e.item_id = items.id and e.type = 'status' and e.created_at < ${t} order by e.id desc limit 1), '')
-      not like '%"to":"resolved"%' and coalesce((select e.data from events e
-      where e.item_id = items.id and e.type = 'status' and e.created_at < ${t} order by e.id desc limit 1), '')
-      not like '%"to":"closed"%')`;
-  const g = sql`items.assignee_id`;
-  const stillOpen = await itemsOf(db, scope)
-    .where('items.status', 'in', ['new', 'open', 'pending', 'snoozed', 'escalated'])
-    .where('items.created_at', '<', t).where(statusAtTIsOpen)
-    .select([g.as('g'), sql<number>`count(*)`.as('n')]).groupBy(g).execute();
-  const doneLater = await itemsOf(db, scope)
-    .where('items.status', 'in', ['resolved', 'closed'])
-    .where((eb) => eb.or([
-      eb('items.resolved_at', '>=', t),
-      eb.and([eb('items.resolved_at', 'is', null), eb('items.closed_at', '>=', t)]),
-    ]))
-    .where('items.created_at', '<', t).where(statusAtTIsOpen)
-    .select([g.as('g'), sql<number>`count(*)`.as('n')]).groupBy(g).execute();
-  const out = toTallies(stillOpen);
-  for (const [k, v] of toTallies(doneLater)) {
-    const cur = out.get(k);
-    out.set(k, cur ? { n: cur.n + v.n, k: 0, j: 0 } : v);
+  const lastStatus = (tt: string) => sql<string | null>`(select e.data from events e
+      where e.item_id = items.id and e.type = 'status' and e.created_at < ${tt} order by e.id desc limit 1)`;
+  const openAtT = sql<boolean>`(items.reopen_count = 0 or (coalesce(${lastStatus(t)}, '') not like '%"to":"resolved"%'
+      and coalesce(${lastStatus(t)}, '') not like '%"to":"closed"%'))`;
+  const count = (q: ReturnType<typeof itemsOf>) => q.where('items.created_at', '<', t).where(openAtT)
+    .select(['items.assignee_id as a', sql<string>`''`.as('d'), sql<number>`count(*)`.as('n')]).groupBy('items.assignee_id').execute();
+  const parts = await Promise.all([
+    count(itemsOf(db, scope).where('items.status', 'in', [...OPEN])),
+    // Done now, but only since `t` or later: resolved at/after t, or closed at/after t without a resolution.
+    count(itemsOf(db, scope).where('items.status', 'in', [...DONE]).where('items.resolved_at', '>=', t)),
+    count(itemsOf(db, scope).where('items.status', '=', 'closed').where('items.resolved_at', 'is', null).where('items.closed_at', '>=', t)),
+  ]);
+  const out: Tallies = new Map();
+  for (const part of parts) {
+    for (const [k, v] of toTallies(part)) out.set(k, { n: (out.get(k)?.n ?? 0) + v.n, k: 0, j: 0 });
   }
   return out;
+}
+
+/**
+ * The backlog at the end of each day of the period (the last one at `to`), exactly as backlogAt
+ * counts it, without one query per day: the backlog at `from`, plus items created, minus items done
+ * (done since then and never reopened), day by day; items reopened at least once are followed
+ * through their status events.
+ */
+export async function backlogSeries(db: Db, scope: Scope, p: Period, days: string[], ends: string[]): Promise<number[]> {
+  const base = [...(await backlogAt(db, scope, p.from)).values()].reduce((s, v) => s + v.n, 0);
+  const delta = new Map<string, number>(days.map((d) => [d, 0]));
+  const bump = (day: string, by: number) => delta.set(day, (delta.get(day) ?? 0) + by);
+  const created = await itemsOf(db, scope).where('items.created_at', '>=', p.from).where('items.created_at', '<', p.to)
+    .select([dayOf('items.created_at').as('d'), sql<number>`count(*)`.as('n')]).groupBy(dayOf('items.created_at')).execute();
+  for (const r of created) bump(r.d, Number(r.n));
+  const doneResolved = await itemsOf(db, scope).where('items.status', 'in', [...DONE])
+    .where('items.resolved_at', '>=', p.from).where('items.resolved_at', '<', p.to)
+    .select([dayOf('items.resolved_at').as('d'), sql<number>`count(*)`.as('n')]).groupBy(dayOf('items.resolved_at')).execute();
+  const doneClosed = await itemsOf(db, scope).where('items.status', '=', 'closed').where('items.resolved_at', 'is', null)
+    .where('items.closed_at', '>=', p.from).where('items.closed_at', '<', p.to)
+    .select([dayOf('items.closed_at').as('d'), sql<number>`count(*)`.as('n')]).groupBy(dayOf('items.closed_at')).execute();
+  for (const r of [...doneResolved, ...doneClosed]) bump(r.d, -Number(r.n));
+
+  // Reopened items that could have been open during the period: take them out of the day counts
+  // above and count them at each day's end from their status events instead.
+  const reopened = await itemsOf(db, scope).where(sql<boolean>`items.reopen_count > 0`).where('items.created_at', '<', p.to)
+    .where((eb) => eb.or([
+      eb('items.status', 'in', [...OPEN]),
+      eb('items.resolved_at', '>=', p.from),
+      eb.and([eb('items.resolved_at', 'is', null), eb('items.closed_at', '>=', p.from)]),
+    ]))
+    .select(['items.id', 'items.created_at', 'items.status', 'items.resolved_at', 'items.closed_at']).execute();
+  const correction = ends.map(() => 0);
+  let atFrom = 0;
+  for (let i = 0; i < reopened.length; i += 2000) {
+    const chunk = reopened.slice(i, i + 2000);
+    const events = await db.selectFrom('events').select(['item_id', 'data', 'created_at'])
+      .where('item_id', 'in', chunk.map((r) => r.id)).where('type', '=', 'status').where('created_at', '<', p.to)
+      .orderBy('item_id').orderBy('id').execute();
+    const byItem = new Map<number, { data: string | null; created_at: string }[]>();
+    for (const e of events) {
+      let list = byItem.get(e.item_id);
+      if (!list) byItem.set(e.item_id, (list = []));
+      list.push(e);
+    }
+    for (const r of chunk) {
+      const evs = byItem.get(r.id) ?? [];
+      const openAt = (t: string) => {
+        if (r.created_at >= t) return false;
+        let last: string | null = null;
+        for (const e of evs) if (e.created_at < t) last = e.data;
+        return !lastStatusIsDone(last);
+      };
+      if (r.created_at >= p.from) bump(r.created_at.slice(0, 10), -1);
+      const doneSince = DONE.includes(r.status as (typeof DONE)[number]) ? r.resolved_at ?? r.closed_at : null;
+      if (doneSince && doneSince >= p.from && doneSince < p.to) bump(doneSince.slice(0, 10), +1);
+      if (openAt(p.from)) atFrom += 1;
+      ends.forEach((t, k) => { if (openAt(t)) correction[k]! += 1; });
+    }
+  }
+  let running = base - atFrom;
+  return days.map((d, k) => {
+    running += delta.get(d) ?? 0;
+    return running + correction[k]!;
+  });
 }
 
 /** All orders placed before `t`: how many, their total, and how many customers placed them. */

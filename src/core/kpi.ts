@@ -5,8 +5,8 @@ import { findAgent, type Agent } from './agents.js';
 import { medianAndP90 } from './percentiles.js';
 import { dayEnd, minIso, periodDays, previousPeriod, type Period } from './kpi-period.js';
 import {
-  backlogAt, createdTallies, durationRows, escalationsReceivedTallies, ordersBefore, repeatPurchaseTally,
-  resolvedTallies, slaTallies, surveyTallies, type DurationRow, type Group, type Scope, type Tallies, type Tally,
+  backlogAt, backlogSeries, createdTallies, durationRows, escalationsReceivedTallies, groupKey, ordersBefore,
+  repeatPurchaseTally, resolvedTallies, slaTallies, surveyTallies, type DurationRow, type Scope, type Tallies, type Tally,
 } from './kpi-queries.js';
 import { atRiskCount, atRiskCustomers, type AtRiskCustomer } from './kpi-at-risk.js';
 import type { Role } from './vocabulary.js';
@@ -118,12 +118,6 @@ type Values = Record<string, Value>;
 const ratio = (k: number, n: number): number | null => (n === 0 ? null : k / n);
 const EMPTY: Tally = { n: 0, k: 0, j: 0 };
 
-function sumTallies(t: Tallies): Tally {
-  const s = { n: 0, k: 0, j: 0 };
-  for (const v of t.values()) { s.n += v.n; s.k += v.k; s.j += v.j; }
-  return s;
-}
-
 /** Inputs of one role's figures for one group (the team, one agent, or one day). */
 interface Inputs {
   created: Tally;
@@ -169,45 +163,63 @@ function serviceValues(i: Inputs): Values {
   };
 }
 
-/** Everything a role's figures need for one period, grouped by assignee or by day. */
-interface Grouped {
-  keys: Set<string>;
-  pick(key: string | null): Inputs;
+/** Which part of a period's tallies to sum: one agent ('' = unassigned), one day, or everything (team). */
+interface Pick {
+  agent?: string;
+  day?: string;
 }
 
-async function gather(db: Db, scope: Scope, p: Period, now: string, group: Group): Promise<Grouped> {
+/** Everything a role's figures need for one period, keyed by assignee and day. */
+interface Gathered {
+  agents: Set<string>;
+  pick(which: Pick): Inputs;
+}
+
+function matches(k: string, which: Pick): boolean {
+  const bar = k.indexOf('|');
+  return (which.agent === undefined || k.slice(0, bar) === which.agent) && (which.day === undefined || k.slice(bar + 1) === which.day);
+}
+
+async function gather(db: Db, scope: Scope, p: Period, now: string): Promise<Gathered> {
   // A target "falls due" only once its time has come: due times after now are not counted yet.
   const dueP: Period = { from: p.from, to: minIso(p.to, now) };
   const duePeriod = dueP.from < dueP.to ? dueP : null;
   const none: Tallies = new Map();
   const support = scope.role === 'support';
-  const [created, resolved, csat, nps, slaFr, slaRes, followUps, escRecv, frRows, resRows] = await Promise.all([
-    createdTallies(db, scope, p, group, !support),
-    support ? resolvedTallies(db, scope, p, group) : none,
-    support ? surveyTallies(db, 'csat', scope.agentId, p, group) : none,
-    support ? none : surveyTallies(db, 'nps', scope.agentId, p, group),
-    support && duePeriod ? slaTallies(db, scope, duePeriod, group, 'first_response') : none,
-    support && duePeriod ? slaTallies(db, scope, duePeriod, group, 'resolution') : none,
-    !support && duePeriod ? slaTallies(db, scope, duePeriod, group, 'resolution', true) : none,
-    support ? escalationsReceivedTallies(db, scope.agentId, p, group) : none,
+  const [created, resolved, csat, nps, slaFr, slaRes, followUps, escRecv, backlog, frRows, resRows] = await Promise.all([
+    createdTallies(db, scope, p, !support),
+    support ? resolvedTallies(db, scope, p) : none,
+    support ? surveyTallies(db, 'csat', scope.agentId, p) : none,
+    support ? none : surveyTallies(db, 'nps', scope.agentId, p),
+    support && duePeriod ? slaTallies(db, scope, duePeriod, 'first_response') : none,
+    support && duePeriod ? slaTallies(db, scope, duePeriod, 'resolution') : none,
+    !support && duePeriod ? slaTallies(db, scope, duePeriod, 'resolution', true) : none,
+    support ? escalationsReceivedTallies(db, scope.agentId, p) : none,
+    support ? backlogAt(db, scope, p.to) : none,
     durationRows(db, scope, p, 'first_response'),
     support ? durationRows(db, scope, p, 'resolution') : Promise.resolve([] as DurationRow[]),
   ]);
-  const backlog = support && group === 'assignee' ? await backlogAt(db, scope, p.to) : none;
-  const rowKey = (r: DurationRow) => (group === 'assignee' ? (r.assigneeId === null ? '' : String(r.assigneeId)) : r.at.slice(0, 10));
-  const tallies = [created, resolved, csat, nps, slaFr, slaRes, followUps, escRecv, backlog];
-  const keys = new Set<string>();
-  for (const t of tallies) for (const k of t.keys()) keys.add(k);
-  for (const r of [...frRows, ...resRows]) keys.add(rowKey(r));
-  // key null = the sum over every group (the team, or the whole period).
-  const tally = (t: Tallies, k: string | null) => (k === null ? sumTallies(t) : t.get(k) ?? EMPTY);
-  const secs = (rows: DurationRow[], k: string | null) => (k === null ? rows : rows.filter((r) => rowKey(r) === k)).map((r) => r.seconds);
+  const rowKey = (r: DurationRow) => groupKey(r.assigneeId, r.at.slice(0, 10));
+  const agents = new Set<string>();
+  for (const t of [created, resolved, csat, nps, slaFr, slaRes, followUps, escRecv, backlog]) {
+    for (const k of t.keys()) agents.add(k.slice(0, k.indexOf('|')));
+  }
+  for (const r of [...frRows, ...resRows]) agents.add(r.assigneeId === null ? '' : String(r.assigneeId));
+  const tally = (t: Tallies, which: Pick): Tally => {
+    const s = { n: 0, k: 0, j: 0 };
+    for (const [k, v] of t) if (matches(k, which)) { s.n += v.n; s.k += v.k; s.j += v.j; }
+    return s;
+  };
+  const secs = (rows: DurationRow[], which: Pick) => rows.filter((r) => matches(rowKey(r), which)).map((r) => r.seconds);
   return {
-    keys,
-    pick: (k) => ({
-      created: tally(created, k), backlog: tally(backlog, k), resolved: tally(resolved, k), csat: tally(csat, k),
-      nps: tally(nps, k), slaFirstResponse: tally(slaFr, k), slaResolution: tally(slaRes, k), followUps: tally(followUps, k),
-      escalationsReceived: tally(escRecv, k), firstResponse: secs(frRows, k), resolution: secs(resRows, k),
+    agents,
+    pick: (which) => ({
+      created: tally(created, which), resolved: tally(resolved, which), csat: tally(csat, which), nps: tally(nps, which),
+      slaFirstResponse: tally(slaFr, which), slaResolution: tally(slaRes, which), followUps: tally(followUps, which),
+      escalationsReceived: tally(escRecv, which),
+      // The backlog is a count at an instant, not per day (its series is computed apart).
+      backlog: which.day === undefined ? tally(backlog, { agent: which.agent }) : EMPTY,
+      firstResponse: secs(frRows, which), resolution: secs(resRows, which),
     }),
   };
 }
@@ -246,50 +258,45 @@ async function roleKpis(ctx: Ctx, role: Role, agent: Agent | null, opts: KpiOpti
   const cur = opts.period;
   const prev = previousPeriod(cur);
   const values = role === 'support' ? supportValues : serviceValues;
-  const [gc, gp] = await Promise.all([gather(db, scope, cur, now, 'assignee'), gather(db, scope, prev, now, 'assignee')]);
+  const [gc, gp] = await Promise.all([gather(db, scope, cur, now), gather(db, scope, prev, now)]);
   const teamOnly = role === 'service' && !agent;
-  let curValues = values(gc.pick(null));
-  let prevValues = values(gp.pick(null));
+  let curValues = values(gc.pick({}));
+  let prevValues = values(gp.pick({}));
   if (teamOnly) {
     const [bc, bp] = await Promise.all([businessValues(db, cur), businessValues(db, prev)]);
     curValues = { ...curValues, ...bc };
     prevValues = { ...prevValues, ...bp };
   }
   const result: RoleKpis = { figures: figures(FIGURES[role], curValues, prevValues, teamOnly), series: {} };
-  if (opts.series ?? true) result.series = await seriesFor(db, scope, cur, now);
+  if (opts.series ?? true) result.series = await seriesFor(db, scope, cur, gc);
   if (opts.byAgent) result.agents = await agentRows(db, role, gc, gp, values);
   return result;
 }
 
-async function agentRows(db: Db, role: Role, gc: Grouped, gp: Grouped, values: (i: Inputs) => Values): Promise<AgentFigures[]> {
+async function agentRows(db: Db, role: Role, gc: Gathered, gp: Gathered, values: (i: Inputs) => Values): Promise<AgentFigures[]> {
   const agents = await db.selectFrom('agents').select(['id', 'handle', 'name', 'roles', 'active']).orderBy('handle').execute();
-  const withData = new Set([...gc.keys, ...gp.keys]);
+  const withData = new Set([...gc.agents, ...gp.agents]);
   return agents
     .filter((a) => withData.has(String(a.id)) || (a.active === 1 && (a.roles === role || a.roles === 'both')))
     .map((a) => ({
       handle: a.handle, name: a.name,
-      figures: figures(FIGURES[role], values(gc.pick(String(a.id))), values(gp.pick(String(a.id))), false),
+      figures: figures(FIGURES[role], values(gc.pick({ agent: String(a.id) })), values(gp.pick({ agent: String(a.id) })), false),
     }));
 }
 
 /** Each headline figure computed day by day with the same formula (backlog: at each day's end). */
-async function seriesFor(db: Db, scope: Scope, p: Period, now: string): Promise<Record<string, SeriesPoint[]>> {
+async function seriesFor(db: Db, scope: Scope, p: Period, g: Gathered): Promise<Record<string, SeriesPoint[]>> {
   const days = periodDays(p);
-  const byDay = await gather(db, scope, p, now, 'day');
   const values = scope.role === 'support' ? supportValues : serviceValues;
-  const perDay = days.map((d) => values(byDay.pick(d)));
+  const perDay = days.map((day) => values(g.pick({ day })));
   const out: Record<string, SeriesPoint[]> = {};
   for (const f of FIGURES[scope.role]) {
     if (!f.series) continue;
     out[f.key] = days.map((date, i) => ({ date, value: perDay[i]![f.key]?.value ?? null, count: perDay[i]![f.key]?.count ?? 0 }));
   }
   if (scope.role === 'support') {
-    const ends = days.map((d) => dayEnd(d, p));
-    const backlogs = await Promise.all(ends.map((t) => backlogAt(db, scope, t)));
-    out.backlog = days.map((date, i) => {
-      const n = sumTallies(backlogs[i]!).n;
-      return { date, value: n, count: n };
-    });
+    const backlog = await backlogSeries(db, scope, p, days, days.map((d) => dayEnd(d, p)));
+    out.backlog = days.map((date, i) => ({ date, value: backlog[i]!, count: backlog[i]! }));
   }
   return out;
 }

@@ -8,7 +8,8 @@
  */
 export function nearestRank(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  // p × n first, then ÷ 100: for a whole p the rank is computed from exact integers.
+  const rank = Math.max(1, Math.ceil((p * sorted.length) / 100));
   return sorted[Math.min(rank, sorted.length) - 1]!;
 }
 
