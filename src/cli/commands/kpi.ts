@@ -1,7 +1,6 @@
 // `tandem kpi`: per-role KPIs for a period against the previous one, as a table, tab-separated lines, CSV or JSON.
 import type { Command } from 'commander';
 import type { ChalkInstance } from 'chalk';
-import { parseRoleFilter } from '../../core/inbox.js';
 import { invalid, usage } from '../../core/errors.js';
 import { computeKpis, FIGURES, resolvePeriod, type Figure, type FigureInfo, type KpiReport, type RoleKpis } from '../../core/kpi.js';
 import { describeReason } from '../../core/kpi-at-risk.js';
@@ -23,7 +22,9 @@ export function registerKpiCommand(program: Command): void {
     .option('--csv', 'print CSV: role,agent,figure,value,previous,change,count,previous_count')
     .action(act(async (rt, o: Record<string, string | boolean | undefined>) => {
       if (o.json && o.csv) throw usage('give either --json or --csv, not both');
-      const role = parseRoleFilter(String(o.role ?? 'all').trim().toLowerCase());
+      const roleText = String(o.role ?? 'all').trim().toLowerCase();
+      if (!['service', 'support', 'all'].includes(roleText)) throw invalid(`--role must be service, support or all (got ${JSON.stringify(o.role)})`);
+      const role = roleText as Role | 'all';
       if (o.by !== undefined && o.by !== 'agent') throw invalid(`--by takes "agent" (got ${JSON.stringify(o.by)})`);
       const ctx = await rt.ctx();
       const period = resolvePeriod({ last: o.last as string | undefined, from: o.from as string | undefined, to: o.to as string | undefined }, ctx.clock);
