@@ -37,6 +37,14 @@ export function registerKpiCommand(program: Command): void {
 }
 
 const ROLE_ORDER: Role[] = ['support', 'service'];
+const AT_RISK_SHOWN = 10;
+
+/** Column headers of the per-agent table (its headline figures). */
+const SHORT: Record<string, string> = {
+  volume: 'VOLUME', backlog: 'BACKLOG', firstResponseMedian: 'FIRST RESP', resolutionMedian: 'RESOLUTION', csat: 'CSAT',
+  slaFirstResponse: 'SLA FR', slaResolution: 'SLA RES', reopenRate: 'REOPEN', oneTouch: '1-TOUCH', escalationsReceived: 'ESC IN',
+  nps: 'NPS', followUpsOnTime: 'FOLLOW-UPS', escalationRate: 'ESC RATE',
+};
 
 function panels(report: KpiReport): [Role, RoleKpis][] {
   return ROLE_ORDER.flatMap((r) => (report[r] ? [[r, report[r]!] as [Role, RoleKpis]] : []));
@@ -92,24 +100,25 @@ function printHuman(out: Output, report: KpiReport): void {
       { header: 'N', value: (f) => String(k.figures[f.key]!.count), align: 'right' },
     ]);
     if (k.agents) {
-      const cols = FIGURES[role].filter((f) => !f.teamOnly && !f.key.endsWith('P90'));
+      const cols = FIGURES[role].filter((f) => SHORT[f.key] && !f.teamOnly);
       out.print('');
       out.table(k.agents, [
         { header: 'AGENT', value: (a) => '@' + a.handle },
-        ...cols.map((f) => ({ header: f.label.toUpperCase(), value: (a: (typeof k.agents)[number]) => formatValue(f, a.figures[f.key]!.value), align: 'right' as const })),
+        ...cols.map((f) => ({ header: SHORT[f.key]!, value: (a: (typeof k.agents)[number]) => formatValue(f, a.figures[f.key]!.value), align: 'right' as const })),
       ], { empty: 'No agents.' });
     }
     const atRisk = role === 'service' ? report.service?.atRisk : undefined;
     if (atRisk && atRisk.length) {
+      const total = report.service!.figures.atRiskCustomers?.value ?? atRisk.length;
       out.print('');
-      out.print(c.bold(`At-risk customers`) + c.dim(` (${report.service!.figures.atRiskCustomers?.value ?? atRisk.length}; last 30 days)`));
-      out.table(atRisk, [
+      out.print(c.bold('At-risk customers') + c.dim(` (${total} in the 30 days before the end of the period)`));
+      out.table(atRisk.slice(0, AT_RISK_SHOWN), [
         { header: 'ID', value: (r) => String(r.customerId), align: 'right' },
-        { header: 'CUSTOMER', value: (r) => r.name, max: 28 },
-        { header: 'EMAIL', value: (r) => r.email ?? '', max: 32 },
-        { header: 'REASONS', value: (r) => r.reasons.map(describeReason).join(', '), flex: true },
-        { header: 'FOLLOW-UP', value: (r) => (r.openFollowUpId ? `#${r.openFollowUpId}` : '') },
+        { header: 'CUSTOMER', value: (r) => r.name, flex: true, max: 28 },
+        { header: 'REASONS', value: (r) => r.reasons.map(describeReason).join(', ') },
+        { header: 'FOLLOW-UP', value: (r) => (r.openFollowUpId ? `#${r.openFollowUpId} open` : '') },
       ]);
+      if (total > AT_RISK_SHOWN) out.print(c.dim(`… and ${total - AT_RISK_SHOWN} more (--json lists the first 50)`));
     }
   }
 }
