@@ -44,7 +44,17 @@ function reasonsOf(r: AtRiskRow): AtRiskReason[] {
 
 /** Most reasons first, then the most support items, then the lowest customer id. */
 export async function atRiskCustomers(db: Db, to: string, limit = 50): Promise<AtRiskCustomer[]> {
-  const rows = (await atRiskRows(db, atRiskWindow(to)))
+  return atRiskList(db, await atRiskRows(db, atRiskWindow(to)), limit);
+}
+
+/** The at-risk list and its full count from one read of the window. */
+export async function atRiskSummary(db: Db, to: string, limit = 50): Promise<{ count: number; list: AtRiskCustomer[] }> {
+  const rows = await atRiskRows(db, atRiskWindow(to));
+  return { count: rows.length, list: await atRiskList(db, rows, limit) };
+}
+
+async function atRiskList(db: Db, all: AtRiskRow[], limit: number): Promise<AtRiskCustomer[]> {
+  const rows = [...all]
     .sort((a, b) => reasonsOf(b).length - reasonsOf(a).length || b.supportItems - a.supportItems || a.customerId - b.customerId)
     .slice(0, limit);
   if (rows.length === 0) return [];

@@ -5,10 +5,10 @@ import { findAgent, type Agent } from './agents.js';
 import { medianAndP90 } from './percentiles.js';
 import { dayEnd, minIso, periodDays, previousPeriod, type Period } from './kpi-period.js';
 import {
-  backlogAt, backlogSeries, createdTallies, durationRows, escalationsReceivedTallies, groupKey, ordersBefore,
+  backlogAt, backlogSeries, createdTallies, durationRows, escalationsReceivedTallies, ordersBefore,
   repeatPurchaseTally, resolvedTallies, slaTallies, surveyTallies, type DurationRow, type Scope, type Tallies, type Tally,
 } from './kpi-queries.js';
-import { atRiskCount, atRiskCustomers, type AtRiskCustomer } from './kpi-at-risk.js';
+import { atRiskCount, atRiskSummary, type AtRiskCustomer } from './kpi-at-risk.js';
 import type { Role } from './vocabulary.js';
 import type { Db } from '../store/store.js';
 
@@ -164,10 +164,7 @@ function serviceValues(i: Inputs): Values {
 }
 
 /** Which part of a period's tallies to sum: one agent ('' = unassigned), one day, or everything (team). */
-interface Pick {
-  agent?: string;
-  day?: string;
-}
+type Pick = { agent: string } | { day: string } | Record<string, never>;
 
 /** Everything a role's figures need for one period, keyed by assignee and day. */
 interface Gathered {
@@ -175,9 +172,63 @@ interface Gathered {
   pick(which: Pick): Inputs;
 }
 
-function matches(k: string, which: Pick): boolean {
-  const bar = k.indexOf('|');
-  return (which.agent === undefined || k.slice(0, bar) === which.agent) && (which.day === undefined || k.slice(bar + 1) === which.day);
+/** Sums of tallies by agent, by day and in all, built once so each pick is a lookup. */
+class Rollup {
+  private readonly byAgent = new Map<string, Tally>();
+  private readonly byDay = new Map<string, Tally>();
+  private readonly all: Tally = { n: 0, k: 0, j: 0 };
+
+  constructor(t: Tallies) {
+    for (const [key, v] of t) {
+      const bar = key.indexOf('|');
+      for (const [map, k] of [[this.byAgent, key.slice(0, bar)], [this.byDay, key.slice(bar + 1)]] as const) {
+        const cur = map.get(k);
+        if (cur) { cur.n += v.n; cur.k += v.k; cur.j += v.j; } else map.set(k, { ...v });
+      }
+      this.all.n += v.n; this.all.k += v.k; this.all.j += v.j;
+    }
+  }
+
+  agents(): string[] {
+    return [...this.byAgent.keys()];
+  }
+
+  get(which: Pick): Tally {
+    if ('agent' in which) return this.byAgent.get(which.agent) ?? EMPTY;
+    if ('day' in which) return this.byDay.get(which.day) ?? EMPTY;
+    return this.all;
+  }
+}
+
+/** Durations by agent, by day and in all. */
+class DurationRollup {
+  private readonly byAgent = new Map<string, number[]>();
+  private readonly byDay = new Map<string, number[]>();
+  private readonly all: number[] = [];
+
+  constructor(rows: DurationRow[]) {
+    for (const r of rows) {
+      const agent = r.assigneeId === null ? '' : String(r.assigneeId);
+      const day = r.at.slice(0, 10);
+      let a = this.byAgent.get(agent);
+      if (!a) this.byAgent.set(agent, (a = []));
+      a.push(r.seconds);
+      let d = this.byDay.get(day);
+      if (!d) this.byDay.set(day, (d = []));
+      d.push(r.seconds);
+      this.all.push(r.seconds);
+    }
+  }
+
+  agents(): string[] {
+    return [...this.byAgent.keys()];
+  }
+
+  get(which: Pick): number[] {
+    if ('agent' in which) return this.byAgent.get(which.agent) ?? [];
+    if ('day' in which) return this.byDay.get(which.day) ?? [];
+    return this.all;
+  }
 }
 
 async function gather(db: Db, scope: Scope, p: Period, now: string): Promise<Gathered> {
@@ -199,34 +250,28 @@ async function gather(db: Db, scope: Scope, p: Period, now: string): Promise<Gat
     durationRows(db, scope, p, 'first_response'),
     support ? durationRows(db, scope, p, 'resolution') : Promise.resolve([] as DurationRow[]),
   ]);
-  const rowKey = (r: DurationRow) => groupKey(r.assigneeId, r.at.slice(0, 10));
+  const [cr, rs, cs, np, sf, sr, fu, er, bl] = [created, resolved, csat, nps, slaFr, slaRes, followUps, escRecv, backlog].map((t) => new Rollup(t)) as [Rollup, Rollup, Rollup, Rollup, Rollup, Rollup, Rollup, Rollup, Rollup];
+  const fr = new DurationRollup(frRows);
+  const res = new DurationRollup(resRows);
   const agents = new Set<string>();
-  for (const t of [created, resolved, csat, nps, slaFr, slaRes, followUps, escRecv, backlog]) {
-    for (const k of t.keys()) agents.add(k.slice(0, k.indexOf('|')));
-  }
-  for (const r of [...frRows, ...resRows]) agents.add(r.assigneeId === null ? '' : String(r.assigneeId));
-  const tally = (t: Tallies, which: Pick): Tally => {
-    const s = { n: 0, k: 0, j: 0 };
-    for (const [k, v] of t) if (matches(k, which)) { s.n += v.n; s.k += v.k; s.j += v.j; }
-    return s;
-  };
-  const secs = (rows: DurationRow[], which: Pick) => rows.filter((r) => matches(rowKey(r), which)).map((r) => r.seconds);
+  for (const r of [cr, rs, cs, np, sf, sr, fu, er, bl, fr, res]) for (const a of r.agents()) agents.add(a);
   return {
     agents,
     pick: (which) => ({
-      created: tally(created, which), resolved: tally(resolved, which), csat: tally(csat, which), nps: tally(nps, which),
-      slaFirstResponse: tally(slaFr, which), slaResolution: tally(slaRes, which), followUps: tally(followUps, which),
-      escalationsReceived: tally(escRecv, which),
+      created: cr.get(which), resolved: rs.get(which), csat: cs.get(which), nps: np.get(which),
+      slaFirstResponse: sf.get(which), slaResolution: sr.get(which), followUps: fu.get(which), escalationsReceived: er.get(which),
       // The backlog is a count at an instant, not per day (its series is computed apart).
-      backlog: which.day === undefined ? tally(backlog, { agent: which.agent }) : EMPTY,
-      firstResponse: secs(frRows, which), resolution: secs(resRows, which),
+      backlog: 'day' in which ? EMPTY : bl.get(which),
+      firstResponse: fr.get(which), resolution: res.get(which),
     }),
   };
 }
 
 /** Team-only service figures: orders and at-risk customers. */
-async function businessValues(db: Db, p: Period): Promise<Values> {
-  const [repeat, orders, atRisk] = await Promise.all([repeatPurchaseTally(db, p), ordersBefore(db, p.to), atRiskCount(db, p.to)]);
+async function businessValues(db: Db, p: Period, atRiskKnown?: number): Promise<Values> {
+  const [repeat, orders, atRisk] = await Promise.all([
+    repeatPurchaseTally(db, p), ordersBefore(db, p.to), atRiskKnown ?? atRiskCount(db, p.to),
+  ]);
   return {
     repeatPurchaseRate: { value: ratio(repeat.k, repeat.n), count: repeat.n },
     customerLifetimeValue: { value: orders.customers === 0 ? null : orders.revenueCents / 100 / orders.customers, count: orders.customers },
@@ -251,7 +296,7 @@ function figures(infos: readonly FigureInfo[], cur: Values, prev: Values, withTe
   return out;
 }
 
-async function roleKpis(ctx: Ctx, role: Role, agent: Agent | null, opts: KpiOptions): Promise<RoleKpis> {
+async function roleKpis(ctx: Ctx, role: Role, agent: Agent | null, opts: KpiOptions, atRiskNow?: number): Promise<RoleKpis> {
   const db = ctx.store.db;
   const now = ctx.clock().toISOString();
   const scope: Scope = { role, agentId: agent?.id ?? null };
@@ -263,7 +308,7 @@ async function roleKpis(ctx: Ctx, role: Role, agent: Agent | null, opts: KpiOpti
   let curValues = values(gc.pick({}));
   let prevValues = values(gp.pick({}));
   if (teamOnly) {
-    const [bc, bp] = await Promise.all([businessValues(db, cur), businessValues(db, prev)]);
+    const [bc, bp] = await Promise.all([businessValues(db, cur, atRiskNow), businessValues(db, prev)]);
     curValues = { ...curValues, ...bc };
     prevValues = { ...prevValues, ...bp };
   }
@@ -308,9 +353,9 @@ export async function computeKpis(ctx: Ctx, opts: KpiOptions): Promise<KpiReport
   const report: KpiReport = { period: opts.period, previousPeriod: previousPeriod(opts.period), agent: agent?.handle ?? null };
   if (role === 'all' || role === 'support') report.support = await roleKpis(ctx, 'support', agent, opts);
   if (role === 'all' || role === 'service') {
-    const base = await roleKpis(ctx, 'service', agent, opts);
-    const atRisk = agent ? [] : await atRiskCustomers(ctx.store.db, opts.period.to, opts.atRiskLimit ?? 50);
-    report.service = { ...base, atRisk };
+    const atRisk = agent ? null : await atRiskSummary(ctx.store.db, opts.period.to, opts.atRiskLimit ?? 50);
+    const base = await roleKpis(ctx, 'service', agent, opts, atRisk?.count);
+    report.service = { ...base, atRisk: atRisk?.list ?? [] };
   }
   return report;
 }
