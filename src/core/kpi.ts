@@ -9,7 +9,7 @@ import {
   repeatPurchaseTally, resolvedTallies, slaTallies, surveyTallies, type DurationRow, type Scope, type Tallies, type Tally,
 } from './kpi-queries.js';
 import { atRiskCount, atRiskSummary, type AtRiskCustomer } from './kpi-at-risk.js';
-import type { Role } from './vocabulary.js';
+import type { AgentRoles, Role } from './vocabulary.js';
 import type { Db } from '../store/store.js';
 
 export type Unit = 'count' | 'seconds' | 'ratio' | 'nps' | 'money' | 'number';
@@ -344,6 +344,11 @@ async function seriesFor(db: Db, scope: Scope, p: Period, g: Gathered): Promise<
     out.backlog = days.map((date, i) => ({ date, value: backlog[i]!, count: backlog[i]! }));
   }
   return out;
+}
+
+/** The order of the role panels for an agent: their own role first; with both roles (or nobody), support then service. */
+export function panelOrder(roles: AgentRoles | null): Role[] {
+  return roles === 'service' ? ['service', 'support'] : ['support', 'service'];
 }
 
 /** Compute the KPIs of one or both roles for a period and the previous one. */

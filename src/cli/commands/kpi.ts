@@ -2,10 +2,11 @@
 import type { Command } from 'commander';
 import type { ChalkInstance } from 'chalk';
 import { invalid, usage } from '../../core/errors.js';
-import { computeKpis, FIGURES, resolvePeriod, type Figure, type FigureInfo, type KpiReport, type RoleKpis } from '../../core/kpi.js';
+import { computeKpis, FIGURES, panelOrder, resolvePeriod, type Figure, type FigureInfo, type KpiReport, type RoleKpis } from '../../core/kpi.js';
 import { describeReason } from '../../core/kpi-at-risk.js';
 import type { Role } from '../../core/vocabulary.js';
-import { localTime, money, shortDuration } from '../../text/format.js';
+import { localTime } from '../../text/format.js';
+import { changeArrow, changeTone, formatKpiChange, formatKpiValue, sparkline } from '../../text/kpi-format.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { act, withJson } from '../command-kit.js';
 import type { Output } from '../output.js';
@@ -31,7 +32,7 @@ export function registerKpiCommand(program: Command): void {
       const report = await computeKpis(ctx, { role, period, agent: (o.agent as string | undefined) ?? null, byAgent: o.by === 'agent' });
       if (rt.out.json) return rt.out.printJson(report);
       if (o.csv) return printCsv(rt.out, report);
-      if (rt.out.tty) return printHuman(rt.out, report);
+      if (rt.out.tty) return printHuman(rt.out, report, panelOrder((await rt.meOrNull())?.roles ?? null));
       printPlain(rt.out, report);
     }));
 }
@@ -50,61 +51,39 @@ function panels(report: KpiReport): [Role, RoleKpis][] {
   return ROLE_ORDER.flatMap((r) => (report[r] ? [[r, report[r]!] as [Role, RoleKpis]] : []));
 }
 
-/** A figure's value for people: durations as 3h 5m, rates as %, money with two decimals. */
-export function formatValue(info: FigureInfo, v: number | null): string {
-  if (v === null) return '—';
-  switch (info.unit) {
-    case 'seconds': return shortDuration(v);
-    case 'ratio': return `${(v * 100).toFixed(1)}%`;
-    case 'nps': return (v > 0 ? '+' : '') + v.toFixed(1);
-    case 'money': return money(v, null);
-    case 'number': return v.toFixed(2);
-    default: return String(v);
-  }
-}
-
-export function formatChange(info: FigureInfo, d: number | null): string {
-  if (d === null) return '—';
-  if (d === 0) return '=';
-  const sign = d > 0 ? '+' : '−';
-  const a = Math.abs(d);
-  switch (info.unit) {
-    case 'seconds': return sign + shortDuration(a);
-    case 'ratio': return `${sign}${(a * 100).toFixed(1)} pts`;
-    case 'nps': return sign + a.toFixed(1);
-    case 'money': return sign + money(a, null);
-    case 'number': return sign + a.toFixed(2);
-    default: return sign + String(a);
-  }
-}
-
 function colourChange(c: ChalkInstance, info: FigureInfo, f: Figure, text: string): string {
-  if (f.change === null || f.change === 0) return c.dim(text);
-  const good = info.better === 'higher' ? f.change > 0 : f.change < 0;
-  return good ? c.green(text) : c.red(text);
+  const tone = changeTone(info, f);
+  return tone === 'good' ? c.green(text) : tone === 'bad' ? c.red(text) : c.dim(text);
 }
 
-function printHuman(out: Output, report: KpiReport): void {
+/** The last days of a series as a sparkline (at most 30 columns, so the table stays narrow). */
+function trend(k: RoleKpis, key: string): string {
+  const points = k.series[key];
+  return points ? sparkline(points.slice(-30).map((p) => p.value)) : '';
+}
+
+function printHuman(out: Output, report: KpiReport, order: Role[]): void {
   const c = out.c;
   const range = (p: { from: string; to: string }) => `${localTime(p.from)} → ${localTime(p.to)}`;
   out.print(c.bold(`KPIs ${range(report.period)}`) + c.dim(`  (previous: ${range(report.previousPeriod)})`) + (report.agent ? `  @${report.agent}` : ''));
-  for (const [role, k] of panels(report)) {
+  for (const [role, k] of panels(report).sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]))) {
     out.print('');
     out.print(c.bold(role === 'support' ? 'Support' : 'Service'));
     const infos = FIGURES[role].filter((f) => k.figures[f.key]);
     out.table(infos, [
       { header: 'FIGURE', value: (f) => f.label },
-      { header: 'VALUE', value: (f) => formatValue(f, k.figures[f.key]!.value), align: 'right', color: (_f, t, ch) => ch.bold(t) },
-      { header: 'PREVIOUS', value: (f) => formatValue(f, k.figures[f.key]!.previous), align: 'right' },
-      { header: 'CHANGE', value: (f) => formatChange(f, k.figures[f.key]!.change), align: 'right', color: (f, t, ch) => colourChange(ch, f, k.figures[f.key]!, t) },
+      { header: 'VALUE', value: (f) => formatKpiValue(f, k.figures[f.key]!.value), align: 'right', color: (_f, t, ch) => ch.bold(t) },
+      { header: 'PREVIOUS', value: (f) => formatKpiValue(f, k.figures[f.key]!.previous), align: 'right' },
+      { header: 'CHANGE', value: (f) => `${changeArrow(k.figures[f.key]!)} ${formatKpiChange(f, k.figures[f.key]!.change)}`, align: 'right', color: (f, t, ch) => colourChange(ch, f, k.figures[f.key]!, t) },
       { header: 'N', value: (f) => String(k.figures[f.key]!.count), align: 'right' },
+      { header: 'TREND', value: (f) => trend(k, f.key), color: (_f, t, ch) => ch.cyan(t) },
     ]);
     if (k.agents) {
       const cols = FIGURES[role].filter((f) => SHORT[f.key] && !f.teamOnly);
       out.print('');
       out.table(k.agents, [
         { header: 'AGENT', value: (a) => '@' + a.handle },
-        ...cols.map((f) => ({ header: SHORT[f.key]!, value: (a: (typeof k.agents)[number]) => formatValue(f, a.figures[f.key]!.value), align: 'right' as const })),
+        ...cols.map((f) => ({ header: SHORT[f.key]!, value: (a: (typeof k.agents)[number]) => formatKpiValue(f, a.figures[f.key]!.value), align: 'right' as const })),
       ], { empty: 'No agents.' });
     }
     const atRisk = role === 'service' ? report.service?.atRisk : undefined;
