@@ -6,7 +6,7 @@ import { medianAndP90 } from './percentiles.js';
 import { dayEnd, minIso, periodDays, previousPeriod, type Period } from './kpi-period.js';
 import {
   backlogAt, backlogSeries, createdTallies, durationRows, escalationsReceivedTallies, ordersBefore,
-  repeatPurchaseTally, resolvedTallies, slaTallies, surveyTallies, type DurationRow, type Scope, type Tallies, type Tally,
+  repeatPurchaseTally, resolvedTallies, slaTallies, surveyTallies, type DurationRow, type Grouping, type Scope, type Tallies, type Tally,
 } from './kpi-queries.js';
 import { atRiskCount, atRiskSummary, type AtRiskCustomer } from './kpi-at-risk.js';
 import type { AgentRoles, Role } from './vocabulary.js';
@@ -231,22 +231,22 @@ class DurationRollup {
   }
 }
 
-async function gather(db: Db, scope: Scope, p: Period, now: string): Promise<Gathered> {
+async function gather(db: Db, scope: Scope, p: Period, now: string, g: Grouping): Promise<Gathered> {
   // A target "falls due" only once its time has come: due times after now are not counted yet.
   const dueP: Period = { from: p.from, to: minIso(p.to, now) };
   const duePeriod = dueP.from < dueP.to ? dueP : null;
   const none: Tallies = new Map();
   const support = scope.role === 'support';
   const [created, resolved, csat, nps, slaFr, slaRes, followUps, escRecv, backlog, frRows, resRows] = await Promise.all([
-    createdTallies(db, scope, p, !support),
-    support ? resolvedTallies(db, scope, p) : none,
-    support ? surveyTallies(db, 'csat', scope.agentId, p) : none,
-    support ? none : surveyTallies(db, 'nps', scope.agentId, p),
-    support && duePeriod ? slaTallies(db, scope, duePeriod, 'first_response') : none,
-    support && duePeriod ? slaTallies(db, scope, duePeriod, 'resolution') : none,
-    !support && duePeriod ? slaTallies(db, scope, duePeriod, 'resolution', true) : none,
-    support ? escalationsReceivedTallies(db, scope.agentId, p) : none,
-    support ? backlogAt(db, scope, p.to) : none,
+    createdTallies(db, scope, p, g, !support),
+    support ? resolvedTallies(db, scope, p, g) : none,
+    support ? surveyTallies(db, 'csat', scope.agentId, p, g) : none,
+    support ? none : surveyTallies(db, 'nps', scope.agentId, p, g),
+    support && duePeriod ? slaTallies(db, scope, duePeriod, g, 'first_response') : none,
+    support && duePeriod ? slaTallies(db, scope, duePeriod, g, 'resolution') : none,
+    !support && duePeriod ? slaTallies(db, scope, duePeriod, g, 'resolution', true) : none,
+    support ? escalationsReceivedTallies(db, scope.agentId, p, g) : none,
+    support ? backlogAt(db, scope, p.to, g.agent) : none,
     durationRows(db, scope, p, 'first_response'),
     support ? durationRows(db, scope, p, 'resolution') : Promise.resolve([] as DurationRow[]),
   ]);
@@ -303,7 +303,13 @@ async function roleKpis(ctx: Ctx, role: Role, agent: Agent | null, opts: KpiOpti
   const cur = opts.period;
   const prev = previousPeriod(cur);
   const values = role === 'support' ? supportValues : serviceValues;
-  const [gc, gp] = await Promise.all([gather(db, scope, cur, now), gather(db, scope, prev, now)]);
+  // Split by agent only for the per-agent table, and by day only for the current period's series.
+  const byAgent = Boolean(opts.byAgent) && !agent;
+  const series = opts.series ?? true;
+  const [gc, gp] = await Promise.all([
+    gather(db, scope, cur, now, { agent: byAgent, day: series }),
+    gather(db, scope, prev, now, { agent: byAgent, day: false }),
+  ]);
   const teamOnly = role === 'service' && !agent;
   let curValues = values(gc.pick({}));
   let prevValues = values(gp.pick({}));
@@ -313,8 +319,8 @@ async function roleKpis(ctx: Ctx, role: Role, agent: Agent | null, opts: KpiOpti
     prevValues = { ...prevValues, ...bp };
   }
   const result: RoleKpis = { figures: figures(FIGURES[role], curValues, prevValues, teamOnly), series: {} };
-  if (opts.series ?? true) result.series = await seriesFor(db, scope, cur, gc);
-  if (opts.byAgent) result.agents = await agentRows(db, role, gc, gp, values);
+  if (series) result.series = await seriesFor(db, scope, cur, gc);
+  if (byAgent) result.agents = await agentRows(db, role, gc, gp, values);
   return result;
 }
 
