@@ -3,11 +3,9 @@
 import type { Ctx } from './context.js';
 import { findAgent, type Agent } from './agents.js';
 import { medianAndP90 } from './percentiles.js';
-import { dayEnd, minIso, periodDays, previousPeriod, type Period } from './kpi-period.js';
-import {
-  backlogAt, backlogSeries, createdTallies, durationRows, escalationsReceivedTallies, ordersBefore,
-  repeatPurchaseTally, resolvedTallies, slaTallies, surveyTallies, type DurationRow, type Grouping, type Scope, type Tallies, type Tally,
-} from './kpi-queries.js';
+import { dayEnd, periodDays, previousPeriod, type Period } from './kpi-period.js';
+import { backlogSeries, ordersBefore, repeatPurchaseTally, type Scope } from './kpi-queries.js';
+import { gather, type Gathered, type Inputs } from './kpi-gather.js';
 import { atRiskCount, atRiskSummary, type AtRiskCustomer } from './kpi-at-risk.js';
 import type { AgentRoles, Role } from './vocabulary.js';
 import type { Db } from '../store/store.js';
@@ -116,22 +114,6 @@ type Value = { value: number | null; count: number };
 type Values = Record<string, Value>;
 
 const ratio = (k: number, n: number): number | null => (n === 0 ? null : k / n);
-const EMPTY: Tally = { n: 0, k: 0, j: 0 };
-
-/** Inputs of one role's figures for one group (the team, one agent, or one day). */
-interface Inputs {
-  created: Tally;
-  backlog: Tally;
-  firstResponse: number[];
-  resolution: number[];
-  resolved: Tally;
-  csat: Tally;
-  nps: Tally;
-  slaFirstResponse: Tally;
-  slaResolution: Tally;
-  followUps: Tally;
-  escalationsReceived: Tally;
-}
 
 function supportValues(i: Inputs): Values {
   const fr = medianAndP90(i.firstResponse);
@@ -160,110 +142,6 @@ function serviceValues(i: Inputs): Values {
     firstResponseMedian: { value: fr.median, count: fr.count },
     firstResponseP90: { value: fr.p90, count: fr.count },
     escalationRate: { value: ratio(i.created.k, i.created.n), count: i.created.n },
-  };
-}
-
-/** Which part of a period's tallies to sum: one agent ('' = unassigned), one day, or everything (team). */
-type Pick = { agent: string } | { day: string } | Record<string, never>;
-
-/** Everything a role's figures need for one period, keyed by assignee and day. */
-interface Gathered {
-  agents: Set<string>;
-  pick(which: Pick): Inputs;
-}
-
-/** Sums of tallies by agent, by day and in all, built once so each pick is a lookup. */
-class Rollup {
-  private readonly byAgent = new Map<string, Tally>();
-  private readonly byDay = new Map<string, Tally>();
-  private readonly all: Tally = { n: 0, k: 0, j: 0 };
-
-  constructor(t: Tallies) {
-    for (const [key, v] of t) {
-      const bar = key.indexOf('|');
-      for (const [map, k] of [[this.byAgent, key.slice(0, bar)], [this.byDay, key.slice(bar + 1)]] as const) {
-        const cur = map.get(k);
-        if (cur) { cur.n += v.n; cur.k += v.k; cur.j += v.j; } else map.set(k, { ...v });
-      }
-      this.all.n += v.n; this.all.k += v.k; this.all.j += v.j;
-    }
-  }
-
-  agents(): string[] {
-    return [...this.byAgent.keys()];
-  }
-
-  get(which: Pick): Tally {
-    if ('agent' in which) return this.byAgent.get(which.agent) ?? EMPTY;
-    if ('day' in which) return this.byDay.get(which.day) ?? EMPTY;
-    return this.all;
-  }
-}
-
-/** Durations by agent, by day and in all. */
-class DurationRollup {
-  private readonly byAgent = new Map<string, number[]>();
-  private readonly byDay = new Map<string, number[]>();
-  private readonly all: number[] = [];
-
-  constructor(rows: DurationRow[]) {
-    for (const r of rows) {
-      const agent = r.assigneeId === null ? '' : String(r.assigneeId);
-      const day = r.at.slice(0, 10);
-      let a = this.byAgent.get(agent);
-      if (!a) this.byAgent.set(agent, (a = []));
-      a.push(r.seconds);
-      let d = this.byDay.get(day);
-      if (!d) this.byDay.set(day, (d = []));
-      d.push(r.seconds);
-      this.all.push(r.seconds);
-    }
-  }
-
-  agents(): string[] {
-    return [...this.byAgent.keys()];
-  }
-
-  get(which: Pick): number[] {
-    if ('agent' in which) return this.byAgent.get(which.agent) ?? [];
-    if ('day' in which) return this.byDay.get(which.day) ?? [];
-    return this.all;
-  }
-}
-
-async function gather(db: Db, scope: Scope, p: Period, now: string, g: Grouping): Promise<Gathered> {
-  // A target "falls due" only once its time has come: due times after now are not counted yet.
-  const dueP: Period = { from: p.from, to: minIso(p.to, now) };
-  const duePeriod = dueP.from < dueP.to ? dueP : null;
-  const none: Tallies = new Map();
-  const support = scope.role === 'support';
-  const [created, resolved, csat, nps, slaFr, slaRes, followUps, escRecv, backlog, frRows, resRows] = await Promise.all([
-    createdTallies(db, scope, p, g, !support),
-    support ? resolvedTallies(db, scope, p, g) : none,
-    support ? surveyTallies(db, 'csat', scope.agentId, p, g) : none,
-    support ? none : surveyTallies(db, 'nps', scope.agentId, p, g),
-    support && duePeriod ? slaTallies(db, scope, duePeriod, g, 'first_response') : none,
-    support && duePeriod ? slaTallies(db, scope, duePeriod, g, 'resolution') : none,
-    !support && duePeriod ? slaTallies(db, scope, duePeriod, g, 'resolution', true) : none,
-    support ? escalationsReceivedTallies(db, scope.agentId, p, g) : none,
-    support ? backlogAt(db, scope, p.to, g.agent) : none,
-    durationRows(db, scope, p, 'first_response'),
-    support ? durationRows(db, scope, p, 'resolution') : Promise.resolve([] as DurationRow[]),
-  ]);
-  const [cr, rs, cs, np, sf, sr, fu, er, bl] = [created, resolved, csat, nps, slaFr, slaRes, followUps, escRecv, backlog].map((t) => new Rollup(t)) as [Rollup, Rollup, Rollup, Rollup, Rollup, Rollup, Rollup, Rollup, Rollup];
-  const fr = new DurationRollup(frRows);
-  const res = new DurationRollup(resRows);
-  const agents = new Set<string>();
-  for (const r of [cr, rs, cs, np, sf, sr, fu, er, bl, fr, res]) for (const a of r.agents()) agents.add(a);
-  return {
-    agents,
-    pick: (which) => ({
-      created: cr.get(which), resolved: rs.get(which), csat: cs.get(which), nps: np.get(which),
-      slaFirstResponse: sf.get(which), slaResolution: sr.get(which), followUps: fu.get(which), escalationsReceived: er.get(which),
-      // The backlog is a count at an instant, not per day (its series is computed apart).
-      backlog: 'day' in which ? EMPTY : bl.get(which),
-      firstResponse: fr.get(which), resolution: res.get(which),
-    }),
   };
 }
 
