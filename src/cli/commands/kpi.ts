@@ -29,7 +29,9 @@ export function registerKpiCommand(program: Command): void {
       if (o.by !== undefined && o.by !== 'agent') throw invalid(`--by takes "agent" (got ${JSON.stringify(o.by)})`);
       const ctx = await rt.ctx();
       const period = resolvePeriod({ last: o.last as string | undefined, from: o.from as string | undefined, to: o.to as string | undefined }, ctx.clock);
-      const report = await computeKpis(ctx, { role, period, agent: (o.agent as string | undefined) ?? null, byAgent: o.by === 'agent' });
+      // CSV and piped lines carry no series: skip computing them.
+      const series = Boolean(rt.out.json || (rt.out.tty && !o.csv));
+      const report = await computeKpis(ctx, { role, period, agent: (o.agent as string | undefined) ?? null, byAgent: o.by === 'agent', series });
       if (rt.out.json) return rt.out.printJson(report);
       if (o.csv) return printCsv(rt.out, report);
       if (rt.out.tty) return printHuman(rt.out, report, panelOrder((await rt.meOrNull())?.roles ?? null));
