@@ -263,6 +263,9 @@ describe('limiting to one agent', () => {
     expect(r.support!.figures).toEqual(agent('support', 'cleo'));
     expect(r.service!.figures.customerLifetimeValue).toBeUndefined();
     expect(r.service!.atRisk).toEqual([]);
+    // cleo's backlog at each day's end: S11 until D11 00:00 (not yet resolved at the end of D10), then S2 (D11–D12),
+    // S8 (D13), S2 reopened (D14), none (D15–D16), S13 (D17–D18), S6 (D19).
+    expect(r.support!.series.backlog!.map((p) => p.value)).toEqual([1, 1, 0, 1, 1, 0, 0, 1, 2, 1]);
   });
 });
 
@@ -286,6 +289,18 @@ describe('daily series', () => {
     // D19: S13 resolved → 3.
     expect(report.support!.series.backlog!.map((p) => p.value)).toEqual([1, 1, 1, 1, 1, 1, 2, 3, 4, 3]);
     expect(report.support!.series.backlog!.at(-1)!.value).toBe(report.support!.figures.backlog!.value);
+  });
+
+  it('cuts the first and last day at the period\'s edges when it does not start at midnight', async () => {
+    // [D12 12:00, D14 12:00): days D12 (from 12:00), D13, D14 (until 12:00). Created: S8 (D13 12:00) only —
+    // S3 was created D12 08:00, before the period. Backlog at D13 00:00: S3 (resolved D13 08:00) → 1;
+    // at D14 00:00: S8 → 1; at D14 12:00: S2 (reopened D14 09:00) and S8, resolved at 12:00 exactly — a resolution
+    // at `to` belongs to the next period, so S8 is still in the backlog at `to` → 2.
+    const r = await computeKpis(env.ctx, { role: 'support', period: { from: '2026-03-12T12:00:00.000Z', to: '2026-03-14T12:00:00.000Z' } });
+    expect(r.support!.series.volume!.map((p) => [p.date, p.value])).toEqual([['2026-03-12', 0], ['2026-03-13', 1], ['2026-03-14', 0]]);
+    expect(r.support!.figures.volume!.value).toBe(1);
+    expect(r.support!.series.backlog!.map((p) => p.value)).toEqual([1, 1, 2]);
+    expect(r.support!.figures.backlog!.value).toBe(2);
   });
 
   it('service series: NPS and follow-ups per day', () => {
