@@ -52,6 +52,7 @@ export function sparkline(values: readonly (number | null)[]): string {
   const lo = Math.min(...present);
   const hi = Math.max(...present);
   return values
-    .map((v) => (v === null ? ' ' : BARS[hi === lo ? 3 : Math.round(((v - lo) / (hi - lo)) * (BARS.length - 1))]!))
+    // A flat series sits on the floor when it is all zeros, else mid-height.
+    .map((v) => (v === null ? ' ' : BARS[hi === lo ? (hi === 0 ? 0 : 3) : Math.round(((v - lo) / (hi - lo)) * (BARS.length - 1))]!))
     .join('');
 }

@@ -35,6 +35,7 @@ describe('sparkline', () => {
     expect(sparkline([0, 7, 14])).toBe('▁▅█');
     expect(sparkline([3, null, 3])).toBe('▄ ▄');
     expect(sparkline([null, null])).toBe('  ');
+    expect(sparkline([0, 0, 0])).toBe('▁▁▁');
   });
 });
 

@@ -76,7 +76,10 @@ function printHuman(out: Output, report: KpiReport, order: Role[]): void {
       { header: 'FIGURE', value: (f) => f.label },
       { header: 'VALUE', value: (f) => formatKpiValue(f, k.figures[f.key]!.value), align: 'right', color: (_f, t, ch) => ch.bold(t) },
       { header: 'PREVIOUS', value: (f) => formatKpiValue(f, k.figures[f.key]!.previous), align: 'right' },
-      { header: 'CHANGE', value: (f) => `${changeArrow(k.figures[f.key]!)} ${formatKpiChange(f, k.figures[f.key]!.change)}`, align: 'right', color: (f, t, ch) => colourChange(ch, f, k.figures[f.key]!, t) },
+      { header: 'CHANGE', value: (f) => {
+        const x = k.figures[f.key]!;
+        return x.change ? `${changeArrow(x)} ${formatKpiChange(f, x.change)}` : formatKpiChange(f, x.change);
+      }, align: 'right', color: (f, t, ch) => colourChange(ch, f, k.figures[f.key]!, t) },
       { header: 'N', value: (f) => String(k.figures[f.key]!.count), align: 'right' },
       { header: 'TREND', value: (f) => trend(k, f.key), color: (_f, t, ch) => ch.cyan(t) },
     ]);
