@@ -1,6 +1,6 @@
-// The SQL behind the KPIs: grouped counts over indexed time ranges, one query per family of figures.
-// Each returns tallies keyed by assignee and UTC day of the figure's own time column, so one query
-// serves the team (the sum), the per-agent table and the daily series.
+// The SQL behind the KPIs: counts over indexed time ranges, one query per family of figures. Each
+// returns tallies keyed by assignee and/or UTC day of the figure's own time column (as asked), so one
+// query serves the team (the sum), the per-agent table and the daily series.
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../store/store.js';
 import type { Period } from './kpi-period.js';
@@ -25,7 +25,7 @@ export interface Tally {
  */
 export type Tallies = Map<string, Tally>;
 
-export function groupKey(assignee: unknown, day: unknown): string {
+function groupKey(assignee: unknown, day: unknown): string {
   return `${assignee === null || assignee === undefined ? '' : String(assignee)}|${day === null || day === undefined ? '' : String(day)}`;
 }
 
