@@ -1,9 +1,11 @@
 // The list of schema migrations, imported statically so nothing is loaded from disk by name at run time.
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from '../../migrations/0001_initial.js';
+import * as m0002 from '../../migrations/0002_kpi_indexes.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_kpi_indexes': m0002,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

@@ -1,0 +1,317 @@
+// The SQL behind the KPIs: counts over indexed time ranges, one query per family of figures. Each
+// returns tallies keyed by assignee and/or UTC day of the figure's own time column (as asked), so one
+// query serves the team (the sum), the per-agent table and the daily series.
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../store/store.js';
+import type { Period } from './kpi-period.js';
+import type { Role } from './vocabulary.js';
+
+export interface Scope {
+  role: Role;
+  /** Only items assigned to this agent; null = the whole team (assigned or not). */
+  agentId: number | null;
+}
+
+/** n = how many the figure is computed over; k, j = the counted subsets (e.g. met, promoters). */
+export interface Tally {
+  n: number;
+  k: number;
+  j: number;
+}
+
+/**
+ * Tallies keyed by `assignee|day`: the assignee id ('' = unassigned) and the UTC day (YYYY-MM-DD)
+ * of the figure's own time column. Summing over keys gives the team, an agent, or one day.
+ */
+export type Tallies = Map<string, Tally>;
+
+function groupKey(assignee: unknown, day: unknown): string {
+  return `${assignee === null || assignee === undefined ? '' : String(assignee)}|${day === null || day === undefined ? '' : String(day)}`;
+}
+
+const dayOf = (timeCol: string) => sql<string>`substr(${sql.ref(timeCol)}, 1, 10)`;
+
+/** What to split a tally by. Without a split SQLite aggregates as it scans, several times faster than grouping. */
+export interface Grouping {
+  agent: boolean;
+  day: boolean;
+}
+
+function by(g: Grouping, assigneeCol: string, timeCol: string) {
+  const a = g.agent ? sql<number | null>`${sql.ref(assigneeCol)}` : sql<number | null>`null`;
+  const d = g.day ? dayOf(timeCol) : sql<string>`''`;
+  return { a, d, keys: [...(g.agent ? [a] : []), ...(g.day ? [d] : [])] };
+}
+
+const flag = (cond: RawBuilder<unknown>) => sql<number>`sum(case when ${cond} then 1 else 0 end)`;
+
+function toTallies(rows: { a: unknown; d: unknown; n: unknown; k?: unknown; j?: unknown }[]): Tallies {
+  const out: Tallies = new Map();
+  for (const r of rows) out.set(groupKey(r.a, r.d), { n: Number(r.n ?? 0), k: Number(r.k ?? 0), j: Number(r.j ?? 0) });
+  return out;
+}
+
+function itemsOf(db: Db, scope: Scope) {
+  let q = db.selectFrom('items').where('items.role', '=', scope.role);
+  if (scope.agentId !== null) q = q.where('items.assignee_id', '=', scope.agentId);
+  return q;
+}
+
+/** Items created in the period: n = created, k = escalated to support (service items, when asked). */
+export async function createdTallies(db: Db, scope: Scope, p: Period, g: Grouping, withEscalated = false): Promise<Tallies> {
+  const { a, d, keys } = by(g, 'items.assignee_id', 'items.created_at');
+  const escalated = withEscalated
+    ? flag(sql`exists (select 1 from escalations x where x.source_item_id = items.id)`)
+    : sql<number>`0`;
+  let q = itemsOf(db, scope)
+    .where('items.created_at', '>=', p.from).where('items.created_at', '<', p.to)
+    .select([a.as('a'), d.as('d'), sql<number>`count(*)`.as('n'), escalated.as('k')]);
+  if (keys.length) q = q.groupBy(keys);
+  const rows = await q.execute();
+  return toTallies(rows);
+}
+
+/**
+ * Targets that fell due in the period: n = due, k = met. First response is met when the first
+ * response came at or before its due time; resolution when the first resolution (or, for an item
+ * closed without resolving, the close) came at or before its due time.
+ */
+export async function slaTallies(
+  db: Db, scope: Scope, p: Period, g: Grouping, target: 'first_response' | 'resolution', outboundOnly = false,
+): Promise<Tallies> {
+  const dueCol = target === 'first_response' ? 'items.first_response_due_at' : 'items.resolution_due_at';
+  const met = target === 'first_response'
+    ? sql`items.first_response_at is not null and items.first_response_at <= items.first_response_due_at`
+    : sql`coalesce(items.first_resolved_at, items.closed_at) is not null and coalesce(items.first_resolved_at, items.closed_at) <= items.resolution_due_at`;
+  const { a, d, keys } = by(g, 'items.assignee_id', dueCol);
+  let q = itemsOf(db, scope).where(sql.ref(dueCol), '>=', p.from).where(sql.ref(dueCol), '<', p.to);
+  if (outboundOnly) q = q.where('items.direction', '=', 'outbound');
+  let sq = q.select([a.as('a'), d.as('d'), sql<number>`count(*)`.as('n'), flag(met).as('k')]);
+  if (keys.length) sq = sq.groupBy(keys);
+  const rows = await sq.execute();
+  return toTallies(rows);
+}
+
+/** Items first resolved in the period: n = resolved, k = reopened since, j = fewer than 2 agent replies. */
+export async function resolvedTallies(db: Db, scope: Scope, p: Period, g: Grouping): Promise<Tallies> {
+  const { a, d, keys } = by(g, 'items.assignee_id', 'items.first_resolved_at');
+  let q = itemsOf(db, scope)
+    .where('items.first_resolved_at', '>=', p.from).where('items.first_resolved_at', '<', p.to)
+    .select([a.as('a'), d.as('d'), sql<number>`count(*)`.as('n'), flag(sql`items.reopen_count > 0`).as('k'), flag(sql`items.agent_reply_count < 2`).as('j')]);
+  if (keys.length) q = q.groupBy(keys);
+  const rows = await q.execute();
+  return toTallies(rows);
+}
+
+/**
+ * Survey responses in the period (all of them for the team; by the item's assignee per agent):
+ * CSAT: n = responses, k = scored 4–5. NPS: n = responses, k = promoters (9–10), j = detractors (0–6).
+ */
+export async function surveyTallies(db: Db, kind: 'csat' | 'nps', agentId: number | null, p: Period, g: Grouping): Promise<Tallies> {
+  const { a, d, keys } = by(g, 'items.assignee_id', 'surveys.created_at');
+  let q = db.selectFrom('surveys').leftJoin('items', 'items.id', 'surveys.item_id')
+    .where('surveys.kind', '=', kind).where('surveys.created_at', '>=', p.from).where('surveys.created_at', '<', p.to);
+  if (agentId !== null) q = q.where('items.assignee_id', '=', agentId);
+  const good = kind === 'csat' ? sql`surveys.score >= 4` : sql`surveys.score >= 9`;
+  let sq = q.select([a.as('a'), d.as('d'), sql<number>`count(*)`.as('n'), flag(good).as('k'), flag(sql`surveys.score <= 6`).as('j')]);
+  if (keys.length) sq = sq.groupBy(keys);
+  const rows = await sq.execute();
+  return toTallies(rows);
+}
+
+/** Support items created by escalation in the period (by the support item's assignee). */
+export async function escalationsReceivedTallies(db: Db, agentId: number | null, p: Period, g: Grouping): Promise<Tallies> {
+  const { a, d, keys } = by(g, 's.assignee_id', 'x.escalated_at');
+  let q = db.selectFrom('escalations as x').innerJoin('items as s', 's.id', 'x.support_item_id')
+    .where('x.escalated_at', '>=', p.from).where('x.escalated_at', '<', p.to);
+  if (agentId !== null) q = q.where('s.assignee_id', '=', agentId);
+  let sq = q.select([a.as('a'), d.as('d'), sql<number>`count(*)`.as('n')]);
+  if (keys.length) sq = sq.groupBy(keys);
+  const rows = await sq.execute();
+  return toTallies(rows);
+}
+
+export interface DurationRow {
+  assigneeId: number | null;
+  /** ISO time the duration ends (its day places it in the series). */
+  at: string;
+  seconds: number;
+}
+
+/**
+ * The durations of the period, for percentiles: first response (first customer message → first
+ * response, over items first responded to in the period) or resolution (created → first resolution,
+ * over items first resolved in the period). Only the period's rows are read, never all items.
+ */
+export async function durationRows(db: Db, scope: Scope, p: Period, what: 'first_response' | 'resolution'): Promise<DurationRow[]> {
+  if (what === 'first_response') {
+    const rows = await itemsOf(db, scope)
+      .where('items.first_response_at', '>=', p.from).where('items.first_response_at', '<', p.to)
+      .where('items.first_customer_message_at', 'is not', null)
+      .select(['items.assignee_id', 'items.first_customer_message_at as start', 'items.first_response_at as end'])
+      .execute();
+    return rows.map((r) => ({ assigneeId: r.assignee_id, at: r.end!, seconds: exactSeconds(r.start!, r.end!) }));
+  }
+  const rows = await itemsOf(db, scope)
+    .where('items.first_resolved_at', '>=', p.from).where('items.first_resolved_at', '<', p.to)
+    .select(['items.assignee_id', 'items.created_at as start', 'items.first_resolved_at as end'])
+    .execute();
+  return rows.map((r) => ({ assigneeId: r.assignee_id, at: r.end!, seconds: exactSeconds(r.start, r.end!) }));
+}
+
+/** Whole seconds between two ISO times (stored times carry milliseconds; they are rounded once, here). */
+export function exactSeconds(fromIso: string, toIso: string): number {
+  return Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 1000);
+}
+
+const DONE = ['resolved', 'closed'] as const;
+const OPEN = ['new', 'open', 'pending', 'snoozed', 'escalated'] as const;
+
+/** The last status event of an item before `t` moved it to resolved or closed (its data is JSON {from, to, ...}). */
+function lastStatusIsDone(data: string | null): boolean {
+  return data !== null && (data.includes('"to":"resolved"') || data.includes('"to":"closed"'));
+}
+
+/**
+ * Items of the role not resolved or closed at instant `t` (created before `t`), by current assignee.
+ * Without a reopen, an item is done from coalesce(resolved_at, closed_at) on; an item reopened at
+ * least once is judged by its last status event before `t`.
+ */
+export async function backlogAt(db: Db, scope: Scope, t: string, byAgent = true): Promise<Tallies> {
+  const lastStatus = (tt: string) => sql<string | null>`(select e.data from events e
+      where e.item_id = items.id and e.type = 'status' and e.created_at < ${tt} order by e.id desc limit 1)`;
+  const openAtT = sql<boolean>`(items.reopen_count = 0 or (coalesce(${lastStatus(t)}, '') not like '%"to":"resolved"%'
+      and coalesce(${lastStatus(t)}, '') not like '%"to":"closed"%'))`;
+  const { a, d, keys } = by({ agent: byAgent, day: false }, 'items.assignee_id', 'items.created_at');
+  const count = (q: ReturnType<typeof itemsOf>) => {
+    let sq = q.where('items.created_at', '<', t).where(openAtT).select([a.as('a'), d.as('d'), sql<number>`count(*)`.as('n')]);
+    if (keys.length) sq = sq.groupBy(keys);
+    return sq.execute();
+  };
+  const parts = await Promise.all([
+    count(itemsOf(db, scope).where('items.status', 'in', [...OPEN])),
+    // Done now, but only since `t` or later: resolved at/after t, or closed at/after t without a resolution.
+    count(itemsOf(db, scope).where('items.status', 'in', [...DONE]).where('items.resolved_at', '>=', t)),
+    count(itemsOf(db, scope).where('items.status', '=', 'closed').where('items.resolved_at', 'is', null).where('items.closed_at', '>=', t)),
+  ]);
+  const out: Tallies = new Map();
+  for (const part of parts) {
+    for (const [k, v] of toTallies(part)) out.set(k, { n: (out.get(k)?.n ?? 0) + v.n, k: 0, j: 0 });
+  }
+  return out;
+}
+
+/**
+ * The backlog at the end of each day of the period (the last one at `to`), exactly as backlogAt
+ * counts it, without one query per day: the backlog at `from`, plus items created, minus items done
+ * (done since then and never reopened), day by day; items reopened at least once are followed
+ * through their status events.
+ */
+export async function backlogSeries(db: Db, scope: Scope, p: Period, days: string[], ends: string[]): Promise<number[]> {
+  const base = [...(await backlogAt(db, scope, p.from, false)).values()].reduce((s, v) => s + v.n, 0);
+  const delta = new Map<string, number>(days.map((d) => [d, 0]));
+  const bump = (day: string, by: number) => delta.set(day, (delta.get(day) ?? 0) + by);
+  const created = await itemsOf(db, scope).where('items.created_at', '>=', p.from).where('items.created_at', '<', p.to)
+    .select([dayOf('items.created_at').as('d'), sql<number>`count(*)`.as('n')]).groupBy(dayOf('items.created_at')).execute();
+  for (const r of created) bump(r.d, Number(r.n));
+  const doneResolved = await itemsOf(db, scope).where('items.status', 'in', [...DONE])
+    .where('items.resolved_at', '>=', p.from).where('items.resolved_at', '<', p.to)
+    .select([dayOf('items.resolved_at').as('d'), sql<number>`count(*)`.as('n')]).groupBy(dayOf('items.resolved_at')).execute();
+  const doneClosed = await itemsOf(db, scope).where('items.status', '=', 'closed').where('items.resolved_at', 'is', null)
+    .where('items.closed_at', '>=', p.from).where('items.closed_at', '<', p.to)
+    .select([dayOf('items.closed_at').as('d'), sql<number>`count(*)`.as('n')]).groupBy(dayOf('items.closed_at')).execute();
+  for (const r of [...doneResolved, ...doneClosed]) bump(r.d, -Number(r.n));
+
+  // Reopened items that could have been open during the period: take them out of the day counts
+  // above and count them at each day's end from their status events instead.
+  const reopened = await itemsOf(db, scope).where(sql<boolean>`items.reopen_count > 0`).where('items.created_at', '<', p.to)
+    .where((eb) => eb.or([
+      eb('items.status', 'in', [...OPEN]),
+      eb('items.resolved_at', '>=', p.from),
+      eb.and([eb('items.resolved_at', 'is', null), eb('items.closed_at', '>=', p.from)]),
+    ]))
+    .select(['items.id', 'items.created_at', 'items.status', 'items.resolved_at', 'items.closed_at']).execute();
+  const correction = ends.map(() => 0);
+  let atFrom = 0;
+  for (let i = 0; i < reopened.length; i += 2000) {
+    const chunk = reopened.slice(i, i + 2000);
+    const events = await db.selectFrom('events').select(['item_id', 'data', 'created_at'])
+      .where('item_id', 'in', chunk.map((r) => r.id)).where('type', '=', 'status').where('created_at', '<', p.to)
+      .orderBy('item_id').orderBy('id').execute();
+    const byItem = new Map<number, { data: string | null; created_at: string }[]>();
+    for (const e of events) {
+      let list = byItem.get(e.item_id);
+      if (!list) byItem.set(e.item_id, (list = []));
+      list.push(e);
+    }
+    for (const r of chunk) {
+      const evs = byItem.get(r.id) ?? [];
+      const openAt = (t: string) => {
+        if (r.created_at >= t) return false;
+        let last: string | null = null;
+        for (const e of evs) if (e.created_at < t) last = e.data;
+        return !lastStatusIsDone(last);
+      };
+      if (r.created_at >= p.from) bump(r.created_at.slice(0, 10), -1);
+      const doneSince = DONE.includes(r.status as (typeof DONE)[number]) ? r.resolved_at ?? r.closed_at : null;
+      if (doneSince && doneSince >= p.from && doneSince < p.to) bump(doneSince.slice(0, 10), +1);
+      if (openAt(p.from)) atFrom += 1;
+      ends.forEach((t, k) => { if (openAt(t)) correction[k]! += 1; });
+    }
+  }
+  let running = base - atFrom;
+  return days.map((d, k) => {
+    running += delta.get(d) ?? 0;
+    return running + correction[k]!;
+  });
+}
+
+/** All orders placed before `t`: how many, their total, and how many customers placed them. */
+export async function ordersBefore(db: Db, t: string): Promise<{ orders: number; revenueCents: number; customers: number }> {
+  const r = await db.selectFrom('orders').where('ordered_at', '<', t)
+    .select([sql<number>`count(*)`.as('orders'), sql<number>`coalesce(sum(amount_cents), 0)`.as('cents'), sql<number>`count(distinct customer_id)`.as('customers')])
+    .executeTakeFirstOrThrow();
+  return { orders: Number(r.orders), revenueCents: Number(r.cents), customers: Number(r.customers) };
+}
+
+/** Customers ordering in the period: n = with 1+ order, k = with 2+ orders. */
+export async function repeatPurchaseTally(db: Db, p: Period): Promise<Tally> {
+  const perCustomer = db.selectFrom('orders').where('ordered_at', '>=', p.from).where('ordered_at', '<', p.to)
+    .select(['customer_id', sql<number>`count(*)`.as('orders')]).groupBy('customer_id');
+  const r = await db.selectFrom(perCustomer.as('c'))
+    .select([sql<number>`count(*)`.as('n'), sql<number>`coalesce(sum(case when c.orders >= 2 then 1 else 0 end), 0)`.as('k')])
+    .executeTakeFirstOrThrow();
+  return { n: Number(r.n), k: Number(r.k), j: 0 };
+}
+
+export interface AtRiskRow {
+  customerId: number;
+  csat: { score: number; at: string } | null;
+  nps: { score: number; at: string } | null;
+  supportItems: number;
+}
+
+/**
+ * Customers at risk in the window: a CSAT of 1–2, an NPS of 0–6, or 3+ support items created.
+ * For each, the lowest score of the window (latest when tied) and the number of support items.
+ */
+export async function atRiskRows(db: Db, w: Period): Promise<AtRiskRow[]> {
+  const low = async (kind: 'csat' | 'nps', max: number) => db.selectFrom('surveys')
+    .where('kind', '=', kind).where('score', '<=', max).where('created_at', '>=', w.from).where('created_at', '<', w.to)
+    .select(['customer_id', 'score', 'created_at']).orderBy('customer_id').orderBy('score').orderBy('created_at', 'desc').execute();
+  const csat = await low('csat', 2);
+  const nps = await low('nps', 6);
+  const busy = await db.selectFrom('items')
+    .where('role', '=', 'support').where('created_at', '>=', w.from).where('created_at', '<', w.to).where('customer_id', 'is not', null)
+    .select(['customer_id', sql<number>`count(*)`.as('n')]).groupBy('customer_id').having(sql`count(*)`, '>=', 3).execute();
+  const rows = new Map<number, AtRiskRow>();
+  const row = (id: number) => {
+    let r = rows.get(id);
+    if (!r) rows.set(id, (r = { customerId: id, csat: null, nps: null, supportItems: 0 }));
+    return r;
+  };
+  for (const s of csat) row(s.customer_id).csat ??= { score: s.score, at: s.created_at };
+  for (const s of nps) row(s.customer_id).nps ??= { score: s.score, at: s.created_at };
+  for (const b of busy) row(b.customer_id!).supportItems = Number(b.n);
+  return [...rows.values()];
+}

@@ -1,0 +1,253 @@
+// Per-role KPIs (DESIGN.md "KPIs"): every figure for a period and the previous one, per team and per
+// agent, with a daily series for the headline figures and the at-risk customers. Formulas: docs/kpi.md.
+import type { Ctx } from './context.js';
+import { findAgent, type Agent } from './agents.js';
+import { medianAndP90 } from './percentiles.js';
+import { dayEnd, periodDays, previousPeriod, type Period } from './kpi-period.js';
+import { backlogSeries, ordersBefore, repeatPurchaseTally, type Scope } from './kpi-queries.js';
+import { gather, type Gathered, type Inputs } from './kpi-gather.js';
+import { atRiskCount, atRiskSummary, type AtRiskCustomer } from './kpi-at-risk.js';
+import type { AgentRoles, Role } from './vocabulary.js';
+import type { Db } from '../store/store.js';
+
+export type Unit = 'count' | 'seconds' | 'ratio' | 'nps' | 'money' | 'number';
+
+export interface FigureInfo {
+  key: string;
+  label: string;
+  unit: Unit;
+  /** Which way is good, for colouring a change. */
+  better: 'higher' | 'lower';
+  /** A business-wide figure (orders, customers): not split per agent. */
+  teamOnly?: boolean;
+  /** Has a daily series. */
+  series?: boolean;
+}
+
+export const SUPPORT_FIGURES: readonly FigureInfo[] = [
+  { key: 'volume', label: 'Volume', unit: 'count', better: 'lower', series: true },
+  { key: 'backlog', label: 'Backlog', unit: 'count', better: 'lower', series: true },
+  { key: 'firstResponseMedian', label: 'First response (median)', unit: 'seconds', better: 'lower', series: true },
+  { key: 'firstResponseP90', label: 'First response (p90)', unit: 'seconds', better: 'lower' },
+  { key: 'resolutionMedian', label: 'Resolution (median)', unit: 'seconds', better: 'lower', series: true },
+  { key: 'resolutionP90', label: 'Resolution (p90)', unit: 'seconds', better: 'lower' },
+  { key: 'csat', label: 'CSAT', unit: 'ratio', better: 'higher', series: true },
+  { key: 'slaFirstResponse', label: 'SLA first response', unit: 'ratio', better: 'higher', series: true },
+  { key: 'slaResolution', label: 'SLA resolution', unit: 'ratio', better: 'higher', series: true },
+  { key: 'reopenRate', label: 'Reopen rate', unit: 'ratio', better: 'lower' },
+  { key: 'oneTouch', label: 'One-touch resolution', unit: 'ratio', better: 'higher' },
+  { key: 'escalationsReceived', label: 'Escalations received', unit: 'count', better: 'lower' },
+];
+
+export const SERVICE_FIGURES: readonly FigureInfo[] = [
+  { key: 'nps', label: 'NPS', unit: 'nps', better: 'higher', series: true },
+  { key: 'repeatPurchaseRate', label: 'Repeat purchase rate', unit: 'ratio', better: 'higher', teamOnly: true },
+  { key: 'customerLifetimeValue', label: 'Customer lifetime value', unit: 'money', better: 'higher', teamOnly: true },
+  { key: 'averageOrderValue', label: 'Average order value', unit: 'money', better: 'higher', teamOnly: true },
+  { key: 'ordersPerCustomer', label: 'Orders per customer', unit: 'number', better: 'higher', teamOnly: true },
+  { key: 'followUpsOnTime', label: 'Follow-ups on time', unit: 'ratio', better: 'higher', series: true },
+  { key: 'firstResponseMedian', label: 'First response (median)', unit: 'seconds', better: 'lower', series: true },
+  { key: 'firstResponseP90', label: 'First response (p90)', unit: 'seconds', better: 'lower' },
+  { key: 'escalationRate', label: 'Escalation rate', unit: 'ratio', better: 'lower', series: true },
+  { key: 'atRiskCustomers', label: 'At-risk customers', unit: 'count', better: 'lower', teamOnly: true },
+];
+
+export const FIGURES: Record<Role, readonly FigureInfo[]> = { support: SUPPORT_FIGURES, service: SERVICE_FIGURES };
+
+/** One figure: its value for the period, the previous period's, the change, and the n of each. */
+export interface Figure {
+  value: number | null;
+  previous: number | null;
+  /** value − previous; null when either is null. */
+  change: number | null;
+  count: number;
+  previousCount: number;
+}
+
+export interface SeriesPoint {
+  /** UTC day, YYYY-MM-DD (the first and last day may be cut by the period). */
+  date: string;
+  value: number | null;
+  count: number;
+}
+
+export interface AgentFigures {
+  handle: string;
+  name: string;
+  figures: Record<string, Figure>;
+}
+
+export interface RoleKpis {
+  figures: Record<string, Figure>;
+  series: Record<string, SeriesPoint[]>;
+  /** Per agent (by assignee), when asked for. */
+  agents?: AgentFigures[];
+}
+
+export interface ServiceKpis extends RoleKpis {
+  atRisk: AtRiskCustomer[];
+}
+
+export interface KpiReport {
+  period: Period;
+  previousPeriod: Period;
+  /** The agent the figures are limited to, if any. */
+  agent: string | null;
+  support?: RoleKpis;
+  service?: ServiceKpis;
+}
+
+export interface KpiOptions {
+  role?: Role | 'all';
+  period: Period;
+  /** Limit every figure to items assigned to this agent (handle). */
+  agent?: string | null;
+  /** Add the per-agent table. */
+  byAgent?: boolean;
+  /** Add the daily series (default true). */
+  series?: boolean;
+  /** At most this many at-risk customers listed (default 50; the figure counts them all). */
+  atRiskLimit?: number;
+}
+
+type Value = { value: number | null; count: number };
+type Values = Record<string, Value>;
+
+const ratio = (k: number, n: number): number | null => (n === 0 ? null : k / n);
+
+function supportValues(i: Inputs): Values {
+  const fr = medianAndP90(i.firstResponse);
+  const res = medianAndP90(i.resolution);
+  return {
+    volume: { value: i.created.n, count: i.created.n },
+    backlog: { value: i.backlog.n, count: i.backlog.n },
+    firstResponseMedian: { value: fr.median, count: fr.count },
+    firstResponseP90: { value: fr.p90, count: fr.count },
+    resolutionMedian: { value: res.median, count: res.count },
+    resolutionP90: { value: res.p90, count: res.count },
+    csat: { value: ratio(i.csat.k, i.csat.n), count: i.csat.n },
+    slaFirstResponse: { value: ratio(i.slaFirstResponse.k, i.slaFirstResponse.n), count: i.slaFirstResponse.n },
+    slaResolution: { value: ratio(i.slaResolution.k, i.slaResolution.n), count: i.slaResolution.n },
+    reopenRate: { value: ratio(i.resolved.k, i.resolved.n), count: i.resolved.n },
+    oneTouch: { value: ratio(i.resolved.j, i.resolved.n), count: i.resolved.n },
+    escalationsReceived: { value: i.escalationsReceived.n, count: i.escalationsReceived.n },
+  };
+}
+
+function serviceValues(i: Inputs): Values {
+  const fr = medianAndP90(i.firstResponse);
+  return {
+    nps: { value: i.nps.n === 0 ? null : (100 * (i.nps.k - i.nps.j)) / i.nps.n, count: i.nps.n },
+    followUpsOnTime: { value: ratio(i.followUps.k, i.followUps.n), count: i.followUps.n },
+    firstResponseMedian: { value: fr.median, count: fr.count },
+    firstResponseP90: { value: fr.p90, count: fr.count },
+    escalationRate: { value: ratio(i.created.k, i.created.n), count: i.created.n },
+  };
+}
+
+/** Team-only service figures: orders and at-risk customers. */
+async function businessValues(db: Db, p: Period, atRiskKnown?: number): Promise<Values> {
+  const [repeat, orders, atRisk] = await Promise.all([
+    repeatPurchaseTally(db, p), ordersBefore(db, p.to), atRiskKnown ?? atRiskCount(db, p.to),
+  ]);
+  return {
+    repeatPurchaseRate: { value: ratio(repeat.k, repeat.n), count: repeat.n },
+    customerLifetimeValue: { value: orders.customers === 0 ? null : orders.revenueCents / 100 / orders.customers, count: orders.customers },
+    averageOrderValue: { value: orders.orders === 0 ? null : orders.revenueCents / 100 / orders.orders, count: orders.orders },
+    ordersPerCustomer: { value: ratio(orders.orders, orders.customers), count: orders.customers },
+    atRiskCustomers: { value: atRisk, count: atRisk },
+  };
+}
+
+function figure(cur: Value | undefined, prev: Value | undefined): Figure {
+  const value = cur?.value ?? null;
+  const previous = prev?.value ?? null;
+  return {
+    value, previous, change: value === null || previous === null ? null : value - previous,
+    count: cur?.count ?? 0, previousCount: prev?.count ?? 0,
+  };
+}
+
+function figures(infos: readonly FigureInfo[], cur: Values, prev: Values, withTeamOnly: boolean): Record<string, Figure> {
+  const out: Record<string, Figure> = {};
+  for (const f of infos) if (withTeamOnly || !f.teamOnly) out[f.key] = figure(cur[f.key], prev[f.key]);
+  return out;
+}
+
+async function roleKpis(ctx: Ctx, role: Role, agent: Agent | null, opts: KpiOptions, atRiskNow?: number): Promise<RoleKpis> {
+  const db = ctx.store.db;
+  const now = ctx.clock().toISOString();
+  const scope: Scope = { role, agentId: agent?.id ?? null };
+  const cur = opts.period;
+  const prev = previousPeriod(cur);
+  const values = role === 'support' ? supportValues : serviceValues;
+  // Split by agent only for the per-agent table, and by day only for the current period's series.
+  const byAgent = Boolean(opts.byAgent) && !agent;
+  const series = opts.series ?? true;
+  const [gc, gp] = await Promise.all([
+    gather(db, scope, cur, now, { agent: byAgent, day: series }),
+    gather(db, scope, prev, now, { agent: byAgent, day: false }),
+  ]);
+  const teamOnly = role === 'service' && !agent;
+  let curValues = values(gc.pick({}));
+  let prevValues = values(gp.pick({}));
+  if (teamOnly) {
+    const [bc, bp] = await Promise.all([businessValues(db, cur, atRiskNow), businessValues(db, prev)]);
+    curValues = { ...curValues, ...bc };
+    prevValues = { ...prevValues, ...bp };
+  }
+  const result: RoleKpis = { figures: figures(FIGURES[role], curValues, prevValues, teamOnly), series: {} };
+  if (series) result.series = await seriesFor(db, scope, cur, gc);
+  if (byAgent) result.agents = await agentRows(db, role, gc, gp, values);
+  return result;
+}
+
+async function agentRows(db: Db, role: Role, gc: Gathered, gp: Gathered, values: (i: Inputs) => Values): Promise<AgentFigures[]> {
+  const agents = await db.selectFrom('agents').select(['id', 'handle', 'name', 'roles', 'active']).orderBy('handle').execute();
+  const withData = new Set([...gc.agents, ...gp.agents]);
+  return agents
+    .filter((a) => withData.has(String(a.id)) || (a.active === 1 && (a.roles === role || a.roles === 'both')))
+    .map((a) => ({
+      handle: a.handle, name: a.name,
+      figures: figures(FIGURES[role], values(gc.pick({ agent: String(a.id) })), values(gp.pick({ agent: String(a.id) })), false),
+    }));
+}
+
+/** Each headline figure computed day by day with the same formula (backlog: at each day's end). */
+async function seriesFor(db: Db, scope: Scope, p: Period, g: Gathered): Promise<Record<string, SeriesPoint[]>> {
+  const days = periodDays(p);
+  const values = scope.role === 'support' ? supportValues : serviceValues;
+  const perDay = days.map((day) => values(g.pick({ day })));
+  const out: Record<string, SeriesPoint[]> = {};
+  for (const f of FIGURES[scope.role]) {
+    if (!f.series) continue;
+    out[f.key] = days.map((date, i) => ({ date, value: perDay[i]![f.key]?.value ?? null, count: perDay[i]![f.key]?.count ?? 0 }));
+  }
+  if (scope.role === 'support') {
+    const backlog = await backlogSeries(db, scope, p, days, days.map((d) => dayEnd(d, p)));
+    out.backlog = days.map((date, i) => ({ date, value: backlog[i]!, count: backlog[i]! }));
+  }
+  return out;
+}
+
+/** The order of the role panels for an agent: their own role first; with both roles (or nobody), support then service. */
+export function panelOrder(roles: AgentRoles | null): Role[] {
+  return roles === 'service' ? ['service', 'support'] : ['support', 'service'];
+}
+
+/** Compute the KPIs of one or both roles for a period and the previous one. */
+export async function computeKpis(ctx: Ctx, opts: KpiOptions): Promise<KpiReport> {
+  const role = opts.role ?? 'all';
+  const agent = opts.agent ? await findAgent(ctx.store.db, opts.agent) : null;
+  const report: KpiReport = { period: opts.period, previousPeriod: previousPeriod(opts.period), agent: agent?.handle ?? null };
+  if (role === 'all' || role === 'support') report.support = await roleKpis(ctx, 'support', agent, opts);
+  if (role === 'all' || role === 'service') {
+    const atRisk = agent ? null : await atRiskSummary(ctx.store.db, opts.period.to, opts.atRiskLimit ?? 50);
+    const base = await roleKpis(ctx, 'service', agent, opts, atRisk?.count);
+    report.service = { ...base, atRisk: atRisk?.list ?? [] };
+  }
+  return report;
+}
+
+export type { AtRiskCustomer } from './kpi-at-risk.js';
+export { resolvePeriod, previousPeriod, type Period } from './kpi-period.js';
