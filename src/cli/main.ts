@@ -7,6 +7,7 @@ import { registerInboxCommand } from './commands/inbox.js';
 import { registerItemCommands } from './commands/items.js';
 import { registerPeopleCommands } from './commands/people.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerDataCommands } from './commands/data.js';
 import { runtimeFor } from './runtime.js';
 
 export const VERSION = '0.1.0';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerPeopleCommands(program);
   registerAdminCommands(program);
   registerDemoCommand(program);
+  registerDataCommands(program);
   return program;
 }
 
