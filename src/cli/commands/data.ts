@@ -7,6 +7,7 @@ import { TandemError, invalid, usage } from '../../core/errors.js';
 import { parseWhen } from '../../core/time.js';
 import { exportJsonl } from '../../io/export-jsonl.js';
 import { importJsonl } from '../../io/import-jsonl.js';
+import { importCsv } from '../../io/import-csv.js';
 import { where, type ImportOptions, type ImportReport } from '../../io/import-report.js';
 import { progressBar } from '../../io/progress.js';
 import { act, withJson } from '../command-kit.js';
@@ -42,7 +43,7 @@ export function printReport(rt: Runtime, report: ImportReport, seconds: number):
   const lines: string[] = [];
   const files = report.files.length === 1 ? report.files[0]! : `${report.files.length} files`;
   const items = (report.added.item ?? 0) + (report.updated.item ?? 0);
-  const rate = seconds > 0 && items > 0 ? ` in ${seconds.toFixed(1)}s (${Math.round(items / seconds).toLocaleString('en-US')} items/s)` : '';
+  const rate = seconds >= 0.5 && items > 0 ? ` in ${seconds.toFixed(1)}s (${Math.round(items / seconds).toLocaleString('en-US')} items/s)` : '';
   lines.push(report.dryRun ? `Dry run of ${files}: would add ${added}; nothing was written.` : `Imported ${files}: ${added}${rate}.`);
   if (Object.keys(report.updated).length) lines.push(`  ${report.dryRun ? 'would update' : 'updated'}: ${kinds(report.updated)}`);
   if (Object.keys(report.unchanged).length) lines.push(`  already there (left as is): ${kinds(report.unchanged)}`);
@@ -57,7 +58,11 @@ export function printReport(rt: Runtime, report: ImportReport, seconds: number):
 
 interface ImportFlags {
   format?: string; dryRun?: boolean; skipInvalid?: boolean; progress?: boolean;
+  map?: string[]; statusMap?: string[]; priorityMap?: string[]; role?: string; dateFormat?: string; idPrefix?: string; delimiter?: string;
+  autoReplies?: string;
 }
+
+const repeat = (value: string, prev: string[] = []) => [...prev, value];
 
 /** Run one import: progress bar on a terminal, report printed, refused imports still show their report with --json. */
 async function runImport(rt: Runtime, label: string, o: ImportFlags, fn: (opts: ImportOptions) => Promise<ImportReport> | ImportReport): Promise<void> {
@@ -112,11 +117,24 @@ export function registerDataCommands(program: Command): void {
     .option('--dry-run', 'check everything and show what would happen; write nothing')
     .option('--skip-invalid', 'import the good records and list the bad ones (default: a bad record refuses the whole file)')
     .option('--no-progress', 'no progress bar on a terminal')
+    .option('--map <field=Column>', 'CSV: read a field from this column (repeatable), e.g. --map subject=Title', repeat)
+    .option('--status-map <theirs=ours>', 'CSV: map a status, e.g. --status-map "On-hold=pending" (repeatable)', repeat)
+    .option('--priority-map <theirs=ours>', 'CSV: map a priority, e.g. --priority-map "P1=urgent" (repeatable)', repeat)
+    .option('--role <role>', 'CSV: service | support (default support)')
+    .option('--date-format <format>', 'CSV: date-fns format of the date columns, e.g. "dd-MM-yyyy HH:mm" (default: detected)')
+    .option('--id-prefix <text>', 'CSV: put before every external id, e.g. zendesk:')
+    .option('--delimiter <char>', 'CSV: field delimiter (default: detected: , ; or tab)')
     .action(act(async (rt, files: string[], o: ImportFlags) => {
       const format = formatOf(files, o.format);
       if ((format === 'jsonl' || format === 'csv' || format === 'mbox') && files.length !== 1) throw usage(`--format ${format} imports one file at a time`);
       const ctx = await rt.ctx();
       if (format === 'jsonl') return runImport(rt, 'lines', o, (opts) => importJsonl(ctx, files[0]!, opts));
+      if (format === 'csv') {
+        return runImport(rt, 'rows', o, (opts) => importCsv(ctx, files[0]!, {
+          ...opts, map: o.map, statusMap: o.statusMap, priorityMap: o.priorityMap, role: o.role, dateFormat: o.dateFormat,
+          idPrefix: o.idPrefix, delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter,
+        }));
+      }
       throw invalid(`--format ${format} is not available yet`);
     }));
 }
