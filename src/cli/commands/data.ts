@@ -9,6 +9,8 @@ import { exportJsonl } from '../../io/export-jsonl.js';
 import { importJsonl } from '../../io/import-jsonl.js';
 import { importCsv } from '../../io/import-csv.js';
 import { importEmail } from '../../io/import-email.js';
+import { ingestLines } from '../../io/ingest.js';
+import { readStdin } from '../runtime.js';
 import { where, type ImportOptions, type ImportReport } from '../../io/import-report.js';
 import { progressBar } from '../../io/progress.js';
 import { act, withJson } from '../command-kit.js';
@@ -140,5 +142,23 @@ export function registerDataCommands(program: Command): void {
       // Email goes through the core's own operations, which name who created each item.
       const me = await rt.me();
       return runImport(rt, 'messages', o, (opts) => importEmail(ctx, me, files, format, { ...opts, autoReplies: o.autoReplies, role: o.role }));
+    }));
+
+  withJson(program.command('ingest'))
+    .description('read JSON lines on standard input, one item or message per line (shapes of `item add --json -`), and report each line')
+    .option('--dry-run', 'check every line and report; write nothing')
+    .option('--skip-invalid', 'write the good lines even if some are bad (default: one bad line writes nothing)')
+    .action(act(async (rt, o: { dryRun?: boolean; skipInvalid?: boolean }) => {
+      const text = await readStdin();
+      const ctx = await rt.ctx();
+      const { report, outcomes } = await ingestLines(ctx, await rt.me(), text, { dryRun: o.dryRun, skipInvalid: o.skipInvalid });
+      const refused = report.problemCount > 0 && !o.skipInvalid;
+      for (const r of outcomes) {
+        if (rt.out.json) process.stdout.write(JSON.stringify({ ...r, written: report.written && r.ok }) + '\n');
+        else if (r.ok) rt.out.print(`line ${r.line}: ${r.outcome} ${r.kind} on #${r.itemId}${report.written ? '' : ' (not written)'}`);
+        else rt.out.print(`line ${r.line}: error: ${sanitizeLine(r.error)}`);
+      }
+      if (!rt.out.json && !refused) printReport(rt, { ...report, problems: [] }, 0);
+      if (refused) throw new TandemError('invalid', `${report.problemCount} bad line${report.problemCount === 1 ? '' : 's'}; ${o.dryRun ? 'the ingest would be refused' : 'nothing was written'} (use --skip-invalid to write the good lines)`);
     }));
 }
