@@ -192,7 +192,28 @@ class JsonlLoader {
       id: int(o, 'id', 1), handle: str(o, 'handle'), name: str(o, 'name'), email: strOrNull(o, 'email'),
       roles: oneOf(o, 'roles', AGENT_ROLES), active: bool(o, 'active') ? 1 : 0, created_at: time(o, 'createdAt'),
     };
-    this.put('agents', 'agent', row, (e) => e.handle === row.handle);
+    // Agents are matched by handle: a database that already has its own agents (say, from
+    // `tandem init`) takes the export's agents under the ids it gives them.
+    const byHandle = this.w.get<{ id: number }>('select id from agents where handle = ?', row.handle);
+    if (byHandle) {
+      if (byHandle.id !== row.id) this.agentIds.set(row.id, byHandle.id);
+      return bump(this.report.unchanged, 'agent');
+    }
+    const taken = this.w.get('select id from agents where id = ?', row.id);
+    if (taken) {
+      const { id: _id, ...rest } = row;
+      const newId = this.w.insert('agents', rest);
+      this.agentIds.set(row.id, newId);
+    } else {
+      this.w.insert('agents', row);
+    }
+    bump(this.report.added, 'agent');
+  }
+
+  /** Export agent id → id in this database, where they differ. */
+  private readonly agentIds = new Map<number, number>();
+  private agentId<T extends number | null>(id: T): T {
+    return (id === null ? null : this.agentIds.get(id) ?? id) as T;
   }
 
   private customer(o: Obj): void {
@@ -216,7 +237,7 @@ class JsonlLoader {
     const row = {
       id, role: oneOf(o, 'role', ROLES), kind: oneOf(o, 'kind', KINDS), subject: str(o, 'subject'),
       customer_id: intOrNull(o, 'customerId'), channel: oneOf(o, 'channel', CHANNELS), direction: oneOf(o, 'direction', DIRECTIONS),
-      status: oneOf(o, 'status', STATUSES), priority: oneOf(o, 'priority', PRIORITIES), assignee_id: intOrNull(o, 'assigneeId'),
+      status: oneOf(o, 'status', STATUSES), priority: oneOf(o, 'priority', PRIORITIES), assignee_id: this.agentId(intOrNull(o, 'assigneeId')),
       created_at: time(o, 'createdAt'), updated_at: time(o, 'updatedAt'),
       first_customer_message_at: timeOrNull(o, 'firstCustomerMessageAt'), first_response_at: timeOrNull(o, 'firstResponseAt'),
       first_resolved_at: timeOrNull(o, 'firstResolvedAt'), resolved_at: timeOrNull(o, 'resolvedAt'), closed_at: timeOrNull(o, 'closedAt'),
@@ -294,7 +315,7 @@ class JsonlLoader {
       const data = e.data === null || e.data === undefined ? null : JSON.stringify(asObject(e.data, '"data"'));
       return {
         id: int(e, 'id', 1), item_id: itemId, version: int(e, 'version', 1), type, author_type: author,
-        author_agent_id: author === 'agent' ? agentId : null, author_customer_id: author === 'customer' ? customerId : null,
+        author_agent_id: author === 'agent' ? this.agentId(agentId) : null, author_customer_id: author === 'customer' ? customerId : null,
         body: strOrNull(e, 'body'), data, created_at: time(e, 'createdAt'), message_id: strOrNull(e, 'messageId'),
       };
     } catch (err) {
@@ -306,7 +327,7 @@ class JsonlLoader {
     if (o.snapshot === undefined || o.snapshot === null) throw new RecordError('"snapshot" is missing (an escalation keeps its frozen context)');
     const row = {
       id: int(o, 'id', 1), source_item_id: int(o, 'sourceItemId', 1), support_item_id: int(o, 'supportItemId', 1),
-      reason: str(o, 'reason'), escalated_by: int(o, 'escalatedBy', 1), escalated_at: time(o, 'escalatedAt'),
+      reason: str(o, 'reason'), escalated_by: this.agentId(int(o, 'escalatedBy', 1)), escalated_at: time(o, 'escalatedAt'),
       snapshot: JSON.stringify(o.snapshot), state: oneOf(o, 'state', ['open', 'resolved', 'closed', 'handed_back'] as const),
       returned_at: timeOrNull(o, 'returnedAt'), return_note: strOrNull(o, 'returnNote'),
     };

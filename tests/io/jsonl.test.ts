@@ -165,4 +165,16 @@ describe('tandem export / import (JSONL)', () => {
     expect(rows(db, 'select * from events where item_id = 1 order by id')).toEqual(rows(src, 'select * from events where item_id = 1 order by id'));
     expect(rows(db, 'select * from items where id = 1')).toEqual(rows(src, 'select * from items where id = 1'));
   });
+
+  it('into a database that already has its own agents, agents are matched by handle and references follow', async () => {
+    const db = path.join(dir, 'init.db');
+    expect((await runTandem(['agent', 'add', 'root', '--roles', 'both'], { db })).code).toBe(0);
+    expect((await runTandem(['agent', 'add', 'cleo', '--roles', 'support'], { db })).code).toBe(0);
+    const r = await runTandem(['import', exportFile], { db });
+    expect(r.code, r.stderr).toBe(0);
+    const byHandle = (file: string) => rows(file, `select i.id, a.handle from items i left join agents a on a.id = i.assignee_id order by i.id`);
+    const authors = (file: string) => rows(file, `select e.id, a.handle from events e left join agents a on a.id = e.author_agent_id order by e.id`);
+    expect(byHandle(db)).toEqual(byHandle(demoDb));
+    expect(authors(db)).toEqual(authors(demoDb));
+  });
 });

@@ -35,7 +35,7 @@ function formatOf(files: string[], given: string | undefined): Format {
   throw usage('cannot tell the format from the file name: give --format jsonl, csv, eml or mbox');
 }
 
-const plural = (k: string, n: number) => (n === 1 ? k : k.endsWith('y') ? k.slice(0, -1) + 'ies' : k.endsWith('s') ? k : k + 's');
+const plural = (k: string, n: number) => (n === 1 ? k : /[^aeiou]y$/.test(k) ? k.slice(0, -1) + 'ies' : k.endsWith('s') ? k : k + 's');
 const kinds = (counts: Record<string, number>) =>
   Object.entries(counts).map(([k, n]) => `${n.toLocaleString('en-US')} ${plural(k.replace(/_/g, ' '), n)}`).join(', ');
 
