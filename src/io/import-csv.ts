@@ -165,8 +165,8 @@ function loadRow(w: BulkWriter, cell: Cell, c: RowContext): 'exists' | { events:
 
   const statusText = cell('status');
   const statusKey = squash(statusText ?? 'new');
-  const status = (c.statusOverrides.get(statusKey) ?? DEFAULT_STATUS_MAP[statusKey]) as Status | undefined;
-  if (!status) throw new RecordError(`status ${JSON.stringify(statusText)} is not one Tandem knows; map it with --status-map "${statusText}=open|pending|resolved|closed"`);
+  const mapped = (c.statusOverrides.get(statusKey) ?? DEFAULT_STATUS_MAP[statusKey]) as Status | undefined;
+  if (!mapped) throw new RecordError(`status ${JSON.stringify(statusText)} is not one Tandem knows; map it with --status-map "${statusText}=open|pending|resolved|closed"`);
   const priority = priorityFrom(cell('priority'), c.priorityOverrides);
   if (!priority) throw new RecordError(`priority ${JSON.stringify(cell('priority'))} is not one Tandem knows; map it with --priority-map "${cell('priority')}=low|normal|high|urgent"`);
   const kindText = squash(cell('kind') ?? '');
@@ -179,6 +179,8 @@ function loadRow(w: BulkWriter, cell: Cell, c: RowContext): 'exists' | { events:
   const assigneeText = cell('assignee')?.trim();
   const agent = assigneeText ? c.agentByKey.get(assigneeText.toLowerCase().replace(/^@/, '')) : undefined;
   const assignee = agent && agent.active && (agent.roles === 'both' || agent.roles === c.role) ? agent : undefined;
+  // As in createItem: an item with an assignee is open, not new.
+  const status: Status = mapped === 'new' && assignee ? 'open' : mapped;
 
   let customerId = email ? c.customers.get(email) ?? w.get<{ id: number }>('select id from customers where email = ?', email)?.id : undefined;
   const newCustomer = customerId === undefined;

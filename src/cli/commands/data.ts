@@ -1,9 +1,8 @@
 // `tandem export`, `tandem import` and `tandem ingest`: getting data in and out (docs/import-export.md).
 import fs from 'node:fs';
-import { once } from 'node:events';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { TandemError, usage } from '../../core/errors.js';
+import { TandemError, failure, usage } from '../../core/errors.js';
 import { parseWhen } from '../../core/time.js';
 import { exportJsonl } from '../../io/export-jsonl.js';
 import { importJsonl } from '../../io/import-jsonl.js';
@@ -65,6 +64,17 @@ interface ImportFlags {
   autoReplies?: string;
 }
 
+/** Wait until a stream can take more, or has failed or closed (listeners removed either way). */
+function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const ev of ['drain', 'close', 'error']) stream.off(ev, done);
+      resolve();
+    };
+    for (const ev of ['drain', 'close', 'error']) stream.on(ev, done);
+  });
+}
+
 const repeat = (value: string, prev: string[] = []) => [...prev, value];
 
 /** Run one import: progress bar on a terminal, report printed, refused imports still show their report with --json. */
@@ -99,11 +109,25 @@ export function registerDataCommands(program: Command): void {
       const since = o.since ? parseWhen(o.since, ctx.clock(), 'past').toISOString() : null;
       const stream = o.output ? fs.createWriteStream(o.output) : process.stdout;
       const bar = progressBar('items', process.stderr, Boolean(process.stderr.isTTY) && (Boolean(o.output) || !process.stdout.isTTY));
-      const counts = await exportJsonl(ctx, {
-        write: async (text) => {
-          if (!stream.write(text)) await once(stream, 'drain');
-        },
-      }, { since, onProgress: (d, t) => bar.update(d, t) });
+      let writeError: Error | null = null;
+      stream.on('error', (e: Error) => (writeError = writeError ?? e));
+      let counts: Record<string, number>;
+      try {
+        counts = await exportJsonl(ctx, {
+          write: async (text) => {
+            if (writeError) throw writeError;
+            if (!stream.write(text)) await drained(stream);
+            if (writeError) throw writeError;
+          },
+        }, { since, onProgress: (d, t) => bar.update(d, t) });
+      } catch (e) {
+        bar.done();
+        const err = e as NodeJS.ErrnoException;
+        // The reader went away (`tandem export | head`): not an error worth a message.
+        if (err.code === 'EPIPE') return;
+        if (err.code) throw failure(`cannot write the export${o.output ? ` to ${o.output}` : ''}: ${err.message}`);
+        throw e;
+      }
       bar.done();
       if (o.output) {
         const file = stream as fs.WriteStream;
@@ -123,7 +147,7 @@ export function registerDataCommands(program: Command): void {
     .option('--map <field=Column>', 'CSV: read a field from this column (repeatable), e.g. --map subject=Title', repeat)
     .option('--status-map <theirs=ours>', 'CSV: map a status, e.g. --status-map "On-hold=pending" (repeatable)', repeat)
     .option('--priority-map <theirs=ours>', 'CSV: map a priority, e.g. --priority-map "P1=urgent" (repeatable)', repeat)
-    .option('--role <role>', 'CSV: service | support (default support)')
+    .option('--role <role>', 'CSV and email: role of the new items, service | support (default support)')
     .option('--date-format <format>', 'CSV: date-fns format of the date columns, e.g. "dd-MM-yyyy HH:mm" (default: detected)')
     .option('--id-prefix <text>', 'CSV: put before every external id, e.g. zendesk:')
     .option('--delimiter <char>', 'CSV: field delimiter (default: detected: , ; or tab)')
