@@ -30,7 +30,7 @@ export interface EmailOptions extends ImportOptions {
 }
 
 interface RawMessage { file: string; number: number | undefined; raw: Buffer }
-interface Parsed extends RawMessage { mail: ParsedMail; date: Date; order: number }
+interface Parsed extends RawMessage { mail: ParsedMail; date: Date; order: number; fallbackId: string }
 
 function readFileBuffer(file: string): Buffer {
   const fd = openForReading(file);
@@ -82,11 +82,15 @@ export async function importEmail(ctx: Ctx, importer: Agent, files: string[], fo
   for (const [order, m] of raws.entries()) {
     try {
       const mail = await simpleParser(m.raw, { skipImageLinks: true });
-      parsed.push({ ...m, mail, date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : ctx.clock(), order });
+      // Only attachments' names, types and sizes are kept: let a large mailbox's contents go.
+      for (const a of mail.attachments) a.content = Buffer.alloc(0);
+      const fallbackId = `<${createHash('sha256').update(m.raw).digest('hex').slice(0, 32)}@tandem.import>`;
+      parsed.push({ ...m, raw: Buffer.alloc(0), fallbackId, mail, date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : ctx.clock(), order });
     } catch (e) {
       addProblem(report, { ...where(m), reason: `cannot parse the message: ${errorMessage(e)}` });
     }
   }
+  raws.length = 0;
   parsed.sort((a, b) => a.date.getTime() - b.date.getTime() || a.order - b.order);
 
   const agents = await listAgents(ctx, { includeInactive: true });
@@ -106,7 +110,7 @@ export async function importEmail(ctx: Ctx, importer: Agent, files: string[], fo
       for (const [n, m] of parsed.entries()) {
         opts.onProgress?.(n, parsed.length);
         const mail = m.mail;
-        const messageId = mail.messageId?.trim() || `<${createHash('sha256').update(m.raw).digest('hex').slice(0, 32)}@tandem.import>`;
+        const messageId = mail.messageId?.trim() || m.fallbackId;
         try {
           await session.record(async () => {
             const known = await session.trx.selectFrom('events').select('item_id').where('message_id', '=', messageId).executeTakeFirst();

@@ -95,7 +95,7 @@ function reasonOf(e: unknown): string {
   return errorMessage(e);
 }
 
-/** Loads records one at a time; each in a savepoint, so a bad record leaves nothing behind. */
+/** Loads records one at a time; a bad record leaves nothing behind (its inserts are undone). */
 class JsonlLoader {
   private readonly maxId = new Map<string, number>();
   private readonly seen: Record<string, number> = {};

@@ -85,6 +85,15 @@ describe('email import', () => {
     expect((await env.store.db.selectFrom('events').select('id').execute()).length).toBe(3);
   });
 
+  it('a message without a Message-ID is still recognised when imported again', async () => {
+    const file = path.join(tempDir(), 'no-id.eml');
+    fs.writeFileSync(file, 'From: Pat <pat@example.com>\r\nSubject: Hello\r\nDate: Tue, 03 Mar 2026 08:00:00 +0000\r\n\r\nHi there\r\n');
+    await importEmail(env.ctx, sam, [file], 'eml');
+    const again = await importEmail(env.ctx, sam, [file], 'eml');
+    expect(again.unchanged.message).toBe(1);
+    expect(await items()).toHaveLength(1);
+  });
+
   it('a customer writing again on a resolved item reopens it (the core rule)', async () => {
     await importEmail(env.ctx, sam, [F('01-question.eml'), F('02-agent-reply.eml')], 'eml');
     const [row] = await items();
