@@ -1,7 +1,7 @@
 // Reading a text file line by line, synchronously (imports run inside one synchronous bulk
 // transaction), refusing binary data and invalid UTF-8 with the line where they start.
 import fs from 'node:fs';
-import { invalid } from '../core/errors.js';
+import { invalid, notFound } from '../core/errors.js';
 
 const CHUNK = 1 << 20;
 
@@ -28,7 +28,7 @@ export function openForReading(file: string): number {
     if (fs.statSync(file).isDirectory()) throw invalid(`${file} is a directory, not a file to import`);
     return fs.openSync(file, 'r');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw invalid(`no such file: ${file}`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(`no such file: ${file}`);
     if ((e as NodeJS.ErrnoException).code === 'EACCES') throw invalid(`cannot read ${file}: permission denied`);
     throw e;
   }
