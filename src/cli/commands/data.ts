@@ -107,7 +107,9 @@ export function registerDataCommands(program: Command): void {
       if (o.format.toLowerCase() !== 'jsonl' && o.format.toLowerCase() !== 'ndjson') throw usage(`--format: only jsonl can be exported (got ${JSON.stringify(o.format)})`);
       const ctx = await rt.ctx();
       const since = o.since ? parseWhen(o.since, ctx.clock(), 'past').toISOString() : null;
-      const stream = o.output ? fs.createWriteStream(o.output) : process.stdout;
+      // A file is written beside its name and renamed at the end, so a failed export never leaves half a file.
+      const partial = o.output ? `${o.output}.partial` : null;
+      const stream = partial ? fs.createWriteStream(partial) : process.stdout;
       const bar = progressBar('items', process.stderr, Boolean(process.stderr.isTTY) && (Boolean(o.output) || !process.stdout.isTTY));
       let writeError: Error | null = null;
       stream.on('error', (e: Error) => (writeError = writeError ?? e));
@@ -122,6 +124,10 @@ export function registerDataCommands(program: Command): void {
         }, { since, onProgress: (d, t) => bar.update(d, t) });
       } catch (e) {
         bar.done();
+        if (partial) {
+          stream.destroy();
+          fs.rmSync(partial, { force: true });
+        }
         const err = e as NodeJS.ErrnoException;
         // The reader went away (`tandem export | head`): not an error worth a message.
         if (err.code === 'EPIPE') return;
@@ -132,6 +138,7 @@ export function registerDataCommands(program: Command): void {
       if (o.output) {
         const file = stream as fs.WriteStream;
         await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
+        fs.renameSync(partial!, o.output);
         if (rt.out.json) rt.out.printJson({ file: o.output, counts });
         else rt.out.note(`Exported to ${o.output}: ${kinds(counts)}.`);
       }
