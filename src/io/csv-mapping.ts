@@ -19,7 +19,7 @@ export const DEFAULT_COLUMNS: Record<CsvField, string[]> = {
   requesterName: ['requester', 'requester name', 'contact', 'contact name', 'customer', 'customer name', 'full name', 'name', 'from name'],
   requesterEmail: ['requester email', 'email', 'contact email', 'customer email', 'from', 'from email', 'e-mail'],
   createdAt: ['created at', 'created', 'created time', 'created date', 'date created', 'creation date', 'submitted', 'opened', 'date'],
-  updatedAt: ['updated at', 'updated', 'updated time', 'last updated', 'last updated time', 'last modified', 'modified'],
+  updatedAt: ['updated at', 'updated', 'updated time', 'last updated', 'last updated time', 'last update time', 'last modified', 'modified'],
   resolvedAt: ['resolved at', 'resolved', 'resolved time', 'solved at', 'solved', 'solved time', 'closed at', 'closed time', 'closed'],
   tags: ['tags', 'tag', 'labels', 'label'],
   assignee: ['assignee', 'assigned to', 'agent', 'owner', 'assignee name', 'assignee email'],
