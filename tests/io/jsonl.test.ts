@@ -82,6 +82,10 @@ describe('tandem export / import (JSONL)', () => {
     expect(report.added.item).toBe(count(demoDb, 'items'));
     expect(count(db, 'items')).toBe(0);
     expect(count(db, 'customers')).toBe(0);
+    // The search triggers lifted for the load are back: later messages are still found.
+    expect(rows(db, `select name from sqlite_master where type = 'trigger' order by name`)).toEqual(
+      rows(demoDb, `select name from sqlite_master where type = 'trigger' order by name`),
+    );
   });
 
   it('one bad record refuses the whole file, naming the line and the reason', async () => {
