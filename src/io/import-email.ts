@@ -41,18 +41,23 @@ function readFileBuffer(file: string): Buffer {
   }
 }
 
-export function readMessages(files: string[], format: 'eml' | 'mbox'): RawMessage[] {
+/** Split the files into raw messages; a file that is no mail at all is a problem of its own (skippable). */
+export function readMessages(files: string[], format: 'eml' | 'mbox', onBadFile: (file: string, reason: string) => void): RawMessage[] {
   const out: RawMessage[] = [];
   for (const file of files) {
     const buf = readFileBuffer(file);
-    refuseBinary(file, buf);
-    if (format === 'mbox') {
-      splitMbox(file, buf).forEach((raw, i) => out.push({ file, number: i + 1, raw }));
-    } else {
-      if (!/^[\x21-\x39\x3b-\x7e]+:/.test(buf.subarray(0, 200).toString('latin1'))) {
-        throw invalid(`${file} is not an email message (it does not start with a header line such as "From: …"; a mailbox? use --format mbox)`);
+    try {
+      refuseBinary(file, buf);
+      if (format === 'mbox') {
+        splitMbox(file, buf).forEach((raw, i) => out.push({ file, number: i + 1, raw }));
+      } else {
+        if (!/^[\x21-\x39\x3b-\x7e]+:/.test(buf.subarray(0, 200).toString('latin1'))) {
+          throw invalid(`${file} is not an email message (it does not start with a header line such as "From: …"; a mailbox? use --format mbox)`);
+        }
+        out.push({ file, number: undefined, raw: buf });
       }
-      out.push({ file, number: undefined, raw: buf });
+    } catch (e) {
+      onBadFile(file, errorMessage(e).replace(`${file} `, '')); // the report names the file already
     }
   }
   return out;
@@ -73,8 +78,8 @@ function bodyOf(mail: ParsedMail): string {
 export async function importEmail(ctx: Ctx, importer: Agent, files: string[], format: 'eml' | 'mbox', opts: EmailOptions = {}): Promise<ImportReport> {
   const autoReplies = parseEnum('--auto-replies', AUTO_REPLY_CHOICES, opts.autoReplies ?? 'flag');
   const role = parseEnum('--role', ROLES, opts.role ?? 'support');
-  const raws = readMessages(files, format);
   const report = newReport(format, files, Boolean(opts.dryRun));
+  const raws = readMessages(files, format, (file, reason) => addProblem(report, { file, reason }));
   const where = (m: RawMessage) => ({ file: m.file, ...(m.number !== undefined ? { message: m.number } : {}) });
 
   // Parse everything first, then import oldest first, so a reply never arrives before what it answers.
