@@ -8,6 +8,7 @@ import { registerItemCommands } from './commands/items.js';
 import { registerPeopleCommands } from './commands/people.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerKpiCommand } from './commands/kpi.js';
+import { registerDataCommands } from './commands/data.js';
 import { runtimeFor } from './runtime.js';
 
 export const VERSION = '0.1.0';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerAdminCommands(program);
   registerDemoCommand(program);
   registerKpiCommand(program);
+  registerDataCommands(program);
   return program;
 }
 

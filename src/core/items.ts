@@ -68,6 +68,10 @@ export interface NewItemInput {
   /** Explicit resolution due time (ISO or everyday form), e.g. a follow-up's date. */
   due?: string | null;
   externalId?: string | null;
+  /** The opening message's id in another system (an email Message-ID): unique, for threading and idempotent imports. */
+  messageId?: string | null;
+  /** Extra facts for the 'created' event's data (e.g. an email's attachments). */
+  eventData?: Record<string, unknown> | null;
 }
 
 function decideRoleAndKind(input: NewItemInput, direction: string): { role: Role; kind: (typeof KINDS)[number] } {
@@ -141,7 +145,8 @@ export async function createItem(ctx: Ctx, actor: Agent, input: NewItemInput): P
     const events: NewEvent[] = [{
       type: 'created',
       body,
-      data: { role, kind, channel, direction, priority, assignee: assignee?.handle ?? null, tags, createdBy: actor.handle },
+      data: { role, kind, channel, direction, priority, assignee: assignee?.handle ?? null, tags, createdBy: actor.handle, ...input.eventData },
+      messageId: input.messageId ?? null,
     }];
     await insertEvents(trx, id, 1, opener, events, now);
     return getItemView(trx, id, clockNow);
@@ -212,7 +217,10 @@ function statusChange(row: ItemRow, to: Status, now: string, extra: NewEvent[] =
 
 type Opts = MutationOptions;
 
-export async function reply(ctx: Ctx, agent: Agent, itemId: number, body: string, opts: Opts & { status?: string } = {}): Promise<MutationResult> {
+export async function reply(
+  ctx: Ctx, agent: Agent, itemId: number, body: string,
+  opts: Opts & { status?: string; messageId?: string | null; data?: Record<string, unknown> | null } = {},
+): Promise<MutationResult> {
   const text = requireBody(body, 'reply');
   const then = opts.status ? parseEnum('status', ['open', 'pending', 'resolved'] as const, opts.status) : undefined;
   return mutateItem(ctx, itemId, asAgent(agent), opts, (row, _trx, now) => {
@@ -220,7 +228,7 @@ export async function reply(ctx: Ctx, agent: Agent, itemId: number, body: string
     const set: Change['set'] = { agent_reply_count: row.agent_reply_count + 1 };
     // The first public reply after the customer's first message is the first response; reopens don't reset it.
     if (!row.first_response_at && row.first_customer_message_at) set.first_response_at = now;
-    const events: NewEvent[] = [{ type: 'reply', body: text }];
+    const events: NewEvent[] = [{ type: 'reply', body: text, messageId: opts.messageId ?? null, data: opts.data ?? null }];
     let change: Change = { set, events };
     const target: Status | undefined = then ?? (row.status === 'new' ? 'open' : undefined);
     if (target && target !== row.status) {
@@ -246,7 +254,7 @@ export async function customerMessage(
   ctx: Ctx,
   itemId: number,
   body: string,
-  opts: Opts & { messageId?: string | null } = {},
+  opts: Opts & { messageId?: string | null; data?: Record<string, unknown> | null } = {},
 ): Promise<MutationResult> {
   const text = requireBody(body);
   // The author (the item's customer) is known only once the row is loaded, so each event names it.
@@ -254,7 +262,7 @@ export async function customerMessage(
       if (!row.customer_id) throw invalid(`item #${row.id} has no customer to write as`);
       const actor: Actor = { type: 'customer', customerId: row.customer_id };
       const set: Change['set'] = {};
-      const events: NewEvent[] = [{ type: 'message', body: text, messageId: opts.messageId ?? null, actor }];
+      const events: NewEvent[] = [{ type: 'message', body: text, messageId: opts.messageId ?? null, data: opts.data ?? null, actor }];
       if (!row.first_customer_message_at) {
         set.first_customer_message_at = now;
         const policy = await getPolicy(trx, row.role as Role, row.priority as Priority);

@@ -1,0 +1,195 @@
+// `tandem export`, `tandem import` and `tandem ingest`: getting data in and out (docs/import-export.md).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { TandemError, failure, usage } from '../../core/errors.js';
+import { parseWhen } from '../../core/time.js';
+import { exportJsonl } from '../../io/export-jsonl.js';
+import { importJsonl } from '../../io/import-jsonl.js';
+import { importCsv } from '../../io/import-csv.js';
+import { importEmail } from '../../io/import-email.js';
+import { ingestLines } from '../../io/ingest.js';
+import { readStdin } from '../runtime.js';
+import { where, type ImportOptions, type ImportReport } from '../../io/import-report.js';
+import { progressBar } from '../../io/progress.js';
+import { act, withJson } from '../command-kit.js';
+import type { Runtime } from '../runtime.js';
+import { sanitizeLine } from '../../text/sanitize.js';
+
+const FORMATS = ['jsonl', 'csv', 'eml', 'mbox'] as const;
+type Format = (typeof FORMATS)[number];
+
+function formatOf(files: string[], given: string | undefined): Format {
+  if (given) {
+    const f = given.trim().toLowerCase();
+    if (f === 'ndjson') return 'jsonl';
+    if (!(FORMATS as readonly string[]).includes(f)) throw usage(`--format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(given)})`);
+    return f as Format;
+  }
+  const exts = new Set(files.map((f) => path.extname(f).toLowerCase()));
+  const guess = (ext: string): Format | null =>
+    ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.tsv' ? 'csv' : ext === '.eml' ? 'eml' : ext === '.mbox' || ext === '.mbx' ? 'mbox' : null;
+  const formats = new Set([...exts].map(guess));
+  if (formats.size === 1 && !formats.has(null)) return [...formats][0]!;
+  throw usage('cannot tell the format from the file name: give --format jsonl, csv, eml or mbox');
+}
+
+const plural = (k: string, n: number) => (n === 1 ? k : /[^aeiou]y$/.test(k) ? k.slice(0, -1) + 'ies' : k.endsWith('s') ? k : k + 's');
+const kinds = (counts: Record<string, number>) =>
+  Object.entries(counts).map(([k, n]) => `${n.toLocaleString('en-US')} ${plural(k.replace(/_/g, ' '), n)}`).join(', ');
+
+/** Print an import's outcome: JSON, or sentences (to stderr on a pipe, so stdout stays data). */
+export function printReport(rt: Runtime, report: ImportReport, seconds: number): void {
+  if (rt.out.json) return rt.out.printJson(report);
+  const added = kinds(report.added) || 'nothing new';
+  const lines: string[] = [];
+  const files = report.files.length === 1 ? report.files[0]! : `${report.files.length} files`;
+  const items = (report.added.item ?? 0) + (report.updated.item ?? 0);
+  const rate = seconds >= 0.5 && items > 0 ? ` in ${seconds.toFixed(1)}s (${Math.round(items / seconds).toLocaleString('en-US')} items/s)` : '';
+  lines.push(report.dryRun ? `Dry run of ${files}: would add ${added}; nothing was written.` : `Imported ${files}: ${added}${rate}.`);
+  if (Object.keys(report.updated).length) lines.push(`  ${report.dryRun ? 'would update' : 'updated'}: ${kinds(report.updated)}`);
+  if (Object.keys(report.unchanged).length) lines.push(`  already there (left as is): ${kinds(report.unchanged)}`);
+  if (Object.keys(report.ignored).length) lines.push(`  not imported on purpose: ${kinds(report.ignored)}`);
+  if (report.problemCount) {
+    lines.push(`  ${report.dryRun ? 'bad records' : 'skipped bad records'}: ${report.problemCount}`);
+    for (const p of report.problems.slice(0, 20)) lines.push(`    ${sanitizeLine(where(p))}: ${sanitizeLine(p.reason)}`);
+    if (report.problemCount > 20) lines.push(`    … and ${report.problemCount - 20} more (--json lists the first 100)`);
+  }
+  for (const l of lines) rt.out.note(l);
+}
+
+interface ImportFlags {
+  format?: string; dryRun?: boolean; skipInvalid?: boolean; progress?: boolean;
+  map?: string[]; statusMap?: string[]; priorityMap?: string[]; role?: string; dateFormat?: string; idPrefix?: string; delimiter?: string;
+  autoReplies?: string;
+}
+
+/** Wait until a stream can take more, or has failed or closed (listeners removed either way). */
+function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const ev of ['drain', 'close', 'error']) stream.off(ev, done);
+      resolve();
+    };
+    for (const ev of ['drain', 'close', 'error']) stream.on(ev, done);
+  });
+}
+
+const repeat = (value: string, prev: string[] = []) => [...prev, value];
+
+/** Run one import: progress bar on a terminal, report printed, refused imports still show their report with --json. */
+async function runImport(rt: Runtime, label: string, o: ImportFlags, fn: (opts: ImportOptions) => Promise<ImportReport> | ImportReport): Promise<void> {
+  const bar = progressBar(label, process.stderr, o.progress !== false && Boolean(process.stderr.isTTY));
+  const started = Date.now();
+  let report: ImportReport;
+  try {
+    report = await fn({ dryRun: o.dryRun, skipInvalid: o.skipInvalid, onProgress: (d, t) => bar.update(d, t) });
+  } catch (e) {
+    bar.done();
+    if (e instanceof TandemError && rt.out.json && e.detail?.report) rt.out.printJson(e.detail.report);
+    throw e;
+  }
+  bar.done();
+  printReport(rt, report, (Date.now() - started) / 1000);
+  // A dry run that found bad records fails like the real import would.
+  if (report.dryRun && report.problemCount > 0 && !o.skipInvalid) {
+    throw new TandemError('invalid', `${report.problemCount} bad record${report.problemCount === 1 ? '' : 's'}: the import would be refused (use --skip-invalid to import the rest)`);
+  }
+}
+
+export function registerDataCommands(program: Command): void {
+  withJson(program.command('export'))
+    .description('write everything (or what changed --since) as JSON lines: customers, orders, agents, items with their timelines, escalations, surveys')
+    .option('--format <format>', 'jsonl (the only export format)', 'jsonl')
+    .option('--since <when>', 'only items changed since then (ISO date or 7d), with orders, escalations and surveys from then on')
+    .option('-o, --output <file>', 'write to a file instead of standard output')
+    .action(act(async (rt, o: { format: string; since?: string; output?: string; json?: boolean }) => {
+      if (o.format.toLowerCase() !== 'jsonl' && o.format.toLowerCase() !== 'ndjson') throw usage(`--format: only jsonl can be exported (got ${JSON.stringify(o.format)})`);
+      const ctx = await rt.ctx();
+      const since = o.since ? parseWhen(o.since, ctx.clock(), 'past').toISOString() : null;
+      // A file is written beside its name and renamed at the end, so a failed export never leaves half a file.
+      const partial = o.output ? `${o.output}.partial` : null;
+      const stream = partial ? fs.createWriteStream(partial) : process.stdout;
+      const bar = progressBar('items', process.stderr, Boolean(process.stderr.isTTY) && (Boolean(o.output) || !process.stdout.isTTY));
+      let writeError: Error | null = null;
+      stream.on('error', (e: Error) => (writeError = writeError ?? e));
+      let counts: Record<string, number>;
+      try {
+        counts = await exportJsonl(ctx, {
+          write: async (text) => {
+            if (writeError) throw writeError;
+            if (!stream.write(text)) await drained(stream);
+            if (writeError) throw writeError;
+          },
+        }, { since, onProgress: (d, t) => bar.update(d, t) });
+      } catch (e) {
+        bar.done();
+        if (partial) {
+          stream.destroy();
+          fs.rmSync(partial, { force: true });
+        }
+        const err = e as NodeJS.ErrnoException;
+        // The reader went away (`tandem export | head`): not an error worth a message.
+        if (err.code === 'EPIPE') return;
+        if (err.code) throw failure(`cannot write the export${o.output ? ` to ${o.output}` : ''}: ${err.message}`);
+        throw e;
+      }
+      bar.done();
+      if (o.output) {
+        const file = stream as fs.WriteStream;
+        await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
+        fs.renameSync(partial!, o.output);
+        if (rt.out.json) rt.out.printJson({ file: o.output, counts });
+        else rt.out.note(`Exported to ${o.output}: ${kinds(counts)}.`);
+      }
+    }));
+
+  withJson(program.command('import'))
+    .description('import a Tandem JSONL export, a helpdesk CSV export, .eml files or an mbox mailbox')
+    .argument('<files...>', 'files to import')
+    .option('--format <format>', 'jsonl | csv | eml | mbox (default: from the file name)')
+    .option('--dry-run', 'check everything and show what would happen; write nothing')
+    .option('--skip-invalid', 'import the good records and list the bad ones (default: a bad record refuses the whole file)')
+    .option('--no-progress', 'no progress bar on a terminal')
+    .option('--map <field=Column>', 'CSV: read a field from this column (repeatable), e.g. --map subject=Title', repeat)
+    .option('--status-map <theirs=ours>', 'CSV: map a status, e.g. --status-map "On-hold=pending" (repeatable)', repeat)
+    .option('--priority-map <theirs=ours>', 'CSV: map a priority, e.g. --priority-map "P1=urgent" (repeatable)', repeat)
+    .option('--role <role>', 'CSV and email: role of the new items, service | support (default support)')
+    .option('--date-format <format>', 'CSV: date-fns format of the date columns, e.g. "dd-MM-yyyy HH:mm" (default: detected)')
+    .option('--id-prefix <text>', 'CSV: put before every external id, e.g. zendesk:')
+    .option('--delimiter <char>', 'CSV: field delimiter (default: detected: , ; or tab)')
+    .option('--auto-replies <what>', 'email: skip | flag | import bounces and auto-replies (default flag: imported, tagged, never reopening an item)')
+    .action(act(async (rt, files: string[], o: ImportFlags) => {
+      const format = formatOf(files, o.format);
+      if ((format === 'jsonl' || format === 'csv' || format === 'mbox') && files.length !== 1) throw usage(`--format ${format} imports one file at a time`);
+      const ctx = await rt.ctx();
+      if (format === 'jsonl') return runImport(rt, 'lines', o, (opts) => importJsonl(ctx, files[0]!, opts));
+      if (format === 'csv') {
+        return runImport(rt, 'rows', o, (opts) => importCsv(ctx, files[0]!, {
+          ...opts, map: o.map, statusMap: o.statusMap, priorityMap: o.priorityMap, role: o.role, dateFormat: o.dateFormat,
+          idPrefix: o.idPrefix, delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter,
+        }));
+      }
+      // Email goes through the core's own operations, which name who created each item.
+      const me = await rt.me();
+      return runImport(rt, 'messages', o, (opts) => importEmail(ctx, me, files, format, { ...opts, autoReplies: o.autoReplies, role: o.role }));
+    }));
+
+  withJson(program.command('ingest'))
+    .description('read JSON lines on standard input, one item or message per line (shapes of `item add --json -`), and report each line')
+    .option('--dry-run', 'check every line and report; write nothing')
+    .option('--skip-invalid', 'write the good lines even if some are bad (default: one bad line writes nothing)')
+    .action(act(async (rt, o: { dryRun?: boolean; skipInvalid?: boolean }) => {
+      const text = await readStdin();
+      const ctx = await rt.ctx();
+      const { report, outcomes } = await ingestLines(ctx, await rt.me(), text, { dryRun: o.dryRun, skipInvalid: o.skipInvalid });
+      const refused = report.problemCount > 0 && !o.skipInvalid;
+      for (const r of outcomes) {
+        if (rt.out.json) process.stdout.write(JSON.stringify({ ...r, written: report.written && r.ok }) + '\n');
+        else if (r.ok) rt.out.print(`line ${r.line}: ${r.outcome} ${r.kind} on #${r.itemId}${report.written ? '' : ' (not written)'}`);
+        else rt.out.print(`line ${r.line}: error: ${sanitizeLine(r.error)}`);
+      }
+      if (!rt.out.json && !refused) printReport(rt, { ...report, problems: [] }, 0);
+      if (refused) throw new TandemError('invalid', `${report.problemCount} bad line${report.problemCount === 1 ? '' : 's'}; ${o.dryRun ? 'the ingest would be refused' : 'nothing was written'} (use --skip-invalid to write the good lines)`);
+    }));
+}

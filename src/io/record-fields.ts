@@ -1,0 +1,65 @@
+// Small typed readers for fields of an untrusted JSON record: each throws a RecordError naming the field.
+import { RecordError } from './import-report.js';
+
+export type Obj = Record<string, unknown>;
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+
+export function asObject(v: unknown, what: string): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new RecordError(`${what} must be a JSON object`);
+  return v as Obj;
+}
+
+export function str(o: Obj, k: string): string {
+  const v = o[k];
+  if (typeof v !== 'string') throw new RecordError(`"${k}" must be a string (got ${describe(v)})`);
+  return v;
+}
+
+export function strOrNull(o: Obj, k: string): string | null {
+  const v = o[k];
+  if (v === null || v === undefined) return null;
+  if (typeof v !== 'string') throw new RecordError(`"${k}" must be a string or null (got ${describe(v)})`);
+  return v;
+}
+
+export function int(o: Obj, k: string, min = 0): number {
+  const v = o[k];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw new RecordError(`"${k}" must be a whole number ≥ ${min} (got ${describe(v)})`);
+  return v;
+}
+
+export function intOrNull(o: Obj, k: string, min = 1): number | null {
+  const v = o[k];
+  if (v === null || v === undefined) return null;
+  return int(o, k, min);
+}
+
+export function bool(o: Obj, k: string): boolean {
+  const v = o[k];
+  if (typeof v !== 'boolean') throw new RecordError(`"${k}" must be true or false (got ${describe(v)})`);
+  return v;
+}
+
+/** An ISO 8601 UTC time as Tandem stores them (2026-01-31T09:00:00.000Z). */
+export function time(o: Obj, k: string): string {
+  const v = str(o, k);
+  if (!ISO_UTC.test(v) || Number.isNaN(Date.parse(v))) throw new RecordError(`"${k}" must be an ISO 8601 UTC time like 2026-01-31T09:00:00.000Z (got ${describe(v)})`);
+  return v;
+}
+
+export function timeOrNull(o: Obj, k: string): string | null {
+  return o[k] === null || o[k] === undefined ? null : time(o, k);
+}
+
+export function oneOf<T extends string>(o: Obj, k: string, allowed: readonly T[]): T {
+  const v = str(o, k);
+  if (!(allowed as readonly string[]).includes(v)) throw new RecordError(`"${k}" must be one of ${allowed.join(', ')} (got ${describe(v)})`);
+  return v as T;
+}
+
+export function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v);
+  return s.length > 40 ? s.slice(0, 37) + '…' : s;
+}
