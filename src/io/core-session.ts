@@ -18,6 +18,7 @@ export async function inOneTransaction<T>(ctx: Ctx, fn: (session: CoreSession) =
     const joined: Store = {
       db: trx,
       location: ctx.store.location,
+      readonly: false,
       write: (f) => f(trx),
       searchItemIds: (text, limit) => ctx.store.searchItemIds(text, limit),
       dataVersion: () => ctx.store.dataVersion(),

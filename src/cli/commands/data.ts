@@ -4,12 +4,16 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { TandemError, failure, usage } from '../../core/errors.js';
 import { parseWhen } from '../../core/time.js';
-import { exportJsonl } from '../../io/export-jsonl.js';
-import { importJsonl } from '../../io/import-jsonl.js';
-import { importCsv } from '../../io/import-csv.js';
-import { importEmail } from '../../io/import-email.js';
-import { ingestLines } from '../../io/ingest.js';
 import { readStdin } from '../runtime.js';
+// The format modules (csv-parse, mailparser…) load only when a command needs them, so every other
+// command starts as fast as before.
+const io = {
+  exportJsonl: async () => (await import('../../io/export-jsonl.js')).exportJsonl,
+  importJsonl: async () => (await import('../../io/import-jsonl.js')).importJsonl,
+  importCsv: async () => (await import('../../io/import-csv.js')).importCsv,
+  importEmail: async () => (await import('../../io/import-email.js')).importEmail,
+  ingestLines: async () => (await import('../../io/ingest.js')).ingestLines,
+};
 import { where, type ImportOptions, type ImportReport } from '../../io/import-report.js';
 import { progressBar } from '../../io/progress.js';
 import { act, withJson } from '../command-kit.js';
@@ -115,7 +119,7 @@ export function registerDataCommands(program: Command): void {
       stream.on('error', (e: Error) => (writeError = writeError ?? e));
       let counts: Record<string, number>;
       try {
-        counts = await exportJsonl(ctx, {
+        counts = await (await io.exportJsonl())(ctx, {
           write: async (text) => {
             if (writeError) throw writeError;
             if (!stream.write(text)) await drained(stream);
@@ -163,16 +167,16 @@ export function registerDataCommands(program: Command): void {
       const format = formatOf(files, o.format);
       if ((format === 'jsonl' || format === 'csv' || format === 'mbox') && files.length !== 1) throw usage(`--format ${format} imports one file at a time`);
       const ctx = await rt.ctx();
-      if (format === 'jsonl') return runImport(rt, 'lines', o, (opts) => importJsonl(ctx, files[0]!, opts));
+      if (format === 'jsonl') return runImport(rt, 'lines', o, async (opts) => (await io.importJsonl())(ctx, files[0]!, opts));
       if (format === 'csv') {
-        return runImport(rt, 'rows', o, (opts) => importCsv(ctx, files[0]!, {
+        return runImport(rt, 'rows', o, async (opts) => (await io.importCsv())(ctx, files[0]!, {
           ...opts, map: o.map, statusMap: o.statusMap, priorityMap: o.priorityMap, role: o.role, dateFormat: o.dateFormat,
           idPrefix: o.idPrefix, delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter,
         }));
       }
       // Email goes through the core's own operations, which name who created each item.
       const me = await rt.me();
-      return runImport(rt, 'messages', o, (opts) => importEmail(ctx, me, files, format, { ...opts, autoReplies: o.autoReplies, role: o.role }));
+      return runImport(rt, 'messages', o, async (opts) => (await io.importEmail())(ctx, me, files, format, { ...opts, autoReplies: o.autoReplies, role: o.role }));
     }));
 
   withJson(program.command('ingest'))
@@ -182,7 +186,7 @@ export function registerDataCommands(program: Command): void {
     .action(act(async (rt, o: { dryRun?: boolean; skipInvalid?: boolean }) => {
       const text = await readStdin();
       const ctx = await rt.ctx();
-      const { report, outcomes } = await ingestLines(ctx, await rt.me(), text, { dryRun: o.dryRun, skipInvalid: o.skipInvalid });
+      const { report, outcomes } = await (await io.ingestLines())(ctx, await rt.me(), text, { dryRun: o.dryRun, skipInvalid: o.skipInvalid });
       const refused = report.problemCount > 0 && !o.skipInvalid;
       for (const r of outcomes) {
         if (rt.out.json) process.stdout.write(JSON.stringify({ ...r, written: report.written && r.ok }) + '\n');
