@@ -2,6 +2,7 @@
 // shapes `item add --json -` reads and `--json` prints, each through the core; every line's outcome
 // is reported. External ids and Message-IDs already seen are reported as "exists", never duplicated.
 import { z } from 'zod';
+import { ItemJson } from './item-json.js';
 import { findAgent, type Agent } from '../core/agents.js';
 import type { Ctx } from '../core/context.js';
 import { invalid } from '../core/errors.js';
@@ -21,27 +22,10 @@ export interface LineOutcome {
   error?: string;
 }
 
-const CustomerRef = z.union([
-  z.string(),
-  z.object({ id: z.number().optional(), name: z.string().optional(), email: z.string().nullish(), phone: z.string().nullish(), company: z.string().nullish() }),
-]);
-
 // Unknown fields are ignored, so an item printed by `item show --json` can be fed back in.
-const ItemLine = z.object({
+const ItemLine = ItemJson.extend({
   type: z.literal('item').optional(),
-  subject: z.string(),
-  body: z.string().nullish(),
-  role: z.string().optional(),
-  kind: z.string().optional(),
-  channel: z.string().optional(),
-  direction: z.string().optional(),
-  priority: z.string().optional(),
-  assignee: z.string().nullish(),
-  tags: z.array(z.string()).optional(),
-  due: z.string().nullish(),
-  externalId: z.string().nullish(),
   messageId: z.string().nullish(),
-  customer: CustomerRef.nullish(),
   createdAt: z.string().optional(),
 });
 

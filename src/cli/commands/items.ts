@@ -22,28 +22,12 @@ export function reportChange(rt: Runtime, result: MutationResult, sentence: stri
 
 // zod loads only when a script sends JSON, keeping every other command's startup lean.
 async function itemInputSchema() {
-  const { z } = await import('zod');
-  return z.object({
-  subject: z.string(),
-  body: z.string().nullish(),
-  role: z.string().optional(),
-  kind: z.string().optional(),
-  channel: z.string().optional(),
-  direction: z.string().optional(),
-  priority: z.string().optional(),
-  assignee: z.string().nullish(),
-  tags: z.array(z.string()).optional(),
-  due: z.string().nullish(),
-  externalId: z.string().nullish(),
-  customer: z.union([
-    z.string(),
-    z.object({ name: z.string().optional(), email: z.string().nullish(), phone: z.string().nullish(), company: z.string().nullish() }),
-  ]).nullish(),
-}).strict();
+  const { ItemJson, firstIssue } = await import('../../io/item-json.js');
+  return { schema: ItemJson.strict(), firstIssue };
 }
 
 async function itemFromStdin(): Promise<items.NewItemInput> {
-  const ItemInput = await itemInputSchema();
+  const { schema, firstIssue } = await itemInputSchema();
   const text = await readStdin();
   let data: unknown;
   try {
@@ -51,11 +35,8 @@ async function itemFromStdin(): Promise<items.NewItemInput> {
   } catch (e) {
     throw invalid(`standard input is not valid JSON: ${(e as Error).message}`);
   }
-  const parsed = ItemInput.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalid(`item JSON: ${issue.path.join('.') || 'value'}: ${issue.message}`);
-  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw invalid(`item JSON: ${firstIssue(parsed.error)}`);
   return parsed.data as items.NewItemInput;
 }
 
