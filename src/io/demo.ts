@@ -145,14 +145,13 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
 
   const serviceAgents = ['sam', 'ana', 'ben'];
   const supportAgents = ['sam', 'cleo', 'dev', 'eli'];
-  const BATCH = 10_000;
-  for (let start = 0; start < total; start += BATCH) {
-    const end = Math.min(total, start + BATCH);
-    ctx.store.bulk((w) => {
-      for (let n = start; n < end; n++) writeOneItem(w, n);
-    });
-    options.onProgress?.(end, total);
-  }
+  // One transaction for all items: the demo is all or nothing, and the store builds the indexes once.
+  ctx.store.bulk((w) => {
+    for (let n = 0; n < total; n++) {
+      writeOneItem(w, n);
+      if ((n + 1) % 10_000 === 0 || n + 1 === total) options.onProgress?.(n + 1, total);
+    }
+  });
   return summary;
 
   function writeOneItem(w: BulkWriter, n: number): void {
