@@ -1,4 +1,4 @@
-// `tandem export`, `tandem import` and `tandem ingest`: getting data in and out (docs/import-export.md).
+// `tandem export`, `tandem import` and `tandem ingest`: getting data in and out (README: Getting data in and out).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
