@@ -2,10 +2,10 @@
 // agent, with a daily series for the headline figures and the at-risk customers. Formulas: docs/kpi.md.
 import type { Ctx } from './context.js';
 import { findAgent, type Agent } from './agents.js';
-import { medianAndP90 } from './percentiles.js';
+import { medianAndP90OfSorted } from './percentiles.js';
 import { dayEnd, periodDays, previousPeriod, type Period } from './kpi-period.js';
 import { backlogSeries, ordersBefore, repeatPurchaseTally, type Scope } from './kpi-queries.js';
-import { gather, type Gathered, type Inputs } from './kpi-gather.js';
+import { gatherBoth, type Gathered, type Inputs } from './kpi-gather.js';
 import { atRiskCount, atRiskSummary, type AtRiskCustomer } from './kpi-at-risk.js';
 import type { AgentRoles, Role } from './vocabulary.js';
 import type { Db } from '../store/store.js';
@@ -116,8 +116,8 @@ type Values = Record<string, Value>;
 const ratio = (k: number, n: number): number | null => (n === 0 ? null : k / n);
 
 function supportValues(i: Inputs): Values {
-  const fr = medianAndP90(i.firstResponse);
-  const res = medianAndP90(i.resolution);
+  const fr = medianAndP90OfSorted(i.firstResponse);
+  const res = medianAndP90OfSorted(i.resolution);
   return {
     volume: { value: i.created.n, count: i.created.n },
     backlog: { value: i.backlog.n, count: i.backlog.n },
@@ -135,7 +135,7 @@ function supportValues(i: Inputs): Values {
 }
 
 function serviceValues(i: Inputs): Values {
-  const fr = medianAndP90(i.firstResponse);
+  const fr = medianAndP90OfSorted(i.firstResponse);
   return {
     nps: { value: i.nps.n === 0 ? null : (100 * (i.nps.k - i.nps.j)) / i.nps.n, count: i.nps.n },
     followUpsOnTime: { value: ratio(i.followUps.k, i.followUps.n), count: i.followUps.n },
@@ -184,10 +184,7 @@ async function roleKpis(ctx: Ctx, role: Role, agent: Agent | null, opts: KpiOpti
   // Split by agent only for the per-agent table, and by day only for the current period's series.
   const byAgent = Boolean(opts.byAgent) && !agent;
   const series = opts.series ?? true;
-  const [gc, gp] = await Promise.all([
-    gather(db, scope, cur, now, { agent: byAgent, day: series }),
-    gather(db, scope, prev, now, { agent: byAgent, day: false }),
-  ]);
+  const { cur: gc, prev: gp } = await gatherBoth(db, scope, cur, prev, now, { agent: byAgent, day: series });
   const teamOnly = role === 'service' && !agent;
   let curValues = values(gc.pick({}));
   let prevValues = values(gp.pick({}));

@@ -6,7 +6,7 @@
  * the value at 1-based rank ceil(p/100 × n). Empty → null.
  * The median is p = 50, i.e. the lower middle value when n is even.
  */
-export function nearestRank(sorted: readonly number[], p: number): number | null {
+export function nearestRank(sorted: ArrayLike<number>, p: number): number | null {
   if (sorted.length === 0) return null;
   // p × n first, then ÷ 100: for a whole p the rank is computed from exact integers.
   const rank = Math.max(1, Math.ceil((p * sorted.length) / 100));
@@ -16,5 +16,10 @@ export function nearestRank(sorted: readonly number[], p: number): number | null
 /** Median and p90 of unsorted durations, both by nearest rank. */
 export function medianAndP90(values: readonly number[]): { median: number | null; p90: number | null; count: number } {
   const sorted = [...values].sort((a, b) => a - b);
+  return { median: nearestRank(sorted, 50), p90: nearestRank(sorted, 90), count: sorted.length };
+}
+
+/** Median and p90 of values already sorted ascending (no copy), both by nearest rank. */
+export function medianAndP90OfSorted(sorted: ArrayLike<number>): { median: number | null; p90: number | null; count: number } {
   return { median: nearestRank(sorted, 50), p90: nearestRank(sorted, 90), count: sorted.length };
 }
