@@ -30,8 +30,6 @@ function groupKey(assignee: unknown, day: unknown): string {
   return `${assignee === null || assignee === undefined ? '' : String(assignee)}|${day === null || day === undefined ? '' : String(day)}`;
 }
 
-const dayOf = (timeCol: string) => sql<string>`substr(${sql.ref(timeCol)}, 1, 10)`;
-
 /**
  * One time range a figure is counted over: the previous period, the whole period, or (for its series)
  * one day of the period. Every family of figures reads all its ranges in one statement (UNION ALL of
@@ -106,14 +104,17 @@ export async function createdTallies(db: Db, scope: Scope, buckets: readonly Buc
     .select(sql<number>`count(*)`.as('n')));
   const pair = toPair(buckets, rows);
   if (!withEscalated || buckets.length === 0) return pair;
-  // Escalated items are few: read them once (from the escalations) rather than probing every item.
+  // Escalated items are few: start from the escalations and look their source items up by id.
   const lo = buckets.reduce((m, b) => (b.from < m ? b.from : m), buckets[0]!.from);
   const hi = buckets.reduce((m, b) => (b.to > m ? b.to : m), buckets[0]!.to);
-  let q = db.selectFrom('items').where('items.role', '=', scope.role)
-    .where('items.created_at', '>=', lo).where('items.created_at', '<', hi)
-    .where('items.id', 'in', db.selectFrom('escalations').select('source_item_id'));
-  if (scope.agentId !== null) q = q.where('items.assignee_id', '=', scope.agentId);
-  const escalated = await q.select(['items.created_at', 'items.assignee_id']).execute();
+  const sources = (await db.selectFrom('escalations').select('source_item_id').distinct().execute()).map((r) => r.source_item_id);
+  const escalated: { created_at: string; assignee_id: number | null }[] = [];
+  for (let i = 0; i < sources.length; i += 500) {
+    let q = db.selectFrom('items').where('items.id', 'in', sources.slice(i, i + 500)).where('items.role', '=', scope.role)
+      .where('items.created_at', '>=', lo).where('items.created_at', '<', hi);
+    if (scope.agentId !== null) q = q.where('items.assignee_id', '=', scope.agentId);
+    escalated.push(...(await q.select(['items.created_at', 'items.assignee_id']).execute()));
+  }
   for (const e of escalated) {
     const i = bucketOf(buckets, e.created_at);
     if (i === null) continue;
@@ -261,20 +262,20 @@ export async function backlogAt(db: Db, scope: Scope, t: string, byAgent = true)
  * (done since then and never reopened), day by day; items reopened at least once are followed
  * through their status events.
  */
-export async function backlogSeries(db: Db, scope: Scope, p: Period, days: string[], ends: string[]): Promise<number[]> {
-  const base = [...(await backlogAt(db, scope, p.from, false)).values()].reduce((s, v) => s + v.n, 0);
-  const delta = new Map<string, number>(days.map((d) => [d, 0]));
+export async function backlogSeries(
+  db: Db, scope: Scope, p: Period, dayBuckets: readonly Bucket[], ends: string[], known: { atFrom: number; createdPerDay: Map<string, number> },
+): Promise<number[]> {
+  const days = dayBuckets.map((b) => b.day);
+  const base = known.atFrom;
+  const delta = new Map<string, number>(days.map((d) => [d, known.createdPerDay.get(d) ?? 0]));
   const bump = (day: string, by: number) => delta.set(day, (delta.get(day) ?? 0) + by);
-  const created = await itemsOf(db, scope).where('items.created_at', '>=', p.from).where('items.created_at', '<', p.to)
-    .select([dayOf('items.created_at').as('d'), sql<number>`count(*)`.as('n')]).groupBy(dayOf('items.created_at')).execute();
-  for (const r of created) bump(r.d, Number(r.n));
-  const doneResolved = await itemsOf(db, scope).where('items.status', 'in', [...DONE])
-    .where('items.resolved_at', '>=', p.from).where('items.resolved_at', '<', p.to)
-    .select([dayOf('items.resolved_at').as('d'), sql<number>`count(*)`.as('n')]).groupBy(dayOf('items.resolved_at')).execute();
-  const doneClosed = await itemsOf(db, scope).where('items.status', '=', 'closed').where('items.resolved_at', 'is', null)
-    .where('items.closed_at', '>=', p.from).where('items.closed_at', '<', p.to)
-    .select([dayOf('items.closed_at').as('d'), sql<number>`count(*)`.as('n')]).groupBy(dayOf('items.closed_at')).execute();
-  for (const r of [...doneResolved, ...doneClosed]) bump(r.d, -Number(r.n));
+  const [doneResolved, doneClosed] = await Promise.all([
+    perBucket(dayBuckets, false, 'items.assignee_id', (b) => itemsOf(db, scope).where('items.status', 'in', [...DONE])
+      .where('items.resolved_at', '>=', b.from).where('items.resolved_at', '<', b.to).select(sql<number>`count(*)`.as('n'))),
+    perBucket(dayBuckets, false, 'items.assignee_id', (b) => itemsOf(db, scope).where('items.status', '=', 'closed').where('items.resolved_at', 'is', null)
+      .where('items.closed_at', '>=', b.from).where('items.closed_at', '<', b.to).select(sql<number>`count(*)`.as('n'))),
+  ]);
+  for (const r of [...doneResolved, ...doneClosed]) bump(dayBuckets[Number(r.i)]!.day, -Number(r.n));
 
   // Reopened items that could have been open during the period: take them out of the day counts
   // above and count them at each day's end from their status events instead.

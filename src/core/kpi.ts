@@ -5,7 +5,7 @@ import { findAgent, type Agent } from './agents.js';
 import { medianAndP90OfSorted } from './percentiles.js';
 import { dayEnd, periodDays, previousPeriod, type Period } from './kpi-period.js';
 import { backlogSeries, ordersBefore, repeatPurchaseTally, type Scope } from './kpi-queries.js';
-import { gatherBoth, type Gathered, type Inputs } from './kpi-gather.js';
+import { bucketsFor, gatherBoth, type Gathered, type Inputs } from './kpi-gather.js';
 import { atRiskCount, atRiskSummary, type AtRiskCustomer } from './kpi-at-risk.js';
 import type { AgentRoles, Role } from './vocabulary.js';
 import type { Db } from '../store/store.js';
@@ -194,7 +194,7 @@ async function roleKpis(ctx: Ctx, role: Role, agent: Agent | null, opts: KpiOpti
     prevValues = { ...prevValues, ...bp };
   }
   const result: RoleKpis = { figures: figures(FIGURES[role], curValues, prevValues, teamOnly), series: {} };
-  if (series) result.series = await seriesFor(db, scope, cur, gc);
+  if (series) result.series = await seriesFor(db, scope, cur, gc, gp);
   if (byAgent) result.agents = await agentRows(db, role, gc, gp, values);
   return result;
 }
@@ -211,7 +211,7 @@ async function agentRows(db: Db, role: Role, gc: Gathered, gp: Gathered, values:
 }
 
 /** Each headline figure computed day by day with the same formula (backlog: at each day's end). */
-async function seriesFor(db: Db, scope: Scope, p: Period, g: Gathered): Promise<Record<string, SeriesPoint[]>> {
+async function seriesFor(db: Db, scope: Scope, p: Period, g: Gathered, gp: Gathered): Promise<Record<string, SeriesPoint[]>> {
   const days = periodDays(p);
   const values = scope.role === 'support' ? supportValues : serviceValues;
   const perDay = days.map((day) => values(g.pick({ day })));
@@ -221,7 +221,10 @@ async function seriesFor(db: Db, scope: Scope, p: Period, g: Gathered): Promise<
     out[f.key] = days.map((date, i) => ({ date, value: perDay[i]![f.key]?.value ?? null, count: perDay[i]![f.key]?.count ?? 0 }));
   }
   if (scope.role === 'support') {
-    const backlog = await backlogSeries(db, scope, p, days, days.map((d) => dayEnd(d, p)));
+    // The backlog at `from` is the previous period's backlog; the items created per day are the volume series.
+    const dayBuckets = bucketsFor(p, p, true).filter((b) => !b.prev);
+    const createdPerDay = new Map(days.map((day) => [day, g.pick({ day }).created.n]));
+    const backlog = await backlogSeries(db, scope, p, dayBuckets, days.map((d) => dayEnd(d, p)), { atFrom: gp.pick({}).backlog.n, createdPerDay });
     out.backlog = days.map((date, i) => ({ date, value: backlog[i]!, count: backlog[i]! }));
   }
   return out;
