@@ -24,12 +24,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('items_kpi_first_response_secs').on('items')
     .columns(['role', 'first_response_at', 'assignee_id', 'first_response_secs']).where(sql.ref('first_response_secs'), 'is not', null).execute();
   await db.schema.createIndex('items_kpi_resolution_secs').on('items')
-    .columns(['role', 'first_resolved_at', 'assignee_id', 'resolution_secs']).where(sql.ref('resolution_secs'), 'is not', null).execute();
+    .columns(['role', 'first_resolved_at', 'assignee_id', 'resolution_secs', 'reopen_count', 'agent_reply_count']).where(sql.ref('resolution_secs'), 'is not', null).execute();
   // CSAT, NPS and the at-risk window's low scores without reading the survey rows, nor items for the team.
   await db.schema.createIndex('surveys_kpi').on('surveys').columns(['kind', 'created_at', 'score', 'item_id', 'customer_id']).execute();
   // The backlog series follows reopened items (few) through their status events: both from indexes alone.
   await db.schema.createIndex('items_kpi_reopened_cover').on('items')
     .columns(['role', 'created_at', 'status', 'resolved_at', 'closed_at', 'assignee_id']).where(sql<boolean>`reopen_count > 0`).execute();
+  // Superseded by the covering one above (the planner kept choosing the narrower index).
+  await db.schema.dropIndex('items_kpi_reopened').execute();
   await db.schema.createIndex('events_status').on('events').columns(['item_id', 'id', 'created_at', 'data']).where(sql<boolean>`type = 'status'`).execute();
   // The at-risk list's "open follow-up" lookup: a few customers, not a scan of every service item.
   await db.schema.createIndex('items_customer_follow_up').on('items').columns(['customer_id', 'role', 'direction', 'status', 'id']).execute();

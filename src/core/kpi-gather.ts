@@ -4,7 +4,7 @@
 import type { Db } from '../store/store.js';
 import { dayEnd, minIso, periodDays, type Period } from './kpi-period.js';
 import {
-  backlogAt, createdTallies, durationLists, escalationsReceivedTallies, resolvedTallies, slaTallies, surveyTallies,
+  backlogAt, createdTallies, durationLists, durationsWithTallies, escalationsReceivedTallies, slaTallies, surveyTallies,
   type Bucket, type DurationPair, type Scope, type Tallies, type Tally, type TallyPair,
 } from './kpi-queries.js';
 
@@ -40,7 +40,7 @@ export interface Gathered {
 class Split<V, T> {
   private readonly byAgent = new Map<string, T>();
   private readonly byDay = new Map<string, T>();
-  private all: T;
+  private readonly all: T;
 
   constructor(entries: Iterable<[agent: string, day: string, value: V]>, fresh: () => T, add: (into: T, v: V) => void, private readonly none: T) {
     this.all = fresh();
@@ -52,13 +52,6 @@ class Split<V, T> {
       }
       add(this.all, v);
     }
-  }
-
-  /** Replace every stored value (e.g. sort each list once). */
-  finish(f: (t: T) => T): this {
-    for (const map of [this.byAgent, this.byDay]) for (const [k, v] of map) map.set(k, f(v));
-    this.all = f(this.all);
-    return this;
   }
 
   agents(): string[] {
@@ -80,11 +73,44 @@ function tallySplit(t: Tallies): Split<Tally, Tally> {
   return new Split(entries, () => ({ n: 0, k: 0, j: 0 }), (into, v) => { into.n += v.n; into.k += v.k; into.j += v.j; }, EMPTY);
 }
 
-const sortedSeconds = (v: number[]): Float64Array => Float64Array.from(v).sort();
+/** Durations by agent, by day and in all; each list is sorted once, when first asked for. */
+class DurationSplit {
+  private readonly byAgent = new Map<string, number[][]>();
+  private readonly byDay = new Map<string, number[][]>();
+  private readonly all: number[][] = [];
+  private readonly sorted = new Map<number[][], Float64Array>();
 
-function durationSplit(entries: [string, string, number[]][]): Split<number[], ArrayLike<number>> {
-  const split = new Split<number[], number[]>(entries, () => [], (into, v) => { for (const x of v) into.push(x); }, []);
-  return split.finish(sortedSeconds as unknown as (t: number[]) => number[]) as unknown as Split<number[], ArrayLike<number>>;
+  constructor(entries: [agent: string, day: string, seconds: number[]][]) {
+    for (const [agent, day, seconds] of entries) {
+      for (const [map, k] of [[this.byAgent, agent], [this.byDay, day]] as const) {
+        let into = map.get(k);
+        if (!into) map.set(k, (into = []));
+        into.push(seconds);
+      }
+      this.all.push(seconds);
+    }
+  }
+
+  agents(): string[] {
+    return [...this.byAgent.keys()];
+  }
+
+  get(which: Pick): ArrayLike<number> {
+    const parts = 'agent' in which ? this.byAgent.get(which.agent) : 'day' in which ? this.byDay.get(which.day) : this.all;
+    if (!parts) return [];
+    let out = this.sorted.get(parts);
+    if (!out) {
+      out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of parts) { out.set(p, at); at += p.length; }
+      this.sorted.set(parts, out.sort());
+    }
+    return out;
+  }
+}
+
+function durationSplit(entries: [string, string, number[]][]): DurationSplit {
+  return new DurationSplit(entries);
 }
 
 /** What to split the figures by: assignee (per-agent table) and day (the period's series). */
@@ -122,9 +148,9 @@ export async function gatherBoth(db: Db, scope: Scope, cur: Period, prev: Period
   const noDurations: DurationPair = { cur: [], prev: [] };
   const support = scope.role === 'support';
   const by = g.agent;
-  const [created, resolved, csat, nps, slaFr, slaRes, followUps, escRecv, backlogCur, backlogPrev, fr, res] = await Promise.all([
+  const [created, resolution, csat, nps, slaFr, slaRes, followUps, escRecv, backlogCur, backlogPrev, fr] = await Promise.all([
     createdTallies(db, scope, all, by, !support),
-    support ? resolvedTallies(db, scope, all, by) : none,
+    support ? durationsWithTallies(db, scope, all, by, 'resolution') : { durations: noDurations, tallies: none },
     support ? surveyTallies(db, 'csat', scope.agentId, all, by) : none,
     support ? none : surveyTallies(db, 'nps', scope.agentId, all, by),
     support ? slaTallies(db, scope, due, by, 'first_response') : none,
@@ -134,8 +160,10 @@ export async function gatherBoth(db: Db, scope: Scope, cur: Period, prev: Period
     support ? backlogAt(db, scope, cur.to, by) : new Map() as Tallies,
     support ? backlogAt(db, scope, prev.to, by) : new Map() as Tallies,
     durationLists(db, scope, all, by, 'first_response'),
-    support ? durationLists(db, scope, all, by, 'resolution') : noDurations,
   ]);
+  // Resolution times and the resolved tallies come from one scan of the first-resolution index.
+  const resolved = resolution.tallies;
+  const res = resolution.durations;
   const side = (which: 'cur' | 'prev', backlog: Tallies) => assemble(
     [created[which], resolved[which], csat[which], nps[which], slaFr[which], slaRes[which], followUps[which], escRecv[which], backlog],
     fr[which], res[which],

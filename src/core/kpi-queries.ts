@@ -110,10 +110,12 @@ export async function createdTallies(db: Db, scope: Scope, buckets: readonly Buc
   const sources = (await db.selectFrom('escalations').select('source_item_id').distinct().execute()).map((r) => r.source_item_id);
   const escalated: { created_at: string; assignee_id: number | null }[] = [];
   for (let i = 0; i < sources.length; i += 500) {
-    let q = db.selectFrom('items').where('items.id', 'in', sources.slice(i, i + 500)).where('items.role', '=', scope.role)
-      .where('items.created_at', '>=', lo).where('items.created_at', '<', hi);
-    if (scope.agentId !== null) q = q.where('items.assignee_id', '=', scope.agentId);
-    escalated.push(...(await q.select(['items.created_at', 'items.assignee_id']).execute()));
+    // By id only: with the role and time in the WHERE, SQLite scans the period's range instead.
+    const found = await db.selectFrom('items').where('items.id', 'in', sources.slice(i, i + 500))
+      .select(['items.role', 'items.created_at', 'items.assignee_id']).execute();
+    for (const r of found) {
+      if (r.role === scope.role && r.created_at >= lo && r.created_at < hi && (scope.agentId === null || r.assignee_id === scope.agentId)) escalated.push(r);
+    }
   }
   for (const e of escalated) {
     const i = bucketOf(buckets, e.created_at);
@@ -144,14 +146,6 @@ export async function slaTallies(
     if (outboundOnly) q = q.where('items.direction', '=', 'outbound');
     return q.select([sql<number>`count(*)`.as('n'), flag(met).as('k')]);
   });
-  return toPair(buckets, rows);
-}
-
-/** Items first resolved in each bucket: n = resolved, k = reopened since, j = fewer than 2 agent replies. */
-export async function resolvedTallies(db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean): Promise<TallyPair> {
-  const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) => itemsOf(db, scope)
-    .where('items.first_resolved_at', '>=', b.from).where('items.first_resolved_at', '<', b.to)
-    .select([sql<number>`count(*)`.as('n'), flag(sql`items.reopen_count > 0`).as('k'), flag(sql`items.agent_reply_count < 2`).as('j')]));
   return toPair(buckets, rows);
 }
 
@@ -196,20 +190,33 @@ export interface DurationPair {
  * (migration 0003), as one comma-separated list per bucket (and assignee): only integers cross into JS.
  */
 export async function durationLists(db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean, what: 'first_response' | 'resolution'): Promise<DurationPair> {
+  return (await durationsWithTallies(db, scope, buckets, byAgent, what)).durations;
+}
+
+/**
+ * The durations of each bucket and, for resolution, the resolved tallies too (n = resolved, k =
+ * reopened since, j = fewer than 2 agent replies), from the same scan of the same index.
+ */
+export async function durationsWithTallies(
+  db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean, what: 'first_response' | 'resolution',
+): Promise<{ durations: DurationPair; tallies: TallyPair }> {
   const [timeCol, secsCol] = what === 'first_response'
     ? ['items.first_response_at', 'items.first_response_secs'] as const
     : ['items.first_resolved_at', 'items.resolution_secs'] as const;
+  const flags = what === 'resolution'
+    ? [flag(sql`items.reopen_count > 0`).as('k'), flag(sql`items.agent_reply_count < 2`).as('j')]
+    : [sql<number>`0`.as('k'), sql<number>`0`.as('j')];
   const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) => itemsOf(db, scope)
     .where(sql.ref(timeCol), '>=', b.from).where(sql.ref(timeCol), '<', b.to).where(sql.ref(secsCol), 'is not', null)
-    .select([sql<number>`count(*)`.as('n'), sql<string | null>`group_concat(${sql.ref(secsCol)})`.as('s')]));
-  const out: DurationPair = { cur: [], prev: [] };
+    .select([sql<number>`count(*)`.as('n'), ...flags, sql<string | null>`group_concat(${sql.ref(secsCol)})`.as('s')]));
+  const durations: DurationPair = { cur: [], prev: [] };
   for (const r of rows) {
     if (!r.s) continue;
     const b = buckets[Number(r.i)]!;
     const seconds = String(r.s).split(',').map(Number);
-    (b.prev ? out.prev : out.cur).push([r.a === null || r.a === undefined ? '' : String(r.a), b.day, seconds]);
+    (b.prev ? durations.prev : durations.cur).push([r.a === null || r.a === undefined ? '' : String(r.a), b.day, seconds]);
   }
-  return out;
+  return { durations, tallies: toPair(buckets, rows) };
 }
 
 /** Whole seconds between two ISO times (stored times carry milliseconds; they are rounded once, here). */
@@ -323,10 +330,27 @@ export async function backlogSeries(
 
 /** All orders placed before `t`: how many, their total, and how many customers placed them. */
 export async function ordersBefore(db: Db, t: string): Promise<{ orders: number; revenueCents: number; customers: number }> {
-  const r = await db.selectFrom('orders').where('ordered_at', '<', t)
-    .select([sql<number>`count(*)`.as('orders'), sql<number>`coalesce(sum(amount_cents), 0)`.as('cents'), sql<number>`count(distinct customer_id)`.as('customers')])
-    .executeTakeFirstOrThrow();
-  return { orders: Number(r.orders), revenueCents: Number(r.cents), customers: Number(r.customers) };
+  return (await ordersBeforeEach(db, [t]))[0]!;
+}
+
+/**
+ * ordersBefore for several times at once: the totals from one range scan of the time index, the
+ * customers from one ordered pass over the per-customer index (each customer's first order), with no
+ * DISTINCT sort.
+ */
+export async function ordersBeforeEach(db: Db, ts: readonly string[]): Promise<{ orders: number; revenueCents: number; customers: number }[]> {
+  const last = ts.reduce((m, t) => (t > m ? t : m), ts[0]!);
+  const totals = await db.selectFrom('orders').where('ordered_at', '<', last)
+    .select(ts.flatMap((t, i) => [
+      sql<number>`sum(case when ordered_at < ${t} then 1 else 0 end)`.as(`o${i}`),
+      sql<number>`sum(case when ordered_at < ${t} then amount_cents else 0 end)`.as(`c${i}`),
+    ]))
+    .executeTakeFirstOrThrow() as Record<string, unknown>;
+  const firsts = db.selectFrom('orders').select(sql<string>`min(ordered_at)`.as('first')).groupBy('customer_id');
+  const customers = await db.selectFrom(firsts.as('f'))
+    .select(ts.map((t, i) => sql<number>`sum(case when f.first < ${t} then 1 else 0 end)`.as(`n${i}`)))
+    .executeTakeFirstOrThrow() as Record<string, unknown>;
+  return ts.map((_, i) => ({ orders: Number(totals[`o${i}`] ?? 0), revenueCents: Number(totals[`c${i}`] ?? 0), customers: Number(customers[`n${i}`] ?? 0) }));
 }
 
 /** Customers ordering in the period: n = with 1+ order, k = with 2+ orders. */
@@ -356,9 +380,21 @@ export async function atRiskRows(db: Db, w: Period): Promise<AtRiskRow[]> {
     .select(['customer_id', 'score', 'created_at']).orderBy('customer_id').orderBy('score').orderBy('created_at', 'desc').execute();
   const csat = await low('csat', 2);
   const nps = await low('nps', 6);
-  const busy = await db.selectFrom('items')
+  // Support items per customer, counted in JS from one list of ids: grouping in SQL sorts the whole window.
+  const ids = await db.selectFrom('items')
     .where('role', '=', 'support').where('created_at', '>=', w.from).where('created_at', '<', w.to).where('customer_id', 'is not', null)
-    .select(['customer_id', sql<number>`count(*)`.as('n')]).groupBy('customer_id').having(sql`count(*)`, '>=', 3).execute();
+    .select(sql<string | null>`group_concat(customer_id)`.as('ids')).executeTakeFirst();
+  const parts = ids?.ids ? ids.ids.split(',') : [];
+  const list = new Int32Array(parts.length);
+  for (let i = 0; i < parts.length; i++) list[i] = Number(parts[i]);
+  list.sort();
+  const busy: { customer_id: number; n: number }[] = [];
+  for (let i = 0; i < list.length;) {
+    let j = i;
+    while (j < list.length && list[j] === list[i]) j++;
+    if (j - i >= 3) busy.push({ customer_id: list[i]!, n: j - i });
+    i = j;
+  }
   const rows = new Map<number, AtRiskRow>();
   const row = (id: number) => {
     let r = rows.get(id);

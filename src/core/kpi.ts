@@ -4,7 +4,7 @@ import type { Ctx } from './context.js';
 import { findAgent, type Agent } from './agents.js';
 import { medianAndP90OfSorted } from './percentiles.js';
 import { dayEnd, periodDays, previousPeriod, type Period } from './kpi-period.js';
-import { backlogSeries, ordersBefore, repeatPurchaseTally, type Scope } from './kpi-queries.js';
+import { backlogSeries, ordersBeforeEach, repeatPurchaseTally, type Scope, type Tally } from './kpi-queries.js';
 import { bucketsFor, gatherBoth, type Gathered, type Inputs } from './kpi-gather.js';
 import { atRiskCount, atRiskSummary, type AtRiskCustomer } from './kpi-at-risk.js';
 import type { AgentRoles, Role } from './vocabulary.js';
@@ -145,18 +145,20 @@ function serviceValues(i: Inputs): Values {
   };
 }
 
-/** Team-only service figures: orders and at-risk customers. */
-async function businessValues(db: Db, p: Period, atRiskKnown?: number): Promise<Values> {
-  const [repeat, orders, atRisk] = await Promise.all([
-    repeatPurchaseTally(db, p), ordersBefore(db, p.to), atRiskKnown ?? atRiskCount(db, p.to),
+/** Team-only service figures of the period and the previous one: orders and at-risk customers. */
+async function businessValues(db: Db, cur: Period, prev: Period, atRiskKnown?: number): Promise<[Values, Values]> {
+  const [repeatCur, repeatPrev, orders, atRiskCur, atRiskPrev] = await Promise.all([
+    repeatPurchaseTally(db, cur), repeatPurchaseTally(db, prev), ordersBeforeEach(db, [cur.to, prev.to]),
+    atRiskKnown ?? atRiskCount(db, cur.to), atRiskCount(db, prev.to),
   ]);
-  return {
+  const values = (repeat: Tally, o: { orders: number; revenueCents: number; customers: number }, atRisk: number): Values => ({
     repeatPurchaseRate: { value: ratio(repeat.k, repeat.n), count: repeat.n },
-    customerLifetimeValue: { value: orders.customers === 0 ? null : orders.revenueCents / 100 / orders.customers, count: orders.customers },
-    averageOrderValue: { value: orders.orders === 0 ? null : orders.revenueCents / 100 / orders.orders, count: orders.orders },
-    ordersPerCustomer: { value: ratio(orders.orders, orders.customers), count: orders.customers },
+    customerLifetimeValue: { value: o.customers === 0 ? null : o.revenueCents / 100 / o.customers, count: o.customers },
+    averageOrderValue: { value: o.orders === 0 ? null : o.revenueCents / 100 / o.orders, count: o.orders },
+    ordersPerCustomer: { value: ratio(o.orders, o.customers), count: o.customers },
     atRiskCustomers: { value: atRisk, count: atRisk },
-  };
+  });
+  return [values(repeatCur, orders[0]!, atRiskCur), values(repeatPrev, orders[1]!, atRiskPrev)];
 }
 
 function figure(cur: Value | undefined, prev: Value | undefined): Figure {
@@ -189,7 +191,7 @@ async function roleKpis(ctx: Ctx, role: Role, agent: Agent | null, opts: KpiOpti
   let curValues = values(gc.pick({}));
   let prevValues = values(gp.pick({}));
   if (teamOnly) {
-    const [bc, bp] = await Promise.all([businessValues(db, cur, atRiskNow), businessValues(db, prev)]);
+    const [bc, bp] = await businessValues(db, cur, prev, atRiskNow);
     curValues = { ...curValues, ...bc };
     prevValues = { ...prevValues, ...bp };
   }
