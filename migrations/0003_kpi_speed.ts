@@ -25,6 +25,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['role', 'first_response_at', 'assignee_id', 'first_response_secs']).where(sql.ref('first_response_secs'), 'is not', null).execute();
   await db.schema.createIndex('items_kpi_resolution_secs').on('items')
     .columns(['role', 'first_resolved_at', 'assignee_id', 'resolution_secs', 'reopen_count', 'agent_reply_count']).where(sql.ref('resolution_secs'), 'is not', null).execute();
+  // Follow-ups on time: the outbound service items' due times alone, not every service item's.
+  await db.schema.createIndex('items_kpi_follow_up_due').on('items')
+    .columns(['role', 'direction', 'resolution_due_at', 'assignee_id', 'first_resolved_at', 'closed_at']).where(sql.ref('resolution_due_at'), 'is not', null).execute();
   // CSAT, NPS and the at-risk window's low scores without reading the survey rows, nor items for the team.
   await db.schema.createIndex('surveys_kpi').on('surveys').columns(['kind', 'created_at', 'score', 'item_id', 'customer_id']).execute();
   // The backlog series follows reopened items (few) through their status events: both from indexes alone.

@@ -334,23 +334,28 @@ export async function ordersBefore(db: Db, t: string): Promise<{ orders: number;
 }
 
 /**
- * ordersBefore for several times at once: the totals from one range scan of the time index, the
- * customers from one ordered pass over the per-customer index (each customer's first order), with no
- * DISTINCT sort.
+ * ordersBefore for several times at once: the totals from plain range sums over the time index (one
+ * per slice between the times), the customers from one ordered pass over the per-customer index (each
+ * customer's first order), with no DISTINCT sort.
  */
 export async function ordersBeforeEach(db: Db, ts: readonly string[]): Promise<{ orders: number; revenueCents: number; customers: number }[]> {
-  const last = ts.reduce((m, t) => (t > m ? t : m), ts[0]!);
-  const totals = await db.selectFrom('orders').where('ordered_at', '<', last)
-    .select(ts.flatMap((t, i) => [
-      sql<number>`sum(case when ordered_at < ${t} then 1 else 0 end)`.as(`o${i}`),
-      sql<number>`sum(case when ordered_at < ${t} then amount_cents else 0 end)`.as(`c${i}`),
-    ]))
-    .executeTakeFirstOrThrow() as Record<string, unknown>;
+  // Totals per slice between consecutive times (plain range sums), added up to each time.
+  const cuts = [...new Set(ts)].sort();
+  const slices = await Promise.all(cuts.map((t, i) => {
+    let q = db.selectFrom('orders').where('ordered_at', '<', t);
+    if (i > 0) q = q.where('ordered_at', '>=', cuts[i - 1]!);
+    return q.select([sql<number>`count(*)`.as('o'), sql<number>`coalesce(sum(amount_cents), 0)`.as('c')]).executeTakeFirstOrThrow();
+  }));
+  const upTo = (t: string) => {
+    let o = 0, c = 0;
+    cuts.forEach((cut, i) => { if (cut <= t) { o += Number(slices[i]!.o); c += Number(slices[i]!.c); } });
+    return { o, c };
+  };
   const firsts = db.selectFrom('orders').select(sql<string>`min(ordered_at)`.as('first')).groupBy('customer_id');
   const customers = await db.selectFrom(firsts.as('f'))
     .select(ts.map((t, i) => sql<number>`sum(case when f.first < ${t} then 1 else 0 end)`.as(`n${i}`)))
     .executeTakeFirstOrThrow() as Record<string, unknown>;
-  return ts.map((_, i) => ({ orders: Number(totals[`o${i}`] ?? 0), revenueCents: Number(totals[`c${i}`] ?? 0), customers: Number(customers[`n${i}`] ?? 0) }));
+  return ts.map((t, i) => ({ orders: upTo(t).o, revenueCents: upTo(t).c, customers: Number(customers[`n${i}`] ?? 0) }));
 }
 
 /** Customers ordering in the period: n = with 1+ order, k = with 2+ orders. */
