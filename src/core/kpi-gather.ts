@@ -75,12 +75,12 @@ function tallySplit(t: Tallies): Split<Tally, Tally> {
 
 /** Durations by agent, by day and in all; each list is sorted once, when first asked for. */
 class DurationSplit {
-  private readonly byAgent = new Map<string, number[][]>();
-  private readonly byDay = new Map<string, number[][]>();
-  private readonly all: number[][] = [];
-  private readonly sorted = new Map<number[][], Float64Array>();
+  private readonly byAgent = new Map<string, ArrayLike<number>[]>();
+  private readonly byDay = new Map<string, ArrayLike<number>[]>();
+  private readonly all: ArrayLike<number>[] = [];
+  private readonly sorted = new Map<ArrayLike<number>[], Float64Array>();
 
-  constructor(entries: [agent: string, day: string, seconds: number[]][]) {
+  constructor(entries: [agent: string, day: string, seconds: ArrayLike<number>][]) {
     for (const [agent, day, seconds] of entries) {
       for (const [map, k] of [[this.byAgent, agent], [this.byDay, day]] as const) {
         let into = map.get(k);
@@ -109,7 +109,7 @@ class DurationSplit {
   }
 }
 
-function durationSplit(entries: [string, string, number[]][]): DurationSplit {
+function durationSplit(entries: [string, string, ArrayLike<number>][]): DurationSplit {
   return new DurationSplit(entries);
 }
 

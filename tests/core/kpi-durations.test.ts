@@ -6,7 +6,7 @@ import { standardAgents, testEnv, type TestEnv } from '../helpers/core.js';
 import { addCustomer } from '../../src/core/customers.js';
 import * as items from '../../src/core/items.js';
 import { computeKpis } from '../../src/core/kpi.js';
-import { exactSeconds } from '../../src/core/kpi-queries.js';
+import { exactSeconds, parseIntegerList } from '../../src/core/kpi-queries.js';
 import { nearestRank } from '../../src/core/percentiles.js';
 
 const START = '2026-05-04T08:00:00.250Z';
@@ -64,5 +64,13 @@ describe('KPI durations with milliseconds', () => {
       const that = made.filter((m) => m.replied.slice(0, 10) === point.date).map((m) => exactSeconds(m.created, m.replied)).sort((a, b) => a - b);
       expect([point.date, point.value, point.count]).toEqual([point.date, nearestRank(that, 50), that.length]);
     }
+  });
+});
+
+describe('reading a group_concat list of seconds', () => {
+  it('gives back every integer, negative and multi-digit ones included, and nothing for an empty list', () => {
+    expect([...parseIntegerList('12,-3,40000,0,7')]).toEqual([12, -3, 40000, 0, 7]);
+    expect([...parseIntegerList('5')]).toEqual([5]);
+    expect(parseIntegerList('').length).toBe(0);
   });
 });
