@@ -14,9 +14,9 @@ const EMPTY: Tally = { n: 0, k: 0, j: 0 };
 export interface Inputs {
   created: Tally;
   backlog: Tally;
-  /** Durations in seconds, sorted ascending. */
+  /** Durations in seconds, in no particular order. */
   firstResponse: ArrayLike<number>;
-  /** Durations in seconds, sorted ascending. */
+  /** Durations in seconds, in no particular order. */
   resolution: ArrayLike<number>;
   resolved: Tally;
   csat: Tally;
@@ -73,12 +73,12 @@ function tallySplit(t: Tallies): Split<Tally, Tally> {
   return new Split(entries, () => ({ n: 0, k: 0, j: 0 }), (into, v) => { into.n += v.n; into.k += v.k; into.j += v.j; }, EMPTY);
 }
 
-/** Durations by agent, by day and in all; each list is sorted once, when first asked for. */
+/** Durations by agent, by day and in all; each list is put together once, when first asked for. */
 class DurationSplit {
   private readonly byAgent = new Map<string, ArrayLike<number>[]>();
   private readonly byDay = new Map<string, ArrayLike<number>[]>();
   private readonly all: ArrayLike<number>[] = [];
-  private readonly sorted = new Map<ArrayLike<number>[], Float64Array>();
+  private readonly joined = new Map<ArrayLike<number>[], Float64Array>();
 
   constructor(entries: [agent: string, day: string, seconds: ArrayLike<number>][]) {
     for (const [agent, day, seconds] of entries) {
@@ -98,12 +98,12 @@ class DurationSplit {
   get(which: Pick): ArrayLike<number> {
     const parts = 'agent' in which ? this.byAgent.get(which.agent) : 'day' in which ? this.byDay.get(which.day) : this.all;
     if (!parts) return [];
-    let out = this.sorted.get(parts);
+    let out = this.joined.get(parts);
     if (!out) {
       out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
       let at = 0;
       for (const p of parts) { out.set(p, at); at += p.length; }
-      this.sorted.set(parts, out.sort());
+      this.joined.set(parts, out);
     }
     return out;
   }

@@ -2,7 +2,7 @@
 // agent, with a daily series for the headline figures and the at-risk customers. Formulas: docs/kpi.md.
 import type { Ctx } from './context.js';
 import { findAgent, type Agent } from './agents.js';
-import { medianAndP90OfSorted } from './percentiles.js';
+import { medianAndP90BySelection } from './percentiles.js';
 import { dayEnd, periodDays, previousPeriod, type Period } from './kpi-period.js';
 import { backlogSeries, ordersBeforeEach, repeatPurchaseTally, type Scope, type Tally } from './kpi-queries.js';
 import { bucketsFor, gatherBoth, type Gathered, type Inputs } from './kpi-gather.js';
@@ -116,8 +116,8 @@ type Values = Record<string, Value>;
 const ratio = (k: number, n: number): number | null => (n === 0 ? null : k / n);
 
 function supportValues(i: Inputs): Values {
-  const fr = medianAndP90OfSorted(i.firstResponse);
-  const res = medianAndP90OfSorted(i.resolution);
+  const fr = medianAndP90BySelection(i.firstResponse);
+  const res = medianAndP90BySelection(i.resolution);
   return {
     volume: { value: i.created.n, count: i.created.n },
     backlog: { value: i.backlog.n, count: i.backlog.n },
@@ -135,7 +135,7 @@ function supportValues(i: Inputs): Values {
 }
 
 function serviceValues(i: Inputs): Values {
-  const fr = medianAndP90OfSorted(i.firstResponse);
+  const fr = medianAndP90BySelection(i.firstResponse);
   return {
     nps: { value: i.nps.n === 0 ? null : (100 * (i.nps.k - i.nps.j)) / i.nps.n, count: i.nps.n },
     followUpsOnTime: { value: ratio(i.followUps.k, i.followUps.n), count: i.followUps.n },

@@ -7,7 +7,7 @@ import { addCustomer } from '../../src/core/customers.js';
 import * as items from '../../src/core/items.js';
 import { computeKpis } from '../../src/core/kpi.js';
 import { exactSeconds, parseIntegerList } from '../../src/core/kpi-queries.js';
-import { nearestRank } from '../../src/core/percentiles.js';
+import { medianAndP90, medianAndP90BySelection, nearestRank } from '../../src/core/percentiles.js';
 
 const START = '2026-05-04T08:00:00.250Z';
 // Reply and resolve this many milliseconds after creation: half-second ties, just under and over,
@@ -72,5 +72,17 @@ describe('reading a group_concat list of seconds', () => {
     expect([...parseIntegerList('12,-3,40000,0,7')]).toEqual([12, -3, 40000, 0, 7]);
     expect([...parseIntegerList('5')]).toEqual([5]);
     expect(parseIntegerList('').length).toBe(0);
+  });
+});
+
+describe('percentiles by selection', () => {
+  it('pick the same nearest-rank median and p90 as sorting, with ties, odd and even counts', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % 50;
+    for (const n of [0, 1, 2, 3, 9, 10, 11, 100, 1001]) {
+      const values = Array.from({ length: n }, next);
+      expect(medianAndP90BySelection(values)).toEqual(medianAndP90(values));
+      expect(medianAndP90BySelection(Float64Array.from(values))).toEqual(medianAndP90(values));
+    }
   });
 });
