@@ -414,13 +414,23 @@ export async function atRiskRows(db: Db, w: Period): Promise<AtRiskRow[]> {
   const ids = await db.selectFrom('items')
     .where('role', '=', 'support').where('created_at', '>=', w.from).where('created_at', '<', w.to).where('customer_id', 'is not', null)
     .select(sql<string | null>`group_concat(customer_id)`.as('ids')).executeTakeFirst();
-  const list = parseIntegerList(ids?.ids ?? '').sort();
+  const list = parseIntegerList(ids?.ids ?? '');
   const busy: { customer_id: number; n: number }[] = [];
-  for (let i = 0; i < list.length;) {
-    let j = i;
-    while (j < list.length && list[j] === list[i]) j++;
-    if (j - i >= 3) busy.push({ customer_id: list[i]!, n: j - i });
-    i = j;
+  let max = 0;
+  for (let i = 0; i < list.length; i++) if (list[i]! > max) max = list[i]!;
+  if (max <= 4 * list.length + 1_000_000) {
+    // Customer ids are row ids, dense enough to count in an array indexed by id (no sort).
+    const counts = new Int32Array(max + 1);
+    for (let i = 0; i < list.length; i++) counts[list[i]!]!++;
+    for (let id = 0; id <= max; id++) if (counts[id]! >= 3) busy.push({ customer_id: id, n: counts[id]! });
+  } else {
+    list.sort();
+    for (let i = 0; i < list.length;) {
+      let j = i;
+      while (j < list.length && list[j] === list[i]) j++;
+      if (j - i >= 3) busy.push({ customer_id: list[i]!, n: j - i });
+      i = j;
+    }
   }
   const rows = new Map<number, AtRiskRow>();
   const row = (id: number) => {
