@@ -353,15 +353,11 @@ export async function backlogSeries(
   });
 }
 
-/** All orders placed before `t`: how many, their total, and how many customers placed them. */
-export async function ordersBefore(db: Db, t: string): Promise<{ orders: number; revenueCents: number; customers: number }> {
-  return (await ordersBeforeEach(db, [t]))[0]!;
-}
-
 /**
- * ordersBefore for several times at once: the totals from plain range sums over the time index (one
- * per slice between the times), the customers from one ordered pass over the per-customer index (each
- * customer's first order), with no DISTINCT sort.
+ * All orders placed before each time `t`: how many, their total, and how many customers placed them.
+ * The totals come from plain range sums over the time index (one per slice between the times), the
+ * customers from one ordered pass over the per-customer index (each customer's first order), with no
+ * DISTINCT sort.
  */
 export async function ordersBeforeEach(db: Db, ts: readonly string[]): Promise<{ orders: number; revenueCents: number; customers: number }[]> {
   // Totals per slice between consecutive times (plain range sums), added up to each time.
