@@ -1,10 +1,11 @@
-// Reading one period for one role: every tally and duration its figures need, in one grouped query per
-// family (kpi-queries.ts), split by agent and by day so the team, each agent and each day are lookups.
+// Reading a period and its previous one for one role: every tally and duration the figures need, in one
+// statement per family over both periods (kpi-queries.ts), split by agent and by day so the team, each
+// agent and each day are lookups.
 import type { Db } from '../store/store.js';
-import { minIso, type Period } from './kpi-period.js';
+import { dayEnd, minIso, periodDays, type Period } from './kpi-period.js';
 import {
-  backlogAt, createdTallies, durationRows, escalationsReceivedTallies, resolvedTallies, slaTallies, surveyTallies,
-  type DurationRow, type Grouping, type Scope, type Tallies, type Tally,
+  backlogAt, createdTallies, durationLists, durationsWithTallies, escalationsReceivedTallies, slaTallies, surveyTallies,
+  type Bucket, type DurationPair, type Scope, type Tallies, type Tally, type TallyPair,
 } from './kpi-queries.js';
 
 const EMPTY: Tally = { n: 0, k: 0, j: 0 };
@@ -13,8 +14,10 @@ const EMPTY: Tally = { n: 0, k: 0, j: 0 };
 export interface Inputs {
   created: Tally;
   backlog: Tally;
-  firstResponse: number[];
-  resolution: number[];
+  /** Durations in seconds, in no particular order. */
+  firstResponse: ArrayLike<number>;
+  /** Durations in seconds, in no particular order. */
+  resolution: ArrayLike<number>;
   resolved: Tally;
   csat: Tally;
   nps: Tally;
@@ -70,46 +73,118 @@ function tallySplit(t: Tallies): Split<Tally, Tally> {
   return new Split(entries, () => ({ n: 0, k: 0, j: 0 }), (into, v) => { into.n += v.n; into.k += v.k; into.j += v.j; }, EMPTY);
 }
 
-function durationSplit(rows: DurationRow[]): Split<number, number[]> {
-  const entries = rows.map((r): [string, string, number] => [r.assigneeId === null ? '' : String(r.assigneeId), r.at.slice(0, 10), r.seconds]);
-  return new Split(entries, () => [] as number[], (into, v) => { into.push(v); }, []);
+/** Durations by agent, by day and in all; each list is put together once, when first asked for. */
+class DurationSplit {
+  private readonly byAgent = new Map<string, ArrayLike<number>[]>();
+  private readonly byDay = new Map<string, ArrayLike<number>[]>();
+  private readonly all: ArrayLike<number>[] = [];
+  private readonly joined = new Map<ArrayLike<number>[], Float64Array>();
+
+  constructor(entries: [agent: string, day: string, seconds: ArrayLike<number>][]) {
+    for (const [agent, day, seconds] of entries) {
+      for (const [map, k] of [[this.byAgent, agent], [this.byDay, day]] as const) {
+        let into = map.get(k);
+        if (!into) map.set(k, (into = []));
+        into.push(seconds);
+      }
+      this.all.push(seconds);
+    }
+  }
+
+  agents(): string[] {
+    return [...this.byAgent.keys()];
+  }
+
+  get(which: Pick): ArrayLike<number> {
+    const parts = 'agent' in which ? this.byAgent.get(which.agent) : 'day' in which ? this.byDay.get(which.day) : this.all;
+    if (!parts) return [];
+    let out = this.joined.get(parts);
+    if (!out) {
+      out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of parts) { out.set(p, at); at += p.length; }
+      this.joined.set(parts, out);
+    }
+    return out;
+  }
 }
 
-/** Read everything a role's figures need for one period, split as asked. */
-export async function gather(db: Db, scope: Scope, p: Period, now: string, g: Grouping): Promise<Gathered> {
+function durationSplit(entries: [string, string, ArrayLike<number>][]): DurationSplit {
+  return new DurationSplit(entries);
+}
+
+/** What to split the figures by: assignee (per-agent table) and day (the period's series). */
+export interface Grouping {
+  agent: boolean;
+  day: boolean;
+}
+
+/**
+ * The ranges to read: the previous period whole, and the period whole or (for its series) day by
+ * day. `clipTo` cuts them (targets count only once due: not after now); empty ranges are dropped.
+ */
+export function bucketsFor(cur: Period, prev: Period, byDay: boolean, clipTo?: string): Bucket[] {
+  const ranges: Bucket[] = [{ from: prev.from, to: prev.to, prev: true, day: '' }];
+  if (byDay) {
+    let from = cur.from;
+    for (const day of periodDays(cur)) {
+      const to = dayEnd(day, cur);
+      ranges.push({ from, to, prev: false, day });
+      from = to;
+    }
+  } else {
+    ranges.push({ from: cur.from, to: cur.to, prev: false, day: '' });
+  }
+  if (clipTo === undefined) return ranges;
+  return ranges.map((b) => ({ ...b, to: minIso(b.to, clipTo) })).filter((b) => b.from < b.to);
+}
+
+/** Read everything a role's figures need for the period and the previous one, split as asked. */
+export async function gatherBoth(db: Db, scope: Scope, cur: Period, prev: Period, now: string, g: Grouping): Promise<{ cur: Gathered; prev: Gathered }> {
+  const all = bucketsFor(cur, prev, g.day);
   // A target "falls due" only once its time has come: due times after now are not counted yet.
-  const dueP: Period = { from: p.from, to: minIso(p.to, now) };
-  const duePeriod = dueP.from < dueP.to ? dueP : null;
-  const none: Tallies = new Map();
+  const due = bucketsFor(cur, prev, g.day, now);
+  const none: TallyPair = { cur: new Map(), prev: new Map() };
+  const noDurations: DurationPair = { cur: [], prev: [] };
   const support = scope.role === 'support';
-  const [created, resolved, csat, nps, slaFr, slaRes, followUps, escRecv, backlog, frRows, resRows] = await Promise.all([
-    createdTallies(db, scope, p, g, !support),
-    support ? resolvedTallies(db, scope, p, g) : none,
-    support ? surveyTallies(db, 'csat', scope.agentId, p, g) : none,
-    support ? none : surveyTallies(db, 'nps', scope.agentId, p, g),
-    support && duePeriod ? slaTallies(db, scope, duePeriod, g, 'first_response') : none,
-    support && duePeriod ? slaTallies(db, scope, duePeriod, g, 'resolution') : none,
-    !support && duePeriod ? slaTallies(db, scope, duePeriod, g, 'resolution', true) : none,
-    support ? escalationsReceivedTallies(db, scope.agentId, p, g) : none,
-    support ? backlogAt(db, scope, p.to, g.agent) : none,
-    durationRows(db, scope, p, 'first_response'),
-    support ? durationRows(db, scope, p, 'resolution') : Promise.resolve([] as DurationRow[]),
+  const by = g.agent;
+  const [created, resolution, csat, nps, slaFr, slaRes, followUps, escRecv, backlogCur, backlogPrev, fr] = await Promise.all([
+    createdTallies(db, scope, all, by, !support),
+    support ? durationsWithTallies(db, scope, all, by, 'resolution') : { durations: noDurations, tallies: none },
+    support ? surveyTallies(db, 'csat', scope.agentId, all, by) : none,
+    support ? none : surveyTallies(db, 'nps', scope.agentId, all, by),
+    support ? slaTallies(db, scope, due, by, 'first_response') : none,
+    support ? slaTallies(db, scope, due, by, 'resolution') : none,
+    support ? none : slaTallies(db, scope, due, by, 'resolution', true),
+    support ? escalationsReceivedTallies(db, scope.agentId, all, by) : none,
+    support ? backlogAt(db, scope, cur.to, by) : new Map() as Tallies,
+    support ? backlogAt(db, scope, prev.to, by) : new Map() as Tallies,
+    durationLists(db, scope, all, by, 'first_response'),
   ]);
-  const cr = tallySplit(created), rs = tallySplit(resolved), cs = tallySplit(csat), np = tallySplit(nps);
-  const sf = tallySplit(slaFr), sr = tallySplit(slaRes), fu = tallySplit(followUps), er = tallySplit(escRecv), bl = tallySplit(backlog);
-  const fr = durationSplit(frRows);
-  const res = durationSplit(resRows);
+  // Resolution times and the resolved tallies come from one scan of the first-resolution index.
+  const resolved = resolution.tallies;
+  const res = resolution.durations;
+  const side = (which: 'cur' | 'prev', backlog: Tallies) => assemble(
+    [created[which], resolved[which], csat[which], nps[which], slaFr[which], slaRes[which], followUps[which], escRecv[which], backlog],
+    fr[which], res[which],
+  );
+  return { cur: side('cur', backlogCur), prev: side('prev', backlogPrev) };
+}
+
+function assemble(tallies: Tallies[], frEntries: DurationPair['cur'], resEntries: DurationPair['cur']): Gathered {
+  const [cr, rs, cs, np, sf, sr, fu, er, bl] = tallies.map(tallySplit) as [Split<Tally, Tally>, ...Split<Tally, Tally>[]];
+  const fr = durationSplit(frEntries);
+  const res = durationSplit(resEntries);
   const agents = new Set<string>();
-  for (const r of [cr, rs, cs, np, sf, sr, fu, er, bl, fr, res]) for (const a of r.agents()) agents.add(a);
+  for (const r of [cr, rs!, cs!, np!, sf!, sr!, fu!, er!, bl!, fr, res]) for (const a of r.agents()) agents.add(a);
   return {
     agents,
     pick: (which) => ({
-      created: cr.get(which), resolved: rs.get(which), csat: cs.get(which), nps: np.get(which),
-      slaFirstResponse: sf.get(which), slaResolution: sr.get(which), followUps: fu.get(which), escalationsReceived: er.get(which),
+      created: cr.get(which), resolved: rs!.get(which), csat: cs!.get(which), nps: np!.get(which),
+      slaFirstResponse: sf!.get(which), slaResolution: sr!.get(which), followUps: fu!.get(which), escalationsReceived: er!.get(which),
       // The backlog is a count at an instant, not per day (its series is computed apart).
-      backlog: 'day' in which ? EMPTY : bl.get(which),
+      backlog: 'day' in which ? EMPTY : bl!.get(which),
       firstResponse: fr.get(which), resolution: res.get(which),
     }),
   };
 }
-

@@ -1,8 +1,9 @@
 // The SQL behind the KPIs: counts over indexed time ranges, one query per family of figures. Each
 // returns tallies keyed by assignee and/or UTC day of the figure's own time column (as asked), so one
 // query serves the team (the sum), the per-agent table and the daily series.
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../store/store.js';
+import type { Database } from '../store/schema.js';
 import type { Period } from './kpi-period.js';
 import type { Role } from './vocabulary.js';
 
@@ -29,25 +30,58 @@ function groupKey(assignee: unknown, day: unknown): string {
   return `${assignee === null || assignee === undefined ? '' : String(assignee)}|${day === null || day === undefined ? '' : String(day)}`;
 }
 
-const dayOf = (timeCol: string) => sql<string>`substr(${sql.ref(timeCol)}, 1, 10)`;
-
-/** What to split a tally by. Without a split SQLite aggregates as it scans, several times faster than grouping. */
-export interface Grouping {
-  agent: boolean;
-  day: boolean;
+/**
+ * One time range a figure is counted over: the previous period, the whole period, or (for its series)
+ * one day of the period. Every family of figures reads all its ranges in one statement (UNION ALL of
+ * one index range scan per range): SQLite aggregates while scanning, with no sorting for a GROUP BY;
+ * the period's figures are the sum of its days.
+ */
+export interface Bucket {
+  from: string;
+  to: string;
+  /** True for the previous period. */
+  prev: boolean;
+  /** The UTC day of a series range; '' for a whole period. */
+  day: string;
 }
 
-function by(g: Grouping, assigneeCol: string, timeCol: string) {
-  const a = g.agent ? sql<number | null>`${sql.ref(assigneeCol)}` : sql<number | null>`null`;
-  const d = g.day ? dayOf(timeCol) : sql<string>`''`;
-  return { a, d, keys: [...(g.agent ? [a] : []), ...(g.day ? [d] : [])] };
+/** Tallies of the period and of the previous one, each keyed `assignee|day`. */
+export interface TallyPair {
+  cur: Tallies;
+  prev: Tallies;
 }
 
 const flag = (cond: RawBuilder<unknown>) => sql<number>`sum(case when ${cond} then 1 else 0 end)`;
 
-function toTallies(rows: { a: unknown; d: unknown; n: unknown; k?: unknown; j?: unknown }[]): Tallies {
+/** A row of one arm: its bucket's index, the assignee (null unless split by agent) and its aggregates. */
+interface ArmRow { i: number; a: number | null; n: number; k?: number; j?: number; s?: string | null }
+// Arms differ in their tables and columns; the union's rows are all ArmRow.
+type Arm = SelectQueryBuilder<Database, any, any>;
+
+/** One arm per bucket, tagged with its index; with byAgent each arm is grouped by its assignee column. */
+async function perBucket(buckets: readonly Bucket[], byAgent: boolean, assigneeCol: string, arm: (b: Bucket) => Arm): Promise<ArmRow[]> {
+  if (buckets.length === 0) return [];
+  const arms = buckets.map((b, i) => {
+    const q = arm(b).select([sql.lit(i).as('i'), (byAgent ? sql<number | null>`${sql.ref(assigneeCol)}` : sql<null>`null`).as('a')]);
+    return byAgent ? q.groupBy(sql.ref(assigneeCol)) : q;
+  });
+  let q = arms[0]!;
+  for (const next of arms.slice(1)) q = q.unionAll(next);
+  return (await q.execute()) as ArmRow[];
+}
+
+function toPair(buckets: readonly Bucket[], rows: { i: unknown; a: unknown; n: unknown; k?: unknown; j?: unknown }[]): TallyPair {
+  const out: TallyPair = { cur: new Map(), prev: new Map() };
+  for (const r of rows) {
+    const b = buckets[Number(r.i)]!;
+    (b.prev ? out.prev : out.cur).set(groupKey(r.a, b.day), { n: Number(r.n ?? 0), k: Number(r.k ?? 0), j: Number(r.j ?? 0) });
+  }
+  return out;
+}
+
+function toTallies(rows: { a: unknown; d: unknown; n: unknown }[]): Tallies {
   const out: Tallies = new Map();
-  for (const r of rows) out.set(groupKey(r.a, r.d), { n: Number(r.n ?? 0), k: Number(r.k ?? 0), j: Number(r.j ?? 0) });
+  for (const r of rows) out.set(groupKey(r.a, r.d), { n: Number(r.n ?? 0), k: 0, j: 0 });
   return out;
 }
 
@@ -57,106 +91,157 @@ function itemsOf(db: Db, scope: Scope) {
   return q;
 }
 
-/** Items created in the period: n = created, k = escalated to support (service items, when asked). */
-export async function createdTallies(db: Db, scope: Scope, p: Period, g: Grouping, withEscalated = false): Promise<Tallies> {
-  const { a, d, keys } = by(g, 'items.assignee_id', 'items.created_at');
-  const escalated = withEscalated
-    ? flag(sql`exists (select 1 from escalations x where x.source_item_id = items.id)`)
-    : sql<number>`0`;
-  let q = itemsOf(db, scope)
-    .where('items.created_at', '>=', p.from).where('items.created_at', '<', p.to)
-    .select([a.as('a'), d.as('d'), sql<number>`count(*)`.as('n'), escalated.as('k')]);
-  if (keys.length) q = q.groupBy(keys);
-  const rows = await q.execute();
-  return toTallies(rows);
+/** The bucket a time falls in (buckets of one kind, ascending and disjoint), or null. */
+function bucketOf(buckets: readonly Bucket[], t: string): number | null {
+  for (let i = 0; i < buckets.length; i++) if (t >= buckets[i]!.from && t < buckets[i]!.to) return i;
+  return null;
+}
+
+/** Items created in each bucket: n = created, k = escalated to support (service items, when asked). */
+export async function createdTallies(db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean, withEscalated = false): Promise<TallyPair> {
+  const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) => itemsOf(db, scope)
+    .where('items.created_at', '>=', b.from).where('items.created_at', '<', b.to)
+    .select(sql<number>`count(*)`.as('n')));
+  const pair = toPair(buckets, rows);
+  if (!withEscalated || buckets.length === 0) return pair;
+  // Escalated items are few: start from the escalations and look their source items up by id.
+  const lo = buckets.reduce((m, b) => (b.from < m ? b.from : m), buckets[0]!.from);
+  const hi = buckets.reduce((m, b) => (b.to > m ? b.to : m), buckets[0]!.to);
+  const sources = (await db.selectFrom('escalations').select('source_item_id').distinct().execute()).map((r) => r.source_item_id);
+  const escalated: { created_at: string; assignee_id: number | null }[] = [];
+  for (let i = 0; i < sources.length; i += 500) {
+    // By id only: with the role and time in the WHERE, SQLite scans the period's range instead.
+    const found = await db.selectFrom('items').where('items.id', 'in', sources.slice(i, i + 500))
+      .select(['items.role', 'items.created_at', 'items.assignee_id']).execute();
+    for (const r of found) {
+      if (r.role === scope.role && r.created_at >= lo && r.created_at < hi && (scope.agentId === null || r.assignee_id === scope.agentId)) escalated.push(r);
+    }
+  }
+  for (const e of escalated) {
+    const i = bucketOf(buckets, e.created_at);
+    if (i === null) continue;
+    const b = buckets[i]!;
+    const into = b.prev ? pair.prev : pair.cur;
+    const key = groupKey(byAgent ? e.assignee_id : null, b.day);
+    const t = into.get(key) ?? { n: 0, k: 0, j: 0 };
+    into.set(key, { ...t, k: t.k + 1 });
+  }
+  return pair;
 }
 
 /**
- * Targets that fell due in the period: n = due, k = met. First response is met when the first
+ * Targets that fell due in each bucket: n = due, k = met. First response is met when the first
  * response came at or before its due time; resolution when the first resolution (or, for an item
  * closed without resolving, the close) came at or before its due time.
  */
 export async function slaTallies(
-  db: Db, scope: Scope, p: Period, g: Grouping, target: 'first_response' | 'resolution', outboundOnly = false,
-): Promise<Tallies> {
+  db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean, target: 'first_response' | 'resolution', outboundOnly = false,
+): Promise<TallyPair> {
   const dueCol = target === 'first_response' ? 'items.first_response_due_at' : 'items.resolution_due_at';
   const met = target === 'first_response'
     ? sql`items.first_response_at is not null and items.first_response_at <= items.first_response_due_at`
     : sql`coalesce(items.first_resolved_at, items.closed_at) is not null and coalesce(items.first_resolved_at, items.closed_at) <= items.resolution_due_at`;
-  const { a, d, keys } = by(g, 'items.assignee_id', dueCol);
-  let q = itemsOf(db, scope).where(sql.ref(dueCol), '>=', p.from).where(sql.ref(dueCol), '<', p.to);
-  if (outboundOnly) q = q.where('items.direction', '=', 'outbound');
-  let sq = q.select([a.as('a'), d.as('d'), sql<number>`count(*)`.as('n'), flag(met).as('k')]);
-  if (keys.length) sq = sq.groupBy(keys);
-  const rows = await sq.execute();
-  return toTallies(rows);
-}
-
-/** Items first resolved in the period: n = resolved, k = reopened since, j = fewer than 2 agent replies. */
-export async function resolvedTallies(db: Db, scope: Scope, p: Period, g: Grouping): Promise<Tallies> {
-  const { a, d, keys } = by(g, 'items.assignee_id', 'items.first_resolved_at');
-  let q = itemsOf(db, scope)
-    .where('items.first_resolved_at', '>=', p.from).where('items.first_resolved_at', '<', p.to)
-    .select([a.as('a'), d.as('d'), sql<number>`count(*)`.as('n'), flag(sql`items.reopen_count > 0`).as('k'), flag(sql`items.agent_reply_count < 2`).as('j')]);
-  if (keys.length) q = q.groupBy(keys);
-  const rows = await q.execute();
-  return toTallies(rows);
+  const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) => {
+    let q = itemsOf(db, scope).where(sql.ref(dueCol), '>=', b.from).where(sql.ref(dueCol), '<', b.to);
+    if (outboundOnly) q = q.where('items.direction', '=', 'outbound');
+    return q.select([sql<number>`count(*)`.as('n'), flag(met).as('k')]);
+  });
+  return toPair(buckets, rows);
 }
 
 /**
- * Survey responses in the period (all of them for the team; by the item's assignee per agent):
+ * Survey responses in each bucket (all of them for the team; by the item's assignee per agent):
  * CSAT: n = responses, k = scored 4–5. NPS: n = responses, k = promoters (9–10), j = detractors (0–6).
  */
-export async function surveyTallies(db: Db, kind: 'csat' | 'nps', agentId: number | null, p: Period, g: Grouping): Promise<Tallies> {
-  const { a, d, keys } = by(g, 'items.assignee_id', 'surveys.created_at');
-  let q = db.selectFrom('surveys').leftJoin('items', 'items.id', 'surveys.item_id')
-    .where('surveys.kind', '=', kind).where('surveys.created_at', '>=', p.from).where('surveys.created_at', '<', p.to);
-  if (agentId !== null) q = q.where('items.assignee_id', '=', agentId);
+export async function surveyTallies(db: Db, kind: 'csat' | 'nps', agentId: number | null, buckets: readonly Bucket[], byAgent: boolean): Promise<TallyPair> {
   const good = kind === 'csat' ? sql`surveys.score >= 4` : sql`surveys.score >= 9`;
-  let sq = q.select([a.as('a'), d.as('d'), sql<number>`count(*)`.as('n'), flag(good).as('k'), flag(sql`surveys.score <= 6`).as('j')]);
-  if (keys.length) sq = sq.groupBy(keys);
-  const rows = await sq.execute();
-  return toTallies(rows);
+  // The team's figures need no item: read the survey index alone.
+  const needItems = byAgent || agentId !== null;
+  const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) => {
+    let q: Arm = needItems ? db.selectFrom('surveys').leftJoin('items', 'items.id', 'surveys.item_id') : db.selectFrom('surveys');
+    q = q.where('surveys.kind', '=', kind).where('surveys.created_at', '>=', b.from).where('surveys.created_at', '<', b.to);
+    if (agentId !== null) q = q.where('items.assignee_id', '=', agentId);
+    return q.select([sql<number>`count(*)`.as('n'), flag(good).as('k'), flag(sql`surveys.score <= 6`).as('j')]);
+  });
+  return toPair(buckets, rows);
 }
 
-/** Support items created by escalation in the period (by the support item's assignee). */
-export async function escalationsReceivedTallies(db: Db, agentId: number | null, p: Period, g: Grouping): Promise<Tallies> {
-  const { a, d, keys } = by(g, 's.assignee_id', 'x.escalated_at');
-  let q = db.selectFrom('escalations as x').innerJoin('items as s', 's.id', 'x.support_item_id')
-    .where('x.escalated_at', '>=', p.from).where('x.escalated_at', '<', p.to);
-  if (agentId !== null) q = q.where('s.assignee_id', '=', agentId);
-  let sq = q.select([a.as('a'), d.as('d'), sql<number>`count(*)`.as('n')]);
-  if (keys.length) sq = sq.groupBy(keys);
-  const rows = await sq.execute();
-  return toTallies(rows);
+/** Support items created by escalation in each bucket (by the support item's assignee). */
+export async function escalationsReceivedTallies(db: Db, agentId: number | null, buckets: readonly Bucket[], byAgent: boolean): Promise<TallyPair> {
+  const rows = await perBucket(buckets, byAgent, 's.assignee_id', (b) => {
+    let q = db.selectFrom('escalations as x').innerJoin('items as s', 's.id', 'x.support_item_id')
+      .where('x.escalated_at', '>=', b.from).where('x.escalated_at', '<', b.to);
+    if (agentId !== null) q = q.where('s.assignee_id', '=', agentId);
+    return q.select(sql<number>`count(*)`.as('n'));
+  });
+  return toPair(buckets, rows);
 }
 
-export interface DurationRow {
-  assigneeId: number | null;
-  /** ISO time the duration ends (its day places it in the series). */
-  at: string;
-  seconds: number;
+/** Durations (whole seconds) of each bucket, by assignee ('' = unassigned) and day, unsorted. */
+export interface DurationPair {
+  cur: [agent: string, day: string, seconds: ArrayLike<number>][];
+  prev: [agent: string, day: string, seconds: ArrayLike<number>][];
 }
 
 /**
- * The durations of the period, for percentiles: first response (first customer message → first
- * response, over items first responded to in the period) or resolution (created → first resolution,
- * over items first resolved in the period). Only the period's rows are read, never all items.
+ * The durations of each bucket, for percentiles: first response (first customer message → first
+ * response, over items first responded to in the bucket) or resolution (created → first resolution,
+ * over items first resolved in it). The seconds come from generated columns kept in an index
+ * (migration 0003), as one comma-separated list per bucket (and assignee): only integers cross into JS.
  */
-export async function durationRows(db: Db, scope: Scope, p: Period, what: 'first_response' | 'resolution'): Promise<DurationRow[]> {
-  if (what === 'first_response') {
-    const rows = await itemsOf(db, scope)
-      .where('items.first_response_at', '>=', p.from).where('items.first_response_at', '<', p.to)
-      .where('items.first_customer_message_at', 'is not', null)
-      .select(['items.assignee_id', 'items.first_customer_message_at as start', 'items.first_response_at as end'])
-      .execute();
-    return rows.map((r) => ({ assigneeId: r.assignee_id, at: r.end!, seconds: exactSeconds(r.start!, r.end!) }));
+export async function durationLists(db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean, what: 'first_response' | 'resolution'): Promise<DurationPair> {
+  return (await durationsWithTallies(db, scope, buckets, byAgent, what)).durations;
+}
+
+/**
+ * The durations of each bucket and, for resolution, the resolved tallies too (n = resolved, k =
+ * reopened since, j = fewer than 2 agent replies), from the same scan of the same index.
+ */
+export async function durationsWithTallies(
+  db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean, what: 'first_response' | 'resolution',
+): Promise<{ durations: DurationPair; tallies: TallyPair }> {
+  const [timeCol, secsCol] = what === 'first_response'
+    ? ['items.first_response_at', 'items.first_response_secs'] as const
+    : ['items.first_resolved_at', 'items.resolution_secs'] as const;
+  const flags = what === 'resolution'
+    ? [flag(sql`items.reopen_count > 0`).as('k'), flag(sql`items.agent_reply_count < 2`).as('j')]
+    : [sql<number>`0`.as('k'), sql<number>`0`.as('j')];
+  const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) => itemsOf(db, scope)
+    .where(sql.ref(timeCol), '>=', b.from).where(sql.ref(timeCol), '<', b.to).where(sql.ref(secsCol), 'is not', null)
+    .select([sql<number>`count(*)`.as('n'), ...flags, sql<string | null>`group_concat(${sql.ref(secsCol)})`.as('s')]));
+  const durations: DurationPair = { cur: [], prev: [] };
+  for (const r of rows) {
+    if (!r.s) continue;
+    const b = buckets[Number(r.i)]!;
+    const seconds = parseIntegerList(String(r.s));
+    (b.prev ? durations.prev : durations.cur).push([r.a === null || r.a === undefined ? '' : String(r.a), b.day, seconds]);
   }
-  const rows = await itemsOf(db, scope)
-    .where('items.first_resolved_at', '>=', p.from).where('items.first_resolved_at', '<', p.to)
-    .select(['items.assignee_id', 'items.created_at as start', 'items.first_resolved_at as end'])
-    .execute();
-  return rows.map((r) => ({ assigneeId: r.assignee_id, at: r.end!, seconds: exactSeconds(r.start, r.end!) }));
+  return { durations, tallies: toPair(buckets, rows) };
+}
+
+/**
+ * The integers of a group_concat() list ("12,-3,40000"), parsed in one pass over the characters:
+ * splitting hundreds of thousands of them into strings first costs more than the query.
+ */
+export function parseIntegerList(text: string): Float64Array {
+  if (text === '') return new Float64Array(0);
+  let count = 1;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 44) count++;
+  const out = new Float64Array(count);
+  let k = 0, value = 0, negative = false;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 44;
+    if (c === 44) {
+      out[k++] = negative ? -value : value;
+      value = 0;
+      negative = false;
+    } else if (c === 45) {
+      negative = true;
+    } else {
+      value = value * 10 + (c - 48);
+    }
+  }
+  return out;
 }
 
 /** Whole seconds between two ISO times (stored times carry milliseconds; they are rounded once, here). */
@@ -182,7 +267,9 @@ export async function backlogAt(db: Db, scope: Scope, t: string, byAgent = true)
       where e.item_id = items.id and e.type = 'status' and e.created_at < ${tt} order by e.id desc limit 1)`;
   const openAtT = sql<boolean>`(items.reopen_count = 0 or (coalesce(${lastStatus(t)}, '') not like '%"to":"resolved"%'
       and coalesce(${lastStatus(t)}, '') not like '%"to":"closed"%'))`;
-  const { a, d, keys } = by({ agent: byAgent, day: false }, 'items.assignee_id', 'items.created_at');
+  const a = byAgent ? sql<number | null>`items.assignee_id` : sql<number | null>`null`;
+  const d = sql<string>`''`;
+  const keys = byAgent ? [a] : [];
   const count = (q: ReturnType<typeof itemsOf>) => {
     let sq = q.where('items.created_at', '<', t).where(openAtT).select([a.as('a'), d.as('d'), sql<number>`count(*)`.as('n')]);
     if (keys.length) sq = sq.groupBy(keys);
@@ -207,20 +294,20 @@ export async function backlogAt(db: Db, scope: Scope, t: string, byAgent = true)
  * (done since then and never reopened), day by day; items reopened at least once are followed
  * through their status events.
  */
-export async function backlogSeries(db: Db, scope: Scope, p: Period, days: string[], ends: string[]): Promise<number[]> {
-  const base = [...(await backlogAt(db, scope, p.from, false)).values()].reduce((s, v) => s + v.n, 0);
-  const delta = new Map<string, number>(days.map((d) => [d, 0]));
+export async function backlogSeries(
+  db: Db, scope: Scope, p: Period, dayBuckets: readonly Bucket[], ends: string[], known: { atFrom: number; createdPerDay: Map<string, number> },
+): Promise<number[]> {
+  const days = dayBuckets.map((b) => b.day);
+  const base = known.atFrom;
+  const delta = new Map<string, number>(days.map((d) => [d, known.createdPerDay.get(d) ?? 0]));
   const bump = (day: string, by: number) => delta.set(day, (delta.get(day) ?? 0) + by);
-  const created = await itemsOf(db, scope).where('items.created_at', '>=', p.from).where('items.created_at', '<', p.to)
-    .select([dayOf('items.created_at').as('d'), sql<number>`count(*)`.as('n')]).groupBy(dayOf('items.created_at')).execute();
-  for (const r of created) bump(r.d, Number(r.n));
-  const doneResolved = await itemsOf(db, scope).where('items.status', 'in', [...DONE])
-    .where('items.resolved_at', '>=', p.from).where('items.resolved_at', '<', p.to)
-    .select([dayOf('items.resolved_at').as('d'), sql<number>`count(*)`.as('n')]).groupBy(dayOf('items.resolved_at')).execute();
-  const doneClosed = await itemsOf(db, scope).where('items.status', '=', 'closed').where('items.resolved_at', 'is', null)
-    .where('items.closed_at', '>=', p.from).where('items.closed_at', '<', p.to)
-    .select([dayOf('items.closed_at').as('d'), sql<number>`count(*)`.as('n')]).groupBy(dayOf('items.closed_at')).execute();
-  for (const r of [...doneResolved, ...doneClosed]) bump(r.d, -Number(r.n));
+  const [doneResolved, doneClosed] = await Promise.all([
+    perBucket(dayBuckets, false, 'items.assignee_id', (b) => itemsOf(db, scope).where('items.status', 'in', [...DONE])
+      .where('items.resolved_at', '>=', b.from).where('items.resolved_at', '<', b.to).select(sql<number>`count(*)`.as('n'))),
+    perBucket(dayBuckets, false, 'items.assignee_id', (b) => itemsOf(db, scope).where('items.status', '=', 'closed').where('items.resolved_at', 'is', null)
+      .where('items.closed_at', '>=', b.from).where('items.closed_at', '<', b.to).select(sql<number>`count(*)`.as('n'))),
+  ]);
+  for (const r of [...doneResolved, ...doneClosed]) bump(dayBuckets[Number(r.i)]!.day, -Number(r.n));
 
   // Reopened items that could have been open during the period: take them out of the day counts
   // above and count them at each day's end from their status events instead.
@@ -266,12 +353,30 @@ export async function backlogSeries(db: Db, scope: Scope, p: Period, days: strin
   });
 }
 
-/** All orders placed before `t`: how many, their total, and how many customers placed them. */
-export async function ordersBefore(db: Db, t: string): Promise<{ orders: number; revenueCents: number; customers: number }> {
-  const r = await db.selectFrom('orders').where('ordered_at', '<', t)
-    .select([sql<number>`count(*)`.as('orders'), sql<number>`coalesce(sum(amount_cents), 0)`.as('cents'), sql<number>`count(distinct customer_id)`.as('customers')])
-    .executeTakeFirstOrThrow();
-  return { orders: Number(r.orders), revenueCents: Number(r.cents), customers: Number(r.customers) };
+/**
+ * All orders placed before each time `t`: how many, their total, and how many customers placed them.
+ * The totals come from plain range sums over the time index (one per slice between the times), the
+ * customers from one ordered pass over the per-customer index (each customer's first order), with no
+ * DISTINCT sort.
+ */
+export async function ordersBeforeEach(db: Db, ts: readonly string[]): Promise<{ orders: number; revenueCents: number; customers: number }[]> {
+  // Totals per slice between consecutive times (plain range sums), added up to each time.
+  const cuts = [...new Set(ts)].sort();
+  const slices = await Promise.all(cuts.map((t, i) => {
+    let q = db.selectFrom('orders').where('ordered_at', '<', t);
+    if (i > 0) q = q.where('ordered_at', '>=', cuts[i - 1]!);
+    return q.select([sql<number>`count(*)`.as('o'), sql<number>`coalesce(sum(amount_cents), 0)`.as('c')]).executeTakeFirstOrThrow();
+  }));
+  const upTo = (t: string) => {
+    let o = 0, c = 0;
+    cuts.forEach((cut, i) => { if (cut <= t) { o += Number(slices[i]!.o); c += Number(slices[i]!.c); } });
+    return { o, c };
+  };
+  const firsts = db.selectFrom('orders').select(sql<string>`min(ordered_at)`.as('first')).groupBy('customer_id');
+  const customers = await db.selectFrom(firsts.as('f'))
+    .select(ts.map((t, i) => sql<number>`sum(case when f.first < ${t} then 1 else 0 end)`.as(`n${i}`)))
+    .executeTakeFirstOrThrow() as Record<string, unknown>;
+  return ts.map((t, i) => ({ orders: upTo(t).o, revenueCents: upTo(t).c, customers: Number(customers[`n${i}`] ?? 0) }));
 }
 
 /** Customers ordering in the period: n = with 1+ order, k = with 2+ orders. */
@@ -301,9 +406,28 @@ export async function atRiskRows(db: Db, w: Period): Promise<AtRiskRow[]> {
     .select(['customer_id', 'score', 'created_at']).orderBy('customer_id').orderBy('score').orderBy('created_at', 'desc').execute();
   const csat = await low('csat', 2);
   const nps = await low('nps', 6);
-  const busy = await db.selectFrom('items')
+  // Support items per customer, counted in JS from one list of ids: grouping in SQL sorts the whole window.
+  const ids = await db.selectFrom('items')
     .where('role', '=', 'support').where('created_at', '>=', w.from).where('created_at', '<', w.to).where('customer_id', 'is not', null)
-    .select(['customer_id', sql<number>`count(*)`.as('n')]).groupBy('customer_id').having(sql`count(*)`, '>=', 3).execute();
+    .select(sql<string | null>`group_concat(customer_id)`.as('ids')).executeTakeFirst();
+  const list = parseIntegerList(ids?.ids ?? '');
+  const busy: { customer_id: number; n: number }[] = [];
+  let max = 0;
+  for (let i = 0; i < list.length; i++) if (list[i]! > max) max = list[i]!;
+  if (max <= 4 * list.length + 1_000_000) {
+    // Customer ids are row ids, dense enough to count in an array indexed by id (no sort).
+    const counts = new Int32Array(max + 1);
+    for (let i = 0; i < list.length; i++) counts[list[i]!]!++;
+    for (let id = 0; id <= max; id++) if (counts[id]! >= 3) busy.push({ customer_id: id, n: counts[id]! });
+  } else {
+    list.sort();
+    for (let i = 0; i < list.length;) {
+      let j = i;
+      while (j < list.length && list[j] === list[i]) j++;
+      if (j - i >= 3) busy.push({ customer_id: list[i]!, n: j - i });
+      i = j;
+    }
+  }
   const rows = new Map<number, AtRiskRow>();
   const row = (id: number) => {
     let r = rows.get(id);

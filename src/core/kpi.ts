@@ -2,10 +2,10 @@
 // agent, with a daily series for the headline figures and the at-risk customers. Formulas: docs/kpi.md.
 import type { Ctx } from './context.js';
 import { findAgent, type Agent } from './agents.js';
-import { medianAndP90 } from './percentiles.js';
+import { medianAndP90BySelection } from './percentiles.js';
 import { dayEnd, periodDays, previousPeriod, type Period } from './kpi-period.js';
-import { backlogSeries, ordersBefore, repeatPurchaseTally, type Scope } from './kpi-queries.js';
-import { gather, type Gathered, type Inputs } from './kpi-gather.js';
+import { backlogSeries, ordersBeforeEach, repeatPurchaseTally, type Scope, type Tally } from './kpi-queries.js';
+import { bucketsFor, gatherBoth, type Gathered, type Inputs } from './kpi-gather.js';
 import { atRiskCount, atRiskSummary, type AtRiskCustomer } from './kpi-at-risk.js';
 import type { AgentRoles, Role } from './vocabulary.js';
 import type { Db } from '../store/store.js';
@@ -116,8 +116,8 @@ type Values = Record<string, Value>;
 const ratio = (k: number, n: number): number | null => (n === 0 ? null : k / n);
 
 function supportValues(i: Inputs): Values {
-  const fr = medianAndP90(i.firstResponse);
-  const res = medianAndP90(i.resolution);
+  const fr = medianAndP90BySelection(i.firstResponse);
+  const res = medianAndP90BySelection(i.resolution);
   return {
     volume: { value: i.created.n, count: i.created.n },
     backlog: { value: i.backlog.n, count: i.backlog.n },
@@ -135,7 +135,7 @@ function supportValues(i: Inputs): Values {
 }
 
 function serviceValues(i: Inputs): Values {
-  const fr = medianAndP90(i.firstResponse);
+  const fr = medianAndP90BySelection(i.firstResponse);
   return {
     nps: { value: i.nps.n === 0 ? null : (100 * (i.nps.k - i.nps.j)) / i.nps.n, count: i.nps.n },
     followUpsOnTime: { value: ratio(i.followUps.k, i.followUps.n), count: i.followUps.n },
@@ -145,18 +145,20 @@ function serviceValues(i: Inputs): Values {
   };
 }
 
-/** Team-only service figures: orders and at-risk customers. */
-async function businessValues(db: Db, p: Period, atRiskKnown?: number): Promise<Values> {
-  const [repeat, orders, atRisk] = await Promise.all([
-    repeatPurchaseTally(db, p), ordersBefore(db, p.to), atRiskKnown ?? atRiskCount(db, p.to),
+/** Team-only service figures of the period and the previous one: orders and at-risk customers. */
+async function businessValues(db: Db, cur: Period, prev: Period, atRiskKnown?: number): Promise<[Values, Values]> {
+  const [repeatCur, repeatPrev, orders, atRiskCur, atRiskPrev] = await Promise.all([
+    repeatPurchaseTally(db, cur), repeatPurchaseTally(db, prev), ordersBeforeEach(db, [cur.to, prev.to]),
+    atRiskKnown ?? atRiskCount(db, cur.to), atRiskCount(db, prev.to),
   ]);
-  return {
+  const values = (repeat: Tally, o: { orders: number; revenueCents: number; customers: number }, atRisk: number): Values => ({
     repeatPurchaseRate: { value: ratio(repeat.k, repeat.n), count: repeat.n },
-    customerLifetimeValue: { value: orders.customers === 0 ? null : orders.revenueCents / 100 / orders.customers, count: orders.customers },
-    averageOrderValue: { value: orders.orders === 0 ? null : orders.revenueCents / 100 / orders.orders, count: orders.orders },
-    ordersPerCustomer: { value: ratio(orders.orders, orders.customers), count: orders.customers },
+    customerLifetimeValue: { value: o.customers === 0 ? null : o.revenueCents / 100 / o.customers, count: o.customers },
+    averageOrderValue: { value: o.orders === 0 ? null : o.revenueCents / 100 / o.orders, count: o.orders },
+    ordersPerCustomer: { value: ratio(o.orders, o.customers), count: o.customers },
     atRiskCustomers: { value: atRisk, count: atRisk },
-  };
+  });
+  return [values(repeatCur, orders[0]!, atRiskCur), values(repeatPrev, orders[1]!, atRiskPrev)];
 }
 
 function figure(cur: Value | undefined, prev: Value | undefined): Figure {
@@ -184,20 +186,17 @@ async function roleKpis(ctx: Ctx, role: Role, agent: Agent | null, opts: KpiOpti
   // Split by agent only for the per-agent table, and by day only for the current period's series.
   const byAgent = Boolean(opts.byAgent) && !agent;
   const series = opts.series ?? true;
-  const [gc, gp] = await Promise.all([
-    gather(db, scope, cur, now, { agent: byAgent, day: series }),
-    gather(db, scope, prev, now, { agent: byAgent, day: false }),
-  ]);
+  const { cur: gc, prev: gp } = await gatherBoth(db, scope, cur, prev, now, { agent: byAgent, day: series });
   const teamOnly = role === 'service' && !agent;
   let curValues = values(gc.pick({}));
   let prevValues = values(gp.pick({}));
   if (teamOnly) {
-    const [bc, bp] = await Promise.all([businessValues(db, cur, atRiskNow), businessValues(db, prev)]);
+    const [bc, bp] = await businessValues(db, cur, prev, atRiskNow);
     curValues = { ...curValues, ...bc };
     prevValues = { ...prevValues, ...bp };
   }
   const result: RoleKpis = { figures: figures(FIGURES[role], curValues, prevValues, teamOnly), series: {} };
-  if (series) result.series = await seriesFor(db, scope, cur, gc);
+  if (series) result.series = await seriesFor(db, scope, cur, gc, gp);
   if (byAgent) result.agents = await agentRows(db, role, gc, gp, values);
   return result;
 }
@@ -214,7 +213,7 @@ async function agentRows(db: Db, role: Role, gc: Gathered, gp: Gathered, values:
 }
 
 /** Each headline figure computed day by day with the same formula (backlog: at each day's end). */
-async function seriesFor(db: Db, scope: Scope, p: Period, g: Gathered): Promise<Record<string, SeriesPoint[]>> {
+async function seriesFor(db: Db, scope: Scope, p: Period, g: Gathered, gp: Gathered): Promise<Record<string, SeriesPoint[]>> {
   const days = periodDays(p);
   const values = scope.role === 'support' ? supportValues : serviceValues;
   const perDay = days.map((day) => values(g.pick({ day })));
@@ -224,7 +223,10 @@ async function seriesFor(db: Db, scope: Scope, p: Period, g: Gathered): Promise<
     out[f.key] = days.map((date, i) => ({ date, value: perDay[i]![f.key]?.value ?? null, count: perDay[i]![f.key]?.count ?? 0 }));
   }
   if (scope.role === 'support') {
-    const backlog = await backlogSeries(db, scope, p, days, days.map((d) => dayEnd(d, p)));
+    // The backlog at `from` is the previous period's backlog; the items created per day are the volume series.
+    const dayBuckets = bucketsFor(p, p, true).filter((b) => !b.prev);
+    const createdPerDay = new Map(days.map((day) => [day, g.pick({ day }).created.n]));
+    const backlog = await backlogSeries(db, scope, p, dayBuckets, days.map((d) => dayEnd(d, p)), { atFrom: gp.pick({}).backlog.n, createdPerDay });
     out.backlog = days.map((date, i) => ({ date, value: backlog[i]!, count: backlog[i]! }));
   }
   return out;

@@ -61,6 +61,10 @@ export interface ItemTable {
   open_work: GeneratedAlways<number>;
   /** Generated: next_due_at, with undated items sorting last. */
   due_sort: GeneratedAlways<string>;
+  /** Generated (0003): whole seconds from the customer's first message to the first response. */
+  first_response_secs: GeneratedAlways<number | null>;
+  /** Generated (0003): whole seconds from creation to the first resolution. */
+  resolution_secs: GeneratedAlways<number | null>;
   reopen_count: number;
   agent_reply_count: number;
   version: number;
