@@ -1,0 +1,13 @@
+// Repaint the whole screen: clear it, then have Ink write its last frame again in full
+// (after $EDITOR, or Ctrl-L when something else scribbled on the terminal).
+import { useStdout } from 'ink';
+import { useCallback } from 'react';
+
+export function useRedraw(): () => void {
+  const { stdout, write } = useStdout();
+  return useCallback(() => {
+    stdout.write('\u001b[H\u001b[2J');
+    // Ink's write() erases its output, writes ours (nothing), and writes its frame again whole.
+    write('');
+  }, [stdout, write]);
+}
