@@ -62,6 +62,8 @@ export function headerRow(layout: ListLayout, theme: Theme): string {
 
 export interface RowState {
   cursor: boolean;
+  /** The list has the keys (the cursor row is highlighted; otherwise only marked). */
+  focused: boolean;
   selected: boolean;
 }
 
@@ -88,7 +90,7 @@ export function itemRow(item: ItemView, mark: EscalationMark | undefined, layout
   const sla = t.sla(slaStateAt(item.sla.nextDueAt, now), slaText);
   const cells = [plainGutter + fit(String(item.id), layout.id, 'right'), badge, pri, status, subjectCell, customer, assignee, age, sla];
   const row = cells.filter((c) => c !== null).join(' ');
-  if (state.cursor) return t.cursor(row);
+  if (state.cursor && state.focused) return t.cursor(row);
   return state.selected ? t.selected(row) : row;
 }
 

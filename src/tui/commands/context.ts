@@ -40,7 +40,7 @@ export type Handler = (c: CommandContext, arg?: string) => void | Promise<void>;
 
 /** The item the keys act on: the open detail, else the list's cursor row (the freshest version seen). */
 export function currentItem(c: CommandContext): ItemView | null {
-  const shown = c.detail.data?.item ?? null;
+  const shown = c.detail.current ? c.detail.data!.item : null;
   if (c.view === 'detail') return shown;
   const row = c.inbox.current;
   if (row && shown && shown.id === row.id && shown.version > row.version) return shown;

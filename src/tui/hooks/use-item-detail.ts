@@ -21,8 +21,12 @@ export function scrollReducer(s: DetailScroll, a: ScrollAction): DetailScroll {
 }
 
 export interface ItemDetail {
-  /** The loaded detail (kept while the next one loads), or null. */
+  /** The item asked for. */
+  id: number | null;
+  /** The loaded detail (the previous one while the next loads), or null. */
   data: ItemDetailData | null;
+  /** `data` is the item asked for. */
+  current: boolean;
   error: string | null;
   lines: string[];
   offset: number;
@@ -75,11 +79,13 @@ export function useItemDetail(api: ConsoleApi, id: number | null, width: number,
       return [theme.bad(`#${data.item.id} cannot be shown: ${(e as Error).message}`)];
     }
   }, [data, width, now, theme]);
-  const max = Math.max(0, lines.length - height);
+  // When it overflows, the last row says how much more there is: one line less of text.
+  const max = Math.max(0, lines.length - (lines.length > height ? height - 1 : height));
   const offset = Math.min(scroll.id === id ? scroll.offset : 0, max);
   const scrollBy = useCallback((delta: number) => dispatch({ type: 'by', delta, max }), [max]);
   const scrollTo = useCallback((o: number) => dispatch({ type: 'to', offset: o, max }), [max]);
-  // While another item loads, say so rather than show the previous one under a new title.
-  const shown = data && data.item.id === id ? data : null;
-  return { data: shown, error, lines: shown ? lines : [], offset, height, scrollBy, scrollTo, reload };
+  // While the next item loads (milliseconds), the previous one stays rather than a flash of "Loading".
+  // `current` says whether what is shown is the item asked for; actions only trust a current one.
+  const current = data !== null && data.item.id === id;
+  return { id, data: id === null ? null : data, current, error, lines: id === null ? [] : lines, offset: current ? offset : 0, height, scrollBy, scrollTo, reload };
 }

@@ -23,7 +23,7 @@ export function listRows(p: InboxListProps): string[] {
   const lines = [headerRow(layout, theme)];
   visible.forEach((row, i) => {
     const index = state.top + i;
-    lines.push(itemRow(row, state.cache.marks.get(row.id), layout, now, { cursor: index === state.cursor && p.focused, selected: state.selection.has(row.id) }, theme));
+    lines.push(itemRow(row, state.cache.marks.get(row.id), layout, now, { cursor: index === state.cursor, focused: p.focused, selected: state.selection.has(row.id) }, theme));
   });
   if (state.loaded && visible.length === 0) {
     const f = state.filter;
