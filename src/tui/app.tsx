@@ -74,8 +74,13 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   const size = useTerminalSize();
   const layout = layoutFor(size);
   const [route] = useState<Route>('inbox');
-  const [view, setView] = useState<ViewName>('list');
-  const [override, setOverride] = useState<number | null>(null);
+  const [view, setViewState] = useState<ViewName>('list');
+  const [override, setOverrideState] = useState<number | null>(null);
+  // Mirrors set together with the state: commands read them before React renders.
+  const viewRef = useRef<ViewName>('list');
+  const overrideRef = useRef<number | null>(null);
+  const setView = useCallback((v: ViewName) => { viewRef.current = v; setViewState(v); }, []);
+  const setOverride = useCallback((id: number | null) => { overrideRef.current = id; setOverrideState(id); }, []);
   const modal = useModal();
   const status = useStatus();
   const counts = useCounts(api);
@@ -108,25 +113,45 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
     return modal.edit(title, initial);
   }, [env, runEditor, terminal, redraw, modal.edit]);
 
+  // Commands get one context whose getters read the latest hooks (updated every render) and the
+  // eager mirrors: a command never acts on a snapshot older than the keys before it.
+  const latest = useRef({ inbox, detail, modal, status, wide: layout.wide, writeText, refresh, redraw });
+  latest.current = { inbox, detail, modal, status, wide: layout.wide, writeText, refresh, redraw };
   const running = useRef<Promise<void>>(Promise.resolve());
-  const context = useRef<CommandContext | null>(null);
-  const runNow = useCallback(async (id: CommandId, arg?: string) => {
-    const c = context.current!;
-    try {
-      await HANDLERS[id](c, arg);
-    } catch (e) {
-      c.status.say(explainError(e, api.now()), 'error');
-    }
-  }, [api]);
+  const context = useMemo<CommandContext>(() => {
+    const c: CommandContext = {
+      api,
+      get inbox() { return latest.current.inbox; },
+      get detail() { return latest.current.detail; },
+      get modal() { return latest.current.modal; },
+      get status() { return latest.current.status; },
+      get view() { return viewRef.current; },
+      get wide() { return latest.current.wide; },
+      detailId: () => {
+        const l = latest.current;
+        return l.wide || viewRef.current === 'detail' ? overrideRef.current ?? l.inbox.current?.id ?? null : null;
+      },
+      drafts,
+      setView,
+      showItem: setOverride,
+      writeText: (kind, item, initial) => latest.current.writeText(kind, item, initial),
+      refresh: (opts) => latest.current.refresh(opts),
+      quit: () => exit(),
+      redraw: () => latest.current.redraw(),
+      run: async (id, arg) => {
+        try {
+          await HANDLERS[id](c, arg);
+        } catch (e) {
+          c.status.say(explainError(e, api.now()), 'error');
+        }
+      },
+    };
+    return c;
+  }, [api, drafts, setView, setOverride, exit]);
   // Keys run one command after another, so a quick "x x" never acts twice on the same item.
   const runQueued = useCallback((id: CommandId) => {
-    running.current = running.current.then(() => runNow(id));
-  }, [runNow]);
-
-  context.current = {
-    api, inbox, detail, modal, status, view, wide: layout.wide, drafts,
-    setView, showItem: setOverride, writeText, refresh, quit: () => exit(), redraw, run: runNow,
-  };
+    running.current = running.current.then(() => context.run(id));
+  }, [context]);
 
   const keys = useKeyRouter({
     // Ctrl-C always quits, whatever is open.

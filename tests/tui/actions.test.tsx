@@ -151,6 +151,24 @@ describe('acting on an item', () => {
     expect((await lastEvent(inbox.ids.refund))).toMatchObject({ type: 'note', body: 'half a note, finished' });
   });
 
+  it('keys faster than frames act in order: "jr" in one read replies to the second item', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam, { env: { EDITOR: 'ed' }, runEditor: () => ({ text: 'Quick one', ok: true }) });
+    const second = /^ +(\d+) /m.exec(ui.frame().split('\n').filter((l) => /^[> ] +\d+ (SVC|SUP)/.test(l))[1]!)![1];
+    await ui.press('jr');
+    await ui.waitFor(`Reply sent on #${second}`);
+    // A name and Enter in one read pick at once; so do "y" and Enter; "j" and Enter open the next item.
+    await ui.press('g', 'a');
+    await ui.waitFor('Find:');
+    await ui.press('cle\r');
+    await ui.waitFor(/assigned to @cleo\./);
+    await ui.press('space', 'g', 'x');
+    await ui.waitFor('[y/N]');
+    await ui.press('y\r');
+    await ui.waitFor(/Resolved 1 of 1 item/);
+    await ui.press('g', 'j\r');
+    await ui.waitFor('── Thread');
+  });
+
   it('resolves with x and goes to the next item', async () => {
     ui = await renderConsole(inbox.env, inbox.sam);
     const rows = ui.frame().split('\n').filter((l) => /^[> ] +\d+ (SVC|SUP)/.test(l));

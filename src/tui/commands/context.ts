@@ -23,6 +23,8 @@ export interface CommandContext {
   /** List and detail side by side. */
   wide: boolean;
   setView(view: ViewName): void;
+  /** The item the detail shows (or is loading) right now. */
+  detailId(): number | null;
   /** Show this item in the detail regardless of the list (linked items, `:go`); null = follow the cursor. */
   showItem(id: number | null): void;
   /** Unsent texts by `kind:itemId`, kept across conflicts and cancels. */
@@ -40,9 +42,11 @@ export type Handler = (c: CommandContext, arg?: string) => void | Promise<void>;
 
 /** The item the keys act on: the open detail, else the list's cursor row (the freshest version seen). */
 export function currentItem(c: CommandContext): ItemView | null {
-  const shown = c.detail.current ? c.detail.data!.item : null;
-  if (c.view === 'detail') return shown;
+  const wanted = c.detailId();
+  const shown = c.detail.data && c.detail.data.item.id === wanted ? c.detail.data.item : null;
   const row = c.inbox.current;
+  // While the detail loads, the list row it was opened from is what the agent saw.
+  if (c.view === 'detail') return shown ?? (row && row.id === wanted ? row : null);
   if (row && shown && shown.id === row.id && shown.version > row.version) return shown;
   return row;
 }

@@ -43,7 +43,7 @@ export const escalation: Record<string, Handler> = {
     const item = currentItem(c);
     if (!item) return;
     if (item.role !== 'support') return c.status.say(`#${item.id} is a service item; b hands an escalated support item back to service.`, 'info');
-    const d = c.detail.current && c.detail.data?.item.id === item.id ? c.detail.data : await c.api.itemDetail(item.id);
+    const d = c.detail.data?.item.id === item.id && c.detail.data.item.version === item.version ? c.detail.data : await c.api.itemDetail(item.id);
     if (!d.asSupport) return c.status.say(`#${item.id} did not come from an escalation; there is nothing to hand back.`, 'info');
     const key = `handback:${item.id}`;
     const reason = arg ?? (await c.modal.ask({

@@ -57,7 +57,7 @@ export const navigate: Record<string, Handler> = {
   'item.linked': async (c) => {
     const item = currentItem(c);
     if (!item) return;
-    const d = c.detail.current && c.detail.data?.item.id === item.id ? c.detail.data : await c.api.itemDetail(item.id);
+    const d = c.detail.data?.item.id === item.id && c.detail.data.item.version === item.version ? c.detail.data : await c.api.itemDetail(item.id);
     const target = d.asSupport?.sourceItemId ?? d.asSource[0]?.supportItemId;
     if (!target) return c.status.say(`#${item.id} has no linked item (it was not escalated, nor made by an escalation).`, 'info');
     c.showItem(target);

@@ -236,11 +236,16 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
     void load(ref.current.filter, { resetCursor: true }).catch(() => undefined);
   }, [load]);
 
-  const current = rowAt(state, state.cursor);
   const visible = useMemo(() => {
     const from = state.top - state.cache.start;
     return state.cache.rows.slice(Math.max(0, from), Math.max(0, from + state.pageSize));
   }, [state.cache, state.top, state.pageSize]);
 
-  return { state, current, visible, goTo, move, reload, setFilter, toggleSelect, deselect, nextId };
+  // `state` and `current` read the eagerly updated mirror: a command that runs before React has
+  // rendered the previous one's change (React renders later, in a macrotask) still sees it.
+  return {
+    get state() { return ref.current; },
+    get current() { return rowAt(ref.current, ref.current.cursor); },
+    visible, goTo, move, reload, setFilter, toggleSelect, deselect, nextId,
+  };
 }

@@ -3,10 +3,24 @@ import type { Key } from 'ink';
 import { commandForKey, keyName, type CommandId, type ViewName } from '../keymap.js';
 import type { KeyHandler } from './use-key-router.js';
 
-/** Split a burst of plain characters (fast typing over a slow link) into one key each. */
+/** One key name for one character of a burst. */
+function charName(ch: string): string | null {
+  if (ch === '\r' || ch === '\n') return 'enter';
+  if (ch === '\t') return 'tab';
+  if (ch === ' ') return 'space';
+  if (ch === '\u007f' || ch === '\b') return 'backspace';
+  const code = ch.codePointAt(0)!;
+  if (code >= 1 && code <= 26) return `ctrl+${String.fromCharCode(code + 96)}`;
+  return code < 32 ? null : ch;
+}
+
+/**
+ * Split a burst (fast typing, keys coalesced by a slow link or a busy machine: "jj", "j\r") into one
+ * key each. Ink already splits escape sequences (arrows…) into events of their own.
+ */
 export function keyNames(input: string, key: Key): string[] {
-  if (!key.ctrl && !key.meta && input.length > 1 && /^[\x20-\x7e]+$/.test(input)) {
-    return [...input].map((ch) => (ch === ' ' ? 'space' : ch));
+  if (!key.ctrl && !key.meta && [...input].length > 1 && !input.includes('\u001b')) {
+    return [...input].map(charName).filter((n): n is string => n !== null);
   }
   const name = keyName(input, key);
   return name ? [name] : [];

@@ -5,7 +5,7 @@ import { fit, truncate } from '../../text/width.js';
 import { useKeys } from '../hooks/use-key-router.js';
 import type { Modal, PickerOption } from '../hooks/use-modal.js';
 import { useSelectState } from '../hooks/use-select-state.js';
-import { textActionFor, useTextState } from '../hooks/use-text-input.js';
+import { textActionFor, textReducer, useTextState } from '../hooks/use-text-input.js';
 import type { Theme } from '../theme.js';
 import { inputLine } from './text-cursor.js';
 
@@ -34,6 +34,15 @@ export function AgentPicker({ modal, width, height, theme }: { modal: PickerModa
     if (key.downArrow || (key.ctrl && input === 'n') || key.tab) return move({ type: 'move', delta: 1, count: matches.length, height: listHeight });
     if (key.pageDown) return move({ type: 'move', delta: listHeight, count: matches.length, height: listHeight });
     if (key.pageUp) return move({ type: 'move', delta: -listHeight, count: matches.length, height: listHeight });
+    // A name and Enter in one read (a busy terminal): narrow by the name, then pick its best match.
+    const nl = input.search(/[\r\n]/);
+    if (nl > 0 && !key.ctrl) {
+      const query = textReducer(text, { type: 'insert', text: input.slice(0, nl) }).text;
+      const best = matchOptions(modal.options, query)[0];
+      if (best) modal.resolve(best);
+      else editText({ type: 'set', text: query });
+      return;
+    }
     const edit = textActionFor(input, key, false);
     if (edit) {
       editText(edit);

@@ -15,7 +15,7 @@ export function Choice({ modal, width, theme }: { modal: ChoiceModal; width: num
     if (key.return) return modal.resolve(modal.options[at]?.value ?? null);
     if (key.leftArrow || key.upArrow) return setAt((i) => (i + modal.options.length - 1) % modal.options.length);
     if (key.rightArrow || key.downArrow || key.tab) return setAt((i) => (i + 1) % modal.options.length);
-    const hit = modal.options.find((o) => o.key === input.toLowerCase());
+    const hit = modal.options.find((o) => o.key === input[0]?.toLowerCase());
     if (hit) modal.resolve(hit.value);
   });
   const options = modal.options.map((o, i) => {

@@ -9,8 +9,9 @@ type ConfirmModal = Extract<Modal, { kind: 'confirm' }>;
 
 export function Confirm({ modal, theme }: { modal: ConfirmModal; theme: Theme }) {
   useKeys(modal.seq, (input, key) => {
-    if (input === 'y' || input === 'Y') return modal.resolve(true);
-    if (input === 'n' || input === 'N' || key.escape || key.return) modal.resolve(false);
+    const ch = input[0]?.toLowerCase(); // "y" and Enter may arrive in one read
+    if (ch === 'y') return modal.resolve(true);
+    if (ch === 'n' || key.escape || key.return || ch === '\r') modal.resolve(false);
   });
   return (
     <>
