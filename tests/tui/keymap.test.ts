@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Key } from 'ink';
 import { HANDLERS } from '../../src/tui/commands/index.js';
@@ -28,6 +29,11 @@ describe('the keymap', () => {
         }
       }
     }
+  });
+
+  it('is documented whole in docs/console.md', () => {
+    const doc = fs.readFileSync(new URL('../../docs/console.md', import.meta.url), 'utf8');
+    for (const c of COMMANDS) expect(doc, c.id).toContain(`\`:${c.name}`);
   });
 
   it('names keys the way the table does', () => {
