@@ -12,13 +12,13 @@ import { useCounts } from './hooks/use-counts.js';
 import { useInbox, type ReloadOptions } from './hooks/use-inbox.js';
 import { useItemDetail } from './hooks/use-item-detail.js';
 import { KeyRouterContext, useKeyRouter } from './hooks/use-key-router.js';
-import { keymapHandler } from './hooks/use-keymap-input.js';
+import { commandIdFor, keymapHandler } from './keymap-handler.js';
 import { useLiveRefresh } from './hooks/use-live-refresh.js';
 import { useModal, type Modal } from './hooks/use-modal.js';
 import { useRedraw } from './hooks/use-redraw.js';
 import { useStatus } from './hooks/use-status.js';
 import { useTerminalSize, type TerminalSize } from './hooks/use-terminal-size.js';
-import type { CommandId, ViewName } from './keymap.js';
+import type { ViewName } from './keymap.js';
 import type { Theme } from './theme.js';
 import { AgentPicker } from './views/agent-picker.js';
 import { Choice } from './views/choice.js';
@@ -148,9 +148,13 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
     };
     return c;
   }, [api, drafts, setView, setOverride, exit]);
-  // Keys run one command after another, so a quick "x x" never acts twice on the same item.
-  const runQueued = useCallback((id: CommandId) => {
-    running.current = running.current.then(() => context.run(id));
+  // Keys run one command after another, so a quick "x x" never acts twice on the same item; each key
+  // is looked up when its turn comes, in the view the keys before it left ("Enter j" scrolls the detail).
+  const runKey = useCallback((name: string) => {
+    running.current = running.current.then(() => {
+      const id = commandIdFor(viewRef.current, name);
+      return id ? context.run(id) : undefined;
+    });
   }, [context]);
 
   const keys = useKeyRouter({
@@ -161,7 +165,7 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
       return true;
     },
     route: () => modal.current()?.seq ?? null,
-    fallback: keymapHandler(view, runQueued),
+    fallback: keymapHandler(runKey),
   });
 
   const body = modalBody(modal.modal, layout, theme) ?? inboxBody();

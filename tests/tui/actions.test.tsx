@@ -167,6 +167,10 @@ describe('acting on an item', () => {
     await ui.waitFor(/Resolved 1 of 1 item/);
     await ui.press('g', 'j\r');
     await ui.waitFor('── Thread');
+    // Each key is looked up in the view the keys before it left: after Enter, j scrolls the detail.
+    await ui.press('esc', 'g', '\rj');
+    const f = await ui.waitFor('── Thread');
+    expect(f).toMatch(/· 1\/\d+/);
   });
 
   it('resolves with x and goes to the next item', async () => {

@@ -4,7 +4,7 @@ import type { Key } from 'ink';
 import { HANDLERS } from '../../src/tui/commands/index.js';
 import { completeCommand } from '../../src/tui/commands/console.js';
 import { COMMANDS, commandForKey, commandsFor, findCommandByName, hintsFor, keyName } from '../../src/tui/keymap.js';
-import { keyNames } from '../../src/tui/hooks/use-keymap-input.js';
+import { keyNames } from '../../src/tui/keymap-handler.js';
 import { textReducer } from '../../src/tui/hooks/use-text-input.js';
 import { parseFilter, formatFilter } from '../../src/tui/filter-text.js';
 import { DEFAULT_FILTER } from '../../src/tui/console-api.js';

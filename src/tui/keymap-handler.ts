@@ -1,7 +1,7 @@
 // Keys → named commands through the keymap, for the list and the detail (modals take their own keys).
 import type { Key } from 'ink';
-import { commandForKey, keyName, type CommandId, type ViewName } from '../keymap.js';
-import type { KeyHandler } from './use-key-router.js';
+import { commandForKey, keyName, type CommandId, type ViewName } from './keymap.js';
+import type { KeyHandler } from './hooks/use-key-router.js';
 
 /** One key name for one character of a burst. */
 function charName(ch: string): string | null {
@@ -26,12 +26,14 @@ export function keyNames(input: string, key: Key): string[] {
   return name ? [name] : [];
 }
 
-/** The handler for keys no modal takes: each key runs the command the keymap names for the view. */
-export function keymapHandler(view: ViewName, run: (id: CommandId) => void): KeyHandler {
+/** The handler for keys no modal takes: each key, in order, to `runKey` (which maps it to a command). */
+export function keymapHandler(runKey: (name: string) => void): KeyHandler {
   return (input, key) => {
-    for (const name of keyNames(input, key)) {
-      const spec = commandForKey(view, name);
-      if (spec) run(spec.id);
-    }
+    for (const name of keyNames(input, key)) runKey(name);
   };
+}
+
+/** The command a key runs in a view, if any. */
+export function commandIdFor(view: ViewName, name: string): CommandId | undefined {
+  return commandForKey(view, name)?.id;
 }
