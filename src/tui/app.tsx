@@ -88,7 +88,24 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   const showDetail = layout.wide || view === 'detail';
   const detailId = showDetail ? (override ?? inbox.current?.id ?? null) : null;
   const refreshRef = useRef<(opts?: ReloadOptions) => Promise<void>>(async () => undefined);
-  const tick = useLiveRefresh(api, () => void refreshRef.current({ count: true }), { pollMs });
+  // Other processes' commits: one refresh at a time; changes during it fold into one more after.
+  const liveRefresh = useRef({ running: false, again: false });
+  const onExternalChange = useCallback(() => {
+    const l = liveRefresh.current;
+    if (l.running) {
+      l.again = true;
+      return;
+    }
+    l.running = true;
+    void refreshRef.current({ count: true }).finally(() => {
+      l.running = false;
+      if (l.again) {
+        l.again = false;
+        onExternalChange();
+      }
+    });
+  }, []);
+  const tick = useLiveRefresh(api, onExternalChange, { pollMs });
   const detail = useItemDetail(api, detailId, layout.detailWidth, layout.body, theme, tick);
   const drafts = useRef(new Map<string, string>()).current;
   const redraw = useRedraw();

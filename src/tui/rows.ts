@@ -29,7 +29,7 @@ export function listLayout(width: number, maxId: number): ListLayout {
     + (l.assignee ? l.assignee + 1 : 0) + (l.age ? l.age + 1 : 0) + l.sla + 1;
   const drop: (keyof ListLayout)[] = ['age', 'customer', 'assignee', 'status'];
   for (const col of drop) {
-    if (width - fixed() >= 16) break;
+    if (width - fixed() >= 24) break;
     l[col] = 0;
   }
   l.subject = Math.max(4, width - fixed());

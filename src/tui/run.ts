@@ -8,15 +8,23 @@ const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
 const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
 const HIDE_CURSOR = '\u001b[?25l';
 
-/** Import Ink as an interactive program even when CI variables are set: we know we are on a terminal. */
+/**
+ * Import Ink and React as an interactive program: Ink decides at import whether it runs in CI (then it
+ * draws nothing), React whether to load its (much slower) development build. We know we are on a
+ * terminal for a user, so neither; the environment is put back for child processes ($EDITOR).
+ */
 async function importInteractive<T>(load: () => Promise<T>): Promise<T> {
-  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION, NODE_ENV: process.env.NODE_ENV };
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
+  process.env.NODE_ENV ??= 'production';
   try {
     return await load();
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
 }
 
@@ -24,9 +32,12 @@ export async function runConsole(rt: Runtime): Promise<void> {
   // Who and where first: a missing identity is reported on the normal screen, as for any command.
   const ctx = await rt.ctx();
   const me = await rt.me();
-  const [{ render }, React, { Console }, { ConsoleApi }, { colourLevel, makeTheme }] = await importInteractive(() => Promise.all([
-    import('ink'), import('react'), import('./app.js'), import('./console-api.js'), import('./theme.js'),
+  const [{ render }, React, { Console }, { ConsoleApi }, { colourLevel, makeTheme }, trace] = await importInteractive(() => Promise.all([
+    import('ink'), import('react'), import('./app.js'), import('./console-api.js'), import('./theme.js'), import('./trace.js'),
   ]));
+  trace.startKeyTrace(process.env.TANDEM_TRACE_KEYS);
+  const { shareInkLineCache } = await import('./ink-speedup.js');
+  await shareInkLineCache();
   const stdin = process.stdin;
   const stdout = process.stdout;
 
@@ -59,7 +70,7 @@ export async function runConsole(rt: Runtime): Promise<void> {
   const instance = render(
     React.createElement(Console, { api: new ConsoleApi(ctx, me), theme: makeTheme(colourLevel(process.env, true)), env: process.env, terminal }),
     // Not incrementalRendering: in Ink 6.8 it writes each frame one line lower than the last.
-    { exitOnCtrlC: false, patchConsole: true, maxFps: 120 },
+    { exitOnCtrlC: false, patchConsole: true, maxFps: 120, onRender: trace.noteFrame },
   );
 
   const onSignal = (signal: NodeJS.Signals) => {

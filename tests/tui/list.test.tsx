@@ -159,11 +159,15 @@ describe('the inbox list', () => {
   });
 
   it('drops the least important columns when narrow', async () => {
-    ui = await renderConsole(inbox.env, inbox.sam, { columns: 70 });
-    const f = await ui.waitFor('SUBJECT');
+    ui = await renderConsole(inbox.env, inbox.sam, { columns: 80 });
+    let f = await ui.waitFor('SUBJECT');
     expect(f).not.toMatch(/CUSTOMER|AGE/);
     expect(f).toMatch(/ASSIGNEE/);
-    for (const line of f.split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(70);
+    for (const line of f.split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(80);
+    await ui.resize(60, 30);
+    f = await ui.waitFor((fr) => !fr.includes('ASSIGNEE'));
+    expect(f).toMatch(/SUBJECT\s+SLA/);
+    expect(f).toContain('App crashes when I upload');
   });
 
   it('colours role badges and SLA countdowns: breached red, due within the hour yellow', async () => {

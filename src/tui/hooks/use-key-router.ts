@@ -4,6 +4,7 @@
 // sends every key to the handler of the modal open at that moment, else to the keymap.
 import { useInput, type Key } from 'ink';
 import { createContext, useContext, useEffect, useRef } from 'react';
+import { noteKey } from '../trace.js';
 
 export type KeyHandler = (input: string, key: Key) => void;
 
@@ -42,6 +43,7 @@ export function useKeyRouter(routing: KeyRouting): KeyRegistry {
   }).current;
   // A stable handler reading refs: even a stale subscription routes with the current state.
   const onKey = useRef<KeyHandler>((input, key) => {
+    noteKey();
     const r = routingRef.current;
     if (r.first?.(input, key)) return;
     const owner = r.route();

@@ -16,14 +16,33 @@ export interface InboxListProps {
   theme: Theme;
 }
 
+/**
+ * Built rows by everything they show: moving the cursor rebuilds two rows, not the page. Times are
+ * shown to the minute, so the clock only invalidates rows once a minute.
+ */
+const rowCache = new Map<string, string>();
+const ROW_CACHE_LIMIT = 2000;
+
 export function listRows(p: InboxListProps): string[] {
   const { state, visible, width, height, now, theme } = p;
   const maxId = visible.reduce((m, r) => Math.max(m, r.id), 0);
   const layout = listLayout(width, maxId);
   const lines = [headerRow(layout, theme)];
+  const minute = Math.floor(now.getTime() / 60_000);
   visible.forEach((row, i) => {
     const index = state.top + i;
-    lines.push(itemRow(row, state.cache.marks.get(row.id), layout, now, { cursor: index === state.cursor, focused: p.focused, selected: state.selection.has(row.id) }, theme));
+    const mark = state.cache.marks.get(row.id);
+    const rowState = { cursor: index === state.cursor, focused: p.focused, selected: state.selection.has(row.id) };
+    // Everything the row shows is in the key.
+    const key = [row.id, row.role, row.priority, row.status, row.subject, row.customer?.name, row.assignee, row.createdAt, row.sla.nextDueAt,
+      mark ? JSON.stringify(mark) : '', +rowState.cursor, +rowState.focused, +rowState.selected, width, maxId, minute, theme.colour].join('\u0000');
+    let line = rowCache.get(key);
+    if (line === undefined) {
+      line = itemRow(row, mark, layout, now, rowState, theme);
+      if (rowCache.size >= ROW_CACHE_LIMIT) rowCache.clear();
+      rowCache.set(key, line);
+    }
+    lines.push(line);
   });
   if (state.loaded && visible.length === 0) {
     const f = state.filter;
