@@ -9,7 +9,7 @@ import { explainError } from './commands/context.js';
 import type { ConsoleApi, ConsoleFilter } from './console-api.js';
 import { editorCommand, NO_TERMINAL, runExternalEditor, type EditorResult, type TerminalControl } from './editor.js';
 import { useCounts } from './hooks/use-counts.js';
-import { useInbox, type ReloadOptions } from './hooks/use-inbox.js';
+import { useInbox, type InboxCache, type ReloadOptions } from './hooks/use-inbox.js';
 import { useItemDetail } from './hooks/use-item-detail.js';
 import { KeyRouterContext, useKeyRouter } from './hooks/use-key-router.js';
 import { commandIdFor, keymapHandler } from './keymap-handler.js';
@@ -17,7 +17,8 @@ import { useLiveRefresh } from './hooks/use-live-refresh.js';
 import { useModal, type Modal } from './hooks/use-modal.js';
 import { useRedraw } from './hooks/use-redraw.js';
 import { useStatus } from './hooks/use-status.js';
-import { useTerminalSize, type TerminalSize } from './hooks/use-terminal-size.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { layoutFor, type Layout } from './layout.js';
 import type { ViewName } from './keymap.js';
 import type { Theme } from './theme.js';
 import { AgentPicker } from './views/agent-picker.js';
@@ -31,9 +32,6 @@ import { Prompt } from './views/prompt.js';
 import { StatusBar } from './views/status-bar.js';
 import { TextEditor } from './views/text-editor.js';
 
-/** From this width on, list and detail sit side by side. */
-export const WIDE_COLUMNS = 150;
-
 export interface ConsoleProps {
   api: ConsoleApi;
   theme: Theme;
@@ -44,32 +42,15 @@ export interface ConsoleProps {
   runEditor?: (command: string, initial: string, fileName: string) => EditorResult;
   pollMs?: number;
   initialFilter?: ConsoleFilter;
-}
-
-export interface Layout {
-  columns: number;
-  rows: number;
-  body: number;
-  wide: boolean;
-  listWidth: number;
-  detailWidth: number;
-  pageSize: number;
-}
-
-export function layoutFor(size: TerminalSize): Layout {
-  // One row short of the terminal: Ink redraws everything (and flickers) once output reaches its height.
-  const rows = Math.max(8, size.rows - 1);
-  const body = rows - 4;
-  const wide = size.columns >= WIDE_COLUMNS;
-  const listWidth = wide ? Math.floor(size.columns * 0.55) : size.columns;
-  return { columns: size.columns, rows, body, wide, listWidth, detailWidth: wide ? size.columns - listWidth - 1 : size.columns, pageSize: Math.max(1, body - 1) };
+  /** The first window of the list, fetched while Ink was loading (run.ts): the first frame has rows. */
+  initialWindow?: InboxCache;
 }
 
 // Routes: the inbox (list + detail). The KPI panels (src/core/kpi.ts) become a second route here,
 // opened by a 'view.kpi' command bound to K in keymap.ts.
 type Route = 'inbox';
 
-export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL, runEditor, pollMs, initialFilter }: ConsoleProps) {
+export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL, runEditor, pollMs, initialFilter, initialWindow }: ConsoleProps) {
   const { exit } = useApp();
   const size = useTerminalSize();
   const layout = layoutFor(size);
@@ -84,7 +65,7 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   const modal = useModal();
   const status = useStatus();
   const counts = useCounts(api);
-  const inbox = useInbox(api, layout.pageSize, initialFilter);
+  const inbox = useInbox(api, layout.pageSize, initialFilter, initialWindow);
   const showDetail = layout.wide || view === 'detail';
   const detailId = showDetail ? (override ?? inbox.current?.id ?? null) : null;
   const refreshRef = useRef<(opts?: ReloadOptions) => Promise<void>>(async () => undefined);

@@ -32,9 +32,19 @@ export async function runConsole(rt: Runtime): Promise<void> {
   // Who and where first: a missing identity is reported on the normal screen, as for any command.
   const ctx = await rt.ctx();
   const me = await rt.me();
-  const [{ render }, React, { Console }, { ConsoleApi }, { colourLevel, makeTheme }, trace] = await importInteractive(() => Promise.all([
-    import('ink'), import('react'), import('./app.js'), import('./console-api.js'), import('./theme.js'), import('./trace.js'),
+  const { ConsoleApi, DEFAULT_FILTER } = await import('./console-api.js');
+  const { layoutFor } = await import('./layout.js');
+  const api = new ConsoleApi(ctx, me);
+  // The first rows are fetched while Ink and React load, so the first frame has them.
+  const { pageSize } = layoutFor({ columns: process.stdout.columns || 80, rows: process.stdout.rows || 24 });
+  const firstWindow = api.inboxWindow(DEFAULT_FILTER, 0, pageSize * 3).then(
+    (w) => ({ start: 0, rows: w.rows, marks: w.marks }),
+    () => undefined, // the console loads it again and shows what went wrong
+  );
+  const [{ render }, React, { Console }, { colourLevel, makeTheme }, trace] = await importInteractive(() => Promise.all([
+    import('ink'), import('react'), import('./app.js'), import('./theme.js'), import('./trace.js'),
   ]));
+  const initialWindow = await firstWindow;
   trace.startKeyTrace(process.env.TANDEM_TRACE_KEYS);
   const { shareInkLineCache } = await import('./ink-speedup.js');
   await shareInkLineCache();
@@ -68,7 +78,7 @@ export async function runConsole(rt: Runtime): Promise<void> {
 
   stdout.write(ENTER_ALT);
   const instance = render(
-    React.createElement(Console, { api: new ConsoleApi(ctx, me), theme: makeTheme(colourLevel(process.env, true)), env: process.env, terminal }),
+    React.createElement(Console, { api, theme: makeTheme(colourLevel(process.env, true)), env: process.env, terminal, initialWindow }),
     // Not incrementalRendering: in Ink 6.8 it writes each frame one line lower than the last.
     { exitOnCtrlC: false, patchConsole: true, maxFps: 120, onRender: trace.noteFrame },
   );

@@ -35,8 +35,11 @@ export type InboxAction =
 
 const EMPTY_CACHE: InboxCache = { start: 0, rows: [], marks: new Map() };
 
-export function initialInboxState(pageSize: number, filter: ConsoleFilter = DEFAULT_FILTER): InboxState {
-  return { filter, total: null, cursor: 0, top: 0, pageSize: Math.max(1, pageSize), cache: EMPTY_CACHE, selection: new Map(), loaded: false };
+export function initialInboxState(pageSize: number, filter: ConsoleFilter = DEFAULT_FILTER, cache?: InboxCache): InboxState {
+  const size = Math.max(1, pageSize);
+  // A first window fetched before the console drew (fewer rows than asked = the whole list).
+  const total = cache && cache.rows.length < size * 3 ? cache.rows.length : null;
+  return { filter, total, cursor: 0, top: 0, pageSize: size, cache: cache ?? EMPTY_CACHE, selection: new Map(), loaded: Boolean(cache) };
 }
 
 /** Keep `cursor` on screen, moving `top` as little as possible. */
@@ -119,8 +122,8 @@ export interface Inbox {
   nextId(): number | undefined;
 }
 
-export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: ConsoleFilter): Inbox {
-  const [state, rawDispatch] = useReducer(inboxReducer, undefined, () => initialInboxState(pageSize, initialFilter));
+export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: ConsoleFilter, initialCache?: InboxCache): Inbox {
+  const [state, rawDispatch] = useReducer(inboxReducer, undefined, () => initialInboxState(pageSize, initialFilter, initialCache));
   // A mirror updated at dispatch time, so several keys handled before the next render (a burst of
   // j's) each see the previous one's effect.
   const ref = useRef(state);
@@ -233,8 +236,10 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
     if (!covers(s.cache, s.top, Math.min(s.top + s.pageSize, s.total ?? Infinity))) void reload({ count: false }).catch(() => undefined);
   }, [state.pageSize, reload]);
   useEffect(() => {
-    void load(ref.current.filter, { resetCursor: true }).catch(() => undefined);
-  }, [load]);
+    const s = ref.current;
+    if (!s.loaded) void load(s.filter, { resetCursor: true }).catch(() => undefined);
+    else if (s.total === null) setTimeout(() => void recount(s.filter).catch(() => undefined), 0);
+  }, [load, recount]);
 
   const visible = useMemo(() => {
     const from = state.top - state.cache.start;

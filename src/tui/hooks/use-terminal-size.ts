@@ -2,10 +2,9 @@
 import { useStdout } from 'ink';
 import { useEffect, useState } from 'react';
 
-export interface TerminalSize {
-  columns: number;
-  rows: number;
-}
+import type { TerminalSize } from '../layout.js';
+
+export type { TerminalSize };
 
 function read(stdout: NodeJS.WriteStream): TerminalSize {
   return { columns: stdout.columns || 80, rows: stdout.rows || 24 };
