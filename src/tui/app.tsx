@@ -5,8 +5,8 @@ import React, { useCallback, useMemo, useRef, useState } from 'react';
 import type { ItemView } from '../core/item-view.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { HANDLERS, type CommandContext } from './commands/index.js';
-import { explainError } from './commands/context.js';
-import type { ConsoleApi, ConsoleFilter } from './console-api.js';
+import { changedElsewhere, explainError } from './commands/context.js';
+import type { ConsoleApi, ConsoleFilter, ItemDetailData } from './console-api.js';
 import { editorCommand, NO_TERMINAL, runExternalEditor, type EditorResult, type TerminalControl } from './editor.js';
 import { useCounts } from './hooks/use-counts.js';
 import { useInbox, type InboxCache, type ReloadOptions } from './hooks/use-inbox.js';
@@ -16,7 +16,7 @@ import { commandIdFor, keymapHandler } from './keymap-handler.js';
 import { useLiveRefresh } from './hooks/use-live-refresh.js';
 import { useModal, type Modal } from './hooks/use-modal.js';
 import { useRedraw } from './hooks/use-redraw.js';
-import { useStatus } from './hooks/use-status.js';
+import { useStatus, type StatusController } from './hooks/use-status.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { layoutFor, type Layout } from './layout.js';
 import type { ViewName } from './keymap.js';
@@ -69,6 +69,8 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   const showDetail = layout.wide || view === 'detail';
   const detailId = showDetail ? (override ?? inbox.current?.id ?? null) : null;
   const refreshRef = useRef<(opts?: ReloadOptions) => Promise<void>>(async () => undefined);
+  const latestDetailRef = useRef<ItemDetailData | null>(null);
+  const statusRef = useRef<StatusController['say']>(() => undefined);
   // Other processes' commits: one refresh at a time; changes during it fold into one more after.
   const liveRefresh = useRef({ running: false, again: false });
   const onExternalChange = useCallback(() => {
@@ -78,7 +80,13 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
       return;
     }
     l.running = true;
-    void refreshRef.current({ count: true }).finally(() => {
+    const before = latestDetailRef.current;
+    void refreshRef.current({ count: true }).then(() => {
+      // Say so when the item being read was changed elsewhere (a conflict later would be a surprise).
+      const after = latestDetailRef.current;
+      const said = before && after ? changedElsewhere(before, after, api.me.handle) : null;
+      if (said) statusRef.current(said, 'info');
+    }).finally(() => {
       l.running = false;
       if (l.again) {
         l.again = false;
@@ -93,9 +101,12 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   const now = useMemo(() => api.now(), [api, tick, inbox.state.cache, detail.data]);
 
   const refresh = useCallback(async (opts?: ReloadOptions) => {
-    await Promise.all([inbox.reload(opts), detail.reload(), counts.reload()]).catch(() => undefined);
+    const [, d] = await Promise.all([inbox.reload(opts), detail.reload(), counts.reload()]).catch(() => [undefined, null] as const);
+    if (d) latestDetailRef.current = d;
   }, [inbox.reload, detail.reload, counts.reload]);
   refreshRef.current = refresh;
+  if (detail.data) latestDetailRef.current = detail.data;
+  statusRef.current = status.say;
 
   const writeText = useCallback(async (kind: 'reply' | 'note', item: ItemView, initial: string) => {
     const who = item.customer ? ` · ${sanitizeLine(item.customer.name)}${item.customer.email ? ` <${sanitizeLine(item.customer.email)}>` : ''}` : '';

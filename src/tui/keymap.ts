@@ -92,12 +92,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'item.handback', name: 'handback', keys: ['b'], scope: 'item', group: 'Act', help: 'Hand an escalated support item back to service', arg: '[reason]' },
 ];
 
-const BY_ID = new Map(COMMANDS.map((c) => [c.id, c]));
-
-export function commandSpec(id: CommandId): CommandSpec {
-  return BY_ID.get(id)!;
-}
-
 export type ViewName = 'list' | 'detail';
 
 /** The scopes whose keys work in a view, most specific first. */

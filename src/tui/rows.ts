@@ -93,8 +93,3 @@ export function itemRow(item: ItemView, mark: EscalationMark | undefined, layout
   if (state.cursor && state.focused) return t.cursor(row);
   return state.selected ? t.selected(row) : row;
 }
-
-/** A placeholder row while a window is loading (rarely seen: queries take milliseconds). */
-export function loadingRow(layout: ListLayout, theme: Theme): string {
-  return theme.dim(' '.repeat(GUTTER) + fit('…', layout.id, 'right'));
-}

@@ -120,5 +120,6 @@ describe('live refresh', () => {
     const id = Number(/^#(\d+)/m.exec(f)![1]);
     await items.customerMessage(otherCtx, id, 'Hello from another terminal');
     await ui.waitFor('Hello from another terminal', 2000);
+    await ui.waitFor(`#${id} changed meanwhile: max wrote`);
   });
 });

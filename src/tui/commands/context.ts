@@ -5,7 +5,7 @@ import { describeEvent, type MutationResult } from '../../core/item-mutate.js';
 import { authorLabel, type EventView, type ItemView } from '../../core/item-view.js';
 import { relativeTime } from '../../text/format.js';
 import { sanitizeLine } from '../../text/sanitize.js';
-import type { ConsoleApi } from '../console-api.js';
+import type { ConsoleApi, ItemDetailData } from '../console-api.js';
 import type { Inbox, ReloadOptions } from '../hooks/use-inbox.js';
 import type { ItemDetail } from '../hooks/use-item-detail.js';
 import type { ModalController } from '../hooks/use-modal.js';
@@ -124,4 +124,13 @@ export async function actOnSelection(
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** "#42 changed: @ana priority normal → high" when an item being read was changed by someone else. */
+export function changedElsewhere(before: ItemDetailData, after: ItemDetailData, me: string): string | null {
+  if (before.item.id !== after.item.id || after.item.version <= before.item.version) return null;
+  const news = after.events.filter((e) => e.version > before.item.version && !(e.author.type === 'agent' && e.author.handle === me));
+  if (news.length === 0) return null;
+  const what = news.slice(-3).map((e) => `${sanitizeLine(authorLabel(e.author))} ${e.type === 'message' ? 'wrote' : sanitizeLine(describeEvent(e))}`).join('; ');
+  return `#${after.item.id} changed meanwhile: ${what}.`;
 }
