@@ -34,7 +34,7 @@ describe('the item detail', () => {
     expect(f).toMatch(/Customer Jo Park <jo@example.com> · assignee nobody/);
     expect(f).toMatch(/Created 6 minutes ago · updated just now · v4 · resolution due in 24 hours/);
     // The customer card: value, other open items of both roles, last scores.
-    expect(f).toMatch(/── Customer/);
+    expect(f).toMatch(/\n\n── Customer/); // blank lines keep their row
     expect(f).toMatch(/Lifetime \$200\.50 over 2 orders · last \$80\.50/);
     expect(f).toMatch(new RegExp(`Open: #${inbox.ids.seats} SVC new “Does the Pro plan include team seats\\?”`));
     expect(f).toMatch(/last CSAT 2\/5 .* · last NPS 9\/10/);

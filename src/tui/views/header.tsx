@@ -47,8 +47,8 @@ export function Header(p: HeaderProps) {
   const [a, b] = headerLines(p);
   return (
     <>
-      <Text wrap="truncate">{a}</Text>
-      <Text wrap="truncate">{b}</Text>
+      <Text wrap="truncate">{a || ' '}</Text>
+      <Text wrap="truncate">{b || ' '}</Text>
     </>
   );
 }

@@ -45,7 +45,7 @@ export function HelpOverlay({ modal, width, height, theme }: { modal: HelpModal;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate">{theme.bold(`Keys — ${modal.view === 'list' ? 'inbox list' : 'item detail'}`) + theme.dim('  (every command also runs by name after :)')}</Text>
-      {shown.map((l, i) => <Text key={i} wrap="truncate">{l}</Text>)}
+      {shown.map((l, i) => <Text key={i} wrap="truncate">{l || ' '}</Text>)}
       <Box flexGrow={1} />
       <Text wrap="truncate">{theme.dim(more ? 'j/k or Space scroll · Esc, q or ? closes' : 'Esc, q or ? closes')}</Text>
     </Box>

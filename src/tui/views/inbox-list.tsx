@@ -60,7 +60,7 @@ export function InboxList(p: InboxListProps) {
   return (
     <Box flexDirection="column" width={p.width} height={p.height}>
       {lines.map((line, i) => (
-        <Text key={i} wrap="truncate">{line}</Text>
+        <Text key={i} wrap="truncate">{line || ' ' /* an empty Text takes no row */}</Text>
       ))}
     </Box>
   );

@@ -33,7 +33,7 @@ export function ItemDetailView(p: ItemDetailProps) {
   return (
     <Box flexDirection="column" width={p.width} height={p.height}>
       {lines.map((line, i) => (
-        <Text key={i} wrap="truncate">{line}</Text>
+        <Text key={i} wrap="truncate">{line || ' ' /* an empty Text takes no row */}</Text>
       ))}
     </Box>
   );

@@ -34,8 +34,8 @@ export function StatusBar(p: StatusBarProps) {
   const [a, b] = statusLines(p);
   return (
     <>
-      <Text wrap="truncate">{a}</Text>
-      <Text wrap="truncate">{b}</Text>
+      <Text wrap="truncate">{a || ' '}</Text>
+      <Text wrap="truncate">{b || ' '}</Text>
     </>
   );
 }

@@ -25,7 +25,7 @@ export function TextEditor({ modal, width, height, theme }: { modal: EditorModal
       <Text wrap="truncate">{theme.bold(truncate(modal.title, width))}</Text>
       <Text wrap="truncate">{theme.dim(truncate(modal.subtitle ?? 'Ctrl-D sends · Enter starts a new line · Esc closes (the text is kept)', width))}</Text>
       <Text wrap="truncate">{theme.dim('─'.repeat(Math.max(0, width)))}</Text>
-      {lines.map((l, i) => <Text key={i} wrap="truncate">{l}</Text>)}
+      {lines.map((l, i) => <Text key={i} wrap="truncate">{l || ' '}</Text>)}
       <Box flexGrow={1} />
       <Text wrap="truncate">{theme.dim(`${state.text.length} characters`)}</Text>
     </Box>
