@@ -131,6 +131,21 @@ describe.skipIf(!hasTmux)('the console in a real terminal', () => {
     expect(t.cursorLine(s)).toContain('App crashes on upload'); // the cursor stayed where it was
   });
 
+  it('shows an escalation made in another terminal, and its return', async () => {
+    await seed();
+    const t = open();
+    await t.waitFor('breached');
+    t.keys('2');
+    await t.waitFor('[2 Service]');
+    const r = await runJson(['escalate', String(ids.seats), '--reason', 'Seat limit bug', '--to', 'cleo'], { db, as: 'ana' });
+    const supportId = r.support.id as number;
+    await t.waitFor(`→SUP #${supportId} @cleo`, 5000);
+    const done = await runTandem(['item', 'status', String(supportId), 'resolved'], { db, as: 'cleo' });
+    expect(done.code).toBe(0);
+    const s = await t.waitFor('↩ back from support', 5000);
+    expect(s).toMatch(/open\s+↩ back from support Do you sell team seats\?/);
+  });
+
   it('shows a subject full of escape sequences harmlessly', async () => {
     await seed(async (ctx, sam) => {
       await items.createItem(ctx, sam, { subject: 'Evil \u001b[2J\u001b]0;title\u0007\u001b]52;c;aGVsbG8=\u0007 subject end', customer: 'eve@example.com', kind: 'bug', priority: 'urgent' });
