@@ -2,21 +2,20 @@
 // view or modal has the keys, and hands commands their context. State lives in the view hooks.
 import { Box, Text, useApp } from 'ink';
 import React, { useCallback, useMemo, useRef, useState } from 'react';
-import type { ItemView } from '../core/item-view.js';
-import { sanitizeLine } from '../text/sanitize.js';
-import { HANDLERS, type CommandContext } from './commands/index.js';
-import { changedElsewhere, explainError } from './commands/context.js';
+import { changedElsewhere } from './commands/context.js';
 import type { ConsoleApi, ConsoleFilter, ItemDetailData } from './console-api.js';
-import { editorCommand, NO_TERMINAL, runExternalEditor, type EditorResult, type TerminalControl } from './editor.js';
+import { NO_TERMINAL, type EditorResult, type TerminalControl } from './editor.js';
 import { useCounts } from './hooks/use-counts.js';
 import { useInbox, type InboxCache, type ReloadOptions } from './hooks/use-inbox.js';
 import { useItemDetail } from './hooks/use-item-detail.js';
 import { KeyRouterContext, useKeyRouter } from './hooks/use-key-router.js';
-import { commandIdFor, keymapHandler } from './keymap-handler.js';
+import { keymapHandler } from './keymap-handler.js';
+import { useCommands, type Navigation } from './hooks/use-commands.js';
+import { useWriteText } from './hooks/use-write-text.js';
 import { useLiveRefresh } from './hooks/use-live-refresh.js';
 import { useModal, type Modal } from './hooks/use-modal.js';
 import { useRedraw } from './hooks/use-redraw.js';
-import { useStatus, type StatusController } from './hooks/use-status.js';
+import { useStatus } from './hooks/use-status.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { layoutFor, type Layout } from './layout.js';
 import type { ViewName } from './keymap.js';
@@ -46,126 +45,57 @@ export interface ConsoleProps {
   initialWindow?: InboxCache;
 }
 
+/** Which pane has the keys and which item the detail shows, with mirrors commands read at once. */
+function useNavigation(): { nav: Navigation; view: ViewName; shown: number | null } {
+  const [viewState, setViewState] = useState<ViewName>('list');
+  const [shownState, setShownState] = useState<number | null>(null);
+  const view = useRef<ViewName>('list');
+  const shown = useRef<number | null>(null);
+  const setView = useCallback((v: ViewName) => { view.current = v; setViewState(v); }, []);
+  const showItem = useCallback((id: number | null) => { shown.current = id; setShownState(id); }, []);
+  const nav = useMemo(() => ({ view, shown, setView, showItem }), [setView, showItem]);
+  return { nav, view: viewState, shown: shownState };
+}
+
 // Routes: the inbox (list + detail). The KPI panels (src/core/kpi.ts) become a second route here,
 // opened by a 'view.kpi' command bound to K in keymap.ts.
 type Route = 'inbox';
 
 export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL, runEditor, pollMs, initialFilter, initialWindow }: ConsoleProps) {
   const { exit } = useApp();
-  const size = useTerminalSize();
-  const layout = layoutFor(size);
+  const layout = layoutFor(useTerminalSize());
   const [route] = useState<Route>('inbox');
-  const [view, setViewState] = useState<ViewName>('list');
-  const [override, setOverrideState] = useState<number | null>(null);
-  // Mirrors set together with the state: commands read them before React renders.
-  const viewRef = useRef<ViewName>('list');
-  const overrideRef = useRef<number | null>(null);
-  const setView = useCallback((v: ViewName) => { viewRef.current = v; setViewState(v); }, []);
-  const setOverride = useCallback((id: number | null) => { overrideRef.current = id; setOverrideState(id); }, []);
+  const { nav, view, shown } = useNavigation();
   const modal = useModal();
   const status = useStatus();
   const counts = useCounts(api);
   const inbox = useInbox(api, layout.pageSize, initialFilter, initialWindow);
-  const showDetail = layout.wide || view === 'detail';
-  const detailId = showDetail ? (override ?? inbox.current?.id ?? null) : null;
+  const detailId = layout.wide || view === 'detail' ? (shown ?? inbox.current?.id ?? null) : null;
+
+  // Other processes' commits reload what is on screen, and say so when the item being read changed.
   const refreshRef = useRef<(opts?: ReloadOptions) => Promise<void>>(async () => undefined);
-  const latestDetailRef = useRef<ItemDetailData | null>(null);
-  const statusRef = useRef<StatusController['say']>(() => undefined);
-  // Other processes' commits: one refresh at a time; changes during it fold into one more after.
-  const liveRefresh = useRef({ running: false, again: false });
-  const onExternalChange = useCallback(() => {
-    const l = liveRefresh.current;
-    if (l.running) {
-      l.again = true;
-      return;
-    }
-    l.running = true;
-    const before = latestDetailRef.current;
-    void refreshRef.current({ count: true }).then(() => {
-      // Say so when the item being read was changed elsewhere (a conflict later would be a surprise).
-      const after = latestDetailRef.current;
-      const said = before && after ? changedElsewhere(before, after, api.me.handle) : null;
-      if (said) statusRef.current(said, 'info');
-    }).finally(() => {
-      l.running = false;
-      if (l.again) {
-        l.again = false;
-        onExternalChange();
-      }
-    });
-  }, []);
+  const detailRef = useRef<ItemDetailData | null>(null);
+  const sayRef = useRef(status.say);
+  const onExternalChange = useCallback(async () => {
+    const before = detailRef.current;
+    await refreshRef.current({ count: true });
+    const said = before && detailRef.current ? changedElsewhere(before, detailRef.current, api.me.handle) : null;
+    if (said) sayRef.current(said, 'info');
+  }, [api]);
   const tick = useLiveRefresh(api, onExternalChange, { pollMs });
   const detail = useItemDetail(api, detailId, layout.detailWidth, layout.body, theme, tick);
-  const drafts = useRef(new Map<string, string>()).current;
   const redraw = useRedraw();
   const now = useMemo(() => api.now(), [api, tick, inbox.state.cache, detail.data]);
-
   const refresh = useCallback(async (opts?: ReloadOptions) => {
     const [, d] = await Promise.all([inbox.reload(opts), detail.reload(), counts.reload()]).catch(() => [undefined, null] as const);
-    if (d) latestDetailRef.current = d;
+    if (d) detailRef.current = d;
   }, [inbox.reload, detail.reload, counts.reload]);
   refreshRef.current = refresh;
-  if (detail.data) latestDetailRef.current = detail.data;
-  statusRef.current = status.say;
+  sayRef.current = status.say;
+  if (detail.data) detailRef.current = detail.data;
 
-  const writeText = useCallback(async (kind: 'reply' | 'note', item: ItemView, initial: string) => {
-    const who = item.customer ? ` · ${sanitizeLine(item.customer.name)}${item.customer.email ? ` <${sanitizeLine(item.customer.email)}>` : ''}` : '';
-    const title = `${kind === 'reply' ? 'Reply to' : 'Internal note on'} #${item.id} ${sanitizeLine(item.subject)}${kind === 'reply' ? who : ' (never shown to the customer)'}`;
-    const command = editorCommand(env);
-    if (command) {
-      const run = runEditor ?? ((cmd: string, text: string, file: string) => runExternalEditor(cmd, text, file, terminal, env));
-      const r = run(command, initial, `tandem-${kind}-${item.id}.txt`);
-      redraw();
-      if (!r.ok) return { text: r.text, sent: false, reason: `${r.error ?? 'the editor failed'}; nothing was sent` };
-      return { text: r.text, sent: r.text.trim().length > 0 };
-    }
-    return modal.edit(title, initial);
-  }, [env, runEditor, terminal, redraw, modal.edit]);
-
-  // Commands get one context whose getters read the latest hooks (updated every render) and the
-  // eager mirrors: a command never acts on a snapshot older than the keys before it.
-  const latest = useRef({ inbox, detail, modal, status, wide: layout.wide, writeText, refresh, redraw });
-  latest.current = { inbox, detail, modal, status, wide: layout.wide, writeText, refresh, redraw };
-  const running = useRef<Promise<void>>(Promise.resolve());
-  const context = useMemo<CommandContext>(() => {
-    const c: CommandContext = {
-      api,
-      get inbox() { return latest.current.inbox; },
-      get detail() { return latest.current.detail; },
-      get modal() { return latest.current.modal; },
-      get status() { return latest.current.status; },
-      get view() { return viewRef.current; },
-      get wide() { return latest.current.wide; },
-      detailId: () => {
-        const l = latest.current;
-        return l.wide || viewRef.current === 'detail' ? overrideRef.current ?? l.inbox.current?.id ?? null : null;
-      },
-      drafts,
-      setView,
-      showItem: setOverride,
-      writeText: (kind, item, initial) => latest.current.writeText(kind, item, initial),
-      refresh: (opts) => latest.current.refresh(opts),
-      quit: () => exit(),
-      redraw: () => latest.current.redraw(),
-      run: async (id, arg) => {
-        try {
-          await HANDLERS[id](c, arg);
-        } catch (e) {
-          c.status.say(explainError(e, api.now()), 'error');
-        }
-      },
-    };
-    return c;
-  }, [api, drafts, setView, setOverride, exit]);
-  // Keys run one command after another, so a quick "x x" never acts twice on the same item; each key
-  // is looked up when its turn comes, in the view the keys before it left ("Enter j" scrolls the detail).
-  const runKey = useCallback((name: string) => {
-    running.current = running.current.then(() => {
-      const id = commandIdFor(viewRef.current, name);
-      return id ? context.run(id) : undefined;
-    });
-  }, [context]);
-
+  const writeText = useWriteText({ env, terminal, runEditor, modal, redraw });
+  const { runKey } = useCommands(api, { inbox, detail, modal, status, wide: layout.wide, writeText, refresh, redraw }, nav, exit);
   const keys = useKeyRouter({
     // Ctrl-C always quits, whatever is open.
     first: (input, key) => {

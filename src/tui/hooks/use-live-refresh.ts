@@ -1,6 +1,6 @@
 // Notice other processes' commits: poll PRAGMA data_version (a cheap counter read) a few times a
-// second and call `onChange` when it moves. Also a slow clock tick for ages and SLA countdowns, and
-// waking snoozes whose time has come.
+// second and call `onChange` when it moves — one call at a time; commits during a call fold into one
+// more call after it. Also a slow clock tick for ages and SLA countdowns, and waking due snoozes.
 import { useEffect, useRef, useState } from 'react';
 import type { ConsoleApi } from '../console-api.js';
 
@@ -12,11 +12,27 @@ export interface LiveRefreshOptions {
 }
 
 /** Returns a clock tick that increases every `clockMs` (re-render for relative times). */
-export function useLiveRefresh(api: ConsoleApi, onChange: () => void, opts: LiveRefreshOptions = {}): number {
+export function useLiveRefresh(api: ConsoleApi, onChange: () => Promise<void>, opts: LiveRefreshOptions = {}): number {
   const { pollMs = 400, clockMs = 30_000, wakeMs = 60_000, enabled = true } = opts;
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
   const [tick, setTick] = useState(0);
+  const busy = useRef({ running: false, again: false });
+  const changed = useRef(() => {
+    const b = busy.current;
+    if (b.running) {
+      b.again = true;
+      return;
+    }
+    b.running = true;
+    void onChangeRef.current().catch(() => undefined).finally(() => {
+      b.running = false;
+      if (b.again) {
+        b.again = false;
+        changed.current();
+      }
+    });
+  });
 
   useEffect(() => {
     if (!enabled) return;
@@ -30,12 +46,12 @@ export function useLiveRefresh(api: ConsoleApi, onChange: () => void, opts: Live
       }
       if (v !== last) {
         last = v;
-        onChangeRef.current();
+        changed.current();
       }
     }, pollMs);
     const clock = setInterval(() => setTick((t) => t + 1), clockMs);
     const wake = setInterval(() => {
-      void api.wakeSnoozed().then((n) => { if (n > 0) onChangeRef.current(); }, () => undefined);
+      void api.wakeSnoozed().then((n) => { if (n > 0) changed.current(); }, () => undefined);
     }, wakeMs);
     return () => {
       clearInterval(poll);
