@@ -23,6 +23,8 @@ export interface InboxState {
   /** Selected item id → the version the agent saw. */
   selection: Map<number, number>;
   loaded: boolean;
+  /** Why the last load failed (shown in the list), or null. */
+  error: string | null;
 }
 
 export type InboxAction =
@@ -31,7 +33,8 @@ export type InboxAction =
   | { type: 'move'; cursor: number; top: number }
   | { type: 'pageSize'; pageSize: number }
   | { type: 'toggleSelect'; id: number; version: number }
-  | { type: 'deselect'; ids: number[] | 'all' };
+  | { type: 'deselect'; ids: number[] | 'all' }
+  | { type: 'failed'; error: string };
 
 const EMPTY_CACHE: InboxCache = { start: 0, rows: [], marks: new Map() };
 
@@ -39,7 +42,7 @@ export function initialInboxState(pageSize: number, filter: ConsoleFilter = DEFA
   const size = Math.max(1, pageSize);
   // A first window fetched before the console drew (fewer rows than asked = the whole list).
   const total = cache && cache.rows.length < size * 3 ? cache.rows.length : null;
-  return { filter, total, cursor: 0, top: 0, pageSize: size, cache: cache ?? EMPTY_CACHE, selection: new Map(), loaded: Boolean(cache) };
+  return { filter, total, cursor: 0, top: 0, pageSize: size, cache: cache ?? EMPTY_CACHE, selection: new Map(), loaded: Boolean(cache), error: null };
 }
 
 /** Keep `cursor` on screen, moving `top` as little as possible. */
@@ -63,7 +66,7 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
         }
       }
       return {
-        ...state, filter: action.filter, cache: action.cache, cursor: action.cursor, top: action.top, selection, loaded: true,
+        ...state, filter: action.filter, cache: action.cache, cursor: action.cursor, top: action.top, selection, loaded: true, error: null,
         total: action.total === undefined ? state.total : action.total,
       };
     }
@@ -83,6 +86,8 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
       else selection.set(action.id, action.version);
       return { ...state, selection };
     }
+    case 'failed':
+      return { ...state, error: action.error };
     case 'deselect': {
       if (action.ids === 'all') return state.selection.size ? { ...state, selection: new Map() } : state;
       const selection = new Map(state.selection);
@@ -203,10 +208,14 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
 
   const move = useCallback((delta: number) => goTo(ref.current.cursor + delta), [goTo]);
 
-  const reload = useCallback((opts: ReloadOptions = {}) => {
+  const reload = useCallback(async (opts: ReloadOptions = {}) => {
     const s = ref.current;
     const current = rowAt(s, s.cursor);
-    return load(s.filter, { ...opts, follow: opts.follow ?? [current?.id] });
+    try {
+      await load(s.filter, { ...opts, follow: opts.follow ?? [current?.id] });
+    } catch (e) {
+      dispatch({ type: 'failed', error: (e as Error).message });
+    }
   }, [load]);
 
   const setFilter = useCallback(async (filter: ConsoleFilter) => {
@@ -233,11 +242,11 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
     const s = ref.current;
     if (!s.loaded) return;
     // A taller window may need rows the cache lacks.
-    if (!covers(s.cache, s.top, Math.min(s.top + s.pageSize, s.total ?? Infinity))) void reload({ count: false }).catch(() => undefined);
+    if (!covers(s.cache, s.top, Math.min(s.top + s.pageSize, s.total ?? Infinity))) void reload({ count: false }).catch((e: Error) => dispatch({ type: 'failed', error: e.message }));
   }, [state.pageSize, reload]);
   useEffect(() => {
     const s = ref.current;
-    if (!s.loaded) void load(s.filter, { resetCursor: true }).catch(() => undefined);
+    if (!s.loaded) void load(s.filter, { resetCursor: true }).catch((e: Error) => dispatch({ type: 'failed', error: e.message }));
     else if (s.total === null) setTimeout(() => void recount(s.filter).catch(() => undefined), 0);
   }, [load, recount]);
 

@@ -44,7 +44,9 @@ export function listRows(p: InboxListProps): string[] {
     }
     lines.push(line);
   });
-  if (state.loaded && visible.length === 0) {
+  if (state.error) {
+    lines.push('', theme.bad(`  The list could not be loaded: ${state.error}`));
+  } else if (state.loaded && visible.length === 0) {
     const f = state.filter;
     const narrowed = f.search || f.assignee || f.tag || f.breached || f.statuses || f.priorities.length || f.role !== 'all';
     lines.push('');
