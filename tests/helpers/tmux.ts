@@ -1,6 +1,7 @@
 // Drive the built `tandem` in a real terminal: a private tmux server per session (its own socket),
 // keys in with send-keys, the screen out with capture-pane. Waits poll the screen; never fixed sleeps.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 
 export const hasTmux = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
 
@@ -73,10 +74,14 @@ export class TmuxSession {
   }
 
   kill(): void {
+    let socketPath = '';
     try {
+      socketPath = this.tmux(['display-message', '-p', '#{socket_path}']).trim();
       this.tmux(['kill-server']);
     } catch {
       // already gone
     }
+    // tmux leaves the socket file of a killed server behind.
+    if (socketPath.endsWith(this.socket)) fs.rmSync(socketPath, { force: true });
   }
 }
