@@ -1,6 +1,117 @@
-// Placeholder until the console lands: the CLI calls runConsole() when `tandem` runs on a terminal.
+// Starting and stopping the console: the alternate screen on the way in, and on every way out
+// (q, Ctrl-C, a signal, an uncaught error) the terminal exactly as it was: main screen back, cursor
+// shown, raw mode off. Ink and React load only here, so scripting commands never pay for them.
 import type { Runtime } from '../cli/runtime.js';
+import type { TerminalControl } from './editor.js';
+
+const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
+const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
+const HIDE_CURSOR = '\u001b[?25l';
+
+/**
+ * Import Ink and React as an interactive program: Ink decides at import whether it runs in CI (then it
+ * draws nothing), React whether to load its (much slower) development build. We know we are on a
+ * terminal for a user, so neither; the environment is put back for child processes ($EDITOR).
+ */
+async function importInteractive<T>(load: () => Promise<T>): Promise<T> {
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION, NODE_ENV: process.env.NODE_ENV };
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  process.env.NODE_ENV ??= 'production';
+  try {
+    return await load();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
 
 export async function runConsole(rt: Runtime): Promise<void> {
-  rt.out.print('The console is coming; meanwhile try `tandem inbox`.');
+  // Who and where first: a missing identity is reported on the normal screen, as for any command.
+  const ctx = await rt.ctx();
+  const me = await rt.me();
+  const { ConsoleApi, DEFAULT_FILTER } = await import('./console-api.js');
+  const { layoutFor } = await import('./layout.js');
+  const api = new ConsoleApi(ctx, me);
+  // The first rows are fetched while Ink and React load, so the first frame has them.
+  const { pageSize } = layoutFor({ columns: process.stdout.columns || 80, rows: process.stdout.rows || 24 });
+  const firstWindow = api.inboxWindow(DEFAULT_FILTER, 0, pageSize * 3).then(
+    (w) => ({ start: 0, rows: w.rows, marks: w.marks }),
+    () => undefined, // the console loads it again and shows what went wrong
+  );
+  const [{ render }, React, { Console }, { colourLevel, makeTheme }, trace] = await importInteractive(() => Promise.all([
+    import('ink'), import('react'), import('./app.js'), import('./theme.js'), import('./trace.js'),
+  ]));
+  const initialWindow = await firstWindow;
+  trace.startKeyTrace(process.env.TANDEM_TRACE_KEYS);
+  const { shareInkLineCache } = await import('./ink-speedup.js');
+  await shareInkLineCache();
+  const stdin = process.stdin;
+  const stdout = process.stdout;
+
+  let restored = false;
+  let editing = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    try {
+      if (stdin.isTTY) stdin.setRawMode(false);
+    } catch {
+      // stdin may already be gone
+    }
+    stdout.write(LEAVE_ALT);
+  };
+  const terminal: TerminalControl = {
+    release() {
+      editing = true;
+      if (stdin.isTTY) stdin.setRawMode(false);
+      stdout.write(LEAVE_ALT);
+    },
+    restore() {
+      if (stdin.isTTY) stdin.setRawMode(true);
+      stdout.write(ENTER_ALT + HIDE_CURSOR);
+      editing = false;
+    },
+  };
+
+  stdout.write(ENTER_ALT);
+  const instance = render(
+    React.createElement(Console, { api, theme: makeTheme(colourLevel(process.env, true)), env: process.env, terminal, initialWindow }),
+    // Not incrementalRendering: in Ink 6.8 it writes each frame one line lower than the last.
+    { exitOnCtrlC: false, patchConsole: true, maxFps: 120, onRender: trace.noteFrame },
+  );
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (editing && signal === 'SIGINT') return; // meant for the editor
+    instance.unmount();
+    restore();
+    process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143);
+  };
+  const onFatal = (e: unknown) => {
+    try {
+      instance.unmount();
+    } catch {
+      // the error may have come from rendering itself
+    }
+    restore();
+    process.stderr.write(`tandem: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exit(1);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, onSignal);
+  process.on('uncaughtException', onFatal);
+  process.on('unhandledRejection', onFatal);
+  process.on('exit', restore);
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    restore();
+    for (const s of signals) process.off(s, onSignal);
+    process.off('uncaughtException', onFatal);
+    process.off('unhandledRejection', onFatal);
+    process.off('exit', restore);
+    await rt.close();
+  }
 }

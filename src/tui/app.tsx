@@ -1,0 +1,166 @@
+// The console's router: it lays out header, body and footer for the terminal's size, decides which
+// view or modal has the keys, and hands commands their context. State lives in the view hooks.
+import { Box, Text, useApp } from 'ink';
+import React, { useCallback, useMemo, useRef, useState } from 'react';
+import { changedElsewhere } from './commands/context.js';
+import type { ConsoleApi, ConsoleFilter, ItemDetailData } from './console-api.js';
+import { NO_TERMINAL, type EditorResult, type TerminalControl } from './editor.js';
+import { useCounts } from './hooks/use-counts.js';
+import { useInbox, type InboxCache, type ReloadOptions } from './hooks/use-inbox.js';
+import { useItemDetail } from './hooks/use-item-detail.js';
+import { KeyRouterContext, useKeyRouter } from './hooks/use-key-router.js';
+import { keymapHandler } from './keymap-handler.js';
+import { useCommands, type Navigation } from './hooks/use-commands.js';
+import { useWriteText } from './hooks/use-write-text.js';
+import { useLiveRefresh } from './hooks/use-live-refresh.js';
+import { useModal, type Modal } from './hooks/use-modal.js';
+import { useRedraw } from './hooks/use-redraw.js';
+import { useStatus } from './hooks/use-status.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { layoutFor, type Layout } from './layout.js';
+import type { ViewName } from './keymap.js';
+import type { Theme } from './theme.js';
+import { AgentPicker } from './views/agent-picker.js';
+import { Choice } from './views/choice.js';
+import { Confirm } from './views/confirm.js';
+import { Header } from './views/header.js';
+import { HelpOverlay } from './views/help-overlay.js';
+import { InboxList } from './views/inbox-list.js';
+import { ItemDetailView } from './views/item-detail.js';
+import { Prompt } from './views/prompt.js';
+import { StatusBar } from './views/status-bar.js';
+import { TextEditor } from './views/text-editor.js';
+
+export interface ConsoleProps {
+  api: ConsoleApi;
+  theme: Theme;
+  env?: NodeJS.ProcessEnv;
+  /** Hands the terminal to $EDITOR and back (run.ts); tests run without one. */
+  terminal?: TerminalControl;
+  /** Runs $EDITOR on a text; tests pass a fake. */
+  runEditor?: (command: string, initial: string, fileName: string) => EditorResult;
+  pollMs?: number;
+  initialFilter?: ConsoleFilter;
+  /** The first window of the list, fetched while Ink was loading (run.ts): the first frame has rows. */
+  initialWindow?: InboxCache;
+}
+
+/** Which pane has the keys and which item the detail shows, with mirrors commands read at once. */
+function useNavigation(): { nav: Navigation; view: ViewName; shown: number | null } {
+  const [viewState, setViewState] = useState<ViewName>('list');
+  const [shownState, setShownState] = useState<number | null>(null);
+  const view = useRef<ViewName>('list');
+  const shown = useRef<number | null>(null);
+  const setView = useCallback((v: ViewName) => { view.current = v; setViewState(v); }, []);
+  const showItem = useCallback((id: number | null) => { shown.current = id; setShownState(id); }, []);
+  const nav = useMemo(() => ({ view, shown, setView, showItem }), [setView, showItem]);
+  return { nav, view: viewState, shown: shownState };
+}
+
+// Routes: the inbox (list + detail). The KPI panels (src/core/kpi.ts) become a second route here,
+// opened by a 'view.kpi' command bound to K in keymap.ts.
+type Route = 'inbox';
+
+export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL, runEditor, pollMs, initialFilter, initialWindow }: ConsoleProps) {
+  const { exit } = useApp();
+  const layout = layoutFor(useTerminalSize());
+  const [route] = useState<Route>('inbox');
+  const { nav, view, shown } = useNavigation();
+  const modal = useModal();
+  const status = useStatus();
+  const counts = useCounts(api);
+  const inbox = useInbox(api, layout.pageSize, initialFilter, initialWindow);
+  const detailId = layout.wide || view === 'detail' ? (shown ?? inbox.current?.id ?? null) : null;
+
+  // Other processes' commits reload what is on screen, and say so when the item being read changed.
+  const refreshRef = useRef<(opts?: ReloadOptions) => Promise<void>>(async () => undefined);
+  const detailRef = useRef<ItemDetailData | null>(null);
+  const sayRef = useRef(status.say);
+  const onExternalChange = useCallback(async () => {
+    const before = detailRef.current;
+    await refreshRef.current({ count: true });
+    const said = before && detailRef.current ? changedElsewhere(before, detailRef.current, api.me.handle) : null;
+    if (said) sayRef.current(said, 'info');
+  }, [api]);
+  const tick = useLiveRefresh(api, onExternalChange, { pollMs });
+  const detail = useItemDetail(api, detailId, layout.detailWidth, layout.body, theme, tick);
+  const redraw = useRedraw();
+  const now = useMemo(() => api.now(), [api, tick, inbox.state.cache, detail.data]);
+  const refresh = useCallback(async (opts?: ReloadOptions) => {
+    const [, d] = await Promise.all([inbox.reload(opts), detail.reload(), counts.reload()]).catch(() => [undefined, null] as const);
+    if (d) detailRef.current = d;
+  }, [inbox.reload, detail.reload, counts.reload]);
+  refreshRef.current = refresh;
+  sayRef.current = status.say;
+  if (detail.data) detailRef.current = detail.data;
+
+  const writeText = useWriteText({ env, terminal, runEditor, modal, redraw });
+  const { runKey } = useCommands(api, { inbox, detail, modal, status, wide: layout.wide, writeText, refresh, redraw }, nav, exit);
+  const keys = useKeyRouter({
+    // Ctrl-C always quits, whatever is open.
+    first: (input, key) => {
+      if (!(key.ctrl && input === 'c')) return false;
+      exit();
+      return true;
+    },
+    route: () => modal.current()?.seq ?? null,
+    fallback: keymapHandler(runKey),
+  });
+
+  const body = modalBody(modal.modal, layout, theme) ?? inboxBody();
+  function inboxBody() {
+    const list = (width: number) => (
+      <InboxList state={inbox.state} visible={inbox.visible} width={width} height={layout.body} now={now} focused={view === 'list'} theme={theme} />
+    );
+    const item = (width: number) => (
+      <ItemDetailView detail={detail} id={detailId} width={width} height={layout.body} focused={view === 'detail'} theme={theme} />
+    );
+    if (layout.wide) {
+      return (
+        <>
+          {list(layout.listWidth)}
+          <Box width={1} height={layout.body} flexDirection="column">
+            <Text>{theme.dim(Array.from({ length: layout.body }, () => '│').join('\n'))}</Text>
+          </Box>
+          {item(layout.detailWidth)}
+        </>
+      );
+    }
+    return view === 'list' ? list(layout.columns) : item(layout.columns);
+  }
+
+  return (
+    <KeyRouterContext.Provider value={keys}>
+    <Box flexDirection="column" width={layout.columns} height={layout.rows}>
+      {route === 'inbox' && (
+        <>
+          <Header me={api.me} counts={counts.counts} filter={inbox.state.filter} position={{ cursor: inbox.state.cursor, total: inbox.state.total }}
+            selected={inbox.state.selection.size} width={layout.columns} theme={theme} />
+          <Box height={layout.body} flexDirection="row">{body}</Box>
+          {modalFooter(modal.modal, layout, theme) ?? (
+            <StatusBar message={status.message} view={view} selecting={inbox.state.selection.size > 0} width={layout.columns} theme={theme} />
+          )}
+        </>
+      )}
+    </Box>
+    </KeyRouterContext.Provider>
+  );
+}
+
+function modalBody(m: Modal | null, layout: Layout, theme: Theme) {
+  if (!m) return null;
+  const props = { width: layout.columns, height: layout.body, theme };
+  // A new key per modal: each opens with fresh state.
+  if (m.kind === 'picker') return <AgentPicker key={m.seq} modal={m} {...props} />;
+  if (m.kind === 'editor') return <TextEditor key={m.seq} modal={m} {...props} />;
+  if (m.kind === 'help') return <HelpOverlay modal={m} {...props} />;
+  return null;
+}
+
+function modalFooter(m: Modal | null, layout: Layout, theme: Theme) {
+  if (!m) return null;
+  if (m.kind === 'prompt') return <Prompt key={m.seq} modal={m} width={layout.columns} theme={theme} />;
+  if (m.kind === 'choice') return <Choice key={m.seq} modal={m} width={layout.columns} theme={theme} />;
+  if (m.kind === 'confirm') return <Confirm key={m.seq} modal={m} theme={theme} />;
+  return null;
+}
