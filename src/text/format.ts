@@ -21,6 +21,7 @@ export function ageOf(iso: string, now: Date): string {
 /** "in 2h" / "3h ago" (long form for detail views). */
 export function relativeTime(iso: string, now: Date): string {
   const d = new Date(iso);
+  if (Math.abs(d.getTime() - now.getTime()) < 60_000) return 'just now';
   const phrase = formatDistanceStrict(d, now);
   return d.getTime() >= now.getTime() ? `in ${phrase}` : `${phrase} ago`;
 }

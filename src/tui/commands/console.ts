@@ -1,0 +1,52 @@
+// The console itself: quit, help, redraw, and the `:` command line that runs any command by name.
+import { COMMANDS, commandsFor, findCommandByName, keysLabel, type CommandSpec, type ViewName } from '../keymap.js';
+import type { CommandContext, Handler } from './context.js';
+
+function commonPrefix(words: string[]): string {
+  if (words.length === 0) return '';
+  let p = words[0]!;
+  for (const w of words) while (!w.startsWith(p)) p = p.slice(0, -1);
+  return p;
+}
+
+/** Completion for the command line: the text after Tab, and a line of candidates or usage. */
+export function completeCommand(text: string, view: ViewName): { text?: string; candidates: string } {
+  const m = /^\s*(\S*)(\s.*)?$/.exec(text)!;
+  const word = m[1]!.toLowerCase();
+  const hasArgs = m[2] !== undefined;
+  const pool = [...commandsFor(view), ...COMMANDS.filter((c) => !commandsFor(view).includes(c))];
+  if (hasArgs) {
+    const spec = pool.find((c) => c.name === word);
+    return { candidates: spec ? usage(spec) : `no command "${word}"` };
+  }
+  const matches = pool.filter((c) => c.name.startsWith(word));
+  if (matches.length === 0) return { candidates: `no command starts with "${word}"` };
+  if (matches.length === 1) return { text: matches[0]!.name + ' ', candidates: usage(matches[0]!) };
+  const prefix = commonPrefix(matches.map((c) => c.name));
+  return { text: prefix.length > word.length ? prefix : undefined, candidates: matches.map((c) => c.name).join('  ') };
+}
+
+function usage(spec: CommandSpec): string {
+  return `${spec.name}${spec.arg ? ' ' + spec.arg : ''} — ${spec.help}${spec.keys.length ? ` (${keysLabel(spec)})` : ''}`;
+}
+
+export const consoleCommands: Record<string, Handler> = {
+  'app.quit': (c) => c.quit(),
+  'app.help': (c) => c.modal.help(c.view),
+  'app.redraw': (c) => c.redraw(),
+  'app.command': async (c: CommandContext, arg?: string) => {
+    const text = arg ?? (await c.modal.ask({
+      label: ':',
+      hint: 'A command by name, e.g. assign ana · priority urgent · snooze tomorrow 9:00 · go 42 · Tab completes',
+      complete: (t) => completeCommand(t, c.view),
+    }));
+    if (text === null || !text.trim()) return;
+    const m = /^\s*(\S+)\s*(.*)$/.exec(text)!;
+    const found = findCommandByName(m[1]!, c.view);
+    if (!found) return c.status.say(`No command "${m[1]}". : then Tab lists them; ? shows the keys.`, 'error');
+    if (Array.isArray(found)) return c.status.say(`"${m[1]}" could be ${found.map((f) => f.name).join(', ')}.`, 'error');
+    if (found.id === 'app.command') return;
+    const rest = m[2]!.trim();
+    await c.run(found.id, rest ? rest : undefined);
+  },
+};

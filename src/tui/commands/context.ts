@@ -1,0 +1,123 @@
+// What a command handler gets: the API, the view hooks' controls, the modal helpers, the status bar.
+// Handlers are plain async functions (one file per group); the app builds this once per render.
+import { TandemError } from '../../core/errors.js';
+import { describeEvent, type MutationResult } from '../../core/item-mutate.js';
+import { authorLabel, type EventView, type ItemView } from '../../core/item-view.js';
+import { relativeTime } from '../../text/format.js';
+import { sanitizeLine } from '../../text/sanitize.js';
+import type { ConsoleApi } from '../console-api.js';
+import type { Inbox, ReloadOptions } from '../hooks/use-inbox.js';
+import type { ItemDetail } from '../hooks/use-item-detail.js';
+import type { ModalController } from '../hooks/use-modal.js';
+import type { StatusController } from '../hooks/use-status.js';
+import type { CommandId, ViewName } from '../keymap.js';
+
+export interface CommandContext {
+  api: ConsoleApi;
+  inbox: Inbox;
+  detail: ItemDetail;
+  modal: ModalController;
+  status: StatusController;
+  /** Which pane has the keys. */
+  view: ViewName;
+  /** List and detail side by side. */
+  wide: boolean;
+  setView(view: ViewName): void;
+  /** Show this item in the detail regardless of the list (linked items, `:go`); null = follow the cursor. */
+  showItem(id: number | null): void;
+  /** Unsent texts by `kind:itemId`, kept across conflicts and cancels. */
+  drafts: Map<string, string>;
+  /** Get a reply/note text: $EDITOR when set, else the inline editor. null = nothing to send. */
+  writeText(kind: 'reply' | 'note', item: ItemView, initial: string): Promise<{ text: string; sent: boolean; reason?: string }>;
+  /** Reload what is on screen (list, detail, counts) after a change. */
+  refresh(opts?: ReloadOptions): Promise<void>;
+  quit(): void;
+  redraw(): void;
+  run(id: CommandId, arg?: string): Promise<void>;
+}
+
+export type Handler = (c: CommandContext, arg?: string) => void | Promise<void>;
+
+/** The item the keys act on: the open detail, else the list's cursor row (the freshest version seen). */
+export function currentItem(c: CommandContext): ItemView | null {
+  const shown = c.detail.current ? c.detail.data!.item : null;
+  if (c.view === 'detail') return shown;
+  const row = c.inbox.current;
+  if (row && shown && shown.id === row.id && shown.version > row.version) return shown;
+  return row;
+}
+
+/** A conflict told as who changed what (from the core's detail), else the error's own words. */
+export function explainError(e: unknown, now: Date): string {
+  if (!(e instanceof TandemError)) return `Unexpected error: ${(e as Error)?.message ?? String(e)}`;
+  const changes = e.detail?.changes as EventView[] | undefined;
+  if (e.kind === 'conflict' && changes?.length) {
+    const byAuthor = new Map<string, string[]>();
+    for (const ch of changes) {
+      const who = sanitizeLine(authorLabel(ch.author));
+      byAuthor.set(who, [...(byAuthor.get(who) ?? []), sanitizeLine(describeEvent(ch))]);
+    }
+    const last = changes[changes.length - 1]!;
+    const who = [...byAuthor].map(([a, what]) => `${a}: ${what.join(', ')}`).join('; ');
+    return `#${String(e.detail?.itemId ?? '?')} changed while you were looking (${relativeTime(last.createdAt, now)}) — ${who}. Nothing was written; it is reloaded.`;
+  }
+  return sanitizeLine(e.message);
+}
+
+export interface ActOptions {
+  /** Text to keep if the action is refused, and the key that sends it again. */
+  draft?: { key: string; text: string; again: string };
+  reload?: ReloadOptions;
+}
+
+/** Run one action, report its result in the status bar, and reload. */
+export async function act(c: CommandContext, fn: () => Promise<string>, opts: ActOptions = {}): Promise<boolean> {
+  let ok = false;
+  try {
+    c.status.say(await fn(), 'ok');
+    ok = true;
+  } catch (e) {
+    if (opts.draft) c.drafts.set(opts.draft.key, opts.draft.text);
+    const kept = opts.draft ? ` Your text is kept: ${opts.draft.again} opens it again.` : '';
+    c.status.say(explainError(e, c.api.now()) + kept, e instanceof TandemError && e.kind === 'conflict' ? 'warn' : 'error');
+  }
+  await c.refresh(opts.reload);
+  return ok;
+}
+
+/** Apply one action to every selected item (each with the version seen), after one confirmation. */
+export async function actOnSelection(
+  c: CommandContext,
+  question: string,
+  verb: string,
+  fn: (id: number, version: number) => Promise<MutationResult | unknown>,
+): Promise<void> {
+  const selected = [...c.inbox.state.selection];
+  if (!(await c.modal.confirm(question))) {
+    c.status.say('Nothing changed.', 'info');
+    return;
+  }
+  const done: number[] = [];
+  const failed: { id: number; why: string }[] = [];
+  let unchanged = 0;
+  for (const [id, version] of selected) {
+    try {
+      const r = await fn(id, version);
+      if (r && typeof r === 'object' && 'changed' in r && r.changed === false) unchanged++;
+      done.push(id);
+    } catch (e) {
+      failed.push({ id, why: explainError(e, c.api.now()) });
+    }
+  }
+  // What worked leaves the selection; what was refused stays selected to try again.
+  c.inbox.deselect(done);
+  const parts = [`${verb} ${done.length - unchanged} of ${selected.length} item${selected.length === 1 ? '' : 's'}`];
+  if (unchanged) parts.push(`${unchanged} already so`);
+  if (failed.length) parts.push(`${failed.length} refused (still selected): ${failed.slice(0, 2).map((f) => f.why).join(' · ')}`);
+  c.status.say(parts.join('; ') + '.', failed.length ? 'warn' : 'ok');
+  await c.refresh();
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,18 @@
+// Command id → handler: the keymap names what a key does, this table says how.
+import type { CommandId } from '../keymap.js';
+import { actions } from './act.js';
+import { consoleCommands } from './console.js';
+import type { Handler } from './context.js';
+import { escalation } from './escalate.js';
+import { filter } from './filter.js';
+import { navigate } from './navigate.js';
+
+export const HANDLERS: Record<CommandId, Handler> = {
+  ...consoleCommands,
+  ...navigate,
+  ...filter,
+  ...actions,
+  ...escalation,
+} as Record<CommandId, Handler>;
+
+export type { CommandContext, Handler } from './context.js';

@@ -1,0 +1,159 @@
+// The console's one door to the core: every query and action the TUI makes, bound to the store and
+// the acting agent. No rules and no SQL here; views and hooks never import the core directly for data.
+import { listAgents, type Agent } from '../core/agents.js';
+import type { Ctx } from '../core/context.js';
+import { customerHistory, type CustomerHistory } from '../core/customer-history.js';
+import { escalate, escalationsOfItem, getSnapshot, handback, type ContextSnapshot, type Escalation } from '../core/escalation.js';
+import { escalationMarks, type EscalationMark } from '../core/escalation-marks.js';
+import { countInbox, inboxCounts, queryInbox, type InboxFilter, type Sort } from '../core/inbox.js';
+import type { MutationResult } from '../core/item-mutate.js';
+import { getItemView, itemEvents, type EventView, type ItemView } from '../core/item-view.js';
+import * as items from '../core/items.js';
+import { parseWhen } from '../core/time.js';
+import type { Priority, Role, Status } from '../core/vocabulary.js';
+
+/** The inbox filter as the console holds it (serialisable, compared by value). */
+export interface ConsoleFilter {
+  role: Role | 'all';
+  search: string;
+  /** 'me', 'none' or a handle; '' = anyone. */
+  assignee: string;
+  statuses: Status[] | 'all' | null;
+  priorities: Priority[];
+  tag: string;
+  breached: boolean;
+  sort: Sort;
+}
+
+export const DEFAULT_FILTER: ConsoleFilter = {
+  role: 'all', search: '', assignee: '', statuses: null, priorities: [], tag: '', breached: false, sort: 'due',
+};
+
+export function toInboxFilter(f: ConsoleFilter): InboxFilter {
+  return {
+    role: f.role,
+    search: f.search || undefined,
+    assignee: f.assignee || undefined,
+    statuses: f.statuses ?? undefined,
+    priorities: f.priorities.length ? f.priorities : undefined,
+    tag: f.tag || undefined,
+    breached: f.breached || undefined,
+    sort: f.sort,
+  };
+}
+
+export interface InboxWindow {
+  rows: ItemView[];
+  marks: Map<number, EscalationMark>;
+}
+
+export interface ItemDetailData {
+  item: ItemView;
+  events: EventView[];
+  /** Escalations made from this item (newest first) and the one it came from. */
+  asSource: Escalation[];
+  asSupport: Escalation | null;
+  snapshot: ContextSnapshot | null;
+  /** Current views of linked items (support items of asSource, the source of asSupport). */
+  linked: Map<number, ItemView>;
+  history: CustomerHistory | null;
+}
+
+export interface Counts {
+  service: number;
+  support: number;
+  breached: number;
+}
+
+type Version = { expectedVersion?: number };
+
+export class ConsoleApi {
+  constructor(readonly ctx: Ctx, readonly me: Agent) {}
+
+  now(): Date {
+    return this.ctx.clock();
+  }
+
+  /** Changes whenever another connection commits (PRAGMA data_version). */
+  dataVersion(): number {
+    return this.ctx.store.dataVersion();
+  }
+
+  async inboxWindow(filter: ConsoleFilter, offset: number, limit: number): Promise<InboxWindow> {
+    const rows = await queryInbox(this.ctx, this.me, { ...toInboxFilter(filter), offset, limit });
+    return { rows, marks: await escalationMarks(this.ctx.store.db, rows) };
+  }
+
+  inboxCount(filter: ConsoleFilter): Promise<number> {
+    return countInbox(this.ctx, this.me, toInboxFilter(filter));
+  }
+
+  counts(): Promise<Counts> {
+    return inboxCounts(this.ctx);
+  }
+
+  async item(id: number): Promise<ItemView> {
+    return getItemView(this.ctx.store.db, id, this.now());
+  }
+
+  async itemDetail(id: number): Promise<ItemDetailData> {
+    const db = this.ctx.store.db;
+    const now = this.now();
+    const item = await getItemView(db, id, now);
+    const [events, links] = await Promise.all([itemEvents(db, id), escalationsOfItem(db, id)]);
+    const snapshot = links.asSupport ? await getSnapshot(db, id) : null;
+    const linked = new Map<number, ItemView>();
+    const linkedIds = [...links.asSource.map((e) => e.supportItemId), ...(links.asSupport ? [links.asSupport.sourceItemId] : [])];
+    for (const linkedId of linkedIds.slice(0, 5)) linked.set(linkedId, await getItemView(db, linkedId, now));
+    const history = item.customer ? await customerHistory(this.ctx, item.customer.id, { itemLimit: 30 }) : null;
+    return { item, events, asSource: links.asSource, asSupport: links.asSupport, snapshot, linked, history };
+  }
+
+  agents(): Promise<Agent[]> {
+    return listAgents(this.ctx);
+  }
+
+  /** Throws the core's `invalid` error for text the snooze command would refuse. */
+  checkWhen(text: string): Date {
+    return parseWhen(text, this.now(), 'future');
+  }
+
+  wakeSnoozed(): Promise<number> {
+    return items.wakeSnoozed(this.ctx);
+  }
+
+  // Actions: each passes the version the agent saw.
+  assign(id: number, handle: string | null, v: Version & { force?: boolean } = {}): Promise<MutationResult> {
+    return items.assign(this.ctx, this.me, id, handle, v);
+  }
+  take(id: number, v: Version & { force?: boolean } = {}): Promise<MutationResult> {
+    return items.take(this.ctx, this.me, id, v);
+  }
+  setPriority(id: number, priority: string, v: Version = {}): Promise<MutationResult> {
+    return items.setPriority(this.ctx, this.me, id, priority, v);
+  }
+  setStatus(id: number, status: string, v: Version = {}): Promise<MutationResult> {
+    return items.setStatus(this.ctx, this.me, id, status, v);
+  }
+  changeTags(id: number, change: { add?: string[]; remove?: string[] }, v: Version = {}): Promise<MutationResult> {
+    return items.changeTags(this.ctx, this.me, id, change, v);
+  }
+  snooze(id: number, when: string, v: Version = {}): Promise<MutationResult> {
+    return items.snooze(this.ctx, this.me, id, when, v);
+  }
+  reply(id: number, body: string, v: Version = {}): Promise<MutationResult> {
+    return items.reply(this.ctx, this.me, id, body, v);
+  }
+  note(id: number, body: string, v: Version = {}): Promise<MutationResult> {
+    return items.note(this.ctx, this.me, id, body, v);
+  }
+  resolve(id: number, v: Version = {}): Promise<MutationResult> {
+    return items.resolve(this.ctx, this.me, id, v);
+  }
+  escalate(id: number, reason: string, to: string | null, v: Version = {}) {
+    return escalate(this.ctx, this.me, id, { reason, to, expectedVersion: v.expectedVersion });
+  }
+  handback(id: number, reason: string, v: Version = {}) {
+    return handback(this.ctx, this.me, id, reason, { expectedVersion: v.expectedVersion });
+  }
+}

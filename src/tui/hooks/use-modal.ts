@@ -1,0 +1,89 @@
+// The one modal at a time (prompt, choice, confirmation, agent picker, inline editor, help), opened
+// through promise-returning helpers so a command reads as straight-line code:
+//   const reason = await modal.ask({ label: 'Why?' }); if (reason === null) return;
+import { useCallback, useMemo, useRef, useState } from 'react';
+import type { ViewName } from '../keymap.js';
+
+export interface PromptSpec {
+  label: string;
+  initial?: string;
+  hint?: string;
+  /** An error message keeps the prompt open. */
+  validate?: (text: string) => string | null;
+  /** Called as the text changes (search as you type). */
+  onChange?: (text: string) => void;
+  /** Command-line completion: the completed text and a line of candidates. */
+  complete?: (text: string) => { text?: string; candidates: string };
+}
+
+export interface ChoiceOption {
+  key: string;
+  label: string;
+  value: string;
+}
+
+export interface PickerOption {
+  value: string | null;
+  label: string;
+  detail?: string;
+}
+
+export type Modal = { seq?: number } & (
+  | ({ kind: 'prompt'; resolve: (text: string | null) => void } & PromptSpec)
+  | { kind: 'choice'; label: string; options: ChoiceOption[]; current?: string; resolve: (value: string | null) => void }
+  | { kind: 'confirm'; question: string; resolve: (yes: boolean) => void }
+  | { kind: 'picker'; title: string; options: PickerOption[]; resolve: (picked: PickerOption | null) => void }
+  | { kind: 'editor'; title: string; subtitle?: string; initial: string; resolve: (result: { text: string; sent: boolean }) => void }
+  | { kind: 'help'; view: ViewName; resolve: () => void });
+
+export interface ModalController {
+  modal: Modal | null;
+  /** The modal open right now (updated at once, not at the next render). */
+  current(): Modal | null;
+  ask(spec: PromptSpec): Promise<string | null>;
+  choose(label: string, options: ChoiceOption[], current?: string): Promise<string | null>;
+  confirm(question: string): Promise<boolean>;
+  pick(title: string, options: PickerOption[]): Promise<PickerOption | null>;
+  edit(title: string, initial: string, subtitle?: string): Promise<{ text: string; sent: boolean }>;
+  help(view: ViewName): Promise<void>;
+}
+
+export function useModal(): ModalController {
+  const [modal, setModal] = useState<Modal | null>(null);
+  // Opening a modal answers whatever was still open (as cancelled), so no promise is left hanging.
+  const openRef = useRef<Modal | null>(null);
+  const counter = useRef(0);
+
+  const open = useCallback(<T,>(make: (done: (v: T) => void) => Modal, cancelled: T): Promise<T> => {
+    const previous = openRef.current;
+    return new Promise<T>((resolve) => {
+      let settled = false;
+      const done = (v: T) => {
+        if (settled) return;
+        settled = true;
+        if (openRef.current === m) {
+          openRef.current = null;
+          setModal(null);
+        }
+        resolve(v);
+      };
+      const m = make(done);
+      m.seq = ++counter.current;
+      (m as { cancel?: () => void }).cancel = () => done(cancelled);
+      openRef.current = m;
+      setModal(m);
+      (previous as { cancel?: () => void } | null)?.cancel?.();
+    });
+  }, []);
+
+  return useMemo<ModalController>(() => ({
+    modal,
+    current: () => openRef.current,
+    ask: (spec) => open<string | null>((done) => ({ kind: 'prompt', ...spec, resolve: done }), null),
+    choose: (label, options, current) => open<string | null>((done) => ({ kind: 'choice', label, options, current, resolve: done }), null),
+    confirm: (question) => open<boolean>((done) => ({ kind: 'confirm', question, resolve: done }), false),
+    pick: (title, options) => open<PickerOption | null>((done) => ({ kind: 'picker', title, options, resolve: done }), null),
+    edit: (title, initial, subtitle) => open<{ text: string; sent: boolean }>((done) => ({ kind: 'editor', title, subtitle, initial, resolve: done }), { text: initial, sent: false }),
+    help: (view) => open<void>((done) => ({ kind: 'help', view, resolve: () => done() }), undefined),
+  }), [modal, open]);
+}

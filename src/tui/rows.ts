@@ -1,0 +1,100 @@
+// Inbox rows as strings: columns fitted to the width (wide characters counted as two), customer text
+// sanitized, each row one string. Pure functions, so a frame of 40 rows is 40 string builds.
+import type { EscalationMark } from '../core/escalation-marks.js';
+import type { ItemView } from '../core/item-view.js';
+import { DUE_SOON_SECONDS } from '../core/sla.js';
+import { shortDuration, slaCountdown } from '../text/format.js';
+import { sanitizeLine } from '../text/sanitize.js';
+import { displayWidth, fit } from '../text/width.js';
+import type { Theme } from './theme.js';
+
+export interface ListLayout {
+  id: number;
+  pri: number;
+  status: number;
+  subject: number;
+  customer: number;
+  assignee: number;
+  age: number;
+  sla: number;
+}
+
+const GUTTER = 2; // cursor mark + selection mark
+
+/** Column widths for a list `width` columns wide; less important columns go first when narrow. */
+export function listLayout(width: number, maxId: number): ListLayout {
+  const id = Math.max(4, String(maxId).length);
+  const l: ListLayout = { id, pri: 6, status: 9, subject: 0, customer: 16, assignee: 9, age: 7, sla: 8 };
+  const fixed = () => GUTTER + l.id + 1 + 3 + 1 + l.pri + 1 + l.status + 1 + (l.customer ? l.customer + 1 : 0)
+    + (l.assignee ? l.assignee + 1 : 0) + (l.age ? l.age + 1 : 0) + l.sla + 1;
+  const drop: (keyof ListLayout)[] = ['age', 'customer', 'assignee', 'status'];
+  for (const col of drop) {
+    if (width - fixed() >= 16) break;
+    l[col] = 0;
+  }
+  l.subject = Math.max(4, width - fixed());
+  return l;
+}
+
+export function slaStateAt(nextDueAt: string | null, now: Date): 'breached' | 'due_soon' | 'ok' | 'none' {
+  if (!nextDueAt) return 'none';
+  const left = (Date.parse(nextDueAt) - now.getTime()) / 1000;
+  return left < 0 ? 'breached' : left <= DUE_SOON_SECONDS ? 'due_soon' : 'ok';
+}
+
+/** What an escalation mark says in the list: where the item is, or that it came back. */
+export function markText(mark: EscalationMark, now: Date): string {
+  if (mark.kind === 'at_support') {
+    const age = shortDuration((now.getTime() - Date.parse(mark.escalatedAt)) / 1000);
+    return `→SUP #${mark.supportItemId} ${mark.holder ? '@' + sanitizeLine(mark.holder) : 'unassigned'} ${age}`;
+  }
+  return '↩ back from support';
+}
+
+export function headerRow(layout: ListLayout, theme: Theme): string {
+  const cells = [
+    ' '.repeat(GUTTER - 1) + fit('ID', layout.id, 'right'), 'ROL', fit('PRI', layout.pri), layout.status ? fit('STATUS', layout.status) : null,
+    fit('SUBJECT', layout.subject), layout.customer ? fit('CUSTOMER', layout.customer) : null,
+    layout.assignee ? fit('ASSIGNEE', layout.assignee) : null, layout.age ? fit('AGE', layout.age, 'right') : null, fit('SLA', layout.sla, 'right'),
+  ];
+  return theme.dim(cells.filter((c) => c !== null).join(' '));
+}
+
+export interface RowState {
+  cursor: boolean;
+  /** The list has the keys (the cursor row is highlighted; otherwise only marked). */
+  focused: boolean;
+  selected: boolean;
+}
+
+export function itemRow(item: ItemView, mark: EscalationMark | undefined, layout: ListLayout, now: Date, state: RowState, theme: Theme): string {
+  const t = theme;
+  const plainGutter = (state.cursor ? '>' : ' ') + (state.selected ? '*' : ' ');
+  const badge = item.role === 'service' ? t.svc : t.sup;
+  const pri = t.priority(item.priority, fit(item.priority, layout.pri));
+  const status = layout.status ? fit(item.status, layout.status) : null;
+  let subjectCell: string;
+  const subject = sanitizeLine(item.subject);
+  if (mark) {
+    const tag = markText(mark, now);
+    const tagWidth = Math.min(layout.subject, displayWidth(tag) + 1);
+    const colour = mark.kind === 'at_support' ? t.warn : t.ok;
+    subjectCell = colour(fit(tag, tagWidth)) + fit(subject, layout.subject - tagWidth);
+  } else {
+    subjectCell = fit(subject, layout.subject);
+  }
+  const customer = layout.customer ? fit(sanitizeLine(item.customer?.name ?? ''), layout.customer) : null;
+  const assignee = layout.assignee ? fit(item.assignee ? '@' + sanitizeLine(item.assignee) : '', layout.assignee) : null;
+  const age = layout.age ? fit(shortDuration((now.getTime() - Date.parse(item.createdAt)) / 1000), layout.age, 'right') : null;
+  const slaText = fit(slaCountdown(item.sla.nextDueAt, now), layout.sla, 'right');
+  const sla = t.sla(slaStateAt(item.sla.nextDueAt, now), slaText);
+  const cells = [plainGutter + fit(String(item.id), layout.id, 'right'), badge, pri, status, subjectCell, customer, assignee, age, sla];
+  const row = cells.filter((c) => c !== null).join(' ');
+  if (state.cursor && state.focused) return t.cursor(row);
+  return state.selected ? t.selected(row) : row;
+}
+
+/** A placeholder row while a window is loading (rarely seen: queries take milliseconds). */
+export function loadingRow(layout: ListLayout, theme: Theme): string {
+  return theme.dim(' '.repeat(GUTTER) + fit('…', layout.id, 'right'));
+}

@@ -1,0 +1,41 @@
+// The status bar: the last action's result, and key hints for the current view.
+import { Text } from 'ink';
+import React from 'react';
+import { displayWidth, truncate, wrap } from '../../text/width.js';
+import type { StatusMessage } from '../hooks/use-status.js';
+import { hintsFor, type ViewName } from '../keymap.js';
+import type { Theme } from '../theme.js';
+
+export interface StatusBarProps {
+  message: StatusMessage | null;
+  view: ViewName;
+  selecting: boolean;
+  width: number;
+  theme: Theme;
+}
+
+export function statusLines(p: StatusBarProps): [string, string] {
+  const t = p.theme;
+  const m = p.message;
+  const paint = m?.tone === 'ok' ? t.ok : m?.tone === 'warn' ? t.warn : m?.tone === 'error' ? t.bad : (s: string) => s;
+  const hints = hintsFor(p.view, p.selecting).map((h) => `${h.keys} ${h.label}`).join('  ');
+  const prefix = p.selecting ? 'selection: a p s t x act on all · Esc clears  ' : '';
+  const hintLine = t.dim(truncate(prefix + hints, p.width));
+  if (!m) return ['', hintLine];
+  // A long message (a conflict explained) takes both lines; the hints come back with the next one.
+  if (displayWidth(m.text) > p.width) {
+    const [first = '', ...rest] = wrap(m.text, p.width);
+    return [paint(first), paint(truncate(rest.join(' '), p.width))];
+  }
+  return [paint(m.text), hintLine];
+}
+
+export function StatusBar(p: StatusBarProps) {
+  const [a, b] = statusLines(p);
+  return (
+    <>
+      <Text wrap="truncate">{a}</Text>
+      <Text wrap="truncate">{b}</Text>
+    </>
+  );
+}

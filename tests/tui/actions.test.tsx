@@ -1,0 +1,270 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { escalationsOfItem } from '../../src/core/escalation.js';
+import { getItemView, itemEvents } from '../../src/core/item-view.js';
+import * as items from '../../src/core/items.js';
+import type { EditorResult } from '../../src/tui/editor.js';
+import { renderConsole, type Harness } from './harness.js';
+import { seededInbox, type Inbox } from './fixtures.js';
+
+let inbox: Inbox;
+let ui: Harness | undefined;
+
+beforeEach(async () => {
+  inbox = await seededInbox();
+});
+afterEach(async () => {
+  ui?.unmount();
+  ui = undefined;
+  await inbox.env.close();
+});
+
+const item = (id: number) => getItemView(inbox.env.store.db, id, inbox.env.clock.now());
+const lastEvent = async (id: number) => (await itemEvents(inbox.env.store.db, id)).at(-1)!;
+
+async function cursorTo(h: Harness, text: string) {
+  for (let i = 0; i < 20 && !h.cursorLine().includes(text); i++) await h.press('j');
+  expect(h.cursorLine()).toContain(text);
+}
+
+describe('acting on an item', () => {
+  it('assigns through the agent picker (a), narrowing by typing', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam);
+    await cursorTo(ui, 'Refund has not arrived');
+    await ui.press('a');
+    let f = await ui.waitFor('Assign #1 (support) to');
+    expect(f).toMatch(/> nobody\s+unassign/);
+    expect(f).toMatch(/@cleo\s+Cleo · support/);
+    expect(f).toMatch(/@ana\s+Ana · service · other role/);
+    await ui.type('cle');
+    f = await ui.waitFor((fr) => !fr.includes('@sam (me)'));
+    expect(f).toMatch(/> @cleo/);
+    await ui.press('enter');
+    await ui.waitFor('#1 assigned to @cleo.');
+    expect((await item(inbox.ids.refund)).assignee).toBe('cleo');
+    expect(ui.cursorLine()).toMatch(/Refund has not arrived .*@cleo/);
+  });
+
+  it('takes an item (A); taking someone else\'s asks first', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam);
+    await cursorTo(ui, 'App crashes');
+    await ui.press('A');
+    await ui.waitFor(`You took #${inbox.ids.crash}.`);
+    expect((await item(inbox.ids.crash)).assignee).toBe('sam');
+    await cursorTo(ui, 'Cannot log in');
+    await ui.press('A');
+    await ui.waitFor(`#${inbox.ids.login} is assigned to @cleo. Take it over? [y/N]`);
+    await ui.press('n');
+    await ui.waitFor('stays with @cleo');
+    await ui.press('A');
+    await ui.waitFor('Take it over?');
+    await ui.press('y');
+    await ui.waitFor('over from @cleo');
+    expect((await item(inbox.ids.login)).assignee).toBe('sam');
+  });
+
+  it('sets priority (p) and status (s) with one key, tags (t) and snoozes (z)', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam);
+    await cursorTo(ui, 'Wrong VAT');
+    await ui.press('p');
+    let f = await ui.waitFor('Priority for #6');
+    expect(f).toMatch(/\[l\]ow\*/);
+    await ui.press('u');
+    await ui.waitFor('#6 priority urgent');
+    expect((await item(inbox.ids.invoice)).priority).toBe('urgent');
+    await cursorTo(ui, 'Wrong VAT');
+    await ui.press('s', 'p');
+    await ui.waitFor('#6 is pending.');
+    expect((await item(inbox.ids.invoice)).status).toBe('pending');
+    await cursorTo(ui, 'Wrong VAT');
+    await ui.press('t');
+    await ui.type('vip billing/vat');
+    await ui.press('enter');
+    await ui.waitFor('#6 tags: #billing/vat #vip.');
+    await ui.press('t');
+    await ui.type('-vip');
+    await ui.press('enter');
+    await ui.waitFor('#6 tags: #billing/vat.');
+    await ui.press('z');
+    await ui.type('someday');
+    await ui.press('enter');
+    f = await ui.waitFor('✗ not a date or time');
+    await ui.press('ctrl+u');
+    await ui.type('tomorrow 9:00');
+    await ui.press('enter');
+    await ui.waitFor('#6 snoozed until 2026-03-03 09:00');
+    const v = await item(inbox.ids.invoice);
+    expect(v).toMatchObject({ status: 'snoozed', snoozedUntil: '2026-03-03T09:00:00.000Z' });
+    // Snoozed items leave the open-work list.
+    expect(ui.frame()).not.toContain('Wrong VAT');
+  });
+
+  it('replies in the inline editor when $EDITOR is not set; Ctrl-D sends, Esc keeps a draft', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam);
+    await cursorTo(ui, 'Does the Pro plan');
+    await ui.press('r');
+    let f = await ui.waitFor(/Reply to #3 Does the Pro plan include team seats\? · Jo Park <jo@example\.com>/);
+    expect(f).toMatch(/Ctrl-D sends/);
+    await ui.type('Yes, five seats');
+    await ui.press('esc');
+    await ui.waitFor('Reply not sent; your text is kept: r opens it again.');
+    await ui.press('r');
+    f = await ui.waitFor('Yes, five seats');
+    await ui.type(' are included.');
+    await ui.press('enter');
+    await ui.type('Best, Sam');
+    await ui.press('ctrl+d');
+    await ui.waitFor('Reply sent on #3 (open).');
+    const e = await lastEvent(inbox.ids.seats);
+    expect(e.type).toBe('status');
+    const reply = (await itemEvents(inbox.env.store.db, inbox.ids.seats)).find((x) => x.type === 'reply')!;
+    expect(reply.body).toBe('Yes, five seats are included.\nBest, Sam');
+    // Empty text cancels.
+    await ui.press('n', 'ctrl+d');
+    await ui.waitFor('Note cancelled: the text is empty.');
+  });
+
+  it('replies and notes through $EDITOR when it is set', async () => {
+    const runs: { command: string; initial: string; file: string }[] = [];
+    let answer: EditorResult = { text: 'Refund re-sent today.', ok: true };
+    ui = await renderConsole(inbox.env, inbox.sam, {
+      env: { EDITOR: 'vim' },
+      runEditor: (command, initial, file) => {
+        runs.push({ command, initial, file });
+        return answer;
+      },
+    });
+    await cursorTo(ui, 'Refund has not arrived');
+    await ui.press('r');
+    await ui.waitFor('Reply sent on #1');
+    expect(runs[0]).toMatchObject({ command: 'vim', initial: '', file: 'tandem-reply-1.txt' });
+    expect((await lastEvent(inbox.ids.refund)).body).toBe('Refund re-sent today.');
+    answer = { text: '', ok: true };
+    await ui.press('n');
+    await ui.waitFor('Note cancelled.');
+    answer = { text: 'half a note', ok: false, error: 'the editor exited with status 1' };
+    await ui.press('n');
+    await ui.waitFor('The editor exited with status 1; nothing was sent; your text is kept: n opens it again.');
+    answer = { text: 'half a note, finished', ok: true };
+    await ui.press('n');
+    await ui.waitFor('Internal note added to #1.');
+    expect(runs.at(-1)!.initial).toBe('half a note');
+    expect((await lastEvent(inbox.ids.refund))).toMatchObject({ type: 'note', body: 'half a note, finished' });
+  });
+
+  it('resolves with x and goes to the next item', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam);
+    const rows = ui.frame().split('\n').filter((l) => /^[> ] +\d+ (SVC|SUP)/.test(l));
+    const second = /^[> ] +(\d+)/.exec(rows[1]!)![1];
+    const first = /^[> ] +(\d+)/.exec(rows[0]!)![1];
+    await ui.press('x');
+    await ui.waitFor(`#${first} resolved. Next: #${second}.`);
+    expect((await item(Number(first))).status).toBe('resolved');
+    expect(ui.cursorLine()).toMatch(new RegExp(`^> +${second} `));
+    // In the detail, x shows the next item's detail.
+    await ui.press('enter');
+    await ui.waitFor(new RegExp(`^#${second} `, 'm'));
+    await ui.press('x');
+    const f = await ui.waitFor(/resolved\. Next: #\d+\./);
+    const next = /Next: #(\d+)/.exec(f)![1];
+    await ui.waitFor(new RegExp(`^#${next} `, 'm'));
+  });
+
+  it('acts on a selection with one confirmation', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam);
+    await ui.press('space', 'space');
+    let f = await ui.waitFor('2 selected');
+    expect(f).toMatch(/^>?\s?\*/m);
+    expect(f).toMatch(/selection: a p s t x act on all/);
+    await ui.press('p', 'h');
+    await ui.waitFor('Set priority high on 2 selected items? [y/N]');
+    await ui.press('y');
+    await ui.waitFor('Priority high on 2 of 2 items.');
+    const ids = [inbox.ids.crash, inbox.ids.login];
+    for (const id of ids) expect((await item(id)).priority).toBe('high');
+    expect(ui.frame()).not.toContain('selected');
+    // A refusal leaves the refused item selected and says why.
+    await ui.press('g', 'space', 'space');
+    await items.setPriority(inbox.env.ctx, inbox.ana, inbox.ids.login, 'low'); // someone else, meanwhile
+    await ui.press('x');
+    await ui.waitFor('Resolve 2 selected items? [y/N]');
+    await ui.press('y');
+    f = await ui.waitFor('Resolved 1 of 2 items; 1 refused (still selected)');
+    expect(f).toMatch(/#2 changed while you were looking/);
+    expect(f).toContain('1 selected');
+    await ui.press('esc');
+    await ui.waitFor('Selection cleared.');
+  });
+
+  it('explains a conflict, reloads, and keeps the typed reply to send again', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam);
+    await cursorTo(ui, 'Refund has not arrived');
+    // Another agent changes the item after the console loaded it.
+    await items.setPriority(inbox.env.ctx, inbox.ana, inbox.ids.refund, 'urgent');
+    await ui.press('r');
+    await ui.type('We have re-sent the refund.');
+    await ui.press('ctrl+d');
+    const f = await ui.waitFor('changed while you were looking');
+    expect(f).toMatch(/#1 changed while you were looking \(just now\) — @ana: priority high → urgent\. Nothing was written; it is reloaded\./);
+    expect(f.replace(/\s+/g, ' ')).toMatch(/Your text is kept: r opens it again\./);
+    expect(ui.cursorLine()).toMatch(/Refund has not arrived/);
+    await ui.waitFor((fr) => /urgent .*Refund has not arrived/.test(fr));
+    await ui.press('r');
+    await ui.waitFor('We have re-sent the refund.');
+    await ui.press('ctrl+d');
+    await ui.waitFor('Reply sent on #1');
+    expect((await lastEvent(inbox.ids.refund)).body).toBe('We have re-sent the refund.');
+  });
+});
+
+describe('escalation in the console', () => {
+  it('escalates a service item with e (reason, then who), and refuses on a support item', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam);
+    await cursorTo(ui, 'Refund has not arrived');
+    await ui.press('e');
+    await ui.waitFor('#1 is a support item; only service items are escalated');
+    await cursorTo(ui, 'Does the Pro plan');
+    await ui.press('e');
+    await ui.waitFor('Escalate #3 to support — why?');
+    await ui.press('enter');
+    await ui.waitFor('✗ say why support is needed');
+    await ui.type('Seats page errors for this account');
+    await ui.press('enter');
+    let f = await ui.waitFor('Who at support takes #3?');
+    expect(f).toMatch(/nobody yet\s+support triage picks it up/);
+    expect(f).not.toMatch(/@ana/); // service-only agents cannot hold support items
+    await ui.type('cleo');
+    await ui.press('enter');
+    f = await ui.waitFor(/Escalated #3 to support as #(\d+) \(@cleo\)\. l jumps to it\./);
+    const supportId = Number(/as #(\d+)/.exec(f)![1]);
+    expect((await item(inbox.ids.seats)).status).toBe('escalated');
+    expect((await escalationsOfItem(inbox.env.store.db, inbox.ids.seats)).asSource[0]).toMatchObject({ supportItemId: supportId, reason: 'Seats page errors for this account' });
+    await ui.waitFor(new RegExp(`→SUP #${supportId} @cleo`));
+    // l opens the support item with its hand-off card.
+    await cursorTo(ui, 'Does the Pro plan');
+    await ui.press('l');
+    await ui.waitFor('HAND-OFF');
+  });
+
+  it('hands an escalated support item back with b', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam);
+    await cursorTo(ui, 'Does the Pro plan');
+    await ui.press(':');
+    await ui.type('escalate Needs a look from support');
+    await ui.press('enter');
+    const f = await ui.waitFor(/Escalated #3 to support as #(\d+)/);
+    const supportId = Number(/as #(\d+)/.exec(f)![1]);
+    await ui.press('3');
+    await cursorTo(ui, `${supportId} SUP`);
+    await ui.press('b');
+    await ui.waitFor(`Hand #${supportId} back to service #3 — why?`);
+    await ui.type('Not a support issue: it is a sales question');
+    await ui.press('enter');
+    await ui.waitFor(`Handed #${supportId} back: service #3 is open again.`);
+    expect((await item(inbox.ids.seats)).status).toBe('open');
+    expect((await item(supportId)).status).toBe('closed');
+    // b on a support item that was not escalated says there is nothing to hand back.
+    await cursorTo(ui, 'Refund has not arrived');
+    await ui.press('b');
+    await ui.waitFor('#1 did not come from an escalation');
+  });
+});

@@ -1,0 +1,124 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeCtx } from '../../src/core/context.js';
+import { getItemView } from '../../src/core/item-view.js';
+import * as items from '../../src/core/items.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
+import { commandsFor } from '../../src/tui/keymap.js';
+import { renderConsole, type Harness } from './harness.js';
+import { seededInbox, type Inbox } from './fixtures.js';
+
+let inbox: Inbox;
+let ui: Harness | undefined;
+let other: Store | undefined;
+
+beforeEach(async () => {
+  inbox = await seededInbox();
+});
+afterEach(async () => {
+  ui?.unmount();
+  ui = undefined;
+  await other?.close();
+  other = undefined;
+  await inbox.env.close();
+});
+
+describe('help and the command line', () => {
+  it('? lists every key of the current view, from the keymap', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam, { rows: 80 });
+    await ui.press('?');
+    let f = await ui.waitFor('Keys — inbox list');
+    for (const c of commandsFor('list')) expect(f, c.id).toContain(c.help);
+    expect(f).toMatch(/j ↓\s+Next item/);
+    expect(f).toMatch(/x\s+Resolve and go to the next item \(selection too\)\s+:resolve/);
+    await ui.press('esc');
+    await ui.press('enter', '?');
+    f = await ui.waitFor('Keys — item detail');
+    for (const c of commandsFor('detail')) expect(f, c.id).toContain(c.help);
+    expect(f).not.toContain('Select / unselect');
+    await ui.press('q');
+    await ui.waitFor('── Thread');
+  });
+
+  it('scrolls the help when the terminal is short', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam, { rows: 16 });
+    await ui.press('?');
+    let f = await ui.waitFor('j/k or Space scroll');
+    expect(f).toContain('Next item');
+    await ui.press('space', 'space', 'space', 'space', 'space');
+    f = ui.frame();
+    expect(f).not.toContain('Next item');
+    expect(f).toContain('Esc, q or ? closes');
+  });
+
+  it(': runs commands by name, with arguments, and completes names with Tab', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam);
+    await ui.press(':');
+    await ui.type('pr');
+    let f = await ui.waitFor('priority  prev');
+    await ui.press('i', 'tab');
+    f = await ui.waitFor(':priority ');
+    expect(f).toMatch(/priority \[low\|normal\|high\|urgent\] — Set the priority \(p\)/);
+    await ui.type('low');
+    await ui.press('enter');
+    const first = /^> +(\d+)/m.exec(ui.frame())![1];
+    await ui.waitFor(`#${first} priority low`);
+    await ui.press(':');
+    await ui.type('go 4');
+    await ui.press('enter');
+    await ui.waitFor(/^#4 Your annual plan renews next month/m);
+    await ui.press(':');
+    await ui.type('frobnicate');
+    await ui.press('enter');
+    await ui.waitFor('No command "frobnicate"');
+    await ui.press(':');
+    await ui.type('note Called the customer, all good');
+    await ui.press('enter');
+    await ui.waitFor('Internal note added to #4.');
+  });
+
+  it('Ctrl-L redraws without losing anything', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam);
+    await ui.press('j');
+    const before = ui.frame();
+    await ui.press('ctrl+l');
+    expect(ui.frame()).toBe(before);
+  });
+});
+
+describe('live refresh', () => {
+  it('shows changes other processes commit within a second, keeping the cursor on its item and the selection', async () => {
+    other = await openSqliteStore(inbox.env.dbPath);
+    const otherCtx = makeCtx(other, inbox.env.clock.now);
+    ui = await renderConsole(inbox.env, inbox.sam, { pollMs: 50 });
+    // Cursor on the login item (2nd), the renewal selected.
+    await ui.press('j');
+    expect(ui.cursorLine()).toContain('Cannot log in');
+    for (let i = 0; i < 6 && !ui.cursorLine().includes('renews'); i++) await ui.press('j');
+    await ui.press('space');
+    await ui.press('g', 'j');
+    expect(ui.cursorLine()).toContain('Cannot log in');
+    // Another process makes an item jump above the cursor and assigns the login item.
+    const created = await items.createItem(otherCtx, inbox.ana, { subject: 'Outage: nothing loads', customer: 'x@example.com', kind: 'bug', priority: 'urgent' });
+    await items.assign(otherCtx, inbox.ana, inbox.ids.login, 'sam');
+    const started = Date.now();
+    const f = await ui.waitFor('Outage: nothing loads', 2000);
+    expect(Date.now() - started).toBeLessThan(1500);
+    await ui.waitFor((fr) => /Cannot log in .*@sam/.test(fr));
+    expect(ui.cursorLine()).toContain('Cannot log in');
+    expect(ui.frame()).toContain('1 selected');
+    expect(f).toMatch(/SUP 5 open|SUP \d+ open/);
+    expect((await getItemView(other.db, created.id, inbox.env.clock.now())).subject).toBe('Outage: nothing loads');
+  });
+
+  it('refreshes the open detail too', async () => {
+    other = await openSqliteStore(inbox.env.dbPath);
+    const otherCtx = makeCtx(other, inbox.env.clock.now);
+    ui = await renderConsole(inbox.env, inbox.sam, { pollMs: 50, rows: 40 });
+    await ui.press('enter');
+    const f = await ui.waitFor('── Thread');
+    const id = Number(/^#(\d+)/m.exec(f)![1]);
+    await items.customerMessage(otherCtx, id, 'Hello from another terminal');
+    await ui.waitFor('Hello from another terminal', 2000);
+  });
+});
