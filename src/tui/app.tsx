@@ -11,6 +11,7 @@ import { editorCommand, NO_TERMINAL, runExternalEditor, type EditorResult, type 
 import { useCounts } from './hooks/use-counts.js';
 import { useInbox, type ReloadOptions } from './hooks/use-inbox.js';
 import { useItemDetail } from './hooks/use-item-detail.js';
+import { useKpi } from './hooks/use-kpi.js';
 import { KeyRouterContext, useKeyRouter } from './hooks/use-key-router.js';
 import { keymapHandler } from './hooks/use-keymap-input.js';
 import { useLiveRefresh } from './hooks/use-live-refresh.js';
@@ -27,6 +28,7 @@ import { Header } from './views/header.js';
 import { HelpOverlay } from './views/help-overlay.js';
 import { InboxList } from './views/inbox-list.js';
 import { ItemDetailView } from './views/item-detail.js';
+import { KpiHeader, KpiView } from './views/kpi-view.js';
 import { Prompt } from './views/prompt.js';
 import { StatusBar } from './views/status-bar.js';
 import { TextEditor } from './views/text-editor.js';
@@ -65,8 +67,7 @@ export function layoutFor(size: TerminalSize): Layout {
   return { columns: size.columns, rows, body, wide, listWidth, detailWidth: wide ? size.columns - listWidth - 1 : size.columns, pageSize: Math.max(1, body - 1) };
 }
 
-// Routes: the inbox (list + detail). The KPI panels (src/core/kpi.ts) become a second route here,
-// opened by a 'view.kpi' command bound to K in keymap.ts.
+// Routes: the inbox (list + detail); the KPI view is the view 'kpi' (K), drawn by views/kpi-view.tsx.
 type Route = 'inbox';
 
 export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL, runEditor, pollMs, initialFilter }: ConsoleProps) {
@@ -85,6 +86,7 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   const refreshRef = useRef<(opts?: ReloadOptions) => Promise<void>>(async () => undefined);
   const tick = useLiveRefresh(api, () => void refreshRef.current({ count: true }), { pollMs });
   const detail = useItemDetail(api, detailId, layout.detailWidth, layout.body, theme, tick);
+  const kpi = useKpi(api, view === 'kpi', { pollMs });
   const drafts = useRef(new Map<string, string>()).current;
   const redraw = useRedraw();
   const now = useMemo(() => api.now(), [api, tick, inbox.state.cache, detail.data]);
@@ -124,7 +126,7 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   }, [runNow]);
 
   context.current = {
-    api, inbox, detail, modal, status, view, wide: layout.wide, drafts,
+    api, inbox, detail, modal, status, kpi, view, wide: layout.wide, drafts,
     setView, showItem: setOverride, writeText, refresh, quit: () => exit(), redraw, run: runNow,
   };
 
@@ -139,7 +141,8 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
     fallback: keymapHandler(view, runQueued),
   });
 
-  const body = modalBody(modal.modal, layout, theme) ?? inboxBody();
+  const body = modalBody(modal.modal, layout, theme)
+    ?? (view === 'kpi' ? <KpiView kpi={kpi} me={api.me} width={layout.columns} height={layout.body} theme={theme} /> : inboxBody());
   function inboxBody() {
     const list = (width: number) => (
       <InboxList state={inbox.state} visible={inbox.visible} width={width} height={layout.body} now={now} focused={view === 'list'} theme={theme} />
@@ -166,8 +169,13 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
     <Box flexDirection="column" width={layout.columns} height={layout.rows}>
       {route === 'inbox' && (
         <>
+          {view === 'kpi' ? (
+            <KpiHeader kpi={kpi} me={api.me} counts={counts.counts} filter={inbox.state.filter} position={{ cursor: inbox.state.cursor, total: inbox.state.total }}
+              selected={0} width={layout.columns} theme={theme} />
+          ) : (
           <Header me={api.me} counts={counts.counts} filter={inbox.state.filter} position={{ cursor: inbox.state.cursor, total: inbox.state.total }}
             selected={inbox.state.selection.size} width={layout.columns} theme={theme} />
+          )}
           <Box height={layout.body} flexDirection="row">{body}</Box>
           {modalFooter(modal.modal, layout, theme) ?? (
             <StatusBar message={status.message} view={view} selecting={inbox.state.selection.size > 0} width={layout.columns} theme={theme} />

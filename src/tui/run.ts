@@ -58,7 +58,7 @@ export async function runConsole(rt: Runtime): Promise<void> {
   stdout.write(ENTER_ALT);
   const instance = render(
     // A bundled dynamic import of a CommonJS module may arrive as { default: module.exports }.
-    ((React as { default?: typeof React }).default ?? React).createElement(Console, { api: new ConsoleApi(ctx, me), theme: makeTheme(colourLevel(process.env, true)), env: process.env, terminal }),
+    ((React as unknown as { default?: typeof React }).default ?? React).createElement(Console, { api: new ConsoleApi(ctx, me), theme: makeTheme(colourLevel(process.env, true)), env: process.env, terminal }),
     // Not incrementalRendering: in Ink 6.8 it writes each frame one line lower than the last.
     { exitOnCtrlC: false, patchConsole: true, maxFps: 120 },
   );
