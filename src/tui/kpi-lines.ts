@@ -106,6 +106,14 @@ function agentTable(role: Role, agents: AgentFigures[], width: number, theme: Th
 
 /** One role's panel: title, column header, a row per figure, then its per-agent table. */
 export function panelLines(role: Role, k: RoleKpis, width: number, theme: Theme, mine: boolean): string[] {
+  return [...figureLines(role, k, width, theme, mine), ...agentLines(role, k, width, theme)];
+}
+
+function agentLines(role: Role, k: RoleKpis, width: number, theme: Theme): string[] {
+  return k.agents ? ['', theme.bold(`${ROLE_TITLE[role]} by agent`), ...agentTable(role, k.agents, width, theme)] : [];
+}
+
+function figureLines(role: Role, k: RoleKpis, width: number, theme: Theme, mine: boolean): string[] {
   const cols = panelColumns(width);
   const title = theme.bold(ROLE_TITLE[role]) + (mine ? theme.dim('  (your role)') : '');
   const head = theme.dim(fit('', LABEL) + ' ' + fit('VALUE', VALUE, 'right') + (cols.count ? ' ' + fit('N', COUNT, 'right') : '')
@@ -115,7 +123,6 @@ export function panelLines(role: Role, k: RoleKpis, width: number, theme: Theme,
     const f = k.figures[info.key];
     if (f) lines.push(figureRow(info, f, k.series[info.key], cols, theme));
   }
-  if (k.agents) lines.push('', theme.bold(`${ROLE_TITLE[role]} by agent`), ...agentTable(role, k.agents, width, theme));
   return lines;
 }
 
@@ -157,8 +164,12 @@ export function kpiLines(p: KpiLinesInput): KpiLines {
   const lines: string[] = [];
   if (width >= KPI_SIDE_BY_SIDE && roles.length === 2) {
     const w = Math.floor((width - GAP.length) / 2);
-    const [a, b] = roles.map((r) => panelLines(r, report[r]!, w, theme, p.mine.includes(r)));
-    for (let i = 0; i < Math.max(a!.length, b!.length); i++) lines.push(pad(a![i] ?? '', w) + theme.dim(GAP) + (b![i] ?? ''));
+    // Figures beside figures, then the agent tables beside each other, level.
+    const side = (a: string[], b: string[]) => {
+      for (let i = 0; i < Math.max(a.length, b.length); i++) lines.push(pad(a[i] ?? '', w) + theme.dim(GAP) + (b[i] ?? ''));
+    };
+    side(...(roles.map((r) => figureLines(r, report[r]!, w, theme, p.mine.includes(r))) as [string[], string[]]));
+    side(...(roles.map((r) => agentLines(r, report[r]!, w, theme)) as [string[], string[]]));
   } else {
     roles.forEach((r, i) => {
       if (i > 0) lines.push('');
