@@ -2,7 +2,9 @@
 // values worked out by hand in tests/core/kpi.test.ts for P = [D10, D20) against Q = [Feb 28, D10).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeCtx } from '../../src/core/context.js';
+import { addCustomer } from '../../src/core/customers.js';
 import { getItemView } from '../../src/core/item-view.js';
+import { addSurvey } from '../../src/core/surveys.js';
 import * as items from '../../src/core/items.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
@@ -232,6 +234,19 @@ describe('at-risk customers', () => {
     // Enter opens it.
     await ui.press('enter');
     await ui.waitFor(`#${id} Proactive follow-up with alice`);
+  });
+
+  it('show a customer\'s name without the terminal control sequences in it', async () => {
+    env.clock.set('2026-03-12T00:00:00.000Z');
+    const evil = await addCustomer(env.ctx, { name: 'Evil\u001b]0;pwned\u0007\u001b[2J Corp', email: 'evil@example.com' });
+    await addSurvey(env.ctx, fx.sam, { kind: 'csat', score: 1, customer: `#${evil.id}`, at: '2026-03-12T00:00:00.000Z' });
+    env.clock.set(NOW);
+    ui = await renderConsole(env, fx.sam, { columns: 170, rows: 70 });
+    const f = await openOnP(ui);
+    const line = f.split('\n').find((l) => l.includes(`#${evil.id} `) && l.includes('CSAT 1'))!;
+    expect(line).toMatch(/Evil.*Corp/);
+    expect(line).not.toContain('\u001b');
+    expect(line).not.toContain('\u0007');
   });
 
   it('Esc in the due prompt creates nothing', async () => {
