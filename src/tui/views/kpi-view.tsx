@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import React, { useMemo } from 'react';
 import { panelOrder } from '../../core/kpi.js';
 import { localTime } from '../../text/format.js';
-import { truncate } from '../../text/width.js';
+import { displayWidth, truncate } from '../../text/width.js';
 import type { KpiController } from '../hooks/use-kpi.js';
 import { kpiLines } from '../kpi-lines.js';
 import type { Theme } from '../theme.js';
@@ -19,10 +19,18 @@ export function kpiHeaderLine(kpi: KpiController, width: number, theme: Theme): 
   const days = 'days' in span ? span.days : null;
   const tabs = TABS.map((d) => (days === d ? theme.bold(`[${d} days]`) : theme.dim(` ${d} days `))).join('');
   const label = days === null ? theme.bold('[custom period]') : TABS.includes(days) ? '' : theme.bold(`[${days} days]`);
-  const length = report ? (Date.parse(report.period.to) - Date.parse(report.period.from)) / 86_400_000 : 0;
-  const range = report ? `${localTime(report.period.from)} → ${localTime(report.period.to)}${theme.dim(` vs the ${Number(length.toFixed(1))} days before`)}` : '';
   const state = computing ? theme.warn('computing…') : error ? theme.bad(error) : '';
-  return truncate(`${theme.bold('KPIs')} ${tabs}${label} ${theme.dim('(7/3/9)')}  ${[range, state].filter(Boolean).join('  ')}`, width);
+  const line = (range: string, keys: boolean) => `${theme.bold('KPIs')} ${tabs}${label}${keys ? ' ' + theme.dim('(7/3/9)') : ''}  ${[range, state].filter(Boolean).join('  ')}`;
+  if (!report) return truncate(line('', true), width);
+  const { from, to } = report.period;
+  const length = Number(((Date.parse(to) - Date.parse(from)) / 86_400_000).toFixed(1));
+  // The most detailed line that fits: times and the comparison, then times, then dates only.
+  const candidates = [
+    line(`${localTime(from)} → ${localTime(to)}${theme.dim(` vs the ${length} days before`)}`, true),
+    line(`${localTime(from)} → ${localTime(to)}`, false),
+    line(`${localTime(from).slice(0, 10)} → ${localTime(to).slice(0, 10)}`, false),
+  ];
+  return truncate(candidates.find((c) => displayWidth(c) <= width) ?? candidates[2]!, width);
 }
 
 export function KpiHeader(p: HeaderProps & { kpi: KpiController }) {
