@@ -9,6 +9,7 @@ import * as items from '../../src/core/items.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
 import { commandForKey, commandsFor, hintsFor } from '../../src/tui/keymap.js';
+import { squeeze } from '../../src/tui/kpi-lines.js';
 import { testEnv, type TestEnv } from '../helpers/core.js';
 import { buildKpiFixture, NOW, type Fixture } from '../helpers/kpi-fixture.js';
 import { renderConsole, type Harness } from './harness.js';
@@ -88,6 +89,13 @@ describe('the KPI panels', () => {
     expect(row(f, 'Backlog')).toMatch(/▁▁▁▁▁▁▃▆█▆$/);
     // Business-wide figures have no series.
     expect(row(f, 'Customer lifetime value')).toMatch(/\+\$83\.33$/);
+  });
+
+  it('fit a long series into the sparkline\'s columns by averaging neighbouring days, gaps staying gaps', () => {
+    const points = (values: (number | null)[]) => values.map((value, i) => ({ date: `d${i}`, value, count: 1 }));
+    expect(squeeze(points([1, 2, 3]), 5)).toEqual([1, 2, 3]);
+    expect(squeeze(points([1, 3, 5, 7, null, null, 2, null]), 4)).toEqual([2, 6, null, 2]);
+    expect(squeeze(points(Array.from({ length: 90 }, () => 1)), 30)).toHaveLength(30);
   });
 
   it('colour a change by whether it is good for that figure', async () => {
