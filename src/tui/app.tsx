@@ -8,6 +8,7 @@ import { NO_TERMINAL, type EditorResult, type TerminalControl } from './editor.j
 import { useCounts } from './hooks/use-counts.js';
 import { useInbox, type InboxCache, type ReloadOptions } from './hooks/use-inbox.js';
 import { useItemDetail } from './hooks/use-item-detail.js';
+import { useKpi } from './hooks/use-kpi.js';
 import { KeyRouterContext, useKeyRouter } from './hooks/use-key-router.js';
 import { keymapHandler } from './keymap-handler.js';
 import { useCommands, type Navigation } from './hooks/use-commands.js';
@@ -27,6 +28,7 @@ import { Header } from './views/header.js';
 import { HelpOverlay } from './views/help-overlay.js';
 import { InboxList } from './views/inbox-list.js';
 import { ItemDetailView } from './views/item-detail.js';
+import { KpiHeader, KpiView } from './views/kpi-view.js';
 import { Prompt } from './views/prompt.js';
 import { StatusBar } from './views/status-bar.js';
 import { TextEditor } from './views/text-editor.js';
@@ -57,8 +59,7 @@ function useNavigation(): { nav: Navigation; view: ViewName; shown: number | nul
   return { nav, view: viewState, shown: shownState };
 }
 
-// Routes: the inbox (list + detail). The KPI panels (src/core/kpi.ts) become a second route here,
-// opened by a 'view.kpi' command bound to K in keymap.ts.
+// Routes: the inbox (list + detail); the KPI view is the view 'kpi' (K), drawn by views/kpi-view.tsx.
 type Route = 'inbox';
 
 export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL, runEditor, pollMs, initialFilter, initialWindow }: ConsoleProps) {
@@ -84,6 +85,7 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   }, [api]);
   const tick = useLiveRefresh(api, onExternalChange, { pollMs });
   const detail = useItemDetail(api, detailId, layout.detailWidth, layout.body, theme, tick);
+  const kpi = useKpi(api, view === 'kpi', { pollMs });
   const redraw = useRedraw();
   const now = useMemo(() => api.now(), [api, tick, inbox.state.cache, detail.data]);
   const refresh = useCallback(async (opts?: ReloadOptions) => {
@@ -95,7 +97,7 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   if (detail.data) detailRef.current = detail.data;
 
   const writeText = useWriteText({ env, terminal, runEditor, modal, redraw });
-  const { runKey } = useCommands(api, { inbox, detail, modal, status, wide: layout.wide, writeText, refresh, redraw }, nav, exit);
+  const { runKey } = useCommands(api, { inbox, detail, kpi, modal, status, wide: layout.wide, writeText, refresh, redraw }, nav, exit);
   const keys = useKeyRouter({
     // Ctrl-C always quits, whatever is open.
     first: (input, key) => {
@@ -107,7 +109,8 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
     fallback: keymapHandler(runKey),
   });
 
-  const body = modalBody(modal.modal, layout, theme) ?? inboxBody();
+  const body = modalBody(modal.modal, layout, theme)
+    ?? (view === 'kpi' ? <KpiView kpi={kpi} me={api.me} width={layout.columns} height={layout.body} theme={theme} /> : inboxBody());
   function inboxBody() {
     const list = (width: number) => (
       <InboxList state={inbox.state} visible={inbox.visible} width={width} height={layout.body} now={now} focused={view === 'list'} theme={theme} />
@@ -134,8 +137,13 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
     <Box flexDirection="column" width={layout.columns} height={layout.rows}>
       {route === 'inbox' && (
         <>
+          {view === 'kpi' ? (
+            <KpiHeader kpi={kpi} me={api.me} counts={counts.counts} filter={inbox.state.filter} position={{ cursor: inbox.state.cursor, total: inbox.state.total }}
+              selected={0} width={layout.columns} theme={theme} />
+          ) : (
           <Header me={api.me} counts={counts.counts} filter={inbox.state.filter} position={{ cursor: inbox.state.cursor, total: inbox.state.total }}
             selected={inbox.state.selection.size} width={layout.columns} theme={theme} />
+          )}
           <Box height={layout.body} flexDirection="row">{body}</Box>
           {modalFooter(modal.modal, layout, theme) ?? (
             <StatusBar message={status.message} view={view} selecting={inbox.state.selection.size > 0} width={layout.columns} theme={theme} />

@@ -78,7 +78,8 @@ export async function runConsole(rt: Runtime): Promise<void> {
 
   stdout.write(ENTER_ALT);
   const instance = render(
-    React.createElement(Console, { api, theme: makeTheme(colourLevel(process.env, true)), env: process.env, terminal, initialWindow }),
+    // A bundled dynamic import of a CommonJS module may arrive as { default: module.exports }.
+    ((React as unknown as { default?: typeof React }).default ?? React).createElement(Console, { api, theme: makeTheme(colourLevel(process.env, true)), env: process.env, terminal, initialWindow }),
     // Not incrementalRendering: in Ink 6.8 it writes each frame one line lower than the last.
     { exitOnCtrlC: false, patchConsole: true, maxFps: 120, onRender: trace.noteFrame },
   );

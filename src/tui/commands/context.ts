@@ -8,6 +8,7 @@ import { sanitizeLine } from '../../text/sanitize.js';
 import type { ConsoleApi, ItemDetailData } from '../console-api.js';
 import type { Inbox, ReloadOptions } from '../hooks/use-inbox.js';
 import type { ItemDetail } from '../hooks/use-item-detail.js';
+import type { KpiController } from '../hooks/use-kpi.js';
 import type { ModalController } from '../hooks/use-modal.js';
 import type { StatusController } from '../hooks/use-status.js';
 import type { CommandId, ViewName } from '../keymap.js';
@@ -18,6 +19,8 @@ export interface CommandContext {
   detail: ItemDetail;
   modal: ModalController;
   status: StatusController;
+  /** The KPI view's state (period, report, at-risk cursor). */
+  kpi: KpiController;
   /** Which pane has the keys. */
   view: ViewName;
   /** List and detail side by side. */

@@ -5,6 +5,7 @@ import { consoleCommands } from './console.js';
 import type { Handler } from './context.js';
 import { escalation } from './escalate.js';
 import { filter } from './filter.js';
+import { kpi } from './kpi.js';
 import { navigate } from './navigate.js';
 
 export const HANDLERS: Record<CommandId, Handler> = {
@@ -13,6 +14,7 @@ export const HANDLERS: Record<CommandId, Handler> = {
   ...filter,
   ...actions,
   ...escalation,
+  ...kpi,
 } as Record<CommandId, Handler>;
 
 export type { CommandContext, Handler } from './context.js';

@@ -13,10 +13,12 @@ import type { ItemDetail } from './use-item-detail.js';
 import type { ModalController } from './use-modal.js';
 import type { StatusController } from './use-status.js';
 import type { WriteText } from './use-write-text.js';
+import type { KpiController } from './use-kpi.js';
 
 export interface CommandDeps {
   inbox: Inbox;
   detail: ItemDetail;
+  kpi: KpiController;
   modal: ModalController;
   status: StatusController;
   wide: boolean;
@@ -44,6 +46,7 @@ export function useCommands(api: ConsoleApi, deps: CommandDeps, nav: Navigation,
       api,
       get inbox() { return latest.current.inbox; },
       get detail() { return latest.current.detail; },
+      get kpi() { return latest.current.kpi; },
       get modal() { return latest.current.modal; },
       get status() { return latest.current.status; },
       get view() { return nav.view.current; },

@@ -1,0 +1,87 @@
+// The KPI view's commands: open and leave it (K, :kpi [days | FROM TO]), switch the period (7/3/9),
+// move in the at-risk list, and F: a proactive follow-up for the customer under the cursor.
+import { localTime } from '../../text/format.js';
+import { sanitizeLine } from '../../text/sanitize.js';
+import { followUpCustomer, parseKpiSpan, spanPeriod, type KpiSpan } from '../kpi-api.js';
+import type { CommandContext, Handler } from './context.js';
+import { explainError } from './context.js';
+
+function showSpan(c: CommandContext, span: KpiSpan): void {
+  try {
+    spanPeriod(c.api, span); // refuse a bad period here, keeping the one shown
+  } catch (e) {
+    c.status.say(explainError(e, c.api.now()), 'error');
+    return;
+  }
+  c.kpi.setSpan(span);
+  c.setView('kpi');
+}
+
+const days = (n: number): Handler => (c) => showSpan(c, { days: n });
+
+/** The KPI keys only make sense in the KPI view (they also run from `:` there). */
+const inKpi = (f: Handler): Handler => (c, arg) => {
+  if (c.view !== 'kpi') return c.status.say('That works in the KPI view: K (or :kpi) opens it.', 'info');
+  return f(c, arg);
+};
+
+export const kpi: Record<string, Handler> = {
+  'view.kpi': (c, arg) => {
+    if (arg !== undefined) {
+      try {
+        showSpan(c, parseKpiSpan(arg));
+      } catch (e) {
+        c.status.say(explainError(e, c.api.now()), 'error');
+      }
+      return;
+    }
+    c.setView(c.view === 'kpi' ? 'list' : 'kpi');
+  },
+  'kpi.back': (c) => c.setView('list'),
+  'kpi.days7': days(7),
+  'kpi.days30': days(30),
+  'kpi.days90': days(90),
+  'kpi.down': inKpi((c) => c.kpi.move(1)),
+  'kpi.up': inKpi((c) => c.kpi.move(-1)),
+  'kpi.pageDown': inKpi((c) => c.kpi.scrollBy(Math.max(1, c.kpi.shown.height - 2))),
+  'kpi.pageUp': inKpi((c) => c.kpi.scrollBy(-Math.max(1, c.kpi.shown.height - 2))),
+
+  'kpi.open': inKpi((c) => {
+    const who = c.kpi.selected();
+    if (!who) return c.status.say('No at-risk customer here.', 'info');
+    if (!who.openFollowUpId) return c.status.say(`${sanitizeLine(who.name)} has no open follow-up; F creates one.`, 'info');
+    c.showItem(who.openFollowUpId);
+    c.setView('detail');
+  }),
+
+  'kpi.followUp': inKpi(async (c, arg) => {
+    const who = c.kpi.selected();
+    if (!who) return c.status.say('No at-risk customer to follow up.', 'info');
+    const name = sanitizeLine(who.name);
+    if (who.openFollowUpId && arg === undefined
+      && !(await c.modal.confirm(`${name} already has an open follow-up, #${who.openFollowUpId}. Create another?`))) {
+      return c.status.say(`Follow-up #${who.openFollowUpId} stays the open one for ${name}; Enter opens it.`, 'info');
+    }
+    const due = arg ?? (await c.modal.ask({
+      label: `Follow up with ${name} — due: `,
+      hint: 'A proactive outbound service item · e.g. 2d · tomorrow 9:00 · monday 9am · 2026-12-01 09:00 · Esc cancels',
+      validate: (t) => {
+        try {
+          return c.api.checkWhen(t).getTime() > c.api.now().getTime() ? null : 'that time is not in the future';
+        } catch (e) {
+          return (e as Error).message;
+        }
+      },
+    }));
+    if (due === null || !due.trim()) return c.status.say(`No follow-up created for ${name}.`, 'info');
+    try {
+      const item = await followUpCustomer(c.api, who.customerId, due);
+      const owner = item.assignee ? `assigned to @${item.assignee}` : 'for the service team';
+      c.status.say(`Follow-up #${item.id} with ${name} due ${localTime(item.sla.resolutionDueAt)}, ${owner}. Enter opens it.`, 'ok');
+    } catch (e) {
+      c.status.say(explainError(e, c.api.now()), 'error');
+    }
+    c.kpi.reload();
+    await c.refresh();
+  }),
+};

@@ -1,0 +1,41 @@
+// The KPI view in a real terminal: the built binary on a demo database, K opens the panels, 7 switches the period.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTandem } from '../helpers/cli.js';
+import { tempDir } from '../helpers/core.js';
+import { HAS_TMUX, startConsole, type TmuxSession } from './tmux.js';
+
+let dir: string;
+let db: string;
+let session: TmuxSession | undefined;
+
+beforeAll(async () => {
+  dir = tempDir();
+  db = path.join(dir, 'demo.db');
+  const r = await runTandem(['demo', '--db', db, '--items', '400', '--quiet']);
+  expect(r.code, r.stderr).toBe(0);
+});
+afterAll(() => {
+  session?.kill();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!HAS_TMUX)('the KPI view in a terminal', () => {
+  it('K shows both panels with their figures; 7 switches to the last 7 days; Esc goes back', async () => {
+    session = startConsole(db, 'sam', 140, 40);
+    await session.waitFor('SUBJECT');
+    session.send('K');
+    let screen = await session.waitFor((s) => s.includes('[30 days]') && /Volume\s+\d+/.test(s) && !s.includes('computing…'));
+    expect(screen).toMatch(/^Support\b.*│ Service\b/m);
+    expect(screen).toMatch(/CSAT\s+\d+\.\d%\s+n=\d+/);
+    expect(screen).toMatch(/NPS\s+[+−-]?\d+\.\d\s+n=\d+/);
+    expect(screen).toContain('At-risk customers');
+    session.send('7');
+    screen = await session.waitFor((s) => s.includes('[7 days]') && s.includes('vs the 7 days before') && !s.includes('computing…'));
+    expect(screen).toMatch(/Volume\s+\d+/);
+    session.send('Escape');
+    await session.waitFor((s) => s.includes('SUBJECT') && !s.includes('[7 days]'));
+    session.send('q');
+  });
+});
