@@ -115,7 +115,7 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
 
   // Agents, customers and orders in one transaction.
   const agentIds = new Map<string, number>();
-  const customers: { id: number; name: string; email: string; company: string | null }[] = [];
+  const customers: { id: number; name: string; email: string; company: string | null; revenueCents: number; orderCount: number }[] = [];
   const nCustomers = Math.max(12, Math.min(200_000, Math.round(total / 6)));
   ctx.store.bulk((w) => {
     for (const a of DEMO_AGENTS) {
@@ -130,11 +130,14 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
       const company = r.pick(COMPANIES);
       const createdAt = now - r.int(100, 700) * DAY;
       const id = w.insert('customers', { name, email, phone: r.chance(0.4) ? `+1 555 ${String(1000 + i % 9000)}` : null, company, notes: null, created_at: iso(createdAt), updated_at: iso(createdAt) });
-      customers.push({ id, name, email, company });
       const orders = r.weighted<number>([[0, 25], [1, 35], [2, 20], [3, 10], [5, 7], [8, 3]]);
+      const customer = { id, name, email, company, revenueCents: 0, orderCount: orders };
+      customers.push(customer);
       for (let k = 0; k < orders; k++) {
+        const amountCents = r.int(15, 600) * 100 + r.pick([0, 50, 99]);
+        customer.revenueCents += amountCents;
         w.insert('orders', {
-          customer_id: id, amount_cents: r.int(15, 600) * 100 + r.pick([0, 50, 99]), currency: 'USD',
+          customer_id: id, amount_cents: amountCents, currency: 'USD',
           ordered_at: iso(now - r.int(0, 400) * DAY - r.int(0, 23) * HOUR), reference: `ORD-${10000 + summary.orders}`, created_at: iso(now),
         });
         summary.orders++;
@@ -143,6 +146,7 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
     summary.customers = nCustomers;
   });
 
+  const handleOf = new Map([...agentIds].map(([h, id]) => [id, h]));
   const serviceAgents = ['sam', 'ana', 'ben'];
   const supportAgents = ['sam', 'cleo', 'dev', 'eli'];
   // One transaction for all items: the demo is all or nothing, and the store builds the indexes once.
@@ -302,8 +306,8 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
 
   function writeEscalation(
     w: BulkWriter, sourceId: number, source: { subject: string; priority: string; channel: string; status: string; version: number },
-    customer: { id: number; name: string; email: string; company: string | null }, byHandle: string, lastEventAt: number,
-    thread: { type: string; at: number; body?: string | null }[],
+    customer: { id: number; name: string; email: string; company: string | null; revenueCents: number; orderCount: number }, byHandle: string, lastEventAt: number,
+    thread: { type: string; at: number; author: 'agent' | 'customer' | 'system'; agent?: number | null; body?: string | null; data?: object }[],
   ): void {
     const at = lastEventAt + 30 * 60_000;
     if (at > now) return;
@@ -339,9 +343,13 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
     }
     const snapshot = {
       schema: 1, escalatedAt: iso(at), escalatedBy: { handle: byHandle, name: byHandle }, reason,
-      customer: { id: customer.id, name: customer.name, email: customer.email, company: customer.company, lifetimeRevenue: null, orderCount: null, currency: 'USD' },
+      customer: { id: customer.id, name: customer.name, email: customer.email, company: customer.company, lifetimeRevenue: customer.revenueCents / 100, orderCount: customer.orderCount, currency: 'USD' },
       lastOrders: [], openItems: [], recentItems: [], surveys: [],
-      source: { id: sourceId, subject: source.subject, thread: thread.filter((e) => e.at <= at).map((e) => ({ type: e.type, body: e.body ?? null, createdAt: iso(e.at) })) },
+      source: { id: sourceId, subject: source.subject, thread: thread.filter((e) => e.at <= at).map((e, idx) => ({
+        version: idx + 1, type: e.type,
+        author: e.author === 'agent' ? { type: 'agent', handle: handleOf.get(e.agent ?? by) ?? byHandle } : e.author === 'customer' ? { type: 'customer', name: customer.name, customerId: customer.id } : { type: 'system' },
+        body: e.body ?? null, data: e.data ?? null, createdAt: iso(e.at), messageId: null,
+      })) },
     };
     w.insert('escalations', {
       source_item_id: sourceId, support_item_id: supportId, reason, escalated_by: by, escalated_at: iso(at),
