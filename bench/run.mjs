@@ -66,7 +66,7 @@ function demoDb(size) {
 const FLOOR_SCRIPT = `
 const D = require('better-sqlite3');
 const db = new D(process.argv[1]);
-const rows = db.prepare("select i.*, c.name as customer_name, c.email as customer_email, a.handle as assignee_handle from items i left join customers c on c.id = i.customer_id left join agents a on a.id = i.assignee_id where i.status in ('new','open','pending','escalated') or (i.status = 'snoozed' and i.snoozed_until <= ?) order by i.next_due_at is null, i.next_due_at, i.id limit 50").all(new Date().toISOString());
+const rows = db.prepare("select i.*, c.name as customer_name, c.email as customer_email, a.handle as assignee_handle from items i left join customers c on c.id = i.customer_id left join agents a on a.id = i.assignee_id where i.open_work = 1 order by i.due_sort, i.id limit 50").all();
 const tags = db.prepare('select item_id, tag from item_tags where item_id in (' + rows.map(() => '?').join(',') + ')').all(...rows.map((r) => r.id));
 process.stdout.write(JSON.stringify({ rows, tags }));
 `;

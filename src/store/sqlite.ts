@@ -67,7 +67,7 @@ export async function openSqliteStore(file: string, options: OpenOptions = {}): 
       raw.pragma('journal_mode = WAL');
       raw.pragma('synchronous = NORMAL');
     }
-    raw.pragma('cache_size = -65536'); // 64 MiB: index inserts during bulk loads stay in memory
+    raw.pragma('cache_size = -8192'); // 8 MiB: enough for the indexed reads of a console or a command
     raw.pragma('foreign_keys = ON');
   } catch (e) {
     raw.close();
@@ -199,6 +199,17 @@ class SqliteStore implements Store {
       },
     };
     // better-sqlite3's transaction(): BEGIN IMMEDIATE via .immediate, rolled back on throw (DDL included).
+    // Bulk loads keep the b-trees they grow in memory (256 MiB), then give it back.
+    raw.pragma('cache_size = -262144');
+    try {
+      return this.bulkTransaction(fn, writer);
+    } finally {
+      raw.pragma('cache_size = -8192');
+    }
+  }
+
+  private bulkTransaction<T>(fn: (w: BulkWriter) => T, writer: BulkWriter): T {
+    const raw = this.raw;
     return raw.transaction(() => {
       // Row-by-row FTS triggers cost ~10x a single insert-select at the end, so they are lifted for the
       // load and the new events indexed in one statement. The write lock is held throughout, so no

@@ -3,12 +3,15 @@
 // a frame's cost). This keeps the cache across frames, bounded. The lines' styled characters are only
 // read afterwards, so sharing them is safe. It reaches into Ink's build, so it checks the shape first
 // and does nothing if a future Ink differs.
+// Imported by file path, not through ink's package exports, so that the bundle (and vitest) get the very
+// module instance Ink itself renders with; a copy loaded any other way would be patched in vain.
+import InkOutput from '../../node_modules/ink/build/output.js';
+
 type Caches = { getStyledChars(line: string): unknown; getStringWidth(text: string): number };
 
 export async function shareInkLineCache(limit = 5000): Promise<boolean> {
   try {
-    const url = new URL('./output.js', import.meta.resolve('ink'));
-    const { default: Output } = (await import(url.href)) as { default: new (o: { width: number; height: number }) => { caches?: Caches } };
+    const Output = InkOutput as unknown as new (o: { width: number; height: number }) => { caches?: Caches };
     const probe = new Output({ width: 1, height: 1 });
     const proto = probe.caches && (Object.getPrototypeOf(probe.caches) as Caches);
     if (!proto || typeof proto.getStyledChars !== 'function' || typeof proto.getStringWidth !== 'function') return false;
