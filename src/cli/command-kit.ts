@@ -18,6 +18,7 @@ export function act<A extends unknown[]>(fn: (rt: Runtime, ...args: A) => Promis
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
     const rt = runtimeFor(cmd);
+    await rt.out.ready();
     try {
       await fn(rt, ...(args.slice(0, -1) as A));
     } finally {

@@ -2,7 +2,11 @@
 // on a pipe, JSON with --json. Customer text is sanitized here, on its way out.
 import { Chalk, type ChalkInstance } from 'chalk';
 import { sanitizeLine } from '../text/sanitize.js';
-import { displayWidth, fit } from '../text/width.js';
+
+// Column widths (string-width and its Unicode tables) cost ~30 ms to load and only matter for tables on
+// a terminal, so they load then: `await out.ready()` before printing; pipes and JSON never wait for them.
+type Widths = typeof import('../text/width.js');
+let widths: Widths | null = null;
 
 export interface Column<T> {
   header: string;
@@ -39,6 +43,11 @@ export class Output {
     this.c = new Chalk({ level: this.tty && !noColor ? (env.FORCE_COLOR === '0' ? 0 : 2) : 0 });
   }
 
+  /** Load what terminal tables need (column widths); a no-op on a pipe or with --json. */
+  async ready(): Promise<void> {
+    if (this.tty && !this.json && !widths) widths = await import('../text/width.js');
+  }
+
   get width(): number {
     return (this.out as { columns?: number }).columns ?? 100;
   }
@@ -72,16 +81,18 @@ export class Output {
       this.print(this.c.dim(opts.empty ?? 'Nothing to show.'));
       return;
     }
-    const widths = columns.map((col, i) =>
+    if (!widths) throw new Error('Output.ready() was not awaited before a terminal table');
+    const { displayWidth, fit } = widths;
+    const widthsOf = columns.map((col, i) =>
       Math.min(col.max ?? Infinity, Math.max(displayWidth(col.header), ...cells.map((r) => displayWidth(r[i]!)))),
     );
-    const total = widths.reduce((a, b) => a + b, 0) + 2 * (columns.length - 1);
+    const total = widthsOf.reduce((a, b) => a + b, 0) + 2 * (columns.length - 1);
     const flex = columns.findIndex((c) => c.flex);
-    if (flex >= 0 && total > this.width) widths[flex] = Math.max(10, widths[flex]! - (total - this.width));
-    this.print(this.c.bold(columns.map((col, i) => fit(col.header, widths[i]!, col.align)).join('  ')).trimEnd());
+    if (flex >= 0 && total > this.width) widthsOf[flex] = Math.max(10, widthsOf[flex]! - (total - this.width));
+    this.print(this.c.bold(columns.map((col, i) => fit(col.header, widthsOf[i]!, col.align)).join('  ')).trimEnd());
     rows.forEach((row, ri) => {
       const line = columns.map((col, i) => {
-        const text = fit(cells[ri]![i]!, widths[i]!, col.align);
+        const text = fit(cells[ri]![i]!, widthsOf[i]!, col.align);
         return col.color ? col.color(row, text, this.c) : text;
       });
       this.print(line.join('  ').trimEnd());
