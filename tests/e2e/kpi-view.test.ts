@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
-import { HAS_TMUX, startConsole, type TmuxSession } from './tmux.js';
+import { BIN } from '../helpers/cli.js';
+import { TmuxSession, hasTmux, sh } from '../helpers/tmux.js';
 
 let dir: string;
 let db: string;
@@ -21,21 +22,21 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!HAS_TMUX)('the KPI view in a terminal', () => {
+describe.skipIf(!hasTmux)('the KPI view in a terminal', () => {
   it('K shows both panels with their figures; 7 switches to the last 7 days; Esc goes back', async () => {
-    session = startConsole(db, 'sam', 140, 40);
+    session = new TmuxSession(`env -u CI TZ=UTC TANDEM_DB=${sh(db)} TANDEM_AGENT=sam ${sh(process.execPath)} ${sh(BIN)}`, { width: 140, height: 40 });
     await session.waitFor('SUBJECT');
-    session.send('K');
+    session.keys('K');
     let screen = await session.waitFor((s) => s.includes('[30 days]') && /Volume\s+\d+/.test(s) && !s.includes('computing…'));
     expect(screen).toMatch(/^Support\b.*│ Service\b/m);
     expect(screen).toMatch(/CSAT\s+\d+\.\d%\s+n=\d+/);
     expect(screen).toMatch(/NPS\s+[+−-]?\d+\.\d\s+n=\d+/);
     expect(screen).toContain('At-risk customers');
-    session.send('7');
+    session.keys('7');
     screen = await session.waitFor((s) => s.includes('[7 days]') && s.includes('vs the 7 days before') && !s.includes('computing…'));
     expect(screen).toMatch(/Volume\s+\d+/);
-    session.send('Escape');
+    session.keys('Escape');
     await session.waitFor((s) => s.includes('SUBJECT') && !s.includes('[7 days]'));
-    session.send('q');
+    session.keys('q');
   });
 });
