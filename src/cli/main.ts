@@ -10,6 +10,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerKpiCommand } from './commands/kpi.js';
 import { registerDataCommands } from './commands/data.js';
 import { runtimeFor } from './runtime.js';
+import { sanitizeLine } from '../text/sanitize.js';
 
 export const VERSION = '0.1.0';
 
@@ -58,7 +59,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof TandemError) {
-      if (e.message) process.stderr.write(`tandem: ${e.message}\n`);
+      // Messages can quote what was typed or stored: never let it drive the terminal.
+      if (e.message) process.stderr.write(`tandem: ${sanitizeLine(e.message)}\n`);
       return e.exitCode;
     }
     process.stderr.write(`tandem: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);

@@ -6,7 +6,7 @@ import type { Ctx } from './context.js';
 import { toCustomer, toOrder, type Customer, type Order } from './customers.js';
 import { conflict, invalid, notFound } from './errors.js';
 import { getItemView, itemEvents, type EventView, type ItemView } from './item-view.js';
-import { applyChange, asAgent, insertEvents, loadItemRow, type ItemRow } from './item-mutate.js';
+import { applyChange, asAgent, checkExpectedVersion, insertEvents, loadItemRow, type ItemRow } from './item-mutate.js';
 import { dueTimes, getPolicy, nextDueAt } from './sla.js';
 import { PRIORITIES, parseEnum, priorityRank, type Kind, KINDS, type Priority } from './vocabulary.js';
 import { checkAssignable, requireBody } from './items.js';
@@ -108,9 +108,7 @@ export async function escalate(ctx: Ctx, agent: Agent, sourceId: number, input: 
   const now = clockNow.toISOString();
   return ctx.store.write(async (trx) => {
     const source = await loadItemRow(trx, sourceId);
-    if (input.expectedVersion !== undefined && input.expectedVersion !== source.version) {
-      throw conflict(`item #${source.id} changed since you loaded it (version ${input.expectedVersion}, now ${source.version}); nothing was written`);
-    }
+    await checkExpectedVersion(trx, source, input.expectedVersion, clockNow);
     if (source.role !== 'service') throw conflict(`item #${source.id} is a support item; only service items are escalated`);
     if (source.status === 'escalated') {
       const open = await trx.selectFrom('escalations').select('support_item_id').where('source_item_id', '=', source.id).where('state', '=', 'open').executeTakeFirst();
@@ -261,9 +259,7 @@ export async function handback(ctx: Ctx, agent: Agent, supportId: number, reason
   const now = clockNow.toISOString();
   return ctx.store.write(async (trx) => {
     const support = await loadItemRow(trx, supportId);
-    if (opts.expectedVersion !== undefined && opts.expectedVersion !== support.version) {
-      throw conflict(`item #${support.id} changed since you loaded it (version ${opts.expectedVersion}, now ${support.version}); nothing was written`);
-    }
+    await checkExpectedVersion(trx, support, opts.expectedVersion, clockNow);
     const esc = await trx.selectFrom('escalations').select(['id', 'state']).where('support_item_id', '=', support.id).executeTakeFirst();
     if (!esc) throw conflict(`item #${support.id} did not come from an escalation; there is nothing to hand back`);
     if (esc.state !== 'open') throw conflict(`item #${support.id} was already returned to service (${esc.state.replace('_', ' ')})`);

@@ -105,6 +105,11 @@ export function describeEvent(e: EventView): string {
   }
 }
 
+/** Refuse a change made from a stale view: who changed what since `expected`. Nothing is written. */
+export async function checkExpectedVersion(trx: Db, row: ItemRow, expected: number | undefined, now: Date): Promise<void> {
+  if (expected !== undefined && expected !== row.version) throw await staleVersionError(trx, row, expected, now);
+}
+
 async function staleVersionError(trx: Db, row: ItemRow, expected: number, now: Date) {
   const events = (await itemEvents(trx, row.id)).filter((e) => e.version > expected);
   const last = events.at(-1);
@@ -132,9 +137,7 @@ export async function mutateItem(
   const now = clockNow.toISOString();
   return ctx.store.write(async (trx) => {
     const row = await loadItemRow(trx, itemId);
-    if (options.expectedVersion !== undefined && options.expectedVersion !== row.version) {
-      throw await staleVersionError(trx, row, options.expectedVersion, clockNow);
-    }
+    await checkExpectedVersion(trx, row, options.expectedVersion, clockNow);
     const change = await decide(row, trx, now);
     if (!change) return { item: await getItemView(trx, itemId, clockNow), changed: false };
     await applyChange(trx, row, actor, change, now);

@@ -1,5 +1,4 @@
 // Items: creating them and every action an agent (or a customer message) can take on one.
-import type { Db } from '../store/store.js';
 import { agentHasRole, findAgent, type Agent } from './agents.js';
 import type { Ctx } from './context.js';
 import { findCustomer, findOrCreateCustomer, type Customer } from './customers.js';
@@ -10,7 +9,7 @@ import {
   type MutationOptions, type MutationResult, type NewEvent,
 } from './item-mutate.js';
 import { dueTimes, getPolicy, nextDueAt } from './sla.js';
-import { parseIsoStrict, parseWhen } from './time.js';
+import { parseWhen } from './time.js';
 import {
   CHANNELS, DIRECTIONS, KINDS, PRIORITIES, ROLES, defaultRoleForKind, parseEnum,
   type Priority, type Role, type Status,
@@ -436,6 +435,3 @@ export async function wakeSnoozed(ctx: Ctx): Promise<number> {
   });
 }
 
-/** Accept "2026-01-02T03:04:05Z"-style times from scripts, normalised to UTC ISO. */
-export const normaliseTime = parseIsoStrict;
-export type { Db };

@@ -61,7 +61,6 @@ export const DEMO_AGENTS = [
 const FIRST = ['Olivia', 'Liam', 'Emma', 'Noah', 'Amelia', 'Oliver', 'Sofia', 'Elijah', 'Mia', 'Lucas', 'Aiko', 'Mateo', 'Zara', 'Hugo', 'Ines', 'Kofi', 'Lena', 'Ravi', 'Yuki', 'Nora', 'Omar', 'Freya', 'Jonas', 'Priya'];
 const LAST = ['Smith', 'Garcia', 'Kim', 'Müller', 'Rossi', 'Dubois', 'Nakamura', 'Silva', 'Kowalski', 'Johnson', 'Ahmed', 'Larsen', 'Haddad', 'Novak', 'Chen', 'Okoro', 'Fischer', 'Moreau'];
 const COMPANIES = ['Acme Bakery', 'Northwind Studio', 'Blue Fern Dental', 'Kite & Key', 'Harbor Yoga', 'Pixel Forge', 'Maple Logistics', 'Sunday Roasters', null, null, null];
-const PRODUCTS = ['Starter plan', 'Pro plan', 'annual licence', 'espresso grinder', 'standing desk', 'team seats', 'API add-on', 'gift card'];
 
 const SUPPORT_TOPICS: Record<string, string[]> = {
   bug: ['Export button does nothing', 'App crashes when I upload a photo', 'Totals are wrong on the invoice page', 'Sync stopped after the update'],
@@ -99,12 +98,17 @@ const NOTES = [
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+/** True once a database holds agents or items: the demo writes only into an empty one. */
+export async function holdsData(ctx: Ctx): Promise<boolean> {
+  const [agent] = await ctx.store.db.selectFrom('agents').select('id').limit(1).execute();
+  const [item] = await ctx.store.db.selectFrom('items').select('id').limit(1).execute();
+  return Boolean(agent || item);
+}
+
 export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSummary> {
   const total = options.items;
   if (!Number.isInteger(total) || total < 0 || total > 5_000_000) throw invalid('--items must be a whole number from 0 to 5000000');
-  const existing = await ctx.store.db.selectFrom('items').select('id').limit(1).execute();
-  const agentsExisting = await ctx.store.db.selectFrom('agents').select('id').limit(1).execute();
-  if (existing.length || agentsExisting.length) {
+  if (await holdsData(ctx)) {
     throw conflict(`${ctx.store.location} already holds data; write the demo into a new database (--db PATH)`);
   }
   const policies = new Map<string, SlaPolicy>((await listPolicies(ctx)).map((p) => [`${p.role}:${p.priority}`, p]));

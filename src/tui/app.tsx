@@ -1,7 +1,7 @@
 // The console's router: it lays out header, body and footer for the terminal's size, decides which
 // view or modal has the keys, and hands commands their context. State lives in the view hooks.
 import { Box, Text, useApp } from 'ink';
-import React, { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { changedElsewhere } from './commands/context.js';
 import type { ConsoleApi, ConsoleFilter, ItemDetailData } from './console-api.js';
 import { NO_TERMINAL, type EditorResult, type TerminalControl } from './editor.js';

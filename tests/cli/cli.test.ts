@@ -115,6 +115,18 @@ describe('items through the binary', () => {
     expect((await json(['inbox', '--count', '--tag', 'alpha'])).count).toBe(1);
   });
 
+  it('sorts the inbox by due time, priority, newest and oldest', async () => {
+    const low = await json(['item', 'add', '--subject', 'Sort low', '--customer', 'sort@example.com', '--kind', 'bug', '--priority', 'low', '--tag', 'sorting']);
+    const urgent = await json(['item', 'add', '--subject', 'Sort urgent', '--customer', 'sort@example.com', '--kind', 'bug', '--priority', 'urgent', '--tag', 'sorting']);
+    const normal = await json(['item', 'add', '--subject', 'Sort normal', '--customer', 'sort@example.com', '--kind', 'bug', '--tag', 'sorting']);
+    const order = async (sort: string) => (await json<any[]>(['inbox', '--tag', 'sorting', '--sort', sort])).map((i) => i.id);
+    // Due: urgent's targets come first (1 h), then normal (8 h), then low (1 d).
+    expect(await order('due')).toEqual([urgent.id, normal.id, low.id]);
+    expect(await order('priority')).toEqual([urgent.id, normal.id, low.id]);
+    expect(await order('newest')).toEqual([normal.id, urgent.id, low.id]);
+    expect(await order('oldest')).toEqual([low.id, urgent.id, normal.id]);
+  });
+
   it('exits with distinct codes and one clear sentence for each kind of bad input, writing nothing', async () => {
     const before = (await json<any[]>(['inbox', '--status', 'all', '--limit', '1000'])).length;
     const cases: [string[], number, RegExp, string?][] = [

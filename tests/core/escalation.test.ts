@@ -10,11 +10,11 @@ import { TandemError } from '../../src/core/errors.js';
 import type { Agent } from '../../src/core/agents.js';
 
 let env: TestEnv;
-let sam: Agent, ana: Agent, cleo: Agent;
+let ana: Agent, cleo: Agent;
 
 beforeEach(async () => {
   env = await testEnv();
-  ({ sam, ana, cleo } = await standardAgents(env.ctx));
+  ({ ana, cleo } = await standardAgents(env.ctx));
 });
 afterEach(async () => env.close());
 

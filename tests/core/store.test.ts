@@ -10,7 +10,7 @@ import { createItem } from '../../src/core/items.js';
 import { queryInbox } from '../../src/core/inbox.js';
 import { TandemError } from '../../src/core/errors.js';
 import { MIGRATIONS, staticMigrationProvider } from '../../src/store/migrations.js';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { tempDir } from '../helpers/core.js';
 
 const dirs: string[] = [];
@@ -41,8 +41,10 @@ describe('database location', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(raw.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
     raw.close();
-    const fk = await store.db.selectNoFrom((eb) => eb.val(1).as('x')).execute();
-    expect(fk).toHaveLength(1);
+    const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(store.db);
+    expect(fk.rows[0]?.foreign_keys).toBe(1);
+    const busy = await sql<{ timeout: number }>`pragma busy_timeout`.execute(store.db);
+    expect(busy.rows[0]?.timeout).toBeGreaterThanOrEqual(5000);
     await store.close();
   });
 });

@@ -84,6 +84,13 @@ describe('hostile input', () => {
     }
   });
 
+  it('an error quoting hostile input does not pass its escape sequences to the terminal', async () => {
+    const r = await runTandem(['customer', 'show', 'x\u001b]0;pwned\u0007@example.com'], { db, as: 'sam' });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/no customer with email x@example\.com/);
+    expect(r.stderr).not.toMatch(/[\u001b\u0007]/);
+  });
+
   it('a file that is not a database is refused and left unchanged', async () => {
     const file = path.join(dir, 'notes.txt');
     fs.writeFileSync(file, 'not a database\n');

@@ -2,7 +2,6 @@
 // with ink-testing-library, press keys, read frames. Input handlers subscribe in effects, so after
 // rendering and after every key the harness yields (setImmediate, then setTimeout 0) before reading.
 import { render } from 'ink-testing-library';
-import React from 'react';
 import type { Agent } from '../../src/core/agents.js';
 import { Console } from '../../src/tui/app.js';
 import { ConsoleApi, type ConsoleFilter } from '../../src/tui/console-api.js';

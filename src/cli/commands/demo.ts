@@ -1,6 +1,6 @@
 // `tandem demo`: write the deterministic demo data set.
 import type { Command } from 'commander';
-import { writeDemo } from '../../io/demo.js';
+import { holdsData, writeDemo } from '../../io/demo.js';
 import { invalid } from '../../core/errors.js';
 import { act, withJson } from '../command-kit.js';
 import { parseIsoStrict } from '../../core/time.js';
@@ -19,10 +19,7 @@ export function registerDemoCommand(program: Command): void {
       if (!Number.isInteger(items) || items < 0) throw invalid('--items must be a whole number');
       if (!Number.isInteger(seed)) throw invalid('--seed must be a whole number');
       const ctx = await rt.ctx();
-      if (o.ifMissing) {
-        const any = await ctx.store.db.selectFrom('agents').select('id').limit(1).execute();
-        if (any.length) return;
-      }
+      if (o.ifMissing && (await holdsData(ctx))) return;
       const now = o.now ? new Date(parseIsoStrict('--now', o.now)) : new Date();
       const started = Date.now();
       const progress = !o.quiet && process.stderr.isTTY;

@@ -1,7 +1,7 @@
 // `tandem item …`: create, show and act on items.
 import type { Command } from 'commander';
 import * as items from '../../core/items.js';
-import { getItemView, itemEvents, parseItemId, type ItemView } from '../../core/item-view.js';
+import { getItemView, itemEvents, parseItemId } from '../../core/item-view.js';
 import { escalationsOfItem, getSnapshot } from '../../core/escalation.js';
 import type { MutationResult } from '../../core/item-mutate.js';
 import { invalid } from '../../core/errors.js';
@@ -221,4 +221,3 @@ export function registerItemCommands(program: Command): void {
     }));
 }
 
-export type { ItemView };

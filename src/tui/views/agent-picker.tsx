@@ -1,6 +1,6 @@
 // Pick an agent (or nobody): type to narrow, arrows to move, Enter to pick. Shown over the body.
 import { Box, Text } from 'ink';
-import React, { useMemo } from 'react';
+import { useMemo } from 'react';
 import { fit, truncate } from '../../text/width.js';
 import { useKeys } from '../hooks/use-key-router.js';
 import type { Modal, PickerOption } from '../hooks/use-modal.js';

@@ -1,6 +1,6 @@
 // Pick one of a few values with one key (priority, status), in the footer.
 import { Text } from 'ink';
-import React, { useState } from 'react';
+import { useState } from 'react';
 import { truncate } from '../../text/width.js';
 import { useKeys } from '../hooks/use-key-router.js';
 import type { Modal } from '../hooks/use-modal.js';

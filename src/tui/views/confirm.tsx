@@ -1,6 +1,5 @@
 // A yes/no question in the footer; anything but y is no.
 import { Text } from 'ink';
-import React from 'react';
 import { useKeys } from '../hooks/use-key-router.js';
 import type { Modal } from '../hooks/use-modal.js';
 import type { Theme } from '../theme.js';

@@ -1,6 +1,5 @@
 // Two header lines: who I am and the inbox's counts; then the role filter, sort, filters and position.
 import { Text } from 'ink';
-import React from 'react';
 import type { Agent } from '../../core/agents.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { displayWidth, truncate } from '../../text/width.js';

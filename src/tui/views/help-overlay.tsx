@@ -1,6 +1,6 @@
 // `?`: every key of the current view, grouped, read from the keymap (so it is never out of date).
 import { Box, Text } from 'ink';
-import React, { useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { fit, truncate } from '../../text/width.js';
 import { useKeys } from '../hooks/use-key-router.js';
 import type { Modal } from '../hooks/use-modal.js';

@@ -1,6 +1,6 @@
 // The inbox list: a column header and exactly `height - 1` rows, each row one pre-built string.
 import { Box, Text } from 'ink';
-import React, { useMemo } from 'react';
+import { useMemo } from 'react';
 import type { InboxState } from '../hooks/use-inbox.js';
 import type { ItemView } from '../../core/item-view.js';
 import { headerRow, itemRow, listLayout } from '../rows.js';

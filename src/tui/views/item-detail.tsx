@@ -1,6 +1,5 @@
 // The item detail: the visible slice of its lines, with a line saying how much more there is.
 import { Box, Text } from 'ink';
-import React from 'react';
 import type { ItemDetail as DetailState } from '../hooks/use-item-detail.js';
 import type { Theme } from '../theme.js';
 

@@ -1,7 +1,7 @@
 // The KPI view (K): a header line with the period tabs, then the panels and at-risk list from
 // kpi-lines.ts, shown through a window that follows the at-risk cursor or scrolls by page.
 import { Box, Text } from 'ink';
-import React, { useMemo } from 'react';
+import { useMemo } from 'react';
 import { panelOrder } from '../../core/kpi.js';
 import { localTime } from '../../text/format.js';
 import { displayWidth, truncate } from '../../text/width.js';

@@ -1,7 +1,7 @@
 // A one-line prompt in the footer (search, filter, tags, snooze, reasons, the `:` command line):
 // text state + key hook + two lines (hint/error/candidates above, the input below).
 import { Text } from 'ink';
-import React, { useState } from 'react';
+import { useState } from 'react';
 import { truncate } from '../../text/width.js';
 import type { Modal } from '../hooks/use-modal.js';
 import { textReducer, useTextKeys, useTextState, type TextAction } from '../hooks/use-text-input.js';

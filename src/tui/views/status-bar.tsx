@@ -1,6 +1,5 @@
 // The status bar: the last action's result, and key hints for the current view.
 import { Text } from 'ink';
-import React from 'react';
 import { displayWidth, truncate, wrap } from '../../text/width.js';
 import type { StatusMessage } from '../hooks/use-status.js';
 import { hintsFor, type ViewName } from '../keymap.js';

@@ -1,7 +1,6 @@
 // The inline editor for replies and notes when $EDITOR is not set: many lines, Ctrl-D sends,
 // Esc closes and keeps the text as a draft. Shown over the body.
 import { Box, Text } from 'ink';
-import React from 'react';
 import { truncate } from '../../text/width.js';
 import type { Modal } from '../hooks/use-modal.js';
 import { useTextKeys, useTextState } from '../hooks/use-text-input.js';
