@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeCtx } from '../../src/core/context.js';
 import * as items from '../../src/core/items.js';
 import { addAgent, type Agent } from '../../src/core/agents.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openStore } from '../../src/store/open.js';
 import { BIN, runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
 import { TmuxSession, hasTmux, sh } from '../helpers/tmux.js';
@@ -17,7 +17,7 @@ let ids: Record<string, number>;
 let term: TmuxSession | undefined;
 
 async function seed(extra?: (ctx: ReturnType<typeof makeCtx>, sam: Agent) => Promise<void>) {
-  const store = await openSqliteStore(db);
+  const store = await openStore(db);
   const ctx = makeCtx(store);
   const sam = await addAgent(ctx, { handle: 'sam', name: 'Sam Rivera', roles: 'both' });
   await addAgent(ctx, { handle: 'ana', name: 'Ana Costa', roles: 'service' });
