@@ -10,6 +10,7 @@ import { openStore } from '../../src/store/open.js';
 import { BIN, runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
 import { TmuxSession, hasTmux, sh } from '../helpers/tmux.js';
+import { newDatabase } from '../helpers/store-target.js';
 
 let dir: string;
 let db: string;
@@ -45,9 +46,9 @@ function open(env: Record<string, string> = {}) {
 const show = (id: number) => runJson(['item', 'show', String(id)], { db });
 
 describe.skipIf(!hasTmux)('the console in a real terminal', () => {
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir('tandem-e2e-');
-    db = path.join(dir, 'tandem.db');
+    db = await newDatabase('tandem');
   });
   afterEach(() => {
     term?.kill();
@@ -113,7 +114,8 @@ describe.skipIf(!hasTmux)('the console in a real terminal', () => {
     const t = open();
     await t.waitFor('breached');
     t.keys('x');
-    const s = await t.waitFor(`#${ids.crash} resolved. Next: #${ids.refund}.`);
+    // The message, then the reloaded list with the cursor on the next item.
+    const s = await t.waitFor((screen) => screen.includes(`#${ids.crash} resolved. Next: #${ids.refund}.`) && !screen.includes('App crashes on upload'));
     expect(t.cursorLine(s)).toContain('Refund has not arrived');
     expect(s).not.toContain('App crashes on upload');
     expect((await show(ids.crash!)).status).toBe('resolved');

@@ -4,7 +4,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
 
 export const onPostgres = process.env.TANDEM_TEST_STORE === 'postgres';
 export const storeName = onPostgres ? 'postgres' : 'sqlite';
@@ -54,4 +57,45 @@ export async function dropDatabase(spec: string): Promise<void> {
   }
   const name = new URL(spec).pathname.slice(1);
   await adminPool().query(`drop database if exists "${name}" with (force)`).catch(() => undefined);
+}
+
+/** Open the database for a moment (any engine), run `fn`, close it. */
+export async function withStore<T>(spec: string, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(spec);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The first column of the first row of a (portable) SQL query, as a number. */
+export async function scalar(spec: string, query: string): Promise<number> {
+  return withStore(spec, async (s) => Number(Object.values((await sql.raw(query).execute(s.db)).rows[0] as object)[0]));
+}
+
+const KEYS: Record<string, string> = { item_tags: 'item_id, tag', sla_policies: 'role, priority', kysely_migration: 'name' };
+
+/** A logical dump of Tandem's tables, ordered by key: equal for equal content on either engine. */
+export async function dumpTables(spec: string, tables = ['agents', 'customers', 'orders', 'items', 'events', 'surveys', 'escalations', 'item_tags', 'sla_policies']): Promise<string> {
+  return withStore(spec, async (s) => {
+    const out: string[] = [];
+    for (const t of tables) {
+      const rows = (await sql.raw(`select * from ${t} order by ${KEYS[t] ?? 'id'}`).execute(s.db)).rows;
+      out.push(JSON.stringify([t, rows]));
+    }
+    return out.join('\n');
+  });
+}
+
+/** A new database holding a copy of `spec` (a file copy, or CREATE DATABASE … TEMPLATE). */
+export async function cloneDatabase(spec: string, name = 'clone'): Promise<string> {
+  if (!onPostgres) {
+    const target = await newDatabase(name);
+    fs.copyFileSync(spec, target);
+    return target;
+  }
+  const db = `t_${process.pid}_${++counter}_${name.replace(/\W+/g, '_')}`.toLowerCase().slice(0, 60);
+  await adminPool().query(`create database "${db}" template "${new URL(spec).pathname.slice(1)}"`);
+  return pgUrl(db);
 }

@@ -15,7 +15,7 @@ export class ListenFeed implements ChangeFeed {
   private backoffMs = 250;
   private online = true;
 
-  constructor(private readonly url: string, private readonly location: string) {}
+  constructor(private readonly url: string, private readonly location: string, private readonly ownBackends: ReadonlySet<number> = new Set()) {}
 
   subscribe(listener: (s: ChangeSignal) => void): () => void {
     this.listeners.add(listener);
@@ -62,7 +62,8 @@ export class ListenFeed implements ChangeFeed {
     client.on('error', (e) => onLost(e.message));
     client.on('end', () => onLost('the server closed the connection'));
     client.on('notification', (n) => {
-      if (n.channel === CHANNEL) this.emit({ type: 'change' });
+      // Our own commits are not news (the screen that made them already shows them).
+      if (n.channel === CHANNEL && !this.ownBackends.has(n.processId)) this.emit({ type: 'change' });
     });
     try {
       await client.connect();

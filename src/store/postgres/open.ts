@@ -58,14 +58,25 @@ function translatingPool(pool: pg.Pool, location: string) {
 export async function openPostgresStore(url: string): Promise<Store> {
   const location = printableLocation(url);
   const pool = makePool(url);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: translatingPool(pool, location) as never }) });
+  // The backends of this store's own pool: the change feed skips their notifications, as SQLite's
+  // data_version counts only other connections' commits.
+  const ownBackends = new Set<number>();
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: translatingPool(pool, location) as never,
+      onCreateConnection: async (conn) => {
+        const r = await conn.executeQuery<{ pid: number }>({ sql: 'select pg_backend_pid() as pid', parameters: [], query: null as never, queryId: null as never });
+        ownBackends.add(Number(r.rows[0]!.pid));
+      },
+    }),
+  });
   try {
     await migrate(db, url, location);
   } catch (e) {
     await db.destroy();
     throw translatePgError(e, location);
   }
-  return new PostgresStore(db, pool, url, location);
+  return new PostgresStore(db, url, location, ownBackends);
 }
 
 async function migrate(db: Kysely<Database>, url: string, location: string): Promise<void> {

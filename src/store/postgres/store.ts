@@ -1,7 +1,6 @@
 // The PostgreSQL store: serializable write transactions run again after a serialization failure or a
 // deadlock (so the version check holds across machines), tsvector search, LISTEN/NOTIFY changes, and
 // the bulk loader.
-import type pg from 'pg';
 import type { BulkLoader, ChangeFeed, Db, Store } from '../store.js';
 import { violationOf } from '../engine-errors.js';
 import { PostgresBulkLoader } from './bulk.js';
@@ -18,11 +17,10 @@ export class PostgresStore implements Store {
   readonly changes: ChangeFeed;
   readonly bulk: BulkLoader;
 
-  constructor(readonly db: Db, pool: pg.Pool, url: string, readonly location: string) {
+  constructor(readonly db: Db, url: string, readonly location: string, ownBackends: ReadonlySet<number>) {
     this.search = new PostgresSearch(db);
-    this.changes = new ListenFeed(url, location);
+    this.changes = new ListenFeed(url, location, ownBackends);
     this.bulk = new PostgresBulkLoader(db);
-    void pool;
   }
 
   async write<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
