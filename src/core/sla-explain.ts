@@ -4,7 +4,7 @@ import type { Ctx } from './context.js';
 import type { Db } from '../store/store.js';
 import { invalid } from './errors.js';
 import {
-  addBusinessMinutes, businessMsBetween, countedSpansBetween, localIso, type BusinessCalendar,
+  addBusinessMinutes, businessMsBetween, countedSpansBetween, describeRule, localIso, localLabel, openSpans, type BusinessCalendar,
 } from './business-time.js';
 import { loadCalendar, loadCalendarsById } from './calendars.js';
 import { loadItemRow, type ItemRow } from './item-mutate.js';
@@ -67,7 +67,7 @@ export interface ClockExplained {
 
 export interface SlaExplained {
   item: { id: number; role: Role; priority: Priority; status: string; createdAt: string };
-  policy: { calendar: string | null; tz: string | null; hours: BusinessCalendar | null; pauseWhenWaiting: boolean };
+  policy: { calendar: string | null; tz: string | null; hours: string[]; holidays: string[]; pauseWhenWaiting: boolean };
   state: SlaState;
   firstResponse: ClockExplained;
   resolution: ClockExplained & { explicit: boolean };
@@ -115,7 +115,7 @@ export async function explainSla(ctx: Ctx, itemId: number): Promise<SlaExplained
   const resEnd = resolvedAt ? Date.parse(resolvedAt) : now;
   return {
     item: { id: row.id, role: row.role as Role, priority: row.priority as Priority, status: row.status, createdAt: row.created_at },
-    policy: { calendar: policy.calendar, tz: cal?.tz ?? null, hours: cal, pauseWhenWaiting: policy.pauseWhenWaiting },
+    policy: { calendar: policy.calendar, tz: cal?.tz ?? null, hours: cal?.rules.map(describeRule) ?? [], holidays: cal?.holidays ?? [], pauseWhenWaiting: policy.pauseWhenWaiting },
     state: slaState(row, new Date(now)),
     firstResponse: clock(cal, policy.firstResponseMinutes, row.first_customer_message_at, row.first_response_due_at, row.first_response_at, now, [], false),
     resolution: {
@@ -135,10 +135,16 @@ export async function explainSla(ctx: Ctx, itemId: number): Promise<SlaExplained
 export interface BusinessSla {
   calendar: string | null;
   tz: string | null;
-  /** Business seconds to the next due time; negative once past; null when nothing is due. */
+  /** Business seconds to the next due time at `computedAt`; negative once past; null when nothing is due. */
   leftSeconds: number | null;
+  /** The next due time in the calendar's zone, e.g. "Mon 10:12" (null when nothing is due). */
+  dueLabel: string | null;
   /** The resolution clock is stopped: the item waits on the customer (pending or snoozed). */
   paused: boolean;
+  /** When leftSeconds was computed, whether business time was running then, and until when that holds. */
+  computedAt: string;
+  running: boolean;
+  runningUntil: string | null;
 }
 
 type ViewRow = Pick<ItemRow, 'role' | 'priority' | 'status' | 'first_response_at' | 'first_response_due_at' | 'resolution_due_at' | 'resolved_at' | 'closed_at' | 'resolution_due_explicit'>;
@@ -152,16 +158,37 @@ export async function businessSlaReader(db: Db, now: Date): Promise<(row: ViewRo
     .where((eb) => eb.or([eb('calendar_id', 'is not', null), eb('pause_when_waiting', '=', 1)])).execute();
   if (rows.length === 0) return () => null;
   const calendars = await loadCalendarsById(db, [...new Set(rows.map((r) => r.calendar_id).filter((id): id is number => id !== null))]);
-  const byKey = new Map(rows.map((r) => [`${r.role}|${r.priority}`, { cal: r.calendar_id === null ? null : calendars.get(r.calendar_id) ?? null, pauses: r.pause_when_waiting === 1 }]));
+  const t = now.getTime();
+  // Whether each calendar is open now and until when: faces count a countdown on from there without the calendar.
+  const runningOf = new Map<number | null, { running: boolean; until: string | null }>();
+  const running = (id: number | null) => {
+    let r = runningOf.get(id);
+    if (!r) {
+      const cal = id === null ? null : calendars.get(id)?.hours ?? null;
+      const span = openSpans(cal, t).next();
+      r = span.done ? { running: false, until: null }
+        : span.value.start <= t ? { running: true, until: Number.isFinite(span.value.end) ? iso(span.value.end) : null }
+        : { running: false, until: iso(span.value.start) };
+      runningOf.set(id, r);
+    }
+    return r;
+  };
+  const byKey = new Map(rows.map((r) => [`${r.role}|${r.priority}`, { id: r.calendar_id, cal: r.calendar_id === null ? null : calendars.get(r.calendar_id) ?? null, pauses: r.pause_when_waiting === 1 }]));
   return (row) => {
     const p = byKey.get(`${row.role}|${row.priority}`);
     if (!p) return null;
     const due = nextDueAt(row);
+    const tz = p.cal?.hours.tz ?? null;
+    const r = running(p.id);
     return {
       calendar: p.cal?.name ?? null,
-      tz: p.cal?.hours.tz ?? null,
-      leftSeconds: due ? businessLeft(p.cal?.hours ?? null, now.getTime(), Date.parse(due)) : null,
+      tz,
+      leftSeconds: due ? businessLeft(p.cal?.hours ?? null, t, Date.parse(due)) : null,
+      dueLabel: due ? localLabel(Date.parse(due), tz) : null,
       paused: p.pauses && PAUSE_STATUSES.includes(row.status) && !row.resolution_due_explicit,
+      computedAt: now.toISOString(),
+      running: r.running,
+      runningUntil: r.until,
     };
   };
 }
