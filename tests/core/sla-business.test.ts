@@ -7,6 +7,7 @@ import { setPolicy } from '../../src/core/sla.js';
 import { businessDue, explainSla } from '../../src/core/sla-explain.js';
 import { computeKpis } from '../../src/core/kpi.js';
 import { TandemError } from '../../src/core/errors.js';
+import { asAgent, mutateItem } from '../../src/core/item-mutate.js';
 import type { Agent } from '../../src/core/agents.js';
 
 let env: TestEnv;
@@ -94,6 +95,17 @@ describe('business-hours policies', () => {
     expect(String(last.data!.reason)).toMatch(/holidays/);
     // A resolved item keeps the due times it was judged by.
     expect((await getItemView(env.store.db, done.id, env.clock.now())).sla.firstResponseDueAt).toBe(done.sla.firstResponseDueAt);
+  });
+
+  it('a role change takes the new role\'s policy (applyChange recomputes for any writer)', async () => {
+    await setPolicy(env.ctx, { role: 'support', priority: 'normal', firstResponse: '4h', resolution: '16h', calendar: 'berlin' });
+    env.clock.set('2026-03-06T15:00:00.000Z'); // Fri 16:00 CET
+    const item = await ticket();
+    expect(item.sla.firstResponseDueAt).toBe('2026-03-09T11:00:00.000Z');
+    const moved = await mutateItem(env.ctx, item.id, asAgent(sam), {}, () => ({ set: { role: 'service' }, events: [{ type: 'note', body: 'moving to service' }] }));
+    // service normal: 24h / 7 days of wall-clock time.
+    expect(moved.item.sla.firstResponseDueAt).toBe('2026-03-07T15:00:00.000Z');
+    expect(moved.item.sla.resolutionDueAt).toBe('2026-03-13T15:00:00.000Z');
   });
 
   it('giving a policy a calendar recomputes its open items', async () => {
