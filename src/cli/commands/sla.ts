@@ -58,6 +58,9 @@ export function registerSlaCommands(program: Command): void {
     .action(act(async (rt, roleArg: string | undefined, priorityArg: string | undefined, o: {
       role?: string; priority?: string; firstResponse?: string; resolution?: string; calendar?: string; pauses?: string;
     }) => {
+      if ((o.role && roleArg && o.role !== roleArg) || (o.priority && priorityArg && o.priority !== priorityArg)) {
+        throw usage('give the role and priority once: as arguments or as --role/--priority');
+      }
       const role = o.role ?? roleArg;
       const priority = o.priority ?? priorityArg;
       if (!role || !priority) throw usage('name the policy: tandem sla set --role support --priority normal …');
