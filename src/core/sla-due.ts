@@ -6,7 +6,7 @@ import type { Db } from '../store/store.js';
 import type { ItemTable } from '../store/schema.js';
 import { businessMsBetween, type Span } from './business-time.js';
 import { applyChange, type ItemRow, type NewEvent } from './item-mutate.js';
-import { dueTimes, getPolicy, listPolicies, type PolicyRule } from './sla.js';
+import { dueTimes, getPolicy, policyRules, type PolicyRule } from './sla.js';
 import type { Priority, Role } from './vocabulary.js';
 
 /** Statuses in which the resolution clock stops, when the policy pauses. */
@@ -129,7 +129,7 @@ const OPEN_STATUSES = ['new', 'open', 'pending', 'snoozed', 'escalated'];
 export async function recomputeOpenItems(
   trx: Db, clock: Date, which: { role: Role; priority: Priority } | { calendarId: number }, reason: string,
 ): Promise<number> {
-  const policies = (await listPolicies({ store: { db: trx } })).filter((p) => ('role' in which ? p.role === which.role && p.priority === which.priority : true));
+  const policies = (await policyRules(trx)).filter((p) => ('role' in which ? p.role === which.role && p.priority === which.priority : true));
   let targets: PolicyRule[] = policies;
   if ('calendarId' in which) {
     const ids = await trx.selectFrom('sla_policies').select(['role', 'priority']).where('calendar_id', '=', which.calendarId).execute();

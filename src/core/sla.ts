@@ -55,8 +55,12 @@ export function policyShape(p: SlaPolicy): SlaPolicy {
   };
 }
 
-export async function listPolicies(ctx: Ctx | { store: { db: Db } }): Promise<PolicyRule[]> {
-  const db = ctx.store.db;
+export async function listPolicies(ctx: Ctx): Promise<PolicyRule[]> {
+  return policyRules(ctx.store.db);
+}
+
+/** Every policy with its calendar loaded, role by role, most urgent first. */
+export async function policyRules(db: Db): Promise<PolicyRule[]> {
   const rows = await db.selectFrom('sla_policies').selectAll().execute();
   const order = (r: { role: string; priority: string }) => ROLES.indexOf(r.role as Role) * 10 - PRIORITIES.indexOf(r.priority as Priority);
   return toRules(db, rows.sort((a, b) => order(a) - order(b)));
@@ -122,14 +126,16 @@ export async function setPolicy(ctx: Ctx, input: PolicyInput): Promise<SlaPolicy
     : input.calendar === null || input.calendar.trim().toLowerCase() === 'none' ? null : input.calendar.trim();
   return ctx.store.write(async (trx) => {
     const current = await getPolicy(trx, role, priority);
-    const calendarId = calendarName === undefined
-      ? (await trx.selectFrom('sla_policies').select('calendar_id').where('role', '=', role).where('priority', '=', priority).executeTakeFirst())?.calendar_id ?? null
-      : calendarName === null ? null : (await findCalendarRow(trx, calendarName)).id;
+    const currentCalendarId = (await trx.selectFrom('sla_policies').select('calendar_id')
+      .where('role', '=', role).where('priority', '=', priority).executeTakeFirst())?.calendar_id ?? null;
+    // undefined: keep the calendar; null: wall-clock; a name: that calendar (not found → exit 3).
+    const calendar = calendarName === undefined || calendarName === null ? null : await findCalendarRow(trx, calendarName);
+    const calendarId = calendarName === undefined ? currentCalendarId : calendar?.id ?? null;
     const next: SlaPolicy = {
       role, priority,
       firstResponseMinutes: fr ?? current.firstResponseMinutes,
       resolutionMinutes: res ?? current.resolutionMinutes,
-      calendar: calendarName === undefined ? current.calendar : calendarName === null ? null : (await findCalendarRow(trx, calendarName)).name,
+      calendar: calendarName === undefined ? current.calendar : calendar?.name ?? null,
       pauseWhenWaiting: pauses ?? current.pauseWhenWaiting,
     };
     if (next.firstResponseMinutes <= 0 || next.resolutionMinutes <= 0) {
