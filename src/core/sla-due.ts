@@ -110,7 +110,14 @@ export async function slaFieldsForChange(trx: Db, row: ItemRow, merged: ItemRow,
   const business = policy.hours !== null && (responded || resolved);
   if (!recompute && !business) return {};
   const pauses = policy.pauseWhenWaiting ? pausesFromHistory(withPending((await pauseHistory(trx, [row.id])).get(row.id) ?? [], events, now)) : [];
-  const out: Updateable<ItemTable> = recompute ? computeDue(policy, merged, pauses) : {};
+  const out: Updateable<ItemTable> = {};
+  if (recompute) {
+    // Each trigger moves only the clock it concerns: the first message starts the first-response clock,
+    // a pause moves the resolution clock, a new priority or role both.
+    const due = computeDue(policy, merged, pauses);
+    if (retarget || clockStarted) out.first_response_due_at = due.first_response_due_at;
+    if (retarget || (pauseMoved && policy.pauseWhenWaiting)) out.resolution_due_at = due.resolution_due_at;
+  }
   if (policy.hours && responded && merged.first_customer_message_at) {
     out.first_response_business_secs = Math.round(businessMsBetween(policy.hours, Date.parse(merged.first_customer_message_at), Date.parse(merged.first_response_at!)) / 1000);
   }
