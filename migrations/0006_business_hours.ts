@@ -3,11 +3,12 @@
 // response and resolution times in business seconds, written when those happen (for the KPIs).
 // Frozen once released: change the schema with a new migration file.
 import { sql, type Kysely } from 'kysely';
+import { idColumn, type Engine } from './dialect.js';
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<any>, engine: Engine = 'sqlite'): Promise<void> {
   await db.schema
     .createTable('calendars')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', idColumn(engine))
     .addColumn('name', 'text', (c) => c.notNull().unique())
     .addColumn('tz', 'text', (c) => c.notNull())
     // JSON array of {days: number[] (0 = Sunday), start: minutes, end: minutes}; end <= start is overnight.
@@ -36,6 +37,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('items_kpi_resolution_business').on('items')
     .columns(['role', 'first_resolved_at', 'assignee_id', 'resolution_business_secs'])
     .where(sql.ref('resolution_business_secs'), 'is not', null).execute();
+  // The console's SLA column and detail count down in a calendar's business time: an edit to the hours
+  // or holidays must refresh open screens on PostgreSQL too (SQLite's feed watches the whole file).
+  if (engine === 'postgres') {
+    for (const t of ['calendars', 'calendar_holidays']) {
+      await sql`create trigger ${sql.raw(t + '_notify')} after insert or update or delete on ${sql.table(t)}
+        for each statement execute function tandem_notify_change()`.execute(db);
+    }
+  }
 }
 
 export async function down(): Promise<void> {

@@ -1,16 +1,16 @@
 // Several processes writing one database at once: no SQLITE_BUSY failures, no lost or doubled changes.
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
+import { newDatabase } from '../helpers/store-target.js';
 
 let dir: string;
 let db: string;
 
 beforeAll(async () => {
   dir = tempDir();
-  db = path.join(dir, 'c.db');
+  db = await newDatabase('c');
   expect((await runTandem(['init', '--handle', 'sam'], { db })).code).toBe(0);
   expect((await runTandem(['agent', 'add', 'cleo', '--roles', 'support'], { db, as: 'sam' })).code).toBe(0);
 });

@@ -1,10 +1,9 @@
 // Business-hours SLAs through the built binary: calendars, `sla set --calendar`, `sla due`, `sla explain`,
 // business-time KPIs in `kpi --json`, and the exit codes of bad input.
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { standardAgents, testEnv } from '../helpers/core.js';
 import { runJson, runTandem } from '../helpers/cli.js';
+import { dropDatabase } from '../helpers/store-target.js';
 import * as items from '../../src/core/items.js';
 import { addCalendar } from '../../src/core/calendars.js';
 import { setPolicy } from '../../src/core/sla.js';
@@ -30,7 +29,7 @@ beforeAll(async () => {
   await env.store.close();
   db = env.dbPath;
 });
-afterAll(() => fs.rmSync(path.dirname(db), { recursive: true, force: true }));
+afterAll(() => dropDatabase(db));
 
 describe('tandem calendar', () => {
   it('adds, lists, shows and removes calendars, with holidays added and removed later', async () => {

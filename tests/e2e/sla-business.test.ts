@@ -1,11 +1,11 @@
 // Business-hours SLAs in a real terminal: the built binary, a policy counting in a calendar, an item made
 // by the CLI; the detail shows the business countdown and the due time in the calendar's zone.
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
 import { TmuxSession, hasTmux, sh } from '../helpers/tmux.js';
+import { dropDatabase, newDatabase } from '../helpers/store-target.js';
 
 let dir: string;
 let db: string;
@@ -13,16 +13,17 @@ let session: TmuxSession | undefined;
 
 beforeAll(async () => {
   dir = tempDir();
-  db = path.join(dir, 'tandem.db');
+  db = await newDatabase('tandem');
   expect((await runTandem(['init', '--handle', 'sam'], { db })).code).toBe(0);
   // Open around the clock in Tokyo, so the countdown does not depend on when the test runs.
   await runJson(['calendar', 'add', 'tokyo', '--tz', 'Asia/Tokyo', '--hours', '24/7'], { db });
   await runJson(['sla', 'set', '--role', 'support', '--priority', 'normal', '--first-response', '4h', '--resolution', '16h', '--calendar', 'tokyo'], { db });
   await runJson(['item', 'add', '--subject', 'Invoice export fails', '--customer', 'jo@example.com', '--kind', 'bug'], { db, as: 'sam' });
 });
-afterAll(() => {
+afterAll(async () => {
   session?.kill();
   fs.rmSync(dir, { recursive: true, force: true });
+  await dropDatabase(db);
 });
 
 describe.skipIf(!hasTmux)('business-hours SLA in a terminal', () => {
