@@ -76,10 +76,15 @@ async function view(db: Db, name: string): Promise<CalendarView> {
   return { name: c.name, tz: c.hours.tz, hours: c.hours.rules.map(describeRule), holidays: c.hours.holidays, policies: await policiesUsing(db, c.id) };
 }
 
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export async function listCalendars(ctx: Ctx): Promise<CalendarView[]> {
-  const names = await ctx.store.db.selectFrom('calendars').select('name').orderBy('name').execute();
+  // Sorted here, not by the database: PostgreSQL orders text by its collation and SQLite by code
+  // point, and the list must read the same on both (case-insensitive, then by code point).
+  const names = (await ctx.store.db.selectFrom('calendars').select('name').execute()).map((r) => r.name)
+    .sort((a, b) => compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b));
   const out: CalendarView[] = [];
-  for (const n of names) out.push(await view(ctx.store.db, n.name));
+  for (const name of names) out.push(await view(ctx.store.db, name));
   return out;
 }
 

@@ -49,6 +49,12 @@ describe('calendars', () => {
     await refused(showCalendar(env.ctx, 'ny'), 'not_found');
   });
 
+  it('are listed alphabetically, ignoring case, the same on either store', async () => {
+    // Byte order (SQLite, PostgreSQL's C collation) would put Zurich first; a locale collation might not.
+    for (const name of ['Zurich', 'amsterdam', 'Ny']) await addCalendar(env.ctx, { name, tz: 'UTC', hours: ['24/7'] });
+    expect((await listCalendars(env.ctx)).map((c) => c.name)).toEqual(['amsterdam', 'berlin', 'Ny', 'Zurich']);
+  });
+
   it('cannot be removed while a policy counts in it', async () => {
     await setPolicy(env.ctx, { role: 'support', priority: 'normal', calendar: 'berlin' });
     await refused(removeCalendar(env.ctx, 'berlin'), 'conflict', /support normal/);
