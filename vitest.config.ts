@@ -7,7 +7,7 @@ const postgres = process.env.TANDEM_TEST_STORE === 'postgres';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
-    exclude: ['**/node_modules/**', postgres ? 'tests/**/*.sqlite.test.ts' : 'tests/**/*.pg.test.ts'],
+    exclude: ['**/node_modules/**', postgres ? 'tests/**/*.sqlite.test.ts?(x)' : 'tests/**/*.pg.test.ts?(x)'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { TZ: 'UTC', NO_COLOR: '1' },

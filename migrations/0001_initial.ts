@@ -153,7 +153,7 @@ export async function up(db: Kysely<any>, engine: Engine = 'sqlite'): Promise<vo
     .addPrimaryKeyConstraint('sla_policies_pk', ['role', 'priority'])
     .execute();
 
-  // Defaults from DESIGN.md ("support urgent 1 h / 8 h, normal 8 h / 3 days; service normal 24 h / 7 days").
+  // Defaults as the README's SLA section gives them ("support urgent 1 h / 8 h, normal 8 h / 3 days; service normal 24 h / 7 days").
   const H = 60;
   const D = 24 * H;
   const defaults: [string, string, number, number][] = [

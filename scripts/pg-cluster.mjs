@@ -44,10 +44,14 @@ export class PgCluster {
     return `postgres://tandem@localhost/${encodeURIComponent(database)}?host=${encodeURIComponent(this.socketDir)}`;
   }
 
+  /**
+   * fsync is off (a test cluster survives a crash of the server, not of the machine); commits stay
+   * synchronous, so an acknowledged write is in the WAL when a test kills the server.
+   */
   start() {
     asUser(path.join(this.bin, 'pg_ctl'), [
       '-D', this.data, '-l', this.log, '-w', '-t', '60', 'start',
-      '-o', `-k ${this.socketDir} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=128MB`,
+      '-o', `-k ${this.socketDir} -c listen_addresses='' -c fsync=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=128MB`,
     ]);
     this.running = true;
   }

@@ -7,7 +7,7 @@ import type { ItemTable } from '../store/schema.js';
 import { businessMsBetween, type Span } from './business-time.js';
 import { applyChange, type ItemRow, type NewEvent } from './item-mutate.js';
 import { dueTimes, getPolicy, policyRules, type PolicyRule } from './sla.js';
-import type { Priority, Role } from './vocabulary.js';
+import type { Priority, Role, Status } from './vocabulary.js';
 
 /** Statuses in which the resolution clock stops, when the policy pauses. */
 export const PAUSE_STATUSES: readonly string[] = ['pending', 'snoozed'];
@@ -127,7 +127,7 @@ export async function slaFieldsForChange(trx: Db, row: ItemRow, merged: ItemRow,
   return out;
 }
 
-const OPEN_STATUSES = ['new', 'open', 'pending', 'snoozed', 'escalated'];
+const OPEN_STATUSES: Status[] = ['new', 'open', 'pending', 'snoozed', 'escalated'];
 
 /**
  * Compute the due times of open items again after their policy or its calendar changed; each item whose

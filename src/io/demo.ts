@@ -6,7 +6,7 @@ import { conflict, invalid } from '../core/errors.js';
 import { dueTimes, nextDueAt, type SlaPolicy } from '../core/sla.js';
 import { listPolicies } from '../core/sla.js';
 import type { BulkWriter } from '../store/store.js';
-import type { Priority, Role } from '../core/vocabulary.js';
+import type { Channel, Direction, Kind, Priority, Role, Status } from '../core/vocabulary.js';
 
 export interface DemoOptions {
   items: number;
@@ -170,12 +170,12 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
   function writeOneItem(w: BulkWriter, n: number): void {
     const role: Role = r.chance(0.55) ? 'support' : 'service';
     const topics = role === 'support' ? SUPPORT_TOPICS : SERVICE_TOPICS;
-    const kind = r.pick(Object.keys(topics));
+    const kind = r.pick(Object.keys(topics)) as Kind;
     const topic = r.pick(topics[kind]!);
     const outbound = role === 'service' && ['onboarding', 'follow_up', 'renewal', 'feedback'].includes(kind);
     const customer = customers[Math.floor(Math.pow(r.next(), 1.3) * customers.length)]!;
     const priority: Priority = r.weighted<Priority>([['low', 15], ['normal', 55], ['high', 22], ['urgent', 8]]);
-    const channel = outbound ? r.pick(['phone', 'email', 'whatsapp', 'sms']) : role === 'support' ? r.pick(['email', 'chat', 'web', 'phone']) : r.pick(['email', 'chat', 'phone', 'in_person']);
+    const channel = r.pick<Channel>(outbound ? ['phone', 'email', 'whatsapp', 'sms'] : role === 'support' ? ['email', 'chat', 'web', 'phone'] : ['email', 'chat', 'phone', 'in_person']);
     // Spread over 90 days, denser towards now, with the last few hours always busy.
     const createdAt = n % 25 === 0 ? now - r.int(5, 8 * 60) * 60_000 : now - Math.floor(Math.pow(r.next(), 1.15) * 90 * DAY);
     const pool = role === 'support' ? supportAgents : serviceAgents;
@@ -224,7 +224,7 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
       }
     }
     const resolveAt = lastAt + (late ? policy.resolutionMinutes * 60_000 * (0.8 + r.next()) : r.int(10, 600) * 60_000 * speed);
-    let status = 'open';
+    let status: Status = 'open';
     let resolvedAt: number | null = null;
     let firstResolvedAt: number | null = null;
     let closedAt: number | null = null;
@@ -270,7 +270,7 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
 
     const due = dueTimes(policy, iso(createdAt), firstCustomerAt <= now ? iso(firstCustomerAt) : null);
     const row = {
-      role, kind, subject: topic, customer_id: customer.id, channel, direction: outbound ? 'outbound' : 'inbound',
+      role, kind, subject: topic, customer_id: customer.id, channel, direction: (outbound ? 'outbound' : 'inbound') as Direction,
       status, priority, assignee_id: assigneeId, created_at: iso(createdAt), updated_at: iso(Math.max(...events.map((e) => e.at))),
       first_customer_message_at: firstCustomerAt <= now ? iso(firstCustomerAt) : null,
       first_response_at: firstResponseAt ? iso(firstResponseAt) : null,
@@ -332,12 +332,12 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
     return {
       sourceId, byHandle, at, reason, holder, resolveAfter, done, kind,
       // The source's own timeline records the escalation (and the return); its status follows.
-      source: { status: done ? 'open' : 'escalated', version: done ? v + 2 : v + 1, updated_at: changedAt > source.updated_at ? changedAt : source.updated_at },
+      source: { status: (done ? 'open' : 'escalated') as Status, version: done ? v + 2 : v + 1, updated_at: changedAt > source.updated_at ? changedAt : source.updated_at },
     };
   }
 
   function writeEscalation(
-    w: BulkWriter, plan: NonNullable<ReturnType<typeof planEscalation>>, source: { subject: string; priority: string; channel: string; status: string; version: number },
+    w: BulkWriter, plan: NonNullable<ReturnType<typeof planEscalation>>, source: { subject: string; priority: Priority; channel: Channel; status: string; version: number },
     customer: { id: number; name: string; email: string; company: string | null; revenueCents: number; orderCount: number },
     thread: { type: string; at: number; author: 'agent' | 'customer' | 'system'; agent?: number | null; body?: string | null; data?: object }[],
   ): void {
@@ -346,8 +346,8 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
     const due = dueTimes(supportPolicy, iso(at), iso(at));
     const supportResolvedAt = done ? at + resolveAfter : null;
     const srow = {
-      role: 'support', kind, subject: source.subject, customer_id: customer.id, channel: source.channel,
-      direction: 'inbound', status: done ? 'resolved' : 'open', priority: source.priority, assignee_id: agentIds.get(holder)!,
+      role: 'support' as const, kind: kind as Kind, subject: source.subject, customer_id: customer.id, channel: source.channel,
+      direction: 'inbound' as const, status: (done ? 'resolved' : 'open') as Status, priority: source.priority, assignee_id: agentIds.get(holder)!,
       created_at: iso(at), updated_at: iso(supportResolvedAt ?? at), first_customer_message_at: iso(at),
       first_response_at: done ? iso(at + HOUR) : null, first_resolved_at: supportResolvedAt ? iso(supportResolvedAt) : null,
       resolved_at: supportResolvedAt ? iso(supportResolvedAt) : null, closed_at: null, snoozed_until: null,

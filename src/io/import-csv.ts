@@ -226,7 +226,7 @@ async function loadRow(w: BulkWriter, cell: Cell, c: RowContext): Promise<'exist
   const due = policy ? dueTimes(policy, createdAt, createdAt) : { firstResponseDueAt: null, resolutionDueAt: null };
   const updated = [updatedAt, ...events.map((e) => e.at)].filter((t): t is string => Boolean(t)).sort().at(-1)!;
   const row = {
-    role: c.role, kind, subject, customer_id: customerId, channel, direction: 'inbound', status, priority,
+    role: c.role, kind, subject, customer_id: customerId, channel, direction: 'inbound' as const, status, priority,
     assignee_id: assignee?.id ?? null, created_at: createdAt, updated_at: updated < createdAt ? createdAt : updated,
     first_customer_message_at: createdAt, first_response_at: null, first_resolved_at: firstResolvedAt,
     resolved_at: status === 'resolved' || status === 'closed' ? resolvedAtFinal : null, closed_at: closedAt, snoozed_until: null,
