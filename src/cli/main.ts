@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { TandemError } from '../core/errors.js';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerSlaCommands } from './commands/sla.js';
 import { registerEscalationCommands } from './commands/escalation.js';
 import { registerInboxCommand } from './commands/inbox.js';
 import { registerItemCommands } from './commands/items.js';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerEscalationCommands(program);
   registerPeopleCommands(program);
   registerAdminCommands(program);
+  registerSlaCommands(program);
   registerDemoCommand(program);
   registerKpiCommand(program);
   registerDataCommands(program);

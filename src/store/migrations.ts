@@ -5,6 +5,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as m0001 from '../../migrations/0001_initial.js';
 import * as m0002 from '../../migrations/0002_kpi_indexes.js';
 import * as m0003 from '../../migrations/0003_kpi_speed.js';
+import * as m0006 from '../../migrations/0006_business_hours.js';
 import type { Engine } from './store.js';
 
 export interface EngineMigration {
@@ -15,6 +16,7 @@ export const MIGRATIONS: Record<string, EngineMigration> = {
   '0001_initial': m0001,
   '0002_kpi_indexes': m0002,
   '0003_kpi_speed': m0003,
+  '0006_business_hours': m0006,
 };
 
 export function migrationProviderFor(engine: Engine): MigrationProvider {
