@@ -124,6 +124,30 @@ export interface SlaPolicyTable {
   updated_at: string;
 }
 
+export interface MacroTable {
+  id: Generated<number>;
+  /** Lower-case, unique. */
+  name: string;
+  kind: 'reply' | 'note';
+  /** Liquid template (checked when saved). */
+  body: string;
+  /** JSON: {"status"?, "priority"?, "tags"?, "assign"?}. */
+  actions: string;
+  role: 'service' | 'support' | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SavedViewTable {
+  id: Generated<number>;
+  /** Lower-case, unique. */
+  name: string;
+  /** JSON: the inbox filter and sort (see core/views.ts). */
+  filter: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   agents: AgentTable;
   customers: CustomerTable;
@@ -134,4 +158,6 @@ export interface Database {
   escalations: EscalationTable;
   surveys: SurveyTable;
   sla_policies: SlaPolicyTable;
+  macros: MacroTable;
+  saved_views: SavedViewTable;
 }
