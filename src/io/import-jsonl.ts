@@ -11,13 +11,15 @@ import {
   Rollback, RecordError, addProblem, bump, errorMessage, finish, newReport, type ImportOptions, type ImportReport,
 } from './import-report.js';
 import { JSONL_FORMAT, JSONL_VERSION } from './jsonl-records.js';
+import { macroRowFromRecord } from '../core/macros.js';
+import { viewRowFromRecord } from '../core/views.js';
 import { countLines, forEachLine, readHead, refuseBinary } from './line-reader.js';
 import {
   asObject, bool, describe, int, intOrNull, oneOf, str, strOrNull, time, timeOrNull, type Obj,
 } from './record-fields.js';
 
 type Row = Record<string, string | number | null>;
-const TABLES = ['agents', 'customers', 'orders', 'items', 'events', 'escalations', 'surveys'] as const;
+const TABLES = ['agents', 'customers', 'orders', 'items', 'events', 'escalations', 'surveys', 'macros', 'saved_views'] as const;
 
 export function importJsonl(ctx: Ctx, file: string, opts: ImportOptions = {}): ImportReport {
   refuseBinary(file, readHead(file));
@@ -128,6 +130,8 @@ class JsonlLoader {
         case 'item': this.item(o); break;
         case 'escalation': this.escalation(o); break;
         case 'survey': this.survey(o); break;
+        case 'macro': this.macroOrView('macros', 'macro', macroRowFromRecord(o)); break;
+        case 'view': this.macroOrView('saved_views', 'view', viewRowFromRecord(o)); break;
         default: throw new RecordError(`unknown record type ${describe(type)}`);
       }
     } catch (e) {
@@ -335,6 +339,17 @@ class JsonlLoader {
       // The snapshot is frozen; only the escalation's outcome moves on.
       if (e.state === row.state && e.returned_at === row.returned_at && e.return_note === row.return_note) return false;
       this.w.run('update escalations set state = ?, returned_at = ?, return_note = ? where id = ?', row.state, row.returned_at, row.return_note, row.id);
+      return true;
+    });
+  }
+
+  /** Macros and views (checked by the core): same name = the same record; a newer export replaces it. */
+  private macroOrView(table: 'macros' | 'saved_views', kind: string, row: Row & { id: number; name: string; updated_at: string }): void {
+    this.put(table, kind, row, (e) => e.name === row.name, (e) => {
+      if (String(e.updated_at) >= row.updated_at) return false;
+      const { id, ...columns } = row;
+      const cols = Object.keys(columns);
+      this.w.run(`update ${table} set ${cols.map((c) => `${c} = ?`).join(', ')} where id = ?`, ...cols.map((c) => (columns as Row)[c] ?? null), id);
       return true;
     });
   }
