@@ -96,6 +96,52 @@ describe('the macro picker (m)', () => {
     expect((await item(inbox.ids.refund)).status).toBe('pending');
   });
 
+  it('Tab with $EDITOR set hands the filled-in text to the editor; an empty file applies nothing', async () => {
+    const seen: string[] = [];
+    let answer = '';
+    ui = await renderConsole(inbox.env, inbox.sam, {
+      env: { EDITOR: 'vi' },
+      runEditor: (_cmd, initial) => { seen.push(initial); return { text: answer, ok: true }; },
+    });
+    await cursorTo(ui, 'Refund has not arrived');
+    await ui.press('m');
+    await ui.type('refund');
+    await ui.waitFor('Hi Jo, your refund');
+    await ui.press('tab');
+    await ui.waitFor('Macro refund-sent not applied.');
+    expect(seen[0]).toBe(`Hi Jo, your refund for #${inbox.ids.refund} is on its way.\nSam`);
+    expect((await item(inbox.ids.refund)).tags).toEqual([]);
+    answer = 'Hi Jo, done.';
+    await ui.press('m');
+    await ui.type('refund');
+    await ui.waitFor('Hi Jo, your refund');
+    await ui.press('tab');
+    await ui.waitFor(`Macro refund-sent applied to #${inbox.ids.refund}`);
+    expect((await events(inbox.ids.refund)).filter((e) => e.type === 'reply').at(-1)!.body).toBe('Hi Jo, done.');
+    expect((await item(inbox.ids.refund)).tags).toEqual(['refund']);
+  });
+
+  it('with a selection, applies the macro to every selected item after one confirmation', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam);
+    await cursorTo(ui, 'Refund has not arrived');
+    await ui.press('space');
+    await cursorTo(ui, 'Wrong VAT');
+    await ui.press('space');
+    await ui.press('m');
+    await ui.waitFor('Apply a macro to 2 selected items');
+    await ui.type('refund');
+    await ui.waitFor('Hi Jo, your refund');
+    await ui.press('enter');
+    await ui.waitFor('Apply macro refund-sent to 2 selected items? [y/N]');
+    await ui.press('y');
+    await ui.waitFor('Applied refund-sent to 2 of 2 items');
+    expect((await item(inbox.ids.refund)).tags).toEqual(['refund']);
+    expect((await item(inbox.ids.invoice)).tags).toEqual(['refund']);
+    // Lee's invoice got Lee's greeting, not Jo's.
+    const reply = (await events(inbox.ids.invoice)).filter((e) => e.type === 'reply').at(-1)!;
+    expect(reply.body).toMatch(/^Hi there, your refund for #\d+ is on its way\./);
+  });
+
   it('`:macro NAME` applies without the picker', async () => {
     ui = await renderConsole(inbox.env, inbox.sam);
     await cursorTo(ui, 'Refund has not arrived');
