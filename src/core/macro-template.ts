@@ -76,7 +76,14 @@ export function checkTemplate(body: string): void {
     if (initial.length !== 1 || !(TypeGuards.isPropertyAccessToken(initial[0]) || TypeGuards.isQuotedToken(initial[0]))) {
       throw invalid(`${JSON.stringify(t.token.getText())}: a placeholder is one name, like {{ customer.first_name }} (known: ${placeholderList()})`);
     }
+    const path = outputPath(t);
+    if (path !== null && !(path in PLACEHOLDERS)) throw invalid(`unknown placeholder {{ ${path} }}; known: ${placeholderList()}`);
     for (const f of outputFilters(t)) {
+      // Placeholders only at the start of an output, where the empty-value check sees them.
+      const values = f.args.map((a) => (Array.isArray(a) ? a[1] : a));
+      if (values.some((v) => v !== undefined && !TypeGuards.isQuotedToken(v) && !TypeGuards.isNumberToken(v))) {
+        throw invalid(`${JSON.stringify(t.token.getText())}: a filter takes a text in quotes or a number, not a placeholder`);
+      }
       if (f.name !== 'default') continue;
       const arg = f.args[0];
       if (!TypeGuards.isQuotedToken(arg) || !arg.getText().slice(1, -1).trim()) {

@@ -46,7 +46,7 @@ describe('saving macros', () => {
   });
 
   it('refuses tags that could read files, unknown filters, broken templates and empty defaults', async () => {
-    for (const body of ['{% include "/etc/passwd" %}', '{% render "x" %}', '{% layout "x" %}Hi', 'Hi {{ customer.name | shout }}', 'Hi {{ customer.name', 'Hi {{ customer.name | default: "" }}', 'Hi {{ customer.name | default: customer.email }}']) {
+    for (const body of ['{% include "/etc/passwd" %}', '{% render "x" %}', '{% layout "x" %}Hi', 'Hi {{ customer.name | shout }}', 'Hi {{ customer.name', 'Hi {{ customer.name | default: "" }}', 'Hi {{ customer.name | default: customer.email }}', 'Hi {{ "x" | append: customer.first_name }}', 'Hi {{ customer["secret"] }}', 'Hi {{ customer }}']) {
       const r = await run(['macro', 'add', 'evil', '--body', body]);
       expect(r.code, body).toBe(5);
       expect(r.stderr, body).toMatch(/^tandem: /);
