@@ -158,10 +158,11 @@ export function registerMacroCommands(program: Command): void {
       printOutcome(rt, outcome, Boolean(o.dryRun));
     }));
 
-  macro.command('placeholders')
+  withJson(macro.command('placeholders'))
     .description('list the placeholders a macro may use')
     .action(act(async (rt) => {
       const { PLACEHOLDERS } = await core.template();
+      if (rt.out.json) return rt.out.printJson(PLACEHOLDERS);
       for (const [p, what] of Object.entries(PLACEHOLDERS)) rt.out.print(rt.out.tty ? `{{ ${p} }}`.padEnd(38) + what : `${p}\t${what}`);
     }));
 
