@@ -63,8 +63,10 @@ export function sameFilter(a: ConsoleFilter, b: ConsoleFilter): boolean {
     && (a.customer ?? '') === (b.customer ?? '');
 }
 
-export async function viewTabs(api: ConsoleApi, withCounts = true): Promise<ViewTab[]> {
+/** Saved views in key order; counted: 'keyed' (the header's six), 'all' (the picker) or 'none'. */
+export async function viewTabs(api: ConsoleApi, counted: 'keyed' | 'all' | 'none' = 'keyed'): Promise<ViewTab[]> {
   const views: SavedView[] = await listViews(api.ctx.store.db);
-  const counts = withCounts ? await viewCounts(api.ctx, api.me, views) : views.map(() => null);
+  const toCount = counted === 'none' ? [] : counted === 'keyed' ? views.slice(0, VIEW_KEYS.length) : views;
+  const counts = await viewCounts(api.ctx, api.me, toCount);
   return views.map((v, i) => ({ key: VIEW_KEYS[i] ?? null, name: v.name, filter: consoleFilterOf(v.filter), count: counts[i] ?? null }));
 }

@@ -110,7 +110,7 @@ async function showView(c: CommandContext, tab: ViewTab): Promise<void> {
 }
 
 const byKey = (key: string): Handler => async (c) => {
-  const tabs = await viewTabs(c.api, false);
+  const tabs = await viewTabs(c.api, 'none');
   const tab = tabs.find((t) => t.key === key);
   if (tab) return showView(c, tab);
   c.status.say(
@@ -122,7 +122,7 @@ const byKey = (key: string): Handler => async (c) => {
 };
 
 const viewCommand: Handler = async (c, arg) => {
-  const tabs = await viewTabs(c.api, !arg);
+  const tabs = await viewTabs(c.api, arg ? 'none' : 'all');
   if (tabs.length === 0) return c.status.say('No saved views yet: `tandem view add NAME` with any inbox flags saves one.', 'info');
   if (arg?.trim()) {
     const word = arg.trim().toLowerCase();
