@@ -61,6 +61,7 @@ export function registerMacroCommands(program: Command): void {
     .option('-t, --tag <tag>', 'add this tag (repeatable, or comma-separated)', collect)
     .option('-a, --assign <who>', 'assign to me (whoever applies it), nobody, or HANDLE')
     .option('-r, --role <role>', 'only for service or support items (default: both)')
+    .addHelpText('after', '\nPlaceholders: `tandem macro placeholders` lists them; give a default where a value may be missing:\n  tandem macro add thanks --body \'Hi {{ customer.first_name | default: "there" }}, thanks! {{ agent.first_name }}\' --set status=resolved')
     .action(act(async (rt, name: string, o: { body: string; note?: boolean; set?: string[]; tag?: string[]; assign?: string; role?: string }) => {
       const { addMacro } = await core.macros();
       const body = (await bodyOption(o.body))!;

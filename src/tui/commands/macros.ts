@@ -74,7 +74,7 @@ const macroCommand: Handler = async (c, arg) => {
   const macros = await choices(c.api, selecting ? null : previewed.role);
   const title = selecting
     ? `Apply a macro to ${plural(c.inbox.state.selection.size, 'selected item')} (preview: #${previewed.id})`
-    : `Apply a macro to #${previewed.id} ${sanitizeLine(previewed.subject)}`;
+    : `Apply a macro to #${previewed.id} ${sanitizeLine(previewed.subject)}${previewed.customer ? ` · ${sanitizeLine(previewed.customer.name)}` : ''}`;
   const picked = await c.modal.pickMacro(pickerSpec(c.api, previewed, macros, 'apply', title));
   if (!picked) return;
   if (selecting) {

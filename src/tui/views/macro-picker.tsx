@@ -128,7 +128,8 @@ export function MacroPicker({ modal, width, height, theme }: { modal: MacroModal
   else if ('error' in shown) previewLines = [theme.bad(truncate(`  ✗ ${sanitizeLine(shown.error)}`, width))];
   else {
     const body = sanitizeText(shown.text).split('\n').flatMap((l) => wrap(l, width - 2)).map((l) => '  ' + l);
-    const head = [theme.dim(truncate(`  ${current.kind === 'note' ? 'internal note' : 'reply'} · ${sanitizeLine(shown.changes)}`, width))];
+    const what = modal.mode === 'insert' ? `the text only${current.actions ? ` (not: ${current.actions})` : ''}` : shown.changes;
+    const head = [theme.dim(truncate(`  ${sanitizeLine(what)}`, width))];
     previewLines = [...head, ...body.slice(0, Math.max(0, previewRoom - 1))];
     if (body.length > previewRoom - 1) previewLines.push(theme.dim('  …'));
   }

@@ -13,7 +13,8 @@ export function TextEditor({ modal, width, height, theme }: { modal: EditorModal
   const [state, dispatch] = useTextState(modal.initial, modal.cursor);
   // `::` typed at the start of a word opens the macro picker; its text goes where the `::` was.
   const edit = (a: TextAction) => {
-    const typed = a.type === 'insert' && /^:+$/.test(a.text) ? state.text.slice(0, state.cursor) + a.text : null;
+    // Typed keys may arrive together ("Thanks ::" on a busy terminal); a pasted block (with line breaks) never opens it.
+    const typed = a.type === 'insert' && a.text.endsWith(':') && !a.text.includes('\n') ? state.text.slice(0, state.cursor) + a.text : null;
     if (modal.macros && typed !== null && /(^|\s)::$/.test(typed)) {
       const at = typed.length - 2;
       return modal.resolve({ text: typed.slice(0, at) + state.text.slice(state.cursor), sent: false, macroAt: at });
