@@ -106,6 +106,7 @@ describe('preview, dry run and apply', () => {
     expect(added[0].body).toBe(`Hi Jo,\n\nthe refund for order A-1002 is on its way (#${jo}).\nSam`);
     expect(added[0].data).toEqual({ macro: 'refund-sent' });
     expect(after.firstResponseAt).not.toBeNull(); // a macro's reply is a response like any other
+    expect((await run(['item', 'show', String(jo)])).stdout).toMatch(/@sam replied with macro refund-sent/);
   });
 
   it('refuses an empty value without a default at apply time, naming the field, and writes nothing', async () => {

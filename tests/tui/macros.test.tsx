@@ -51,6 +51,9 @@ describe('the macro picker (m)', () => {
     const added = (await events(inbox.ids.refund)).filter((e) => e.version === after.version);
     expect(added.map((e) => e.type)).toEqual(['reply', 'status', 'tag']);
     expect(added[0]!.body).toBe(`Hi Jo, your refund for #${inbox.ids.refund} is on its way.\nSam`);
+    // The thread says which macro wrote the reply.
+    await ui.press('enter', 'G');
+    await ui.waitFor('@sam replied with macro refund-sent');
   });
 
   it('shows why a macro cannot be applied (an empty field without a default) and writes nothing on Enter', async () => {
