@@ -58,7 +58,8 @@ async function applyOne(c: CommandContext, item: ItemView, name: string, body?: 
     const o = await applyMacro(c.api, name, item.id, { expectedVersion: item.version, body });
     if (draftKey) c.drafts.delete(draftKey);
     return `Macro ${o.macro} applied to #${item.id}: ${summary(o.events)} (version ${o.item.version}).`;
-  }, body !== undefined && draftKey ? { draft: { key: draftKey, text: body, again: 'm then Tab' } } : {});
+    // A refused change keeps the edited text as the item's reply (or note) draft: r (n) opens it again.
+  }, body !== undefined && draftKey ? { draft: { key: draftKey, text: body, again: draftKey.startsWith('note:') ? 'n' : 'r' } } : {});
 }
 
 const macroCommand: Handler = async (c, arg) => {
