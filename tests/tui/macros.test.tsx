@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getItemView, itemEvents } from '../../src/core/item-view.js';
 import { addMacro } from '../../src/core/macros.js';
 import { addView } from '../../src/core/views.js';
+import * as items from '../../src/core/items.js';
 import { renderConsole, type Harness } from './harness.js';
 import { seededInbox, type Inbox } from './fixtures.js';
 
@@ -97,6 +98,25 @@ describe('the macro picker (m)', () => {
     const reply = evs.filter((e) => e.type === 'reply').at(-1)!;
     expect(reply.body).toBe(`Hi Jo, your refund for #${inbox.ids.refund} is on its way.\nSam PS: sorry!`);
     expect((await item(inbox.ids.refund)).status).toBe('pending');
+  });
+
+  it('a change made meanwhile refuses the macro, and the edited text is kept as the reply draft', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam);
+    await cursorTo(ui, 'Refund has not arrived');
+    await ui.press('m');
+    await ui.type('refund');
+    await ui.waitFor('Hi Jo, your refund');
+    await ui.press('tab');
+    await ui.waitFor(`Reply to #${inbox.ids.refund}`);
+    await ui.type(' Edited.');
+    // Someone else changes the item while the text is being edited.
+    await items.setPriority(inbox.env.ctx, inbox.cleo, inbox.ids.refund, 'urgent');
+    const before = await item(inbox.ids.refund);
+    await ui.press('ctrl+d');
+    await ui.waitFor(/changed while you were looking .*@cleo: priority high → urgent.*Your\s+text is kept: r opens it again/s);
+    expect((await item(inbox.ids.refund)).version).toBe(before.version);
+    await ui.press('r');
+    await ui.waitFor('Sam Edited.');
   });
 
   it('Tab with $EDITOR set hands the filled-in text to the editor; an empty file applies nothing', async () => {
