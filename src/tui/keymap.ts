@@ -97,7 +97,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'item.note', name: 'note', keys: ['n'], scope: 'item', group: 'Act', help: 'Internal note, never shown to the customer', arg: '[text]', hint: 'note' },
   { id: 'item.resolve', name: 'resolve', keys: ['x'], scope: 'item', group: 'Act', help: 'Resolve and go to the next item', bulk: true, hint: 'resolve' },
   { id: 'item.escalate', name: 'escalate', keys: ['e'], scope: 'item', group: 'Act', help: 'Escalate a service item to support, with its context', arg: '[reason]', hint: 'escalate' },
-  { id: 'item.macro', name: 'macro', keys: ['m'], scope: 'item', group: 'Act', help: 'Apply a macro (picker with a live preview; Tab edits the text first)', arg: '[name]', bulk: true, hint: 'macro' },
+  { id: 'item.macro', name: 'macro', keys: ['m'], scope: 'item', group: 'Act', help: 'Apply a macro (picker, live preview; Tab edits the text first)', arg: '[name]', bulk: true, hint: 'macro' },
   { id: 'item.handback', name: 'handback', keys: ['b'], scope: 'item', group: 'Act', help: 'Hand an escalated support item back to service', arg: '[reason]' },
 
   // The KPI view (K in the list; in the detail K is the previous item, :kpi works everywhere)

@@ -165,11 +165,13 @@ describe('the macro picker (m)', () => {
     expect(reply.body).toMatch(/^Hi there, your refund for #\d+ is on its way\./);
   });
 
-  it('`:macro NAME` applies without the picker', async () => {
+  it('`:macro NAME` applies without the picker; Tab completes the name', async () => {
     ui = await renderConsole(inbox.env, inbox.sam);
     await cursorTo(ui, 'Refund has not arrived');
     await ui.press(':');
-    await ui.type('macro refund-sent');
+    await ui.type('macro re');
+    await ui.press('tab');
+    await ui.waitFor(':macro refund-sent');
     await ui.press('enter');
     await ui.waitFor(`Macro refund-sent applied to #${inbox.ids.refund}`);
     expect((await item(inbox.ids.refund)).tags).toEqual(['refund']);

@@ -142,6 +142,16 @@ const viewCommand: Handler = async (c, arg) => {
   if (tab) await showView(c, tab);
 };
 
+/** Names Tab completes after `:macro ` and `:view ` in the command line. */
+export async function commandArgNames(c: CommandContext): Promise<Record<string, string[]>> {
+  try {
+    const [macros, views] = await Promise.all([listMacros(c.api), viewTabs(c.api, 'none')]);
+    return { macro: macros.map((m) => m.name), view: views.map((v) => v.name) };
+  } catch {
+    return {};
+  }
+}
+
 export const macroCommands: Record<string, Handler> = {
   'item.macro': macroCommand,
   'view.saved': viewCommand,
