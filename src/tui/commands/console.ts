@@ -47,7 +47,9 @@ export const consoleCommands: Record<string, Handler> = {
   'app.help': (c) => c.modal.help(c.view),
   'app.redraw': (c) => c.redraw(),
   'app.command': async (c: CommandContext, arg?: string) => {
-    const names = arg === undefined ? await commandArgNames(c) : {};
+    // Names load while the prompt opens (keys typed right after `:` must reach the prompt).
+    let names: Record<string, string[]> = {};
+    if (arg === undefined) void commandArgNames(c).then((n) => { names = n; });
     const text = arg ?? (await c.modal.ask({
       label: ':',
       hint: 'A command by name, e.g. assign ana · priority urgent · snooze tomorrow 9:00 · go 42 · Tab completes',
