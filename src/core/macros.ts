@@ -131,8 +131,10 @@ export async function getMacro(db: Db, name: string): Promise<Macro> {
   return toMacro(row);
 }
 
+/** By name, in code-point order on both engines (a PostgreSQL collation would reorder '-' and '.'), so exports match. */
 export async function listMacros(db: Db): Promise<Macro[]> {
-  return (await db.selectFrom('macros').selectAll().orderBy('name').execute()).map(toMacro);
+  const rows = await db.selectFrom('macros').selectAll().execute();
+  return rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(toMacro);
 }
 
 export interface MacroEdit {

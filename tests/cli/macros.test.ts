@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
+import { newDatabase } from '../helpers/store-target.js';
 
 let dir: string;
 let db: string;
@@ -15,7 +16,7 @@ let jo: number; // Jo Park, with an order
 let anon: number; // a customer known only by email, no orders
 beforeAll(async () => {
   dir = tempDir();
-  db = path.join(dir, 'm.db');
+  db = await newDatabase('m');
   expect((await runTandem(['init', '--handle', 'sam', '--name', 'Sam Rivera'], { db })).code).toBe(0);
   await json(['agent', 'add', 'ana', '--roles', 'service', '--name', 'Ana Lopez']);
   jo = (await json(['item', 'add', '--subject', 'Charged twice', '--customer', 'jo@example.com', '--name', 'Jo Park', '--kind', 'billing', '--body', 'Two charges'])).id;
@@ -165,7 +166,7 @@ describe('export and import', () => {
     expect((await run(['export', '-o', file])).code).toBe(0);
     const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.type === 'macro').map((l) => l.name)).toEqual(expect.arrayContaining(['refund-sent', 'greet', 'called']));
-    const copy = path.join(dir, 'copy.db');
+    const copy = await newDatabase('copy');
     const imp = await runTandem(['import', file, '--json'], { db: copy });
     expect(imp.code).toBe(0);
     expect(JSON.parse(imp.stdout).added).toMatchObject({ macro: 4, view: 1 });
@@ -184,7 +185,7 @@ describe('export and import', () => {
     const good = fs.readFileSync(path.join(dir, 'backup.jsonl'), 'utf8').split('\n');
     const bad = good.map((l) => (l.includes('"type":"macro"') && l.includes('"greet"') ? l.replace('customer.first_name', 'customer.secret') : l));
     fs.writeFileSync(file, bad.join('\n'));
-    const r = await runTandem(['import', file, '--json'], { db: path.join(dir, 'empty.db') });
+    const r = await runTandem(['import', file, '--json'], { db: await newDatabase('empty') });
     expect(r.code).toBe(5);
     expect(JSON.parse(r.stdout).problems[0].reason).toMatch(/unknown placeholder \{\{ customer\.secret \}\}/);
   });

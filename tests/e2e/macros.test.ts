@@ -1,10 +1,10 @@
 // Macros end to end: a macro saved with the CLI, applied from the console's picker in a real terminal
 // (tmux) on the built binary, confirmed from another process with `tandem item show --json`.
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
+import { newDatabase } from '../helpers/store-target.js';
 import { TmuxSession, hasTmux, sh } from '../helpers/tmux.js';
 
 let dir: string;
@@ -12,9 +12,9 @@ let db: string;
 let term: TmuxSession | undefined;
 
 describe.skipIf(!hasTmux)('macros in a real terminal', () => {
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir('tandem-e2e-');
-    db = path.join(dir, 'tandem.db');
+    db = await newDatabase('tandem');
   });
   afterEach(() => {
     term?.kill();
