@@ -13,7 +13,9 @@ export function registerAdminCommands(program: Command): void {
     .option('--handle <handle>', 'handle for the first agent (default: your user name)')
     .option('--name <name>', 'name for the first agent')
     .option('--email <email>', 'email for the first agent')
-    .action(act(async (rt, o: { handle?: string; name?: string; email?: string }) => {
+    .option('--shared-group <group>', 'a new database file shared by this Unix group (mode 0660) instead of private to you (0600)')
+    .action(act(async (rt, o: { handle?: string; name?: string; email?: string; sharedGroup?: string }) => {
+      rt.sharedGroup = o.sharedGroup ?? null;
       const ctx = await rt.ctx();
       const existing = await listAgents(ctx, { includeInactive: true });
       if (existing.length > 0) {
