@@ -170,6 +170,7 @@ describe('export and import', () => {
     const imp = await runTandem(['import', file, '--json'], { db: copy });
     expect(imp.code).toBe(0);
     expect(JSON.parse(imp.stdout).added).toMatchObject({ macro: 4, view: 1 });
+    expect((await runJson(['db', 'info'], { db: copy })).counts).toMatchObject({ macros: 4, views: 1 });
     const again = await runTandem(['export'], { db: copy });
     expect(again.stdout).toBe(fs.readFileSync(file, 'utf8'));
     // The imported macro works in the copy.
