@@ -63,6 +63,7 @@ describe('the macro picker (m)', () => {
     await cursorTo(ui, 'App crashes');
     const before = await item(inbox.ids.crash);
     await ui.press('m');
+    await ui.waitFor('Apply a macro to #'); // the picker opens after the macros load: type into it, not the list
     await ui.type('greet');
     await ui.waitFor(/✗ \{\{ customer\.first_name \}\} is empty for item #\d+/);
     await ui.press('enter');
@@ -87,6 +88,7 @@ describe('the macro picker (m)', () => {
     ui = await renderConsole(inbox.env, inbox.sam);
     await cursorTo(ui, 'Refund has not arrived');
     await ui.press('m');
+    await ui.waitFor('Apply a macro to #'); // the picker opens after the macros load: type into it, not the list
     await ui.type('refund');
     await ui.waitFor('Hi Jo, your refund');
     await ui.press('tab');
@@ -104,6 +106,7 @@ describe('the macro picker (m)', () => {
     ui = await renderConsole(inbox.env, inbox.sam);
     await cursorTo(ui, 'Refund has not arrived');
     await ui.press('m');
+    await ui.waitFor('Apply a macro to #'); // the picker opens after the macros load: type into it, not the list
     await ui.type('refund');
     await ui.waitFor('Hi Jo, your refund');
     await ui.press('tab');
@@ -128,6 +131,7 @@ describe('the macro picker (m)', () => {
     });
     await cursorTo(ui, 'Refund has not arrived');
     await ui.press('m');
+    await ui.waitFor('Apply a macro to #'); // the picker opens after the macros load: type into it, not the list
     await ui.type('refund');
     await ui.waitFor('Hi Jo, your refund');
     await ui.press('tab');
@@ -136,6 +140,7 @@ describe('the macro picker (m)', () => {
     expect((await item(inbox.ids.refund)).tags).toEqual([]);
     answer = 'Hi Jo, done.';
     await ui.press('m');
+    await ui.waitFor('Apply a macro to #'); // the picker opens after the macros load: type into it, not the list
     await ui.type('refund');
     await ui.waitFor('Hi Jo, your refund');
     await ui.press('tab');
