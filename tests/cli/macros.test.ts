@@ -179,6 +179,9 @@ describe('export and import', () => {
     // Importing again changes nothing.
     const twice = JSON.parse((await runTandem(['import', file, '--json'], { db: copy })).stdout);
     expect(twice.unchanged).toMatchObject({ macro: 4, view: 1 });
+    // New macros and views get ids after the imported ones (PostgreSQL's sequences moved past them).
+    expect((await runTandem(['macro', 'add', 'after-import', '--body', 'Thanks!'], { db: copy, as: 'sam' })).code).toBe(0);
+    expect((await runTandem(['view', 'add', 'after-import', '--status', 'pending'], { db: copy, as: 'sam' })).code).toBe(0);
   });
 
   it('an exported macro with an unknown placeholder is a bad record, and nothing is imported', async () => {
