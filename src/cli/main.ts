@@ -10,6 +10,7 @@ import { registerPeopleCommands } from './commands/people.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerKpiCommand } from './commands/kpi.js';
 import { registerDataCommands } from './commands/data.js';
+import { registerMacroCommands } from './commands/macros.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { runtimeFor } from './runtime.js';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerKpiCommand(program);
   registerDataCommands(program);
+  registerMacroCommands(program);
   registerDbCommands(program);
   registerDoctorCommand(program);
   return program;

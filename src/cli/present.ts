@@ -30,8 +30,8 @@ function eventHeading(e: EventView, now: Date): string {
   switch (e.type) {
     case 'created': return `${who} opened the item · ${when}`;
     case 'message': return `${who} wrote · ${when}`;
-    case 'reply': return `${who} replied · ${when}`;
-    case 'note': return `${who} internal note · ${when}`;
+    case 'reply': return `${who} replied${typeof e.data?.macro === 'string' ? ` with macro ${sanitizeLine(e.data.macro)}` : ''} · ${when}`;
+    case 'note': return `${who} internal note${typeof e.data?.macro === 'string' ? ` with macro ${sanitizeLine(e.data.macro)}` : ''} · ${when}`;
     default: return `${who} ${describeEvent(e)} · ${when}`;
   }
 }

@@ -166,3 +166,32 @@ export async function applyChange(trx: Db, row: ItemRow, actor: Actor, change: C
   await insertEvents(trx, row.id, version, actor, change.events, now);
   return version;
 }
+
+/** One step of a composed change: sees the row as the steps before it left it; null = nothing to do. */
+export type ChangeStep = (row: ItemRow, trx: Db, now: string) => Promise<Change | null> | Change | null;
+
+/**
+ * Several changes as one (a macro: reply + status + tags…): each step decides on the row as the
+ * earlier steps changed it; the sets merge, the events keep their order, and the `after` hooks run
+ * in order. One version bump, one transaction. Null when no step changes anything.
+ */
+export async function composeChanges(row: ItemRow, trx: Db, now: string, steps: ChangeStep[]): Promise<Change | null> {
+  let current = row;
+  let set: Change['set'] = {};
+  const events: NewEvent[] = [];
+  const afters: NonNullable<Change['after']>[] = [];
+  for (const step of steps) {
+    const change = await step(current, trx, now);
+    if (!change) continue;
+    set = { ...set, ...change.set };
+    events.push(...change.events);
+    if (change.after) afters.push(change.after);
+    current = { ...current, ...change.set } as ItemRow;
+  }
+  if (events.length === 0) return null;
+  return {
+    set,
+    events,
+    after: afters.length ? async (t, version) => { for (const after of afters) await after(t, version); } : undefined,
+  };
+}

@@ -12,9 +12,10 @@ import { dueTimes, getPolicy, nextDueAt } from './sla.js';
 import { parseWhen } from './time.js';
 import {
   CHANNELS, DIRECTIONS, KINDS, PRIORITIES, ROLES, defaultRoleForKind, parseEnum,
-  type Role, type Status,
+  type Priority, type Role, type Status,
 } from './vocabulary.js';
 import { onItemDone } from './escalation-hooks.js';
+import type { Db } from '../store/store.js';
 import { checkAssignable, normaliseSubject, normaliseTag, requireBody } from './item-rules.js';
 
 // The text and assignment rules live in item-rules.ts (escalation needs them too); re-exported here.
@@ -182,33 +183,47 @@ function statusChange(row: ItemRow, to: Status, now: string, extra: NewEvent[] =
 
 type Opts = MutationOptions;
 
+export interface ReplyOptions {
+  status?: string;
+  messageId?: string | null;
+  data?: Record<string, unknown> | null;
+}
+
+/** The change a public reply makes (and a status it moves to), for `reply` and composed changes (macros). */
+export function replyChange(row: ItemRow, agent: Agent, text: string, now: string, opts: ReplyOptions = {}): Change {
+  const then = opts.status ? parseEnum('status', ['open', 'pending', 'resolved'] as const, opts.status) : undefined;
+  if (row.status === 'closed') throw conflict(`item #${row.id} is closed; reopen it before replying`);
+  const set: Change['set'] = { agent_reply_count: row.agent_reply_count + 1 };
+  // The first public reply after the customer's first message is the first response; reopens don't reset it.
+  if (!row.first_response_at && row.first_customer_message_at) set.first_response_at = now;
+  const events: NewEvent[] = [{ type: 'reply', body: text, messageId: opts.messageId ?? null, data: opts.data ?? null }];
+  let change: Change = { set, events };
+  const target: Status | undefined = then ?? (row.status === 'new' ? 'open' : undefined);
+  if (target && target !== row.status) {
+    if (!canTransition(row.status as Status, target)) refuseTransition(row, target);
+    const sc = statusChange(row, target, now);
+    change = { set: { ...sc.set, ...set }, events: [...events, ...sc.events] };
+    if (target === 'resolved') change.after = (trx) => onItemDone(trx, { ...row, ...change.set } as ItemRow, 'resolved', text, agent, now);
+  }
+  return change;
+}
+
 export async function reply(
   ctx: Ctx, agent: Agent, itemId: number, body: string,
-  opts: Opts & { status?: string; messageId?: string | null; data?: Record<string, unknown> | null } = {},
+  opts: Opts & ReplyOptions = {},
 ): Promise<MutationResult> {
   const text = requireBody(body, 'reply');
-  const then = opts.status ? parseEnum('status', ['open', 'pending', 'resolved'] as const, opts.status) : undefined;
-  return mutateItem(ctx, itemId, asAgent(agent), opts, (row, _trx, now) => {
-    if (row.status === 'closed') throw conflict(`item #${row.id} is closed; reopen it before replying`);
-    const set: Change['set'] = { agent_reply_count: row.agent_reply_count + 1 };
-    // The first public reply after the customer's first message is the first response; reopens don't reset it.
-    if (!row.first_response_at && row.first_customer_message_at) set.first_response_at = now;
-    const events: NewEvent[] = [{ type: 'reply', body: text, messageId: opts.messageId ?? null, data: opts.data ?? null }];
-    let change: Change = { set, events };
-    const target: Status | undefined = then ?? (row.status === 'new' ? 'open' : undefined);
-    if (target && target !== row.status) {
-      if (!canTransition(row.status as Status, target)) refuseTransition(row, target);
-      const sc = statusChange(row, target, now);
-      change = { set: { ...sc.set, ...set }, events: [...events, ...sc.events] };
-      if (target === 'resolved') change.after = (trx) => onItemDone(trx, { ...row, ...change.set } as ItemRow, 'resolved', text, agent, now);
-    }
-    return change;
-  });
+  if (opts.status) parseEnum('status', ['open', 'pending', 'resolved'] as const, opts.status);
+  return mutateItem(ctx, itemId, asAgent(agent), opts, (row, _trx, now) => replyChange(row, agent, text, now, opts));
+}
+
+export function noteChange(text: string): Change {
+  return { set: {}, events: [{ type: 'note', body: text }] };
 }
 
 export async function note(ctx: Ctx, agent: Agent, itemId: number, body: string, opts: Opts = {}): Promise<MutationResult> {
   const text = requireBody(body, 'note');
-  return mutateItem(ctx, itemId, asAgent(agent), opts, () => ({ set: {}, events: [{ type: 'note', body: text }] }));
+  return mutateItem(ctx, itemId, asAgent(agent), opts, () => noteChange(text));
 }
 
 /**
@@ -241,6 +256,25 @@ export async function customerMessage(
 }
 const SYSTEM_PLACEHOLDER: Actor = { type: 'system' };
 
+/** The change assigning `assigneeHandle` (null: nobody) makes, or null when it is already so. */
+export async function assignChange(trx: Db, row: ItemRow, agent: Agent, assigneeHandle: string | null, force = false): Promise<Change | null> {
+  const target = assigneeHandle ? await findAgent(trx, assigneeHandle) : null;
+  if (target) checkAssignable(target, row.role as Role);
+  if ((target?.id ?? null) === row.assignee_id) return null;
+  const current = row.assignee_id ? await trx.selectFrom('agents').select('handle').where('id', '=', row.assignee_id).executeTakeFirst() : null;
+  // Collision detection: taking over someone else's item must be deliberate.
+  if (row.assignee_id && row.assignee_id !== agent.id && target?.id === agent.id && !force) {
+    throw conflict(`item #${row.id} is assigned to @${current?.handle}; use --force to take it over`, { assignee: current?.handle });
+  }
+  const set: Change['set'] = { assignee_id: target?.id ?? null };
+  const events: NewEvent[] = [{ type: 'assign', data: { from: current?.handle ?? null, to: target?.handle ?? null } }];
+  if (target && row.status === 'new') {
+    set.status = 'open';
+    events.push({ type: 'status', data: { from: 'new', to: 'open' } });
+  }
+  return { set, events };
+}
+
 export async function assign(
   ctx: Ctx,
   agent: Agent,
@@ -248,49 +282,39 @@ export async function assign(
   assigneeHandle: string | null,
   opts: Opts & { force?: boolean } = {},
 ): Promise<MutationResult> {
-  return mutateItem(ctx, itemId, asAgent(agent), opts, async (row, trx) => {
-    const target = assigneeHandle ? await findAgent(trx, assigneeHandle) : null;
-    if (target) checkAssignable(target, row.role as Role);
-    if ((target?.id ?? null) === row.assignee_id) return null;
-    const current = row.assignee_id ? await trx.selectFrom('agents').select('handle').where('id', '=', row.assignee_id).executeTakeFirst() : null;
-    // Collision detection: taking over someone else's item must be deliberate.
-    if (row.assignee_id && row.assignee_id !== agent.id && target?.id === agent.id && !opts.force) {
-      throw conflict(`item #${row.id} is assigned to @${current?.handle}; use --force to take it over`, { assignee: current?.handle });
-    }
-    const set: Change['set'] = { assignee_id: target?.id ?? null };
-    const events: NewEvent[] = [{ type: 'assign', data: { from: current?.handle ?? null, to: target?.handle ?? null } }];
-    if (target && row.status === 'new') {
-      set.status = 'open';
-      events.push({ type: 'status', data: { from: 'new', to: 'open' } });
-    }
-    return { set, events };
-  });
+  return mutateItem(ctx, itemId, asAgent(agent), opts, (row, trx) => assignChange(trx, row, agent, assigneeHandle, opts.force));
 }
 
 export async function take(ctx: Ctx, agent: Agent, itemId: number, opts: Opts & { force?: boolean } = {}): Promise<MutationResult> {
   return assign(ctx, agent, itemId, agent.handle, opts);
 }
 
+/** The change setting `priority` makes, or null when it is already so. */
+export async function priorityChange(_trx: Db, row: ItemRow, priority: Priority): Promise<Change | null> {
+  if (row.priority === priority) return null;
+  // Due times follow the new priority's targets: applyChange recomputes them (an explicit due date is kept).
+  return { set: { priority }, events: [{ type: 'priority', data: { from: row.priority, to: priority } }] };
+}
+
 export async function setPriority(ctx: Ctx, agent: Agent, itemId: number, priorityText: string, opts: Opts = {}): Promise<MutationResult> {
   const priority = parseEnum('priority', PRIORITIES, priorityText);
-  return mutateItem(ctx, itemId, asAgent(agent), opts, (row) => {
-    if (row.priority === priority) return null;
-    // Due times follow the new priority's targets (applyChange recomputes them; an explicit due date is kept).
-    return { set: { priority }, events: [{ type: 'priority', data: { from: row.priority, to: priority } }] };
-  });
+  return mutateItem(ctx, itemId, asAgent(agent), opts, (row, trx) => priorityChange(trx, row, priority));
+}
+
+/** The change moving to status `to` makes (by the status rules), or null when it is already so. */
+export function setStatusChange(row: ItemRow, agent: Agent, to: Status, now: string): Change | null {
+  if (row.status === to) return null;
+  if (!canTransition(row.status as Status, to)) refuseTransition(row, to);
+  const change = statusChange(row, to, now);
+  if (to === 'resolved' || to === 'closed') {
+    change.after = (t) => onItemDone(t, { ...row, ...change.set } as ItemRow, to, null, agent, now);
+  }
+  return change;
 }
 
 export async function setStatus(ctx: Ctx, agent: Agent, itemId: number, statusText: string, opts: Opts = {}): Promise<MutationResult> {
   const to = parseEnum('status', ['new', 'open', 'pending', 'snoozed', 'escalated', 'resolved', 'closed'] as const, statusText);
-  return mutateItem(ctx, itemId, asAgent(agent), opts, (row, trx, now) => {
-    if (row.status === to) return null;
-    if (!canTransition(row.status as Status, to)) refuseTransition(row, to);
-    const change = statusChange(row, to, now);
-    if (to === 'resolved' || to === 'closed') {
-      change.after = (t) => onItemDone(t, { ...row, ...change.set } as ItemRow, to, null, agent, now);
-    }
-    return change;
-  });
+  return mutateItem(ctx, itemId, asAgent(agent), opts, (row, _trx, now) => setStatusChange(row, agent, to, now));
 }
 
 export async function resolve(ctx: Ctx, agent: Agent, itemId: number, opts: Opts & { note?: string | null } = {}): Promise<MutationResult> {
@@ -343,6 +367,22 @@ export async function snooze(ctx: Ctx, agent: Agent, itemId: number, untilText: 
   });
 }
 
+/** The change adding and removing (normalised) tags makes, or null when nothing would change. */
+export async function tagsChange(trx: Db, row: ItemRow, add: string[], remove: string[]): Promise<Change | null> {
+  const current = new Set((await trx.selectFrom('item_tags').select('tag').where('item_id', '=', row.id).execute()).map((r) => r.tag));
+  const added = add.filter((t) => !current.has(t));
+  const removed = remove.filter((t) => current.has(t));
+  if (added.length === 0 && removed.length === 0) return null;
+  return {
+    set: {},
+    events: [{ type: 'tag', data: { added, removed } }],
+    after: async (t) => {
+      if (added.length) await t.insertInto('item_tags').values(added.map((tag) => ({ item_id: row.id, tag }))).execute();
+      if (removed.length) await t.deleteFrom('item_tags').where('item_id', '=', row.id).where('tag', 'in', removed).execute();
+    },
+  };
+}
+
 export async function changeTags(
   ctx: Ctx,
   agent: Agent,
@@ -353,20 +393,7 @@ export async function changeTags(
   const add = [...new Set((change.add ?? []).map(normaliseTag))];
   const remove = [...new Set((change.remove ?? []).map(normaliseTag))];
   if (add.length === 0 && remove.length === 0) throw invalid('name at least one tag');
-  return mutateItem(ctx, itemId, asAgent(agent), opts, async (row, trx) => {
-    const current = new Set((await trx.selectFrom('item_tags').select('tag').where('item_id', '=', row.id).execute()).map((r) => r.tag));
-    const added = add.filter((t) => !current.has(t));
-    const removed = remove.filter((t) => current.has(t));
-    if (added.length === 0 && removed.length === 0) return null;
-    return {
-      set: {},
-      events: [{ type: 'tag', data: { added, removed } }],
-      after: async (t) => {
-        if (added.length) await t.insertInto('item_tags').values(added.map((tag) => ({ item_id: row.id, tag }))).execute();
-        if (removed.length) await t.deleteFrom('item_tags').where('item_id', '=', row.id).where('tag', 'in', removed).execute();
-      },
-    };
-  });
+  return mutateItem(ctx, itemId, asAgent(agent), opts, (row, trx) => tagsChange(trx, row, add, remove));
 }
 
 /** Snoozes whose time has come go back to open, each with a system event. Returns how many woke. */

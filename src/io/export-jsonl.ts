@@ -2,6 +2,8 @@
 // timelines, read in pages so a million items never sit in memory at once.
 import type { Ctx } from '../core/context.js';
 import { LATEST_SCHEMA } from '../store/migrations.js';
+import { listMacros, macroRecord } from '../core/macros.js';
+import { listViews, viewRecord } from '../core/views.js';
 import {
   JSONL_FORMAT, JSONL_VERSION, agentRecord, customerRecord, escalationRecord, eventRecord, itemRecord, orderRecord,
   slaPolicyRecord, surveyRecord, type EventRecord, type HeaderRecord,
@@ -113,6 +115,9 @@ export async function exportJsonl(ctx: Ctx, sink: LineSink, opts: ExportOptions 
     }
     after = rows.at(-1)!.id;
   }
+  // Macros and saved views refer to nothing by id; like agents, --since always writes them all.
+  for (const m of await listMacros(db)) await emit(macroRecord(m));
+  for (const v of await listViews(db)) await emit(viewRecord(v));
   const end = { type: 'end', counts: { ...counts } };
   buffer.push(JSON.stringify(end) + '\n');
   await flush();

@@ -12,6 +12,8 @@ import {
   Rollback, RecordError, addProblem, bump, errorMessage, finish, newReport, type ImportOptions, type ImportReport,
 } from './import-report.js';
 import { JSONL_FORMAT, JSONL_VERSION } from './jsonl-records.js';
+import { macroRowFromRecord } from '../core/macros.js';
+import { viewRowFromRecord } from '../core/views.js';
 import { countLines, lines, readHead, refuseBinary } from './line-reader.js';
 import {
   asObject, bool, describe, int, intOrNull, oneOf, str, strOrNull, time, timeOrNull, type Obj,
@@ -19,7 +21,7 @@ import {
 
 type Row = Record<string, string | number | null>;
 type IdTable = Exclude<BulkTable, 'item_tags'>;
-const TABLES = ['agents', 'customers', 'orders', 'items', 'events', 'escalations', 'surveys'] as const;
+const TABLES = ['agents', 'customers', 'orders', 'items', 'events', 'escalations', 'surveys', 'macros', 'saved_views'] as const;
 
 export async function importJsonl(ctx: LoadCtx, file: string, opts: ImportOptions = {}): Promise<ImportReport> {
   refuseBinary(file, readHead(file));
@@ -151,6 +153,8 @@ class JsonlLoader {
       case 'item': return this.item(o);
       case 'escalation': return this.escalation(o);
       case 'survey': return this.survey(o);
+      case 'macro': return this.macroOrView('macros', 'macro', macroRowFromRecord(o));
+      case 'view': return this.macroOrView('saved_views', 'view', viewRowFromRecord(o));
       default: throw new RecordError(`unknown record type ${describe(o.type)}`);
     }
   }
@@ -329,6 +333,16 @@ class JsonlLoader {
       // The snapshot is frozen; only the escalation's outcome moves on.
       if (e.state === row.state && e.returned_at === row.returned_at && e.return_note === row.return_note) return false;
       await this.w.db.updateTable('escalations').set({ state: row.state, returned_at: row.returned_at, return_note: row.return_note }).where('id', '=', row.id).execute();
+      return true;
+    });
+  }
+
+  /** Macros and views (checked by the core): same name = the same record; a newer export replaces it. */
+  private async macroOrView(table: 'macros' | 'saved_views', kind: string, row: Row & { id: number; name: string; updated_at: string }): Promise<void> {
+    await this.put(table, kind, row, (e) => e.name === row.name, async (e) => {
+      if (String(e.updated_at) >= row.updated_at) return false;
+      const { id, ...columns } = row;
+      await this.w.db.updateTable(table).set(columns as never).where('id', '=', id).execute();
       return true;
     });
   }

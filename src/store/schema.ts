@@ -154,6 +154,30 @@ export interface CalendarHolidayTable {
   date: string;
 }
 
+export interface MacroTable {
+  id: Generated<number>;
+  /** Lower-case, unique. */
+  name: string;
+  kind: 'reply' | 'note';
+  /** Liquid template (checked when saved). */
+  body: string;
+  /** JSON: {"status"?, "priority"?, "tags"?, "assign"?}. */
+  actions: string;
+  role: 'service' | 'support' | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SavedViewTable {
+  id: Generated<number>;
+  /** Lower-case, unique. */
+  name: string;
+  /** JSON: the inbox filter and sort (see core/views.ts). */
+  filter: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   agents: AgentTable;
   customers: CustomerTable;
@@ -166,4 +190,6 @@ export interface Database {
   sla_policies: SlaPolicyTable;
   calendars: CalendarTable;
   calendar_holidays: CalendarHolidayTable;
+  macros: MacroTable;
+  saved_views: SavedViewTable;
 }

@@ -6,6 +6,8 @@ import { changedElsewhere } from './commands/context.js';
 import type { ConsoleApi, ConsoleFilter, ItemDetailData } from './console-api.js';
 import { NO_TERMINAL, type EditorResult, type TerminalControl } from './editor.js';
 import { useCounts } from './hooks/use-counts.js';
+import { useSavedViews } from './hooks/use-saved-views.js';
+import { macroTextPicker } from './commands/macros.js';
 import { useInbox, type InboxCache, type ReloadOptions } from './hooks/use-inbox.js';
 import { useItemDetail } from './hooks/use-item-detail.js';
 import { useKpi } from './hooks/use-kpi.js';
@@ -29,6 +31,7 @@ import { HelpOverlay } from './views/help-overlay.js';
 import { InboxList } from './views/inbox-list.js';
 import { ItemDetailView } from './views/item-detail.js';
 import { KpiHeader, KpiView } from './views/kpi-view.js';
+import { MacroPicker } from './views/macro-picker.js';
 import { Prompt } from './views/prompt.js';
 import { StatusBar } from './views/status-bar.js';
 import { TextEditor } from './views/text-editor.js';
@@ -70,6 +73,7 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   const modal = useModal();
   const status = useStatus();
   const counts = useCounts(api);
+  const saved = useSavedViews(api);
   const inbox = useInbox(api, layout.pageSize, initialFilter, initialWindow);
   const detailId = layout.wide || view === 'detail' ? (shown ?? inbox.current?.id ?? null) : null;
 
@@ -93,14 +97,15 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   const redraw = useRedraw();
   const now = useMemo(() => api.now(), [api, tick, inbox.state.cache, detail.data]);
   const refresh = useCallback(async (opts?: ReloadOptions) => {
-    const [, d] = await Promise.all([inbox.reload(opts), detail.reload(), counts.reload()]).catch(() => [undefined, null] as const);
+    const [, d] = await Promise.all([inbox.reload(opts), detail.reload(), counts.reload(), saved.reload()]).catch(() => [undefined, null] as const);
     if (d) detailRef.current = d;
-  }, [inbox.reload, detail.reload, counts.reload]);
+  }, [inbox.reload, detail.reload, counts.reload, saved.reload]);
   refreshRef.current = refresh;
   sayRef.current = status.say;
   if (detail.data) detailRef.current = detail.data;
 
-  const writeText = useWriteText({ env, terminal, runEditor, modal, redraw });
+  const macroText = useMemo(() => macroTextPicker(api, modal), [api, modal]);
+  const writeText = useWriteText({ env, terminal, runEditor, modal, redraw, macroText });
   const { runKey } = useCommands(api, { inbox, detail, kpi, modal, status, wide: layout.wide, writeText, refresh, redraw }, nav, exit);
   const keys = useKeyRouter({
     // Ctrl-C always quits, whatever is open.
@@ -146,7 +151,7 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
               selected={0} width={layout.columns} theme={theme} />
           ) : (
           <Header me={api.me} counts={counts.counts} filter={inbox.state.filter} position={{ cursor: inbox.state.cursor, total: inbox.state.total }}
-            selected={inbox.state.selection.size} width={layout.columns} theme={theme} />
+            selected={inbox.state.selection.size} width={layout.columns} theme={theme} views={saved.tabs} />
           )}
           <Box height={layout.body} flexDirection="row">{body}</Box>
           {modalFooter(modal.modal, layout, theme) ?? (
@@ -166,6 +171,7 @@ function modalBody(m: Modal | null, layout: Layout, theme: Theme) {
   if (m.kind === 'picker') return <AgentPicker key={m.seq} modal={m} {...props} />;
   if (m.kind === 'editor') return <TextEditor key={m.seq} modal={m} {...props} />;
   if (m.kind === 'help') return <HelpOverlay modal={m} {...props} />;
+  if (m.kind === 'macro') return <MacroPicker key={m.seq} modal={m} {...props} />;
   return null;
 }
 

@@ -24,6 +24,8 @@ export interface ConsoleFilter {
   tag: string;
   breached: boolean;
   sort: Sort;
+  /** One customer's items (email or #id), from a saved view. */
+  customer?: string;
 }
 
 export const DEFAULT_FILTER: ConsoleFilter = {
@@ -40,6 +42,7 @@ export function toInboxFilter(f: ConsoleFilter): InboxFilter {
     tag: f.tag || undefined,
     breached: f.breached || undefined,
     sort: f.sort,
+    customer: f.customer || undefined,
   };
 }
 

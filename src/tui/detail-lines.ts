@@ -51,6 +51,9 @@ function ago(iso: string | null | undefined, now: Date): string {
   return iso && Number.isFinite(Date.parse(iso)) ? relativeTime(iso, now) : '';
 }
 
+/** " with macro refund-sent" for a message a macro wrote. */
+const viaMacro = (e: EventView) => (typeof e.data?.macro === 'string' ? ` with macro ${sanitizeLine(e.data.macro)}` : '');
+
 function eventHeading(e: EventView, now: Date): { mark: string; text: string; kind: 'customer' | 'reply' | 'note' | 'other' } {
   const who = sanitizeLine(authorLabel(e.author));
   const when = ago(e.createdAt, now) ? `${localTime(e.createdAt)} · ${ago(e.createdAt, now)}` : '';
@@ -61,8 +64,8 @@ function eventHeading(e: EventView, now: Date): { mark: string; text: string; ki
       return fromCustomer
         ? { mark: '←', text: `${who} wrote · ${when}`, kind: 'customer' }
         : { mark: '→', text: `${who} opened the item · ${when}`, kind: e.body ? 'reply' : 'other' };
-    case 'reply': return { mark: '→', text: `${who} replied · ${when}`, kind: 'reply' };
-    case 'note': return { mark: '✎', text: `${who} internal note · ${when}`, kind: 'note' };
+    case 'reply': return { mark: '→', text: `${who} replied${viaMacro(e)} · ${when}`, kind: 'reply' };
+    case 'note': return { mark: '✎', text: `${who} internal note${viaMacro(e)} · ${when}`, kind: 'note' };
     case 'return': {
       const summary = typeof e.data?.summary === 'string' ? sanitizeLine(e.data.summary) : 'returned from support';
       return { mark: '↩', text: `${summary} · ${ago(e.createdAt, now)}`, kind: 'other' };

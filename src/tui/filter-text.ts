@@ -50,6 +50,7 @@ export function describeFilter(f: ConsoleFilter): string {
   else if (f.assignee === 'none') parts.push('unassigned');
   else if (f.assignee) parts.push('@' + sanitizeLine(f.assignee));
   if (f.tag) parts.push('#' + sanitizeLine(f.tag));
+  if (f.customer) parts.push('customer ' + sanitizeLine(f.customer));
   if (f.breached) parts.push('breached');
   return parts.join(' · ');
 }

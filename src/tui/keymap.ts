@@ -18,7 +18,8 @@ export type CommandId =
   | 'item.snooze' | 'item.reply' | 'item.note' | 'item.resolve' | 'item.escalate' | 'item.handback'
   | 'item.linked'
   | 'view.kpi' | 'kpi.back' | 'kpi.days7' | 'kpi.days30' | 'kpi.days90' | 'kpi.down' | 'kpi.up'
-  | 'kpi.pageDown' | 'kpi.pageUp' | 'kpi.open' | 'kpi.followUp';
+  | 'kpi.pageDown' | 'kpi.pageUp' | 'kpi.open' | 'kpi.followUp'
+  | 'item.macro' | 'view.saved' | 'view.key4' | 'view.key5' | 'view.key6' | 'view.key7' | 'view.key8' | 'view.key9';
 
 export interface CommandSpec {
   id: CommandId;
@@ -73,10 +74,16 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'filter.support', name: 'support', keys: ['3'], scope: 'inbox', group: 'Filter', help: 'Support items only' },
   { id: 'filter.search', name: 'search', keys: ['/'], scope: 'inbox', group: 'Filter', help: 'Full-text search (subjects and messages; live as you type)', arg: '[words]', hint: 'search' },
   { id: 'filter.prompt', name: 'filter', keys: ['f'], scope: 'inbox', group: 'Filter', help: 'Filter: status:… priority:… assignee:… tag:… breached', arg: '[status:open,pending priority:high assignee:me tag:vip breached]', hint: 'filter' },
-  { id: 'filter.mine', name: 'mine', keys: ['m'], scope: 'inbox', group: 'Filter', help: 'Only mine (again: everyone\'s)' },
+  { id: 'filter.mine', name: 'mine', keys: ['M'], scope: 'inbox', group: 'Filter', help: 'Only mine (again: everyone\'s)' },
   { id: 'filter.unassigned', name: 'unassigned', keys: ['u'], scope: 'inbox', group: 'Filter', help: 'Only unassigned (again: everyone\'s)' },
   { id: 'filter.sort', name: 'sort', keys: ['o'], scope: 'inbox', group: 'Filter', help: 'Sort order: due → priority → newest → oldest → updated', arg: '[due|priority|newest|oldest|updated]' },
   { id: 'filter.clear', name: 'clear', keys: ['C'], scope: 'inbox', group: 'Filter', help: 'Clear search and filters (the role filter stays)' },
+  // Saved views (`tandem view add`): the first six on 4–9, any by name (commands/macros.ts).
+  { id: 'view.saved', name: 'view', keys: [], scope: 'inbox', group: 'Filter', help: 'Show a saved view (picker without a name)', arg: '[name]' },
+  ...(['4', '5', '6', '7', '8', '9'] as const).map((k, i): CommandSpec => ({
+    id: `view.key${k}`, name: `view-${k}`, keys: [k], scope: 'inbox', group: 'Filter',
+    help: `Saved view ${k} (the ${['first', 'second', 'third', 'fourth', 'fifth', 'sixth'][i]} saved view)`, ...(k === '4' ? { hint: 'views' } : {}),
+  })),
 
   // Acting on the current item (or the selection)
   { id: 'item.select', name: 'select', keys: ['space'], scope: 'list', group: 'Act', help: 'Select / unselect for a bulk action, then move down', hint: 'select' },
@@ -90,6 +97,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'item.note', name: 'note', keys: ['n'], scope: 'item', group: 'Act', help: 'Internal note, never shown to the customer', arg: '[text]', hint: 'note' },
   { id: 'item.resolve', name: 'resolve', keys: ['x'], scope: 'item', group: 'Act', help: 'Resolve and go to the next item', bulk: true, hint: 'resolve' },
   { id: 'item.escalate', name: 'escalate', keys: ['e'], scope: 'item', group: 'Act', help: 'Escalate a service item to support, with its context', arg: '[reason]', hint: 'escalate' },
+  { id: 'item.macro', name: 'macro', keys: ['m'], scope: 'item', group: 'Act', help: 'Apply a macro (picker, live preview; Tab edits the text first)', arg: '[name]', bulk: true, hint: 'macro' },
   { id: 'item.handback', name: 'handback', keys: ['b'], scope: 'item', group: 'Act', help: 'Hand an escalated support item back to service', arg: '[reason]' },
 
   // The KPI view (K in the list; in the detail K is the previous item, :kpi works everywhere)
@@ -185,7 +193,7 @@ export function findCommandByName(text: string, view: ViewName): CommandSpec | C
 export function hintsFor(view: ViewName, selecting: boolean): { keys: string; label: string }[] {
   const order: Group[] = ['Move', 'Read', 'Act', 'Filter', 'Console'];
   const combined: Partial<Record<CommandId, string>> = {
-    'list.down': 'j/k', 'detail.down': 'j/k', 'detail.next': 'J/K', 'filter.all': '1/2/3', 'kpi.down': 'j/k', 'kpi.days7': '7/3/9',
+    'list.down': 'j/k', 'detail.down': 'j/k', 'detail.next': 'J/K', 'filter.all': '1/2/3', 'view.key4': '4–9', 'kpi.down': 'j/k', 'kpi.days7': '7/3/9',
   };
   const out: { keys: string; label: string }[] = [];
   for (const group of order) {

@@ -59,6 +59,11 @@ describe('the keymap', () => {
     expect(Array.isArray(findCommandByName('s', 'list'))).toBe(true);
     expect(completeCommand('unas', 'list')).toMatchObject({ text: 'unassigned ' });
     expect(completeCommand('snooze ', 'list').candidates).toMatch(/^snooze \[when\]/);
+    // Names of macros and views complete after their command.
+    const names = { macro: ['refund-sent', 'refund-late', 'greet'], view: ['mine'] };
+    expect(completeCommand('macro g', 'list', names)).toMatchObject({ text: 'macro greet' });
+    expect(completeCommand('macro r', 'list', names)).toMatchObject({ text: 'macro refund-', candidates: 'refund-sent  refund-late' });
+    expect(completeCommand('view ', 'list', names)).toMatchObject({ text: 'view mine' });
     expect(hintsFor('list', false).map((h) => h.label)).toContain('resolve');
     expect(hintsFor('list', true).map((h) => h.label)).not.toContain('reply');
   });

@@ -112,13 +112,13 @@ describe('the inbox list', () => {
     expect(rowsOf(f)).toHaveLength(2);
   });
 
-  it('toggles mine (m) and unassigned (u), and cycles the sort order (o)', async () => {
+  it('toggles mine (M) and unassigned (u), and cycles the sort order (o)', async () => {
     await items.take(inbox.env.ctx, inbox.sam, inbox.ids.invoice);
     ui = await renderConsole(inbox.env, inbox.sam);
-    await ui.press('m');
+    await ui.press('M');
     let f = await ui.waitFor('filter: mine');
     expect(rowsOf(f).map((r) => r.includes('Wrong VAT'))).toEqual([true]);
-    await ui.press('m');
+    await ui.press('M');
     f = await ui.waitFor((fr) => rowsOf(fr).length === 6);
     await ui.press('u');
     f = await ui.waitFor('filter: unassigned');

@@ -25,11 +25,12 @@ export function registerDbCommands(program: Command): void {
     .action(act(async (rt) => {
       const ctx = await rt.ctx();
       const d = ctx.store.db;
-      const count = async (t: 'agents' | 'customers' | 'orders' | 'items' | 'events' | 'escalations' | 'surveys') =>
+      const count = async (t: 'agents' | 'customers' | 'orders' | 'items' | 'events' | 'escalations' | 'surveys' | 'macros' | 'saved_views') =>
         Number((await d.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
       const counts = {
         agents: await count('agents'), customers: await count('customers'), orders: await count('orders'), items: await count('items'),
         events: await count('events'), escalations: await count('escalations'), surveys: await count('surveys'),
+        macros: await count('macros'), views: await count('saved_views'),
       };
       const info = { database: rt.location, engine: ctx.store.engine, readonly: ctx.store.readonly, schema: Object.keys(MIGRATIONS).sort().at(-1)!, counts };
       if (rt.out.json) return rt.out.printJson(info);

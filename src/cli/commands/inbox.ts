@@ -1,15 +1,17 @@
 // `tandem inbox`: the combined inbox, filtered and sorted, as a table, tab-separated lines, ids or JSON.
+// The filter flags are shared with `tandem view add`, which saves them as a view.
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { countInbox, parsePriorities, parseRoleFilter, parseStatuses, queryInbox, SORTS, type InboxFilter, type Sort } from '../../core/inbox.js';
 import { invalid } from '../../core/errors.js';
+import { getView, type ViewFilter } from '../../core/views.js';
 import { act, withJson } from '../command-kit.js';
 import { itemColumns } from '../present.js';
 
-export function registerInboxCommand(program: Command): void {
-  withJson(program.command('inbox'))
-    .description('list items: open work by default (not resolved/closed, not snoozed)')
-    .option('-r, --role <role>', 'service | support | all', 'all')
+/** The inbox's filter and sort flags (no defaults here: a flag not given leaves a view's value alone). */
+export function withInboxFilterOptions(cmd: Command): Command {
+  return cmd
+    .option('-r, --role <role>', 'service | support | all (default all)')
     .option('-s, --status <list>', 'comma-separated statuses, or "all" (default: open work)')
     .option('-a, --assignee <who>', 'me | none | HANDLE')
     .option('-p, --priority <list>', 'comma-separated priorities')
@@ -17,7 +19,28 @@ export function registerInboxCommand(program: Command): void {
     .option('-c, --customer <email|#id>', 'only this customer\'s items')
     .option('-q, --search <text>', 'full-text search over subjects and messages')
     .option('--breached', 'only items past an SLA due time')
-    .addOption(new Option('--sort <order>', 'sort order').choices([...SORTS]).default('due'))
+    .addOption(new Option('--sort <order>', 'sort order (default due)').choices([...SORTS]));
+}
+
+/** The filter the flags give, with only the flags that were given. */
+export function filterFromOptions(o: Record<string, any>): ViewFilter {
+  const f: ViewFilter = {};
+  if (o.role !== undefined) f.role = parseRoleFilter(o.role);
+  if (o.status !== undefined) f.statuses = parseStatuses(o.status);
+  if (o.assignee !== undefined) f.assignee = o.assignee;
+  if (o.priority !== undefined) f.priorities = parsePriorities(o.priority);
+  if (o.tag !== undefined) f.tag = o.tag;
+  if (o.customer !== undefined) f.customer = o.customer;
+  if (o.search !== undefined) f.search = o.search;
+  if (o.breached) f.breached = true;
+  if (o.sort !== undefined) f.sort = o.sort as Sort;
+  return f;
+}
+
+export function registerInboxCommand(program: Command): void {
+  withJson(withInboxFilterOptions(program.command('inbox')))
+    .description('list items: open work by default (not resolved/closed, not snoozed)')
+    .option('--view <name>', 'start from a saved view (`tandem view list`); flags given here refine it')
     .option('-n, --limit <n>', 'at most this many items', '50')
     .option('--offset <n>', 'skip this many items first', '0')
     .option('--ids', 'print only item ids, one per line')
@@ -27,16 +50,11 @@ export function registerInboxCommand(program: Command): void {
       const limit = Number(o.limit);
       const offset = Number(o.offset);
       if (!Number.isInteger(offset) || offset < 0) throw invalid('--offset must be a whole number ≥ 0');
-      const filter: InboxFilter = {
-        role: parseRoleFilter(o.role),
-        statuses: o.status ? parseStatuses(o.status) : undefined,
-        assignee: o.assignee,
-        priorities: o.priority ? parsePriorities(o.priority) : undefined,
-        tag: o.tag, customer: o.customer, search: o.search, breached: Boolean(o.breached),
-        sort: o.sort as Sort, limit, offset,
-      };
+      const given = filterFromOptions(o);
       const ctx = await rt.ctx();
-      const me = o.assignee === 'me' ? await rt.me() : null;
+      const base = o.view !== undefined ? (await getView(ctx.store.db, o.view)).filter : {};
+      const filter: InboxFilter = { role: 'all', sort: 'due', ...base, ...given, limit, offset };
+      const me = filter.assignee?.trim().toLowerCase() === 'me' ? await rt.me() : null;
       if (o.count) {
         const n = await countInbox(ctx, me, filter);
         return rt.out.json ? rt.out.printJson({ count: n }) : rt.out.print(String(n));

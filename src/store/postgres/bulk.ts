@@ -7,7 +7,7 @@ import type { Database } from '../schema.js';
 import type { BulkLoader, BulkTable, BulkWriter, Db } from '../store.js';
 
 /** Parent tables before the tables that refer to them. */
-const ORDER: BulkTable[] = ['agents', 'customers', 'orders', 'items', 'item_tags', 'events', 'escalations', 'surveys'];
+const ORDER: BulkTable[] = ['agents', 'customers', 'orders', 'items', 'item_tags', 'events', 'escalations', 'surveys', 'macros', 'saved_views'];
 const ID_TABLES = ORDER.filter((t): t is Exclude<BulkTable, 'item_tags'> => t !== 'item_tags');
 /** PostgreSQL takes at most 65,535 parameters per statement. */
 const MAX_PARAMS = 60_000;

@@ -89,7 +89,7 @@ async function migrate(db: Kysely<Database>, url: string, location: string): Pro
     await lock.connect();
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     if ((await appliedMigrations(db, location)) === expected) return;
-    const { error, results } = await new Migrator({ db, provider: migrationProviderFor('postgres') }).migrateToLatest();
+    const { error, results } = await new Migrator({ db, provider: migrationProviderFor('postgres'), allowUnorderedMigrations: true }).migrateToLatest();
     if (error) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName;
       throw failure(`could not migrate ${location}${failed ? ` (migration ${failed})` : ''}: ${(error as Error).message}`);

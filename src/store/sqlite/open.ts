@@ -133,7 +133,7 @@ async function migrate(db: Kysely<Database>, raw: BetterSqlite3.Database, file: 
     const applied = raw.prepare('select count(*) from kysely_migration').pluck().get() as number;
     if (applied === Object.keys(MIGRATIONS).length) return;
   }
-  const migrator = new Migrator({ db, provider: migrationProviderFor('sqlite') });
+  const migrator = new Migrator({ db, provider: migrationProviderFor('sqlite'), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;

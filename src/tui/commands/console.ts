@@ -1,6 +1,7 @@
 // The console itself: quit, help, redraw, and the `:` command line that runs any command by name.
 import { COMMANDS, commandsFor, findCommandByName, keysLabel, type CommandSpec, type ViewName } from '../keymap.js';
 import type { CommandContext, Handler } from './context.js';
+import { commandArgNames } from './macros.js';
 
 function commonPrefix(words: string[]): string {
   if (words.length === 0) return '';
@@ -10,12 +11,23 @@ function commonPrefix(words: string[]): string {
 }
 
 /** Completion for the command line: the text after Tab, and a line of candidates or usage. */
-export function completeCommand(text: string, view: ViewName): { text?: string; candidates: string } {
+export function completeCommand(text: string, view: ViewName, argNames: Record<string, string[]> = {}): { text?: string; candidates: string } {
   const m = /^\s*(\S*)(\s.*)?$/.exec(text)!;
   const word = m[1]!.toLowerCase();
   const hasArgs = m[2] !== undefined;
   const pool = [...commandsFor(view), ...COMMANDS.filter((c) => !commandsFor(view).includes(c))];
   if (hasArgs) {
+    // Commands whose argument is a name (macros, views) complete it too.
+    const names = argNames[word];
+    const arg = m[2]!.trim().toLowerCase();
+    if (names?.length && !/\s/.test(arg)) {
+      const hits = names.filter((n) => n.startsWith(arg));
+      if (hits.length === 1) return { text: `${word} ${hits[0]}`, candidates: hits[0]! };
+      if (hits.length > 1) {
+        const prefix = commonPrefix(hits);
+        return { text: prefix.length > arg.length ? `${word} ${prefix}` : undefined, candidates: hits.join('  ') };
+      }
+    }
     const spec = pool.find((c) => c.name === word);
     return { candidates: spec ? usage(spec) : `no command "${word}"` };
   }
@@ -35,10 +47,13 @@ export const consoleCommands: Record<string, Handler> = {
   'app.help': (c) => c.modal.help(c.view),
   'app.redraw': (c) => c.redraw(),
   'app.command': async (c: CommandContext, arg?: string) => {
+    // Names load while the prompt opens (keys typed right after `:` must reach the prompt).
+    let names: Record<string, string[]> = {};
+    if (arg === undefined) void commandArgNames(c).then((n) => { names = n; });
     const text = arg ?? (await c.modal.ask({
       label: ':',
       hint: 'A command by name, e.g. assign ana · priority urgent · snooze tomorrow 9:00 · go 42 · Tab completes',
-      complete: (t) => completeCommand(t, c.view),
+      complete: (t) => completeCommand(t, c.view, names),
     }));
     if (text === null || !text.trim()) return;
     const m = /^\s*(\S+)\s*(.*)$/.exec(text)!;

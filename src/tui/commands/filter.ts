@@ -85,7 +85,7 @@ export const filter: Record<string, Handler> = {
   'filter.mine': (c) => {
     const f = c.inbox.state.filter;
     const next = { ...f, assignee: f.assignee === 'me' ? '' : 'me' };
-    void apply(c, next, next.assignee ? 'Showing only items assigned to you (m again: everyone\'s).' : 'Showing everyone\'s items.');
+    void apply(c, next, next.assignee ? 'Showing only items assigned to you (M again: everyone\'s).' : 'Showing everyone\'s items.');
   },
 
   'filter.unassigned': (c) => {

@@ -6,6 +6,7 @@ import type { Handler } from './context.js';
 import { escalation } from './escalate.js';
 import { filter } from './filter.js';
 import { kpi } from './kpi.js';
+import { macroCommands } from './macros.js';
 import { navigate } from './navigate.js';
 
 export const HANDLERS: Record<CommandId, Handler> = {
@@ -15,6 +16,7 @@ export const HANDLERS: Record<CommandId, Handler> = {
   ...actions,
   ...escalation,
   ...kpi,
+  ...macroCommands,
 } as Record<CommandId, Handler>;
 
 export type { CommandContext, Handler } from './context.js';

@@ -3,6 +3,7 @@
 //   const reason = await modal.ask({ label: 'Why?' }); if (reason === null) return;
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { ViewName } from '../keymap.js';
+import type { MacroPick, MacroPickerSpec } from '../views/macro-picker.js';
 
 export interface PromptSpec {
   label: string;
@@ -33,8 +34,23 @@ export type Modal = { seq?: number } & (
   | { kind: 'choice'; label: string; options: ChoiceOption[]; current?: string; resolve: (value: string | null) => void }
   | { kind: 'confirm'; question: string; resolve: (yes: boolean) => void }
   | { kind: 'picker'; title: string; options: PickerOption[]; resolve: (picked: PickerOption | null) => void }
-  | { kind: 'editor'; title: string; subtitle?: string; initial: string; resolve: (result: { text: string; sent: boolean }) => void }
+  | { kind: 'editor'; title: string; subtitle?: string; initial: string; resolve: (result: EditResult) => void } & EditOptions
+  | ({ kind: 'macro'; resolve: (picked: MacroPick | null) => void } & MacroPickerSpec)
   | { kind: 'help'; view: ViewName; resolve: () => void });
+
+/** The inline editor's answer; `macroAt` = closed by typing `::` there (the picker inserts at that index). */
+export interface EditResult {
+  text: string;
+  sent: boolean;
+  macroAt?: number;
+}
+
+export interface EditOptions {
+  /** Where the cursor starts (default: the end). */
+  cursor?: number;
+  /** `::` opens the macro picker (replies and notes). */
+  macros?: boolean;
+}
 
 export interface ModalController {
   modal: Modal | null;
@@ -44,8 +60,9 @@ export interface ModalController {
   choose(label: string, options: ChoiceOption[], current?: string): Promise<string | null>;
   confirm(question: string): Promise<boolean>;
   pick(title: string, options: PickerOption[]): Promise<PickerOption | null>;
-  edit(title: string, initial: string, subtitle?: string): Promise<{ text: string; sent: boolean }>;
+  edit(title: string, initial: string, subtitle?: string, opts?: EditOptions): Promise<EditResult>;
   help(view: ViewName): Promise<void>;
+  pickMacro(spec: MacroPickerSpec): Promise<MacroPick | null>;
 }
 
 export function useModal(): ModalController {
@@ -83,7 +100,8 @@ export function useModal(): ModalController {
     choose: (label, options, current) => open<string | null>((done) => ({ kind: 'choice', label, options, current, resolve: done }), null),
     confirm: (question) => open<boolean>((done) => ({ kind: 'confirm', question, resolve: done }), false),
     pick: (title, options) => open<PickerOption | null>((done) => ({ kind: 'picker', title, options, resolve: done }), null),
-    edit: (title, initial, subtitle) => open<{ text: string; sent: boolean }>((done) => ({ kind: 'editor', title, subtitle, initial, resolve: done }), { text: initial, sent: false }),
+    edit: (title, initial, subtitle, opts) => open<EditResult>((done) => ({ kind: 'editor', title, subtitle, initial, ...opts, resolve: done }), { text: initial, sent: false }),
     help: (view) => open<void>((done) => ({ kind: 'help', view, resolve: () => done() }), undefined),
+    pickMacro: (spec) => open<MacroPick | null>((done) => ({ kind: 'macro', ...spec, resolve: done }), null),
   }), [modal, open]);
 }

@@ -85,8 +85,8 @@ export function textReducer(s: TextState, a: TextAction): TextState {
   }
 }
 
-export function useTextState(initial = '') {
-  return useReducer(textReducer, { text: initial, cursor: initial.length });
+export function useTextState(initial = '', cursor?: number) {
+  return useReducer(textReducer, { text: initial, cursor: Math.min(cursor ?? initial.length, initial.length) });
 }
 
 export interface TextKeysOptions {

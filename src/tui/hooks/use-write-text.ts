@@ -16,9 +16,11 @@ export interface WriteTextOptions {
   modal: ModalController;
   /** Repaint after the editor had the screen. */
   redraw: () => void;
+  /** `::` in the inline editor: pick a macro and give its text for this item (null: none). */
+  macroText?: (kind: 'reply' | 'note', item: ItemView) => Promise<string | null>;
 }
 
-export function useWriteText({ env, terminal, runEditor, modal, redraw }: WriteTextOptions): WriteText {
+export function useWriteText({ env, terminal, runEditor, modal, redraw, macroText }: WriteTextOptions): WriteText {
   return useCallback(async (kind, item, initial) => {
     const command = editorCommand(env);
     if (command) {
@@ -30,6 +32,15 @@ export function useWriteText({ env, terminal, runEditor, modal, redraw }: WriteT
     }
     const who = item.customer ? ` · ${sanitizeLine(item.customer.name)}${item.customer.email ? ` <${sanitizeLine(item.customer.email)}>` : ''}` : '';
     const title = `${kind === 'reply' ? 'Reply to' : 'Internal note on'} #${item.id} ${sanitizeLine(item.subject)}${kind === 'reply' ? who : ' (never shown to the customer)'}`;
-    return modal.edit(title, initial);
-  }, [env, runEditor, terminal, redraw, modal.edit]);
+    // `::` closes the editor for the macro picker; it opens again with the macro's text where `::` was.
+    let text = initial;
+    let cursor: number | undefined;
+    for (;;) {
+      const r = await modal.edit(title, text, undefined, { cursor, macros: Boolean(macroText) });
+      if (r.macroAt === undefined || !macroText) return r;
+      const inserted = (await macroText(kind, item)) ?? '';
+      text = r.text.slice(0, r.macroAt) + inserted + r.text.slice(r.macroAt);
+      cursor = r.macroAt + inserted.length;
+    }
+  }, [env, runEditor, terminal, redraw, modal.edit, macroText]);
 }

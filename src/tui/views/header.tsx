@@ -5,6 +5,7 @@ import { sanitizeLine } from '../../text/sanitize.js';
 import { displayWidth, truncate } from '../../text/width.js';
 import type { ConsoleFilter, Counts } from '../console-api.js';
 import { describeFilter } from '../filter-text.js';
+import { sameFilter, type ViewTab } from '../macros-api.js';
 import type { Theme } from '../theme.js';
 
 export interface HeaderProps {
@@ -15,6 +16,8 @@ export interface HeaderProps {
   selected: number;
   width: number;
   theme: Theme;
+  /** Saved views (keys 4–9) with their counts; the one the list shows is marked. */
+  views?: ViewTab[];
 }
 
 const ROLE_TABS: [ConsoleFilter['role'], string, string][] = [['all', '1', 'All'], ['service', '2', 'Service'], ['support', '3', 'Support']];
@@ -33,9 +36,16 @@ export function headerLines(p: HeaderProps): [string, string] {
   const rw = displayWidth(plainRight);
   const line1 = lw + rw + 1 > p.width ? truncate(plainLeft, p.width) : left + ' '.repeat(p.width - lw - rw) + right;
 
-  const tabs = ROLE_TABS.map(([role, key, label]) => (p.filter.role === role ? t.bold(`[${key} ${label}]`) : t.dim(` ${key} ${label} `))).join('');
-  const tabsWidth = ROLE_TABS.reduce((n, [, key, label]) => n + key.length + label.length + 3, 0);
-  const desc = describeFilter(p.filter);
+  // Role tabs, then saved views: a view showing exactly its filter is the tab in brackets, not the role.
+  const onView = (p.views ?? []).find((v) => v.key && sameFilter(p.filter, v.filter));
+  const roleTabs = ROLE_TABS.map(([role, key, label]) => (!onView && p.filter.role === role ? t.bold(`[${key} ${label}]`) : t.dim(` ${key} ${label} `))).join('');
+  const viewTabs = (p.views ?? []).filter((v) => v.key).map((v) => {
+    const label = `${v.key} ${sanitizeLine(v.name)} ${v.count ?? '…'}`;
+    return { text: v === onView ? t.bold(`[${label}]`) : t.dim(` ${label} `), width: displayWidth(label) + 2 };
+  });
+  const tabs = roleTabs + viewTabs.map((v) => v.text).join('');
+  const tabsWidth = ROLE_TABS.reduce((n, [, key, label]) => n + key.length + label.length + 3, 0) + viewTabs.reduce((n, v) => n + v.width, 0);
+  const desc = onView ? '' : describeFilter(p.filter);
   const pos = p.position.total === null ? `${p.position.cursor + 1}/…` : p.position.total === 0 ? 'no items' : `${p.position.cursor + 1}/${p.position.total}`;
   const extras = [`sort: ${p.filter.sort}`, desc ? `filter: ${desc}` : '', p.selected ? `${p.selected} selected` : '', pos].filter(Boolean).join(' · ');
   const line2 = tabs + '  ' + truncate(extras, Math.max(0, p.width - tabsWidth - 2));
