@@ -9,6 +9,8 @@ import { registerPeopleCommands } from './commands/people.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerKpiCommand } from './commands/kpi.js';
 import { registerDataCommands } from './commands/data.js';
+import { registerRuleCommands } from './commands/rules.js';
+import { registerRouteCommands } from './commands/route.js';
 import { runtimeFor } from './runtime.js';
 import { sanitizeLine } from '../text/sanitize.js';
 
@@ -43,6 +45,8 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerKpiCommand(program);
   registerDataCommands(program);
+  registerRuleCommands(program);
+  registerRouteCommands(program);
   return program;
 }
 
