@@ -125,7 +125,8 @@ async function planOne(db: Db, action: Action, state: ItemState, now: Date, rule
         set.status = 'open';
         events.push({ type: 'status', data: { from: 'new', to: 'open' } });
       }
-      return step(`assignee ${from ? '@' + from : 'none'} → ${target ? '@' + target.handle : 'none'}${action.mode === 'round-robin' || action.mode === 'least-loaded' ? ` (${action.mode})` : ''}`,
+      const how = action.mode === 'round-robin' || action.mode === 'least-loaded' ? ` (${action.mode})` : '';
+      return step(`assignee ${from ? '@' + from : 'none'} → ${target ? '@' + target.handle : 'none'}${how}${set.status ? '; status new → open' : ''}`,
         { set, events }, target ? { pickedAgentId: target.id } : {});
     }
     case 'tag':
