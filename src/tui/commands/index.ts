@@ -7,6 +7,7 @@ import { escalation } from './escalate.js';
 import { filter } from './filter.js';
 import { kpi } from './kpi.js';
 import { navigate } from './navigate.js';
+import { rules } from './rules.js';
 
 export const HANDLERS: Record<CommandId, Handler> = {
   ...consoleCommands,
@@ -15,6 +16,7 @@ export const HANDLERS: Record<CommandId, Handler> = {
   ...actions,
   ...escalation,
   ...kpi,
+  ...rules,
 } as Record<CommandId, Handler>;
 
 export type { CommandContext, Handler } from './context.js';
