@@ -120,14 +120,18 @@ export class ConsoleApi {
     return { item, events, asSource: links.asSource, asSupport: links.asSupport, snapshot, linked, history, rules: rulesThatActed(events), suggestion };
   }
 
-  private modelsChecked = false;
-  /** The suggestion for an item; the models retrain first when stale (checked once per console). */
+  private modelsChecked: Promise<boolean> | null = null;
+  /**
+   * The suggestion for an item. Once per console, stale models retrain in the background (seconds on
+   * a large history): the detail never waits for it and shows the stored models meanwhile.
+   */
   async suggestion(id: number): Promise<Suggestion | null> {
-    if (!this.modelsChecked) {
-      this.modelsChecked = true;
-      await ensureFreshModels(this.ctx).catch(() => false);
-    }
+    this.modelsChecked ??= ensureFreshModels(this.ctx).catch(() => false);
     return suggestionForItem(this.ctx.store.db, id);
+  }
+  /** Wait for the background retrain, if one is running (tests). */
+  modelsReady(): Promise<boolean> {
+    return this.modelsChecked ?? Promise.resolve(false);
   }
   acceptSuggestion(id: number, v: Version = {}): Promise<MutationResult> {
     return acceptSuggestion(this.ctx, this.me, id, v);

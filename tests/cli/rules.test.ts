@@ -239,6 +239,26 @@ describe('rule actions through the CLI', () => {
   });
 });
 
+describe('every creation path runs created rules', () => {
+  it('ingest and email import run them', async () => {
+    await json(['rule', 'import', file('paths.yaml', `- name: mark new
+  when: created
+  then: [ { tag: seen-by-rules } ]
+`), '--replace']);
+    const line = JSON.stringify({ type: 'item', subject: 'From a webhook', customer: 'hook@example.org', body: 'hello' });
+    const ing = await run(['ingest'], line + '\n');
+    expect(ing.code).toBe(0);
+    const id = Number(/#(\d+)/.exec(ing.stdout)![1]);
+    expect(await tagsOf(id)).toEqual(['seen-by-rules']);
+    const eml = path.resolve('tests/fixtures/email/01-question.eml');
+    const imp = await run(['import', '--format', 'eml', eml]);
+    expect(imp.code).toBe(0);
+    const mail = (await json(['inbox', '--search', 'Export'])) as any[];
+    expect(mail).toHaveLength(1);
+    expect(mail[0].tags).toEqual(['seen-by-rules']);
+  });
+});
+
 describe('order, stop and loops', () => {
   it('runs rules in their order, move --before changes it, stop ends the pass, a rule runs once per change', async () => {
     await json(['rule', 'import', file('o.yaml', `- name: low

@@ -289,6 +289,8 @@ export function parseRule(raw: unknown, index?: number): RuleSpec {
   const name = typeof raw.name === 'string' ? raw.name.replace(/\s+/g, ' ').trim() : '';
   if (!name) throw invalid(`${label}: a rule needs a name; nothing was saved`);
   if (name.length > 100) fail(name, '', 'the name is longer than 100 characters');
+  // Names are printed in every event a rule writes: no terminal control characters.
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) throw invalid(`${label}: the name contains control characters; nothing was saved`);
   const extra = Object.keys(raw).filter((k) => !RULE_KEYS.includes(k));
   if (extra.length) fail(name, '', `unknown key ${JSON.stringify(extra[0])} (a rule has ${RULE_KEYS.join(', ')})`);
   const when = typeof raw.when === 'string' ? raw.when.trim().toLowerCase() : raw.when;
