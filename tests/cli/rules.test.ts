@@ -390,6 +390,8 @@ describe('import, export and replay', () => {
     await json(['rule', 'import', file('rt.yaml', yaml), '--replace']);
     const exported = await run(['rule', 'export']);
     expect(exported.stdout).toBe(yaml);
+    const shown = await run(['rule', 'show', 'quiet']);
+    expect(shown.stdout).toContain('- name: quiet\n  when: updated\n  enabled: false\n  then:\n    - tag: quiet\n');
     const asJson = JSON.parse((await run(['rule', 'export', '--json'])).stdout);
     expect(asJson[1]).toEqual({ name: 'quiet', when: 'updated', enabled: false, then: [{ tag: 'quiet' }] });
     const again = await json(['rule', 'import', '-', '--format', 'json'], JSON.stringify(asJson));

@@ -10,7 +10,7 @@ import {
   type MoveTarget, type StoredRule,
 } from '../../core/rules/rule-store.js';
 import { replayRules, testRules, type RuleTestReport } from '../../core/rules/rule-test.js';
-import { sanitizeLine } from '../../text/sanitize.js';
+import { sanitizeLine, sanitizeText } from '../../text/sanitize.js';
 import { act, withJson } from '../command-kit.js';
 import { readStdin, type Runtime } from '../runtime.js';
 
@@ -142,7 +142,7 @@ export function registerRuleCommands(program: Command): void {
         if (!rev) throw invalid(`rule #${r.id} has revisions ${revisions.map((v) => 'v' + v.revision).join(', ')} (got ${JSON.stringify(o.revision)})`);
         if (rt.out.json) return rt.out.printJson(rev);
         rt.out.print(rt.out.c.dim(`# rule #${r.id}, v${rev.revision}, saved ${rev.savedAt}${rev.savedBy ? ' by @' + rev.savedBy : ''}`));
-        return rt.out.print((await stringifyRules([rev.text], 'yaml')).trimEnd());
+        return rt.out.print(sanitizeTextBlock(await stringifyRules([rev.text], 'yaml')));
       }
       if (rt.out.json) return rt.out.printJson({ ...ruleJson(r), revisions: revisions.map(({ text: _t, ...v }) => v) });
       printRule(rt, r);
@@ -282,5 +282,5 @@ export function registerRuleCommands(program: Command): void {
 }
 
 function sanitizeTextBlock(text: string): string {
-  return text.trimEnd().split('\n').map((l) => sanitizeLine(l)).join('\n');
+  return sanitizeText(text.trimEnd());
 }
