@@ -397,10 +397,16 @@ describe('import, export and replay', () => {
     const again = await json(['rule', 'import', '-', '--format', 'json'], JSON.stringify(asJson));
     expect(again).toMatchObject({ added: [], updated: [], unchanged: ['refunds to billing', 'quiet'] });
 
-    const replay = await json(['rule', 'replay', '--since', '30d']);
-    const refunds = replay.rules.find((r: any) => r.name === 'refunds to billing');
-    // Earlier tests made two support items whose subject says refund or charged twice.
-    expect(refunds.matched).toBe(2);
-    expect(replay.items).toBeGreaterThan(10);
+    // Replay: items made from now on, while the rule is off (so nothing acted on them).
+    await json(['rule', 'disable', 'refunds to billing']);
+    const since = new Date(Date.now() - 1000).toISOString();
+    const a = await json(['item', 'add', '--subject', 'Refund for order 7', '--customer', 'rp@x.org', '--kind', 'billing']);
+    const b = await json(['item', 'add', '--subject', 'charged twice again', '--customer', 'rp@x.org', '--kind', 'bug']);
+    await json(['item', 'add', '--subject', 'refund question', '--customer', 'rp@x.org', '--kind', 'question']); // service: no match
+    await json(['item', 'add', '--subject', 'Login broken', '--customer', 'rp@x.org', '--kind', 'access']);
+    const replay = await json(['rule', 'replay', '--since', since]);
+    expect(replay.items).toBe(4);
+    expect(replay.rules.find((r: any) => r.name === 'refunds to billing')).toMatchObject({ matched: 2, examples: [a.id, b.id], enabled: false });
+    expect((await json(['item', 'show', String(a.id)])).priority).toBe('normal'); // replay wrote nothing
   });
 });
