@@ -280,6 +280,22 @@ describe('order, stop and loops', () => {
     expect((await json(['rule', 'show', 'high'])).revisions.map((v: any) => v.revision)).toEqual([1, 2]);
   });
 
+  it('edits a rule in $EDITOR as YAML: a new revision; a bad edit is refused and nothing is saved', async () => {
+    await json(['rule', 'import', file('ed.yaml', '- { name: edme, when: created, then: [ { set: { priority: high } } ] }\n'), '--replace']);
+    const editor = file('editor.sh', '#!/bin/sh\nsed -i "s/high/urgent/" "$1"\n');
+    fs.chmodSync(editor, 0o755);
+    const r = await runTandem(['rule', 'edit', 'edme', '--json'], { db, as: 'sam', env: { EDITOR: editor } });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ revision: 2, then: [{ set: { priority: 'urgent' } }] });
+    const bad = file('bad-editor.sh', '#!/bin/sh\nsed -i "s/urgent/soon/" "$1"\n');
+    fs.chmodSync(bad, 0o755);
+    const b = await runTandem(['rule', 'edit', 'edme'], { db, as: 'sam', env: { EDITOR: bad } });
+    expect([b.code, b.stderr]).toEqual([5, expect.stringMatching(/set priority must be one of low, normal, high, urgent \(got "soon"\); nothing was saved/)]);
+    expect((await json(['rule', 'show', 'edme'])).revision).toBe(2);
+    const none = await runTandem(['rule', 'edit', 'edme'], { db, as: 'sam', env: { EDITOR: '', VISUAL: '' } });
+    expect(none.code).toBe(2);
+  });
+
   it('stops a loop of rule-made changes at the depth limit and logs it on the item', async () => {
     // Each rule's change is what the next one waits for, and each sits before the one that enables
     // it, so every step needs a new level: a at depth 1, b at 2, c at 3, d would be 4.

@@ -171,11 +171,20 @@ export function registerRuleCommands(program: Command): void {
     }));
 
   withJson(ruleFlags(rule.command('edit')))
-    .description('change a rule (the parts given); a changed rule gets a new revision')
+    .description('change a rule (the parts given, or the whole rule in $VISUAL/$EDITOR); a changed rule gets a new revision')
     .argument('<rule>', 'rule id or name')
     .option('--stop', 'when it matches, the rules after it do not run')
     .option('--no-stop', 'the rules after it run too')
-    .action(act(async (rt, ref: string, o: RuleFlags) => {
+    .option('-e, --editor', 'edit the rule as YAML in $VISUAL or $EDITOR (the default when no other option is given)')
+    .action(act(async (rt, ref: string, o: RuleFlags & { editor?: boolean }) => {
+      const flagsGiven = Boolean(o.file || o.name || o.when || o.if || o.then || o.stop !== undefined);
+      if (o.editor || !flagsGiven) {
+        if (flagsGiven) throw usage('--editor edits the whole rule; give it alone');
+        const edited = await editInEditor(rt, ref);
+        if (!edited) return;
+        const { rule: r, changed } = await editRule(await rt.ctx(), await rt.meOrNull(), ref, edited, { replace: true });
+        return ruleChanged(rt, r, changed ? 'saved' : 'the same', changed);
+      }
       const { raw, whole } = await ruleFromFlags(o);
       if (Object.keys(raw).length === 0) throw usage('say what changes: --file, --name, --when, --if, --then or --stop/--no-stop');
       const { rule: r, changed } = await editRule(await rt.ctx(), await rt.meOrNull(), ref, raw, { replace: whole });
@@ -279,6 +288,24 @@ export function registerRuleCommands(program: Command): void {
         { header: 'EXAMPLES', value: (r) => r.examples.map((id) => '#' + id).join(' ') },
       ], { headers: true, empty: 'No rules yet.' });
     }));
+}
+
+/** The rule's YAML through the agent's editor; null when the text came back unchanged. */
+async function editInEditor(rt: Runtime, ref: string): Promise<Record<string, unknown> | null> {
+  const { editorCommand, runExternalEditor, NO_TERMINAL } = await import('../../tui/editor.js');
+  const command = editorCommand(process.env);
+  if (!command) throw usage('set $VISUAL or $EDITOR to edit a rule there, or say what changes: --if, --then, --file…');
+  const current = await findRule((await rt.ctx()).store.db, ref);
+  const initial = await stringifyRules(ruleText(current.spec), 'yaml');
+  const r = runExternalEditor(command, initial, `rule-${current.id}.yaml`, NO_TERMINAL);
+  if (!r.ok) throw invalid(`${r.error ?? 'the editor failed'}; nothing was saved`);
+  if (r.text.trim() === initial.trim()) {
+    rt.out.note(`Rule #${current.id} unchanged.`);
+    return null;
+  }
+  const data = await parseRuleText(r.text, 'yaml', 'the edited rule');
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalid('the edited text is not one rule (name, when, if, then); nothing was saved');
+  return data as Record<string, unknown>;
 }
 
 function sanitizeTextBlock(text: string): string {
