@@ -68,6 +68,8 @@ describe('rules in the console', () => {
     let f = await ui.waitFor('Rules (3)');
     expect(f).toMatch(/› 1\.\s+\[on\]\s+vat to billing\s+created/);
     expect(f).toMatch(/3\.\s+\[on\]\s+urgent crashes/);
+    expect(f).toContain('When created, if subject matches "(?i)\\\\bvat\\\\b"');
+    expect(f).toContain('then set priority high; tag tax');
 
     await ui.press('t');
     f = await ui.waitFor('Test on #' + inbox.ids.invoice);

@@ -329,6 +329,14 @@ export function describeLeaf(leaf: Leaf): string {
   return `${leaf.field} ${leaf.op.replace('_', ' ')} ${v}${conf}`;
 }
 
+/** A whole condition on one line: `all(subject matches "(?i)refund", not(channel is "phone"))`. */
+export function describeCondition(c: Condition | null): string {
+  if (!c) return 'always';
+  if (c.kind === 'leaf') return describeLeaf(c);
+  if (c.kind === 'not') return `not(${describeCondition(c.of)})`;
+  return `${c.kind}(${c.of.map(describeCondition).join(', ')})`;
+}
+
 export function describeAction(a: Action): string {
   switch (a.type) {
     case 'set': return `set ${a.field} ${a.value}`;

@@ -3,6 +3,7 @@
 // actions that would follow. Nothing here writes except on/off and reordering, which go to the core.
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
+import { describeAction, describeCondition } from '../../core/rules/definition.js';
 import type { RuleTestReport } from '../../core/rules/rule-test.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { fit, truncate } from '../../text/width.js';
@@ -45,9 +46,15 @@ export function rulesLines(rules: RulesController, width: number, height: number
     const text = truncate(row, width);
     out.push(at ? theme.bold(text) : r.enabled ? text : theme.dim(text));
   });
+  const sel = state.rules[state.cursor];
   if (state.test) {
     out.push('');
     out.push(...testLines(state.test.report, state.test.subject, width, theme));
+  } else if (sel) {
+    // What the selected rule does, so the list can be read without leaving the console.
+    out.push('');
+    out.push(theme.dim(truncate(`When ${sel.when}, if ${sanitizeLine(describeCondition(sel.spec.condition))}`, width)));
+    out.push(theme.dim(truncate(`then ${sel.spec.actions.map((a) => sanitizeLine(describeAction(a))).join('; ')}${sel.spec.stop ? '; stop' : ''}`, width)));
   }
   return out.slice(0, height);
 }
