@@ -9,7 +9,8 @@ import { canTransition, checkAssignable, refuseTransition, statusChange } from '
 import type { Change, NewEvent } from '../item-mutate.js';
 import { dueTimes, getPolicy } from '../sla.js';
 import { parseWhen } from '../time.js';
-import type { Priority, Role, Status } from '../vocabulary.js';
+// Set values are checked against the vocabulary when the rule is parsed (definition.ts).
+import type { Kind, Priority, Role, Status } from '../vocabulary.js';
 import { describeAction, type Action } from './definition.js';
 import type { ItemState } from './facts.js';
 
@@ -31,7 +32,7 @@ export interface RuleContext {
 
 export type Plan = { ok: true; steps: PlannedStep[] } | { ok: false; action: Action; reason: string; steps: PlannedStep[] };
 
-const OPEN_WORK = ['new', 'open', 'pending', 'escalated'];
+const OPEN_WORK: Status[] = ['new', 'open', 'pending', 'escalated'];
 
 async function activeAgentsFor(db: Db, role: Role, among: string[] | null): Promise<Agent[]> {
   let q = db.selectFrom('agents').selectAll().where('active', '=', 1).where('roles', 'in', [role, 'both']);
@@ -93,7 +94,7 @@ async function planOne(db: Db, action: Action, state: ItemState, now: Date, rule
         }
         return step(`status ${from} → ${to}`, statusChange(row, to, nowIso));
       }
-      if (action.field === 'kind') return step(`kind ${from} → ${action.value}`, { set: { kind: action.value }, events: [{ type: 'kind', data: { from, to: action.value } }] });
+      if (action.field === 'kind') return step(`kind ${from} → ${action.value}`, { set: { kind: action.value as Kind }, events: [{ type: 'kind', data: { from, to: action.value } }] });
       const role = (action.field === 'role' ? action.value : row.role) as Role;
       const priority = (action.field === 'priority' ? action.value : row.priority) as Priority;
       if (action.field === 'role') {

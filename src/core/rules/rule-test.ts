@@ -6,6 +6,7 @@ import type { Ctx } from '../context.js';
 import { invalid } from '../errors.js';
 import { loadItemRow, type ItemRow } from '../item-mutate.js';
 import { parseWhen } from '../time.js';
+import { CHANNELS, DIRECTIONS, KINDS, PRIORITIES, ROLES } from '../vocabulary.js';
 import { planActions } from './actions.js';
 import { evaluate, type ConditionTrace } from './conditions.js';
 import { describeAction, TRIGGERS, type ChangeKind, type Trigger } from './definition.js';
@@ -117,10 +118,13 @@ export interface ReplayReport { since: string; items: number; rules: ReplayRow[]
 /** The item as it was created (from its 'created' event), for replaying `created` rules. */
 function asCreated(row: ItemRow, data: Record<string, unknown> | null, assigneeId: number | null): ItemState {
   const d = data ?? {};
+  // The event's value when it is one the vocabulary knows (events are JSON), else the row's.
+  const known = <T extends string>(values: readonly T[], v: unknown, fallback: T): T =>
+    (values as readonly unknown[]).includes(v) ? (v as T) : fallback;
   const created: ItemRow = {
     ...row,
-    role: String(d.role ?? row.role), kind: String(d.kind ?? row.kind), channel: String(d.channel ?? row.channel),
-    direction: String(d.direction ?? row.direction), priority: String(d.priority ?? row.priority),
+    role: known(ROLES, d.role, row.role), kind: known(KINDS, d.kind, row.kind), channel: known(CHANNELS, d.channel, row.channel),
+    direction: known(DIRECTIONS, d.direction, row.direction), priority: known(PRIORITIES, d.priority, row.priority),
     status: row.direction === 'outbound' || d.assignee ? 'open' : 'new', assignee_id: d.assignee ? assigneeId : null,
     updated_at: row.created_at, snoozed_until: null,
   };
