@@ -92,7 +92,7 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   const tick = useLiveRefresh(api, onExternalChange, { pollMs, onConnection });
   const detail = useItemDetail(api, detailId, layout.detailWidth, layout.body, theme, tick);
   const kpi = useKpi(api, view === 'kpi', { pollMs });
-  const rules = useRules(api, view === 'rules');
+  const rules = useRules(api, view === 'rules', { pollMs });
   const redraw = useRedraw();
   const now = useMemo(() => api.now(), [api, tick, inbox.state.cache, detail.data]);
   const refresh = useCallback(async (opts?: ReloadOptions) => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
+import { newDatabase } from '../helpers/store-target.js';
 
 let dir: string;
 let db: string;
@@ -19,7 +20,7 @@ const tagsOf = async (id: number): Promise<string[]> => (await json(['item', 'sh
 
 beforeAll(async () => {
   dir = tempDir();
-  db = path.join(dir, 'rules.db');
+  db = await newDatabase('rules');
   expect((await runTandem(['init', '--handle', 'sam'], { db })).code).toBe(0);
   for (const [h, roles] of [['bo', 'support'], ['cy', 'support'], ['ana', 'service']]) {
     expect((await run(['agent', 'add', h!, '--roles', roles!])).code).toBe(0);
@@ -378,6 +379,10 @@ describe('validation: a bad rule is a clear error, exit 5, and nothing is writte
     expect((await run(['rule', 'add', '--name', 'keep', '--when', 'created', '--then', '{ tag: t }'])).code).toBe(4);
     expect((await run(['rule', 'remove', 'keep'])).code).toBe(2);
     expect((await run(['rule', 'show', 'nope'])).code).toBe(3);
+    // An id past the integer range is simply not there (on PostgreSQL too, where the column is 32-bit).
+    const huge = await run(['rule', 'show', '99999999999']);
+    expect(huge.code).toBe(3);
+    expect(huge.stderr).toMatch(/no rule "99999999999"/);
   });
 });
 

@@ -1,20 +1,20 @@
 // Rules in the built console in a real terminal (tmux): the rules view switches a rule off and
 // reorders, a status change on screen runs an `updated` rule, confirmed from another process.
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
 import { TmuxSession, hasTmux, sh } from '../helpers/tmux.js';
+import { newDatabase } from '../helpers/store-target.js';
 
 let dir: string;
 let db: string;
 let term: TmuxSession | undefined;
 
 describe.skipIf(!hasTmux)('rules in the console, in a real terminal', () => {
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir('tandem-e2e-rules-');
-    db = path.join(dir, 'tandem.db');
+    db = await newDatabase('e2e_rules');
   });
   afterEach(() => {
     term?.kill();

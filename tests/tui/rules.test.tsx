@@ -3,13 +3,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getItemView } from '../../src/core/item-view.js';
 import * as items from '../../src/core/items.js';
-import { importRules, listRules } from '../../src/core/rules/rule-store.js';
+import { makeCtx } from '../../src/core/context.js';
+import { importRules, listRules, setRuleEnabled } from '../../src/core/rules/rule-store.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
 import { trainModels } from '../../src/core/routing/suggest.js';
 import { renderConsole, type Harness } from './harness.js';
 import { seededInbox, type Inbox } from './fixtures.js';
 
 let inbox: Inbox;
 let ui: Harness | undefined;
+let other: Store | undefined;
 
 beforeEach(async () => {
   inbox = await seededInbox();
@@ -17,6 +21,8 @@ beforeEach(async () => {
 afterEach(async () => {
   ui?.unmount();
   ui = undefined;
+  await other?.close();
+  other = undefined;
   await inbox.env.close();
 });
 
@@ -98,6 +104,22 @@ describe('rules in the console', () => {
     await ui.press('esc');
     await ui.press('esc');
     await ui.waitFor(/Wrong VAT on my invoice/);
+  });
+});
+
+describe('the rules view, live', () => {
+  it('shows a rule switched off by another process while the view is open', async () => {
+    await importRules(inbox.env.ctx, inbox.sam, RULES);
+    other = await openStore(inbox.env.dbPath);
+    ui = await renderConsole(inbox.env, inbox.sam, { columns: 140, rows: 40, pollMs: 50 });
+    await ui.waitFor(/Wrong VAT on my invoice/);
+    await ui.press('R');
+    let f = await ui.waitFor('Rules (3)');
+    expect(f).toMatch(/3\.\s+\[on\]\s+urgent crashes/);
+    // Another terminal switches the third rule off: the open view follows without a key press.
+    await setRuleEnabled(makeCtx(other), 'urgent crashes', false);
+    f = await ui.waitFor((fr) => /3\.\s+\[off\]\s+urgent crashes/.test(fr), 8000);
+    expect(f).toMatch(/1\.\s+\[on\]\s+vat to billing/);
   });
 });
 

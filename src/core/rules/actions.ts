@@ -37,7 +37,9 @@ const OPEN_WORK: Status[] = ['new', 'open', 'pending', 'escalated'];
 async function activeAgentsFor(db: Db, role: Role, among: string[] | null): Promise<Agent[]> {
   let q = db.selectFrom('agents').selectAll().where('active', '=', 1).where('roles', 'in', [role, 'both']);
   if (among) q = q.where('handle', 'in', among);
-  return (await q.orderBy('handle').execute()).map(toAgent);
+  // Sorted here, not by the database: PostgreSQL orders text by its collation, and round-robin
+  // compares handles in JS ("the next after whoever it picked last").
+  return (await q.execute()).map(toAgent).sort((a, b) => (a.handle < b.handle ? -1 : a.handle > b.handle ? 1 : 0));
 }
 
 async function pickAgent(db: Db, action: Extract<Action, { type: 'assign' }>, row: ItemState['row'], rule: RuleContext): Promise<Agent | null> {

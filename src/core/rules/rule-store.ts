@@ -56,7 +56,10 @@ export async function listRules(db: Db): Promise<StoredRule[]> {
 export async function findRule(db: Db, ref: string): Promise<StoredRule> {
   const text = ref.trim();
   const byId = /^#?\d+$/.test(text);
-  const rows = await ruleQuery(db).where(byId ? 'r.id' : 'r.name', '=', byId ? Number(text.replace('#', '')) : text).execute();
+  const id = byId ? Number(text.replace('#', '')) : 0;
+  // Past the integer column's range no rule has that id (PostgreSQL would refuse the comparison).
+  if (byId && id > 2_147_483_647) throw notFound(`no rule ${JSON.stringify(text)} (see \`tandem rule list\`)`);
+  const rows = await ruleQuery(db).where(byId ? 'r.id' : 'r.name', '=', byId ? id : text).execute();
   if (rows.length === 0 && !byId) {
     const all = (await ruleQuery(db).execute()).filter((r) => r.name.toLowerCase() === text.toLowerCase());
     if (all.length === 1) return toStored(all[0]!);

@@ -1,10 +1,14 @@
 // The rules view's state: the rules in order, the cursor, and the last test against an item. Loaded
-// when the view opens and after each change made from it.
+// when the view opens, after each change made from it, and while open, when another process commits
+// (a rule added, switched or reordered elsewhere; its fired counts).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { StoredRule } from '../../core/rules/rule-store.js';
 import type { RuleTestReport } from '../../core/rules/rule-test.js';
 import { explainError } from '../commands/context.js';
 import type { ConsoleApi } from '../console-api.js';
+import { useLiveRefresh } from './use-live-refresh.js';
+
+const HOUR = 3_600_000;
 
 export interface RulesState {
   rules: StoredRule[];
@@ -25,7 +29,7 @@ export interface RulesController {
   setTest(test: RulesState['test']): void;
 }
 
-export function useRules(api: ConsoleApi, active: boolean): RulesController {
+export function useRules(api: ConsoleApi, active: boolean, opts: { pollMs?: number } = {}): RulesController {
   const [state, setRendered] = useState<RulesState>({ rules: [], cursor: 0, loading: false, error: null, test: null });
   const latest = useRef(state);
   const set = useCallback((next: RulesState) => { latest.current = next; setRendered(next); }, []);
@@ -45,6 +49,10 @@ export function useRules(api: ConsoleApi, active: boolean): RulesController {
   useEffect(() => {
     if (active) void reload();
   }, [active, reload]);
+
+  // Only while the view is open; the inbox's own refresh covers everything else.
+  const onData = useCallback(() => reload(), [reload]);
+  useLiveRefresh(api, onData, { pollMs: opts.pollMs, enabled: active, clockMs: HOUR, wakeMs: HOUR });
 
   return useMemo(() => ({
     state,
