@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJson, runTandem } from '../helpers/cli.js';
 import { standardAgents, testEnv, type TestEnv } from '../helpers/core.js';
+import { newDatabase } from '../helpers/store-target.js';
 import { createItem, resolve } from '../../src/core/items.js';
 import { addAgent } from '../../src/core/agents.js';
 import { predictNb, trainNb, tokenize } from '../../src/core/routing/naive-bayes.js';
@@ -119,6 +120,16 @@ describe('routing suggestions through the CLI', () => {
     const after = await json(['route', 'status']);
     expect(after.stale).toBe(false);
     expect(after.examples).toBe(stale.historyNow);
+  });
+
+  it('db copy takes the trained models along: the copy suggests the same without retraining', async () => {
+    const target = await newDatabase('route_copy');
+    const copied = await runTandem(['db', 'copy', '--to', target, '--json'], { db: env.dbPath, as: 'sam' });
+    expect(copied.code).toBe(0);
+    expect(JSON.parse(copied.stdout).added['routing model']).toBe(3);
+    const onCopy = (args: string[]) => runJson(args, { db: target, as: 'sam' });
+    expect(await onCopy(['route', 'status'])).toEqual(await json(['route', 'status']));
+    expect(await onCopy(['route', 'suggest', '1'])).toEqual(await json(['route', 'suggest', '1']));
   });
 });
 

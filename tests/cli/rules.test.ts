@@ -431,3 +431,20 @@ describe('import, export and replay', () => {
     expect((await json(['item', 'show', String(a.id)])).priority).toBe('normal'); // replay wrote nothing
   });
 });
+
+describe('moving the database', () => {
+  it('db copy carries the rules with their ids, order, runs and revisions; a rule added on the copy gets a new id', async () => {
+    const before = await json(['rule', 'list']);
+    expect(before.length).toBeGreaterThan(1);
+    const edited = before.find((r: any) => r.revision > 1) ?? before[0];
+    const target = await newDatabase('rules_copy');
+    const r = await runTandem(['db', 'copy', '--to', target, '--json'], { db, as: 'sam' });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).added.rule).toBe(before.length);
+    expect(await runJson(['rule', 'list'], { db: target, as: 'sam' })).toEqual(before);
+    const shown = await runJson(['rule', 'show', String(edited.id)], { db: target, as: 'sam' });
+    expect(shown.revisions).toEqual((await json(['rule', 'show', String(edited.id)])).revisions);
+    const added = await runJson(['rule', 'add', '--name', 'after the copy', '--when', 'created', '--then', '{ tag: copied }'], { db: target, as: 'sam' });
+    expect(added.id).toBeGreaterThan(Math.max(...before.map((x: any) => x.id)));
+  });
+});
