@@ -34,6 +34,11 @@ class Cascade {
   }
 }
 
+// The cascade running in this async context, valid only for its own transaction object. PostgreSQL's
+// write() may run its callback again after a serialization failure, with a new trx: the retry never
+// matches the failed attempt's cascade, so it starts afresh (nothing "already fired", depth 1), and
+// everything the failed attempt counted (runs, round-robin turns, events) was in the rolled-back
+// transaction. tests/core/rules-retry.pg.test.ts holds this.
 const active = new AsyncLocalStorage<Cascade>();
 
 export async function runRulesFor(trx: Db, trigger: Trigger, itemId: number, opts: FireOptions): Promise<void> {
