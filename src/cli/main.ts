@@ -11,6 +11,8 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerKpiCommand } from './commands/kpi.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerMacroCommands } from './commands/macros.js';
+import { registerRuleCommands } from './commands/rules.js';
+import { registerRouteCommands } from './commands/route.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { runtimeFor } from './runtime.js';
@@ -49,6 +51,8 @@ export function buildProgram(): Command {
   registerKpiCommand(program);
   registerDataCommands(program);
   registerMacroCommands(program);
+  registerRuleCommands(program);
+  registerRouteCommands(program);
   registerDbCommands(program);
   registerDoctorCommand(program);
   return program;

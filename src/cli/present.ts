@@ -6,6 +6,7 @@ import type { Escalation, ContextSnapshot } from '../core/escalation.js';
 import { sanitizeLine, sanitizeText } from '../text/sanitize.js';
 import { ageOf, businessCountdown, localTime, money, relativeTime, slaCell } from '../text/format.js';
 import type { Column, Output } from './output.js';
+import type { RuleActivity } from '../core/rules/acted.js';
 
 export function itemColumns(now: Date): Column<ItemView>[] {
   return [
@@ -42,6 +43,7 @@ export function printItemDetail(
   events: EventView[],
   links: { asSource: Escalation[]; asSupport: Escalation | null; snapshot: ContextSnapshot | null },
   now: Date,
+  why: { rules: RuleActivity[]; suggestion: string | null } = { rules: [], suggestion: null },
 ): void {
   const c = out.c;
   out.print(c.bold(`#${item.id} ${sanitizeLine(item.subject)}`));
@@ -58,6 +60,8 @@ export function printItemDetail(
     ['SLA', slaDetail(item, now)],
     ['Reopened', item.reopenCount ? `${item.reopenCount}×` : null],
     ['Version', String(item.version)],
+    ['Rules', why.rules.map((r) => `"${r.name}" (v${r.revision}): ${r.actions.join('; ')}`).join(' | ') || null],
+    ['Suggested', why.suggestion],
   ]);
   for (const e of links.asSource) {
     out.print(c.yellow(`Escalated to support as #${e.supportItemId} by @${e.escalatedBy} ${relativeTime(e.escalatedAt, now)}: ${sanitizeLine(e.reason)} [${e.state.replace('_', ' ')}]`));

@@ -10,8 +10,9 @@ import { conflict, invalid, notFound } from './errors.js';
 import { getItemView, itemEvents, type EventView, type ItemView } from './item-view.js';
 import { applyChange, asAgent, checkExpectedVersion, insertEvents, loadItemRow, type ItemRow } from './item-mutate.js';
 import { dueTimes, getPolicy, nextDueAt } from './sla.js';
-import { PRIORITIES, parseEnum, priorityRank, type Kind, KINDS } from './vocabulary.js';
+import { PRIORITIES, parseEnum, priorityRank, type Kind, KINDS, type Priority } from './vocabulary.js';
 import { checkAssignable, requireBody } from './item-rules.js';
+import { fireRules } from './rules/hook.js';
 
 export interface ContextSnapshot {
   schema: 1;
@@ -107,65 +108,83 @@ export async function escalate(ctx: Ctx, agent: Agent, sourceId: number, input: 
   const wantedPriority = input.priority ? parseEnum('priority', PRIORITIES, input.priority) : null;
   const kind: Kind = input.kind ? parseEnum('kind', KINDS, input.kind) : 'other';
   const clockNow = ctx.clock();
-  const now = clockNow.toISOString();
   return ctx.store.write(async (trx) => {
     const source = await loadItemRow(trx, sourceId);
     await checkExpectedVersion(trx, source, input.expectedVersion, clockNow);
-    if (source.role !== 'service') throw conflict(`item #${source.id} is a support item; only service items are escalated`);
-    if (source.status === 'escalated') {
-      const open = await trx.selectFrom('escalations').select('support_item_id').where('source_item_id', '=', source.id).where('state', '=', 'open').executeTakeFirst();
-      throw conflict(`item #${source.id} is already escalated${open ? ` (support item #${open.support_item_id})` : ''}`);
-    }
-    if (source.status === 'resolved' || source.status === 'closed') {
-      throw conflict(`item #${source.id} is ${source.status}; reopen it before escalating`);
-    }
-    const sourcePriority = source.priority;
-    if (wantedPriority && priorityRank(wantedPriority) < priorityRank(sourcePriority)) {
-      throw invalid(`the support item's priority must be at least the source's (${sourcePriority})`);
-    }
-    const priority = wantedPriority ?? sourcePriority;
-    const assignee = input.to ? await findAgent(trx, input.to) : null;
-    if (assignee) checkAssignable(assignee, 'support');
-
-    const snapshot = await buildSnapshot(trx, source, agent, reason, clockNow);
-    const policy = await getPolicy(trx, 'support', priority);
-    const due = dueTimes(policy, now, now);
-    const values = {
-      role: 'support', kind, subject: source.subject, customer_id: source.customer_id, channel: source.channel,
-      direction: 'inbound', status: assignee ? 'open' : 'new', priority, assignee_id: assignee?.id ?? null,
-      created_at: now, updated_at: now,
-      // Support owes the customer a response from the moment of escalation.
-      first_customer_message_at: now, first_response_at: null, first_resolved_at: null, resolved_at: null,
-      closed_at: null, snoozed_until: null, first_response_due_at: due.firstResponseDueAt,
-      resolution_due_at: due.resolutionDueAt, resolution_due_explicit: 0, reopen_count: 0, agent_reply_count: 0,
-      version: 1, external_id: null,
-    } satisfies Insertable<ItemTable>;
-    const { id: supportId } = await trx.insertInto('items').values({ ...values, next_due_at: nextDueAt(values) }).returning('id').executeTakeFirstOrThrow();
-    await insertEvents(trx, supportId, 1, asAgent(agent), [
-      { type: 'created', body: reason, data: { role: 'support', kind, priority, escalatedFrom: source.id, assignee: assignee?.handle ?? null } },
-      { type: 'escalate', body: reason, data: { from: source.id, by: agent.handle } },
-    ], now);
-    const tags = await trx.selectFrom('item_tags').select('tag').where('item_id', '=', source.id).execute();
-    if (tags.length) await trx.insertInto('item_tags').values(tags.map((t) => ({ item_id: supportId, tag: t.tag }))).execute();
-
-    const inserted = await trx.insertInto('escalations').values({
-      source_item_id: source.id, support_item_id: supportId, reason, escalated_by: agent.id, escalated_at: now,
-      snapshot: JSON.stringify(snapshot), state: 'open', returned_at: null, return_note: null,
-    }).returning('id').executeTakeFirstOrThrow();
-
-    await applyChange(trx, source, asAgent(agent), {
-      set: { status: 'escalated', snoozed_until: null },
-      events: [
-        { type: 'escalate', body: reason, data: { to: supportId, escalationId: inserted.id, assignee: assignee?.handle ?? null } },
-        { type: 'status', data: { from: source.status, to: 'escalated' } },
-      ],
-    }, now);
+    const ids = await escalateWithin(trx, agent, source, { reason, priority: wantedPriority, kind, to: input.to ?? null }, clockNow);
     return {
-      escalation: await getEscalation(trx, inserted.id),
+      escalation: await getEscalation(trx, ids.escalationId),
       source: await getItemView(trx, source.id, clockNow),
-      support: await getItemView(trx, supportId, clockNow),
+      support: await getItemView(trx, ids.supportId, clockNow),
     };
   });
+}
+
+/**
+ * The escalation itself, inside the caller's write transaction (the `escalate` command, or a rule's
+ * escalate action, whose events carry `eventData` naming the rule).
+ */
+export async function escalateWithin(
+  trx: Db, agent: Agent, source: ItemRow,
+  input: { reason: string; priority?: Priority | null; kind?: Kind; to: Agent | string | null },
+  clockNow: Date, eventData: Record<string, unknown> = {},
+): Promise<{ supportId: number; escalationId: number }> {
+  const { reason } = input;
+  const kind = input.kind ?? 'other';
+  const now = clockNow.toISOString();
+  if (source.role !== 'service') throw conflict(`item #${source.id} is a support item; only service items are escalated`);
+  if (source.status === 'escalated') {
+    const open = await trx.selectFrom('escalations').select('support_item_id').where('source_item_id', '=', source.id).where('state', '=', 'open').executeTakeFirst();
+    throw conflict(`item #${source.id} is already escalated${open ? ` (support item #${open.support_item_id})` : ''}`);
+  }
+  if (source.status === 'resolved' || source.status === 'closed') {
+    throw conflict(`item #${source.id} is ${source.status}; reopen it before escalating`);
+  }
+  const sourcePriority = source.priority;
+  const wantedPriority = input.priority ?? null;
+  if (wantedPriority && priorityRank(wantedPriority) < priorityRank(sourcePriority)) {
+    throw invalid(`the support item's priority must be at least the source's (${sourcePriority})`);
+  }
+  const priority = wantedPriority ?? sourcePriority;
+  const assignee = typeof input.to === 'string' ? await findAgent(trx, input.to) : input.to;
+  if (assignee) checkAssignable(assignee, 'support');
+
+  const snapshot = await buildSnapshot(trx, source, agent, reason, clockNow);
+  const policy = await getPolicy(trx, 'support', priority);
+  const due = dueTimes(policy, now, now);
+  const values = {
+    role: 'support', kind, subject: source.subject, customer_id: source.customer_id, channel: source.channel,
+    direction: 'inbound', status: assignee ? 'open' : 'new', priority, assignee_id: assignee?.id ?? null,
+    created_at: now, updated_at: now,
+    // Support owes the customer a response from the moment of escalation.
+    first_customer_message_at: now, first_response_at: null, first_resolved_at: null, resolved_at: null,
+    closed_at: null, snoozed_until: null, first_response_due_at: due.firstResponseDueAt,
+    resolution_due_at: due.resolutionDueAt, resolution_due_explicit: 0, reopen_count: 0, agent_reply_count: 0,
+    version: 1, external_id: null,
+  } satisfies Insertable<ItemTable>;
+  const { id: supportId } = await trx.insertInto('items').values({ ...values, next_due_at: nextDueAt(values) }).returning('id').executeTakeFirstOrThrow();
+  await insertEvents(trx, supportId, 1, asAgent(agent), [
+    { type: 'created', body: reason, data: { role: 'support', kind, priority, escalatedFrom: source.id, assignee: assignee?.handle ?? null, ...eventData } },
+    { type: 'escalate', body: reason, data: { from: source.id, by: agent.handle, ...eventData } },
+  ], now);
+  const tags = await trx.selectFrom('item_tags').select('tag').where('item_id', '=', source.id).execute();
+  if (tags.length) await trx.insertInto('item_tags').values(tags.map((t) => ({ item_id: supportId, tag: t.tag }))).execute();
+
+  const inserted = await trx.insertInto('escalations').values({
+    source_item_id: source.id, support_item_id: supportId, reason, escalated_by: agent.id, escalated_at: now,
+    snapshot: JSON.stringify(snapshot), state: 'open', returned_at: null, return_note: null,
+  }).returning('id').executeTakeFirstOrThrow();
+
+  await applyChange(trx, source, asAgent(agent), {
+    set: { status: 'escalated', snoozed_until: null },
+    events: [
+      { type: 'escalate', body: reason, data: { to: supportId, escalationId: inserted.id, assignee: assignee?.handle ?? null, ...eventData } },
+      { type: 'status', data: { from: source.status, to: 'escalated', ...eventData } },
+    ],
+  }, now);
+  // Rules for escalations run on the new support item, in this transaction.
+  await fireRules(trx, 'escalated', supportId, { change: 'escalated', actor: asAgent(agent), now: clockNow });
+  return { supportId, escalationId: inserted.id };
 }
 
 type EscalationRow = { id: number; source_item_id: number; support_item_id: number; reason: string; escalated_at: string; state: string; returned_at: string | null; return_note: string | null; handle: string };

@@ -11,6 +11,7 @@ import { authorLabel, getItemView, itemEvents, type EventView, type ItemView } f
 import { nextDueAt } from './sla.js';
 import { slaFieldsForChange } from './sla-due.js';
 import type { EventType } from './vocabulary.js';
+import { fireRules } from './rules/hook.js';
 
 export type ItemRow = Selectable<ItemTable>;
 
@@ -83,15 +84,24 @@ export async function insertEvents(trx: Db, itemId: number, version: number, act
 /** One line describing an event, for conflict messages and activity lists. */
 export function describeEvent(e: EventView): string {
   const d = e.data ?? {};
+  const rule = d.rule as { name?: string; revision?: number } | undefined;
+  // An action a rule took says so: `rule "refunds to billing" (v3): priority normal → high`.
+  const by = rule ? `rule ${JSON.stringify(rule.name ?? '?')} (v${rule.revision ?? '?'}): ` : '';
+  return by + describeChange(e.type, d);
+}
+
+function describeChange(type: EventType, d: Record<string, unknown>): string {
   const fromTo = (what: string) => `${what} ${String(d.from ?? 'none')} → ${String(d.to ?? 'none')}`;
-  switch (e.type) {
+  switch (type) {
     case 'created': return 'created the item';
     case 'message': return 'customer wrote';
     case 'reply': return 'replied';
     case 'note': return 'added a note';
     case 'status': return fromTo('status');
     case 'priority': return fromTo('priority');
-    case 'assign': return `assignee ${d.from ? '@' + String(d.from) : 'none'} → ${d.to ? '@' + String(d.to) : 'none'}`;
+    case 'role': return fromTo('role');
+    case 'kind': return fromTo('kind');
+    case 'assign': return `assignee ${d.from ? '@' + String(d.from) : 'none'} → ${d.to ? '@' + String(d.to) : 'none'}${d.how ? ` (${String(d.how)})` : ''}`;
     case 'tag': {
       const added = (d.added as string[] | undefined) ?? [];
       const removed = (d.removed as string[] | undefined) ?? [];
@@ -103,7 +113,11 @@ export function describeEvent(e: EventView): string {
     case 'return': return 'returned from support';
     case 'survey': return `${String(d.kind).toUpperCase()} ${String(d.score)}`;
     case 'sla': return `SLA due times recomputed (${String(d.reason ?? 'policy changed')})`;
-    default: return e.type;
+    case 'rule':
+      if (d.skipped === 'depth') return `not run: rules already changed this item ${Number(d.depth) - 1} levels deep (limit ${String(d.limit)}); the loop stopped here`;
+      if (d.refused) return `${String(d.action ?? 'action')} refused: ${String(d.refused)}; the rule changed nothing`;
+      return 'rule';
+    default: return type;
   }
 }
 
@@ -164,6 +178,9 @@ export async function applyChange(trx: Db, row: ItemRow, actor: Actor, change: C
   if (Number(result.numUpdatedRows) !== 1) throw conflict(`item #${row.id} changed while saving; nothing was written`);
   if (change.after) await change.after(trx, version);
   await insertEvents(trx, row.id, version, actor, change.events, now);
+  // A customer message or a status change runs the 'updated' rules, in this transaction.
+  const what = change.events.some((e) => e.type === 'message') ? 'message' : change.events.some((e) => e.type === 'status') ? 'status' : null;
+  if (what) await fireRules(trx, 'updated', row.id, { change: what, actor, now: new Date(now) });
   return version;
 }
 

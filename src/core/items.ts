@@ -16,6 +16,7 @@ import {
 } from './vocabulary.js';
 import { onItemDone } from './escalation-hooks.js';
 import type { Db } from '../store/store.js';
+import { fireRules } from './rules/hook.js';
 import { checkAssignable, normaliseSubject, normaliseTag, requireBody } from './item-rules.js';
 
 // The text and assignment rules live in item-rules.ts (escalation needs them too); re-exported here.
@@ -122,6 +123,7 @@ export async function createItem(ctx: Ctx, actor: Agent, input: NewItemInput): P
       messageId: input.messageId ?? null,
     }];
     await insertEvents(trx, id, 1, opener, events, now);
+    await fireRules(trx, 'created', id, { change: 'created', actor: asAgent(actor), now: clockNow });
     return getItemView(trx, id, clockNow);
   });
 }
@@ -144,7 +146,7 @@ export function canTransition(from: Status, to: Status): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
-function refuseTransition(row: ItemRow, to: Status): never {
+export function refuseTransition(row: ItemRow, to: Status): never {
   const from = row.status as Status;
   if (from === 'escalated') {
     throw conflict(`item #${row.id} is escalated to support; it comes back when support resolves it or hands it back`);
@@ -159,7 +161,7 @@ function refuseTransition(row: ItemRow, to: Status): never {
 }
 
 /** The row fields and events for moving to `to` (assumes the transition is allowed). */
-function statusChange(row: ItemRow, to: Status, now: string, extra: NewEvent[] = []): Change {
+export function statusChange(row: ItemRow, to: Status, now: string, extra: NewEvent[] = []): Change {
   const set: Change['set'] = { status: to };
   const from = row.status as Status;
   if (from === 'snoozed' || to !== 'snoozed') set.snoozed_until = null;

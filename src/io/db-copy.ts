@@ -1,11 +1,13 @@
 // `tandem db copy --to DB`: move a whole database to another store (SQLite → PostgreSQL, or back) by
 // the same road as export then import: a JSONL export into a private temp file, loaded into the
 // target through its bulk loader. Every id stays the same, and both databases then export the same bytes.
+// Rules, their revisions and the routing models (not part of the JSONL export) are copied after it.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Ctx, LoadCtx } from '../core/context.js';
 import { conflict } from '../core/errors.js';
+import { copyRulesAndModels } from '../core/rules/rule-copy.js';
 import { exportJsonl } from './export-jsonl.js';
 import { importJsonl } from './import-jsonl.js';
 import type { ImportReport } from './import-report.js';
@@ -26,6 +28,10 @@ export async function copyDatabase(from: Ctx, to: LoadCtx, onProgress?: (done: n
     const report = await importJsonl(to, file, { onProgress });
     if (report.problemCount > 0) {
       throw conflict(`the copy was refused: ${report.problems.map((p) => `line ${p.line}: ${p.reason}`).slice(0, 3).join('; ')}`);
+    }
+    const rules = await copyRulesAndModels(from.store.db, to);
+    for (const [key, n] of [['rule', rules.rules], ['rule revision', rules.revisions], ['routing model', rules.models]] as const) {
+      if (n > 0) report.added[key] = n;
     }
     return report;
   } finally {

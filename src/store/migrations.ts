@@ -7,6 +7,7 @@ import * as m0002 from '../../migrations/0002_kpi_indexes.js';
 import * as m0003 from '../../migrations/0003_kpi_speed.js';
 import * as m0006 from '../../migrations/0006_business_hours.js';
 import * as m0007 from '../../migrations/0007_macros_views.js';
+import * as m0008 from '../../migrations/0008_rules.js';
 import type { Engine } from './store.js';
 
 export interface EngineMigration {
@@ -19,6 +20,7 @@ export const MIGRATIONS: Record<string, EngineMigration> = {
   '0003_kpi_speed': m0003,
   '0006_business_hours': m0006,
   '0007_macros_views': m0007,
+  '0008_rules': m0008,
 };
 
 export function migrationProviderFor(engine: Engine): MigrationProvider {

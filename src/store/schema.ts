@@ -178,6 +178,44 @@ export interface SavedViewTable {
   updated_at: string;
 }
 
+export type RuleTrigger = 'created' | 'updated' | 'escalated';
+
+export interface RuleTable {
+  id: Generated<number>;
+  name: string;
+  trigger: RuleTrigger;
+  position: number;
+  enabled: number; // 1 | 0
+  revision: number;
+  /** JSON: the validated rule (if, then, stop). */
+  definition: string;
+  fired_count: number;
+  last_fired_at: string | null;
+  last_assignee_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RuleRevisionTable {
+  id: Generated<number>;
+  rule_id: number;
+  revision: number;
+  name: string;
+  trigger: RuleTrigger;
+  definition: string;
+  saved_by: string | null;
+  saved_at: string;
+}
+
+export interface RouteModelTable {
+  id: Generated<number>;
+  target: 'role' | 'kind' | 'agent';
+  trained_at: string;
+  examples: number;
+  /** JSON: a naive Bayes model (see src/core/routing/naive-bayes.ts). */
+  model: string;
+}
+
 export interface Database {
   agents: AgentTable;
   customers: CustomerTable;
@@ -192,4 +230,7 @@ export interface Database {
   calendar_holidays: CalendarHolidayTable;
   macros: MacroTable;
   saved_views: SavedViewTable;
+  rules: RuleTable;
+  rule_revisions: RuleRevisionTable;
+  route_models: RouteModelTable;
 }

@@ -11,6 +11,7 @@ import { macroTextPicker } from './commands/macros.js';
 import { useInbox, type InboxCache, type ReloadOptions } from './hooks/use-inbox.js';
 import { useItemDetail } from './hooks/use-item-detail.js';
 import { useKpi } from './hooks/use-kpi.js';
+import { useRules } from './hooks/use-rules.js';
 import { KeyRouterContext, useKeyRouter } from './hooks/use-key-router.js';
 import { keymapHandler } from './keymap-handler.js';
 import { useCommands, type Navigation } from './hooks/use-commands.js';
@@ -32,6 +33,7 @@ import { InboxList } from './views/inbox-list.js';
 import { ItemDetailView } from './views/item-detail.js';
 import { KpiHeader, KpiView } from './views/kpi-view.js';
 import { MacroPicker } from './views/macro-picker.js';
+import { RulesView } from './views/rules-view.js';
 import { Prompt } from './views/prompt.js';
 import { StatusBar } from './views/status-bar.js';
 import { TextEditor } from './views/text-editor.js';
@@ -94,6 +96,7 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   const tick = useLiveRefresh(api, onExternalChange, { pollMs, onConnection });
   const detail = useItemDetail(api, detailId, layout.detailWidth, layout.body, theme, tick);
   const kpi = useKpi(api, view === 'kpi', { pollMs });
+  const rules = useRules(api, view === 'rules', { pollMs });
   const redraw = useRedraw();
   const now = useMemo(() => api.now(), [api, tick, inbox.state.cache, detail.data]);
   const refresh = useCallback(async (opts?: ReloadOptions) => {
@@ -106,7 +109,7 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
 
   const macroText = useMemo(() => macroTextPicker(api, modal), [api, modal]);
   const writeText = useWriteText({ env, terminal, runEditor, modal, redraw, macroText });
-  const { runKey } = useCommands(api, { inbox, detail, kpi, modal, status, wide: layout.wide, writeText, refresh, redraw }, nav, exit);
+  const { runKey } = useCommands(api, { inbox, detail, kpi, rules, modal, status, wide: layout.wide, writeText, refresh, redraw }, nav, exit);
   const keys = useKeyRouter({
     // Ctrl-C always quits, whatever is open.
     first: (input, key) => {
@@ -119,7 +122,8 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   });
 
   const body = modalBody(modal.modal, layout, theme)
-    ?? (view === 'kpi' ? <KpiView kpi={kpi} me={api.me} width={layout.columns} height={layout.body} theme={theme} /> : inboxBody());
+    ?? (view === 'kpi' ? <KpiView kpi={kpi} me={api.me} width={layout.columns} height={layout.body} theme={theme} />
+      : view === 'rules' ? <RulesView rules={rules} width={layout.columns} height={layout.body} theme={theme} /> : inboxBody());
   function inboxBody() {
     const list = (width: number) => (
       <InboxList state={inbox.state} visible={inbox.visible} width={width} height={layout.body} now={now} focused={view === 'list'} theme={theme} />

@@ -12,6 +12,11 @@ import { getItemView, itemEvents, type EventView, type ItemView } from '../core/
 import * as items from '../core/items.js';
 import { parseWhen } from '../core/time.js';
 import type { Priority, Role, Status } from '../core/vocabulary.js';
+import { rulesThatActed, type RuleActivity } from '../core/rules/acted.js';
+import { listRules, moveRule, setRuleEnabled, type StoredRule } from '../core/rules/rule-store.js';
+import { testRules, type RuleTestReport } from '../core/rules/rule-test.js';
+import { acceptSuggestion } from '../core/routing/accept.js';
+import { ensureFreshModels, suggestionForItem, type Suggestion } from '../core/routing/suggest.js';
 
 /** The inbox filter as the console holds it (serialisable, compared by value). */
 export interface ConsoleFilter {
@@ -61,6 +66,10 @@ export interface ItemDetailData {
   /** Current views of linked items (support items of asSource, the source of asSupport). */
   linked: Map<number, ItemView>;
   history: CustomerHistory | null;
+  /** The rules that acted on the item ("why did this happen?"). */
+  rules: RuleActivity[];
+  /** The learned suggestion, for inbound items still to do (null when no model or not relevant). */
+  suggestion: Suggestion | null;
 }
 
 export interface Counts {
@@ -110,7 +119,45 @@ export class ConsoleApi {
     const linkedIds = [...links.asSource.map((e) => e.supportItemId), ...(links.asSupport ? [links.asSupport.sourceItemId] : [])];
     for (const linkedId of linkedIds.slice(0, 5)) linked.set(linkedId, await getItemView(db, linkedId, now));
     const history = item.customer ? await customerHistory(this.ctx, item.customer.id, { itemLimit: 30 }) : null;
-    return { item, events, asSource: links.asSource, asSupport: links.asSupport, snapshot, linked, history };
+    const wantsSuggestion = item.direction === 'inbound' && !['resolved', 'closed', 'escalated'].includes(item.status);
+    const suggestion = wantsSuggestion ? await this.suggestion(id) : null;
+    return { item, events, asSource: links.asSource, asSupport: links.asSupport, snapshot, linked, history, rules: rulesThatActed(events), suggestion };
+  }
+
+  private modelsChecked: Promise<boolean> | null = null;
+  /**
+   * The suggestion for an item. Once per console, stale models retrain in the background (seconds on
+   * a large history): the detail never waits for it and shows the stored models meanwhile.
+   */
+  async suggestion(id: number): Promise<Suggestion | null> {
+    this.modelsChecked ??= ensureFreshModels(this.ctx).catch(() => false);
+    return suggestionForItem(this.ctx.store.db, id);
+  }
+  /** Wait for the background retrain, if one is running (tests). */
+  modelsReady(): Promise<boolean> {
+    return this.modelsChecked ?? Promise.resolve(false);
+  }
+  acceptSuggestion(id: number, v: Version = {}): Promise<MutationResult> {
+    return acceptSuggestion(this.ctx, this.me, id, v);
+  }
+
+  // Rules: the rules view reads and orders them and tests one against an item (writing nothing).
+  rules(): Promise<StoredRule[]> {
+    return listRules(this.ctx.store.db);
+  }
+  setRuleEnabled(id: number, enabled: boolean) {
+    return setRuleEnabled(this.ctx, String(id), enabled);
+  }
+  /** Move a rule one place earlier (-1) or later (+1) in the order. */
+  async moveRuleBy(id: number, delta: -1 | 1): Promise<StoredRule[]> {
+    const all = await this.rules();
+    const i = all.findIndex((r) => r.id === id);
+    const neighbour = all[i + delta];
+    if (i < 0 || !neighbour) return all;
+    return moveRule(this.ctx, String(id), delta < 0 ? { before: String(neighbour.id) } : { after: String(neighbour.id) });
+  }
+  testRule(ruleId: number, itemId: number): Promise<RuleTestReport> {
+    return testRules(this.ctx, { rule: String(ruleId), itemId });
   }
 
   agents(): Promise<Agent[]> {

@@ -166,6 +166,19 @@ function customerCard(l: Lines, data: ItemDetailData, now: Date, theme: Theme): 
   if (cu.notes) l.para('Notes: ', sanitizeLine(cu.notes), theme.dim);
 }
 
+/** Which rules acted on the item, and the learned suggestion with the key that accepts it. */
+function whyLines(l: Lines, data: ItemDetailData, theme: Theme): void {
+  for (const r of data.rules ?? []) {
+    l.para('⚙ ', `Rule “${sanitizeLine(r.name)}” (v${r.revision}): ${r.actions.map(sanitizeLine).join('; ')}`, theme.dim, theme.dim);
+  }
+  const s = data.suggestion;
+  if (!s || !s.role || !s.kind) return;
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const same = s.role.label === data.item.role && s.kind.label === data.item.kind && (!s.agent || data.item.assignee);
+  const agent = s.agent ? ` · @${sanitizeLine(s.agent.label)} ${pct(s.agent.confidence)}` : '';
+  l.line(`Suggested ${s.role.label} ${pct(s.role.confidence)} · ${s.kind.label} ${pct(s.kind.confidence)}${agent}${same ? '' : ' · y accepts'}`, same ? theme.dim : theme.warn);
+}
+
 export function detailLines(data: ItemDetailData, width: number, now: Date, theme: Theme): string[] {
   const l = new Lines(Math.max(20, width));
   const item = data.item;
@@ -187,6 +200,7 @@ export function detailLines(data: ItemDetailData, width: number, now: Date, them
     l.out.push(theme.sla(slaStateAt(item.sla.nextDueAt, now), truncate(sla, l.width)));
   }
   if (item.reopenCount) l.line(`Reopened ${item.reopenCount}×`, theme.dim);
+  whyLines(l, data, theme);
   if (data.asSupport) {
     l.blank();
     handoffCard(l, data.asSupport, data.snapshot, data.linked.get(data.asSupport.sourceItemId), now, theme);

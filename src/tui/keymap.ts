@@ -3,7 +3,7 @@
 import type { Key } from 'ink';
 
 /** Where a command applies. `inbox` = list or detail; `item` = acts on the current item. */
-export type Scope = 'global' | 'inbox' | 'list' | 'detail' | 'item' | 'kpi';
+export type Scope = 'global' | 'inbox' | 'list' | 'detail' | 'item' | 'kpi' | 'rules';
 export type Group = 'Console' | 'Move' | 'Read' | 'Filter' | 'Act';
 
 export type CommandId =
@@ -19,7 +19,8 @@ export type CommandId =
   | 'item.linked'
   | 'view.kpi' | 'kpi.back' | 'kpi.days7' | 'kpi.days30' | 'kpi.days90' | 'kpi.down' | 'kpi.up'
   | 'kpi.pageDown' | 'kpi.pageUp' | 'kpi.open' | 'kpi.followUp'
-  | 'item.macro' | 'view.saved' | 'view.key4' | 'view.key5' | 'view.key6' | 'view.key7' | 'view.key8' | 'view.key9';
+  | 'item.macro' | 'view.saved' | 'view.key4' | 'view.key5' | 'view.key6' | 'view.key7' | 'view.key8' | 'view.key9'
+  | 'item.accept' | 'view.rules' | 'rules.back' | 'rules.down' | 'rules.up' | 'rules.toggle' | 'rules.moveUp' | 'rules.moveDown' | 'rules.test';
 
 export interface CommandSpec {
   id: CommandId;
@@ -112,6 +113,17 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'kpi.days90', name: 'days-90', keys: ['9'], scope: 'kpi', group: 'Filter', help: 'KPIs of the last 90 days (against the 90 before)' },
   { id: 'kpi.followUp', name: 'follow-up', keys: ['F'], scope: 'kpi', group: 'Act', help: 'Proactive follow-up for the at-risk customer: an outbound service item due when you say', arg: '[when]', hint: 'follow up' },
   { id: 'kpi.open', name: 'open-follow-up', keys: ['enter'], scope: 'kpi', group: 'Act', help: 'Open the customer\'s open follow-up' },
+
+  // Rules and routing (R in the list: the rules view; y: accept the suggested role, kind and agent)
+  { id: 'item.accept', name: 'accept', keys: ['y'], scope: 'item', group: 'Act', help: 'Accept the suggestion: the suggested role and kind (and agent, when nobody has it)' },
+  { id: 'view.rules', name: 'rules', keys: ['R'], scope: 'list', group: 'Console', help: 'Rules: list, switch on/off, reorder, test against the current item', hint: 'rules' },
+  { id: 'rules.back', name: 'rules-back', keys: ['esc', 'R'], scope: 'rules', group: 'Move', help: 'Back to the inbox', hint: 'back' },
+  { id: 'rules.down', name: 'rule-down', keys: ['j', 'down'], scope: 'rules', group: 'Move', help: 'Next rule', hint: 'move' },
+  { id: 'rules.up', name: 'rule-up', keys: ['k', 'up'], scope: 'rules', group: 'Move', help: 'Previous rule' },
+  { id: 'rules.toggle', name: 'rule-toggle', keys: ['space'], scope: 'rules', group: 'Act', help: 'Switch the rule on or off', hint: 'on/off' },
+  { id: 'rules.moveUp', name: 'rule-earlier', keys: ['K'], scope: 'rules', group: 'Act', help: 'Run the rule earlier (move it up the order)', hint: 'reorder' },
+  { id: 'rules.moveDown', name: 'rule-later', keys: ['J'], scope: 'rules', group: 'Act', help: 'Run the rule later (move it down the order)' },
+  { id: 'rules.test', name: 'rule-test', keys: ['t', 'enter'], scope: 'rules', group: 'Act', help: 'Test the rule against the inbox\'s current item (writes nothing)', hint: 'test' },
 ];
 
 const BY_ID = new Map(COMMANDS.map((c) => [c.id, c]));
@@ -120,11 +132,12 @@ export function commandSpec(id: CommandId): CommandSpec {
   return BY_ID.get(id)!;
 }
 
-export type ViewName = 'list' | 'detail' | 'kpi';
+export type ViewName = 'list' | 'detail' | 'kpi' | 'rules';
 
 /** The scopes whose keys work in a view, most specific first. */
 export function scopesFor(view: ViewName): Scope[] {
   if (view === 'kpi') return ['kpi', 'global'];
+  if (view === 'rules') return ['rules', 'global'];
   return view === 'list' ? ['list', 'item', 'inbox', 'global'] : ['detail', 'item', 'inbox', 'global'];
 }
 
@@ -193,7 +206,7 @@ export function findCommandByName(text: string, view: ViewName): CommandSpec | C
 export function hintsFor(view: ViewName, selecting: boolean): { keys: string; label: string }[] {
   const order: Group[] = ['Move', 'Read', 'Act', 'Filter', 'Console'];
   const combined: Partial<Record<CommandId, string>> = {
-    'list.down': 'j/k', 'detail.down': 'j/k', 'detail.next': 'J/K', 'filter.all': '1/2/3', 'view.key4': '4–9', 'kpi.down': 'j/k', 'kpi.days7': '7/3/9',
+    'list.down': 'j/k', 'detail.down': 'j/k', 'detail.next': 'J/K', 'filter.all': '1/2/3', 'view.key4': '4–9', 'kpi.down': 'j/k', 'kpi.days7': '7/3/9', 'rules.down': 'j/k', 'rules.moveUp': 'K/J',
   };
   const out: { keys: string; label: string }[] = [];
   for (const group of order) {

@@ -41,6 +41,8 @@ describe('acting on an item', () => {
     await ui.press('enter');
     await ui.waitFor('#1 assigned to @cleo.');
     expect((await item(inbox.ids.refund)).assignee).toBe('cleo');
+    // The status line is said before the list reloads (slower on PostgreSQL): wait for the row.
+    await ui.waitFor((fr) => /^>.*Refund has not arrived .*@cleo/m.test(fr));
     expect(ui.cursorLine()).toMatch(/Refund has not arrived .*@cleo/);
   });
 
@@ -181,6 +183,7 @@ describe('acting on an item', () => {
     await ui.press('x');
     await ui.waitFor(`#${first} resolved. Next: #${second}.`);
     expect((await item(Number(first))).status).toBe('resolved');
+    await ui.waitFor((fr) => new RegExp(`^> +${second} `, 'm').test(fr));
     expect(ui.cursorLine()).toMatch(new RegExp(`^> +${second} `));
     // In the detail, x shows the next item's detail.
     await ui.press('enter');

@@ -9,6 +9,9 @@ import { act, withJson, withVersion } from '../command-kit.js';
 import { bodyFrom, parseVersion, readStdin, type Runtime } from '../runtime.js';
 import { printItemDetail } from '../present.js';
 import { sanitizeLine } from '../../text/sanitize.js';
+import { rulesThatActed } from '../../core/rules/acted.js';
+import { suggestionForItem } from '../../core/routing/suggest.js';
+import { suggestionLine } from './route.js';
 
 const collect = (value: string, prev: string[] = []) => [...prev, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
@@ -94,17 +97,21 @@ export function registerItemCommands(program: Command): void {
       const events = await itemEvents(ctx.store.db, itemId);
       const links = await escalationsOfItem(ctx.store.db, itemId);
       const snapshot = links.asSupport ? await getSnapshot(ctx.store.db, itemId) : null;
+      const rules = rulesThatActed(events);
+      const suggestion = await suggestionForItem(ctx.store.db, itemId);
       if (rt.out.json) {
         return rt.out.printJson({
           ...view,
           events,
+          rules,
+          suggestion,
           escalation: {
             escalatedTo: links.asSource.map((e) => ({ ...e })),
             escalatedFrom: links.asSupport ? { ...links.asSupport, snapshot } : null,
           },
         });
       }
-      printItemDetail(rt.out, view, events, { ...links, snapshot }, now);
+      printItemDetail(rt.out, view, events, { ...links, snapshot }, now, { rules, suggestion: suggestionLine(suggestion) });
     }));
 
   // Actions that take a text body.

@@ -9,6 +9,7 @@ import type { ConsoleApi, ItemDetailData } from '../console-api.js';
 import type { Inbox, ReloadOptions } from '../hooks/use-inbox.js';
 import type { ItemDetail } from '../hooks/use-item-detail.js';
 import type { KpiController } from '../hooks/use-kpi.js';
+import type { RulesController } from '../hooks/use-rules.js';
 import type { ModalController } from '../hooks/use-modal.js';
 import type { StatusController } from '../hooks/use-status.js';
 import type { CommandId, ViewName } from '../keymap.js';
@@ -21,6 +22,8 @@ export interface CommandContext {
   status: StatusController;
   /** The KPI view's state (period, report, at-risk cursor). */
   kpi: KpiController;
+  /** The rules view's state (rules, cursor, last test). */
+  rules: RulesController;
   /** Which pane has the keys. */
   view: ViewName;
   /** List and detail side by side. */

@@ -8,6 +8,7 @@ import { filter } from './filter.js';
 import { kpi } from './kpi.js';
 import { macroCommands } from './macros.js';
 import { navigate } from './navigate.js';
+import { rules } from './rules.js';
 
 export const HANDLERS: Record<CommandId, Handler> = {
   ...consoleCommands,
@@ -17,6 +18,7 @@ export const HANDLERS: Record<CommandId, Handler> = {
   ...escalation,
   ...kpi,
   ...macroCommands,
+  ...rules,
 } as Record<CommandId, Handler>;
 
 export type { CommandContext, Handler } from './context.js';

@@ -14,11 +14,13 @@ import type { ModalController } from './use-modal.js';
 import type { StatusController } from './use-status.js';
 import type { WriteText } from './use-write-text.js';
 import type { KpiController } from './use-kpi.js';
+import type { RulesController } from './use-rules.js';
 
 export interface CommandDeps {
   inbox: Inbox;
   detail: ItemDetail;
   kpi: KpiController;
+  rules: RulesController;
   modal: ModalController;
   status: StatusController;
   wide: boolean;
@@ -47,6 +49,7 @@ export function useCommands(api: ConsoleApi, deps: CommandDeps, nav: Navigation,
       get inbox() { return latest.current.inbox; },
       get detail() { return latest.current.detail; },
       get kpi() { return latest.current.kpi; },
+      get rules() { return latest.current.rules; },
       get modal() { return latest.current.modal; },
       get status() { return latest.current.status; },
       get view() { return nav.view.current; },
