@@ -9,6 +9,7 @@ import { registerPeopleCommands } from './commands/people.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerKpiCommand } from './commands/kpi.js';
 import { registerDataCommands } from './commands/data.js';
+import { registerMailCommands } from './commands/mail.js';
 import { runtimeFor } from './runtime.js';
 import { sanitizeLine } from '../text/sanitize.js';
 
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerKpiCommand(program);
   registerDataCommands(program);
+  registerMailCommands(program);
   return program;
 }
 

@@ -101,6 +101,7 @@ export function describeEvent(e: EventView): string {
     case 'handback': return 'handed back';
     case 'return': return 'returned from support';
     case 'survey': return `${String(d.kind).toUpperCase()} ${String(d.score)}`;
+    case 'delivery': return `delivery of reply ${String(d.outbox ?? '')}: ${String(d.state)}${d.reason ? ` (${String(d.reason)})` : ''}`;
     default: return e.type;
   }
 }

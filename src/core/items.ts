@@ -15,6 +15,7 @@ import {
   type Priority, type Role, type Status,
 } from './vocabulary.js';
 import { onItemDone } from './escalation-hooks.js';
+import { queueReply } from '../mail/outbox.js';
 
 // ---------------------------------------------------------------------------------------------
 // Text rules
@@ -222,12 +223,14 @@ export async function reply(
 ): Promise<MutationResult> {
   const text = requireBody(body, 'reply');
   const then = opts.status ? parseEnum('status', ['open', 'pending', 'resolved'] as const, opts.status) : undefined;
-  return mutateItem(ctx, itemId, asAgent(agent), opts, (row, _trx, now) => {
+  return mutateItem(ctx, itemId, asAgent(agent), opts, async (row, trx, now) => {
     if (row.status === 'closed') throw conflict(`item #${row.id} is closed; reopen it before replying`);
     const set: Change['set'] = { agent_reply_count: row.agent_reply_count + 1 };
     // The first public reply after the customer's first message is the first response; reopens don't reset it.
     if (!row.first_response_at && row.first_customer_message_at) set.first_response_at = now;
-    const events: NewEvent[] = [{ type: 'reply', body: text, messageId: opts.messageId ?? null, data: opts.data ?? null }];
+    // Written and queued for delivery in this one transaction; a reply that brings its own Message-ID was sent elsewhere.
+    const queuedId = opts.messageId ? null : await queueReply(trx, row, agent, text, now);
+    const events: NewEvent[] = [{ type: 'reply', body: text, messageId: opts.messageId ?? queuedId, data: opts.data ?? null }];
     let change: Change = { set, events };
     const target: Status | undefined = then ?? (row.status === 'new' ? 'open' : undefined);
     if (target && target !== row.status) {
