@@ -28,6 +28,7 @@ export function classifyMail(mail: ParsedMail): MachineMail | null {
     || /^(auto(matic)?[ -]?(reply|response)|out of (the )?office|abwesenheit)/.test(subject)) {
     return 'auto-reply';
   }
-  if (mail.headers.has('list-id') || mail.headers.has('list-unsubscribe') || precedence.trim() === 'list') return 'list';
+  // mailparser gathers List-Id, List-Unsubscribe… under one 'list' header.
+  if (mail.headers.has('list') || mail.headers.has('list-id') || precedence.trim() === 'list') return 'list';
   return null;
 }
