@@ -1,12 +1,12 @@
 // Opening an IMAP connection for a mailbox (imapflow), with failures named by stage.
 import { ImapFlow } from 'imapflow';
-import { MailConnectError, describeConnectError } from './connect-errors.js';
+import { MailConnectError, describeConnectError, passwordOrStage } from './connect-errors.js';
 import type { Mailbox } from './mailboxes.js';
 import { mailboxPassword } from './password.js';
 
 export async function connectImap(mb: Mailbox, env: NodeJS.ProcessEnv = process.env): Promise<ImapFlow> {
   const a = mb.imap;
-  const pass = await mailboxPassword(mb, env);
+  const pass = await passwordOrStage(() => mailboxPassword(mb, env));
   const client = new ImapFlow({
     host: a.host,
     port: a.port,

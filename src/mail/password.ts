@@ -7,7 +7,7 @@ import type { Mailbox } from './mailboxes.js';
 export async function mailboxPassword(mb: Mailbox, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
   if (mb.passwordEnv) {
     const value = env[mb.passwordEnv];
-    if (value === undefined || value === '') throw failure(`mailbox ${mb.name}: the environment variable ${mb.passwordEnv} (its password) is not set`);
+    if (value === undefined || value === '') throw failure(`the environment variable ${mb.passwordEnv} (the mailbox's password) is not set`);
     return value;
   }
   if (mb.passwordCmd) return runPasswordCommand(mb.name, mb.passwordCmd, env);
@@ -24,16 +24,16 @@ function runPasswordCommand(name: string, command: string, env: NodeJS.ProcessEn
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.on('error', (e) => {
       clearTimeout(timer);
-      reject(failure(`mailbox ${name}: the password command could not start: ${e.message}`));
+      reject(failure(`the password command could not start: ${e.message}`));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       // Only the command's stderr is ever quoted: its stdout is the secret.
       const why = err.trim().split('\n')[0]?.slice(0, 200) ?? '';
-      if (code !== 0) return reject(failure(`mailbox ${name}: the password command failed (${signal ? `killed by ${signal}` : `exit ${code}`})${why ? ': ' + why : ''}`));
+      if (code !== 0) return reject(failure(`the password command failed (${signal ? `killed by ${signal}` : `exit ${code}`})${why ? ': ' + why : ''}`));
       // Like pass(1): the first line is the password.
       const password = Buffer.concat(out).toString('utf8').split(/\r?\n/)[0] ?? '';
-      if (!password) return reject(failure(`mailbox ${name}: the password command printed nothing`));
+      if (!password) return reject(failure(`the password command printed nothing`));
       resolve(password);
     });
   });

@@ -4,7 +4,7 @@
 // have taken it: never resent without an agent).
 import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import { MailConnectError, describeConnectError } from './connect-errors.js';
+import { MailConnectError, describeConnectError, passwordOrStage } from './connect-errors.js';
 import type { Mailbox } from './mailboxes.js';
 import type { DeliveryOutcome } from './outbox.js';
 import { mailboxPassword } from './password.js';
@@ -43,7 +43,7 @@ function login(conn: SMTPConnection, user: string, pass: string): Promise<void> 
 
 /** Connect and log in; failures carry their stage (used by `mailbox verify` and by delivery). */
 export async function openSmtp(mb: Mailbox, env: NodeJS.ProcessEnv = process.env): Promise<SMTPConnection> {
-  const pass = mb.smtp.user ? await mailboxPassword(mb, env) : null;
+  const pass = mb.smtp.user ? await passwordOrStage(() => mailboxPassword(mb, env)) : null;
   const conn = newConnection(mb);
   conn.on('error', () => undefined); // reported through the waiting promise
   try {

@@ -17,7 +17,7 @@ export interface Received {
 
 export class TestSmtp {
   readonly user = 'support';
-  readonly password = 'smtp-secret-Q7';
+  password = 'smtp-secret-Q7';
   mode: SmtpMode = 'accept';
   /** Modes for the next messages, used before `mode` (e.g. ['451'] then accept). */
   readonly next: SmtpMode[] = [];
@@ -28,8 +28,9 @@ export class TestSmtp {
 
   private constructor(readonly port: number) {}
 
-  static async start(): Promise<TestSmtp> {
-    const s = new TestSmtp(await freePort());
+  /** Start on a free port, or on `port` (a server coming back). */
+  static async start(port?: number): Promise<TestSmtp> {
+    const s = new TestSmtp(port ?? (await freePort()));
     await s.listen();
     return s;
   }
