@@ -160,9 +160,16 @@ export async function deliveriesOfItem(db: Db, itemId: number): Promise<Map<stri
 
 /** Deliveries an agent must look at: failed and uncertain. */
 export async function deliveryProblemCount(db: Db): Promise<number> {
-  const r = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('state', 'in', ['failed', 'uncertain']).executeTakeFirstOrThrow();
-  return Number(r.n);
+  return (await deliveryProblems(db)).count;
+}
+
+/** How many deliveries failed or are uncertain, and the newest few of their items. */
+export async function deliveryProblems(db: Db): Promise<{ count: number; itemIds: number[] }> {
+  const [r, items] = await Promise.all([
+    db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('state', 'in', ['failed', 'uncertain']).executeTakeFirstOrThrow(),
+    db.selectFrom('outbox').select('item_id').where('state', 'in', ['failed', 'uncertain']).orderBy('id', 'desc').limit(20).execute(),
+  ]);
+  return { count: Number(r.n), itemIds: [...new Set(items.map((i) => i.item_id))].slice(0, 3) };
 }
 
 export function parseOutboxId(text: string | number): number {

@@ -10,6 +10,7 @@ import type { MutationResult } from '../core/item-mutate.js';
 import { getItemView, itemEvents, type EventView, type ItemView } from '../core/item-view.js';
 import * as items from '../core/items.js';
 import { parseWhen } from '../core/time.js';
+import { deliveriesOfItem, deliveryProblems, retryOutbox, type OutboxEntry } from '../mail/outbox.js';
 import type { Priority, Role, Status } from '../core/vocabulary.js';
 
 /** The inbox filter as the console holds it (serialisable, compared by value). */
@@ -57,12 +58,16 @@ export interface ItemDetailData {
   /** Current views of linked items (support items of asSource, the source of asSupport). */
   linked: Map<number, ItemView>;
   history: CustomerHistory | null;
+  /** The outbox entry of each reply, by the reply's Message-ID (its delivery state). */
+  deliveries?: Map<string, OutboxEntry>;
 }
 
 export interface Counts {
   service: number;
   support: number;
   breached: number;
+  /** Replies whose delivery failed or is uncertain, and (some of) their items. */
+  deliveryProblems?: { count: number; itemIds: number[] };
 }
 
 type Version = { expectedVersion?: number };
@@ -88,8 +93,9 @@ export class ConsoleApi {
     return countInbox(this.ctx, this.me, toInboxFilter(filter));
   }
 
-  counts(): Promise<Counts> {
-    return inboxCounts(this.ctx);
+  async counts(): Promise<Counts> {
+    const [inbox, deliveries] = await Promise.all([inboxCounts(this.ctx), deliveryProblems(this.ctx.store.db)]);
+    return { ...inbox, deliveryProblems: deliveries };
   }
 
   async item(id: number): Promise<ItemView> {
@@ -106,7 +112,8 @@ export class ConsoleApi {
     const linkedIds = [...links.asSource.map((e) => e.supportItemId), ...(links.asSupport ? [links.asSupport.sourceItemId] : [])];
     for (const linkedId of linkedIds.slice(0, 5)) linked.set(linkedId, await getItemView(db, linkedId, now));
     const history = item.customer ? await customerHistory(this.ctx, item.customer.id, { itemLimit: 30 }) : null;
-    return { item, events, asSource: links.asSource, asSupport: links.asSupport, snapshot, linked, history };
+    const deliveries = await deliveriesOfItem(db, id);
+    return { item, events, asSource: links.asSource, asSupport: links.asSupport, snapshot, linked, history, deliveries };
   }
 
   agents(): Promise<Agent[]> {
@@ -152,6 +159,10 @@ export class ConsoleApi {
   }
   escalate(id: number, reason: string, to: string | null, v: Version = {}) {
     return escalate(this.ctx, this.me, id, { reason, to, expectedVersion: v.expectedVersion });
+  }
+  /** Send a failed or uncertain reply again (the same mail, the same Message-ID). */
+  retryDelivery(outboxId: number): Promise<OutboxEntry> {
+    return retryOutbox(this.ctx, this.me, outboxId);
   }
   handback(id: number, reason: string, v: Version = {}) {
     return handback(this.ctx, this.me, id, reason, { expectedVersion: v.expectedVersion });

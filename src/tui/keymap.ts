@@ -16,7 +16,7 @@ export type CommandId =
   | 'filter.mine' | 'filter.unassigned' | 'filter.sort' | 'filter.clear'
   | 'item.select' | 'item.assign' | 'item.take' | 'item.priority' | 'item.status' | 'item.tag'
   | 'item.snooze' | 'item.reply' | 'item.note' | 'item.resolve' | 'item.escalate' | 'item.handback'
-  | 'item.linked'
+  | 'item.linked' | 'item.retryDelivery'
   | 'view.kpi' | 'kpi.back' | 'kpi.days7' | 'kpi.days30' | 'kpi.days90' | 'kpi.down' | 'kpi.up'
   | 'kpi.pageDown' | 'kpi.pageUp' | 'kpi.open' | 'kpi.followUp';
 
@@ -91,6 +91,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'item.resolve', name: 'resolve', keys: ['x'], scope: 'item', group: 'Act', help: 'Resolve and go to the next item', bulk: true, hint: 'resolve' },
   { id: 'item.escalate', name: 'escalate', keys: ['e'], scope: 'item', group: 'Act', help: 'Escalate a service item to support, with its context', arg: '[reason]', hint: 'escalate' },
   { id: 'item.handback', name: 'handback', keys: ['b'], scope: 'item', group: 'Act', help: 'Hand an escalated support item back to service', arg: '[reason]' },
+  { id: 'item.retryDelivery', name: 'retry-delivery', keys: ['D'], scope: 'item', group: 'Act', help: 'Delivery: send this item\'s failed or uncertain replies again (the same mail)' },
 
   // The KPI view (K in the list; in the detail K is the previous item, :kpi works everywhere)
   { id: 'view.kpi', name: 'kpi', keys: ['K'], scope: 'list', group: 'Console', help: 'KPI panels for both roles, at-risk customers', arg: '[7|30|90 | FROM TO]', hint: 'KPIs' },
