@@ -75,7 +75,7 @@ export async function fetchNew(ctx: Ctx, importer: Agent, mb: Mailbox, client: I
     const reset = Boolean(cursor && cursor.uidvalidity !== uidvalidity);
     const last = cursor && !reset ? Number(cursor.last_uid) : 0;
     const report: FetchReport = { mailbox: mb.name, folder, uidvalidity, reset, messages: [] };
-    if (box.uidNext !== undefined && Number(box.uidNext) <= last + 1) return report;
+    // (uidNext is not used to skip the search: on a connection kept open it is not refreshed by new mail.)
     const found = await client.search({ uid: `${last + 1}:*` }, { uid: true });
     // `N:*` names the newest message even when N is past it: keep only UIDs above the cursor.
     const uids = (found || []).filter((u) => u > last).sort((a, b) => a - b);

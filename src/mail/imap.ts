@@ -17,6 +17,9 @@ export async function connectImap(mb: Mailbox, env: NodeJS.ProcessEnv = process.
     connectionTimeout: 20_000,
     greetingTimeout: 20_000,
     socketTimeout: 5 * 60_000,
+    // IDLE soon after each fetch (the default waits 15 s), and renew it before servers drop it.
+    autoIdleDelay: 500,
+    maxIdleTime: 10 * 60_000,
     // Plain imap:// is allowed only on loopback or with --insecure; STARTTLS is still used when offered.
     ...(a.secure ? {} : { doSTARTTLS: undefined }),
   });

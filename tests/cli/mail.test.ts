@@ -214,6 +214,39 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
     expect(new Set(list.map((i) => i.subject)).size).toBe(N);
   }, 60_000);
 
+  it('`mail run` picks up new mail within seconds (IDLE), delivers replies, and stops cleanly', async () => {
+    await addMailbox();
+    const daemon = spawn(process.execPath, [BIN, 'mail', 'run', '--send-every', '1'], {
+      env: { ...process.env, ...pwEnv, TANDEM_DB: db, TANDEM_AGENT: 'sam', NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    daemon.stderr.setEncoding('utf8').on('data', (d: string) => (log += d));
+    const exited = new Promise<number | null>((r) => daemon.on('exit', (code) => r(code)));
+    try {
+      const until = async (what: () => Promise<boolean> | boolean, label: string) => {
+        const end = Date.now() + 20_000;
+        while (!(await what())) {
+          if (Date.now() > end) throw new Error(`timed out waiting for ${label}; the daemon said:\n${log}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      };
+      await until(() => /watching C\d+/.test(log), 'the watcher');
+      await dv.append(mailText({ from: 'jo@customer.example', subject: 'Live mail', body: 'Arrived while watching.' }), folder);
+      let item: any;
+      await until(async () => (item = (await allItems())[0]) !== undefined, 'the new item');
+      expect(item).toMatchObject({ subject: 'Live mail', customer: { email: 'jo@customer.example' } });
+      await run(['item', 'reply', String(item.id), 'Seen it live.']);
+      await until(() => smtp.received.length === 1, 'the reply at the SMTP server');
+      expect(smtp.received[0]!.raw.toString()).toContain('Seen it live.');
+      await until(async () => (await json<any[]>(['outbox']))[0]?.state === 'sent', 'the outbox to say sent');
+    } finally {
+      daemon.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(log).toMatch(/mail run: stopped/);
+    expect(log).not.toContain(dv.password);
+  }, 60_000);
+
   it('streams a script channel\'s replies with --follow and records the script\'s outcome with ack', async () => {
     const add = await run(['item', 'add', '--subject', 'Text me', '--customer', 'p@customer.example', '--channel', 'sms', '--body', 'hi', '--json']);
     const item = JSON.parse(add.stdout);
