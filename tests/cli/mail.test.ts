@@ -123,6 +123,10 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
     const refused = await diagnose('refused', ['--imap', 'imap://support@127.0.0.1:1', '--smtp', 'smtp://support@127.0.0.1:1', '--password-env', 'SHOP_IMAP_PW'], /connection/);
     expect(refused.imap).toMatchObject({ ok: false, stage: 'connection', message: expect.stringContaining('connection refused') });
     expect(refused.smtp).toMatchObject({ ok: false, stage: 'connection' });
+    // TLS to a server that speaks plain text: the TLS stage, not a vague connection error.
+    const tls = await diagnose('tls', ['--imap', `imaps://support@127.0.0.1:${dv.port}`, '--smtp', `smtps://support@127.0.0.1:${smtp.port}`, '--password-env', 'SHOP_IMAP_PW'], /TLS/);
+    expect(tls.imap).toMatchObject({ ok: false, stage: 'TLS' });
+    expect(tls.smtp).toMatchObject({ ok: false, stage: 'TLS' });
     const lookup = await diagnose('nohost', ['--imap', 'imap://support@no-such-host.invalid', '--smtp', 'smtp://support@no-such-host.invalid', '--password-env', 'SHOP_IMAP_PW', '--insecure'], /name lookup/);
     expect(lookup.imap).toMatchObject({ ok: false, stage: 'name lookup' });
     expect(lookup.smtp).toMatchObject({ ok: false, stage: 'name lookup' });
@@ -239,6 +243,11 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
       await until(() => smtp.received.length === 1, 'the reply at the SMTP server');
       expect(smtp.received[0]!.raw.toString()).toContain('Seen it live.');
       await until(async () => (await json<any[]>(['outbox']))[0]?.state === 'sent', 'the outbox to say sent');
+      // The server restarts: the watcher notices, reconnects with backoff, and goes on.
+      await dv.restart();
+      await dv.append(mailText({ from: 'kim@customer.example', subject: 'After the restart' }), folder);
+      await until(async () => (await allItems()).length === 2, 'mail after the server restarted');
+      expect(log).toMatch(/support: .*reconnecting in 1 s/);
     } finally {
       daemon.kill('SIGTERM');
     }

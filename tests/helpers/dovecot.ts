@@ -45,8 +45,15 @@ export function freePort(): Promise<number> {
 }
 
 const running = new Set<ChildProcess>();
+function killGroup(p: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-p.pid!, signal);
+  } catch {
+    // already gone
+  }
+}
 process.once('exit', () => {
-  for (const p of running) p.kill('SIGKILL');
+  for (const p of running) killGroup(p, 'SIGKILL');
 });
 
 export class Dovecot {
@@ -118,7 +125,8 @@ service stats {
     if (root) chownTree(d, uid, gid);
     // setpriv: drop root when we have it, and take Dovecot down if this test process dies.
     const args = [...(root ? ['--reuid=65534', '--regid=65534', '--clear-groups'] : []), '--pdeathsig', 'KILL', DOVECOT, '-F', '-c', path.join(d, 'dovecot.conf')];
-    const child = spawn('setpriv', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so stopping it takes its imap, auth and log processes too.
+    const child = spawn('setpriv', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     this.child = child;
@@ -155,18 +163,30 @@ service stats {
     await (await this.client()).append(folder, raw);
   }
 
+  /** Stop the server and start it again on the same port with the same mail (a server restart). */
+  async restart(): Promise<void> {
+    await this.kill();
+    await this.launch();
+  }
+
   async stop(): Promise<void> {
+    await this.kill();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private async kill(): Promise<void> {
     if (this.clientValue) await this.clientValue.logout().catch(() => this.clientValue?.close());
     this.clientValue = null;
     const child = this.child;
     this.child = null;
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
+    if (child) {
+      const exited = child.exitCode === null ? new Promise((r) => child.once('exit', r)) : Promise.resolve();
+      killGroup(child, 'SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      // Client processes outlive the master on SIGTERM: end them as a crashed server would.
+      killGroup(child, 'SIGKILL');
+      running.delete(child);
     }
-    fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

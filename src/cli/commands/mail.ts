@@ -125,7 +125,8 @@ export function registerMailCommands(program: Command): void {
       if (rt.out.json) rt.out.printJson(r);
       else {
         for (const [what, c] of [['IMAP', r.imap], ['SMTP', r.smtp]] as const) {
-          const line = c.ok ? `${what} ok: ${c.message}` : `${what} FAILED (${c.stage}): ${c.message}`;
+          // Servers' words are quoted: never let them drive the terminal.
+          const line = sanitizeLine(c.ok ? `${what} ok: ${c.message}` : `${what} FAILED (${c.stage}): ${c.message}`);
           rt.out.print(rt.out.tty ? (c.ok ? rt.out.c.green(line) : rt.out.c.red(line)) : line);
         }
       }
