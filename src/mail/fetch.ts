@@ -43,6 +43,8 @@ export interface FetchOptions {
   env?: NodeJS.ProcessEnv;
   /** Called after each message is committed. */
   onMessage?: (m: FetchedMessage, mb: Mailbox) => void;
+  /** Only mail the server received on or after this day (IMAP SINCE): a first fetch that skips old years. */
+  since?: Date;
 }
 
 const CHUNK = 25;
@@ -76,7 +78,7 @@ export async function fetchNew(ctx: Ctx, importer: Agent, mb: Mailbox, client: I
     const last = cursor && !reset ? Number(cursor.last_uid) : 0;
     const report: FetchReport = { mailbox: mb.name, folder, uidvalidity, reset, messages: [] };
     // (uidNext is not used to skip the search: on a connection kept open it is not refreshed by new mail.)
-    const found = await client.search({ uid: `${last + 1}:*` }, { uid: true });
+    const found = await client.search({ uid: `${last + 1}:*`, ...(opts.since ? { since: opts.since } : {}) }, { uid: true });
     // `N:*` names the newest message even when N is past it: keep only UIDs above the cursor.
     const uids = (found || []).filter((u) => u > last).sort((a, b) => a - b);
     if (uids.length === 0) return report;

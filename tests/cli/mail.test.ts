@@ -157,6 +157,8 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
     expect(headerOf(smtp.received[0]!.raw, 'In-Reply-To')).toBe('<zip@customer.example>');
     expect(headerOf(smtp.received[0]!.raw, 'Subject')).toBe(`Re: Broken zipper [#${item.id}]`);
     expect(await json(['outbox', '--state', 'sent'])).toHaveLength(1);
+    expect((await json(['item', 'show', String(item.id)])).deliveries).toMatchObject([{ id: queued.id, state: 'sent' }]);
+    expect((await run(['item', 'show', String(item.id)])).stdout).toMatch(/sam replied[^\n]*\n\s+✉ sent to jo@customer\.example/);
 
     // The customer answers the mail we sent: it joins the item.
     await dv.append(mailText({ from: 'jo@customer.example', subject: `Re: Broken zipper [#${item.id}]`, inReplyTo: queued.messageId, body: 'Thanks!' }), folder);

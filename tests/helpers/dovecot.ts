@@ -159,8 +159,9 @@ service stats {
     return c;
   }
 
-  async append(raw: string | Buffer, folder = 'INBOX'): Promise<void> {
-    await (await this.client()).append(folder, raw);
+  /** APPEND a message; `received` sets the server's internal date (when the server got it). */
+  async append(raw: string | Buffer, folder = 'INBOX', received?: Date): Promise<void> {
+    await (await this.client()).append(folder, raw, [], received);
   }
 
   /** Stop the server and start it again on the same port with the same mail (a server restart). */

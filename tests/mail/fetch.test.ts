@@ -69,6 +69,15 @@ describe.skipIf(!present)('mail fetch against Dovecot', () => {
     expect(await allItems()).toHaveLength(3);
   });
 
+  it('with --since reads only mail the server received since then, and later fetches go on from there', async () => {
+    await dv.append(mailText({ from: 'old@customer.example', subject: 'Years ago' }), folder, new Date('2019-05-01T10:00:00Z'));
+    await append(mailText({ from: 'new@customer.example', subject: 'This week' }));
+    const since = new Date(Date.now() - 7 * 86_400_000);
+    expect((await fetchMailbox(env.ctx, sam, mb, { env: secrets, since })).messages.map((m) => m.subject)).toEqual(['This week']);
+    expect((await fetch()).messages).toEqual([]);
+    expect((await allItems()).map((i) => i.subject)).toEqual(['This week']);
+  });
+
   it('puts a customer\'s reply on its item and reopens it; [#id] joins only for that item\'s customer', async () => {
     await append(mailText({ from: 'jo@customer.example', subject: 'Refund', messageId: '<first@customer.example>' }));
     await fetch();

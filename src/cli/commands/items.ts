@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import * as items from '../../core/items.js';
 import { getItemView, itemEvents, parseItemId } from '../../core/item-view.js';
 import { escalationsOfItem, getSnapshot } from '../../core/escalation.js';
+import { deliveriesOfItem } from '../../mail/outbox.js';
 import type { MutationResult } from '../../core/item-mutate.js';
 import { invalid } from '../../core/errors.js';
 import { act, withJson, withVersion } from '../command-kit.js';
@@ -94,17 +95,19 @@ export function registerItemCommands(program: Command): void {
       const events = await itemEvents(ctx.store.db, itemId);
       const links = await escalationsOfItem(ctx.store.db, itemId);
       const snapshot = links.asSupport ? await getSnapshot(ctx.store.db, itemId) : null;
+      const deliveries = await deliveriesOfItem(ctx.store.db, itemId);
       if (rt.out.json) {
         return rt.out.printJson({
           ...view,
           events,
+          deliveries: [...deliveries.values()],
           escalation: {
             escalatedTo: links.asSource.map((e) => ({ ...e })),
             escalatedFrom: links.asSupport ? { ...links.asSupport, snapshot } : null,
           },
         });
       }
-      printItemDetail(rt.out, view, events, { ...links, snapshot }, now);
+      printItemDetail(rt.out, view, events, { ...links, snapshot }, now, deliveries);
     }));
 
   // Actions that take a text body.

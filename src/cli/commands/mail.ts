@@ -151,8 +151,10 @@ export function registerMailCommands(program: Command): void {
     .option('--mailbox <name>', 'only this mailbox')
     .option('--watch', 'stay connected (IMAP IDLE), fetch new mail within seconds, reconnect with backoff; Ctrl-C stops')
     .option('-v, --verbose', 'a line per message as it is committed')
-    .action(act(async (rt, o: { mailbox?: string; watch?: boolean; verbose?: boolean }) => {
+    .option('--since <when>', 'only mail received on or after this day (e.g. 2026-03-01 or 30d): a first fetch that skips years of old mail')
+    .action(act(async (rt, o: { mailbox?: string; watch?: boolean; verbose?: boolean; since?: string }) => {
       const ctx = await rt.ctx();
+      const since = o.since ? (await import('../../core/time.js')).parseWhen(o.since, ctx.clock(), 'past') : undefined;
       const me = await rt.me();
       const list = await pickMailboxes(rt, o.mailbox);
       const onMessage = (m: import('../../mail/fetch.js').FetchedMessage, mb: { name: string }) => {
@@ -162,7 +164,7 @@ export function registerMailCommands(program: Command): void {
         const { runMail } = await import('../../mail/run.js');
         const { signal, done } = untilInterrupted();
         try {
-          await runMail(ctx, me, list, { signal, env: rt.env, sendEveryMs: 0, log: (l) => logLine(rt, l), onMessage });
+          await runMail(ctx, me, list, { signal, env: rt.env, sendEveryMs: 0, log: (l) => logLine(rt, l), onMessage, since });
         } finally {
           done();
         }
@@ -173,7 +175,7 @@ export function registerMailCommands(program: Command): void {
       const errors: string[] = [];
       for (const mb of list) {
         try {
-          reports.push(await fetchMailbox(ctx, me, mb, { env: rt.env, onMessage }));
+          reports.push(await fetchMailbox(ctx, me, mb, { env: rt.env, onMessage, since }));
         } catch (e) {
           errors.push(`${mb.name}: ${(e as Error).message}`);
         }
