@@ -101,7 +101,10 @@ export function describeEvent(e: EventView): string {
     case 'handback': return 'handed back';
     case 'return': return 'returned from support';
     case 'survey': return `${String(d.kind).toUpperCase()} ${String(d.score)}`;
-    case 'delivery': return `delivery of reply ${String(d.outbox ?? '')}: ${String(d.state)}${d.reason ? ` (${String(d.reason)})` : ''}`;
+    case 'delivery':
+      if (d.action === 'retry') return `sent a reply again (outbox ${String(d.outbox)})`;
+      if (d.action === 'cancel') return `cancelled a reply's delivery (outbox ${String(d.outbox)})`;
+      return `reply ${d.state === 'uncertain' ? 'delivery uncertain' : `delivery ${String(d.state)}`}${d.reason ? `: ${String(d.reason)}` : ''} (outbox ${String(d.outbox)})`;
     default: return e.type;
   }
 }

@@ -168,6 +168,9 @@ async function applyFetched(
           itemId = ev?.item_id ?? null;
           if (machine) outcome = `${outcome} (${machine})`;
         } catch (e) {
+          // The store failing (busy, disk full, connection lost) is not the message's fault: stop
+          // here without advancing the cursor, so the next fetch tries it again.
+          if (isStoreFailure(e)) throw e;
           state = 'failed';
           error = errorMessage(e);
         }
@@ -211,4 +214,10 @@ export async function listFetchedMail(ctx: Ctx, opts: { state?: MailMessageState
 export async function fetchedMailRaw(ctx: Ctx, id: number): Promise<Buffer | null> {
   const row = await ctx.store.db.selectFrom('mail_messages').select('raw').where('id', '=', id).executeTakeFirst();
   return row ? Buffer.from(row.raw, 'base64') : null;
+}
+
+/** An error of the database itself rather than of the message (SQLite busy/IO/full; PostgreSQL connection, lock, resource classes). */
+function isStoreFailure(e: unknown): boolean {
+  const code = typeof e === 'object' && e !== null ? String((e as { code?: unknown }).code ?? '') : '';
+  return /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|NOMEM|READONLY|CORRUPT)/.test(code) || /^(08|40|53|57)[0-9A-Z]{3}$/.test(code);
 }

@@ -66,12 +66,9 @@ export async function deliverMail(mb: Mailbox, envelope: { from: string; to: str
   try {
     conn = await openSmtp(mb, env);
   } catch (e) {
-    const stage = e instanceof MailConnectError ? e.problem.stage : 'connection';
-    const message = e instanceof Error ? e.message : String(e);
-    const code = Number(String(message).match(/\b([45]\d\d)\b/)?.[1] ?? 0);
-    // A wrong password or a refused login is permanent until someone fixes the mailbox.
-    if (stage === 'authentication' && code >= 500) return { kind: 'failed', error: message };
-    return { kind: 'retry', error: message };
+    // The message itself was never refused: a server down, a wrong password or a missing variable
+    // is retried with backoff (and shows as retrying), so mail flows again once it is fixed.
+    return { kind: 'retry', error: e instanceof Error ? e.message : String(e) };
   }
   let handedOver = false;
   const source = Readable.from([raw]);

@@ -158,6 +158,17 @@ describe('outbox and delivery', () => {
     expect(headerOf(smtp.received[0]!.raw, 'Message-ID')).toBe(entry!.messageId);
   });
 
+  it('keeps retrying while the SMTP password is wrong, and delivers once it is fixed', async () => {
+    await withMailbox();
+    const item = await emailItem();
+    await items.reply(env.ctx, sam, item.id, 'Behind a wrong password.');
+    const wrong = await sendQueue(env.ctx, { env: { TANDEM_TEST_SMTP_PW: 'not-it' } });
+    expect(wrong.results).toMatchObject([{ state: 'retry', detail: expect.stringContaining('authentication failed') }]);
+    env.clock.minutes(2);
+    expect((await send()).results.map((x) => x.state)).toEqual(['sent']);
+    expect(smtp.received).toHaveLength(1);
+  });
+
   it('turns a reply a dead sender left in `sending` into uncertain after its lease', async () => {
     await withMailbox();
     const item = await emailItem();
