@@ -313,3 +313,26 @@ export async function recoverStaleSending(ctx: Ctx): Promise<number> {
     return rows.length;
   });
 }
+
+/**
+ * `tandem outbox --channel C --follow`: take each queued reply of a script channel as it comes (it
+ * becomes `sending`) and hand it over, until aborted; replies taken but never acknowledged become
+ * uncertain after the lease, like any sender that died.
+ */
+export async function followChannel(ctx: Ctx, channel: string, signal: AbortSignal, onEntry: (e: OutboxEntry) => void, everyMs = 1000): Promise<void> {
+  const c = channel.trim().toLowerCase();
+  if (c === 'email') throw invalid('email is delivered by `tandem mail send` or `tandem mail run`, not followed by a script');
+  while (!signal.aborted) {
+    await recoverStaleSending(ctx);
+    for (const row of await claimDue(ctx, c)) onEntry(await getOutboxEntry(ctx.store.db, row.id));
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const t = setTimeout(done, everyMs);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}

@@ -279,25 +279,12 @@ export function registerMailCommands(program: Command): void {
       const m = await outbox();
       if (o.follow) {
         if (!o.channel) throw usage('--follow needs --channel (e.g. --channel sms)');
-        const channel = o.channel.trim().toLowerCase();
-        if (channel === 'email') throw invalid('email is delivered by `tandem mail send` or `tandem mail run`, not followed by a script');
         const { signal, done } = untilInterrupted();
         try {
-          while (!signal.aborted) {
-            await m.recoverStaleSending(ctx);
-            for (const row of await m.claimDue(ctx, channel)) {
-              const e = await m.getOutboxEntry(ctx.store.db, row.id);
-              if (rt.out.json) process.stdout.write(JSON.stringify(e) + '\n');
-              else rt.out.print(`${e.id}\t#${e.itemId}\t${e.recipient ?? ''}\t${sanitizeLine(e.body)}`);
-            }
-            await new Promise<void>((resolve) => {
-              const t = setTimeout(resolve, 1000);
-              signal.addEventListener('abort', () => {
-                clearTimeout(t);
-                resolve();
-              }, { once: true });
-            });
-          }
+          await m.followChannel(ctx, o.channel, signal, (e) => {
+            if (rt.out.json) process.stdout.write(JSON.stringify(e) + '\n');
+            else rt.out.print(`${e.id}\t#${e.itemId}\t${sanitizeLine(e.recipient ?? '')}\t${sanitizeLine(e.body)}`);
+          });
         } finally {
           done();
         }
