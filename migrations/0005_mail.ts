@@ -2,11 +2,13 @@
 // never the password), IMAP cursors per mailbox and folder, every fetched message's raw bytes, and the
 // outbox of replies waiting for delivery. Frozen once released: change the schema with a new file.
 import { sql, type Kysely } from 'kysely';
+import { idColumn, type Engine } from './dialect.js';
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<any>, engine: Engine = 'sqlite'): Promise<void> {
+  const id = idColumn(engine);
   await db.schema
     .createTable('mailboxes')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('name', 'text', (c) => c.notNull().unique())
     .addColumn('address', 'text', (c) => c.notNull())
     .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('service','support')`))
@@ -36,7 +38,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // One row per distinct message ever fetched. The unique message_id makes a second fetch a no-op.
   await db.schema
     .createTable('mail_messages')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('mailbox_id', 'integer', (c) => c.references('mailboxes.id').onDelete('set null'))
     .addColumn('folder', 'text', (c) => c.notNull())
     .addColumn('uidvalidity', 'text', (c) => c.notNull())
@@ -58,7 +60,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('outbox')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('item_id', 'integer', (c) => c.notNull().references('items.id'))
     .addColumn('channel', 'text', (c) => c.notNull())
     .addColumn('mailbox_id', 'integer', (c) => c.references('mailboxes.id').onDelete('set null'))
@@ -85,6 +87,16 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('outbox_state').on('outbox').columns(['state', 'next_attempt_at', 'id']).execute();
   await db.schema.createIndex('outbox_item').on('outbox').columns(['item_id', 'id']).execute();
   await db.schema.createIndex('outbox_channel').on('outbox').columns(['channel', 'state', 'id']).execute();
+
+  // Live refresh on PostgreSQL: the console shows each reply's delivery state and counts failed
+  // deliveries, and lists mailboxes, so a change by `mail run` in another process must wake it
+  // (tandem_notify_change comes from 0001). SQLite's feed watches the whole file and needs nothing.
+  if (engine === 'postgres') {
+    for (const t of ['outbox', 'mailboxes']) {
+      await sql`create trigger ${sql.raw(t + '_notify')} after insert or update or delete on ${sql.table(t)}
+        for each statement execute function tandem_notify_change()`.execute(db);
+    }
+  }
 }
 
 export async function down(): Promise<void> {

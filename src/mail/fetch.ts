@@ -13,6 +13,7 @@ import { errorMessage } from '../io/import-report.js';
 import { applyMail, fallbackMessageId, parseMail, referencesOf } from '../io/import-email.js';
 import { classifyMail } from '../io/mail-classify.js';
 import type { MailMessageState } from '../store/schema.js';
+import { violationOf } from '../store/engine-errors.js';
 import { connectImap } from './imap.js';
 import { MailConnectError, describeConnectError } from './connect-errors.js';
 import type { Mailbox } from './mailboxes.js';
@@ -216,8 +217,11 @@ export async function fetchedMailRaw(ctx: Ctx, id: number): Promise<Buffer | nul
   return row ? Buffer.from(row.raw, 'base64') : null;
 }
 
-/** An error of the database itself rather than of the message (SQLite busy/IO/full; PostgreSQL connection, lock, resource classes). */
+/**
+ * An error of the database itself rather than of the message: busy, unreachable, or (PostgreSQL) a
+ * serialization failure, which must leave the transaction so the store can run it again.
+ */
 function isStoreFailure(e: unknown): boolean {
-  const code = typeof e === 'object' && e !== null ? String((e as { code?: unknown }).code ?? '') : '';
-  return /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|NOMEM|READONLY|CORRUPT)/.test(code) || /^(08|40|53|57)[0-9A-Z]{3}$/.test(code);
+  const v = violationOf(e);
+  return v === 'busy' || v === 'unavailable' || v === 'serialization';
 }

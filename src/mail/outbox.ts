@@ -254,9 +254,15 @@ export async function claimDue(ctx: Ctx, channel: string, opts: { ignoreBackoff?
     if (opts.exclude?.length) q = q.where('id', 'not in', opts.exclude);
     const rows = await q.orderBy('id').limit(opts.limit ?? 50).execute();
     if (rows.length === 0) return [];
-    await trx.updateTable('outbox').set({ state: 'sending', lease_until: lease, updated_at: nowText })
-      .where('id', 'in', rows.map((r) => r.id)).execute();
-    return rows.map((r) => ({ ...r, state: 'sending' as const, lease_until: lease }));
+    // The claim is conditional (only rows still queued or retrying become sending) and is committed
+    // before anything is sent: a second sender, or this function run again by PostgreSQL after a
+    // serialization failure, can never hand the same reply to SMTP twice. Only rows this update
+    // actually changed are returned.
+    const claimed = await trx.updateTable('outbox').set({ state: 'sending', lease_until: lease, updated_at: nowText })
+      .where('id', 'in', rows.map((r) => r.id)).where('state', 'in', ['queued', 'retry'])
+      .returning('id').execute();
+    const ids = new Set(claimed.map((c) => c.id));
+    return rows.filter((r) => ids.has(r.id)).map((r) => ({ ...r, state: 'sending' as const, lease_until: lease }));
   });
 }
 

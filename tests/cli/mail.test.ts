@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { BIN, runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
 import { Dovecot, dovecotPresent, mailText } from '../helpers/dovecot.js';
+import { dropDatabase, dumpTables, newDatabase, onPostgres } from '../helpers/store-target.js';
 import { TestSmtp, headerOf } from '../helpers/smtp.js';
 
 const present = dovecotPresent();
@@ -33,7 +34,7 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
 
   beforeEach(async () => {
     dir = tempDir('tandem-mail-cli-');
-    db = path.join(dir, 'tandem.db');
+    db = await newDatabase('mail');
     folder = `C${++seq}`;
     await (await dv.client()).mailboxCreate(folder);
     smtp.received.length = 0;
@@ -43,7 +44,10 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
     smtp.password = dv.password;
     expect((await runTandem(['init', '--handle', 'sam', '--name', 'Sam', '--email', 'sam@shop.example'], { db })).code).toBe(0);
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await dropDatabase(db);
+  });
 
   const run = (args: string[], env: Record<string, string> = {}) => runTandem(args, { db, as: 'sam', env: { ...pwEnv, ...env } });
   const json = <T = any>(args: string[]) => runJson<T>(args, { db, as: 'sam', env: pwEnv });
@@ -94,8 +98,14 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
     ];
     expect(outputs[1]).toContain('SHOP_IMAP_PW');
     for (const out of outputs) expect(out).not.toContain(dv.password);
-    expect(fs.readFileSync(db).includes(dv.password)).toBe(false);
-    if (fs.existsSync(db + '-wal')) expect(fs.readFileSync(db + '-wal').includes(dv.password)).toBe(false);
+    // Nowhere in the database: every table that could hold it, on either engine, and on SQLite the file's bytes too.
+    const dump = await dumpTables(db, ['agents', 'customers', 'items', 'events', 'mailboxes', 'mail_messages', 'outbox']);
+    expect(dump).toContain('SHOP_IMAP_PW');
+    expect(dump).not.toContain(dv.password);
+    if (!onPostgres) {
+      expect(fs.readFileSync(db).includes(dv.password)).toBe(false);
+      if (fs.existsSync(db + '-wal')) expect(fs.readFileSync(db + '-wal').includes(dv.password)).toBe(false);
+    }
     expect((await run(['mailbox', 'remove', 'legacy'])).code).toBe(0);
     expect((await json<any[]>(['mailbox', 'list'])).map((m) => m.name)).toEqual(['support']);
   });

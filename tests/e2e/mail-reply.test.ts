@@ -7,9 +7,10 @@ import { addAgent } from '../../src/core/agents.js';
 import { makeCtx } from '../../src/core/context.js';
 import * as items from '../../src/core/items.js';
 import { addMailbox } from '../../src/mail/mailboxes.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openStore } from '../../src/store/open.js';
 import { BIN, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
+import { dropDatabase, newDatabase } from '../helpers/store-target.js';
 import { TestSmtp, headerOf } from '../helpers/smtp.js';
 import { TmuxSession, hasTmux, sh } from '../helpers/tmux.js';
 
@@ -21,7 +22,7 @@ describe.skipIf(!hasTmux)('a reply typed in the console is delivered by email', 
 
   beforeEach(async () => {
     dir = tempDir('tandem-e2e-mail-');
-    db = path.join(dir, 'tandem.db');
+    db = await newDatabase('e2e_mail');
     smtp = await TestSmtp.start();
   });
   afterEach(async () => {
@@ -29,10 +30,11 @@ describe.skipIf(!hasTmux)('a reply typed in the console is delivered by email', 
     term = undefined;
     await smtp.stop();
     fs.rmSync(dir, { recursive: true, force: true });
+    await dropDatabase(db);
   });
 
   it('reaches the SMTP server with the customer as recipient and the thread\'s headers', async () => {
-    const store = await openSqliteStore(db);
+    const store = await openStore(db);
     const ctx = makeCtx(store);
     const sam = await addAgent(ctx, { handle: 'sam', name: 'Sam Rivera', roles: 'both' });
     await addMailbox(ctx, { name: 'support', address: 'support@shop.example', fromName: 'Shop support', imap: 'imap://support@127.0.0.1:1', smtp: smtp.url, passwordEnv: 'SHOP_PW' });

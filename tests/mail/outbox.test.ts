@@ -10,6 +10,7 @@ import {
   ackOutbox, cancelOutbox, claimDue, deliveryProblemCount, getOutboxEntry, listOutbox, recoverStaleSending, retryOutbox,
 } from '../../src/mail/outbox.js';
 import { sendQueue } from '../../src/mail/send.js';
+import { runTandem } from '../helpers/cli.js';
 import { testEnv, type TestEnv } from '../helpers/core.js';
 import { TestSmtp, headerOf } from '../helpers/smtp.js';
 
@@ -167,6 +168,20 @@ describe('outbox and delivery', () => {
     env.clock.minutes(2);
     expect((await send()).results.map((x) => x.state)).toEqual(['sent']);
     expect(smtp.received).toHaveLength(1);
+  });
+
+  it('sends each reply exactly once when three `mail send` processes run at the same moment', async () => {
+    await withMailbox();
+    const item = await emailItem();
+    for (let i = 1; i <= 6; i++) await items.reply(env.ctx, sam, item.id, `Update number ${i}.`);
+    // Three processes (the built binary): on PostgreSQL their claims collide under SERIALIZABLE and
+    // are run again; a claim is committed before its mail goes out, so nothing is sent twice.
+    const runs = await Promise.all([1, 2, 3].map(() => runTandem(['mail', 'send'], { db: env.dbPath, as: 'sam', env: secrets })));
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    expect(smtp.received).toHaveLength(6);
+    const ids = smtp.received.map((m) => headerOf(m.raw, 'Message-ID'));
+    expect(new Set(ids).size).toBe(6);
+    expect((await listOutbox(env.store.db)).map((e) => e.state)).toEqual(Array(6).fill('sent'));
   });
 
   it('turns a reply a dead sender left in `sending` into uncertain after its lease', async () => {
