@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { TandemError } from '../core/errors.js';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerSlaCommands } from './commands/sla.js';
 import { registerEscalationCommands } from './commands/escalation.js';
 import { registerInboxCommand } from './commands/inbox.js';
 import { registerItemCommands } from './commands/items.js';
@@ -11,6 +12,7 @@ import { registerKpiCommand } from './commands/kpi.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerMailCommands } from './commands/mail.js';
 import { registerDbCommands } from './commands/db.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { runtimeFor } from './runtime.js';
 import { sanitizeLine } from '../text/sanitize.js';
 
@@ -42,11 +44,13 @@ export function buildProgram(): Command {
   registerEscalationCommands(program);
   registerPeopleCommands(program);
   registerAdminCommands(program);
+  registerSlaCommands(program);
   registerDemoCommand(program);
   registerKpiCommand(program);
   registerDataCommands(program);
   registerMailCommands(program);
   registerDbCommands(program);
+  registerDoctorCommand(program);
   return program;
 }
 

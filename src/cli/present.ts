@@ -4,7 +4,7 @@ import { authorLabel } from '../core/item-view.js';
 import { describeEvent } from '../core/item-mutate.js';
 import type { Escalation, ContextSnapshot } from '../core/escalation.js';
 import { sanitizeLine, sanitizeText } from '../text/sanitize.js';
-import { ageOf, localTime, money, relativeTime, slaCountdown } from '../text/format.js';
+import { ageOf, businessCountdown, localTime, money, relativeTime, slaCell } from '../text/format.js';
 import type { Column, Output } from './output.js';
 
 export function itemColumns(now: Date): Column<ItemView>[] {
@@ -18,7 +18,7 @@ export function itemColumns(now: Date): Column<ItemView>[] {
     { header: 'ASSIGNEE', value: (i) => (i.assignee ? '@' + i.assignee : '') },
     { header: 'AGE', value: (i) => ageOf(i.createdAt, now), align: 'right' },
     {
-      header: 'SLA', value: (i) => slaCountdown(i.sla.nextDueAt, now), align: 'right',
+      header: 'SLA', value: (i) => slaCell(i.sla, now), align: 'right',
       color: (i, t, c) => (i.sla.state === 'breached' ? c.red(t) : i.sla.state === 'due_soon' ? c.yellow(t) : t),
     },
   ];
@@ -56,7 +56,7 @@ export function printItemDetail(
     ['Created', `${localTime(item.createdAt)} (${relativeTime(item.createdAt, now)})`],
     ['First reply', item.firstResponseAt ? localTime(item.firstResponseAt) : null],
     ['Resolved', item.resolvedAt ? localTime(item.resolvedAt) : null],
-    ['SLA', item.sla.nextDueAt ? `${item.sla.state.replace('_', ' ')}, next due ${localTime(item.sla.nextDueAt)} (${relativeTime(item.sla.nextDueAt, now)})` : item.sla.state],
+    ['SLA', slaDetail(item, now)],
     ['Reopened', item.reopenCount ? `${item.reopenCount}×` : null],
     ['Version', String(item.version)],
   ]);
@@ -100,4 +100,14 @@ export function printHandoffCard(out: Output, esc: Escalation, snap: ContextSnap
     if (!e.body) continue;
     out.print(c.dim(`  ${e.type === 'note' ? 'note' : e.type} by ${sanitizeLine(authorLabel(e.author))}: `) + sanitizeLine(e.body));
   }
+}
+
+/** "ok, next due 2026-03-09 12:00 (in 4 hours)", or with business hours "ok, next due in 3h 12m business · Mon 10:12". */
+function slaDetail(item: ItemView, now: Date): string {
+  const state = item.sla.state.replace('_', ' ');
+  const paused = item.sla.business?.paused ? '; resolution paused while waiting on the customer' : '';
+  if (!item.sla.nextDueAt) return state + paused;
+  const business = businessCountdown(item.sla.business, now);
+  if (business) return `${state}, next due in ${business}${paused}`;
+  return `${state}, next due ${localTime(item.sla.nextDueAt)} (${relativeTime(item.sla.nextDueAt, now)})${paused}`;
 }

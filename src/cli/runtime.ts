@@ -19,6 +19,8 @@ export class Runtime {
   private store: Store | null = null;
   private ctxValue: Ctx<Store> | null = null;
   private meValue: Agent | null = null;
+  /** Set by `init --shared-group` before the database is first opened. */
+  sharedGroup: string | null = null;
 
   constructor(readonly opts: GlobalOptions, readonly env: NodeJS.ProcessEnv = process.env) {
     this.out = new Output({ json: opts.json, env });
@@ -36,7 +38,7 @@ export class Runtime {
 
   async ctx(): Promise<Ctx<Store>> {
     if (this.ctxValue) return this.ctxValue;
-    this.store = await openStore(this.dbPath);
+    this.store = await openStore(this.dbPath, { sharedGroup: this.sharedGroup });
     this.ctxValue = makeCtx(this.store);
     if (!this.store.readonly) await wakeSnoozed(this.ctxValue);
     return this.ctxValue;

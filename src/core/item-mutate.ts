@@ -9,6 +9,7 @@ import type { Ctx } from './context.js';
 import { conflict, notFound } from './errors.js';
 import { authorLabel, getItemView, itemEvents, type EventView, type ItemView } from './item-view.js';
 import { nextDueAt } from './sla.js';
+import { slaFieldsForChange } from './sla-due.js';
 import type { EventType } from './vocabulary.js';
 
 export type ItemRow = Selectable<ItemTable>;
@@ -105,6 +106,7 @@ export function describeEvent(e: EventView): string {
       if (d.action === 'retry') return `sent a reply again (outbox ${String(d.outbox)})`;
       if (d.action === 'cancel') return `cancelled a reply's delivery (outbox ${String(d.outbox)})`;
       return `reply ${d.state === 'uncertain' ? 'delivery uncertain' : `delivery ${String(d.state)}`}${d.reason ? `: ${String(d.reason)}` : ''} (outbox ${String(d.outbox)})`;
+    case 'sla': return `SLA due times recomputed (${String(d.reason ?? 'policy changed')})`;
     default: return e.type;
   }
 }
@@ -152,10 +154,13 @@ export async function mutateItem(
 /** Write a decided change: bump the version, refresh next_due_at, append events. Inside a write transaction. */
 export async function applyChange(trx: Db, row: ItemRow, actor: Actor, change: Change, now: string): Promise<number> {
   const version = row.version + 1;
-  const merged = { ...row, ...change.set } as ItemRow;
+  // SLA due times follow pauses, priority and role; business durations are written as they happen.
+  const sla = await slaFieldsForChange(trx, row, { ...row, ...change.set } as ItemRow, change.events, now);
+  const set = { ...change.set, ...sla };
+  const merged = { ...row, ...set } as ItemRow;
   const result = await trx
     .updateTable('items')
-    .set({ ...change.set, next_due_at: nextDueAt(merged), version, updated_at: now })
+    .set({ ...set, next_due_at: nextDueAt(merged), version, updated_at: now })
     .where('id', '=', row.id)
     .where('version', '=', row.version)
     .executeTakeFirst();

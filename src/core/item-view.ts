@@ -2,6 +2,7 @@
 import type { Db } from '../store/store.js';
 import { notFound } from './errors.js';
 import { slaState, type SlaState } from './sla.js';
+import { businessSlaReader, type BusinessSla } from './sla-explain.js';
 import type { AuthorType, Channel, Direction, EventType, Kind, Priority, Role, Status } from './vocabulary.js';
 
 export interface ItemView {
@@ -27,6 +28,8 @@ export interface ItemView {
     resolutionDueAt: string | null;
     nextDueAt: string | null;
     state: SlaState;
+    /** With a calendar or pauses (sla-explain.ts): business time left, the calendar, whether paused. */
+    business: BusinessSla | null;
   };
   reopenCount: number;
   version: number;
@@ -56,7 +59,7 @@ export function selectItemColumns(db: Db) {
 
 export type ItemRowWithJoins = Awaited<ReturnType<ReturnType<typeof selectItemColumns>['executeTakeFirstOrThrow']>>;
 
-export function toItemView(r: ItemRowWithJoins, tags: string[], now: Date): ItemView {
+export function toItemView(r: ItemRowWithJoins, tags: string[], now: Date, business: BusinessSla | null = null): ItemView {
   return {
     id: r.id,
     role: r.role,
@@ -80,6 +83,7 @@ export function toItemView(r: ItemRowWithJoins, tags: string[], now: Date): Item
       resolutionDueAt: r.resolution_due_at,
       nextDueAt: r.next_due_at,
       state: slaState(r, now),
+      business,
     },
     reopenCount: r.reopen_count,
     version: r.version,
@@ -101,7 +105,8 @@ export async function tagsFor(db: Db, ids: number[]): Promise<Map<number, string
 
 export async function viewsFromRows(db: Db, rows: ItemRowWithJoins[], now: Date): Promise<ItemView[]> {
   const tags = await tagsFor(db, rows.map((r) => r.id));
-  return rows.map((r) => toItemView(r, tags.get(r.id) ?? [], now));
+  const business = rows.length ? await businessSlaReader(db, now) : () => null;
+  return rows.map((r) => toItemView(r, tags.get(r.id) ?? [], now, business(r)));
 }
 
 export function parseItemId(ref: string | number): number {

@@ -12,7 +12,7 @@ import { dueTimes, getPolicy, nextDueAt } from './sla.js';
 import { parseWhen } from './time.js';
 import {
   CHANNELS, DIRECTIONS, KINDS, PRIORITIES, ROLES, defaultRoleForKind, parseEnum,
-  type Priority, type Role, type Status,
+  type Role, type Status,
 } from './vocabulary.js';
 import { onItemDone } from './escalation-hooks.js';
 import { checkAssignable, normaliseSubject, normaliseTag, requireBody } from './item-rules.js';
@@ -226,16 +226,13 @@ export async function customerMessage(
 ): Promise<MutationResult> {
   const text = requireBody(body);
   // The author (the item's customer) is known only once the row is loaded, so each event names it.
-  return mutateItem(ctx, itemId, SYSTEM_PLACEHOLDER, opts, async (row, trx, now) => {
+  return mutateItem(ctx, itemId, SYSTEM_PLACEHOLDER, opts, async (row, _trx, now) => {
       if (!row.customer_id) throw invalid(`item #${row.id} has no customer to write as`);
       const actor: Actor = { type: 'customer', customerId: row.customer_id };
       const set: Change['set'] = {};
       const events: NewEvent[] = [{ type: 'message', body: text, messageId: opts.messageId ?? null, data: opts.data ?? null, actor }];
-      if (!row.first_customer_message_at) {
-        set.first_customer_message_at = now;
-        const policy = await getPolicy(trx, row.role as Role, row.priority as Priority);
-        set.first_response_due_at = dueTimes(policy, row.created_at, now).firstResponseDueAt;
-      }
+      // The first-response clock starts now; applyChange computes its due time (sla-due.ts).
+      if (!row.first_customer_message_at) set.first_customer_message_at = now;
       const status = row.status as Status;
       if (status === 'resolved' || status === 'closed' || status === 'pending' || status === 'snoozed') {
         const sc = statusChange(row, 'open', now);
@@ -279,19 +276,10 @@ export async function take(ctx: Ctx, agent: Agent, itemId: number, opts: Opts & 
 
 export async function setPriority(ctx: Ctx, agent: Agent, itemId: number, priorityText: string, opts: Opts = {}): Promise<MutationResult> {
   const priority = parseEnum('priority', PRIORITIES, priorityText);
-  return mutateItem(ctx, itemId, asAgent(agent), opts, async (row, trx) => {
+  return mutateItem(ctx, itemId, asAgent(agent), opts, (row) => {
     if (row.priority === priority) return null;
-    // Due times follow the new priority's targets (an explicit due date is kept).
-    const policy = await getPolicy(trx, row.role as Role, priority);
-    const due = dueTimes(policy, row.created_at, row.first_customer_message_at);
-    return {
-      set: {
-        priority,
-        first_response_due_at: due.firstResponseDueAt,
-        resolution_due_at: row.resolution_due_explicit ? row.resolution_due_at : due.resolutionDueAt,
-      },
-      events: [{ type: 'priority', data: { from: row.priority, to: priority } }],
-    };
+    // Due times follow the new priority's targets (applyChange recomputes them; an explicit due date is kept).
+    return { set: { priority }, events: [{ type: 'priority', data: { from: row.priority, to: priority } }] };
   });
 }
 

@@ -4,7 +4,7 @@
 import type { Db } from '../store/store.js';
 import { dayEnd, minIso, periodDays, type Period } from './kpi-period.js';
 import {
-  backlogAt, createdTallies, durationLists, durationsWithTallies, escalationsReceivedTallies, slaTallies, surveyTallies,
+  backlogAt, businessDurationLists, createdTallies, durationLists, durationsWithTallies, escalationsReceivedTallies, slaTallies, surveyTallies,
   type Bucket, type DurationPair, type Scope, type Tallies, type Tally, type TallyPair,
 } from './kpi-queries.js';
 
@@ -18,6 +18,9 @@ export interface Inputs {
   firstResponse: ArrayLike<number>;
   /** Durations in seconds, in no particular order. */
   resolution: ArrayLike<number>;
+  /** Business-time durations (items under a policy with a calendar), in seconds. */
+  firstResponseBusiness: ArrayLike<number>;
+  resolutionBusiness: ArrayLike<number>;
   resolved: Tally;
   csat: Tally;
   nps: Tally;
@@ -117,6 +120,8 @@ function durationSplit(entries: [string, string, ArrayLike<number>][]): Duration
 export interface Grouping {
   agent: boolean;
   day: boolean;
+  /** Read the business-time durations too (some policy has a calendar). */
+  business?: boolean;
 }
 
 /**
@@ -161,22 +166,32 @@ export async function gatherBoth(db: Db, scope: Scope, cur: Period, prev: Period
     support ? backlogAt(db, scope, prev.to, by) : new Map() as Tallies,
     durationLists(db, scope, all, by, 'first_response'),
   ]);
+  const [frBiz, resBiz] = g.business
+    ? await Promise.all([
+      businessDurationLists(db, scope, all, by, 'first_response'),
+      support ? businessDurationLists(db, scope, all, by, 'resolution') : noDurations,
+    ])
+    : [noDurations, noDurations];
   // Resolution times and the resolved tallies come from one scan of the first-resolution index.
   const resolved = resolution.tallies;
   const res = resolution.durations;
   const side = (which: 'cur' | 'prev', backlog: Tallies) => assemble(
     [created[which], resolved[which], csat[which], nps[which], slaFr[which], slaRes[which], followUps[which], escRecv[which], backlog],
-    fr[which], res[which],
+    fr[which], res[which], frBiz[which], resBiz[which],
   );
   return { cur: side('cur', backlogCur), prev: side('prev', backlogPrev) };
 }
 
-function assemble(tallies: Tallies[], frEntries: DurationPair['cur'], resEntries: DurationPair['cur']): Gathered {
+function assemble(
+  tallies: Tallies[], frEntries: DurationPair['cur'], resEntries: DurationPair['cur'], frBizEntries: DurationPair['cur'], resBizEntries: DurationPair['cur'],
+): Gathered {
   const [cr, rs, cs, np, sf, sr, fu, er, bl] = tallies.map(tallySplit) as [Split<Tally, Tally>, ...Split<Tally, Tally>[]];
   const fr = durationSplit(frEntries);
   const res = durationSplit(resEntries);
+  const frBiz = durationSplit(frBizEntries);
+  const resBiz = durationSplit(resBizEntries);
   const agents = new Set<string>();
-  for (const r of [cr, rs!, cs!, np!, sf!, sr!, fu!, er!, bl!, fr, res]) for (const a of r.agents()) agents.add(a);
+  for (const r of [cr, rs!, cs!, np!, sf!, sr!, fu!, er!, bl!, fr, res, frBiz, resBiz]) for (const a of r.agents()) agents.add(a);
   return {
     agents,
     pick: (which) => ({
@@ -185,6 +200,7 @@ function assemble(tallies: Tallies[], frEntries: DurationPair['cur'], resEntries
       // The backlog is a count at an instant, not per day (its series is computed apart).
       backlog: 'day' in which ? EMPTY : bl!.get(which),
       firstResponse: fr.get(which), resolution: res.get(which),
+      firstResponseBusiness: frBiz.get(which), resolutionBusiness: resBiz.get(which),
     }),
   };
 }

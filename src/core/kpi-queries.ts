@@ -441,3 +441,47 @@ export async function atRiskRows(db: Db, w: Period): Promise<AtRiskRow[]> {
   for (const b of busy) row(b.customer_id!).supportItems = Number(b.n);
   return [...rows.values()];
 }
+
+/**
+ * Business-time durations (migration 0006: written by the write path when the first response or the
+ * first resolution happens under a policy with a calendar), split like durationLists. Portable SQL:
+ * the rows are read and put into buckets here, not concatenated in the database.
+ */
+export async function businessDurationLists(
+  db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean, what: 'first_response' | 'resolution',
+): Promise<DurationPair> {
+  const out: DurationPair = { cur: [], prev: [] };
+  if (buckets.length === 0) return out;
+  const lo = buckets.reduce((m, b) => (b.from < m ? b.from : m), buckets[0]!.from);
+  const hi = buckets.reduce((m, b) => (b.to > m ? b.to : m), buckets[0]!.to);
+  const rows = what === 'first_response'
+    ? await itemsOf(db, scope).where('items.first_response_at', '>=', lo).where('items.first_response_at', '<', hi)
+      .where('items.first_response_business_secs', 'is not', null)
+      .select(['items.assignee_id as a', 'items.first_response_at as t', 'items.first_response_business_secs as s']).execute()
+    : await itemsOf(db, scope).where('items.first_resolved_at', '>=', lo).where('items.first_resolved_at', '<', hi)
+      .where('items.resolution_business_secs', 'is not', null)
+      .select(['items.assignee_id as a', 'items.first_resolved_at as t', 'items.resolution_business_secs as s']).execute();
+  const groups = new Map<string, { prev: boolean; agent: string; day: string; seconds: number[] }>();
+  const prevBuckets = buckets.filter((b) => b.prev);
+  const curBuckets = buckets.filter((b) => !b.prev);
+  for (const r of rows) {
+    if (r.t === null || r.s === null) continue;
+    const agent = byAgent && r.a !== null ? String(r.a) : '';
+    for (const [kind, list] of [[true, prevBuckets], [false, curBuckets]] as const) {
+      const i = bucketOf(list, r.t);
+      if (i === null) continue;
+      const key = `${kind}|${agent}|${list[i]!.day}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { prev: kind, agent, day: list[i]!.day, seconds: [] }));
+      g.seconds.push(Number(r.s));
+    }
+  }
+  for (const g of groups.values()) (g.prev ? out.prev : out.cur).push([g.agent, g.day, g.seconds]);
+  return out;
+}
+
+/** True when any SLA policy counts business time (then the KPIs add business-time durations). */
+export async function anyBusinessPolicy(db: Db): Promise<boolean> {
+  const r = await db.selectFrom('sla_policies').select('role').where('calendar_id', 'is not', null).limit(1).executeTakeFirst();
+  return r !== undefined;
+}

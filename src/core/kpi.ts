@@ -4,7 +4,7 @@ import type { Ctx } from './context.js';
 import { findAgent, type Agent } from './agents.js';
 import { medianAndP90BySelection } from './percentiles.js';
 import { dayEnd, periodDays, previousPeriod, type Period } from './kpi-period.js';
-import { backlogSeries, ordersBeforeEach, repeatPurchaseTally, type Scope, type Tally } from './kpi-queries.js';
+import { anyBusinessPolicy, backlogSeries, ordersBeforeEach, repeatPurchaseTally, type Scope, type Tally } from './kpi-queries.js';
 import { bucketsFor, gatherBoth, type Gathered, type Inputs } from './kpi-gather.js';
 import { atRiskCount, atRiskSummary, type AtRiskCustomer } from './kpi-at-risk.js';
 import type { AgentRoles, Role } from './vocabulary.js';
@@ -22,6 +22,8 @@ export interface FigureInfo {
   teamOnly?: boolean;
   /** Has a daily series. */
   series?: boolean;
+  /** A business-time figure: shown only when some SLA policy counts in a calendar. */
+  business?: boolean;
 }
 
 export const SUPPORT_FIGURES: readonly FigureInfo[] = [
@@ -31,6 +33,10 @@ export const SUPPORT_FIGURES: readonly FigureInfo[] = [
   { key: 'firstResponseP90', label: 'First response (p90)', unit: 'seconds', better: 'lower' },
   { key: 'resolutionMedian', label: 'Resolution (median)', unit: 'seconds', better: 'lower', series: true },
   { key: 'resolutionP90', label: 'Resolution (p90)', unit: 'seconds', better: 'lower' },
+  { key: 'firstResponseBusinessMedian', label: 'Biz first resp (median)', unit: 'seconds', better: 'lower', business: true },
+  { key: 'firstResponseBusinessP90', label: 'Biz first resp (p90)', unit: 'seconds', better: 'lower', business: true },
+  { key: 'resolutionBusinessMedian', label: 'Biz resolution (median)', unit: 'seconds', better: 'lower', business: true },
+  { key: 'resolutionBusinessP90', label: 'Biz resolution (p90)', unit: 'seconds', better: 'lower', business: true },
   { key: 'csat', label: 'CSAT', unit: 'ratio', better: 'higher', series: true },
   { key: 'slaFirstResponse', label: 'SLA first response', unit: 'ratio', better: 'higher', series: true },
   { key: 'slaResolution', label: 'SLA resolution', unit: 'ratio', better: 'higher', series: true },
@@ -48,6 +54,8 @@ export const SERVICE_FIGURES: readonly FigureInfo[] = [
   { key: 'followUpsOnTime', label: 'Follow-ups on time', unit: 'ratio', better: 'higher', series: true },
   { key: 'firstResponseMedian', label: 'First response (median)', unit: 'seconds', better: 'lower', series: true },
   { key: 'firstResponseP90', label: 'First response (p90)', unit: 'seconds', better: 'lower' },
+  { key: 'firstResponseBusinessMedian', label: 'Biz first resp (median)', unit: 'seconds', better: 'lower', business: true },
+  { key: 'firstResponseBusinessP90', label: 'Biz first resp (p90)', unit: 'seconds', better: 'lower', business: true },
   { key: 'escalationRate', label: 'Escalation rate', unit: 'ratio', better: 'lower', series: true },
   { key: 'atRiskCustomers', label: 'At-risk customers', unit: 'count', better: 'lower', teamOnly: true },
 ];
@@ -115,10 +123,26 @@ type Values = Record<string, Value>;
 
 const ratio = (k: number, n: number): number | null => (n === 0 ? null : k / n);
 
+/** Business-time duration figures (over items whose policy had a calendar when they happened). */
+function businessDurationValues(i: Inputs, withResolution: boolean): Values {
+  const fr = medianAndP90BySelection(i.firstResponseBusiness);
+  const out: Values = {
+    firstResponseBusinessMedian: { value: fr.median, count: fr.count },
+    firstResponseBusinessP90: { value: fr.p90, count: fr.count },
+  };
+  if (withResolution) {
+    const res = medianAndP90BySelection(i.resolutionBusiness);
+    out.resolutionBusinessMedian = { value: res.median, count: res.count };
+    out.resolutionBusinessP90 = { value: res.p90, count: res.count };
+  }
+  return out;
+}
+
 function supportValues(i: Inputs): Values {
   const fr = medianAndP90BySelection(i.firstResponse);
   const res = medianAndP90BySelection(i.resolution);
   return {
+    ...businessDurationValues(i, true),
     volume: { value: i.created.n, count: i.created.n },
     backlog: { value: i.backlog.n, count: i.backlog.n },
     firstResponseMedian: { value: fr.median, count: fr.count },
@@ -137,6 +161,7 @@ function supportValues(i: Inputs): Values {
 function serviceValues(i: Inputs): Values {
   const fr = medianAndP90BySelection(i.firstResponse);
   return {
+    ...businessDurationValues(i, false),
     nps: { value: i.nps.n === 0 ? null : (100 * (i.nps.k - i.nps.j)) / i.nps.n, count: i.nps.n },
     followUpsOnTime: { value: ratio(i.followUps.k, i.followUps.n), count: i.followUps.n },
     firstResponseMedian: { value: fr.median, count: fr.count },
@@ -170,9 +195,11 @@ function figure(cur: Value | undefined, prev: Value | undefined): Figure {
   };
 }
 
-function figures(infos: readonly FigureInfo[], cur: Values, prev: Values, withTeamOnly: boolean): Record<string, Figure> {
+function figures(infos: readonly FigureInfo[], cur: Values, prev: Values, withTeamOnly: boolean, withBusiness: boolean): Record<string, Figure> {
   const out: Record<string, Figure> = {};
-  for (const f of infos) if (withTeamOnly || !f.teamOnly) out[f.key] = figure(cur[f.key], prev[f.key]);
+  for (const f of infos) {
+    if ((withTeamOnly || !f.teamOnly) && (withBusiness || !f.business)) out[f.key] = figure(cur[f.key], prev[f.key]);
+  }
   return out;
 }
 
@@ -186,7 +213,9 @@ async function roleKpis(ctx: Ctx, role: Role, agent: Agent | null, opts: KpiOpti
   // Split by agent only for the per-agent table, and by day only for the current period's series.
   const byAgent = Boolean(opts.byAgent) && !agent;
   const series = opts.series ?? true;
-  const { cur: gc, prev: gp } = await gatherBoth(db, scope, cur, prev, now, { agent: byAgent, day: series });
+  // Business-time figures appear once some policy counts in a calendar; without one the report is as it always was.
+  const business = await anyBusinessPolicy(db);
+  const { cur: gc, prev: gp } = await gatherBoth(db, scope, cur, prev, now, { agent: byAgent, day: series, business });
   const teamOnly = role === 'service' && !agent;
   let curValues = values(gc.pick({}));
   let prevValues = values(gp.pick({}));
@@ -195,20 +224,20 @@ async function roleKpis(ctx: Ctx, role: Role, agent: Agent | null, opts: KpiOpti
     curValues = { ...curValues, ...bc };
     prevValues = { ...prevValues, ...bp };
   }
-  const result: RoleKpis = { figures: figures(FIGURES[role], curValues, prevValues, teamOnly), series: {} };
+  const result: RoleKpis = { figures: figures(FIGURES[role], curValues, prevValues, teamOnly, business), series: {} };
   if (series) result.series = await seriesFor(db, scope, cur, gc, gp);
-  if (byAgent) result.agents = await agentRows(db, role, gc, gp, values);
+  if (byAgent) result.agents = await agentRows(db, role, gc, gp, values, business);
   return result;
 }
 
-async function agentRows(db: Db, role: Role, gc: Gathered, gp: Gathered, values: (i: Inputs) => Values): Promise<AgentFigures[]> {
+async function agentRows(db: Db, role: Role, gc: Gathered, gp: Gathered, values: (i: Inputs) => Values, business: boolean): Promise<AgentFigures[]> {
   const agents = await db.selectFrom('agents').select(['id', 'handle', 'name', 'roles', 'active']).orderBy('handle').execute();
   const withData = new Set([...gc.agents, ...gp.agents]);
   return agents
     .filter((a) => withData.has(String(a.id)) || (a.active === 1 && (a.roles === role || a.roles === 'both')))
     .map((a) => ({
       handle: a.handle, name: a.name,
-      figures: figures(FIGURES[role], values(gc.pick({ agent: String(a.id) })), values(gp.pick({ agent: String(a.id) })), false),
+      figures: figures(FIGURES[role], values(gc.pick({ agent: String(a.id) })), values(gp.pick({ agent: String(a.id) })), false, business),
     }));
 }
 

@@ -35,7 +35,7 @@ export type SurveyKind = (typeof SURVEY_KINDS)[number];
 
 export const EVENT_TYPES = [
   'created', 'message', 'reply', 'note', 'status', 'priority', 'assign',
-  'tag', 'snooze', 'escalate', 'handback', 'return', 'survey', 'delivery',
+  'tag', 'snooze', 'escalate', 'handback', 'return', 'survey', 'delivery', 'sla',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

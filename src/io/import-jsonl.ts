@@ -28,6 +28,7 @@ export async function importJsonl(ctx: LoadCtx, file: string, opts: ImportOption
   try {
     await ctx.store.bulk.load(async (w) => {
       const loader = await JsonlLoader.start(w, report);
+      const batch = new RecordBatch(w, loader, report, (line, e) => addProblem(report, { file, line, reason: reasonOf(e) }));
       let header = false;
       let ended = false;
       let lastLine = 0;
@@ -60,17 +61,15 @@ export async function importJsonl(ctx: LoadCtx, file: string, opts: ImportOption
         const type = (value as Obj | null)?.type;
         if (type === 'end') {
           ended = true;
+          await batch.apply();
           const problem = loader.checkEnd(value);
           if (problem) addProblem(report, { file, line: info.line, reason: problem });
           continue;
         }
-        try {
-          await loader.load(value);
-        } catch (e) {
-          addProblem(report, { file, line: info.line, reason: reasonOf(e) });
-        }
-        await w.checkpoint();
+        loader.count(value);
+        await batch.add(value, info.line);
       }
+      await batch.apply();
       if (!header) throw invalid(`${file} is empty: not a Tandem JSONL export`);
       if (!ended && !cutOff) {
         addProblem(report, { file, line: lastLine, reason: 'the file ends without its closing {"type":"end"} record: it was cut off (truncated file?)' });
@@ -123,27 +122,42 @@ class JsonlLoader {
     return null;
   }
 
-  async load(value: unknown): Promise<void> {
-    const o = asObject(value, 'a record');
-    const type = o.type;
+  /** Count a record as read (for the closing "end" record's check), once, whether it loads or not. */
+  count(value: unknown): void {
+    const o = value as Obj | null;
+    const type = o?.type;
     this.seen[String(type)] = (this.seen[String(type)] ?? 0) + 1;
-    if (type === 'item') this.seen.event = (this.seen.event ?? 0) + (Array.isArray(o.events) ? o.events.length : 0);
-    await this.w.record(async () => {
-      switch (type) {
-        case 'sla_policy': return this.slaPolicy(o);
-        case 'agent': return this.agent(o);
-        case 'customer': return this.customer(o);
-        case 'order': return this.order(o);
-        case 'item': return this.item(o);
-        case 'escalation': return this.escalation(o);
-        case 'survey': return this.survey(o);
-        default: throw new RecordError(`unknown record type ${describe(type)}`);
-      }
-    });
+    if (type === 'item') this.seen.event = (this.seen.event ?? 0) + (Array.isArray(o?.events) ? o.events.length : 0);
+  }
+
+  /** What a failed batch must put back before its records are applied again one by one. */
+  snapshot(): Map<number, number> {
+    return new Map(this.agentIds);
+  }
+
+  restore(agentIds: Map<number, number>): void {
+    this.agentIds.clear();
+    for (const [k, v] of agentIds) this.agentIds.set(k, v);
+  }
+
+  /** Write one record (its rows are queued in the bulk writer). */
+  async apply(value: unknown): Promise<void> {
+    const o = asObject(value, 'a record');
+    switch (o.type) {
+      case 'sla_policy': return this.slaPolicy(o);
+      case 'agent': return this.agent(o);
+      case 'customer': return this.customer(o);
+      case 'order': return this.order(o);
+      case 'item': return this.item(o);
+      case 'escalation': return this.escalation(o);
+      case 'survey': return this.survey(o);
+      default: throw new RecordError(`unknown record type ${describe(o.type)}`);
+    }
   }
 
   private async existing(table: IdTable, id: number): Promise<Row | undefined> {
     if (id > this.maxId.get(table)!) return undefined; // above every id the database had: new
+    await this.w.flush(); // an earlier record of this batch may hold it
     return (await this.w.db.selectFrom(table).selectAll().where('id', '=', id).executeTakeFirst()) as Row | undefined;
   }
 
@@ -328,5 +342,51 @@ class JsonlLoader {
       item_id: intOrNull(o, 'itemId'), created_at: time(o, 'createdAt'),
     };
     await this.put('surveys', 'survey', row, (e) => e.customer_id === row.customer_id && e.created_at === row.created_at && e.kind === row.kind);
+  }
+}
+
+/**
+ * Records are applied in batches, each inside one savepoint: a savepoint per record costs a round
+ * trip or two each on PostgreSQL. A batch that fails is undone whole and its records applied again one
+ * at a time, each in its own savepoint, so a bad record still leaves nothing behind and is named.
+ */
+class RecordBatch {
+  private pending: { value: unknown; line: number }[] = [];
+  static readonly SIZE = 500;
+
+  constructor(
+    private readonly w: BulkWriter,
+    private readonly loader: JsonlLoader,
+    private readonly report: ImportReport,
+    private readonly problem: (line: number, e: unknown) => void,
+  ) {}
+
+  async add(value: unknown, line: number): Promise<void> {
+    this.pending.push({ value, line });
+    if (this.pending.length >= RecordBatch.SIZE) await this.apply();
+  }
+
+  async apply(): Promise<void> {
+    const records = this.pending;
+    this.pending = [];
+    if (records.length === 0) return;
+    const counts = JSON.stringify([this.report.added, this.report.updated, this.report.unchanged, this.report.ignored]);
+    const agents = this.loader.snapshot();
+    try {
+      await this.w.record(async () => {
+        for (const r of records) await this.loader.apply(r.value);
+      });
+    } catch {
+      [this.report.added, this.report.updated, this.report.unchanged, this.report.ignored] = JSON.parse(counts);
+      this.loader.restore(agents);
+      for (const r of records) {
+        try {
+          await this.w.record(() => this.loader.apply(r.value));
+        } catch (e) {
+          this.problem(r.line, e);
+        }
+      }
+    }
+    await this.w.checkpoint();
   }
 }

@@ -6,6 +6,7 @@ import * as m0001 from '../../migrations/0001_initial.js';
 import * as m0002 from '../../migrations/0002_kpi_indexes.js';
 import * as m0003 from '../../migrations/0003_kpi_speed.js';
 import * as m0005 from '../../migrations/0005_mail.js';
+import * as m0006 from '../../migrations/0006_business_hours.js';
 import type { Engine } from './store.js';
 
 export interface EngineMigration {
@@ -17,6 +18,7 @@ export const MIGRATIONS: Record<string, EngineMigration> = {
   '0002_kpi_indexes': m0002,
   '0003_kpi_speed': m0003,
   '0005_mail': m0005,
+  '0006_business_hours': m0006,
 };
 
 export function migrationProviderFor(engine: Engine): MigrationProvider {

@@ -27,11 +27,16 @@ export function printableLocation(spec: string): string {
   }
 }
 
-export async function openStore(spec: string): Promise<Store> {
+export interface StoreOptions {
+  /** SQLite: a new database shared through this Unix group (files 0660) instead of private (0600). */
+  sharedGroup?: string | null;
+}
+
+export async function openStore(spec: string, options: StoreOptions = {}): Promise<Store> {
   if (isPostgresSpec(spec)) {
     const { openPostgresStore } = await import('./postgres/open.js');
     return openPostgresStore(spec);
   }
   const { openSqliteStore } = await import('./sqlite/open.js');
-  return openSqliteStore(spec);
+  return openSqliteStore(spec, { sharedGroup: options.sharedGroup ?? null });
 }

@@ -71,6 +71,10 @@ export interface ItemTable {
   first_response_secs: GeneratedAlways<number | null>;
   /** Generated (0003): whole seconds from creation to the first resolution. */
   resolution_secs: GeneratedAlways<number | null>;
+  /** (0006) Business seconds from the first customer message to the first response, when the policy has a calendar. */
+  first_response_business_secs: number | null;
+  /** (0006) Business seconds from creation to the first resolution (pauses left out when the policy pauses), with a calendar. */
+  resolution_business_secs: number | null;
   reopen_count: number;
   agent_reply_count: number;
   version: number;
@@ -128,6 +132,26 @@ export interface SlaPolicyTable {
   first_response_minutes: number;
   resolution_minutes: number;
   updated_at: string;
+  /** (0006) Count business time in this calendar; null = wall-clock time. */
+  calendar_id: number | null;
+  /** (0006) 1 = time in pending and snoozed does not count toward resolution. */
+  pause_when_waiting: Generated<number>;
+}
+
+export interface CalendarTable {
+  id: Generated<number>;
+  name: string;
+  tz: string;
+  /** JSON array of HoursRule (src/core/business-time.ts). */
+  hours: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CalendarHolidayTable {
+  calendar_id: number;
+  /** Local date YYYY-MM-DD in the calendar's zone. */
+  date: string;
 }
 
 export type MailboxRole = 'service' | 'support';
@@ -224,4 +248,6 @@ export interface Database {
   mail_cursors: MailCursorTable;
   mail_messages: MailMessageTable;
   outbox: OutboxTable;
+  calendars: CalendarTable;
+  calendar_holidays: CalendarHolidayTable;
 }

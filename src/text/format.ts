@@ -33,6 +33,48 @@ export function slaCountdown(nextDueAt: string | null, now: Date): string {
   return left < 0 ? `-${shortDuration(-left)}` : shortDuration(left);
 }
 
+/** The business-hours part of an item's SLA, as the core hands it over (sla-explain.ts, BusinessSla). */
+export interface BusinessSlaText {
+  leftSeconds: number | null;
+  dueLabel: string | null;
+  paused: boolean;
+  computedAt: string;
+  running: boolean;
+  runningUntil: string | null;
+}
+
+/**
+ * Business seconds left at `now`, counted on from when the view was loaded: while the calendar stays
+ * open the countdown runs with the clock, while closed it stands still (exact until the next opening
+ * or closing; the view is reloaded on every change anyway).
+ */
+export function businessLeftAt(b: BusinessSlaText, now: Date): number | null {
+  if (b.leftSeconds === null) return null;
+  if (!b.running) return b.leftSeconds;
+  const from = Date.parse(b.computedAt);
+  const to = Math.min(now.getTime(), b.runningUntil ? Date.parse(b.runningUntil) : Infinity);
+  return b.leftSeconds - Math.max(0, Math.round((to - from) / 1000));
+}
+
+/** SLA cell of a list: business time left when the policy counts business hours, "paused" while waiting. */
+export function slaCell(sla: { nextDueAt: string | null; business?: (BusinessSlaText & { calendar: string | null }) | null }, now: Date): string {
+  const b = sla.business;
+  if (b?.paused && !sla.nextDueAt) return 'paused';
+  if (b?.calendar) {
+    const left = businessLeftAt(b, now);
+    if (left !== null) return left < 0 ? `-${shortDuration(-left)}` : shortDuration(left);
+  }
+  return slaCountdown(sla.nextDueAt, now);
+}
+
+/** "3h 12m business · Mon 10:12" (or "2h business late · Mon 10:12"), for detail views; null without a calendar. */
+export function businessCountdown(b: (BusinessSlaText & { calendar: string | null }) | null | undefined, now: Date): string | null {
+  if (!b?.calendar || !b.dueLabel) return null;
+  const left = businessLeftAt(b, now);
+  if (left === null) return null;
+  return left < 0 ? `${shortDuration(-left)} business late · ${b.dueLabel}` : `${shortDuration(left)} business · ${b.dueLabel}`;
+}
+
 export function money(amount: number, currency: string | null): string {
   try {
     return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency ?? 'USD', maximumFractionDigits: 2 }).format(amount);

@@ -4,7 +4,7 @@
 import type { ContextSnapshot, Escalation } from '../core/escalation.js';
 import { describeEvent } from '../core/item-mutate.js';
 import { authorLabel, type EventView, type ItemView } from '../core/item-view.js';
-import { localTime, money, relativeTime } from '../text/format.js';
+import { businessCountdown, localTime, money, relativeTime } from '../text/format.js';
 import { sanitizeLine, sanitizeText } from '../text/sanitize.js';
 import { displayWidth, truncate, wrap } from '../text/width.js';
 import type { ItemDetailData } from './console-api.js';
@@ -104,10 +104,15 @@ function thread(l: Lines, events: EventView[], now: Date, theme: Theme, indent =
 
 function slaLine(item: ItemView, now: Date): string {
   const due = item.sla.nextDueAt;
+  if (!due && item.sla.business?.paused) return 'SLA paused: waiting on the customer';
   if (!due) return item.sla.state === 'none' ? 'no SLA target' : `SLA ${item.sla.state}`;
   const state = slaStateAt(due, now);
   const what = item.sla.firstResponseDueAt === due && !item.firstResponseAt ? 'first response' : 'resolution';
-  return state === 'breached' ? `SLA breached: ${what} was due ${relativeTime(due, now)}` : `${what} due ${relativeTime(due, now)}`;
+  // Business hours: "first response due in 3h 12m business · Mon 10:12".
+  const business = businessCountdown(item.sla.business, now);
+  const paused = item.sla.business?.paused ? ' · resolution paused' : '';
+  if (business) return (state === 'breached' ? `SLA breached: ${what} ${business}` : `${what} due in ${business}`) + paused;
+  return (state === 'breached' ? `SLA breached: ${what} was due ${relativeTime(due, now)}` : `${what} due ${relativeTime(due, now)}`) + paused;
 }
 
 function handoffCard(l: Lines, esc: Escalation, snap: ContextSnapshot | null, source: ItemView | undefined, now: Date, theme: Theme): void {

@@ -3,7 +3,7 @@
 import type { EscalationMark } from '../core/escalation-marks.js';
 import type { ItemView } from '../core/item-view.js';
 import { DUE_SOON_SECONDS } from '../core/sla.js';
-import { shortDuration, slaCountdown } from '../text/format.js';
+import { shortDuration, slaCell } from '../text/format.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { displayWidth, fit } from '../text/width.js';
 import type { Theme } from './theme.js';
@@ -86,7 +86,7 @@ export function itemRow(item: ItemView, mark: EscalationMark | undefined, layout
   const customer = layout.customer ? fit(sanitizeLine(item.customer?.name ?? ''), layout.customer) : null;
   const assignee = layout.assignee ? fit(item.assignee ? '@' + sanitizeLine(item.assignee) : '', layout.assignee) : null;
   const age = layout.age ? fit(shortDuration((now.getTime() - Date.parse(item.createdAt)) / 1000), layout.age, 'right') : null;
-  const slaText = fit(slaCountdown(item.sla.nextDueAt, now), layout.sla, 'right');
+  const slaText = fit(slaCell(item.sla, now), layout.sla, 'right');
   const sla = t.sla(slaStateAt(item.sla.nextDueAt, now), slaText);
   const cells = [plainGutter + fit(String(item.id), layout.id, 'right'), badge, pri, status, subjectCell, customer, assignee, age, sla];
   const row = cells.filter((c) => c !== null).join(' ');

@@ -10,6 +10,7 @@ import type { Store } from '../store.js';
 import { MIGRATIONS, migrationProviderFor } from '../migrations.js';
 import { translatingDatabase } from './translate.js';
 import { SqliteStore } from './store.js';
+import { createPrivateFile, makePrivateFolders, warnIfReadableByOthers } from './file-modes.js';
 
 /** PRAGMA application_id marks a file as Tandem's ('Tndm'). */
 export const APPLICATION_ID = 0x546e646d;
@@ -20,6 +21,9 @@ export interface OpenOptions {
   /** Create the file (and folders) if missing. Default true. */
   create?: boolean;
   readonly?: boolean;
+  /** A new database shared through this Unix group (0660) instead of private (0600). */
+  sharedGroup?: string | null;
+  env?: NodeJS.ProcessEnv;
 }
 
 function looksLikeSqlite(file: string): boolean {
@@ -44,7 +48,12 @@ export async function openSqliteStore(file: string, options: OpenOptions = {}): 
   if (exists && !looksLikeSqlite(file)) {
     throw failure(`${file} is not a Tandem database (not an SQLite file); refusing to touch it`);
   }
-  if (!exists) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (!exists && create && !options.readonly) {
+    makePrivateFolders(path.dirname(path.resolve(file)), { sharedGroup: options.sharedGroup });
+    createPrivateFile(file, { sharedGroup: options.sharedGroup });
+  } else if (exists) {
+    warnIfReadableByOthers(file, options.env);
+  }
   // A file marked read-only (no write bit for anyone) is opened read-only, even for root, so reads work
   // and writes are refused with a clear message instead of changing a file the user protected.
   const readonly = options.readonly ?? (exists && (fs.statSync(file).mode & 0o222) === 0);
