@@ -13,6 +13,7 @@ import { registerDataCommands } from './commands/data.js';
 import { registerMacroCommands } from './commands/macros.js';
 import { registerRuleCommands } from './commands/rules.js';
 import { registerRouteCommands } from './commands/route.js';
+import { registerMailCommands } from './commands/mail.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { runtimeFor } from './runtime.js';
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   registerMacroCommands(program);
   registerRuleCommands(program);
   registerRouteCommands(program);
+  registerMailCommands(program);
   registerDbCommands(program);
   registerDoctorCommand(program);
   return program;

@@ -44,6 +44,7 @@ export function printItemDetail(
   links: { asSource: Escalation[]; asSupport: Escalation | null; snapshot: ContextSnapshot | null },
   now: Date,
   why: { rules: RuleActivity[]; suggestion: string | null } = { rules: [], suggestion: null },
+  deliveries?: Map<string, { state: string; recipient: string | null; lastError: string | null }>,
 ): void {
   const c = out.c;
   out.print(c.bold(`#${item.id} ${sanitizeLine(item.subject)}`));
@@ -72,6 +73,12 @@ export function printItemDetail(
     const heading = eventHeading(e, now);
     const colour = e.type === 'note' ? c.yellow : e.type === 'message' || (e.type === 'created' && e.author.type === 'customer') ? c.cyan : e.type === 'reply' ? c.green : c.dim;
     out.print(colour(heading));
+    // A reply bound for a channel: where its delivery stands (see `tandem outbox`).
+    const d = e.type === 'reply' && e.messageId ? deliveries?.get(e.messageId) : undefined;
+    if (d) {
+      const text = `  ✉ ${d.state}${d.recipient ? ` to ${sanitizeLine(d.recipient)}` : ''}${d.lastError && d.state !== 'sent' ? `: ${sanitizeLine(d.lastError)}` : ''}`;
+      out.print(d.state === 'failed' || d.state === 'uncertain' ? c.red(text) : d.state === 'sent' ? c.green(text) : c.yellow(text));
+    }
     if (e.body) {
       for (const line of sanitizeText(e.body).split('\n')) out.print(e.type === 'note' ? c.yellow('  │ ') + line : '  ' + line);
     }

@@ -112,6 +112,10 @@ function describeChange(type: EventType, d: Record<string, unknown>): string {
     case 'handback': return 'handed back';
     case 'return': return 'returned from support';
     case 'survey': return `${String(d.kind).toUpperCase()} ${String(d.score)}`;
+    case 'delivery':
+      if (d.action === 'retry') return `sent a reply again (outbox ${String(d.outbox)})`;
+      if (d.action === 'cancel') return `cancelled a reply's delivery (outbox ${String(d.outbox)})`;
+      return `reply ${d.state === 'uncertain' ? 'delivery uncertain' : `delivery ${String(d.state)}`}${d.reason ? `: ${String(d.reason)}` : ''} (outbox ${String(d.outbox)})`;
     case 'sla': return `SLA due times recomputed (${String(d.reason ?? 'policy changed')})`;
     case 'rule':
       if (d.skipped === 'depth') return `not run: rules already changed this item ${Number(d.depth) - 1} levels deep (limit ${String(d.limit)}); the loop stopped here`;

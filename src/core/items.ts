@@ -18,6 +18,7 @@ import { onItemDone } from './escalation-hooks.js';
 import type { Db } from '../store/store.js';
 import { fireRules } from './rules/hook.js';
 import { checkAssignable, normaliseSubject, normaliseTag, requireBody } from './item-rules.js';
+import { queueReply } from '../mail/outbox.js';
 
 // The text and assignment rules live in item-rules.ts (escalation needs them too); re-exported here.
 export { MAX_BODY_CHARS, checkAssignable, normaliseSubject, normaliseTag, requireBody } from './item-rules.js';
@@ -216,7 +217,20 @@ export async function reply(
 ): Promise<MutationResult> {
   const text = requireBody(body, 'reply');
   if (opts.status) parseEnum('status', ['open', 'pending', 'resolved'] as const, opts.status);
-  return mutateItem(ctx, itemId, asAgent(agent), opts, (row, _trx, now) => replyChange(row, agent, text, now, opts));
+  return mutateItem(ctx, itemId, asAgent(agent), opts, async (row, trx, now) =>
+    withDelivery(trx, row, agent, text, now, replyChange(row, agent, text, now, opts), opts.messageId));
+}
+
+/**
+ * Queue a public reply for delivery in the reply's own transaction (never lost, sent after commit) and
+ * give the reply event the mail's Message-ID. A reply that brings its own Message-ID was sent elsewhere.
+ */
+export async function withDelivery(trx: Db, row: ItemRow, agent: Agent, text: string, now: string, change: Change, ownMessageId?: string | null): Promise<Change> {
+  if (ownMessageId) return change;
+  const queuedId = await queueReply(trx, row, agent, text, now);
+  const event = change.events.find((e) => e.type === 'reply');
+  if (queuedId && event) event.messageId = queuedId;
+  return change;
 }
 
 export function noteChange(text: string): Change {

@@ -9,7 +9,7 @@ import {
 } from './item-mutate.js';
 import type { EventView, ItemView } from './item-view.js';
 import { getItemView } from './item-view.js';
-import { assignChange, noteChange, priorityChange, replyChange, requireBody, setStatusChange, tagsChange } from './items.js';
+import { assignChange, noteChange, priorityChange, replyChange, requireBody, setStatusChange, tagsChange, withDelivery } from './items.js';
 import { getMacro, REPLY_STATUSES, type Macro } from './macros.js';
 import { renderTemplate, type TemplateData } from './macro-template.js';
 import type { Db } from '../store/store.js';
@@ -135,6 +135,8 @@ export async function applyMacro(ctx: Ctx, agent: Agent, name: string, itemId: n
     const p = await plan(trx, macro, row, agent, opts);
     text = p.text;
     const change = await composeChanges(row, trx, now, p.steps);
+    // A reply macro on an email item is mailed like any reply: queued in this transaction.
+    if (change && macro.kind === 'reply') await withDelivery(trx, row, agent, p.text, now, change);
     events = change?.events ?? [];
     return change;
   });

@@ -35,7 +35,7 @@ export type SurveyKind = (typeof SURVEY_KINDS)[number];
 
 export const EVENT_TYPES = [
   'created', 'message', 'reply', 'note', 'status', 'priority', 'assign',
-  'tag', 'snooze', 'escalate', 'handback', 'return', 'survey', 'sla',
+  'tag', 'snooze', 'escalate', 'handback', 'return', 'survey', 'delivery', 'sla',
   // Rules and routing: a role or kind change, and a rule's own log line (a refusal, a stopped loop).
   'role', 'kind', 'rule',
 ] as const;

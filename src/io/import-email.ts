@@ -11,7 +11,7 @@ import type { Ctx } from '../core/context.js';
 import { invalid } from '../core/errors.js';
 import { SYSTEM, mutateItem } from '../core/item-mutate.js';
 import { createItem, customerMessage, normaliseSubject, reply } from '../core/items.js';
-import { ROLES, parseEnum } from '../core/vocabulary.js';
+import { ROLES, parseEnum, type Role } from '../core/vocabulary.js';
 import { inOneTransaction } from './core-session.js';
 import {
   Rollback, addProblem, bump, errorMessage, finish, newReport, type ImportOptions, type ImportReport,
@@ -63,16 +63,99 @@ export function readMessages(files: string[], format: 'eml' | 'mbox', onBadFile:
   return out;
 }
 
-const attachmentsOf = (mail: ParsedMail) =>
+export const attachmentsOf = (mail: ParsedMail) =>
   mail.attachments.map((a) => ({ name: a.filename ?? null, type: a.contentType, size: a.size }));
 
-function bodyOf(mail: ParsedMail): string {
+export function bodyOf(mail: ParsedMail): string {
   // mailparser leaves text empty for an HTML-only part inside multipart/alternative: convert it here.
   const source = mail.text?.trim() ? mail.text : typeof mail.html === 'string' ? htmlToText(mail.html, { wordwrap: false }) : '';
   const text = source.replace(/\r\n/g, '\n').replace(/[ \t]+$/gm, '').trim();
   if (text) return text;
   const names = mail.attachments.map((a) => a.filename ?? a.contentType);
   return names.length ? `(no text; attachments: ${names.join(', ')})` : '(empty message)';
+}
+
+/** Parse one raw message. Only attachments' names, types and sizes are kept: their contents are let go. */
+export async function parseMail(raw: Buffer): Promise<ParsedMail> {
+  const mail = await simpleParser(raw, { skipImageLinks: true });
+  for (const a of mail.attachments) a.content = Buffer.alloc(0);
+  return mail;
+}
+
+/** The id of a message that has no Message-ID: a hash of its bytes, so the same message always gets the same id. */
+export function fallbackMessageId(raw: Buffer): string {
+  return `<${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@tandem.import>`;
+}
+
+/** The Message-IDs a message answers, most specific first: In-Reply-To, then References newest first. */
+export function referencesOf(mail: ParsedMail): string[] {
+  return [mail.inReplyTo, ...(Array.isArray(mail.references) ? [...mail.references].reverse() : mail.references ? [mail.references] : [])]
+    .filter((x): x is string => Boolean(x)).map((x) => x.trim());
+}
+
+export interface MailToApply {
+  mail: ParsedMail;
+  messageId: string;
+  /** The item it threads into, or null for a new conversation. */
+  itemId: number | null;
+  machine: MachineMail | null;
+  /** Role of items opened by customers' mail. */
+  role: Role;
+}
+
+/**
+ * One parsed message through the core: machine mail on a thread becomes a note and a tag (never a
+ * customer message that reopens anything); an agent's mail is their reply; a customer's is a message;
+ * mail on no thread opens an item. Used by the file import and by `tandem mail fetch`.
+ */
+export async function applyMail(c: Ctx, importer: Agent, agentByEmail: Map<string, Agent>, m: MailToApply): Promise<'note' | 'reply' | 'message' | 'item'> {
+  const { mail, messageId, itemId, machine } = m;
+  const sender = mail.from?.value[0];
+  if (!sender?.address) throw invalid('the message has no From address');
+  const fromAddress = sender.address.toLowerCase();
+  const body = bodyOf(mail);
+  const data = {
+    from: fromAddress, ...(mail.attachments.length ? { attachments: attachmentsOf(mail) } : {}),
+    ...(machine ? { auto: machine } : {}),
+  };
+  const agent = agentByEmail.get(fromAddress);
+  if (itemId !== null && machine) {
+    await mutateItem(c, itemId, SYSTEM, {}, async (row, trx) => {
+      const hasTag = await trx.selectFrom('item_tags').select('tag').where('item_id', '=', row.id).where('tag', '=', machine).executeTakeFirst();
+      return {
+        set: {},
+        events: [
+          { type: 'note', body, data, messageId },
+          ...(hasTag ? [] : [{ type: 'tag' as const, data: { added: [machine], removed: [] } }]),
+        ],
+        after: async (t) => {
+          if (!hasTag) await t.insertInto('item_tags').values({ item_id: row.id, tag: machine }).execute();
+        },
+      };
+    });
+    return 'note';
+  }
+  if (itemId !== null && agent) {
+    await reply(c, agent, itemId, body, { messageId, data });
+    return 'reply';
+  }
+  if (itemId !== null) {
+    await customerMessage(c, itemId, body, { messageId, data });
+    return 'message';
+  }
+  const subject = normaliseSubject((mail.subject || '(no subject)').slice(0, 500));
+  if (agent) {
+    // An agent wrote first: an outbound conversation with the first recipient who is not an agent.
+    const to = [mail.to].flat().flatMap((t) => t?.value ?? []).map((a) => a.address?.toLowerCase()).find((a) => a && !agentByEmail.has(a));
+    if (!to) throw invalid('a message from an agent to no customer address');
+    await createItem(c, agent, { subject, body, customer: to, channel: 'email', direction: 'outbound', role: 'service', messageId, eventData: data });
+  } else {
+    await createItem(c, importer, {
+      subject, body, customer: { email: fromAddress, name: sender.name || undefined }, channel: 'email', direction: 'inbound',
+      role: m.role, priority: machine ? 'low' : 'normal', tags: machine ? [machine] : [], messageId, eventData: data,
+    });
+  }
+  return 'item';
 }
 
 export async function importEmail(ctx: Ctx, importer: Agent, files: string[], format: 'eml' | 'mbox', opts: EmailOptions = {}): Promise<ImportReport> {
@@ -86,10 +169,8 @@ export async function importEmail(ctx: Ctx, importer: Agent, files: string[], fo
   const parsed: Parsed[] = [];
   for (const [order, m] of raws.entries()) {
     try {
-      const mail = await simpleParser(m.raw, { skipImageLinks: true });
-      // Only attachments' names, types and sizes are kept: let a large mailbox's contents go.
-      for (const a of mail.attachments) a.content = Buffer.alloc(0);
-      const fallbackId = `<${createHash('sha256').update(m.raw).digest('hex').slice(0, 32)}@tandem.import>`;
+      const mail = await parseMail(m.raw);
+      const fallbackId = fallbackMessageId(m.raw);
       parsed.push({ ...m, raw: Buffer.alloc(0), fallbackId, mail, date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : ctx.clock(), order });
     } catch (e) {
       addProblem(report, { ...where(m), reason: `cannot parse the message: ${errorMessage(e)}` });
@@ -122,56 +203,9 @@ export async function importEmail(ctx: Ctx, importer: Agent, files: string[], fo
             if (known) return bump(report.unchanged, 'message');
             const machine: MachineMail | null = autoReplies === 'import' ? null : classifyMail(mail);
             if (machine && autoReplies === 'skip') return bump(report.ignored, machine);
-            const sender = mail.from?.value[0];
-            if (!sender?.address) throw invalid('the message has no From address');
-            const fromAddress = sender.address.toLowerCase();
-            const refs = [mail.inReplyTo, ...(Array.isArray(mail.references) ? [...mail.references].reverse() : mail.references ? [mail.references] : [])]
-              .filter((x): x is string => Boolean(x)).map((x) => x.trim());
-            const itemId = await threadOf(refs);
-            const c = session.ctxAt(m.date);
-            const body = bodyOf(mail);
-            const data = {
-              from: fromAddress, ...(mail.attachments.length ? { attachments: attachmentsOf(mail) } : {}),
-              ...(machine ? { auto: machine } : {}),
-            };
-            const agent = agentByEmail.get(fromAddress);
-            if (itemId !== null && machine) {
-              // Machine mail on a conversation: an internal note and a tag, never a customer message that reopens it.
-              await mutateItem(c, itemId, SYSTEM, {}, async (row, trx) => {
-                const hasTag = await trx.selectFrom('item_tags').select('tag').where('item_id', '=', row.id).where('tag', '=', machine).executeTakeFirst();
-                return {
-                  set: {},
-                  events: [
-                    { type: 'note', body, data, messageId },
-                    ...(hasTag ? [] : [{ type: 'tag' as const, data: { added: [machine], removed: [] } }]),
-                  ],
-                  after: async (t) => {
-                    if (!hasTag) await t.insertInto('item_tags').values({ item_id: row.id, tag: machine }).execute();
-                  },
-                };
-              });
-              bump(report.added, 'note');
-            } else if (itemId !== null && agent) {
-              await reply(c, agent, itemId, body, { messageId, data });
-              bump(report.added, 'reply');
-            } else if (itemId !== null) {
-              await customerMessage(c, itemId, body, { messageId, data });
-              bump(report.added, 'message');
-            } else {
-              const subject = normaliseSubject((mail.subject || '(no subject)').slice(0, 500));
-              if (agent) {
-                // An agent wrote first: an outbound conversation with the first recipient who is not an agent.
-                const to = [mail.to].flat().flatMap((t) => t?.value ?? []).map((a) => a.address?.toLowerCase()).find((a) => a && !agentByEmail.has(a));
-                if (!to) throw invalid('a message from an agent to no customer address');
-                await createItem(c, agent, { subject, body, customer: to, channel: 'email', direction: 'outbound', role: 'service', messageId, eventData: data });
-              } else {
-                await createItem(c, importer, {
-                  subject, body, customer: { email: fromAddress, name: sender.name || undefined }, channel: 'email', direction: 'inbound',
-                  role, priority: machine ? 'low' : 'normal', tags: machine ? [machine] : [], messageId, eventData: data,
-                });
-              }
-              bump(report.added, 'item');
-            }
+            const itemId = await threadOf(referencesOf(mail));
+            const outcome = await applyMail(session.ctxAt(m.date), importer, agentByEmail, { mail, messageId, itemId, machine, role });
+            bump(report.added, outcome);
             if (machine) bump(report.added, machine);
           });
         } catch (e) {

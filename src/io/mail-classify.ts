@@ -1,8 +1,9 @@
-// Telling machine mail from people: bounces (delivery failures) and auto-replies (out of office,
-// Auto-Submitted, Precedence: bulk), so an import can skip or flag them instead of mixing them in.
+// Telling machine mail from people: bounces (delivery failures), auto-replies (out of office,
+// Auto-Submitted, Precedence: bulk) and list mail (List-Id, Precedence: list), so an import or a
+// mailbox fetch can skip or flag them instead of mixing them in (and never answers them).
 import type { ParsedMail } from 'mailparser';
 
-export type MachineMail = 'bounce' | 'auto-reply';
+export type MachineMail = 'bounce' | 'auto-reply' | 'list';
 
 function header(mail: ParsedMail, name: string): string {
   const v = mail.headers.get(name);
@@ -27,5 +28,7 @@ export function classifyMail(mail: ParsedMail): MachineMail | null {
     || /^(auto(matic)?[ -]?(reply|response)|out of (the )?office|abwesenheit)/.test(subject)) {
     return 'auto-reply';
   }
+  // mailparser gathers List-Id, List-Unsubscribe… under one 'list' header.
+  if (mail.headers.has('list') || mail.headers.has('list-id') || precedence.trim() === 'list') return 'list';
   return null;
 }

@@ -5,6 +5,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as m0001 from '../../migrations/0001_initial.js';
 import * as m0002 from '../../migrations/0002_kpi_indexes.js';
 import * as m0003 from '../../migrations/0003_kpi_speed.js';
+import * as m0005 from '../../migrations/0005_mail.js';
 import * as m0006 from '../../migrations/0006_business_hours.js';
 import * as m0007 from '../../migrations/0007_macros_views.js';
 import * as m0008 from '../../migrations/0008_rules.js';
@@ -18,6 +19,7 @@ export const MIGRATIONS: Record<string, EngineMigration> = {
   '0001_initial': m0001,
   '0002_kpi_indexes': m0002,
   '0003_kpi_speed': m0003,
+  '0005_mail': m0005,
   '0006_business_hours': m0006,
   '0007_macros_views': m0007,
   '0008_rules': m0008,

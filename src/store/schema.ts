@@ -216,6 +216,86 @@ export interface RouteModelTable {
   model: string;
 }
 
+export type MailboxRole = 'service' | 'support';
+
+export interface MailboxTable {
+  id: Generated<number>;
+  name: string;
+  address: string;
+  role: MailboxRole;
+  from_name: string | null;
+  /** imaps://user@host:port/folder, never with a password. */
+  imap_url: string;
+  /** smtps://user@host:port, never with a password. */
+  smtp_url: string;
+  /** A command that prints the password (run each time it is needed). */
+  password_cmd: string | null;
+  /** The name of an environment variable holding the password. */
+  password_env: string | null;
+  /** 1 when plain imap:// or smtp:// to a non-loopback host was allowed explicitly. */
+  insecure: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MailCursorTable {
+  mailbox_id: number;
+  folder: string;
+  /** Decimal text: UIDVALIDITY is an unsigned 32-bit number. */
+  uidvalidity: string;
+  /** Decimal text: the highest UID applied under this UIDVALIDITY. */
+  last_uid: string;
+  updated_at: string;
+}
+
+export type MailMessageState = 'applied' | 'duplicate' | 'skipped' | 'failed';
+
+export interface MailMessageTable {
+  id: Generated<number>;
+  mailbox_id: number | null;
+  folder: string;
+  uidvalidity: string;
+  uid: string;
+  /** The Message-ID, or a hash of the raw bytes for mail without one: unique. */
+  message_id: string;
+  subject: string | null;
+  from_address: string | null;
+  /** The raw message, base64. */
+  raw: string;
+  size: number;
+  state: MailMessageState;
+  /** What it became: item, message, reply, note (machine mail on a thread). */
+  outcome: string | null;
+  error: string | null;
+  item_id: number | null;
+  fetched_at: string;
+}
+
+export type OutboxState = 'queued' | 'sending' | 'retry' | 'sent' | 'failed' | 'uncertain' | 'cancelled';
+
+export interface OutboxTable {
+  id: Generated<number>;
+  item_id: number;
+  channel: string;
+  mailbox_id: number | null;
+  author_agent_id: number | null;
+  message_id: string;
+  recipient: string | null;
+  sender: string | null;
+  subject: string | null;
+  body: string;
+  /** The built mail, base64 (email only). */
+  raw: string | null;
+  state: OutboxState;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  lease_until: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
+
 export interface Database {
   agents: AgentTable;
   customers: CustomerTable;
@@ -226,6 +306,10 @@ export interface Database {
   escalations: EscalationTable;
   surveys: SurveyTable;
   sla_policies: SlaPolicyTable;
+  mailboxes: MailboxTable;
+  mail_cursors: MailCursorTable;
+  mail_messages: MailMessageTable;
+  outbox: OutboxTable;
   calendars: CalendarTable;
   calendar_holidays: CalendarHolidayTable;
   macros: MacroTable;

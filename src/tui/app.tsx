@@ -159,7 +159,7 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
           )}
           <Box height={layout.body} flexDirection="row">{body}</Box>
           {modalFooter(modal.modal, layout, theme) ?? (
-            <StatusBar message={status.message} view={view} selecting={inbox.state.selection.size > 0} width={layout.columns} theme={theme} />
+            <StatusBar message={status.message} view={view} selecting={inbox.state.selection.size > 0} width={layout.columns} theme={theme} deliveryProblems={counts.counts?.deliveryProblems} />
           )}
         </>
       )}

@@ -11,6 +11,7 @@ import type { MutationResult } from '../core/item-mutate.js';
 import { getItemView, itemEvents, type EventView, type ItemView } from '../core/item-view.js';
 import * as items from '../core/items.js';
 import { parseWhen } from '../core/time.js';
+import { deliveriesOfItem, deliveryProblems, retryOutbox, type OutboxEntry } from '../mail/outbox.js';
 import type { Priority, Role, Status } from '../core/vocabulary.js';
 import { rulesThatActed, type RuleActivity } from '../core/rules/acted.js';
 import { listRules, moveRule, setRuleEnabled, type StoredRule } from '../core/rules/rule-store.js';
@@ -70,12 +71,16 @@ export interface ItemDetailData {
   rules: RuleActivity[];
   /** The learned suggestion, for inbound items still to do (null when no model or not relevant). */
   suggestion: Suggestion | null;
+  /** The outbox entry of each reply, by the reply's Message-ID (its delivery state). */
+  deliveries?: Map<string, OutboxEntry>;
 }
 
 export interface Counts {
   service: number;
   support: number;
   breached: number;
+  /** Replies whose delivery failed or is uncertain, and (some of) their items. */
+  deliveryProblems?: { count: number; itemIds: number[] };
 }
 
 type Version = { expectedVersion?: number };
@@ -101,8 +106,9 @@ export class ConsoleApi {
     return countInbox(this.ctx, this.me, toInboxFilter(filter));
   }
 
-  counts(): Promise<Counts> {
-    return inboxCounts(this.ctx);
+  async counts(): Promise<Counts> {
+    const [inbox, deliveries] = await Promise.all([inboxCounts(this.ctx), deliveryProblems(this.ctx.store.db)]);
+    return { ...inbox, deliveryProblems: deliveries };
   }
 
   async item(id: number): Promise<ItemView> {
@@ -121,7 +127,8 @@ export class ConsoleApi {
     const history = item.customer ? await customerHistory(this.ctx, item.customer.id, { itemLimit: 30 }) : null;
     const wantsSuggestion = item.direction === 'inbound' && !['resolved', 'closed', 'escalated'].includes(item.status);
     const suggestion = wantsSuggestion ? await this.suggestion(id) : null;
-    return { item, events, asSource: links.asSource, asSupport: links.asSupport, snapshot, linked, history, rules: rulesThatActed(events), suggestion };
+    const deliveries = await deliveriesOfItem(db, id);
+    return { item, events, asSource: links.asSource, asSupport: links.asSupport, snapshot, linked, history, rules: rulesThatActed(events), suggestion, deliveries };
   }
 
   private modelsChecked: Promise<boolean> | null = null;
@@ -203,6 +210,10 @@ export class ConsoleApi {
   }
   escalate(id: number, reason: string, to: string | null, v: Version = {}) {
     return escalate(this.ctx, this.me, id, { reason, to, expectedVersion: v.expectedVersion });
+  }
+  /** Send a failed or uncertain reply again (the same mail, the same Message-ID). */
+  retryDelivery(outboxId: number): Promise<OutboxEntry> {
+    return retryOutbox(this.ctx, this.me, outboxId);
   }
   handback(id: number, reason: string, v: Version = {}) {
     return handback(this.ctx, this.me, id, reason, { expectedVersion: v.expectedVersion });

@@ -8,6 +8,7 @@ import { businessCountdown, localTime, money, relativeTime } from '../text/forma
 import { sanitizeLine, sanitizeText } from '../text/sanitize.js';
 import { displayWidth, truncate, wrap } from '../text/width.js';
 import type { ItemDetailData } from './console-api.js';
+import type { OutboxEntry } from '../mail/outbox.js';
 import { slaStateAt } from './rows.js';
 import type { Theme } from './theme.js';
 
@@ -74,12 +75,29 @@ function eventHeading(e: EventView, now: Date): { mark: string; text: string; ki
   }
 }
 
-function thread(l: Lines, events: EventView[], now: Date, theme: Theme, indent = ''): void {
+/** A reply's delivery state under its heading: queued, sent, retrying with the server's words, failed, uncertain. */
+function deliveryLine(l: Lines, d: OutboxEntry, indent: string, now: Date, theme: Theme): void {
+  const to = d.recipient ? ` to ${sanitizeLine(d.recipient)}` : '';
+  const why = d.lastError ? `: ${sanitizeLine(d.lastError)}` : '';
+  switch (d.state) {
+    case 'sent': return l.line(`${indent}    ✉ sent${to} ${ago(d.sentAt, now)}`, theme.ok);
+    case 'queued': return l.line(`${indent}    ✉ queued${to} (the mail daemon sends it)`, theme.dim);
+    case 'sending': return l.line(`${indent}    ✉ sending${to}…`, theme.dim);
+    case 'retry': return l.line(`${indent}    ✉ retrying${to} (attempt ${d.attempts + 1}, ${d.nextAttemptAt ? localTime(d.nextAttemptAt) : 'soon'})${why}`, theme.warn);
+    case 'failed': return l.line(`${indent}    ✉ NOT DELIVERED${to}${why} · D sends it again`, theme.bad);
+    case 'uncertain': return l.line(`${indent}    ✉ UNCERTAIN${to}: the server may have it${why.replace(/^: /, ' (') + (why ? ')' : '')} · D sends it again`, theme.bad);
+    case 'cancelled': return l.line(`${indent}    ✉ cancelled: not sent`, theme.dim);
+  }
+}
+
+function thread(l: Lines, events: EventView[], now: Date, theme: Theme, indent = '', deliveries?: Map<string, OutboxEntry>): void {
   for (const e of events) {
     const h = eventHeading(e, now);
     const paint = h.kind === 'customer' ? theme.customer : h.kind === 'reply' ? theme.reply : h.kind === 'note' ? theme.note : theme.dim;
     const returned = e.type === 'return';
     l.line(`${indent}${h.mark} ${h.text}`, returned ? theme.ok : h.kind === 'other' ? theme.dim : (s) => theme.bold(paint(s)));
+    const delivery = e.type === 'reply' && e.messageId ? deliveries?.get(e.messageId) : undefined;
+    if (delivery) deliveryLine(l, delivery, indent, now, theme);
     // A return's note is already in its summary line.
     if (!e.body || returned) continue;
     const prefix = indent + (h.kind === 'note' ? '  ┊ ' : '    ');
@@ -209,6 +227,6 @@ export function detailLines(data: ItemDetailData, width: number, now: Date, them
   customerCard(l, data, now, theme);
   l.blank();
   l.rule(`Thread (${data.events.length} events)`, theme);
-  thread(l, data.events, now, theme);
+  thread(l, data.events, now, theme, '', data.deliveries);
   return l.out;
 }

@@ -16,7 +16,7 @@ export type CommandId =
   | 'filter.mine' | 'filter.unassigned' | 'filter.sort' | 'filter.clear'
   | 'item.select' | 'item.assign' | 'item.take' | 'item.priority' | 'item.status' | 'item.tag'
   | 'item.snooze' | 'item.reply' | 'item.note' | 'item.resolve' | 'item.escalate' | 'item.handback'
-  | 'item.linked'
+  | 'item.linked' | 'item.retryDelivery'
   | 'view.kpi' | 'kpi.back' | 'kpi.days7' | 'kpi.days30' | 'kpi.days90' | 'kpi.down' | 'kpi.up'
   | 'kpi.pageDown' | 'kpi.pageUp' | 'kpi.open' | 'kpi.followUp'
   | 'item.macro' | 'view.saved' | 'view.key4' | 'view.key5' | 'view.key6' | 'view.key7' | 'view.key8' | 'view.key9'
@@ -100,6 +100,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'item.escalate', name: 'escalate', keys: ['e'], scope: 'item', group: 'Act', help: 'Escalate a service item to support, with its context', arg: '[reason]', hint: 'escalate' },
   { id: 'item.macro', name: 'macro', keys: ['m'], scope: 'item', group: 'Act', help: 'Apply a macro (picker, live preview; Tab edits the text first)', arg: '[name]', bulk: true, hint: 'macro' },
   { id: 'item.handback', name: 'handback', keys: ['b'], scope: 'item', group: 'Act', help: 'Hand an escalated support item back to service', arg: '[reason]' },
+  { id: 'item.retryDelivery', name: 'retry-delivery', keys: ['D'], scope: 'item', group: 'Act', help: 'Delivery: send this item\'s failed or uncertain replies again (the same mail)' },
 
   // The KPI view (K in the list; in the detail K is the previous item, :kpi works everywhere)
   { id: 'view.kpi', name: 'kpi', keys: ['K'], scope: 'list', group: 'Console', help: 'KPI panels for both roles, at-risk customers', arg: '[7|30|90 | FROM TO]', hint: 'KPIs' },

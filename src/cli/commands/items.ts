@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import * as items from '../../core/items.js';
 import { getItemView, itemEvents, parseItemId } from '../../core/item-view.js';
 import { escalationsOfItem, getSnapshot } from '../../core/escalation.js';
+import { deliveriesOfItem } from '../../mail/outbox.js';
 import type { MutationResult } from '../../core/item-mutate.js';
 import { invalid } from '../../core/errors.js';
 import { act, withJson, withVersion } from '../command-kit.js';
@@ -99,19 +100,21 @@ export function registerItemCommands(program: Command): void {
       const snapshot = links.asSupport ? await getSnapshot(ctx.store.db, itemId) : null;
       const rules = rulesThatActed(events);
       const suggestion = await suggestionForItem(ctx.store.db, itemId);
+      const deliveries = await deliveriesOfItem(ctx.store.db, itemId);
       if (rt.out.json) {
         return rt.out.printJson({
           ...view,
           events,
           rules,
           suggestion,
+          deliveries: [...deliveries.values()],
           escalation: {
             escalatedTo: links.asSource.map((e) => ({ ...e })),
             escalatedFrom: links.asSupport ? { ...links.asSupport, snapshot } : null,
           },
         });
       }
-      printItemDetail(rt.out, view, events, { ...links, snapshot }, now, { rules, suggestion: suggestionLine(suggestion) });
+      printItemDetail(rt.out, view, events, { ...links, snapshot }, now, { rules, suggestion: suggestionLine(suggestion) }, deliveries);
     }));
 
   // Actions that take a text body.

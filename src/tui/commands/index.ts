@@ -3,6 +3,7 @@ import type { CommandId } from '../keymap.js';
 import { actions } from './act.js';
 import { consoleCommands } from './console.js';
 import type { Handler } from './context.js';
+import { delivery } from './delivery.js';
 import { escalation } from './escalate.js';
 import { filter } from './filter.js';
 import { kpi } from './kpi.js';
@@ -19,6 +20,7 @@ export const HANDLERS: Record<CommandId, Handler> = {
   ...kpi,
   ...macroCommands,
   ...rules,
+  ...delivery,
 } as Record<CommandId, Handler>;
 
 export type { CommandContext, Handler } from './context.js';

@@ -11,6 +11,8 @@ export interface StatusBarProps {
   selecting: boolean;
   width: number;
   theme: Theme;
+  /** Replies whose delivery failed or is uncertain (from the outbox). */
+  deliveryProblems?: { count: number; itemIds: number[] } | undefined;
 }
 
 export function statusLines(p: StatusBarProps): [string, string] {
@@ -19,7 +21,12 @@ export function statusLines(p: StatusBarProps): [string, string] {
   const paint = m?.tone === 'ok' ? t.ok : m?.tone === 'warn' ? t.warn : m?.tone === 'error' ? t.bad : (s: string) => s;
   const hints = hintsFor(p.view, p.selecting).map((h) => `${h.keys} ${h.label}`).join('  ');
   const prefix = p.selecting ? 'selection: a p s t x act on all · Esc clears  ' : '';
-  const hintLine = t.dim(truncate(prefix + hints, p.width));
+  const dp = p.deliveryProblems;
+  const alarm = dp && dp.count > 0
+    ? `✉ ${dp.count} failed deliver${dp.count === 1 ? 'y' : 'ies'} (${dp.itemIds.map((id) => '#' + id).join(' ')}${dp.count > dp.itemIds.length ? ' …' : ''}; D in the item retries)  `
+    : '';
+  const alarmWidth = Math.min(displayWidth(alarm), p.width);
+  const hintLine = (alarm ? t.bad(truncate(alarm, p.width)) : '') + t.dim(truncate(prefix + hints, Math.max(0, p.width - alarmWidth)));
   if (!m) return ['', hintLine];
   // A long message (a conflict explained) takes both lines; the hints come back with the next one.
   if (displayWidth(m.text) > p.width) {
