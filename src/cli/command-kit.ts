@@ -20,6 +20,7 @@ export function act<A extends unknown[]>(fn: (rt: Runtime, ...args: A) => Promis
     const rt = runtimeFor(cmd);
     await rt.out.ready();
     try {
+      void rt.config; // every command reads the config file, so a broken one is reported whatever runs
       await fn(rt, ...(args.slice(0, -1) as A));
     } finally {
       await rt.close();

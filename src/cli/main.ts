@@ -27,6 +27,7 @@ export function buildProgram(): Command {
 
   program.action(async (_opts: unknown, cmd: Command) => {
     const rt = runtimeFor(cmd);
+    void rt.config;
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       process.stderr.write('tandem: the console needs a terminal on stdin and stdout; for scripts use the subcommands (`tandem --help`, e.g. `tandem inbox --json`).\n');
       throw new TandemError('usage', '');

@@ -1,8 +1,9 @@
 // Per-command runtime for the CLI: global options, the opened store, who "I" am, and reading stdin.
 import type { Command } from 'commander';
+import { configuredAgent, loadConfig, type TandemConfig } from '../config/config.js';
 import { resolveIdentity, type Agent } from '../core/agents.js';
 import { makeCtx, type Ctx } from '../core/context.js';
-import { invalid, usage } from '../core/errors.js';
+import { TandemError, invalid, usage } from '../core/errors.js';
 import { wakeSnoozed } from '../core/items.js';
 import { defaultDatabasePath, openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
@@ -19,13 +20,29 @@ export class Runtime {
   private store: Store | null = null;
   private ctxValue: Ctx | null = null;
   private meValue: Agent | null = null;
+  private configValue: TandemConfig | null = null;
 
   constructor(readonly opts: GlobalOptions, readonly env: NodeJS.ProcessEnv = process.env) {
     this.out = new Output({ json: opts.json, env });
   }
 
+  /** The user's config file (read once, on first use; a broken file is an error for every command). */
+  get config(): TandemConfig {
+    this.configValue ??= loadConfig(this.env);
+    return this.configValue;
+  }
+
+  /** --db, else $TANDEM_DB, else `database` in the config file, else the XDG default. */
   get dbPath(): string {
-    return this.opts.db ?? defaultDatabasePath(this.env);
+    return this.opts.db ?? (this.env.TANDEM_DB || this.config.database || defaultDatabasePath(this.env));
+  }
+
+  /** The agent asked for: --as, else $TANDEM_AGENT, else the config file's choice for this database. */
+  get wantedAgent(): { handle: string; from: 'option' | 'config' } | null {
+    const given = this.opts.as ?? this.env.TANDEM_AGENT;
+    if (given) return { handle: given, from: 'option' };
+    const configured = configuredAgent(this.config, this.dbPath);
+    return configured ? { handle: configured, from: 'config' } : null;
   }
 
   async ctx(): Promise<Ctx> {
@@ -37,8 +54,22 @@ export class Runtime {
   }
 
   async me(): Promise<Agent> {
-    if (!this.meValue) this.meValue = await resolveIdentity(await this.ctx(), this.opts.as, this.env);
+    if (this.meValue) return this.meValue;
+    const wanted = this.wantedAgent;
+    try {
+      this.meValue = await resolveIdentity(await this.ctx(), wanted?.handle, {});
+    } catch (e) {
+      if (wanted?.from === 'config' && e instanceof TandemError) {
+        throw new TandemError(e.kind, `${e.message} (the agent named in ${this.config.file}; override with --as HANDLE)`);
+      }
+      throw e;
+    }
     return this.meValue;
+  }
+
+  /** Act as this agent from now on (the console's agent picker chose it). */
+  useAgent(agent: Agent): void {
+    this.meValue = agent;
   }
 
   /** Identity when it can be known, else null (read-only commands work without one). */

@@ -426,10 +426,13 @@ export async function wakeSnoozed(ctx: Ctx): Promise<number> {
   return ctx.store.write(async (trx) => {
     const rows = await trx.selectFrom('items').selectAll().where('status', '=', 'snoozed').where('snoozed_until', '<=', now).execute();
     for (const row of rows) {
+      // The wake happens when the snooze ended, not when someone next looked: the same data gives the
+      // same history whenever a command runs (a demo written with --now in the past stays deterministic).
+      const endedAt = [row.snoozed_until!, row.updated_at].sort().at(-1)!;
       await applyChange(trx, row, { type: 'system' }, {
         set: { status: 'open', snoozed_until: null },
         events: [{ type: 'status', data: { from: 'snoozed', to: 'open', reason: 'snooze ended' } }],
-      }, now);
+      }, endedAt);
     }
     return rows.length;
   });

@@ -98,11 +98,14 @@ const NOTES = [
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** True once a database holds agents or items: the demo writes only into an empty one. */
+/**
+ * True once a database holds customers or items: the demo writes only into one without them. Agents
+ * alone (the one `tandem init` made) are kept, so `tandem init && tandem demo` works.
+ */
 export async function holdsData(ctx: Ctx): Promise<boolean> {
-  const [agent] = await ctx.store.db.selectFrom('agents').select('id').limit(1).execute();
+  const [customer] = await ctx.store.db.selectFrom('customers').select('id').limit(1).execute();
   const [item] = await ctx.store.db.selectFrom('items').select('id').limit(1).execute();
-  return Boolean(agent || item);
+  return Boolean(customer || item);
 }
 
 export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSummary> {
@@ -123,8 +126,10 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
   const nCustomers = Math.max(12, Math.min(200_000, Math.round(total / 6)));
   ctx.store.bulk((w) => {
     for (const a of DEMO_AGENTS) {
-      agentIds.set(a.handle, w.insert('agents', { ...a, active: 1, created_at: iso(now - 120 * DAY) }));
-      summary.agents++;
+      // An agent of the same handle (made by `tandem init`) plays that demo part.
+      const existing = w.get<{ id: number }>('select id from agents where handle = ?', a.handle);
+      agentIds.set(a.handle, existing?.id ?? w.insert('agents', { ...a, active: 1, created_at: iso(now - 120 * DAY) }));
+      if (!existing) summary.agents++;
     }
     for (let i = 0; i < nCustomers; i++) {
       const first = r.pick(FIRST);

@@ -62,9 +62,41 @@ describe('tandem demo', () => {
     expect(hits.length).toBeGreaterThan(0);
   });
 
-  it('refuses a database that already holds data, and --if-missing makes it a no-op', async () => {
+  it('writes into a database `tandem init` just made, keeping its agent', async () => {
+    const file = path.join(dir, 'fresh.db');
+    expect((await runTandem(['init', '--handle', 'me'], { db: file })).code).toBe(0);
+    const r = await runJson(['demo', '--items', '20', '--now', NOW], { db: file });
+    expect(r.items).toBe(20);
+    const agents = await runJson(['agent', 'list'], { db: file, as: 'me' });
+    expect(agents.map((a: any) => a.handle).sort()).toEqual(['ana', 'ben', 'cleo', 'dev', 'eli', 'me', 'sam']);
+  });
+
+  it('a snooze that ended before the real clock wakes at its end, so later commands keep two runs identical', async () => {
+    const a = path.join(dir, 'wake-a.db');
+    const b = path.join(dir, 'wake-b.db');
+    await runJson(['demo', '--items', '600', '--seed', '3', '--now', NOW], { db: a });
+    const snoozed = new BetterSqlite3(a, { readonly: true });
+    const ends = snoozed.prepare(`select id, snoozed_until from items where status = 'snoozed'`).all() as { id: number; snoozed_until: string }[];
+    snoozed.close();
+    expect(ends.length).toBeGreaterThan(0);
+    await runJson(['inbox'], { db: a, as: 'sam' }); // wakes them (the real clock is past NOW + 72 h)
+    await new Promise((r) => setTimeout(r, 50));
+    await runJson(['demo', '--items', '600', '--seed', '3', '--now', NOW], { db: b });
+    await runJson(['inbox'], { db: b, as: 'sam' });
+    expect(content(a)).toBe(content(b));
+    const raw = new BetterSqlite3(a, { readonly: true });
+    for (const { id, snoozed_until } of ends) {
+      const wake = raw.prepare(`select created_at, data from events where item_id = ? order by version desc limit 1`).get(id) as { created_at: string; data: string };
+      expect(JSON.parse(wake.data)).toMatchObject({ from: 'snoozed', to: 'open' });
+      expect(wake.created_at).toBe(snoozed_until);
+    }
+    raw.close();
+  });
+
+  it('refuses a database that already holds customers or items, and --if-missing makes it a no-op', async () => {
     const file = path.join(dir, 'used.db');
     await runTandem(['init', '--handle', 'me'], { db: file });
+    await runJson(['customer', 'add', '--email', 'jo@example.com'], { db: file, as: 'me' });
     const r = await runTandem(['demo', '--items', '10'], { db: file });
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/already holds data/);
