@@ -11,9 +11,11 @@ const io = {
   exportJsonl: async () => (await import('../../io/export-jsonl.js')).exportJsonl,
   importJsonl: async () => (await import('../../io/import-jsonl.js')).importJsonl,
   importCsv: async () => (await import('../../io/import-csv.js')).importCsv,
+  inspectCsv: async () => (await import('../../io/import-csv.js')).inspectCsv,
   importEmail: async () => (await import('../../io/import-email.js')).importEmail,
   ingestLines: async () => (await import('../../io/ingest.js')).ingestLines,
 };
+import type { InspectReport } from '../../io/csv-inspect.js';
 import { where, type ImportOptions, type ImportReport } from '../../io/import-report.js';
 import { progressBar } from '../../io/progress.js';
 import { act, withJson } from '../command-kit.js';
@@ -54,6 +56,7 @@ export function printReport(rt: Runtime, report: ImportReport, seconds: number):
   if (Object.keys(report.updated).length) lines.push(`  ${report.dryRun ? 'would update' : 'updated'}: ${kinds(report.updated)}`);
   if (Object.keys(report.unchanged).length) lines.push(`  already there (left as is): ${kinds(report.unchanged)}`);
   if (Object.keys(report.ignored).length) lines.push(`  not imported on purpose: ${kinds(report.ignored)}`);
+  for (const [what, n] of Object.entries(report.flagged ?? {})) lines.push(`  imported with a caveat: ${n.toLocaleString('en-US')} × ${what}`);
   if (report.problemCount) {
     lines.push(`  ${report.dryRun ? 'bad records' : 'skipped bad records'}: ${report.problemCount}`);
     for (const p of report.problems.slice(0, 20)) lines.push(`    ${sanitizeLine(where(p))}: ${sanitizeLine(p.reason)}`);
@@ -65,7 +68,24 @@ export function printReport(rt: Runtime, report: ImportReport, seconds: number):
 interface ImportFlags {
   format?: string; dryRun?: boolean; skipInvalid?: boolean; progress?: boolean;
   map?: string[]; statusMap?: string[]; priorityMap?: string[]; role?: string; dateFormat?: string; idPrefix?: string; delimiter?: string;
-  autoReplies?: string;
+  autoReplies?: string; encoding?: string; customer?: string; inspect?: boolean; kind?: string; agentAuthor?: string[];
+}
+
+/** Print what `--inspect` found: the field → column table, a sample, what was passed over. */
+function printInspect(rt: Runtime, r: InspectReport): void {
+  if (rt.out.json) return rt.out.printJson(r);
+  const delim = r.delimiter === '\t' ? 'tab' : JSON.stringify(r.delimiter);
+  rt.out.print(`${sanitizeLine(r.file)}: ${r.rows.toLocaleString('en-US')} rows, ${r.encoding}, delimiter ${delim}, read as --format ${r.format}`);
+  rt.out.table(r.fields, [
+    { header: 'FIELD', value: (f) => f.field },
+    { header: 'COLUMN', value: (f) => (f.how === 'off' ? '(off: --map ' + f.field + '=)' : f.column ?? '—') },
+    { header: 'FOUND BY', value: (f) => f.how ?? '' },
+    { header: 'SAMPLE', value: (f) => (f.sample === null ? '' : `${f.sample.replace(/\s+/g, ' ').slice(0, 60)}${f.sampleLine ? `  (line ${f.sampleLine})` : ''}`), flex: true },
+  ], { headers: true });
+  if (r.unused.length) rt.out.print(`Not used: ${r.unused.map(sanitizeLine).join(', ')}`);
+  for (const p of r.passedOver) rt.out.print(`Passed over: ${sanitizeLine(p.column)} for ${p.field} (${sanitizeLine(p.reason)})`);
+  if (r.missing.length) rt.out.print(`Missing: ${r.missing.join('; ')} — give ${r.missing.length === 1 ? 'it' : 'them'} with --map FIELD=COLUMN`);
+  rt.out.print('Nothing was written. Change a field with --map FIELD=COLUMN, switch one off with --map FIELD=.');
 }
 
 /** Wait until a stream can take more, or has failed or closed (listeners removed either way). */
@@ -163,16 +183,24 @@ export function registerDataCommands(program: Command): void {
     .option('--id-prefix <text>', 'CSV: put before every external id, e.g. zendesk:')
     .option('--delimiter <char>', 'CSV: field delimiter (default: detected: , ; or tab)')
     .option('--auto-replies <what>', 'email: skip | flag | import bounces and auto-replies (default flag: imported, tagged, never reopening an item)')
+    .option('--encoding <name>', 'CSV: the file\'s text encoding, e.g. windows-1252, latin1, utf-16le (default UTF-8; a file that is not is refused with a suggestion)')
+    .option('--customer <email>', 'CSV: the customer of rows that name no requester (default: one "Unknown requester")')
+    .option('--inspect', 'CSV: show which column feeds which field, with a sample row; write nothing')
     .action(act(async (rt, files: string[], o: ImportFlags) => {
       const format = formatOf(files, o.format);
       if ((format === 'jsonl' || format === 'csv' || format === 'mbox') && files.length !== 1) throw usage(`--format ${format} imports one file at a time`);
+      const csvOpts = {
+        map: o.map, statusMap: o.statusMap, priorityMap: o.priorityMap, role: o.role, dateFormat: o.dateFormat,
+        idPrefix: o.idPrefix, delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter, encoding: o.encoding, customer: o.customer,
+      };
+      if (o.inspect) {
+        if (format !== 'csv') throw usage(`--inspect reads CSV files (--format csv), not ${format}`);
+        return printInspect(rt, (await io.inspectCsv())(files[0]!, csvOpts));
+      }
       const ctx = await rt.ctx();
       if (format === 'jsonl') return runImport(rt, 'lines', o, async (opts) => (await io.importJsonl())(ctx, files[0]!, opts));
       if (format === 'csv') {
-        return runImport(rt, 'rows', o, async (opts) => (await io.importCsv())(ctx, files[0]!, {
-          ...opts, map: o.map, statusMap: o.statusMap, priorityMap: o.priorityMap, role: o.role, dateFormat: o.dateFormat,
-          idPrefix: o.idPrefix, delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter,
-        }));
+        return runImport(rt, 'rows', o, async (opts) => (await io.importCsv())(ctx, files[0]!, { ...opts, ...csvOpts }));
       }
       // Email goes through the core's own operations, which name who created each item.
       const me = await rt.me();
