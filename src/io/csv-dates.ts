@@ -31,6 +31,8 @@ export const DATE_FORMATS = [
   'd MMM yyyy',
   'dd/MMM/yy h:mm a',
   'dd/MMM/yyyy h:mm a',
+  'M/d/yyyy H:mm:ss',
+  'M/d/yyyy H:mm',
   'MM/dd/yyyy',
   'MM/dd/yy',
   'MMM d, yyyy h:mm a',

@@ -226,7 +226,7 @@ class JsonlLoader {
 
   private order(o: Obj): void {
     const row = {
-      id: int(o, 'id', 1), customer_id: int(o, 'customerId', 1), amount_cents: int(o, 'amountCents'),
+      id: int(o, 'id', 1), customer_id: intOrNull(o, 'customerId'), amount_cents: int(o, 'amountCents'),
       currency: str(o, 'currency'), ordered_at: time(o, 'orderedAt'), reference: strOrNull(o, 'reference'), created_at: time(o, 'createdAt'),
     };
     this.put('orders', 'order', row, (e) => e.customer_id === row.customer_id && e.ordered_at === row.ordered_at && e.amount_cents === row.amount_cents);
@@ -345,7 +345,7 @@ class JsonlLoader {
     if (score > (kind === 'csat' ? 5 : 10) || (kind === 'csat' && score < 1)) throw new RecordError(`${kind} score ${score} is out of range`);
     const row = {
       id: int(o, 'id', 1), kind, score, comment: strOrNull(o, 'comment'), customer_id: int(o, 'customerId', 1),
-      item_id: intOrNull(o, 'itemId'), created_at: time(o, 'createdAt'),
+      item_id: intOrNull(o, 'itemId'), created_at: time(o, 'createdAt'), external_id: strOrNull(o, 'externalId'),
     };
     this.put('surveys', 'survey', row, (e) => e.customer_id === row.customer_id && e.created_at === row.created_at && e.kind === row.kind);
   }

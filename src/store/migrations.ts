@@ -3,11 +3,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from '../../migrations/0001_initial.js';
 import * as m0002 from '../../migrations/0002_kpi_indexes.js';
 import * as m0003 from '../../migrations/0003_kpi_speed.js';
+import * as m0009 from '../../migrations/0009_imports.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_kpi_indexes': m0002,
   '0003_kpi_speed': m0003,
+  '0009_imports': m0009,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

@@ -12,6 +12,8 @@ const io = {
   importJsonl: async () => (await import('../../io/import-jsonl.js')).importJsonl,
   importCsv: async () => (await import('../../io/import-csv.js')).importCsv,
   inspectCsv: async () => (await import('../../io/import-csv.js')).inspectCsv,
+  orders: async () => await import('../../io/import-orders.js'),
+  surveys: async () => await import('../../io/import-surveys.js'),
   importEmail: async () => (await import('../../io/import-email.js')).importEmail,
   ingestLines: async () => (await import('../../io/ingest.js')).ingestLines,
 };
@@ -22,7 +24,7 @@ import { act, withJson } from '../command-kit.js';
 import type { Runtime } from '../runtime.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 
-const FORMATS = ['jsonl', 'csv', 'eml', 'mbox'] as const;
+const FORMATS = ['jsonl', 'csv', 'eml', 'mbox', 'orders', 'surveys'] as const;
 type Format = (typeof FORMATS)[number];
 
 function formatOf(files: string[], given: string | undefined): Format {
@@ -68,7 +70,7 @@ export function printReport(rt: Runtime, report: ImportReport, seconds: number):
 interface ImportFlags {
   format?: string; dryRun?: boolean; skipInvalid?: boolean; progress?: boolean;
   map?: string[]; statusMap?: string[]; priorityMap?: string[]; role?: string; dateFormat?: string; idPrefix?: string; delimiter?: string;
-  autoReplies?: string; encoding?: string; customer?: string; inspect?: boolean; kind?: string; agentAuthor?: string[];
+  autoReplies?: string; encoding?: string; customer?: string; inspect?: boolean; kind?: string; agentAuthor?: string[]; currency?: string;
 }
 
 /** Print what `--inspect` found: the field → column table, a sample, what was passed over. */
@@ -169,9 +171,9 @@ export function registerDataCommands(program: Command): void {
     }));
 
   withJson(program.command('import'))
-    .description('import a Tandem JSONL export, a helpdesk CSV export, .eml files or an mbox mailbox')
+    .description('import a Tandem JSONL export, a helpdesk CSV export, .eml files, an mbox mailbox, or shop orders and survey answers from CSV')
     .argument('<files...>', 'files to import')
-    .option('--format <format>', 'jsonl | csv | eml | mbox (default: from the file name)')
+    .option('--format <format>', 'jsonl | csv | eml | mbox | orders | surveys (default: from the file name; orders and surveys are CSV files named with --format)')
     .option('--dry-run', 'check everything and show what would happen; write nothing')
     .option('--skip-invalid', 'import the good records and list the bad ones (default: a bad record refuses the whole file)')
     .option('--no-progress', 'no progress bar on a terminal')
@@ -185,19 +187,31 @@ export function registerDataCommands(program: Command): void {
     .option('--auto-replies <what>', 'email: skip | flag | import bounces and auto-replies (default flag: imported, tagged, never reopening an item)')
     .option('--encoding <name>', 'CSV: the file\'s text encoding, e.g. windows-1252, latin1, utf-16le (default UTF-8; a file that is not is refused with a suggestion)')
     .option('--customer <email>', 'CSV: the customer of rows that name no requester (default: one "Unknown requester")')
-    .option('--inspect', 'CSV: show which column feeds which field, with a sample row; write nothing')
+    .option('--inspect', 'CSV, orders, surveys: show which column feeds which field, with a sample row; write nothing')
+    .option('--kind <scale>', 'surveys: csat (1-5) | nps (0-10)')
+    .option('--currency <code>', 'orders: the currency of every order when the file has no currency column, e.g. EUR')
     .action(act(async (rt, files: string[], o: ImportFlags) => {
       const format = formatOf(files, o.format);
-      if ((format === 'jsonl' || format === 'csv' || format === 'mbox') && files.length !== 1) throw usage(`--format ${format} imports one file at a time`);
+      if (format !== 'eml' && files.length !== 1) throw usage(`--format ${format} imports one file at a time`);
       const csvOpts = {
         map: o.map, statusMap: o.statusMap, priorityMap: o.priorityMap, role: o.role, dateFormat: o.dateFormat,
         idPrefix: o.idPrefix, delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter, encoding: o.encoding, customer: o.customer,
       };
+      const file = files[0]!;
+      const tableOpts = { map: o.map, dateFormat: o.dateFormat, encoding: o.encoding, delimiter: csvOpts.delimiter };
       if (o.inspect) {
-        if (format !== 'csv') throw usage(`--inspect reads CSV files (--format csv), not ${format}`);
-        return printInspect(rt, (await io.inspectCsv())(files[0]!, csvOpts));
+        if (format === 'csv') return printInspect(rt, (await io.inspectCsv())(file, csvOpts));
+        if (format === 'orders') return printInspect(rt, (await io.orders()).inspectOrders(file, tableOpts));
+        if (format === 'surveys') return printInspect(rt, (await io.surveys()).inspectSurveys(file, tableOpts));
+        throw usage(`--inspect reads CSV files (--format csv, orders or surveys), not ${format}`);
       }
       const ctx = await rt.ctx();
+      if (format === 'orders') {
+        return runImport(rt, 'rows', o, async (opts) => (await io.orders()).importOrders(ctx, file, { ...opts, ...tableOpts, currency: o.currency }));
+      }
+      if (format === 'surveys') {
+        return runImport(rt, 'rows', o, async (opts) => (await io.surveys()).importSurveys(ctx, file, { ...opts, ...tableOpts, kind: o.kind, idPrefix: o.idPrefix }));
+      }
       if (format === 'jsonl') return runImport(rt, 'lines', o, async (opts) => (await io.importJsonl())(ctx, files[0]!, opts));
       if (format === 'csv') {
         return runImport(rt, 'rows', o, async (opts) => (await io.importCsv())(ctx, files[0]!, { ...opts, ...csvOpts }));
