@@ -14,6 +14,7 @@ const io = {
   inspectCsv: async () => (await import('../../io/import-csv.js')).inspectCsv,
   orders: async () => await import('../../io/import-orders.js'),
   surveys: async () => await import('../../io/import-surveys.js'),
+  messages: async () => await import('../../io/import-csv-messages.js'),
   importEmail: async () => (await import('../../io/import-email.js')).importEmail,
   ingestLines: async () => (await import('../../io/ingest.js')).ingestLines,
 };
@@ -24,7 +25,7 @@ import { act, withJson } from '../command-kit.js';
 import type { Runtime } from '../runtime.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 
-const FORMATS = ['jsonl', 'csv', 'eml', 'mbox', 'orders', 'surveys'] as const;
+const FORMATS = ['jsonl', 'csv', 'eml', 'mbox', 'orders', 'surveys', 'csv-messages'] as const;
 type Format = (typeof FORMATS)[number];
 
 function formatOf(files: string[], given: string | undefined): Format {
@@ -39,7 +40,7 @@ function formatOf(files: string[], given: string | undefined): Format {
     ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.tsv' ? 'csv' : ext === '.eml' ? 'eml' : ext === '.mbox' || ext === '.mbx' ? 'mbox' : null;
   const formats = new Set([...exts].map(guess));
   if (formats.size === 1 && !formats.has(null)) return [...formats][0]!;
-  throw usage('cannot tell the format from the file name: give --format jsonl, csv, eml or mbox');
+  throw usage(`cannot tell the format from the file name: give --format ${FORMATS.join(', ')}`);
 }
 
 const plural = (k: string, n: number) => (n === 1 ? k : /[^aeiou]y$/.test(k) ? k.slice(0, -1) + 'ies' : k.endsWith('s') ? k : k + 's');
@@ -173,7 +174,7 @@ export function registerDataCommands(program: Command): void {
   withJson(program.command('import'))
     .description('import a Tandem JSONL export, a helpdesk CSV export, .eml files, an mbox mailbox, or shop orders and survey answers from CSV')
     .argument('<files...>', 'files to import')
-    .option('--format <format>', 'jsonl | csv | eml | mbox | orders | surveys (default: from the file name; orders and surveys are CSV files named with --format)')
+    .option('--format <format>', 'jsonl | csv | eml | mbox | orders | surveys | csv-messages (default: from the file name; the last three are CSV files named with --format)')
     .option('--dry-run', 'check everything and show what would happen; write nothing')
     .option('--skip-invalid', 'import the good records and list the bad ones (default: a bad record refuses the whole file)')
     .option('--no-progress', 'no progress bar on a terminal')
@@ -190,6 +191,7 @@ export function registerDataCommands(program: Command): void {
     .option('--inspect', 'CSV, orders, surveys: show which column feeds which field, with a sample row; write nothing')
     .option('--kind <scale>', 'surveys: csat (1-5) | nps (0-10)')
     .option('--currency <code>', 'orders: the currency of every order when the file has no currency column, e.g. EUR')
+    .option('--agent-author <value>', 'csv-messages: an author who is an agent (the company\'s own account), repeatable', repeat)
     .action(act(async (rt, files: string[], o: ImportFlags) => {
       const format = formatOf(files, o.format);
       if (format !== 'eml' && files.length !== 1) throw usage(`--format ${format} imports one file at a time`);
@@ -203,11 +205,18 @@ export function registerDataCommands(program: Command): void {
         if (format === 'csv') return printInspect(rt, (await io.inspectCsv())(file, csvOpts));
         if (format === 'orders') return printInspect(rt, (await io.orders()).inspectOrders(file, tableOpts));
         if (format === 'surveys') return printInspect(rt, (await io.surveys()).inspectSurveys(file, tableOpts));
-        throw usage(`--inspect reads CSV files (--format csv, orders or surveys), not ${format}`);
+        if (format === 'csv-messages') return printInspect(rt, (await io.messages()).inspectCsvMessages(file, tableOpts));
+        throw usage(`--inspect reads CSV files (--format csv, orders, surveys or csv-messages), not ${format}`);
       }
       const ctx = await rt.ctx();
       if (format === 'orders') {
         return runImport(rt, 'rows', o, async (opts) => (await io.orders()).importOrders(ctx, file, { ...opts, ...tableOpts, currency: o.currency }));
+      }
+      if (format === 'csv-messages') {
+        const me = await rt.me();
+        return runImport(rt, 'messages', o, async (opts) => (await io.messages()).importCsvMessages(ctx, me, file, {
+          ...opts, ...tableOpts, agentAuthors: o.agentAuthor, role: o.role, idPrefix: o.idPrefix,
+        }));
       }
       if (format === 'surveys') {
         return runImport(rt, 'rows', o, async (opts) => (await io.surveys()).importSurveys(ctx, file, { ...opts, ...tableOpts, kind: o.kind, idPrefix: o.idPrefix }));
