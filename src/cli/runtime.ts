@@ -12,7 +12,7 @@ import { Output } from './output.js';
 export interface GlobalOptions {
   db?: string;
   as?: string;
-  json?: boolean;
+  json?: boolean | string;
 }
 
 export class Runtime {

@@ -5,7 +5,7 @@ import { listPolicies, setPolicy } from '../../core/sla.js';
 import { act, withJson } from '../command-kit.js';
 import { shortDuration } from '../../text/format.js';
 import { usage } from '../../core/errors.js';
-import { completionScript } from '../completion.js';
+import { COMPLETION_SHELLS, completionScript, type CompletionShell } from '../completion.js';
 
 export function registerAdminCommands(program: Command): void {
   withJson(program.command('init'))
@@ -52,10 +52,10 @@ export function registerAdminCommands(program: Command): void {
     }));
 
   program.command('completion')
-    .description('print a shell completion script: eval "$(tandem completion bash)"')
-    .argument('<shell>', 'bash | zsh')
+    .description('print a shell completion script: eval "$(tandem completion bash)", or tandem completion fish > ~/.config/fish/completions/tandem.fish')
+    .argument('<shell>', 'bash | zsh | fish')
     .action((shell: string) => {
-      if (shell !== 'bash' && shell !== 'zsh') throw usage(`completion is available for bash and zsh, not ${JSON.stringify(shell)}`);
-      process.stdout.write(completionScript(program, shell));
+      if (!(COMPLETION_SHELLS as readonly string[]).includes(shell)) throw usage(`completion is available for bash, zsh and fish, not ${JSON.stringify(shell)}`);
+      process.stdout.write(completionScript(program, shell as CompletionShell));
     });
 }
