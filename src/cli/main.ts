@@ -19,8 +19,8 @@ export function buildProgram(): Command {
   program
     .description('Customer service and support in one terminal console.\nRun `tandem` alone on a terminal for the console; subcommands for scripts.')
     .version(VERSION, '-V, --version')
-    .option('--db <path>', 'database file (default: $TANDEM_DB, else $XDG_DATA_HOME/tandem/tandem.db)')
-    .option('--as <handle>', 'act as this agent (default: $TANDEM_AGENT, else the only agent)')
+    .option('--db <path>', 'database file (default: $TANDEM_DB, else `database` in ~/.config/tandem/config.toml, else $XDG_DATA_HOME/tandem/tandem.db)')
+    .option('--as <handle>', 'act as this agent (default: $TANDEM_AGENT, else the config file\'s agent, else the only agent; the console asks)')
     .exitOverride()
     .showHelpAfterError('(see `tandem --help`)')
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
