@@ -50,8 +50,14 @@ export function buildProgram(): Command {
 /** Run the CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // `item add --json -` reads the item from stdin: that "-" is the argument, not --json's field list
+  // (--json takes optional fields, and commander would hand it the "-").
+  const args = [...argv];
+  for (let i = 0; i < args.length - 1; i++) {
+    if (args[i] === '--json' && args[i + 1] === '-') [args[i], args[i + 1]] = ['-', '--json'];
+  }
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(args);
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
