@@ -52,6 +52,13 @@ describe('CSV exports from helpdesks and complaint datasets', () => {
     expect(again.stderr).toMatch(/imported with a caveat: 3 × row without a requester/);
   });
 
+  it('a flag of another format is a usage error, not silently ignored', async () => {
+    const r = await runTandem(['import', fixture('zendesk.csv'), '--kind', 'nps'], { db, as: 'sam' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--kind is for --format surveys, not csv/);
+    expect((await runTandem(['import', '--format', 'orders', fixture('zendesk.csv'), '--customer', 'a@b.co'], { db, as: 'sam' })).stderr).toMatch(/--customer is for --format csv/);
+  });
+
   it('--customer EMAIL takes the rows that name nobody', async () => {
     await runJson(['import', fixture('cfpb-complaints.csv'), '--customer', 'Complaints@Bank.example'], { db, as: 'sam' });
     const customers = await runJson<any[]>(['customer', 'list'], { db, as: 'sam' });

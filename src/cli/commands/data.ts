@@ -91,6 +91,25 @@ function printInspect(rt: Runtime, r: InspectReport): void {
   rt.out.print('Nothing was written. Change a field with --map FIELD=COLUMN, switch one off with --map FIELD=.');
 }
 
+/** Which formats each format-specific flag means something for: elsewhere it is a usage error, not ignored. */
+const FLAG_FORMATS: [keyof ImportFlags, string, Format[]][] = [
+  ['statusMap', '--status-map', ['csv']], ['priorityMap', '--priority-map', ['csv']], ['customer', '--customer', ['csv']],
+  ['kind', '--kind', ['surveys']], ['currency', '--currency', ['orders']], ['agentAuthor', '--agent-author', ['csv-messages']],
+  ['autoReplies', '--auto-replies', ['eml', 'mbox']], ['role', '--role', ['csv', 'eml', 'mbox', 'csv-messages']],
+  ['map', '--map', ['csv', 'orders', 'surveys', 'csv-messages']], ['encoding', '--encoding', ['csv', 'orders', 'surveys', 'csv-messages']],
+  ['inspect', '--inspect', ['csv', 'orders', 'surveys', 'csv-messages']], ['dateFormat', '--date-format', ['csv', 'orders', 'surveys', 'csv-messages']],
+  ['delimiter', '--delimiter', ['csv', 'orders', 'surveys', 'csv-messages']], ['idPrefix', '--id-prefix', ['csv', 'surveys', 'csv-messages']],
+];
+
+function checkFlagsFit(format: Format, o: ImportFlags): void {
+  for (const [key, flag, formats] of FLAG_FORMATS) {
+    const v = o[key];
+    if (v !== undefined && !(Array.isArray(v) && v.length === 0) && !formats.includes(format)) {
+      throw usage(`${flag} is for --format ${formats.join(', ')}, not ${format}`);
+    }
+  }
+}
+
 /** Wait until a stream can take more, or has failed or closed (listeners removed either way). */
 function drained(stream: NodeJS.WritableStream): Promise<void> {
   return new Promise((resolve) => {
@@ -195,6 +214,7 @@ export function registerDataCommands(program: Command): void {
     .action(act(async (rt, files: string[], o: ImportFlags) => {
       const format = formatOf(files, o.format);
       if (format !== 'eml' && files.length !== 1) throw usage(`--format ${format} imports one file at a time`);
+      checkFlagsFit(format, o);
       const csvOpts = {
         map: o.map, statusMap: o.statusMap, priorityMap: o.priorityMap, role: o.role, dateFormat: o.dateFormat,
         idPrefix: o.idPrefix, delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter, encoding: o.encoding, customer: o.customer,
