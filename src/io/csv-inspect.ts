@@ -27,6 +27,8 @@ export interface InspectReport {
   passedOver: { column: string; field: string; reason: string }[];
   /** Fields the import needs that no column feeds (give them with --map FIELD=COLUMN). */
   missing: string[];
+  /** What the import will do because of how the file is read (rows without a requester…). */
+  notes: string[];
 }
 
 export function inspectTable(file: string, format: string, table: CsvTable, detection: Detection<string>, required: string[][] = []): InspectReport {
@@ -47,5 +49,6 @@ export function inspectTable(file: string, format: string, table: CsvTable, dete
     file, format, encoding: table.encoding, delimiter: table.delimiter, rows: table.rows.length, fields,
     unused: table.header.filter((_, i) => !used.has(i)), passedOver: detection.passed,
     missing: required.filter((any) => !any.some((f) => detection.columns.has(f))).map((any) => any.join(' or ')),
+    notes: [],
   };
 }

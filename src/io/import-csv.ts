@@ -67,7 +67,14 @@ export function inspectCsv(file: string, opts: CsvOptions = {}): InspectReport {
   const table = readCsvTable(file, { encoding: opts.encoding, delimiter: opts.delimiter });
   const statusOverrides = parsePairs('--status-map', opts.statusMap);
   const detection = detectColumns(itemFieldSpecs({ dateFormat: opts.dateFormat, statusOverrides }), table.header, table.rows, opts.map);
-  return inspectTable(file, 'csv', table, detection, ITEM_REQUIRED);
+  const report = inspectTable(file, 'csv', table, detection, ITEM_REQUIRED);
+  if (!detection.columns.has('requesterEmail') && !detection.columns.has('requesterName')) {
+    report.notes.push(`No requester column: every row imports under ${opts.customer ? opts.customer : '"Unknown requester"'}${opts.customer ? '' : ' (or give --customer EMAIL)'}.`);
+  }
+  if (!detection.columns.has('externalId')) {
+    report.notes.push('No id column: each row gets an id from its content (identical rows stay distinct); give one with --map externalId=COLUMN.');
+  }
+  return report;
 }
 
 export async function importCsv(ctx: Ctx, file: string, opts: CsvOptions = {}): Promise<ImportReport> {

@@ -96,6 +96,7 @@ describe('CSV exports from helpdesks and complaint datasets', () => {
     expect(field('status').column).toBeNull();
     expect(r.passedOver).toContainEqual(expect.objectContaining({ column: 'State', field: 'status' }));
     expect(r.unused).toContain('ZIP code');
+    expect(r.notes).toContainEqual(expect.stringMatching(/No requester column: every row imports under "Unknown requester"/));
     const text = await runTandem(['import', fixture('cfpb-complaints.csv'), '--inspect', '--map', 'tags='], { db: fresh });
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/tags\t\(off: --map tags=\)/);

@@ -24,6 +24,7 @@ import { progressBar } from '../../io/progress.js';
 import { act, withJson } from '../command-kit.js';
 import type { Runtime } from '../runtime.js';
 import { sanitizeLine } from '../../text/sanitize.js';
+import { pickFields } from '../output.js';
 
 const FORMATS = ['jsonl', 'csv', 'eml', 'mbox', 'orders', 'surveys', 'csv-messages'] as const;
 type Format = (typeof FORMATS)[number];
@@ -87,6 +88,7 @@ function printInspect(rt: Runtime, r: InspectReport): void {
   ], { headers: true });
   if (r.unused.length) rt.out.print(`Not used: ${r.unused.map(sanitizeLine).join(', ')}`);
   for (const p of r.passedOver) rt.out.print(`Passed over: ${sanitizeLine(p.column)} for ${p.field} (${sanitizeLine(p.reason)})`);
+  for (const n of r.notes) rt.out.print(n);
   if (r.missing.length) rt.out.print(`Missing: ${r.missing.join('; ')} — give ${r.missing.length === 1 ? 'it' : 'them'} with --map FIELD=COLUMN`);
   rt.out.print('Nothing was written. Change a field with --map FIELD=COLUMN, switch one off with --map FIELD=.');
 }
@@ -260,7 +262,10 @@ export function registerDataCommands(program: Command): void {
       const { report, outcomes } = await (await io.ingestLines())(ctx, await rt.me(), text, { dryRun: o.dryRun, skipInvalid: o.skipInvalid });
       const refused = report.problemCount > 0 && !o.skipInvalid;
       for (const r of outcomes) {
-        if (rt.out.json) process.stdout.write(JSON.stringify({ ...r, written: report.written && r.ok }) + '\n');
+        if (rt.out.json) {
+          const line = { ...r, written: report.written && r.ok };
+          process.stdout.write(JSON.stringify(rt.out.jsonFields ? pickFields(line, rt.out.jsonFields) : line) + '\n');
+        }
         else if (r.ok) rt.out.print(`line ${r.line}: ${r.outcome} ${r.kind} on #${r.itemId}${report.written ? '' : ' (not written)'}`);
         else rt.out.print(`line ${r.line}: error: ${sanitizeLine(r.error)}`);
       }
