@@ -17,7 +17,7 @@ import { guessChannel } from './csv-mapping.js';
 import { runRowsThroughCore, type RowTask } from './csv-core-import.js';
 import { present, readCsvTable, type CsvTable } from './csv-table.js';
 import { parseYesNo } from './csv-values.js';
-import { fallbackExternalId } from './import-csv.js';
+import { fallbackExternalId } from './csv-identity.js';
 import { RecordError, addProblem, bump, newReport, type ImportOptions, type ImportReport } from './import-report.js';
 
 export const MESSAGE_FIELDS = ['conversation', 'messageId', 'replyTo', 'author', 'fromCustomer', 'body', 'createdAt', 'subject', 'channel'] as const;
@@ -172,7 +172,9 @@ export async function importCsvMessages(ctx: Ctx, importer: Agent, file: string,
   const groups = new Map<string, Message[]>();
   for (const m of messages) {
     const key = conversationOf(m);
-    groups.set(key, [...(groups.get(key) ?? []), m]);
+    const group = groups.get(key);
+    if (group) group.push(m);
+    else groups.set(key, [m]);
   }
   const occurrences = new Map<string, number>();
   const itemOf = new Map<string, number>();

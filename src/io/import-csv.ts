@@ -1,6 +1,5 @@
 // `tandem import --format csv`: ticket exports from other helpdesks (Zendesk, Freshdesk…), one item
 // per row, written through the bulk path with the core's rules for status, versions, events and SLA.
-import { createHash } from 'node:crypto';
 import { listAgents } from '../core/agents.js';
 import type { Ctx } from '../core/context.js';
 import { normaliseEmail } from '../core/customers.js';
@@ -17,6 +16,7 @@ import {
 } from './import-report.js';
 import { detectColumns } from './csv-detect.js';
 import { inspectTable, type InspectReport } from './csv-inspect.js';
+import { fallbackExternalId } from './csv-identity.js';
 import { present, readCsvTable } from './csv-table.js';
 
 export interface CsvOptions extends ImportOptions {
@@ -49,16 +49,7 @@ export function requesterOf(emailCell: string | undefined, nameCell: string | un
   return { email, name, noRequester: false };
 }
 
-/**
- * An id for a row without one, from what identifies the ticket, plus how often that content came
- * before in the file: two identical complaints are two items, and a re-import finds both again.
- */
-export function fallbackExternalId(parts: string[], occurrences: Map<string, number>): string {
-  const hash = createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 20);
-  const n = (occurrences.get(hash) ?? 0) + 1;
-  occurrences.set(hash, n);
-  return n === 1 ? `csv-${hash}` : `csv-${hash}-${n}`;
-}
+export { fallbackExternalId } from './csv-identity.js';
 
 export { detectDelimiter } from './csv-table.js';
 

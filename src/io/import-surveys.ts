@@ -15,7 +15,7 @@ import { inspectTable, type InspectReport } from './csv-inspect.js';
 import { runRowsThroughCore, type RowTask } from './csv-core-import.js';
 import { present, readCsvTable, type CsvTable } from './csv-table.js';
 import { parseScore } from './csv-values.js';
-import { fallbackExternalId } from './import-csv.js';
+import { fallbackExternalId } from './csv-identity.js';
 import { RecordError, bump, newReport, type ImportOptions, type ImportReport } from './import-report.js';
 
 export const SURVEY_FIELDS = ['responseId', 'score', 'comment', 'createdAt', 'email', 'orderReference', 'itemExternalId'] as const;
