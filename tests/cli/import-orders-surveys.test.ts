@@ -100,6 +100,8 @@ describe('survey answers from survey and review exports', () => {
     const k = await service('2024-03-01T00:00:00Z', '2024-04-01T00:00:00Z');
     expect(k.nps).toMatchObject({ value: -25, count: 4 });
     // An anonymous detractor puts no one at risk; Tom (3) is.
+    const atRisk = (await runJson(['kpi', '--role', 'service', '--from', '2024-03-01T00:00:00Z', '--to', '2024-03-20T00:00:00Z'], { db, as: 'sam' })).service.atRisk;
+    expect(atRisk.map((c: any) => c.email)).toEqual(['tom@example.com']);
     const again = await runJson(['import', '--format', 'surveys', '--kind', 'nps', surveys('delighted-nps.csv')], { db, as: 'sam' });
     expect(again.added).toEqual({});
     expect(again.unchanged.survey).toBe(4);
