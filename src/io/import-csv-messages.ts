@@ -81,7 +81,14 @@ function detect(table: CsvTable, opts: CsvMessagesOptions, required: boolean) {
 
 export function inspectCsvMessages(file: string, opts: CsvMessagesOptions = {}): InspectReport {
   const table = readCsvTable(file, { encoding: opts.encoding, delimiter: opts.delimiter });
-  return inspectTable(file, 'csv-messages', table, detect(table, opts, false), REQUIRED);
+  const detection = detect(table, opts, false);
+  const report = inspectTable(file, 'csv-messages', table, detection, REQUIRED);
+  const c = detection.columns;
+  if (c.has('conversation')) report.notes.push('Conversations are grouped by the conversation column.');
+  else if (c.has('replyTo')) report.notes.push('Conversations are found by following reply-to ids back to their first message.');
+  report.notes.push(c.has('fromCustomer') ? 'Who wrote each message: the yes/no column.'
+    : 'Who wrote each message: agents by handle, email or name, and the --agent-author values; everyone else is the customer.');
+  return report;
 }
 
 interface Message {

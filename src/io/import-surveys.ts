@@ -89,7 +89,12 @@ function detect(table: CsvTable, opts: SurveysOptions, required: boolean) {
 
 export function inspectSurveys(file: string, opts: SurveysOptions = {}): InspectReport {
   const table = readCsvTable(file, { encoding: opts.encoding, delimiter: opts.delimiter });
-  return inspectTable(file, 'surveys', table, detect(table, opts, false), [['score'], ['createdAt']]);
+  const detection = detect(table, opts, false);
+  const report = inspectTable(file, 'surveys', table, detection, [['score'], ['createdAt']]);
+  if (!(['email', 'orderReference', 'itemExternalId'] as const).some((f) => detection.columns.has(f))) {
+    report.notes.push('No link column (email, order, ticket): every answer imports as anonymous.');
+  }
+  return report;
 }
 
 export async function importSurveys(ctx: Ctx, file: string, opts: SurveysOptions = {}): Promise<ImportReport> {

@@ -71,6 +71,16 @@ describe('tandem demo', () => {
     expect(agents.map((a: any) => a.handle).sort()).toEqual(['ana', 'ben', 'cleo', 'dev', 'eli', 'me', 'sam']);
   });
 
+  it('an agent `init` made with a demo handle plays that part', async () => {
+    const file = path.join(dir, 'sam.db');
+    await runTandem(['init', '--handle', 'sam', '--name', 'Me'], { db: file });
+    const r = await runJson(['demo', '--items', '20', '--now', NOW], { db: file });
+    expect(r.agents).toBe(5);
+    const agents = await runJson(['agent', 'list'], { db: file, as: 'sam' });
+    expect(agents.map((a: any) => a.handle).sort()).toEqual(['ana', 'ben', 'cleo', 'dev', 'eli', 'sam']);
+    expect(agents.find((a: any) => a.handle === 'sam').name).toBe('Me');
+  });
+
   it('a snooze that ended before the real clock wakes at its end, so later commands keep two runs identical', async () => {
     const a = path.join(dir, 'wake-a.db');
     const b = path.join(dir, 'wake-b.db');
