@@ -240,9 +240,15 @@ export async function reply(
   });
 }
 
-export async function note(ctx: Ctx, agent: Agent, itemId: number, body: string, opts: Opts = {}): Promise<MutationResult> {
+export async function note(
+  ctx: Ctx, agent: Agent, itemId: number, body: string,
+  opts: Opts & { messageId?: string | null; data?: Record<string, unknown> | null } = {},
+): Promise<MutationResult> {
   const text = requireBody(body, 'note');
-  return mutateItem(ctx, itemId, asAgent(agent), opts, () => ({ set: {}, events: [{ type: 'note', body: text }] }));
+  // An imported note carries its id in the other system, so importing it again adds nothing.
+  return mutateItem(ctx, itemId, asAgent(agent), opts, () => ({
+    set: {}, events: [{ type: 'note', body: text, messageId: opts.messageId ?? null, data: opts.data ?? null }],
+  }));
 }
 
 /**

@@ -8,7 +8,7 @@ import { listAgents, type Agent } from '../core/agents.js';
 import type { Ctx } from '../core/context.js';
 import { findOrCreateCustomerByNameOrEmail } from '../core/customers.js';
 import { usage } from '../core/errors.js';
-import { createItem, customerMessage, reply } from '../core/items.js';
+import { createItem, customerMessage, note, reply } from '../core/items.js';
 import { ROLES, parseEnum } from '../core/vocabulary.js';
 import { parseCsvDate } from './csv-dates.js';
 import { detectColumns, looksLikeEmail, type FieldSpec } from './csv-detect.js';
@@ -20,7 +20,7 @@ import { parseYesNo } from './csv-values.js';
 import { fallbackExternalId } from './csv-identity.js';
 import { RecordError, addProblem, bump, newReport, type ImportOptions, type ImportReport } from './import-report.js';
 
-export const MESSAGE_FIELDS = ['conversation', 'messageId', 'replyTo', 'author', 'fromCustomer', 'body', 'createdAt', 'subject', 'channel'] as const;
+export const MESSAGE_FIELDS = ['conversation', 'messageId', 'replyTo', 'author', 'fromCustomer', 'public', 'body', 'createdAt', 'subject', 'channel'] as const;
 export type MessageField = (typeof MESSAGE_FIELDS)[number];
 
 export interface CsvMessagesOptions extends ImportOptions {
@@ -61,6 +61,10 @@ function messageSpecs(dateFormat?: string): FieldSpec<MessageField>[] {
       names: ['inbound', 'from customer', 'is customer', 'incoming', 'direction', 'is inbound'],
       check: { test: (v) => parseYesNo(v) !== null, what: 'yes/no values', minShare: 0.9, exactToo: true },
     },
+    {
+      field: 'public', about: 'no for an internal note (Zendesk\'s "Public", true/false)', names: ['public', 'is public', 'public comment'],
+      check: { test: (v) => parseYesNo(v) !== null, what: 'yes/no values', minShare: 0.9, exactToo: true },
+    },
     { field: 'body', about: 'the message text', names: ['text', 'body', 'message', 'comment', 'content', 'html body', 'plain body'], contains: ['text', 'body', 'message'], excludes: ['id'] },
     {
       field: 'createdAt', about: 'when it was written', names: ['created at', 'created', 'date', 'timestamp', 'sent at', 'time', 'posted at'],
@@ -99,6 +103,8 @@ interface Message {
   conversation: string | null;
   author: string;
   fromCustomer: boolean | null;
+  /** False for an internal note. */
+  isPublic: boolean;
   body: string;
   at: string;
   subject: string | null;
@@ -142,9 +148,12 @@ export async function importCsvMessages(ctx: Ctx, importer: Agent, file: string,
       const yesNo = cell('fromCustomer');
       const fromCustomer = yesNo === undefined ? null : parseYesNo(yesNo);
       if (yesNo !== undefined && fromCustomer === null) throw new RecordError(`fromCustomer: ${JSON.stringify(yesNo)} is not yes or no`);
+      const publicText = cell('public');
+      const isPublic = publicText === undefined ? true : parseYesNo(publicText);
+      if (isPublic === null) throw new RecordError(`public: ${JSON.stringify(publicText)} is not yes or no`);
       messages.push({
         line: row.line, order, id: cell('messageId') ?? null, replyTo: cell('replyTo') ?? null, conversation: cell('conversation') ?? null,
-        author: cell('author') ?? '', fromCustomer, body, at: parseCsvDate(createdAt, 'createdAt', opts.dateFormat), subject: cell('subject') ?? null,
+        author: cell('author') ?? '', fromCustomer, isPublic, body, at: parseCsvDate(createdAt, 'createdAt', opts.dateFormat), subject: cell('subject') ?? null,
         channel: cell('channel') ?? null,
       });
     } catch (e) {
@@ -169,6 +178,7 @@ export async function importCsvMessages(ctx: Ctx, importer: Agent, file: string,
   const isAgent = (m: Message): Agent | 'company' | null => {
     const key = m.author.toLowerCase().replace(/^@/, '');
     const agent = key ? agentByKey.get(key) : undefined;
+    if (!m.isPublic) return agent ?? 'company'; // only agents write internal notes
     if (m.fromCustomer === true) return null;
     if (m.fromCustomer === false) return agent ?? 'company';
     if (agent) return agent;
@@ -202,6 +212,7 @@ export async function importCsvMessages(ctx: Ctx, importer: Agent, file: string,
       let itemId = itemOf.get(key) ?? (await trx.selectFrom('items').select('id').where('external_id', '=', externalId).executeTakeFirst())?.id;
       if (itemId === undefined) {
         // The customer is whoever of the conversation is not an agent; by email when the author is one.
+        if (!m.isPublic) throw new RecordError('an internal note before the conversation\'s first message');
         const customerMsg = group.find((g) => isAgent(g) === null);
         if (!customerMsg) throw new RecordError(`conversation ${JSON.stringify(externalId)} has no customer message`);
         const who = customerMsg.author;
@@ -214,6 +225,9 @@ export async function importCsvMessages(ctx: Ctx, importer: Agent, file: string,
         });
         itemId = view.id;
         bump(report.added, 'item');
+      } else if (!m.isPublic) {
+        await note(c, agent ?? importer, itemId, m.body, { messageId, data });
+        bump(report.added, 'note');
       } else if (agent) {
         await reply(c, agent, itemId, m.body, { messageId, data });
         bump(report.added, 'reply');

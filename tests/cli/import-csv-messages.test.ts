@@ -52,14 +52,18 @@ describe('--format csv-messages', () => {
     expect(r.added.reply).toBeUndefined();
   });
 
-  it('groups helpdesk comments by ticket; agents are matched by handle or email; an agent-first conversation is outbound', async () => {
+  it('groups helpdesk comments by ticket; agents are matched by handle or email; private comments are notes; an agent-first conversation is outbound', async () => {
     const r = await importMessages(comments);
-    expect(r.added).toEqual({ item: 2, reply: 1, message: 2 });
+    expect(r.added).toEqual({ item: 2, reply: 1, note: 1, message: 2 });
     const broken = await bySubject('Broken on arrival');
     expect(broken.customer.email).toBe('jo@example.com');
     expect(broken.events[1]).toMatchObject({ type: 'reply', author: { handle: 'cleo' } });
     expect(broken.events[0].body).toBe('My order arrived broken.\nPhotos attached.');
     expect(broken.firstResponseAt).toBe('2024-05-01T09:45:00.000Z');
+    // Public=false is an internal note by its author, never shown to the customer as a reply.
+    expect(broken.events.find((e: any) => e.type === 'note')).toMatchObject({ body: 'Replacement sent from the Leeds warehouse.', author: { handle: 'cleo' } });
+    expect(broken.events.filter((e: any) => e.type === 'reply')).toHaveLength(1);
+    expect((await importMessages(comments)).added).toEqual({});
     const checkIn = await bySubject('Checking in');
     expect(checkIn).toMatchObject({ direction: 'outbound', role: 'service', firstResponseAt: null });
     expect(checkIn.customer.email).toBe('pat@example.com');
