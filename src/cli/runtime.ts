@@ -5,7 +5,7 @@ import { resolveIdentity, type Agent } from '../core/agents.js';
 import { makeCtx, type Ctx } from '../core/context.js';
 import { TandemError, invalid, usage } from '../core/errors.js';
 import { wakeSnoozed } from '../core/items.js';
-import { defaultDatabasePath, openSqliteStore } from '../store/sqlite.js';
+import { defaultDatabaseSpec, openStore, printableLocation } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { Output } from './output.js';
 
@@ -18,9 +18,11 @@ export interface GlobalOptions {
 export class Runtime {
   readonly out: Output;
   private store: Store | null = null;
-  private ctxValue: Ctx | null = null;
+  private ctxValue: Ctx<Store> | null = null;
   private meValue: Agent | null = null;
   private configValue: TandemConfig | null = null;
+  /** Set by `init --shared-group` before the database is first opened. */
+  sharedGroup: string | null = null;
 
   constructor(readonly opts: GlobalOptions, readonly env: NodeJS.ProcessEnv = process.env) {
     this.out = new Output({ json: opts.json, env });
@@ -32,9 +34,12 @@ export class Runtime {
     return this.configValue;
   }
 
-  /** --db, else $TANDEM_DB, else `database` in the config file, else the XDG default. */
+  /**
+   * The database the user named, an SQLite path or a postgres:// URL: --db, else $TANDEM_DB, else
+   * `database` in the config file, else the XDG default.
+   */
   get dbPath(): string {
-    return this.opts.db ?? (this.env.TANDEM_DB || this.config.database || defaultDatabasePath(this.env));
+    return this.opts.db ?? defaultDatabaseSpec(this.env, this.config.database);
   }
 
   /** The agent asked for: --as, else $TANDEM_AGENT, else the config file's choice for this database. */
@@ -45,9 +50,14 @@ export class Runtime {
     return configured ? { handle: configured, from: 'config' } : null;
   }
 
-  async ctx(): Promise<Ctx> {
+  /** The database, safe to print (a URL's password masked). */
+  get location(): string {
+    return printableLocation(this.dbPath);
+  }
+
+  async ctx(): Promise<Ctx<Store>> {
     if (this.ctxValue) return this.ctxValue;
-    this.store = await openSqliteStore(this.dbPath);
+    this.store = await openStore(this.dbPath, { sharedGroup: this.sharedGroup });
     this.ctxValue = makeCtx(this.store);
     if (!this.store.readonly) await wakeSnoozed(this.ctxValue);
     return this.ctxValue;

@@ -7,15 +7,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { invalid } from '../core/errors.js';
+import { isPostgresSpec, printableLocation } from '../store/open.js';
 
 export interface TandemConfig {
   /** Where the file is (whether or not it exists). */
   file: string;
-  /** Default database (a path, `~` expanded), used when neither --db nor $TANDEM_DB is given. */
+  /** Default database (an SQLite path, `~` expanded, or a postgres:// URL), used when neither --db nor $TANDEM_DB is given. */
   database?: string;
   /** Default agent handle when neither --as nor $TANDEM_AGENT is given. */
   agent?: string;
-  /** Remembered agent per database path (the console's picker writes these). */
+  /** Remembered agent per database (see databaseKey; the console's picker writes these). */
   agentFor: Record<string, string>;
   /** `[mailbox.NAME]` tables, kept as read; the mail code validates its own keys. */
   mailboxes: Record<string, Record<string, unknown>>;
@@ -30,6 +31,14 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
 
 function expandHome(p: string, env: NodeJS.ProcessEnv): string {
   return p === '~' || p.startsWith('~/') ? path.join(env.HOME || os.homedir(), p.slice(1)) : p;
+}
+
+/**
+ * How a database is named in [agent_for]: an SQLite path made absolute, a PostgreSQL URL with its
+ * password masked (the picker must not copy a secret into the config file).
+ */
+export function databaseKey(database: string, env: NodeJS.ProcessEnv = process.env): string {
+  return isPostgresSpec(database) ? printableLocation(database) : path.resolve(expandHome(database, env));
 }
 
 const isTable = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
@@ -60,7 +69,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     if (!isTable(doc.agent_for)) throw bad('agent_for', 'a table of "database path" = "handle"');
     for (const [db, handle] of Object.entries(doc.agent_for)) {
       if (typeof handle !== 'string') throw bad(`agent_for."${db}"`, 'an agent handle in quotes');
-      config.agentFor[path.resolve(expandHome(db, env))] = handle;
+      config.agentFor[databaseKey(db, env)] = handle;
     }
   }
   if (doc.mailbox !== undefined) {
@@ -89,8 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
 
 /** The agent remembered for a database, else the default agent, else none. */
 export function configuredAgent(config: TandemConfig, database: string): string | undefined {
-  const key = /^[a-z]+:\/\//i.test(database) ? database : path.resolve(database);
-  return config.agentFor[key] ?? config.agent;
+  return config.agentFor[databaseKey(database)] ?? config.agent;
 }
 
 const tomlString = (s: string) => JSON.stringify(s); // a JSON string is a valid TOML basic string
@@ -101,10 +109,12 @@ const tomlString = (s: string) => JSON.stringify(s); // a JSON string is a valid
  */
 export function rememberAgent(env: NodeJS.ProcessEnv, database: string, handle: string): string {
   const file = configPath(env);
-  const key = /^[a-z]+:\/\//i.test(database) ? database : path.resolve(database);
+  const key = databaseKey(database, env);
   let text = '';
+  let mode = 0o600; // a new config file is private: its `database` may be a URL with a password
   try {
     text = fs.readFileSync(file, 'utf8');
+    mode = fs.statSync(file).mode & 0o777; // an existing file keeps the mode its owner chose
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw invalid(`cannot read ${file}: ${(e as Error).message}`);
   }
@@ -128,7 +138,8 @@ export function rememberAgent(env: NodeJS.ProcessEnv, database: string, handle: 
   if (checked.agentFor[key] !== handle) throw invalid(`${file}: could not record the agent for ${key}; edit [agent_for] by hand`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
+  fs.writeFileSync(tmp, text, { mode });
+  fs.chmodSync(tmp, mode); // whatever the umask
   fs.renameSync(tmp, file);
   return file;
 }

@@ -10,9 +10,21 @@ export interface RowTask {
   run: (session: CoreSession) => Promise<void>;
 }
 
-export async function runRowsThroughCore(ctx: Ctx, file: string, report: ImportReport, tasks: RowTask[], opts: ImportOptions): Promise<ImportReport> {
+/**
+ * `startAttempt` forgets what the tasks remembered in memory (items made, ids counted): on PostgreSQL
+ * the transaction may run again after a serialization failure, and then nothing of the failed attempt
+ * is in the database.
+ */
+export async function runRowsThroughCore(
+  ctx: Ctx, file: string, report: ImportReport, tasks: RowTask[], opts: ImportOptions, startAttempt?: () => void,
+): Promise<ImportReport> {
+  // Each attempt starts from the report as it was before the transaction (rows read before it keep
+  // their counts).
+  const before = structuredClone(report);
   try {
     await inOneTransaction(ctx, async (session) => {
+      Object.assign(report, structuredClone(before));
+      startAttempt?.();
       for (const [n, task] of tasks.entries()) {
         if (n % 200 === 0) opts.onProgress?.(n, tasks.length);
         try {

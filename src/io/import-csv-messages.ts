@@ -238,5 +238,8 @@ export async function importCsvMessages(ctx: Ctx, importer: Agent, file: string,
       itemOf.set(key, itemId);
     },
   }));
-  return runRowsThroughCore(ctx, file, report, tasks, opts);
+  return runRowsThroughCore(ctx, file, report, tasks, opts, () => {
+    occurrences.clear();
+    itemOf.clear();
+  });
 }

@@ -1,7 +1,7 @@
 // `tandem import --format csv`: ticket exports from other helpdesks (Zendesk, Freshdesk…), one item
 // per row, written through the bulk path with the core's rules for status, versions, events and SLA.
 import { listAgents } from '../core/agents.js';
-import type { Ctx } from '../core/context.js';
+import type { LoadCtx } from '../core/context.js';
 import { normaliseEmail } from '../core/customers.js';
 import { normaliseSubject, normaliseTag, requireBody } from '../core/items.js';
 import { dueTimes, listPolicies, nextDueAt, type SlaPolicy } from '../core/sla.js';
@@ -68,7 +68,7 @@ export function inspectCsv(file: string, opts: CsvOptions = {}): InspectReport {
   return report;
 }
 
-export async function importCsv(ctx: Ctx, file: string, opts: CsvOptions = {}): Promise<ImportReport> {
+export async function importCsv(ctx: LoadCtx, file: string, opts: CsvOptions = {}): Promise<ImportReport> {
   const table = readCsvTable(file, { encoding: opts.encoding, delimiter: opts.delimiter });
   const { header } = table;
   const role = parseEnum('--role', ROLES, opts.role ?? 'support');
@@ -88,24 +88,28 @@ export async function importCsv(ctx: Ctx, file: string, opts: CsvOptions = {}): 
   const data = table.rows;
   const occurrences = new Map<string, number>();
   try {
-    ctx.store.bulk((w) => {
+    await ctx.store.bulk.load(async (w) => {
       const customers = new Map<string, number>();
       const seenIds = new Map<string, number>();
-      data.forEach((row, n) => {
+      for (const [n, row] of data.entries()) {
         if (n % 500 === 0) opts.onProgress?.(n, data.length);
         const cell = (f: CsvField) => {
           const i = columns.get(f);
           return i === undefined ? undefined : present(row.cells[i]);
         };
-        w.run('savepoint csv_row');
         try {
           if (row.cells.length !== header.length) {
             throw new RecordError(`${row.cells.length} fields where the header has ${header.length} (a stray delimiter or quote?)`);
           }
-          const outcome = loadRow(w, cell, {
+          const known = new Map(customers);
+          const outcome = await w.record(() => loadRow(w, cell, {
             role, opts, statusOverrides, priorityOverrides, agentByKey, policies, customers, seenIds, line: row.line, file, fallbackCustomer, occurrences,
+          })).catch((e: unknown) => {
+            // A customer first met in a failed row was rolled back with it.
+            customers.clear();
+            for (const [k, v] of known) customers.set(k, v);
+            throw e;
           });
-          w.run('release csv_row');
           if (outcome === 'exists') bump(report.unchanged, 'item');
           else {
             bump(report.added, 'item');
@@ -114,12 +118,10 @@ export async function importCsv(ctx: Ctx, file: string, opts: CsvOptions = {}): 
             if (outcome.noRequester) bump(report.flagged, opts.customer ? `row without a requester (under ${fallbackCustomer.email})` : 'row without a requester (under "Unknown requester")');
           }
         } catch (e) {
-          w.run('rollback to csv_row');
-          w.run('release csv_row');
           if (e instanceof RecordError || (e as { kind?: string }).kind) addProblem(report, { file, line: row.line, reason: errorMessage(e) });
           else throw e;
         }
-      });
+      }
       opts.onProgress?.(data.length, data.length);
       if (opts.dryRun || (report.problemCount > 0 && !opts.skipInvalid)) throw new Rollback(report);
     });
@@ -149,7 +151,7 @@ interface RowContext {
 
 type Cell = (f: CsvField) => string | undefined;
 
-function loadRow(w: BulkWriter, cell: Cell, c: RowContext): 'exists' | { events: number; newCustomer: boolean; noRequester: boolean } {
+async function loadRow(w: BulkWriter, cell: Cell, c: RowContext): Promise<'exists' | { events: number; newCustomer: boolean; noRequester: boolean }> {
   const subject = normaliseSubject(cell('subject'));
   const body = cell('body') === undefined ? null : requireBody(cell('body'), 'description');
   const date = (f: CsvField) => (cell(f) === undefined ? null : parseCsvDate(cell(f)!, f, c.opts.dateFormat));
@@ -167,7 +169,7 @@ function loadRow(w: BulkWriter, cell: Cell, c: RowContext): 'exists' | { events:
   const earlier = c.seenIds.get(externalId);
   if (earlier !== undefined) throw new RecordError(`external id ${JSON.stringify(externalId)} appears twice in the file (also line ${earlier})`);
   c.seenIds.set(externalId, c.line);
-  if (w.get('select id from items where external_id = ?', externalId)) return 'exists';
+  if (await w.db.selectFrom('items').select('id').where('external_id', '=', externalId).executeTakeFirst()) return 'exists';
 
   const statusText = cell('status');
   const statusKey = squash(statusText ?? 'new');
@@ -189,13 +191,16 @@ function loadRow(w: BulkWriter, cell: Cell, c: RowContext): 'exists' | { events:
   const status: Status = mapped === 'new' && assignee ? 'open' : mapped;
 
   // A requester known only by name (Zammad, Jira reporters) is one customer per name, not one per row.
+  // Customers met earlier in this load are in c.customers (their rows may still be queued); the
+  // database is asked only about customers that were there before.
   const customerKey = email ?? `name:${name.toLowerCase()}`;
   let customerId = c.customers.get(customerKey) ?? (email
-    ? w.get<{ id: number }>('select id from customers where email = ?', email)?.id
-    : w.get<{ id: number }>('select id from customers where email is null and name = ? order by id limit 1', name)?.id);
+    ? (await w.db.selectFrom('customers').select('id').where('email', '=', email).executeTakeFirst())?.id
+    : (await w.db.selectFrom('customers').select('id').where('email', 'is', null).where('name', '=', name).orderBy('id').limit(1).executeTakeFirst())?.id);
   const newCustomer = customerId === undefined;
   if (customerId === undefined) {
-    customerId = w.insert('customers', { name, email, phone: null, company: null, notes: null, created_at: createdAt, updated_at: createdAt });
+    customerId = w.nextId('customers');
+    w.insert('customers', { id: customerId, name, email, phone: null, company: null, notes: null, created_at: createdAt, updated_at: createdAt });
   }
   c.customers.set(customerKey, customerId);
 
@@ -230,18 +235,19 @@ function loadRow(w: BulkWriter, cell: Cell, c: RowContext): 'exists' | { events:
   const due = policy ? dueTimes(policy, createdAt, createdAt) : { firstResponseDueAt: null, resolutionDueAt: null };
   const updated = [updatedAt, ...events.map((e) => e.at)].filter((t): t is string => Boolean(t)).sort().at(-1)!;
   const row = {
-    role: c.role, kind, subject, customer_id: customerId, channel, direction: 'inbound', status, priority,
+    role: c.role, kind, subject, customer_id: customerId, channel, direction: 'inbound' as const, status, priority,
     assignee_id: assignee?.id ?? null, created_at: createdAt, updated_at: updated < createdAt ? createdAt : updated,
     first_customer_message_at: createdAt, first_response_at: null, first_resolved_at: firstResolvedAt,
     resolved_at: status === 'resolved' || status === 'closed' ? resolvedAtFinal : null, closed_at: closedAt, snoozed_until: null,
     first_response_due_at: due.firstResponseDueAt, resolution_due_at: due.resolutionDueAt, resolution_due_explicit: 0,
     reopen_count: 0, agent_reply_count: 0, version: events.length, external_id: externalId,
   };
-  const itemId = w.insert('items', { ...row, next_due_at: nextDueAt(row) });
+  const itemId = w.nextId('items');
+  w.insert('items', { id: itemId, ...row, next_due_at: nextDueAt(row) });
   for (const tag of tags) w.insert('item_tags', { item_id: itemId, tag });
   events.forEach((e, i) => {
     w.insert('events', {
-      item_id: itemId, version: i + 1, type: e.type, author_type: e.author, author_agent_id: null,
+      id: w.nextId('events'), item_id: itemId, version: i + 1, type: e.type, author_type: e.author, author_agent_id: null,
       author_customer_id: e.author === 'customer' ? customerId! : null, body: e.body ?? null, data: JSON.stringify(e.data),
       created_at: e.at, message_id: null,
     });

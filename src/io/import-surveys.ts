@@ -158,5 +158,5 @@ export async function importSurveys(ctx: Ctx, file: string, opts: SurveysOptions
       if (customerId === null) bump(report.flagged, 'anonymous response (no email, order or item to link it to)');
     },
   }));
-  return runRowsThroughCore(ctx, file, report, tasks, opts);
+  return runRowsThroughCore(ctx, file, report, tasks, opts, () => occurrences.clear());
 }

@@ -83,7 +83,11 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
     const said = before && detailRef.current ? changedElsewhere(before, detailRef.current, api.me.handle) : null;
     if (said) sayRef.current(said, 'info');
   }, [api]);
-  const tick = useLiveRefresh(api, onExternalChange, { pollMs });
+  const onConnection = useCallback((signal: { type: 'offline'; reason: string } | { type: 'online' }) => {
+    if (signal.type === 'offline') sayRef.current(`${signal.reason}; changes are not shown until it is back`, 'error');
+    else sayRef.current('connection back: the screen is up to date', 'info');
+  }, []);
+  const tick = useLiveRefresh(api, onExternalChange, { pollMs, onConnection });
   const detail = useItemDetail(api, detailId, layout.detailWidth, layout.body, theme, tick);
   const kpi = useKpi(api, view === 'kpi', { pollMs });
   const redraw = useRedraw();

@@ -43,7 +43,7 @@ async function pickAgent(rt: Runtime, agents: Agent[]): Promise<Agent | null> {
   process.stdout.write(ENTER_ALT + HIDE_CURSOR);
   const instance = render(
     ((React as unknown as { default?: typeof React }).default ?? React).createElement(WhoAreYou, {
-      agents, database: rt.dbPath, configFile: configPath(rt.env), theme: makeTheme(colourLevel(process.env, true)),
+      agents, database: rt.location, configFile: configPath(rt.env), theme: makeTheme(colourLevel(process.env, true)),
       onDone: (r) => (result = r),
     }),
     { exitOnCtrlC: false, patchConsole: false },

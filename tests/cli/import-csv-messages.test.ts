@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
+import { newDatabase } from '../helpers/store-target.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/messages');
 const twitter = path.join(FIXTURES, 'twitter-support.csv');
@@ -15,7 +16,7 @@ let db: string;
 
 beforeEach(async () => {
   dir = tempDir();
-  db = path.join(dir, 'tandem.db');
+  db = await newDatabase('tandem');
   await runTandem(['init', '--handle', 'sam', '--email', 'sam@tandem.example'], { db });
   await runJson(['agent', 'add', 'cleo', '--roles', 'support', '--name', 'Cleo Martin'], { db, as: 'sam' });
 });
@@ -46,7 +47,7 @@ describe('--format csv-messages', () => {
   it('without a yes/no column, --agent-author names the company account; without it every message is the customer\'s', async () => {
     await importMessages(twitter, '--map', 'fromCustomer=', '--agent-author', '@SprintCare');
     expect((await bySubject('@sprintcare I have sent')).firstResponseAt).toBe('2017-10-31T22:09:40.000Z');
-    const other = path.join(dir, 'other.db');
+    const other = await newDatabase('other');
     await runTandem(['init', '--handle', 'sam'], { db: other });
     const r = await runJson(['import', '--format', 'csv-messages', twitter, '--map', 'fromCustomer='], { db: other, as: 'sam' });
     expect(r.added.reply).toBeUndefined();

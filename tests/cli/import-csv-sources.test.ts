@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
+import { newDatabase } from '../helpers/store-target.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/csv');
 const fixture = (name: string) => path.join(FIXTURES, name);
@@ -14,7 +15,7 @@ let db: string;
 
 beforeEach(async () => {
   dir = tempDir();
-  db = path.join(dir, 'tandem.db');
+  db = await newDatabase('tandem');
   await runTandem(['init', '--handle', 'sam', '--name', 'Sam Rivera'], { db });
   await runJson(['agent', 'add', 'cleo', '--name', 'Cleo Martin', '--roles', 'support'], { db, as: 'sam' });
 });

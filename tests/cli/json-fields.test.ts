@@ -6,12 +6,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
+import { newDatabase } from '../helpers/store-target.js';
 
 let dir: string;
 let db: string;
 beforeAll(async () => {
   dir = tempDir();
-  db = path.join(dir, 'tandem.db');
+  db = await newDatabase('tandem');
   await runTandem(['init', '--handle', 'sam'], { db });
   await runJson(['item', 'add', '--subject', 'Refund please', '--customer', 'jo@example.com', '--kind', 'billing'], { db, as: 'sam' });
 });

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configuredAgent, loadConfig, parseConfig, rememberAgent } from '../../src/config/config.js';
 import { runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
+import { newDatabase } from '../helpers/store-target.js';
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -61,13 +62,30 @@ imap = { host = "imap.shop.example", port = 993 }
     expect(loadConfig({ ...env, XDG_CONFIG_HOME: path.join(dir, 'fresh') }).agentFor).toEqual({ '/c.db': 'dev' });
   });
 
+  it('a new config file is private, and a PostgreSQL database is remembered without its password', () => {
+    const url = 'postgres://sam:s3cret-pw@db.example.com:5432/support';
+    const file = rememberAgent(env, url, 'cleo');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).not.toContain('s3cret-pw');
+    expect(text).toContain('postgres://sam:***@db.example.com:5432/support');
+    const c = loadConfig(env);
+    expect(configuredAgent(c, url)).toBe('cleo');
+    expect(configuredAgent(c, 'postgres://sam:s3cret-pw@db.example.com:5432/other')).toBeUndefined();
+    // An existing file keeps the mode its owner gave it.
+    fs.chmodSync(file, 0o640);
+    rememberAgent(env, '/a.db', 'ana');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o640);
+  });
+
   it('every command uses the configured database and agent; --db, $TANDEM_DB and --as still win', async () => {
-    const db = path.join(dir, 'configured.db');
-    const other = path.join(dir, 'other.db');
+    // On the PostgreSQL pass the configured database is a postgres:// URL.
+    const db = await newDatabase('configured');
+    const other = await newDatabase('other');
     writeConfig(`database = "${db}"\nagent = "cleo"\n`);
     const cfgEnv = { XDG_CONFIG_HOME: path.join(dir, 'cfg') };
     expect((await runTandem(['init', '--handle', 'sam'], { env: cfgEnv })).code).toBe(0);
-    expect(fs.existsSync(db)).toBe(true);
+    expect((await runJson(['agent', 'list'], { db, as: 'sam' })).map((a: any) => a.handle)).toEqual(['sam']);
     await runJson(['agent', 'add', 'cleo', '--roles', 'support'], { env: cfgEnv, as: 'sam' });
     const item = await runJson(['item', 'add', '--subject', 'Hello', '--customer', 'jo@example.com', '--kind', 'bug'], { env: cfgEnv });
     expect((await runJson(['item', 'take', String(item.id)], { env: cfgEnv })).assignee).toBe('cleo');
@@ -79,7 +97,7 @@ imap = { host = "imap.shop.example", port = 993 }
 
   it('an agent named in the config that this database lacks is an error that says where it came from', async () => {
     writeConfig('agent = "nobody"\n');
-    const db = path.join(dir, 'x.db');
+    const db = await newDatabase('x');
     await runTandem(['init', '--handle', 'sam'], { db });
     const r = await runTandem(['item', 'add', '--subject', 'Hi', '--customer', 'jo@example.com'], { db, env: { XDG_CONFIG_HOME: path.join(dir, 'cfg') } });
     expect(r.code).toBe(3);
@@ -88,7 +106,7 @@ imap = { host = "imap.shop.example", port = 993 }
 
   it('a broken config file stops every command with exit 5 before anything is written', async () => {
     writeConfig('database = \n');
-    const r = await runTandem(['init'], { db: path.join(dir, 'y.db'), env: { XDG_CONFIG_HOME: path.join(dir, 'cfg') } });
+    const r = await runTandem(['init'], { db: await newDatabase('y'), env: { XDG_CONFIG_HOME: path.join(dir, 'cfg') } });
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/config\.toml:1: not valid TOML/);
   });

@@ -3,9 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
+import { configuredAgent, loadConfig } from '../../src/config/config.js';
 import { BIN, runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
+import { newDatabase } from '../helpers/store-target.js';
 import { TmuxSession, hasTmux, sh } from '../helpers/tmux.js';
 
 let dir: string;
@@ -39,7 +40,7 @@ async function narrowTo(t: TmuxSession, handle: string) {
 describe.skipIf(!hasTmux)('first run', () => {
   beforeEach(async () => {
     dir = tempDir('tandem-e2e-');
-    db = path.join(dir, 'tandem.db');
+    db = await newDatabase('first-run');
     cfg = path.join(dir, 'config');
     expect((await runTandem(['init', '--handle', 'me'], { db })).code).toBe(0);
     await runJson(['demo', '--items', '40', '--now', '2026-06-01T12:00:00.000Z'], { db });
@@ -60,7 +61,7 @@ describe.skipIf(!hasTmux)('first run', () => {
     await t.waitFor(/TANDEM\s+@cleo/);
     t.keys('q');
     await t.waitFor('AFTER exit=0');
-    expect(loadConfig({ XDG_CONFIG_HOME: cfg }).agentFor[db]).toBe('cleo');
+    expect(configuredAgent(loadConfig({ XDG_CONFIG_HOME: cfg }), db)).toBe('cleo');
     t.kill();
     // The next start goes straight to the console as @cleo.
     const again = open();
