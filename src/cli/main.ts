@@ -10,6 +10,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerKpiCommand } from './commands/kpi.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerDbCommands } from './commands/db.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { runtimeFor } from './runtime.js';
 import { sanitizeLine } from '../text/sanitize.js';
 
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerKpiCommand(program);
   registerDataCommands(program);
   registerDbCommands(program);
+  registerDoctorCommand(program);
   return program;
 }
 

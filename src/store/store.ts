@@ -55,7 +55,7 @@ export interface BulkWriter {
   /** The next free id of `table` (ids handed out during this load count as taken). */
   nextId(table: Exclude<BulkTable, 'item_tags'>): number;
   /** Note an explicit id used by a row (JSONL keeps the exported ids). */
-  useId(table: Exclude<BulkTable, 'item_tags'>, id: number): void;
+  claimId(table: Exclude<BulkTable, 'item_tags'>, id: number): void;
   /** Queue one row; it is written by the next flush (or earlier). */
   insert<T extends BulkTable>(table: T, row: Insertable<Database[T]>): void;
   /** Write every queued row (before reading back what was queued). */

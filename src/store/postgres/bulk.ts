@@ -53,7 +53,7 @@ class PostgresBulkWriter implements BulkWriter {
     return id;
   }
 
-  useId(table: Exclude<BulkTable, 'item_tags'>, id: number): void {
+  claimId(table: Exclude<BulkTable, 'item_tags'>, id: number): void {
     if (id >= this.peek(table)) this.next.set(table, id + 1);
   }
 
@@ -76,7 +76,7 @@ class PostgresBulkWriter implements BulkWriter {
     if (!list) this.queued.set(table, (list = []));
     list.push(values);
     this.queuedRows++;
-    if (typeof values.id === 'number' && table !== 'item_tags') this.useId(table as Exclude<BulkTable, 'item_tags'>, values.id);
+    if (typeof values.id === 'number' && table !== 'item_tags') this.claimId(table as Exclude<BulkTable, 'item_tags'>, values.id);
   }
 
   async checkpoint(): Promise<void> {

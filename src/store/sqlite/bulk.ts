@@ -74,7 +74,7 @@ class SqliteBulkWriter implements BulkWriter {
     return id;
   }
 
-  useId(table: Exclude<BulkTable, 'item_tags'>, id: number): void {
+  claimId(table: Exclude<BulkTable, 'item_tags'>, id: number): void {
     if (id >= this.peek(table)) this.next.set(table, id + 1);
   }
 
@@ -103,7 +103,7 @@ class SqliteBulkWriter implements BulkWriter {
     } catch (e) {
       throw translateSqliteError(e);
     }
-    if (typeof values.id === 'number' && table !== 'item_tags') this.useId(table as Exclude<BulkTable, 'item_tags'>, values.id);
+    if (typeof values.id === 'number' && table !== 'item_tags') this.claimId(table as Exclude<BulkTable, 'item_tags'>, values.id);
   }
 
   async flush(): Promise<void> {
