@@ -109,5 +109,11 @@ imap = { host = "imap.shop.example", port = 993 }
     const r = await runTandem(['init'], { db: await newDatabase('y'), env: { XDG_CONFIG_HOME: path.join(dir, 'cfg') } });
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/config\.toml:1: not valid TOML/);
+    // `tandem doctor` reports it as a finding, and still checks the rest.
+    const doctor = await runTandem(['doctor', '--json'], { db: await newDatabase('z'), env: { XDG_CONFIG_HOME: path.join(dir, 'cfg') } });
+    expect(doctor.code).toBe(1);
+    const findings = JSON.parse(doctor.stdout).findings;
+    expect(findings.find((f: any) => f.check === 'config')).toMatchObject({ status: 'fail', message: expect.stringMatching(/config\.toml:1: not valid TOML/) });
+    expect(findings.map((f: any) => f.check)).toContain('locale');
   });
 });
