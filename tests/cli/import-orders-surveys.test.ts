@@ -106,6 +106,13 @@ describe('survey answers from survey and review exports', () => {
     const again = await runJson(['import', '--format', 'surveys', '--kind', 'nps', surveys('delighted-nps.csv')], { db, as: 'sam' });
     expect(again.added).toEqual({});
     expect(again.unchanged.survey).toBe(4);
+    // `tandem db copy` (an export loaded into another database) keeps the anonymous answer and the
+    // answers' external ids: the copy exports the same bytes.
+    const copy = await newDatabase('copy');
+    expect((await runTandem(['db', 'copy', '--to', copy], { db, as: 'sam' })).code).toBe(0);
+    const copied = (await runTandem(['export'], { db: copy, as: 'sam' })).stdout;
+    expect(copied).toBe((await runTandem(['export'], { db, as: 'sam' })).stdout);
+    expect(copied.split('\n').filter((l) => l.includes('"type":"survey"') && l.includes('"customerId":null'))).toHaveLength(1);
   });
 
   it('links Zendesk satisfaction ratings to the imported tickets (good/bad on the CSAT scale; offered-only rows skipped)', async () => {
