@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Runtime, runtimeFor } from './runtime.js';
 
 export function withJson(cmd: Command): Command {
-  return cmd.option('--json', 'print JSON (shape documented in the README)');
+  return cmd.option('--json [fields]', 'print JSON (shape documented in the README); --json id,subject,status keeps only those fields');
 }
 
 export function withVersion(cmd: Command): Command {
@@ -20,6 +20,7 @@ export function act<A extends unknown[]>(fn: (rt: Runtime, ...args: A) => Promis
     const rt = runtimeFor(cmd);
     await rt.out.ready();
     try {
+      void rt.config; // every command reads the config file, so a broken one is reported whatever runs
       await fn(rt, ...(args.slice(0, -1) as A));
     } finally {
       await rt.close();

@@ -8,7 +8,42 @@ function words(cmd: Command): { subs: string[]; flags: string[] } {
   };
 }
 
-export function completionScript(program: Command, shell: 'bash' | 'zsh'): string {
+export const COMPLETION_SHELLS = ['bash', 'zsh', 'fish'] as const;
+export type CompletionShell = (typeof COMPLETION_SHELLS)[number];
+
+/** A fish single-quoted string. */
+const fishQuote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const firstLine = (s: string) => s.split('\n')[0]!.slice(0, 100);
+
+/** fish: subcommands with their descriptions, and each command's options (with whether they take a value). */
+function fishScript(program: Command): string {
+  const lines = ['# tandem completion for fish: tandem completion fish > ~/.config/fish/completions/tandem.fish'];
+  const opt = (cond: string, o: Command['options'][number]) => {
+    const parts = ['complete -c tandem'];
+    if (cond) parts.push('-n', fishQuote(cond));
+    if (o.long) parts.push('-l', o.long.replace(/^--/, ''));
+    if (o.short) parts.push('-s', o.short.replace(/^-/, ''));
+    if (o.required) parts.push('-r');
+    parts.push('-d', fishQuote(firstLine(o.description)));
+    return parts.join(' ');
+  };
+  for (const o of program.options) lines.push(opt('', o));
+  const topNames = program.commands.map((c) => c.name()).join(' ');
+  for (const c of program.commands) {
+    lines.push(`complete -c tandem -f -n ${fishQuote(`not __fish_seen_subcommand_from ${topNames}`)} -a ${c.name()} -d ${fishQuote(firstLine(c.description()))}`);
+    const inC = `__fish_seen_subcommand_from ${c.name()}`;
+    const subNames = c.commands.map((s) => s.name()).join(' ');
+    for (const s of c.commands) {
+      lines.push(`complete -c tandem -f -n ${fishQuote(`${inC}; and not __fish_seen_subcommand_from ${subNames}`)} -a ${s.name()} -d ${fishQuote(firstLine(s.description()))}`);
+      for (const o of s.options) lines.push(opt(`${inC}; and __fish_seen_subcommand_from ${s.name()}`, o));
+    }
+    for (const o of c.options) lines.push(opt(inC, o));
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function completionScript(program: Command, shell: CompletionShell): string {
+  if (shell === 'fish') return fishScript(program);
   const top = words(program);
   const cases: string[] = [];
   for (const c of program.commands) {

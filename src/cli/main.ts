@@ -26,14 +26,15 @@ export function buildProgram(): Command {
   program
     .description('Customer service and support in one terminal console.\nRun `tandem` alone on a terminal for the console; subcommands for scripts.')
     .version(VERSION, '-V, --version')
-    .option('--db <path|url>', 'database: an SQLite file, or a postgres:// URL (default: $TANDEM_DB, else $XDG_DATA_HOME/tandem/tandem.db)')
-    .option('--as <handle>', 'act as this agent (default: $TANDEM_AGENT, else the only agent)')
+    .option('--db <path|url>', 'database: an SQLite file, or a postgres:// URL (default: $TANDEM_DB, else `database` in ~/.config/tandem/config.toml, else $XDG_DATA_HOME/tandem/tandem.db)')
+    .option('--as <handle>', 'act as this agent (default: $TANDEM_AGENT, else the config file\'s agent, else the only agent; the console asks)')
     .exitOverride()
     .showHelpAfterError('(see `tandem --help`)')
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
 
   program.action(async (_opts: unknown, cmd: Command) => {
     const rt = runtimeFor(cmd);
+    void rt.config;
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       process.stderr.write('tandem: the console needs a terminal on stdin and stdout; for scripts use the subcommands (`tandem --help`, e.g. `tandem inbox --json`).\n');
       throw new TandemError('usage', '');
@@ -63,8 +64,14 @@ export function buildProgram(): Command {
 /** Run the CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // `item add --json -` reads the item from stdin: that "-" is the argument, not --json's field list
+  // (--json takes optional fields, and commander would hand it the "-").
+  const args = [...argv];
+  for (let i = 0; i < args.length - 1; i++) {
+    if (args[i] === '--json' && args[i + 1] === '-') [args[i], args[i + 1]] = ['-', '--json'];
+  }
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(args);
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -1,6 +1,7 @@
 // The one output formatter of the CLI: aligned coloured tables on a terminal, tab-separated lines
 // on a pipe, JSON with --json. Customer text is sanitized here, on its way out.
 import { Chalk, type ChalkInstance } from 'chalk';
+import { TandemError } from '../core/errors.js';
 import { sanitizeLine } from '../text/sanitize.js';
 
 // Column widths (string-width and its Unicode tables) cost ~30 ms to load and only matter for tables on
@@ -20,7 +21,8 @@ export interface Column<T> {
 }
 
 export interface OutputOptions {
-  json?: boolean;
+  /** true for JSON; a list "id,subject,status" for JSON with only those fields (as gh's --json). */
+  json?: boolean | string;
   stdout?: NodeJS.WriteStream | { write(s: string): unknown; isTTY?: boolean; columns?: number };
   stderr?: { write(s: string): unknown };
   env?: NodeJS.ProcessEnv;
@@ -28,6 +30,8 @@ export interface OutputOptions {
 
 export class Output {
   readonly json: boolean;
+  /** The fields --json FIELDS asked for, or null for all of them. */
+  readonly jsonFields: string[] | null;
   readonly tty: boolean;
   readonly c: ChalkInstance;
   private readonly out: NonNullable<OutputOptions['stdout']>;
@@ -37,6 +41,7 @@ export class Output {
     this.out = opts.stdout ?? process.stdout;
     this.err = opts.stderr ?? process.stderr;
     this.json = Boolean(opts.json);
+    this.jsonFields = typeof opts.json === 'string' ? parseJsonFields(opts.json) : null;
     this.tty = Boolean(this.out.isTTY);
     const env = opts.env ?? process.env;
     const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
@@ -57,7 +62,7 @@ export class Output {
   }
 
   printJson(value: unknown): void {
-    this.out.write(JSON.stringify(value, null, 2) + '\n');
+    this.out.write(JSON.stringify(this.jsonFields ? pickFields(value, this.jsonFields) : value, null, 2) + '\n');
   }
 
   /** A one-line human message; on a pipe it goes to stderr so stdout stays data. */
@@ -108,4 +113,28 @@ export class Output {
       else this.print(`${k.toLowerCase()}\t${sanitizeLine(v)}`);
     }
   }
+}
+
+/** "id, subject,status" → ['id', 'subject', 'status']; anything but field names is a usage error. */
+export function parseJsonFields(text: string): string[] {
+  const fields = text.split(',').map((f) => f.trim()).filter(Boolean);
+  const bad = fields.find((f) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(f));
+  if (fields.length === 0 || bad !== undefined) {
+    // `--json 5` in `tandem item show --json 5` took the argument: say how to write it.
+    throw new TandemError('usage', `--json takes field names separated by commas, e.g. --json id,subject,status (got ${JSON.stringify(text)}; ` +
+      'put a bare --json after the command\'s arguments)');
+  }
+  return fields;
+}
+
+/** Keep only `fields` of an object, or of each object of a list; an unknown field is a usage error naming the known ones. */
+export function pickFields(value: unknown, fields: string[]): unknown {
+  const pick = (o: unknown) => {
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) return o;
+    const rec = o as Record<string, unknown>;
+    const unknown = fields.find((f) => !(f in rec));
+    if (unknown) throw new TandemError('usage', `unknown JSON field ${JSON.stringify(unknown)}; available: ${Object.keys(rec).join(', ')}`);
+    return Object.fromEntries(fields.map((f) => [f, rec[f]]));
+  };
+  return Array.isArray(value) ? value.map(pick) : pick(value);
 }

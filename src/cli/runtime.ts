@@ -1,8 +1,9 @@
 // Per-command runtime for the CLI: global options, the opened store, who "I" am, and reading stdin.
 import type { Command } from 'commander';
+import { configuredAgent, loadConfig, type TandemConfig } from '../config/config.js';
 import { resolveIdentity, type Agent } from '../core/agents.js';
 import { makeCtx, type Ctx } from '../core/context.js';
-import { invalid, usage } from '../core/errors.js';
+import { TandemError, invalid, usage } from '../core/errors.js';
 import { wakeSnoozed } from '../core/items.js';
 import { defaultDatabaseSpec, openStore, printableLocation } from '../store/open.js';
 import type { Store } from '../store/store.js';
@@ -11,7 +12,7 @@ import { Output } from './output.js';
 export interface GlobalOptions {
   db?: string;
   as?: string;
-  json?: boolean;
+  json?: boolean | string;
 }
 
 export class Runtime {
@@ -19,6 +20,7 @@ export class Runtime {
   private store: Store | null = null;
   private ctxValue: Ctx<Store> | null = null;
   private meValue: Agent | null = null;
+  private configValue: TandemConfig | null = null;
   /** Set by `init --shared-group` before the database is first opened. */
   sharedGroup: string | null = null;
 
@@ -26,9 +28,26 @@ export class Runtime {
     this.out = new Output({ json: opts.json, env });
   }
 
-  /** The database the user named: an SQLite path or a postgres:// URL. */
+  /** The user's config file (read once, on first use; a broken file is an error for every command). */
+  get config(): TandemConfig {
+    this.configValue ??= loadConfig(this.env);
+    return this.configValue;
+  }
+
+  /**
+   * The database the user named, an SQLite path or a postgres:// URL: --db, else $TANDEM_DB, else
+   * `database` in the config file, else the XDG default.
+   */
   get dbPath(): string {
-    return this.opts.db ?? defaultDatabaseSpec(this.env);
+    return this.opts.db ?? defaultDatabaseSpec(this.env, this.config.database);
+  }
+
+  /** The agent asked for: --as, else $TANDEM_AGENT, else the config file's choice for this database. */
+  get wantedAgent(): { handle: string; from: 'option' | 'config' } | null {
+    const given = this.opts.as ?? this.env.TANDEM_AGENT;
+    if (given) return { handle: given, from: 'option' };
+    const configured = configuredAgent(this.config, this.dbPath);
+    return configured ? { handle: configured, from: 'config' } : null;
   }
 
   /** The database, safe to print (a URL's password masked). */
@@ -45,8 +64,22 @@ export class Runtime {
   }
 
   async me(): Promise<Agent> {
-    if (!this.meValue) this.meValue = await resolveIdentity(await this.ctx(), this.opts.as, this.env);
+    if (this.meValue) return this.meValue;
+    const wanted = this.wantedAgent;
+    try {
+      this.meValue = await resolveIdentity(await this.ctx(), wanted?.handle, {});
+    } catch (e) {
+      if (wanted?.from === 'config' && e instanceof TandemError) {
+        throw new TandemError(e.kind, `${e.message} (the agent named in ${this.config.file}; override with --as HANDLE)`);
+      }
+      throw e;
+    }
     return this.meValue;
+  }
+
+  /** Act as this agent from now on (the console's agent picker chose it). */
+  useAgent(agent: Agent): void {
+    this.meValue = agent;
   }
 
   /** Identity when it can be known, else null (read-only commands work without one). */

@@ -88,6 +88,20 @@ export async function findOrCreateCustomer(trx: Db, input: NewCustomer, at: stri
   return insertCustomer(trx, input, at);
 }
 
+/**
+ * The customer of an imported record: by email (created if new), else by name among customers with
+ * no email (created if new). Says whether it was created.
+ */
+export async function findOrCreateCustomerByNameOrEmail(trx: Db, who: { email?: string | null; name?: string | null }, at: string): Promise<{ customer: Customer; created: boolean }> {
+  const email = who.email ? normaliseEmail(who.email) : null;
+  const name = who.name?.trim() || null;
+  const row = email
+    ? await trx.selectFrom('customers').selectAll().where('email', '=', email).executeTakeFirst()
+    : name ? await trx.selectFrom('customers').selectAll().where('email', 'is', null).where('name', '=', name).orderBy('id').executeTakeFirst() : undefined;
+  if (row) return { customer: toCustomer(row), created: false };
+  return { customer: await insertCustomer(trx, { email, name: name ?? undefined }, at), created: true };
+}
+
 /** Look a customer up by `#id`, id, or email. */
 export async function findCustomer(db: Db, ref: string | number): Promise<Customer> {
   const text = String(ref).trim();

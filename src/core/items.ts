@@ -237,9 +237,18 @@ export function noteChange(text: string): Change {
   return { set: {}, events: [{ type: 'note', body: text }] };
 }
 
-export async function note(ctx: Ctx, agent: Agent, itemId: number, body: string, opts: Opts = {}): Promise<MutationResult> {
+export async function note(
+  ctx: Ctx, agent: Agent, itemId: number, body: string,
+  opts: Opts & { messageId?: string | null; data?: Record<string, unknown> | null } = {},
+): Promise<MutationResult> {
   const text = requireBody(body, 'note');
-  return mutateItem(ctx, itemId, asAgent(agent), opts, () => noteChange(text));
+  // An imported note carries its id in the other system, so importing it again adds nothing.
+  return mutateItem(ctx, itemId, asAgent(agent), opts, () => {
+    const change = noteChange(text);
+    change.events[0]!.messageId = opts.messageId ?? null;
+    change.events[0]!.data = opts.data ?? null;
+    return change;
+  });
 }
 
 /**
@@ -423,10 +432,13 @@ export async function wakeSnoozed(ctx: Ctx): Promise<number> {
   return ctx.store.write(async (trx) => {
     const rows = await trx.selectFrom('items').selectAll().where('status', '=', 'snoozed').where('snoozed_until', '<=', now).execute();
     for (const row of rows) {
+      // The wake happens when the snooze ended, not when someone next looked: the same data gives the
+      // same history whenever a command runs (a demo written with --now in the past stays deterministic).
+      const endedAt = [row.snoozed_until!, row.updated_at].sort().at(-1)!;
       await applyChange(trx, row, { type: 'system' }, {
         set: { status: 'open', snoozed_until: null },
         events: [{ type: 'status', data: { from: 'snoozed', to: 'open', reason: 'snooze ended' } }],
-      }, now);
+      }, endedAt);
     }
     return rows.length;
   });

@@ -405,7 +405,8 @@ export interface AtRiskRow {
 export async function atRiskRows(db: Db, w: Period): Promise<AtRiskRow[]> {
   const low = async (kind: 'csat' | 'nps', max: number) => db.selectFrom('surveys')
     .where('kind', '=', kind).where('score', '<=', max).where('created_at', '>=', w.from).where('created_at', '<', w.to)
-    .select(['customer_id', 'score', 'created_at']).orderBy('customer_id').orderBy('score').orderBy('created_at', 'desc').execute();
+    .where('customer_id', 'is not', null) // an anonymous answer puts nobody at risk
+    .select((eb) => [eb.ref('customer_id').$notNull().as('customer_id'), 'score', 'created_at']).orderBy('customer_id').orderBy('score').orderBy('created_at', 'desc').execute();
   const csat = await low('csat', 2);
   const nps = await low('nps', 6);
   // Support items per customer, counted in JS from one list of ids: grouping in SQL sorts the whole window.

@@ -12,7 +12,8 @@ export interface Survey {
   kind: SurveyKind;
   score: number;
   comment: string | null;
-  customerId: number;
+  /** Null for an anonymous answer. */
+  customerId: number | null;
   itemId: number | null;
   createdAt: string;
 }
@@ -61,5 +62,41 @@ export async function addSurvey(ctx: Ctx, _agent: Agent, input: NewSurvey): Prom
     const r = await trx.insertInto('surveys').values({ kind, score, comment, customer_id: customerId, item_id: itemId, created_at: at })
       .returningAll().executeTakeFirstOrThrow();
     return { id: r.id, kind, score: r.score, comment: r.comment, customerId: r.customer_id, itemId: r.item_id, createdAt: r.created_at };
+  });
+}
+
+export interface SurveyAnswer {
+  kind: SurveyKind;
+  score: number;
+  comment: string | null;
+  at: string;
+  /** Null for an anonymous answer. */
+  customerId: number | null;
+  itemId: number | null;
+  /** The answer's id in the survey tool (re-recording it changes nothing). */
+  externalId: string;
+}
+
+/**
+ * Record an imported answer once (by its external id): on an item it is also a customer event in the
+ * item's timeline, at the answer's time. Returns false when it was recorded before.
+ */
+export async function recordSurveyAnswer(ctx: Ctx, a: SurveyAnswer): Promise<boolean> {
+  const [lo, hi] = SCORE_RANGE[a.kind];
+  if (!Number.isInteger(a.score) || a.score < lo || a.score > hi) throw invalid(`a ${a.kind.toUpperCase()} score is a whole number from ${lo} to ${hi} (got ${a.score})`);
+  return ctx.store.write(async (trx) => {
+    const seen = await trx.selectFrom('surveys').select('id').where('external_id', '=', a.externalId).executeTakeFirst();
+    if (seen) return false;
+    if (a.itemId !== null) {
+      const row = await loadItemRow(trx, a.itemId);
+      await applyChange(trx, row, row.customer_id ? { type: 'customer', customerId: row.customer_id } : { type: 'system' }, {
+        set: {},
+        events: [{ type: 'survey', body: a.comment, data: { kind: a.kind, score: a.score, imported: true } }],
+      }, a.at > row.updated_at ? a.at : row.updated_at);
+    }
+    await trx.insertInto('surveys').values({
+      kind: a.kind, score: a.score, comment: a.comment, customer_id: a.customerId, item_id: a.itemId, created_at: a.at, external_id: a.externalId,
+    }).execute();
+    return true;
   });
 }

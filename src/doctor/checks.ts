@@ -2,8 +2,8 @@
 // changing anything (the database is inspected, not opened and migrated) and never prints a secret.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { configPath } from '../config/config.js';
 import { inspectSchema } from '../store/inspect.js';
 import { isPostgresSpec, printableLocation } from '../store/open.js';
 
@@ -80,9 +80,6 @@ function fileModes(file: string): Finding[] {
   return out;
 }
 
-export function configPath(env: NodeJS.ProcessEnv): string {
-  return path.join(env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config'), 'tandem', 'config.toml');
-}
 
 function configMode(env: NodeJS.ProcessEnv): Finding {
   const file = configPath(env);

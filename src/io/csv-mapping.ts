@@ -1,7 +1,11 @@
-// How helpdesk CSV columns become item fields: default column names (Zendesk, Freshdesk, Help Scout
-// exports), --map overrides, and the value maps for status, priority and channel.
-import { usage } from '../core/errors.js';
+// How helpdesk CSV columns become item fields: the column names and value checks each field is found
+// by (csv-detect.ts does the finding), and the value maps for status, priority and channel.
 import { CHANNELS, PRIORITIES, type Channel, type Priority } from '../core/vocabulary.js';
+import { parseCsvDate } from './csv-dates.js';
+import { detectColumns, looksLikeEmail, looksLikePlace, squash, type Detection, type FieldSpec } from './csv-detect.js';
+import type { CsvRow } from './csv-table.js';
+
+export { parsePairs, squash } from './csv-detect.js';
 
 export const CSV_FIELDS = [
   'externalId', 'subject', 'body', 'status', 'priority', 'requesterName', 'requesterEmail',
@@ -9,91 +13,114 @@ export const CSV_FIELDS = [
 ] as const;
 export type CsvField = (typeof CSV_FIELDS)[number];
 
-/** Column names each field is found under by default (compared without case, spaces or punctuation). */
-export const DEFAULT_COLUMNS: Record<CsvField, string[]> = {
-  externalId: ['id', 'ticket id', 'ticket', 'ticket number', 'ticket #', 'number', '#', 'external id', 'conversation id'],
-  subject: ['subject', 'title', 'summary'],
-  body: ['description', 'body', 'message', 'comment', 'content', 'first message', 'text'],
-  status: ['status', 'state'],
-  priority: ['priority', 'urgency'],
-  requesterName: ['requester', 'requester name', 'contact', 'contact name', 'customer', 'customer name', 'full name', 'name', 'from name'],
-  requesterEmail: ['requester email', 'email', 'contact email', 'customer email', 'from', 'from email', 'e-mail'],
-  createdAt: ['created at', 'created', 'created time', 'created date', 'date created', 'creation date', 'submitted', 'opened', 'date'],
-  updatedAt: ['updated at', 'updated', 'updated time', 'last updated', 'last updated time', 'last update time', 'last modified', 'modified'],
-  resolvedAt: ['resolved at', 'resolved', 'resolved time', 'solved at', 'solved', 'solved time', 'closed at', 'closed time', 'closed'],
-  tags: ['tags', 'tag', 'labels', 'label'],
-  assignee: ['assignee', 'assigned to', 'agent', 'owner', 'assignee name', 'assignee email'],
-  kind: ['type', 'ticket type', 'kind', 'category'],
-  channel: ['via', 'source', 'channel', 'medium'],
-};
+/** Where each field is found: names from Zendesk, Freshdesk, Help Scout, Jira Service Management,
+ * Zammad and osTicket exports and public complaint datasets (CFPB), and what its values look like. */
+export function itemFieldSpecs(opts: { dateFormat?: string; statusOverrides?: Map<string, string> } = {}): FieldSpec<CsvField>[] {
+  const isDate = (v: string) => {
+    try {
+      parseCsvDate(v, 'date', opts.dateFormat);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const date = { test: isDate, what: 'dates', minShare: 0.6, exactToo: false };
+  const isStatus = (v: string) => {
+    const k = squash(v);
+    return Boolean(opts.statusOverrides?.has(k) || DEFAULT_STATUS_MAP[k]);
+  };
+  return [
+    {
+      field: 'externalId', about: 'the ticket\'s id in the old system (re-imports are idempotent by it)',
+      names: ['id', 'ticket id', 'ticket', 'ticket number', 'ticket #', 'ticket no', 'number', '#', 'external id', 'conversation id',
+        'complaint id', 'case id', 'case number', 'issue key', 'key', 'issue id', 'request id', 'reference'],
+      contains: ['id', '#', 'number', 'key', 'ref'],
+      excludes: ['phone', 'zip', 'postal', 'order', 'invoice', 'account', 'tracking', 'customer', 'user', 'requester', 'contact', 'agent',
+        'assignee', 'group', 'org', 'company', 'product', 'parent', 'email', 'identified', 'valid', 'paid', 'provid', 'consent'],
+      check: { test: (v) => v.trim().length <= 64 && !/\s{2,}/.test(v), what: 'ids', minShare: 0.95, exactToo: false },
+    },
+    { field: 'subject', about: 'the item\'s subject', names: ['subject', 'title', 'summary', 'issue', 'topic', 'headline', 'short description'], contains: ['subject', 'title', 'summary'] },
+    {
+      field: 'body', about: 'the customer\'s opening message',
+      names: ['description', 'body', 'message', 'comment', 'content', 'first message', 'text', 'consumer complaint narrative', 'details'],
+      contains: ['description', 'narrative', 'body', 'message', 'details'],
+    },
+    {
+      field: 'status', about: 'the ticket\'s status (map unusual ones with --status-map)',
+      names: ['status', 'ticket status', 'case status', 'current status', 'state'],
+      contains: ['status', 'state'], excludes: ['financial', 'payment', 'fulfillment', 'consent', 'estate', 'statement'],
+      // "State" in a complaints file is where the customer lives: only statuses make it a status.
+      check: { test: (v) => isStatus(v) || !looksLikePlace(v), what: 'statuses', minShare: 0.5, exactToo: true },
+    },
+    { field: 'priority', about: 'low, normal, high or urgent (map others with --priority-map)', names: ['priority', 'urgency', 'ticket priority'] },
+    {
+      field: 'requesterName', about: 'the customer\'s name',
+      names: ['requester', 'requester name', 'contact', 'contact name', 'customer', 'customer name', 'full name', 'name', 'from name', 'reporter', 'submitter', 'user', 'from'],
+      contains: ['requester', 'customer', 'contact', 'reporter', 'submitter'],
+      excludes: ['email', 'id', 'mail', 'phone', 'response', 'consent', 'disputed', 'narrative'],
+    },
+    {
+      field: 'requesterEmail', about: 'the customer\'s email (no email and no name: the unknown requester, or --customer)',
+      names: ['requester email', 'email', 'contact email', 'customer email', 'from', 'from email', 'e-mail', 'reporter email', 'user email'],
+      contains: ['email', 'mail'],
+      check: { test: looksLikeEmail, what: 'email addresses', minShare: 0.5, exactToo: true },
+    },
+    {
+      field: 'createdAt', about: 'when the ticket was opened',
+      names: ['created at', 'created', 'created time', 'created date', 'date created', 'creation date', 'submitted', 'opened', 'date', 'date received', 'created (utc)', 'opened at', 'submitted at', 'created on'],
+      contains: ['created', 'received', 'submitted', 'opened', 'reported', 'raised', 'logged', 'creation'],
+      excludes: ['by'],
+      check: date,
+    },
+    {
+      field: 'updatedAt', about: 'the last change',
+      names: ['updated at', 'updated', 'updated time', 'last updated', 'last updated time', 'last update time', 'last modified', 'modified'],
+      contains: ['updated', 'modified', 'lastactivity', 'changed'], excludes: ['by'], check: date,
+    },
+    {
+      field: 'resolvedAt', about: 'when it was solved',
+      names: ['resolved at', 'resolved', 'resolved time', 'solved at', 'solved', 'solved time', 'closed at', 'closed time', 'closed', 'resolution date', 'date closed'],
+      contains: ['resolved', 'solved', 'closed', 'resolution'], excludes: ['by'], check: { ...date, exactToo: true, minShare: 0.5 },
+    },
+    { field: 'tags', about: 'tags, separated by commas or spaces', names: ['tags', 'tag', 'labels', 'label'] },
+    {
+      field: 'assignee', about: 'the agent (matched by handle, email or name)', names: ['assignee', 'assigned to', 'agent', 'owner', 'assignee name', 'assignee email', 'agent assigned'],
+      contains: ['assignee', 'assigned', 'owner'], excludes: ['team', 'group', 'date', 'time', 'department'],
+    },
+    {
+      field: 'kind', about: 'the ticket type (problem, question…)', names: ['type', 'ticket type', 'kind', 'category', 'issue type', 'request type'],
+      // Help Scout's "Type" says email, chat or phone: a channel, not a kind.
+      check: { test: (v) => !(CHANNELS as readonly string[]).includes(squash(v)), what: 'ticket types', minShare: 0.5, exactToo: true },
+    },
+    { field: 'channel', about: 'where it came from (email, web, phone…)', names: ['via', 'source', 'channel', 'medium', 'submitted via', 'origin', 'type'] },
+  ];
+}
 
 /** Helpdesk statuses → Tandem's. */
 export const DEFAULT_STATUS_MAP: Record<string, string> = {
   new: 'new', open: 'open', pending: 'pending', hold: 'pending', onhold: 'pending', waiting: 'pending',
   waitingoncustomer: 'pending', waitingonthirdparty: 'pending', awaitingreply: 'pending',
   solved: 'resolved', resolved: 'resolved', done: 'resolved', closed: 'closed', archived: 'closed', active: 'open',
+  // Jira Service Management, Zammad, osTicket, Help Scout.
+  todo: 'open', inprogress: 'open', waitingforsupport: 'open', waitingforcustomer: 'pending', reopened: 'open',
+  pendingreminder: 'pending', pendingclose: 'pending', merged: 'closed', cancelled: 'closed', canceled: 'closed',
+  spam: 'closed', deleted: 'closed', completed: 'resolved',
 };
 
 /** Helpdesk priorities (words and Freshdesk's 1-4) → Tandem's. */
 export const DEFAULT_PRIORITY_MAP: Record<string, Priority> = {
   low: 'low', normal: 'normal', medium: 'normal', high: 'high', urgent: 'urgent', critical: 'urgent',
   '1': 'low', '2': 'normal', '3': 'high', '4': 'urgent', p1: 'urgent', p2: 'high', p3: 'normal', p4: 'low', '': 'normal',
+  // Jira's five levels and Zammad's numbered ones.
+  highest: 'urgent', lowest: 'low', blocker: 'urgent', major: 'high', minor: 'low', trivial: 'low',
+  '1low': 'low', '2normal': 'normal', '3high': 'high', emergency: 'urgent',
 };
 
-export const squash = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}#]+/gu, '');
+export const ITEM_REQUIRED: CsvField[][] = [['subject'], ['createdAt']];
 
-/** Parse repeated `key=value` options (also comma-separated) into a map with squashed keys. */
-export function parsePairs(option: string, values: string[] | undefined, squashKeys = true): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const v of values ?? []) {
-    for (const pair of v.split(',')) {
-      if (!pair.trim()) continue;
-      const eq = pair.indexOf('=');
-      if (eq <= 0) throw usage(`${option} takes NAME=VALUE pairs (got ${JSON.stringify(pair)})`);
-      const key = pair.slice(0, eq).trim();
-      map.set(squashKeys ? squash(key) : key, pair.slice(eq + 1).trim());
-    }
-  }
-  return map;
-}
-
-/** Which column index holds each field, from --map (field=Column) or the defaults. */
-export function mapColumns(header: string[], maps: string[] | undefined): Map<CsvField, number> {
-  const byName = new Map<string, number>();
-  header.forEach((h, i) => {
-    const k = squash(h);
-    if (!byName.has(k)) byName.set(k, i);
-  });
-  const fieldBySquash = new Map(CSV_FIELDS.map((f) => [squash(f), f]));
-  const result = new Map<CsvField, number>();
-  for (const [fieldKey, column] of parsePairs('--map', maps)) {
-    const field = fieldBySquash.get(fieldKey);
-    if (!field) throw usage(`--map: unknown field ${JSON.stringify(fieldKey)} (fields: ${CSV_FIELDS.join(', ')})`);
-    const index = byName.get(squash(column));
-    if (index === undefined) throw usage(`--map ${field}=${column}: the file has no column ${JSON.stringify(column)} (columns: ${header.join(', ')})`);
-    result.set(field, index);
-  }
-  const taken = new Set(result.values());
-  for (const field of CSV_FIELDS) {
-    if (result.has(field)) continue;
-    for (const name of DEFAULT_COLUMNS[field]) {
-      const index = byName.get(squash(name));
-      if (index !== undefined && !taken.has(index)) {
-        result.set(field, index);
-        taken.add(index);
-        break;
-      }
-    }
-  }
-  for (const required of ['subject', 'createdAt'] as const) {
-    if (!result.has(required)) {
-      throw usage(`no column for ${required} (columns: ${header.join(', ')}); name it with --map ${required}=COLUMN`);
-    }
-  }
-  if (!result.has('requesterEmail') && !result.has('requesterName')) {
-    throw usage(`no column for the requester (columns: ${header.join(', ')}); name it with --map requesterEmail=COLUMN`);
-  }
-  return result;
+/** Which column feeds each item field: --map, known names, telling words, and the values. */
+export function detectItemColumns(header: string[], rows: CsvRow[], opts: { map?: string[]; dateFormat?: string; statusOverrides?: Map<string, string> }): Detection<CsvField> {
+  return detectColumns(itemFieldSpecs(opts), header, rows, opts.map, ITEM_REQUIRED.map((fields) => ({ fields })));
 }
 
 /** A channel from a "Via"/"Source" cell ("Mail", "Web Form", "Phone call", "Twitter"…). */

@@ -98,11 +98,14 @@ const NOTES = [
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** True once a database holds agents or items: the demo writes only into an empty one. */
+/**
+ * True once a database holds customers or items: the demo writes only into one without them. Agents
+ * alone (the one `tandem init` made) are kept, so `tandem init && tandem demo` works.
+ */
 export async function holdsData(ctx: LoadCtx): Promise<boolean> {
-  const [agent] = await ctx.store.db.selectFrom('agents').select('id').limit(1).execute();
+  const [customer] = await ctx.store.db.selectFrom('customers').select('id').limit(1).execute();
   const [item] = await ctx.store.db.selectFrom('items').select('id').limit(1).execute();
-  return Boolean(agent || item);
+  return Boolean(customer || item);
 }
 
 export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<DemoSummary> {
@@ -123,6 +126,13 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
   const nCustomers = Math.max(12, Math.min(200_000, Math.round(total / 6)));
   await ctx.store.bulk.load(async (w) => {
     for (const a of DEMO_AGENTS) {
+      // An agent of the same handle (made by `tandem init`) plays that demo part. Nothing is queued
+      // yet in this load, so the transaction sees every agent there is.
+      const existing = await w.db.selectFrom('agents').select('id').where('handle', '=', a.handle).executeTakeFirst();
+      if (existing) {
+        agentIds.set(a.handle, existing.id);
+        continue;
+      }
       const id = w.nextId('agents');
       w.insert('agents', { id, ...a, active: 1, created_at: iso(now - 120 * DAY) });
       agentIds.set(a.handle, id);

@@ -1,24 +1,23 @@
 // `tandem import --format csv`: ticket exports from other helpdesks (Zendesk, Freshdesk…), one item
 // per row, written through the bulk path with the core's rules for status, versions, events and SLA.
-import { createHash } from 'node:crypto';
-import path from 'node:path';
-import { parse as parseCsv, CsvError } from 'csv-parse/sync';
 import { listAgents } from '../core/agents.js';
 import type { LoadCtx } from '../core/context.js';
 import { normaliseEmail } from '../core/customers.js';
-import { invalid } from '../core/errors.js';
 import { normaliseSubject, normaliseTag, requireBody } from '../core/items.js';
 import { dueTimes, listPolicies, nextDueAt, type SlaPolicy } from '../core/sla.js';
 import { KINDS, ROLES, parseEnum, type Kind, type Role, type Status } from '../core/vocabulary.js';
 import type { BulkWriter } from '../store/store.js';
 import { parseCsvDate } from './csv-dates.js';
 import {
-  DEFAULT_STATUS_MAP, guessChannel, mapColumns, parsePairs, priorityFrom, squash, type CsvField,
+  DEFAULT_STATUS_MAP, ITEM_REQUIRED, detectItemColumns, guessChannel, itemFieldSpecs, parsePairs, priorityFrom, squash, type CsvField,
 } from './csv-mapping.js';
 import {
   Rollback, RecordError, addProblem, bump, errorMessage, finish, newReport, type ImportOptions, type ImportReport,
 } from './import-report.js';
-import { readTextFile } from './line-reader.js';
+import { detectColumns } from './csv-detect.js';
+import { inspectTable, type InspectReport } from './csv-inspect.js';
+import { fallbackExternalId } from './csv-identity.js';
+import { present, readCsvTable } from './csv-table.js';
 
 export interface CsvOptions extends ImportOptions {
   /** field=Column pairs. */
@@ -33,52 +32,52 @@ export interface CsvOptions extends ImportOptions {
   idPrefix?: string;
   /** Field delimiter; default: detected from the header line (`,` `;` or tab). */
   delimiter?: string;
+  /** Text encoding of the file (default UTF-8; a file that is not is refused with a suggestion). */
+  encoding?: string;
+  /** The customer (email) of rows that name no requester; default: one "Unknown requester". */
+  customer?: string;
 }
 
-/** The delimiter the header line uses most, outside quotes. */
-export function detectDelimiter(text: string): string {
-  const counts: Record<string, number> = { ',': 0, ';': 0, '\t': 0, '|': 0 };
-  let quoted = false;
-  for (const ch of text) {
-    if (ch === '"') quoted = !quoted;
-    else if (!quoted && ch === '\n') break;
-    else if (!quoted && ch in counts) counts[ch]!++;
-  }
-  const [best, n] = Object.entries(counts).sort((a, b) => b[1] - a[1])[0]!;
-  return n > 0 ? best : ',';
+/** The customer of rows that name nobody: one per database, found again by its reserved address. */
+export const UNKNOWN_REQUESTER = { email: 'unknown-requester@tandem.invalid', name: 'Unknown requester' };
+
+/** Who asked: the row's email and name, else the fallback customer (and say so). */
+export function requesterOf(emailCell: string | undefined, nameCell: string | undefined, fallback: { email: string; name: string }) {
+  const email = emailCell ? normaliseEmail(emailCell) : null;
+  const name = nameCell?.trim() || email?.split('@')[0] || '';
+  if (!email && !name) return { email: fallback.email, name: fallback.name, noRequester: true };
+  return { email, name, noRequester: false };
 }
 
-interface ParsedRow { line: number; cells: string[] }
+export { fallbackExternalId } from './csv-identity.js';
 
-function readRows(file: string, text: string, delimiter: string): ParsedRow[] {
-  try {
-    const records = parseCsv(text, {
-      bom: true, delimiter, info: true, raw: true, relax_column_count: true, skip_empty_lines: true,
-    }) as unknown as { record: string[]; info: { lines: number }; raw: string }[];
-    // info.lines is the line a record ends on; a quoted multi-line cell starts earlier.
-    return records.map((r) => ({ cells: r.record, line: r.info.lines - (r.raw.replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0) }));
-  } catch (e) {
-    if (e instanceof CsvError) {
-      const line = typeof e.lines === 'number' ? `:${e.lines}` : '';
-      throw invalid(`${file}${line}: not readable as CSV: ${e.message}; nothing was written`);
-    }
-    throw e;
+export { detectDelimiter } from './csv-table.js';
+
+/** `--inspect`: how the file would be read, without a database. */
+export function inspectCsv(file: string, opts: CsvOptions = {}): InspectReport {
+  const table = readCsvTable(file, { encoding: opts.encoding, delimiter: opts.delimiter });
+  const statusOverrides = parsePairs('--status-map', opts.statusMap);
+  const detection = detectColumns(itemFieldSpecs({ dateFormat: opts.dateFormat, statusOverrides }), table.header, table.rows, opts.map);
+  const report = inspectTable(file, 'csv', table, detection, ITEM_REQUIRED);
+  if (!detection.columns.has('requesterEmail') && !detection.columns.has('requesterName')) {
+    report.notes.push(`No requester column: every row imports under ${opts.customer ? opts.customer : '"Unknown requester"'}${opts.customer ? '' : ' (or give --customer EMAIL)'}.`);
   }
+  if (!detection.columns.has('externalId')) {
+    report.notes.push('No id column: each row gets an id from its content (identical rows stay distinct); give one with --map externalId=COLUMN.');
+  }
+  return report;
 }
 
 export async function importCsv(ctx: LoadCtx, file: string, opts: CsvOptions = {}): Promise<ImportReport> {
-  let text = readTextFile(file);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const delimiter = opts.delimiter ?? (path.extname(file).toLowerCase() === '.tsv' ? '\t' : detectDelimiter(text));
-  const rows = readRows(file, text, delimiter);
-  if (rows.length === 0) throw invalid(`${file} is empty: no header line`);
-  const header = rows[0]!.cells.map((h) => h.trim());
-  const columns = mapColumns(header, opts.map);
+  const table = readCsvTable(file, { encoding: opts.encoding, delimiter: opts.delimiter });
+  const { header } = table;
   const role = parseEnum('--role', ROLES, opts.role ?? 'support');
   const statusOverrides = parsePairs('--status-map', opts.statusMap);
   for (const [k, v] of statusOverrides) statusOverrides.set(k, parseEnum(`--status-map ${k}`, ['new', 'open', 'pending', 'resolved', 'closed'] as const, v));
   const priorityOverrides = parsePairs('--priority-map', opts.priorityMap);
   for (const v of priorityOverrides.values()) parseEnum('--priority-map value', ['low', 'normal', 'high', 'urgent'] as const, v);
+  const { columns } = detectItemColumns(header, table.rows, { map: opts.map, dateFormat: opts.dateFormat, statusOverrides });
+  const fallbackCustomer = opts.customer ? { email: normaliseEmail(opts.customer), name: opts.customer.trim().split('@')[0]! } : UNKNOWN_REQUESTER;
 
   const agents = await listAgents(ctx, { includeInactive: true });
   const agentByKey = new Map<string, { id: number; handle: string; roles: string; active: boolean }>();
@@ -86,7 +85,8 @@ export async function importCsv(ctx: LoadCtx, file: string, opts: CsvOptions = {
   const policies = new Map<string, SlaPolicy>((await listPolicies(ctx)).map((p) => [`${p.role}:${p.priority}`, p]));
 
   const report = newReport('csv', [file], Boolean(opts.dryRun));
-  const data = rows.slice(1);
+  const data = table.rows;
+  const occurrences = new Map<string, number>();
   try {
     await ctx.store.bulk.load(async (w) => {
       const customers = new Map<string, number>();
@@ -95,26 +95,27 @@ export async function importCsv(ctx: LoadCtx, file: string, opts: CsvOptions = {
         if (n % 500 === 0) opts.onProgress?.(n, data.length);
         const cell = (f: CsvField) => {
           const i = columns.get(f);
-          const v = i === undefined ? undefined : row.cells[i];
-          return v === undefined || v.trim() === '' ? undefined : v;
+          return i === undefined ? undefined : present(row.cells[i]);
         };
         try {
           if (row.cells.length !== header.length) {
             throw new RecordError(`${row.cells.length} fields where the header has ${header.length} (a stray delimiter or quote?)`);
           }
           const known = new Map(customers);
-          const outcome = await w.record(() => loadRow(w, cell, { role, opts, statusOverrides, priorityOverrides, agentByKey, policies, customers, seenIds, line: row.line, file }))
-            .catch((e: unknown) => {
-              // A customer first met in a failed row was rolled back with it.
-              customers.clear();
-              for (const [k, v] of known) customers.set(k, v);
-              throw e;
-            });
+          const outcome = await w.record(() => loadRow(w, cell, {
+            role, opts, statusOverrides, priorityOverrides, agentByKey, policies, customers, seenIds, line: row.line, file, fallbackCustomer, occurrences,
+          })).catch((e: unknown) => {
+            // A customer first met in a failed row was rolled back with it.
+            customers.clear();
+            for (const [k, v] of known) customers.set(k, v);
+            throw e;
+          });
           if (outcome === 'exists') bump(report.unchanged, 'item');
           else {
             bump(report.added, 'item');
             bump(report.added, 'event', outcome.events);
             if (outcome.newCustomer) bump(report.added, 'customer');
+            if (outcome.noRequester) bump(report.flagged, opts.customer ? `row without a requester (under ${fallbackCustomer.email})` : 'row without a requester (under "Unknown requester")');
           }
         } catch (e) {
           if (e instanceof RecordError || (e as { kind?: string }).kind) addProblem(report, { file, line: row.line, reason: errorMessage(e) });
@@ -142,11 +143,15 @@ interface RowContext {
   seenIds: Map<string, number>;
   line: number;
   file: string;
+  /** The customer of rows that name no requester. */
+  fallbackCustomer: { email: string; name: string };
+  /** How often each content-derived id has been seen so far in the file. */
+  occurrences: Map<string, number>;
 }
 
 type Cell = (f: CsvField) => string | undefined;
 
-async function loadRow(w: BulkWriter, cell: Cell, c: RowContext): Promise<'exists' | { events: number; newCustomer: boolean }> {
+async function loadRow(w: BulkWriter, cell: Cell, c: RowContext): Promise<'exists' | { events: number; newCustomer: boolean; noRequester: boolean }> {
   const subject = normaliseSubject(cell('subject'));
   const body = cell('body') === undefined ? null : requireBody(cell('body'), 'description');
   const date = (f: CsvField) => (cell(f) === undefined ? null : parseCsvDate(cell(f)!, f, c.opts.dateFormat));
@@ -154,13 +159,13 @@ async function loadRow(w: BulkWriter, cell: Cell, c: RowContext): Promise<'exist
   if (!createdAt) throw new RecordError('createdAt: no creation date');
   const updatedAt = date('updatedAt');
   const resolvedAt = date('resolvedAt');
-  const email = cell('requesterEmail') ? normaliseEmail(cell('requesterEmail')!) : null;
-  const name = cell('requesterName')?.trim() || email?.split('@')[0] || '';
-  if (!email && !name) throw new RecordError('no requester (neither an email nor a name)');
+  const requester = requesterOf(cell('requesterEmail'), cell('requesterName'), c.fallbackCustomer);
+  const { email, name } = requester;
 
   // The external id makes re-imports idempotent; rows without one get a content-derived id.
-  const rawId = cell('externalId')?.trim();
-  const externalId = (c.opts.idPrefix ?? '') + (rawId ?? `csv-${createHash('sha256').update([subject, email ?? name, createdAt].join('\u0000')).digest('hex').slice(0, 20)}`);
+  const externalId = (c.opts.idPrefix ?? '') + (cell('externalId')?.trim() ?? fallbackExternalId(
+    [subject, requester.noRequester ? '' : email ?? name, createdAt, body ?? ''], c.occurrences,
+  ));
   const earlier = c.seenIds.get(externalId);
   if (earlier !== undefined) throw new RecordError(`external id ${JSON.stringify(externalId)} appears twice in the file (also line ${earlier})`);
   c.seenIds.set(externalId, c.line);
@@ -185,15 +190,19 @@ async function loadRow(w: BulkWriter, cell: Cell, c: RowContext): Promise<'exist
   // As in createItem: an item with an assignee is open, not new.
   const status: Status = mapped === 'new' && assignee ? 'open' : mapped;
 
-  let customerId = email
-    ? c.customers.get(email) ?? (await w.db.selectFrom('customers').select('id').where('email', '=', email).executeTakeFirst())?.id
-    : undefined;
+  // A requester known only by name (Zammad, Jira reporters) is one customer per name, not one per row.
+  // Customers met earlier in this load are in c.customers (their rows may still be queued); the
+  // database is asked only about customers that were there before.
+  const customerKey = email ?? `name:${name.toLowerCase()}`;
+  let customerId = c.customers.get(customerKey) ?? (email
+    ? (await w.db.selectFrom('customers').select('id').where('email', '=', email).executeTakeFirst())?.id
+    : (await w.db.selectFrom('customers').select('id').where('email', 'is', null).where('name', '=', name).orderBy('id').limit(1).executeTakeFirst())?.id);
   const newCustomer = customerId === undefined;
   if (customerId === undefined) {
     customerId = w.nextId('customers');
     w.insert('customers', { id: customerId, name, email, phone: null, company: null, notes: null, created_at: createdAt, updated_at: createdAt });
   }
-  if (email) c.customers.set(email, customerId);
+  c.customers.set(customerKey, customerId);
 
   // The timeline: the customer's opening message, then how the item got to its status.
   const initial: Status = assignee ? 'open' : 'new';
@@ -243,6 +252,6 @@ async function loadRow(w: BulkWriter, cell: Cell, c: RowContext): Promise<'exist
       created_at: e.at, message_id: null,
     });
   });
-  return { events: events.length, newCustomer };
+  return { events: events.length, newCustomer, noRequester: requester.noRequester };
 }
 

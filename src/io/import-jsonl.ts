@@ -352,8 +352,9 @@ class JsonlLoader {
     const score = int(o, 'score');
     if (score > (kind === 'csat' ? 5 : 10) || (kind === 'csat' && score < 1)) throw new RecordError(`${kind} score ${score} is out of range`);
     const row = {
-      id: int(o, 'id', 1), kind, score, comment: strOrNull(o, 'comment'), customer_id: int(o, 'customerId', 1),
-      item_id: intOrNull(o, 'itemId'), created_at: time(o, 'createdAt'),
+      // customerId is null for an anonymous answer (an imported survey row that linked to nobody).
+      id: int(o, 'id', 1), kind, score, comment: strOrNull(o, 'comment'), customer_id: intOrNull(o, 'customerId'),
+      item_id: intOrNull(o, 'itemId'), created_at: time(o, 'createdAt'), external_id: strOrNull(o, 'externalId'),
     };
     await this.put('surveys', 'survey', row, (e) => e.customer_id === row.customer_id && e.created_at === row.created_at && e.kind === row.kind);
   }

@@ -34,6 +34,8 @@ export interface ImportReport {
   unchanged: Record<string, number>;
   /** Records deliberately not imported (e.g. auto-replies with --auto-replies skip), by reason. */
   ignored: Record<string, number>;
+  /** Records imported with a caveat the user should know of (rows without a requester…), by what. */
+  flagged: Record<string, number>;
   /** Bad records: the first MAX_PROBLEMS of them. */
   problems: Problem[];
   problemCount: number;
@@ -42,7 +44,7 @@ export interface ImportReport {
 export const MAX_PROBLEMS = 100;
 
 export function newReport(format: string, files: string[], dryRun: boolean): ImportReport {
-  return { format, files, dryRun, written: false, added: {}, updated: {}, unchanged: {}, ignored: {}, problems: [], problemCount: 0 };
+  return { format, files, dryRun, written: false, added: {}, updated: {}, unchanged: {}, ignored: {}, flagged: {}, problems: [], problemCount: 0 };
 }
 
 export function bump(counts: Record<string, number>, kind: string, n = 1): void {

@@ -39,7 +39,7 @@ export interface EscalationRecord {
   escalatedAt: string; snapshot: unknown; state: string; returnedAt: string | null; returnNote: string | null;
 }
 export interface SurveyRecord {
-  type: 'survey'; id: number; kind: string; score: number; comment: string | null; customerId: number;
+  type: 'survey'; id: number; kind: string; score: number; comment: string | null; customerId: number | null; externalId: string | null;
   itemId: number | null; createdAt: string;
 }
 
@@ -90,5 +90,5 @@ export const escalationRecord = (r: Selectable<EscalationTable>): EscalationReco
 
 export const surveyRecord = (r: Selectable<SurveyTable>): SurveyRecord => ({
   type: 'survey', id: r.id, kind: r.kind, score: r.score, comment: r.comment, customerId: r.customer_id,
-  itemId: r.item_id, createdAt: r.created_at,
+  itemId: r.item_id, createdAt: r.created_at, externalId: r.external_id ?? null,
 });

@@ -8,9 +8,13 @@ export function isPostgresSpec(spec: string): boolean {
   return /^postgres(ql)?:\/\//i.test(spec);
 }
 
-/** --db, else $TANDEM_DB, else the XDG data folder's tandem.db. */
-export function defaultDatabaseSpec(env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * The database when --db is not given: $TANDEM_DB, else `configured` (the config file's `database`,
+ * a path or a postgres:// URL), else the XDG data folder's tandem.db.
+ */
+export function defaultDatabaseSpec(env: NodeJS.ProcessEnv = process.env, configured?: string): string {
   if (env.TANDEM_DB) return env.TANDEM_DB;
+  if (configured) return configured;
   const dataHome = env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
   return path.join(dataHome, 'tandem', 'tandem.db');
 }

@@ -121,9 +121,12 @@ export interface SurveyTable {
   kind: SurveyKind;
   score: number;
   comment: string | null;
-  customer_id: number;
+  /** Null for an anonymous answer (an imported row that links to nobody). */
+  customer_id: number | null;
   item_id: number | null;
   created_at: string;
+  /** The answer's id in the survey tool's export (or one derived from the row): re-imports add nothing. */
+  external_id: Generated<string | null>;
 }
 
 export interface SlaPolicyTable {

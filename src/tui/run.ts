@@ -2,6 +2,9 @@
 // (q, Ctrl-C, a signal, an uncaught error) the terminal exactly as it was: main screen back, cursor
 // shown, raw mode off. Ink and React load only here, so scripting commands never pay for them.
 import type { Runtime } from '../cli/runtime.js';
+import { configPath, rememberAgent } from '../config/config.js';
+import { listAgents, type Agent } from '../core/agents.js';
+import type { WhoAreYouResult } from './views/who-are-you.js';
 import type { TerminalControl } from './editor.js';
 
 const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
@@ -28,9 +31,45 @@ async function importInteractive<T>(load: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Several agents and nobody named (--as, $TANDEM_AGENT, the config file): ask on screen, and remember
+ * the answer in the config file when the user says so. Null when the user left instead.
+ */
+async function pickAgent(rt: Runtime, agents: Agent[]): Promise<Agent | null> {
+  const [{ render }, React, { WhoAreYou }, { colourLevel, makeTheme }] = await importInteractive(() => Promise.all([
+    import('ink'), import('react'), import('./views/who-are-you.js'), import('./theme.js'),
+  ]));
+  let result: WhoAreYouResult | null = null;
+  process.stdout.write(ENTER_ALT + HIDE_CURSOR);
+  const instance = render(
+    ((React as unknown as { default?: typeof React }).default ?? React).createElement(WhoAreYou, {
+      agents, database: rt.location, configFile: configPath(rt.env), theme: makeTheme(colourLevel(process.env, true)),
+      onDone: (r) => (result = r),
+    }),
+    { exitOnCtrlC: false, patchConsole: false },
+  );
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    process.stdout.write(LEAVE_ALT);
+  }
+  const chosen = result as WhoAreYouResult | null;
+  if (!chosen) return null;
+  if (chosen.remember) rememberAgent(rt.env, rt.dbPath, chosen.handle);
+  return agents.find((a) => a.handle === chosen.handle) ?? null;
+}
+
 export async function runConsole(rt: Runtime): Promise<void> {
   // Who and where first: a missing identity is reported on the normal screen, as for any command.
   const ctx = await rt.ctx();
+  if (!rt.wantedAgent) {
+    const active = await listAgents(ctx);
+    if (active.length > 1) {
+      const picked = await pickAgent(rt, active);
+      if (!picked) return rt.close();
+      rt.useAgent(picked);
+    }
+  }
   const me = await rt.me();
   const { ConsoleApi, DEFAULT_FILTER } = await import('./console-api.js');
   const { layoutFor } = await import('./layout.js');

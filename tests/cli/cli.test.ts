@@ -228,7 +228,7 @@ describe('customers, orders, surveys, agents, SLA', () => {
     expect(bash.stdout).toMatch(/complete -F _tandem tandem/);
     expect(bash.stdout).toMatch(/inbox/);
     expect(bash.stdout).toMatch(/item__reply/);
-    expect((await runTandem(['completion', 'fish'])).code).toBe(2);
+    expect((await runTandem(['completion', 'tcsh'])).code).toBe(2);
   });
 });
 

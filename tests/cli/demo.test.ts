@@ -1,7 +1,7 @@
 // The demo data set: deterministic for a seed, realistic enough for every view, refuses to mix with data.
 import { describe, expect, it } from 'vitest';
 import { runJson, runTandem } from '../helpers/cli.js';
-import { dumpTables, newDatabase, scalar } from '../helpers/store-target.js';
+import { dumpTables, newDatabase, scalar, withStore } from '../helpers/store-target.js';
 
 const NOW = '2026-06-01T12:00:00.000Z';
 
@@ -42,9 +42,49 @@ describe('tandem demo', () => {
     expect(hits.length).toBeGreaterThan(0);
   });
 
-  it('refuses a database that already holds data, and --if-missing makes it a no-op', async () => {
+  it('writes into a database `tandem init` just made, keeping its agent', async () => {
+    const file = await newDatabase('fresh');
+    expect((await runTandem(['init', '--handle', 'me'], { db: file })).code).toBe(0);
+    const r = await runJson(['demo', '--items', '20', '--now', NOW], { db: file });
+    expect(r.items).toBe(20);
+    const agents = await runJson(['agent', 'list'], { db: file, as: 'me' });
+    expect(agents.map((a: any) => a.handle).sort()).toEqual(['ana', 'ben', 'cleo', 'dev', 'eli', 'me', 'sam']);
+  });
+
+  it('an agent `init` made with a demo handle plays that part', async () => {
+    const file = await newDatabase('sam');
+    await runTandem(['init', '--handle', 'sam', '--name', 'Me'], { db: file });
+    const r = await runJson(['demo', '--items', '20', '--now', NOW], { db: file });
+    expect(r.agents).toBe(5);
+    const agents = await runJson(['agent', 'list'], { db: file, as: 'sam' });
+    expect(agents.map((a: any) => a.handle).sort()).toEqual(['ana', 'ben', 'cleo', 'dev', 'eli', 'sam']);
+    expect(agents.find((a: any) => a.handle === 'sam').name).toBe('Me');
+  });
+
+  it('a snooze that ended before the real clock wakes at its end, so later commands keep two runs identical', async () => {
+    const a = await newDatabase('wake-a');
+    const b = await newDatabase('wake-b');
+    await runJson(['demo', '--items', '600', '--seed', '3', '--now', NOW], { db: a });
+    const ends = await withStore(a, (s) => s.db.selectFrom('items').select(['id', 'snoozed_until']).where('status', '=', 'snoozed').orderBy('id').execute());
+    expect(ends.length).toBeGreaterThan(0);
+    await runJson(['inbox'], { db: a, as: 'sam' }); // wakes them (the real clock is past NOW + 72 h)
+    await new Promise((r) => setTimeout(r, 50));
+    await runJson(['demo', '--items', '600', '--seed', '3', '--now', NOW], { db: b });
+    await runJson(['inbox'], { db: b, as: 'sam' });
+    expect(await content(a)).toBe(await content(b));
+    await withStore(a, async (s) => {
+      for (const { id, snoozed_until } of ends) {
+        const wake = await s.db.selectFrom('events').select(['created_at', 'data']).where('item_id', '=', id).orderBy('version', 'desc').limit(1).executeTakeFirstOrThrow();
+        expect(JSON.parse(wake.data!)).toMatchObject({ from: 'snoozed', to: 'open' });
+        expect(wake.created_at).toBe(snoozed_until);
+      }
+    });
+  });
+
+  it('refuses a database that already holds customers or items, and --if-missing makes it a no-op', async () => {
     const file = await newDatabase('used');
     await runTandem(['init', '--handle', 'me'], { db: file });
+    await runJson(['customer', 'add', '--email', 'jo@example.com'], { db: file, as: 'me' });
     const r = await runTandem(['demo', '--items', '10'], { db: file });
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/already holds data/);

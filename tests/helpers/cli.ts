@@ -1,7 +1,10 @@
 // Run the built `tandem` binary as a user's shell would: real process, real exit code, stdin/stdout pipes.
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+const NO_CONFIG = path.join(os.tmpdir(), 'tandem-test-no-config');
 
 export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/tandem.js');
 
@@ -19,7 +22,10 @@ export interface RunOptions {
 }
 
 export function runTandem(args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', TZ: 'UTC', TANDEM_AGENT: undefined, TANDEM_DB: undefined, ...opts.env };
+  // No user config file unless a test gives XDG_CONFIG_HOME: the machine's own settings never leak in.
+  const env: Record<string, string | undefined> = {
+    ...process.env, NO_COLOR: '1', TZ: 'UTC', TANDEM_AGENT: undefined, TANDEM_DB: undefined, XDG_CONFIG_HOME: NO_CONFIG, ...opts.env,
+  };
   if (opts.db) env.TANDEM_DB = opts.db;
   if (opts.as) env.TANDEM_AGENT = opts.as;
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { addAgent, defaultFirstAgent, listAgents } from '../../core/agents.js';
 import { act, withJson } from '../command-kit.js';
 import { usage } from '../../core/errors.js';
-import { completionScript } from '../completion.js';
+import { COMPLETION_SHELLS, completionScript, type CompletionShell } from '../completion.js';
 
 export function registerAdminCommands(program: Command): void {
   withJson(program.command('init'))
@@ -28,10 +28,10 @@ export function registerAdminCommands(program: Command): void {
     }));
 
   program.command('completion')
-    .description('print a shell completion script: eval "$(tandem completion bash)"')
-    .argument('<shell>', 'bash | zsh')
+    .description('print a shell completion script: eval "$(tandem completion bash)", or tandem completion fish > ~/.config/fish/completions/tandem.fish')
+    .argument('<shell>', 'bash | zsh | fish')
     .action((shell: string) => {
-      if (shell !== 'bash' && shell !== 'zsh') throw usage(`completion is available for bash and zsh, not ${JSON.stringify(shell)}`);
-      process.stdout.write(completionScript(program, shell));
+      if (!(COMPLETION_SHELLS as readonly string[]).includes(shell)) throw usage(`completion is available for bash, zsh and fish, not ${JSON.stringify(shell)}`);
+      process.stdout.write(completionScript(program, shell as CompletionShell));
     });
 }

@@ -11,16 +11,22 @@ const io = {
   exportJsonl: async () => (await import('../../io/export-jsonl.js')).exportJsonl,
   importJsonl: async () => (await import('../../io/import-jsonl.js')).importJsonl,
   importCsv: async () => (await import('../../io/import-csv.js')).importCsv,
+  inspectCsv: async () => (await import('../../io/import-csv.js')).inspectCsv,
+  orders: async () => await import('../../io/import-orders.js'),
+  surveys: async () => await import('../../io/import-surveys.js'),
+  messages: async () => await import('../../io/import-csv-messages.js'),
   importEmail: async () => (await import('../../io/import-email.js')).importEmail,
   ingestLines: async () => (await import('../../io/ingest.js')).ingestLines,
 };
+import type { InspectReport } from '../../io/csv-inspect.js';
 import { where, type ImportOptions, type ImportReport } from '../../io/import-report.js';
 import { progressBar } from '../../io/progress.js';
 import { act, withJson } from '../command-kit.js';
 import type { Runtime } from '../runtime.js';
 import { sanitizeLine } from '../../text/sanitize.js';
+import { pickFields } from '../output.js';
 
-const FORMATS = ['jsonl', 'csv', 'eml', 'mbox'] as const;
+const FORMATS = ['jsonl', 'csv', 'eml', 'mbox', 'orders', 'surveys', 'csv-messages'] as const;
 type Format = (typeof FORMATS)[number];
 
 function formatOf(files: string[], given: string | undefined): Format {
@@ -35,7 +41,7 @@ function formatOf(files: string[], given: string | undefined): Format {
     ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.tsv' ? 'csv' : ext === '.eml' ? 'eml' : ext === '.mbox' || ext === '.mbx' ? 'mbox' : null;
   const formats = new Set([...exts].map(guess));
   if (formats.size === 1 && !formats.has(null)) return [...formats][0]!;
-  throw usage('cannot tell the format from the file name: give --format jsonl, csv, eml or mbox');
+  throw usage(`cannot tell the format from the file name: give --format ${FORMATS.join(', ')}`);
 }
 
 const plural = (k: string, n: number) => (n === 1 ? k : /[^aeiou]y$/.test(k) ? k.slice(0, -1) + 'ies' : k.endsWith('s') ? k : k + 's');
@@ -54,6 +60,7 @@ export function printReport(rt: Runtime, report: ImportReport, seconds: number):
   if (Object.keys(report.updated).length) lines.push(`  ${report.dryRun ? 'would update' : 'updated'}: ${kinds(report.updated)}`);
   if (Object.keys(report.unchanged).length) lines.push(`  already there (left as is): ${kinds(report.unchanged)}`);
   if (Object.keys(report.ignored).length) lines.push(`  not imported on purpose: ${kinds(report.ignored)}`);
+  for (const [what, n] of Object.entries(report.flagged ?? {})) lines.push(`  imported with a caveat: ${n.toLocaleString('en-US')} × ${what}`);
   if (report.problemCount) {
     lines.push(`  ${report.dryRun ? 'bad records' : 'skipped bad records'}: ${report.problemCount}`);
     for (const p of report.problems.slice(0, 20)) lines.push(`    ${sanitizeLine(where(p))}: ${sanitizeLine(p.reason)}`);
@@ -65,7 +72,44 @@ export function printReport(rt: Runtime, report: ImportReport, seconds: number):
 interface ImportFlags {
   format?: string; dryRun?: boolean; skipInvalid?: boolean; progress?: boolean;
   map?: string[]; statusMap?: string[]; priorityMap?: string[]; role?: string; dateFormat?: string; idPrefix?: string; delimiter?: string;
-  autoReplies?: string;
+  autoReplies?: string; encoding?: string; customer?: string; inspect?: boolean; kind?: string; agentAuthor?: string[]; currency?: string;
+}
+
+/** Print what `--inspect` found: the field → column table, a sample, what was passed over. */
+function printInspect(rt: Runtime, r: InspectReport): void {
+  if (rt.out.json) return rt.out.printJson(r);
+  const delim = r.delimiter === '\t' ? 'tab' : JSON.stringify(r.delimiter);
+  rt.out.print(`${sanitizeLine(r.file)}: ${r.rows.toLocaleString('en-US')} rows, ${r.encoding}, delimiter ${delim}, read as --format ${r.format}`);
+  rt.out.table(r.fields, [
+    { header: 'FIELD', value: (f) => f.field },
+    { header: 'COLUMN', value: (f) => (f.how === 'off' ? '(off: --map ' + f.field + '=)' : f.column ?? '—') },
+    { header: 'FOUND BY', value: (f) => f.how ?? '' },
+    { header: 'SAMPLE', value: (f) => (f.sample === null ? '' : `${f.sample.replace(/\s+/g, ' ').slice(0, 60)}${f.sampleLine ? `  (line ${f.sampleLine})` : ''}`), flex: true },
+  ], { headers: true });
+  if (r.unused.length) rt.out.print(`Not used: ${r.unused.map(sanitizeLine).join(', ')}`);
+  for (const p of r.passedOver) rt.out.print(`Passed over: ${sanitizeLine(p.column)} for ${p.field} (${sanitizeLine(p.reason)})`);
+  for (const n of r.notes) rt.out.print(n);
+  if (r.missing.length) rt.out.print(`Missing: ${r.missing.join('; ')} — give ${r.missing.length === 1 ? 'it' : 'them'} with --map FIELD=COLUMN`);
+  rt.out.print('Nothing was written. Change a field with --map FIELD=COLUMN, switch one off with --map FIELD=.');
+}
+
+/** Which formats each format-specific flag means something for: elsewhere it is a usage error, not ignored. */
+const FLAG_FORMATS: [keyof ImportFlags, string, Format[]][] = [
+  ['statusMap', '--status-map', ['csv']], ['priorityMap', '--priority-map', ['csv']], ['customer', '--customer', ['csv']],
+  ['kind', '--kind', ['surveys']], ['currency', '--currency', ['orders']], ['agentAuthor', '--agent-author', ['csv-messages']],
+  ['autoReplies', '--auto-replies', ['eml', 'mbox']], ['role', '--role', ['csv', 'eml', 'mbox', 'csv-messages']],
+  ['map', '--map', ['csv', 'orders', 'surveys', 'csv-messages']], ['encoding', '--encoding', ['csv', 'orders', 'surveys', 'csv-messages']],
+  ['inspect', '--inspect', ['csv', 'orders', 'surveys', 'csv-messages']], ['dateFormat', '--date-format', ['csv', 'orders', 'surveys', 'csv-messages']],
+  ['delimiter', '--delimiter', ['csv', 'orders', 'surveys', 'csv-messages']], ['idPrefix', '--id-prefix', ['csv', 'surveys', 'csv-messages']],
+];
+
+function checkFlagsFit(format: Format, o: ImportFlags): void {
+  for (const [key, flag, formats] of FLAG_FORMATS) {
+    const v = o[key];
+    if (v !== undefined && !(Array.isArray(v) && v.length === 0) && !formats.includes(format)) {
+      throw usage(`${flag} is for --format ${formats.join(', ')}, not ${format}`);
+    }
+  }
 }
 
 /** Wait until a stream can take more, or has failed or closed (listeners removed either way). */
@@ -151,30 +195,59 @@ export function registerDataCommands(program: Command): void {
     }));
 
   withJson(program.command('import'))
-    .description('import a Tandem JSONL export, a helpdesk CSV export, .eml files or an mbox mailbox')
+    .description('import a Tandem JSONL export, a helpdesk CSV export, .eml files, an mbox mailbox, or shop orders, survey answers and conversations from CSV (README: Getting data in and out)')
     .argument('<files...>', 'files to import')
-    .option('--format <format>', 'jsonl | csv | eml | mbox (default: from the file name)')
+    .option('--format <format>', 'jsonl | csv | eml | mbox | orders | surveys | csv-messages (default: from the file name; the last three are CSV files named with --format; "CSV formats" below means csv and these three)')
     .option('--dry-run', 'check everything and show what would happen; write nothing')
     .option('--skip-invalid', 'import the good records and list the bad ones (default: a bad record refuses the whole file)')
     .option('--no-progress', 'no progress bar on a terminal')
-    .option('--map <field=Column>', 'CSV: read a field from this column (repeatable), e.g. --map subject=Title', repeat)
+    .option('--map <field=Column>', 'CSV formats: read a field from this column (repeatable), e.g. --map subject=Title; --map status= switches a field off', repeat)
     .option('--status-map <theirs=ours>', 'CSV: map a status, e.g. --status-map "On-hold=pending" (repeatable)', repeat)
     .option('--priority-map <theirs=ours>', 'CSV: map a priority, e.g. --priority-map "P1=urgent" (repeatable)', repeat)
-    .option('--role <role>', 'CSV and email: role of the new items, service | support (default support)')
-    .option('--date-format <format>', 'CSV: date-fns format of the date columns, e.g. "dd-MM-yyyy HH:mm" (default: detected)')
-    .option('--id-prefix <text>', 'CSV: put before every external id, e.g. zendesk:')
-    .option('--delimiter <char>', 'CSV: field delimiter (default: detected: , ; or tab)')
+    .option('--role <role>', 'csv, csv-messages and email: role of the new items, service | support (default support)')
+    .option('--date-format <format>', 'CSV formats: date-fns format of the date columns, e.g. "dd-MM-yyyy HH:mm" (default: detected)')
+    .option('--id-prefix <text>', 'csv, surveys, csv-messages: put before every external id, e.g. zendesk:')
+    .option('--delimiter <char>', 'CSV formats: field delimiter (default: detected: , ; or tab)')
     .option('--auto-replies <what>', 'email: skip | flag | import bounces and auto-replies (default flag: imported, tagged, never reopening an item)')
+    .option('--encoding <name>', 'CSV formats: the file\'s text encoding, e.g. windows-1252, latin1, utf-16le (default UTF-8; a file that is not is refused with a suggestion)')
+    .option('--customer <email>', 'CSV: the customer of rows that name no requester (default: one "Unknown requester")')
+    .option('--inspect', 'CSV formats: show which column feeds which field, with a sample row; write nothing')
+    .option('--kind <scale>', 'surveys: csat (1-5) | nps (0-10)')
+    .option('--currency <code>', 'orders: the currency of every order when the file has no currency column, e.g. EUR')
+    .option('--agent-author <value>', 'csv-messages: an author who is an agent (the company\'s own account), repeatable', repeat)
     .action(act(async (rt, files: string[], o: ImportFlags) => {
       const format = formatOf(files, o.format);
-      if ((format === 'jsonl' || format === 'csv' || format === 'mbox') && files.length !== 1) throw usage(`--format ${format} imports one file at a time`);
+      if (format !== 'eml' && files.length !== 1) throw usage(`--format ${format} imports one file at a time`);
+      checkFlagsFit(format, o);
+      const csvOpts = {
+        map: o.map, statusMap: o.statusMap, priorityMap: o.priorityMap, role: o.role, dateFormat: o.dateFormat,
+        idPrefix: o.idPrefix, delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter, encoding: o.encoding, customer: o.customer,
+      };
+      const file = files[0]!;
+      const tableOpts = { map: o.map, dateFormat: o.dateFormat, encoding: o.encoding, delimiter: csvOpts.delimiter };
+      if (o.inspect) {
+        if (format === 'csv') return printInspect(rt, (await io.inspectCsv())(file, csvOpts));
+        if (format === 'orders') return printInspect(rt, (await io.orders()).inspectOrders(file, tableOpts));
+        if (format === 'surveys') return printInspect(rt, (await io.surveys()).inspectSurveys(file, tableOpts));
+        if (format === 'csv-messages') return printInspect(rt, (await io.messages()).inspectCsvMessages(file, tableOpts));
+        throw usage(`--inspect reads CSV files (--format csv, orders, surveys or csv-messages), not ${format}`);
+      }
       const ctx = await rt.ctx();
+      if (format === 'orders') {
+        return runImport(rt, 'rows', o, async (opts) => (await io.orders()).importOrders(ctx, file, { ...opts, ...tableOpts, currency: o.currency }));
+      }
+      if (format === 'csv-messages') {
+        const me = await rt.me();
+        return runImport(rt, 'messages', o, async (opts) => (await io.messages()).importCsvMessages(ctx, me, file, {
+          ...opts, ...tableOpts, agentAuthors: o.agentAuthor, role: o.role, idPrefix: o.idPrefix,
+        }));
+      }
+      if (format === 'surveys') {
+        return runImport(rt, 'rows', o, async (opts) => (await io.surveys()).importSurveys(ctx, file, { ...opts, ...tableOpts, kind: o.kind, idPrefix: o.idPrefix }));
+      }
       if (format === 'jsonl') return runImport(rt, 'lines', o, async (opts) => (await io.importJsonl())(ctx, files[0]!, opts));
       if (format === 'csv') {
-        return runImport(rt, 'rows', o, async (opts) => (await io.importCsv())(ctx, files[0]!, {
-          ...opts, map: o.map, statusMap: o.statusMap, priorityMap: o.priorityMap, role: o.role, dateFormat: o.dateFormat,
-          idPrefix: o.idPrefix, delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter,
-        }));
+        return runImport(rt, 'rows', o, async (opts) => (await io.importCsv())(ctx, files[0]!, { ...opts, ...csvOpts }));
       }
       // Email goes through the core's own operations, which name who created each item.
       const me = await rt.me();
@@ -191,7 +264,10 @@ export function registerDataCommands(program: Command): void {
       const { report, outcomes } = await (await io.ingestLines())(ctx, await rt.me(), text, { dryRun: o.dryRun, skipInvalid: o.skipInvalid });
       const refused = report.problemCount > 0 && !o.skipInvalid;
       for (const r of outcomes) {
-        if (rt.out.json) process.stdout.write(JSON.stringify({ ...r, written: report.written && r.ok }) + '\n');
+        if (rt.out.json) {
+          const line = { ...r, written: report.written && r.ok };
+          process.stdout.write(JSON.stringify(rt.out.jsonFields ? pickFields(line, rt.out.jsonFields) : line) + '\n');
+        }
         else if (r.ok) rt.out.print(`line ${r.line}: ${r.outcome} ${r.kind} on #${r.itemId}${report.written ? '' : ' (not written)'}`);
         else rt.out.print(`line ${r.line}: error: ${sanitizeLine(r.error)}`);
       }

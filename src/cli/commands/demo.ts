@@ -7,7 +7,7 @@ import { parseIsoStrict } from '../../core/time.js';
 
 export function registerDemoCommand(program: Command): void {
   withJson(program.command('demo'))
-    .description('fill a new database with a realistic demo inbox (deterministic for a seed)')
+    .description('fill a new database (or one `tandem init` just made) with a realistic demo inbox (deterministic for a seed and --now)')
     .option('--items <n>', 'how many items', '2000')
     .option('--seed <n>', 'random seed', '42')
     .option('--now <iso>', 'the moment the demo ends at (default: now)')
@@ -34,7 +34,7 @@ export function registerDemoCommand(program: Command): void {
       if (rt.out.json) return rt.out.printJson({ database: rt.location, ...summary });
       if (!o.quiet) {
         rt.out.note(`Demo written to ${rt.location}: ${summary.items} items, ${summary.customers} customers, ${summary.orders} orders, ${summary.surveys} surveys, ${summary.escalations} escalations in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
-        rt.out.note('Agents: sam (both roles), ana and ben (service), cleo, dev and eli (support). Try: tandem --db ' + rt.location + ' --as sam');
+        rt.out.note('Agents: sam (both roles), ana and ben (service), cleo, dev and eli (support). Try: tandem --db ' + rt.location + ' (the console asks who you are; --as sam skips the question)');
       }
     }));
 }

@@ -4,6 +4,7 @@ import { TandemError } from '../../core/errors.js';
 import { runChecks, type Finding } from '../../doctor/checks.js';
 import { withJson } from '../command-kit.js';
 import { runtimeFor } from '../runtime.js';
+import { defaultDatabaseSpec } from '../../store/open.js';
 
 const MARK = { ok: '✓', warn: '!', fail: '✗' } as const;
 
@@ -13,7 +14,22 @@ export function registerDoctorCommand(program: Command): void {
     .action(async (_o: unknown, cmd: Command) => {
       const rt = runtimeFor(cmd);
       await rt.out.ready();
-      const findings: Finding[] = await runChecks({ spec: rt.dbPath, env: rt.env });
+      // A config file Tandem cannot read is a finding, not a crash: the doctor goes on with the
+      // database the config would not have changed (--db, $TANDEM_DB, else the default).
+      let configError: string | null = null;
+      try {
+        void rt.config;
+      } catch (e) {
+        configError = (e as Error).message;
+      }
+      const spec = configError === null ? rt.dbPath : rt.opts.db ?? defaultDatabaseSpec(rt.env);
+      const findings: Finding[] = await runChecks({ spec, env: rt.env });
+      if (configError !== null) {
+        const at = findings.findIndex((f) => f.check === 'config');
+        const finding: Finding = { check: 'config', status: 'fail', message: configError, fix: 'correct the line it names (README: Config file); every other command refuses to run until then' };
+        if (at >= 0) findings.splice(at, 1, finding);
+        else findings.push(finding);
+      }
       const ok = findings.every((f) => f.status === 'ok');
       if (rt.out.json) rt.out.printJson({ ok, findings });
       else {
