@@ -1,13 +1,13 @@
 // `tandem db copy --to DB`: move a whole database to another store (SQLite → PostgreSQL, or back) by
 // the same road as export then import: a JSONL export into a private temp file, loaded into the
 // target through its bulk loader. Every id stays the same, and both databases then export the same bytes.
-// Rules, their revisions and the routing models (not part of the JSONL export) are copied after it.
+// What the export does not carry (calendars, rules, mailboxes and mail, drafts…) is copied after it, row for row.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Ctx, LoadCtx } from '../core/context.js';
 import { conflict } from '../core/errors.js';
-import { copyRulesAndModels } from '../core/rules/rule-copy.js';
+import { copyExtraTables } from './table-copy.js';
 import { exportJsonl } from './export-jsonl.js';
 import { importJsonl } from './import-jsonl.js';
 import type { ImportReport } from './import-report.js';
@@ -29,10 +29,11 @@ export async function copyDatabase(from: Ctx, to: LoadCtx, onProgress?: (done: n
     if (report.problemCount > 0) {
       throw conflict(`the copy was refused: ${report.problems.map((p) => `line ${p.line}: ${p.reason}`).slice(0, 3).join('; ')}`);
     }
-    const rules = await copyRulesAndModels(from.store.db, to);
-    for (const [key, n] of [['rule', rules.rules], ['rule revision', rules.revisions], ['routing model', rules.models]] as const) {
-      if (n > 0) report.added[key] = n;
-    }
+    const NAMES: Record<string, string> = {
+      calendars: 'calendar', calendar_holidays: 'holiday', rules: 'rule', rule_revisions: 'rule revision', route_models: 'routing model',
+      mailboxes: 'mailbox', mail_cursors: 'mail cursor', mail_messages: 'fetched mail', outbox: 'outbox entry', drafts: 'draft',
+    };
+    for (const [table, n] of Object.entries(await copyExtraTables(from.store.db, to))) report.added[NAMES[table] ?? table] = n;
     return report;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -83,6 +83,9 @@ describe('moving from SQLite', () => {
     const dir = tempDir();
     const lite = path.join(dir, 'demo.db');
     expect((await runTandem(['demo', '--items', '300', '--now', '2026-03-01T00:00:00Z', '--quiet'], { db: lite })).code).toBe(0);
+    // What the JSONL export does not carry moves too: a business-hours calendar and the policy using it.
+    expect((await runTandem(['calendar', 'add', 'office', '--tz', 'Europe/Berlin', '--hours', 'mon-fri 09:00-17:00', '--holiday', '2026-12-25'], { db: lite, as: 'sam' })).code).toBe(0);
+    expect((await runTandem(['sla', 'set', 'support', 'high', '--calendar', 'office', '--pauses', 'on'], { db: lite, as: 'sam' })).code).toBe(0);
     const exported = await runTandem(['export'], { db: lite });
     const file = path.join(dir, 'demo.jsonl');
     fs.writeFileSync(file, exported.stdout);
@@ -95,6 +98,10 @@ describe('moving from SQLite', () => {
     const copy = await runJson(['db', 'copy', '--to', viaCopy], { db: lite });
     expect(copy.added.item).toBeGreaterThanOrEqual(300);
     expect((await runTandem(['export'], { db: viaCopy })).stdout).toBe(exported.stdout);
+    for (const args of [['calendar', 'list'], ['sla', 'list']]) {
+      expect(await runJson(args, { db: viaCopy, as: 'sam' }), args.join(' ')).toEqual(await runJson(args, { db: lite, as: 'sam' }));
+    }
+    expect(copy.added.calendar).toBe(1);
     // The KPIs are the same figures on both engines.
     const kpi = ['kpi', '--from', '2026-02-01T00:00:00Z', '--to', '2026-03-01T00:00:00Z', '--by', 'agent'];
     expect(await runJson(kpi, { db: viaCopy, as: 'sam' })).toEqual(await runJson(kpi, { db: lite, as: 'sam' }));

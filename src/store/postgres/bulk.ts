@@ -31,7 +31,10 @@ export class PostgresBulkLoader implements BulkLoader {
         from events e join items i on i.id = e.item_id
         where e.id > ${fromEvent} and (e.type = 'created' or (e.body is not null and e.type in ('message', 'reply', 'note')))`.execute(trx);
       await sql`alter table events enable trigger events_search`.execute(trx);
-      for (const t of ID_TABLES) {
+      // Every identity column moves past the explicit ids the load wrote (ours, or copied rows through w.db).
+      const identities = await sql<{ t: string }>`select table_name as t from information_schema.columns
+        where table_schema = current_schema() and column_name = 'id' and is_identity = 'YES'`.execute(trx);
+      for (const { t } of identities.rows) {
         await sql`select setval(pg_get_serial_sequence(${t}, 'id'), coalesce(max(id), 0) + 1, false) from ${sql.table(t)}`.execute(trx);
       }
       return result;
