@@ -9,6 +9,7 @@ import type { Ctx } from './context.js';
 import { conflict, notFound } from './errors.js';
 import { authorLabel, getItemView, itemEvents, type EventView, type ItemView } from './item-view.js';
 import { nextDueAt } from './sla.js';
+import { captureUndo, type UndoToken } from './undo-token.js';
 import type { EventType } from './vocabulary.js';
 
 export type ItemRow = Selectable<ItemTable>;
@@ -46,6 +47,8 @@ export interface MutationResult {
   item: ItemView;
   /** False when the request asked for what was already true: nothing was written. */
   changed: boolean;
+  /** Present when the agent may undo this change for a short while (undo.ts). */
+  undo?: UndoToken;
 }
 
 export async function loadItemRow(trx: Db, id: number): Promise<ItemRow> {
@@ -81,6 +84,11 @@ export async function insertEvents(trx: Db, itemId: number, version: number, act
 
 /** One line describing an event, for conflict messages and activity lists. */
 export function describeEvent(e: EventView): string {
+  const told = describeChange(e);
+  return e.data?.undo !== undefined ? `${told} (undo)` : told;
+}
+
+function describeChange(e: EventView): string {
   const d = e.data ?? {};
   const fromTo = (what: string) => `${what} ${String(d.from ?? 'none')} → ${String(d.to ?? 'none')}`;
   switch (e.type) {
@@ -140,8 +148,9 @@ export async function mutateItem(
     await checkExpectedVersion(trx, row, options.expectedVersion, clockNow);
     const change = await decide(row, trx, now);
     if (!change) return { item: await getItemView(trx, itemId, clockNow), changed: false };
-    await applyChange(trx, row, actor, change, now);
-    return { item: await getItemView(trx, itemId, clockNow), changed: true };
+    const version = await applyChange(trx, row, actor, change, now);
+    const undo = captureUndo(row, actor.type === 'agent' ? actor.agent.id : null, change.events, version, now);
+    return { item: await getItemView(trx, itemId, clockNow), changed: true, ...(undo ? { undo } : {}) };
   });
 }
 

@@ -15,6 +15,7 @@ import {
   type Priority, type Role, type Status,
 } from './vocabulary.js';
 import { onItemDone } from './escalation-hooks.js';
+import type { Db } from '../store/store.js';
 
 // ---------------------------------------------------------------------------------------------
 // Text rules
@@ -216,9 +217,18 @@ function statusChange(row: ItemRow, to: Status, now: string, extra: NewEvent[] =
 
 type Opts = MutationOptions;
 
+/** A step that must commit or fail with the text that is sent (drafts.ts removes the sent draft). */
+type WithinWrite = { withinWrite?: (trx: Db) => Promise<void> };
+
+function alsoAfter(change: Change, step: WithinWrite['withinWrite']): Change {
+  if (!step) return change;
+  const before = change.after;
+  return { ...change, after: async (trx, version) => { await before?.(trx, version); await step(trx); } };
+}
+
 export async function reply(
   ctx: Ctx, agent: Agent, itemId: number, body: string,
-  opts: Opts & { status?: string; messageId?: string | null; data?: Record<string, unknown> | null } = {},
+  opts: Opts & WithinWrite & { status?: string; messageId?: string | null; data?: Record<string, unknown> | null } = {},
 ): Promise<MutationResult> {
   const text = requireBody(body, 'reply');
   const then = opts.status ? parseEnum('status', ['open', 'pending', 'resolved'] as const, opts.status) : undefined;
@@ -236,13 +246,13 @@ export async function reply(
       change = { set: { ...sc.set, ...set }, events: [...events, ...sc.events] };
       if (target === 'resolved') change.after = (trx) => onItemDone(trx, { ...row, ...change.set } as ItemRow, 'resolved', text, agent, now);
     }
-    return change;
+    return alsoAfter(change, opts.withinWrite);
   });
 }
 
-export async function note(ctx: Ctx, agent: Agent, itemId: number, body: string, opts: Opts = {}): Promise<MutationResult> {
+export async function note(ctx: Ctx, agent: Agent, itemId: number, body: string, opts: Opts & WithinWrite = {}): Promise<MutationResult> {
   const text = requireBody(body, 'note');
-  return mutateItem(ctx, itemId, asAgent(agent), opts, () => ({ set: {}, events: [{ type: 'note', body: text }] }));
+  return mutateItem(ctx, itemId, asAgent(agent), opts, () => alsoAfter({ set: {}, events: [{ type: 'note', body: text }] }, opts.withinWrite));
 }
 
 /**

@@ -124,6 +124,19 @@ export interface SlaPolicyTable {
   updated_at: string;
 }
 
+export type DraftKind = 'reply' | 'note';
+
+/** An agent's unsent reply or note on an item (0004): one per item, agent and kind. */
+export interface DraftTable {
+  id: Generated<number>;
+  item_id: number;
+  agent_id: number;
+  kind: DraftKind;
+  body: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   agents: AgentTable;
   customers: CustomerTable;
@@ -134,4 +147,5 @@ export interface Database {
   escalations: EscalationTable;
   surveys: SurveyTable;
   sla_policies: SlaPolicyTable;
+  drafts: DraftTable;
 }
