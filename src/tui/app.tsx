@@ -14,6 +14,7 @@ import { keymapHandler } from './keymap-handler.js';
 import { useCommands, type Navigation } from './hooks/use-commands.js';
 import { useWriteText } from './hooks/use-write-text.js';
 import { useLiveRefresh } from './hooks/use-live-refresh.js';
+import { useClock } from './hooks/use-clock.js';
 import { useModal, type Modal } from './hooks/use-modal.js';
 import { useRedraw } from './hooks/use-redraw.js';
 import { useStatus } from './hooks/use-status.js';
@@ -30,6 +31,7 @@ import { InboxList } from './views/inbox-list.js';
 import { ItemDetailView } from './views/item-detail.js';
 import { KpiHeader, KpiView } from './views/kpi-view.js';
 import { Prompt } from './views/prompt.js';
+import { Review } from './views/review.js';
 import { StatusBar } from './views/status-bar.js';
 import { TextEditor } from './views/text-editor.js';
 
@@ -59,13 +61,9 @@ function useNavigation(): { nav: Navigation; view: ViewName; shown: number | nul
   return { nav, view: viewState, shown: shownState };
 }
 
-// Routes: the inbox (list + detail); the KPI view is the view 'kpi' (K), drawn by views/kpi-view.tsx.
-type Route = 'inbox';
-
 export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL, runEditor, pollMs, initialFilter, initialWindow }: ConsoleProps) {
   const { exit } = useApp();
   const layout = layoutFor(useTerminalSize());
-  const [route] = useState<Route>('inbox');
   const { nav, view, shown } = useNavigation();
   const modal = useModal();
   const status = useStatus();
@@ -83,30 +81,34 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
     const said = before && detailRef.current ? changedElsewhere(before, detailRef.current, api.me.handle) : null;
     if (said) sayRef.current(said, 'info');
   }, [api]);
-  const tick = useLiveRefresh(api, onExternalChange, { pollMs });
-  const detail = useItemDetail(api, detailId, layout.detailWidth, layout.body, theme, tick);
+  useLiveRefresh(api, onExternalChange, { pollMs });
+  const clock = useClock(api);
+  const detail = useItemDetail(api, detailId, layout.detailWidth, layout.body, theme, clock.now);
   const kpi = useKpi(api, view === 'kpi', { pollMs });
   const redraw = useRedraw();
-  const now = useMemo(() => api.now(), [api, tick, inbox.state.cache, detail.data]);
+  const now = clock.now;
   const refresh = useCallback(async (opts?: ReloadOptions) => {
     const [, d] = await Promise.all([inbox.reload(opts), detail.reload(), counts.reload()]).catch(() => [undefined, null] as const);
+    clock.touch();
     if (d) detailRef.current = d;
-  }, [inbox.reload, detail.reload, counts.reload]);
+  }, [inbox.reload, detail.reload, counts.reload, clock.touch]);
   refreshRef.current = refresh;
   sayRef.current = status.say;
   if (detail.data) detailRef.current = detail.data;
 
   const writeText = useWriteText({ env, terminal, runEditor, modal, redraw });
-  const { runKey } = useCommands(api, { inbox, detail, kpi, modal, status, wide: layout.wide, writeText, refresh, redraw }, nav, exit);
+  const { context, runKey, running } = useCommands(api, { inbox, detail, kpi, modal, status, wide: layout.wide, writeText, refresh, redraw }, nav, exit);
   const keys = useKeyRouter({
-    // Ctrl-C always quits, whatever is open.
+    // Ctrl-C in an input cancels the input; elsewhere it quits (asking first about unsent drafts).
     first: (input, key) => {
       if (!(key.ctrl && input === 'c')) return false;
-      exit();
+      if (!modal.cancel()) void context.run('app.quit');
       return true;
     },
     route: () => modal.current()?.seq ?? null,
     fallback: keymapHandler(runKey),
+    nextModal: modal.nextModal,
+    running,
   });
 
   const body = modalBody(modal.modal, layout, theme)
@@ -135,20 +137,16 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   return (
     <KeyRouterContext.Provider value={keys}>
     <Box flexDirection="column" width={layout.columns} height={layout.rows}>
-      {route === 'inbox' && (
-        <>
-          {view === 'kpi' ? (
-            <KpiHeader kpi={kpi} me={api.me} counts={counts.counts} filter={inbox.state.filter} position={{ cursor: inbox.state.cursor, total: inbox.state.total }}
-              selected={0} width={layout.columns} theme={theme} />
-          ) : (
-          <Header me={api.me} counts={counts.counts} filter={inbox.state.filter} position={{ cursor: inbox.state.cursor, total: inbox.state.total }}
-            selected={inbox.state.selection.size} width={layout.columns} theme={theme} />
-          )}
-          <Box height={layout.body} flexDirection="row">{body}</Box>
-          {modalFooter(modal.modal, layout, theme) ?? (
-            <StatusBar message={status.message} view={view} selecting={inbox.state.selection.size > 0} width={layout.columns} theme={theme} />
-          )}
-        </>
+      {view === 'kpi' ? (
+        <KpiHeader kpi={kpi} me={api.me} counts={counts.counts} filter={inbox.state.filter} position={{ cursor: inbox.state.cursor, total: inbox.state.total }}
+          selected={0} width={layout.columns} theme={theme} />
+      ) : (
+        <Header me={api.me} counts={counts.counts} filter={inbox.state.filter} position={{ cursor: inbox.state.cursor, total: inbox.state.total }}
+          selected={inbox.state.selection.size} width={layout.columns} theme={theme} />
+      )}
+      <Box height={layout.body} flexDirection="row">{body}</Box>
+      {modalFooter(modal.modal, layout, theme) ?? (
+        <StatusBar message={status.message} view={view} selecting={inbox.state.selection.size > 0} width={layout.columns} theme={theme} />
       )}
     </Box>
     </KeyRouterContext.Provider>
@@ -162,6 +160,7 @@ function modalBody(m: Modal | null, layout: Layout, theme: Theme) {
   if (m.kind === 'picker') return <AgentPicker key={m.seq} modal={m} {...props} />;
   if (m.kind === 'editor') return <TextEditor key={m.seq} modal={m} {...props} />;
   if (m.kind === 'help') return <HelpOverlay modal={m} {...props} />;
+  if (m.kind === 'review') return <Review key={m.seq} modal={m} {...props} />;
   return null;
 }
 

@@ -3,6 +3,7 @@
 import { listAgents, type Agent } from '../core/agents.js';
 import type { Ctx } from '../core/context.js';
 import { customerHistory, type CustomerHistory } from '../core/customer-history.js';
+import { deleteDraft, getDraft, itemsWithDrafts, listDrafts, saveDraft, sendWithDraft, type Draft, type DraftKind, type SendOptions } from '../core/drafts.js';
 import { escalate, escalationsOfItem, getSnapshot, handback, type ContextSnapshot, type Escalation } from '../core/escalation.js';
 import { escalationMarks, type EscalationMark } from '../core/escalation-marks.js';
 import { countInbox, inboxCounts, queryInbox, type InboxFilter, type Sort } from '../core/inbox.js';
@@ -10,6 +11,7 @@ import type { MutationResult } from '../core/item-mutate.js';
 import { getItemView, itemEvents, type EventView, type ItemView } from '../core/item-view.js';
 import * as items from '../core/items.js';
 import { parseWhen } from '../core/time.js';
+import { undoChange, type UndoToken } from '../core/undo.js';
 import type { Priority, Role, Status } from '../core/vocabulary.js';
 
 /** The inbox filter as the console holds it (serialisable, compared by value). */
@@ -45,6 +47,8 @@ export function toInboxFilter(f: ConsoleFilter): InboxFilter {
 export interface InboxWindow {
   rows: ItemView[];
   marks: Map<number, EscalationMark>;
+  /** Rows where I have an unsent draft. */
+  drafts: Set<number>;
 }
 
 export interface ItemDetailData {
@@ -81,7 +85,8 @@ export class ConsoleApi {
 
   async inboxWindow(filter: ConsoleFilter, offset: number, limit: number): Promise<InboxWindow> {
     const rows = await queryInbox(this.ctx, this.me, { ...toInboxFilter(filter), offset, limit });
-    return { rows, marks: await escalationMarks(this.ctx.store.db, rows) };
+    const [marks, drafts] = await Promise.all([escalationMarks(this.ctx.store.db, rows), itemsWithDrafts(this.ctx.store.db, this.me, rows.map((r) => r.id))]);
+    return { rows, marks, drafts };
   }
 
   inboxCount(filter: ConsoleFilter): Promise<number> {
@@ -147,6 +152,28 @@ export class ConsoleApi {
   note(id: number, body: string, v: Version = {}): Promise<MutationResult> {
     return items.note(this.ctx, this.me, id, body, v);
   }
+  /** Send a reply or note; my draft of it goes in the same change (a refused send keeps it). */
+  send(id: number, kind: DraftKind, body: string, opts: SendOptions = {}): Promise<MutationResult> {
+    return sendWithDraft(this.ctx, this.me, id, kind, body, opts);
+  }
+  undo(token: UndoToken): Promise<MutationResult> {
+    return undoChange(this.ctx, this.me, token);
+  }
+
+  // Drafts: mine, per item and kind.
+  draft(id: number, kind: DraftKind): Promise<Draft | null> {
+    return getDraft(this.ctx, this.me, id, kind);
+  }
+  saveDraft(id: number, kind: DraftKind, body: string): Promise<Draft | null> {
+    return saveDraft(this.ctx, this.me, id, kind, body);
+  }
+  deleteDraft(id: number, kind: DraftKind): Promise<void> {
+    return deleteDraft(this.ctx, this.me, id, kind);
+  }
+  myDrafts(): Promise<Draft[]> {
+    return listDrafts(this.ctx, this.me);
+  }
+
   resolve(id: number, v: Version = {}): Promise<MutationResult> {
     return items.resolve(this.ctx, this.me, id, v);
   }

@@ -7,7 +7,7 @@ export type Scope = 'global' | 'inbox' | 'list' | 'detail' | 'item' | 'kpi';
 export type Group = 'Console' | 'Move' | 'Read' | 'Filter' | 'Act';
 
 export type CommandId =
-  | 'app.quit' | 'app.help' | 'app.command' | 'app.redraw'
+  | 'app.quit' | 'app.close' | 'app.help' | 'app.command' | 'app.redraw'
   | 'list.down' | 'list.up' | 'list.top' | 'list.bottom' | 'list.pageDown' | 'list.pageUp' | 'list.open'
   | 'view.back' | 'view.pane' | 'item.goto'
   | 'detail.down' | 'detail.up' | 'detail.top' | 'detail.bottom' | 'detail.pageDown' | 'detail.pageUp'
@@ -16,7 +16,7 @@ export type CommandId =
   | 'filter.mine' | 'filter.unassigned' | 'filter.sort' | 'filter.clear'
   | 'item.select' | 'item.assign' | 'item.take' | 'item.priority' | 'item.status' | 'item.tag'
   | 'item.snooze' | 'item.reply' | 'item.note' | 'item.resolve' | 'item.escalate' | 'item.handback'
-  | 'item.linked'
+  | 'item.linked' | 'item.undo'
   | 'view.kpi' | 'kpi.back' | 'kpi.days7' | 'kpi.days30' | 'kpi.days90' | 'kpi.down' | 'kpi.up'
   | 'kpi.pageDown' | 'kpi.pageUp' | 'kpi.open' | 'kpi.followUp';
 
@@ -39,7 +39,8 @@ export interface CommandSpec {
 
 export const COMMANDS: readonly CommandSpec[] = [
   // Console
-  { id: 'app.quit', name: 'quit', keys: ['q', 'ctrl+c'], scope: 'global', group: 'Console', help: 'Quit (the terminal is restored)', hint: 'quit' },
+  { id: 'app.close', name: 'close', keys: ['q'], scope: 'global', group: 'Console', help: 'Back out one level (detail or KPIs → list); in the list, quit', hint: 'quit' },
+  { id: 'app.quit', name: 'quit', keys: ['ctrl+c'], scope: 'global', group: 'Console', help: 'Quit from anywhere; asks first when you have unsent drafts (Ctrl-C in an input cancels the input)' },
   { id: 'app.help', name: 'help', keys: ['?'], scope: 'global', group: 'Console', help: 'Help: every key of this view', hint: 'help' },
   { id: 'app.command', name: 'command', keys: [':'], scope: 'global', group: 'Console', help: 'Command line: run any command by name (Tab completes)', hint: 'command' },
   { id: 'app.redraw', name: 'redraw', keys: ['ctrl+l'], scope: 'global', group: 'Console', help: 'Redraw the whole screen' },
@@ -86,10 +87,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'item.status', name: 'status', keys: ['s'], scope: 'item', group: 'Act', help: 'Set the status', arg: '[open|pending|resolved|closed]', bulk: true },
   { id: 'item.tag', name: 'tag', keys: ['t'], scope: 'item', group: 'Act', help: 'Tags: words add, -word removes', arg: '[tag -tag…]', bulk: true },
   { id: 'item.snooze', name: 'snooze', keys: ['z'], scope: 'item', group: 'Act', help: 'Snooze until a time (2h, tomorrow 9:00, monday 9am)', arg: '[when]' },
-  { id: 'item.reply', name: 'reply', keys: ['r'], scope: 'item', group: 'Act', help: 'Reply to the customer ($EDITOR, else the inline editor)', arg: '[text]', hint: 'reply' },
-  { id: 'item.note', name: 'note', keys: ['n'], scope: 'item', group: 'Act', help: 'Internal note, never shown to the customer', arg: '[text]', hint: 'note' },
+  { id: 'item.reply', name: 'reply', keys: ['r'], scope: 'item', group: 'Act', help: 'Reply to the customer: write ($EDITOR or inline), review, send (opens your draft)', arg: '[text]', hint: 'reply' },
+  { id: 'item.note', name: 'note', keys: ['n'], scope: 'item', group: 'Act', help: 'Internal note, never shown to the customer (reviewed like a reply)', arg: '[text]', hint: 'note' },
   { id: 'item.resolve', name: 'resolve', keys: ['x'], scope: 'item', group: 'Act', help: 'Resolve and go to the next item', bulk: true, hint: 'resolve' },
   { id: 'item.escalate', name: 'escalate', keys: ['e'], scope: 'item', group: 'Act', help: 'Escalate a service item to support, with its context', arg: '[reason]', hint: 'escalate' },
+  { id: 'item.undo', name: 'undo', keys: ['U'], scope: 'inbox', group: 'Act', help: 'Undo your last resolve, snooze, assignment, status, priority or tags (2 minutes; no reopen counted)', bulk: true },
   { id: 'item.handback', name: 'handback', keys: ['b'], scope: 'item', group: 'Act', help: 'Hand an escalated support item back to service', arg: '[reason]' },
 
   // The KPI view (K in the list; in the detail K is the previous item, :kpi works everywhere)

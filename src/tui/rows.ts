@@ -21,6 +21,9 @@ export interface ListLayout {
 
 const GUTTER = 2; // cursor mark + selection mark
 
+/** Before the subject of an item where I have an unsent draft. */
+export const DRAFT_MARK = '✎ ';
+
 /** Column widths for a list `width` columns wide; less important columns go first when narrow. */
 export function listLayout(width: number, maxId: number): ListLayout {
   const id = Math.max(4, String(maxId).length);
@@ -65,6 +68,8 @@ export interface RowState {
   /** The list has the keys (the cursor row is highlighted; otherwise only marked). */
   focused: boolean;
   selected: boolean;
+  /** I have an unsent reply or note draft on it. */
+  draft?: boolean;
 }
 
 export function itemRow(item: ItemView, mark: EscalationMark | undefined, layout: ListLayout, now: Date, state: RowState, theme: Theme): string {
@@ -74,7 +79,8 @@ export function itemRow(item: ItemView, mark: EscalationMark | undefined, layout
   const pri = t.priority(item.priority, fit(item.priority, layout.pri));
   const status = layout.status ? fit(item.status, layout.status) : null;
   let subjectCell: string;
-  const subject = sanitizeLine(item.subject);
+  // An unsent draft of mine shows before the subject (✎), so it is not forgotten.
+  const subject = (state.draft ? DRAFT_MARK : '') + sanitizeLine(item.subject);
   if (mark) {
     const tag = markText(mark, now);
     const tagWidth = Math.min(layout.subject, displayWidth(tag) + 1);

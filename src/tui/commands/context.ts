@@ -5,12 +5,14 @@ import { describeEvent, type MutationResult } from '../../core/item-mutate.js';
 import { authorLabel, type EventView, type ItemView } from '../../core/item-view.js';
 import { relativeTime } from '../../text/format.js';
 import { sanitizeLine } from '../../text/sanitize.js';
+import type { UndoToken } from '../../core/undo-token.js';
 import type { ConsoleApi, ItemDetailData } from '../console-api.js';
 import type { Inbox, ReloadOptions } from '../hooks/use-inbox.js';
 import type { ItemDetail } from '../hooks/use-item-detail.js';
 import type { KpiController } from '../hooks/use-kpi.js';
 import type { ModalController } from '../hooks/use-modal.js';
 import type { StatusController } from '../hooks/use-status.js';
+import type { WriteOutcome } from '../hooks/use-write-text.js';
 import type { CommandId, ViewName } from '../keymap.js';
 
 export interface CommandContext {
@@ -30,10 +32,14 @@ export interface CommandContext {
   detailId(): number | null;
   /** Show this item in the detail regardless of the list (linked items, `:go`); null = follow the cursor. */
   showItem(id: number | null): void;
-  /** Unsent texts by `kind:itemId`, kept across conflicts and cancels. */
+  /** Unsent escalation and hand-back reasons by `kind:itemId` (reply and note drafts live in the database). */
   drafts: Map<string, string>;
-  /** Get a reply/note text: $EDITOR when set, else the inline editor. null = nothing to send. */
-  writeText(kind: 'reply' | 'note', item: ItemView, initial: string): Promise<{ text: string; sent: boolean; reason?: string }>;
+  /** Get a reply/note text: $EDITOR when set, else the inline editor; says how the writing ended. */
+  writeText(kind: 'reply' | 'note', item: ItemView, initial: string): Promise<WriteOutcome>;
+  /** The last action that can be undone (U), replacing the one before. */
+  rememberUndo(label: string, tokens: UndoToken[]): void;
+  /** Take the last undoable action (it can be undone once). */
+  takeUndo(): LastChange | null;
   /** Reload what is on screen (list, detail, counts) after a change. */
   refresh(opts?: ReloadOptions): Promise<void>;
   quit(): void;
@@ -42,6 +48,17 @@ export interface CommandContext {
 }
 
 export type Handler = (c: CommandContext, arg?: string) => void | Promise<void>;
+
+/** An action that U can undo: what it was, and the core's undo tokens of each item it changed. */
+export interface LastChange {
+  label: string;
+  tokens: UndoToken[];
+}
+
+/** The undo tokens among mutation results (a bulk action has one per changed item). */
+export function undoTokens(results: unknown[]): UndoToken[] {
+  return results.flatMap((r) => (r && typeof r === 'object' && 'undo' in r && r.undo ? [r.undo as UndoToken] : []));
+}
 
 /** The item the keys act on: the open detail, else the list's cursor row (the freshest version seen). */
 export function currentItem(c: CommandContext): ItemView | null {
@@ -72,20 +89,20 @@ export function explainError(e: unknown, now: Date): string {
 }
 
 export interface ActOptions {
-  /** Text to keep if the action is refused, and the key that sends it again. */
-  draft?: { key: string; text: string; again: string };
+  /** Text to keep if the action is refused, and the key that sends it again (`stored`: already a draft in the database). */
+  draft?: { key: string; text: string; again: string; stored?: boolean };
   reload?: ReloadOptions;
 }
 
 /** Run one action, report its result in the status bar, and reload. */
-export async function act(c: CommandContext, fn: () => Promise<string>, opts: ActOptions = {}): Promise<boolean> {
+export async function runAction(c: CommandContext, fn: () => Promise<string>, opts: ActOptions = {}): Promise<boolean> {
   let ok = false;
   try {
     c.status.say(await fn(), 'ok');
     ok = true;
   } catch (e) {
-    if (opts.draft) c.drafts.set(opts.draft.key, opts.draft.text);
-    const kept = opts.draft ? ` Your text is kept: ${opts.draft.again} opens it again.` : '';
+    if (opts.draft && !opts.draft.stored) c.drafts.set(opts.draft.key, opts.draft.text);
+    const kept = opts.draft ? ` Your text is kept${opts.draft.stored ? ' as a draft' : ''}: ${opts.draft.again} opens it again.` : '';
     c.status.say(explainError(e, c.api.now()) + kept, e instanceof TandemError && e.kind === 'conflict' ? 'warn' : 'error');
   }
   await c.refresh(opts.reload);
@@ -99,6 +116,7 @@ export async function actOnSelection(
   verb: string,
   fn: (id: number, version: number) => Promise<MutationResult | unknown>,
 ): Promise<void> {
+  const results: unknown[] = [];
   const selected = [...c.inbox.state.selection];
   if (!(await c.modal.confirm(question))) {
     c.status.say('Nothing changed.', 'info');
@@ -110,6 +128,7 @@ export async function actOnSelection(
   for (const [id, version] of selected) {
     try {
       const r = await fn(id, version);
+      results.push(r);
       if (r && typeof r === 'object' && 'changed' in r && r.changed === false) unchanged++;
       done.push(id);
     } catch (e) {
@@ -121,7 +140,9 @@ export async function actOnSelection(
   const parts = [`${verb} ${done.length - unchanged} of ${selected.length} item${selected.length === 1 ? '' : 's'}`];
   if (unchanged) parts.push(`${unchanged} already so`);
   if (failed.length) parts.push(`${failed.length} refused (still selected): ${failed.slice(0, 2).map((f) => f.why).join(' · ')}`);
-  c.status.say(parts.join('; ') + '.', failed.length ? 'warn' : 'ok');
+  const tokens = undoTokens(results);
+  if (tokens.length) c.rememberUndo(`${verb.toLowerCase()} ${plural(tokens.length, 'item')}`, tokens);
+  c.status.say(parts.join('; ') + '.' + (tokens.length ? ' U undoes.' : ''), failed.length ? 'warn' : 'ok');
   await c.refresh();
 }
 

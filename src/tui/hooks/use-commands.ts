@@ -4,6 +4,7 @@
 // on one item); each key is looked up when its turn comes, in the view the keys before it left.
 import { useCallback, useMemo, useRef } from 'react';
 import { HANDLERS, type CommandContext } from '../commands/index.js';
+import type { LastChange } from '../commands/context.js';
 import { explainError } from '../commands/context.js';
 import type { ConsoleApi } from '../console-api.js';
 import { commandIdFor } from '../keymap-handler.js';
@@ -35,10 +36,19 @@ export interface Navigation {
   showItem(id: number | null): void;
 }
 
-export function useCommands(api: ConsoleApi, deps: CommandDeps, nav: Navigation, quit: () => void): { context: CommandContext; runKey: (name: string) => void } {
+export interface Commands {
+  context: CommandContext;
+  /** Run the command a key names in the current view, after the commands before it. */
+  runKey: (name: string) => Promise<void>;
+  /** The commands still running (resolves when the queue is empty). */
+  running: () => Promise<void>;
+}
+
+export function useCommands(api: ConsoleApi, deps: CommandDeps, nav: Navigation, quit: () => void): Commands {
   const latest = useRef(deps);
   latest.current = deps;
   const drafts = useRef(new Map<string, string>()).current;
+  const lastChange = useRef<LastChange | null>(null);
   const running = useRef<Promise<void>>(Promise.resolve());
 
   const context = useMemo<CommandContext>(() => {
@@ -59,6 +69,12 @@ export function useCommands(api: ConsoleApi, deps: CommandDeps, nav: Navigation,
       setView: nav.setView,
       showItem: nav.showItem,
       writeText: (kind, item, initial) => latest.current.writeText(kind, item, initial),
+      rememberUndo: (label, tokens) => { lastChange.current = { label, tokens }; },
+      takeUndo: () => {
+        const last = lastChange.current;
+        lastChange.current = null;
+        return last;
+      },
       refresh: (opts) => latest.current.refresh(opts),
       quit,
       redraw: () => latest.current.redraw(),
@@ -78,7 +94,9 @@ export function useCommands(api: ConsoleApi, deps: CommandDeps, nav: Navigation,
       const id = commandIdFor(nav.view.current, name);
       return id ? context.run(id) : undefined;
     });
+    return running.current;
   }, [context, nav]);
+  const runningNow = useCallback(() => running.current, []);
 
-  return { context, runKey };
+  return { context, runKey, running: runningNow };
 }

@@ -10,6 +10,8 @@ export interface InboxCache {
   start: number;
   rows: ItemView[];
   marks: Map<number, EscalationMark>;
+  /** Rows where I have an unsent draft. */
+  drafts: Set<number>;
 }
 
 export interface InboxState {
@@ -36,7 +38,7 @@ export type InboxAction =
   | { type: 'deselect'; ids: number[] | 'all' }
   | { type: 'failed'; error: string };
 
-const EMPTY_CACHE: InboxCache = { start: 0, rows: [], marks: new Map() };
+const EMPTY_CACHE: InboxCache = { start: 0, rows: [], marks: new Map(), drafts: new Set() };
 
 export function initialInboxState(pageSize: number, filter: ConsoleFilter = DEFAULT_FILTER, cache?: InboxCache): InboxState {
   const size = Math.max(1, pageSize);
@@ -143,7 +145,7 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
   const fetchAround = useCallback(async (filter: ConsoleFilter, top: number, size: number): Promise<InboxCache> => {
     const start = Math.max(0, top - size);
     const win = await api.inboxWindow(filter, start, size * 3);
-    return { start, rows: win.rows, marks: win.marks };
+    return { start, rows: win.rows, marks: win.marks, drafts: win.drafts };
   }, [api]);
 
   const recount = useCallback(async (filter: ConsoleFilter) => {

@@ -98,7 +98,7 @@ export function useKpi(api: ConsoleApi, active: boolean, opts: KpiOptions = {}):
     pending.current = setTimeout(compute, wait);
   }, [compute, minGapMs]);
   // The console's data_version watcher, only while the view is open (the inbox has its own).
-  useLiveRefresh(api, onData, { pollMs: opts.pollMs, enabled: active, clockMs: HOUR, wakeMs: HOUR });
+  useLiveRefresh(api, onData, { pollMs: opts.pollMs, enabled: active, wakeMs: HOUR });
 
   const atRisk = state.report?.service?.atRisk ?? [];
   const setSpan = useCallback((span: KpiSpan) => setState((s) => ({ ...s, span })), [setState]);

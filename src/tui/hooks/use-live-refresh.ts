@@ -1,22 +1,40 @@
-// Notice other processes' commits: poll PRAGMA data_version (a cheap counter read) a few times a
-// second and call `onChange` when it moves — one call at a time; commits during a call fold into one
-// more call after it. Also a slow clock tick for ages and SLA countdowns, and waking due snoozes.
-import { useEffect, useRef, useState } from 'react';
+// Notice other processes' commits and call `onChange` — one call at a time; commits during a call fold
+// into one more call after it. Also wakes due snoozes on time (a cheap indexed read each second).
+import { useEffect, useRef } from 'react';
 import type { ConsoleApi } from '../console-api.js';
 
 export interface LiveRefreshOptions {
   pollMs?: number;
-  clockMs?: number;
   wakeMs?: number;
   enabled?: boolean;
 }
 
-/** Returns a clock tick that increases every `clockMs` (re-render for relative times). */
-export function useLiveRefresh(api: ConsoleApi, onChange: () => Promise<void>, opts: LiveRefreshOptions = {}): number {
-  const { pollMs = 400, clockMs = 30_000, wakeMs = 60_000, enabled = true } = opts;
+/**
+ * The one place that watches the store for other connections' commits; returns the stop function.
+ * Today it polls the store's data version (PRAGMA data_version on SQLite); a store change feed
+ * (`store.subscribe(callback)`) replaces this body without touching its callers.
+ */
+function watchCommits(api: ConsoleApi, pollMs: number, onCommit: () => void): () => void {
+  let last = api.dataVersion();
+  const poll = setInterval(() => {
+    let v: number;
+    try {
+      v = api.dataVersion();
+    } catch {
+      return; // the store is closing
+    }
+    if (v !== last) {
+      last = v;
+      onCommit();
+    }
+  }, pollMs);
+  return () => clearInterval(poll);
+}
+
+export function useLiveRefresh(api: ConsoleApi, onChange: () => Promise<void>, opts: LiveRefreshOptions = {}): void {
+  const { pollMs = 400, wakeMs = 1000, enabled = true } = opts;
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
-  const [tick, setTick] = useState(0);
   const busy = useRef({ running: false, again: false });
   const changed = useRef(() => {
     const b = busy.current;
@@ -36,29 +54,14 @@ export function useLiveRefresh(api: ConsoleApi, onChange: () => Promise<void>, o
 
   useEffect(() => {
     if (!enabled) return;
-    let last = api.dataVersion();
-    const poll = setInterval(() => {
-      let v: number;
-      try {
-        v = api.dataVersion();
-      } catch {
-        return; // the store is closing
-      }
-      if (v !== last) {
-        last = v;
-        changed.current();
-      }
-    }, pollMs);
-    const clock = setInterval(() => setTick((t) => t + 1), clockMs);
+    const stop = watchCommits(api, pollMs, () => changed.current());
+    // A snooze wakes when its time comes (within a second), not at the next minute.
     const wake = setInterval(() => {
       void api.wakeSnoozed().then((n) => { if (n > 0) changed.current(); }, () => undefined);
     }, wakeMs);
     return () => {
-      clearInterval(poll);
-      clearInterval(clock);
+      stop();
       clearInterval(wake);
     };
-  }, [api, pollMs, clockMs, wakeMs, enabled]);
-
-  return tick;
+  }, [api, pollMs, wakeMs, enabled]);
 }

@@ -28,13 +28,24 @@ export interface PickerOption {
   detail?: string;
 }
 
+/** What the agent decided in the review step before a reply or note goes out. */
+export type ReviewChoice = 'send' | 'pending' | 'resolved' | 'edit' | 'keep' | 'discard';
+
+export interface ReviewSpec {
+  kind: 'reply' | 'note';
+  /** Reply to #3 Subject · customer */
+  title: string;
+  text: string;
+}
+
 export type Modal = { seq?: number } & (
   | ({ kind: 'prompt'; resolve: (text: string | null) => void } & PromptSpec)
   | { kind: 'choice'; label: string; options: ChoiceOption[]; current?: string; resolve: (value: string | null) => void }
   | { kind: 'confirm'; question: string; resolve: (yes: boolean) => void }
   | { kind: 'picker'; title: string; options: PickerOption[]; resolve: (picked: PickerOption | null) => void }
   | { kind: 'editor'; title: string; subtitle?: string; initial: string; resolve: (result: { text: string; sent: boolean }) => void }
-  | { kind: 'help'; view: ViewName; resolve: () => void });
+  | { kind: 'help'; view: ViewName; resolve: () => void }
+  | ({ kind: 'review'; resolve: (choice: ReviewChoice) => void; review: ReviewSpec }));
 
 export interface ModalController {
   modal: Modal | null;
@@ -46,6 +57,12 @@ export interface ModalController {
   pick(title: string, options: PickerOption[]): Promise<PickerOption | null>;
   edit(title: string, initial: string, subtitle?: string): Promise<{ text: string; sent: boolean }>;
   help(view: ViewName): Promise<void>;
+  /** The review step before a text goes out; closing it any other way keeps the draft. */
+  review(spec: ReviewSpec): Promise<ReviewChoice>;
+  /** Close the open modal as cancelled (Ctrl-C in an input). False when none was open. */
+  cancel(): boolean;
+  /** Resolves when the next modal opens (the key router sends the next key to it). */
+  nextModal(): { opened: Promise<void>; cancel(): void };
 }
 
 export function useModal(): ModalController {
@@ -53,6 +70,7 @@ export function useModal(): ModalController {
   // Opening a modal answers whatever was still open (as cancelled), so no promise is left hanging.
   const openRef = useRef<Modal | null>(null);
   const counter = useRef(0);
+  const waiting = useRef(new Set<() => void>());
 
   const open = useCallback(<T,>(make: (done: (v: T) => void) => Modal, cancelled: T): Promise<T> => {
     const previous = openRef.current;
@@ -72,6 +90,7 @@ export function useModal(): ModalController {
       (m as { cancel?: () => void }).cancel = () => done(cancelled);
       openRef.current = m;
       setModal(m);
+      for (const w of [...waiting.current]) w();
       (previous as { cancel?: () => void } | null)?.cancel?.();
     });
   }, []);
@@ -85,5 +104,23 @@ export function useModal(): ModalController {
     pick: (title, options) => open<PickerOption | null>((done) => ({ kind: 'picker', title, options, resolve: done }), null),
     edit: (title, initial, subtitle) => open<{ text: string; sent: boolean }>((done) => ({ kind: 'editor', title, subtitle, initial, resolve: done }), { text: initial, sent: false }),
     help: (view) => open<void>((done) => ({ kind: 'help', view, resolve: () => done() }), undefined),
+    review: (spec) => open<ReviewChoice>((done) => ({ kind: 'review', review: spec, resolve: done }), 'keep'),
+    nextModal: () => {
+      let wake = () => undefined as void;
+      const opened = new Promise<void>((resolve) => {
+        wake = () => {
+          waiting.current.delete(wake);
+          resolve();
+        };
+        waiting.current.add(wake);
+      });
+      return { opened, cancel: () => void waiting.current.delete(wake) };
+    },
+    cancel: () => {
+      const m = openRef.current as { cancel?: () => void } | null;
+      if (!m?.cancel) return false;
+      m.cancel();
+      return true;
+    },
   }), [modal, open]);
 }

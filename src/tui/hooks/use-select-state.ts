@@ -1,7 +1,5 @@
-// A cursor over a list of options with a visible window (ink-ui's select state, reduced): the
-// agent picker and the help overlay scroll with it.
-import { useReducer } from 'react';
-
+// A cursor over a list of options with a visible window (ink-ui's select state, reduced): the agent
+// picker scrolls with it.
 export interface SelectState {
   cursor: number;
   top: number;
@@ -19,8 +17,4 @@ export function selectReducer(s: SelectState, a: SelectAction): SelectState {
   if (cursor < top) top = cursor;
   if (cursor >= top + a.height) top = cursor - a.height + 1;
   return { cursor, top };
-}
-
-export function useSelectState() {
-  return useReducer(selectReducer, { cursor: 0, top: 0 });
 }

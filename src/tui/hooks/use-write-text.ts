@@ -1,12 +1,25 @@
 // Getting the text of a reply or note: $EDITOR (or $VISUAL) when set — the terminal is handed over and
-// taken back — else the inline editor. Returns the text and whether the agent meant to send it.
+// taken back — else the inline editor. Says how the writing ended, so nothing leaves by accident: an
+// editor that failed (vim's :cq), a file left as it was given (:q!) or emptied never counts as "done".
 import { useCallback } from 'react';
 import type { ItemView } from '../../core/item-view.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { editorCommand, runExternalEditor, type EditorResult, type TerminalControl } from '../editor.js';
 import type { ModalController } from './use-modal.js';
 
-export type WriteText = (kind: 'reply' | 'note', item: ItemView, initial: string) => Promise<{ text: string; sent: boolean; reason?: string }>;
+export type WriteOutcome =
+  /** Written and closed as finished (the editor saved a change; Ctrl-D inline): on to the review. */
+  | { how: 'done'; text: string }
+  /** Closed without finishing (Esc inline): keep the text as a draft. */
+  | { how: 'kept'; text: string }
+  /** The editor failed or exited non-zero: the text it left is kept, nothing is sent. */
+  | { how: 'failed'; text: string; reason: string }
+  /** The file was left exactly as given (:q!): nothing is sent, nothing changes. */
+  | { how: 'unchanged'; text: string }
+  /** The text is empty: nothing is sent. */
+  | { how: 'empty'; text: string };
+
+export type WriteText = (kind: 'reply' | 'note', item: ItemView, initial: string) => Promise<WriteOutcome>;
 
 export interface WriteTextOptions {
   env: NodeJS.ProcessEnv;
@@ -18,6 +31,15 @@ export interface WriteTextOptions {
   redraw: () => void;
 }
 
+/** How an external editor's run ended, judged against the text it was given. */
+export function editorOutcome(r: EditorResult, initial: string): WriteOutcome {
+  if (!r.ok) return { how: 'failed', text: r.text, reason: r.error ?? 'the editor failed' };
+  if (!r.text.trim()) return { how: 'empty', text: r.text };
+  // The editor trims trailing newlines from what it read back; compare like with like.
+  if (r.text === initial.replace(/\r\n/g, '\n').replace(/\n+$/, '')) return { how: 'unchanged', text: r.text };
+  return { how: 'done', text: r.text };
+}
+
 export function useWriteText({ env, terminal, runEditor, modal, redraw }: WriteTextOptions): WriteText {
   return useCallback(async (kind, item, initial) => {
     const command = editorCommand(env);
@@ -25,11 +47,12 @@ export function useWriteText({ env, terminal, runEditor, modal, redraw }: WriteT
       const run = runEditor ?? ((cmd: string, text: string, file: string) => runExternalEditor(cmd, text, file, terminal, env));
       const r = run(command, initial, `tandem-${kind}-${item.id}.txt`);
       redraw();
-      if (!r.ok) return { text: r.text, sent: false, reason: `${r.error ?? 'the editor failed'}; nothing was sent` };
-      return { text: r.text, sent: r.text.trim().length > 0 };
+      return editorOutcome(r, initial);
     }
     const who = item.customer ? ` · ${sanitizeLine(item.customer.name)}${item.customer.email ? ` <${sanitizeLine(item.customer.email)}>` : ''}` : '';
     const title = `${kind === 'reply' ? 'Reply to' : 'Internal note on'} #${item.id} ${sanitizeLine(item.subject)}${kind === 'reply' ? who : ' (never shown to the customer)'}`;
-    return modal.edit(title, initial);
+    const r = await modal.edit(title, initial);
+    if (!r.sent) return { how: 'kept', text: r.text };
+    return r.text.trim() ? { how: 'done', text: r.text } : { how: 'empty', text: r.text };
   }, [env, runEditor, terminal, redraw, modal.edit]);
 }

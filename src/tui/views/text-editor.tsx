@@ -10,8 +10,8 @@ import { textAreaLines } from './text-cursor.js';
 type EditorModal = Extract<Modal, { kind: 'editor' }>;
 
 export function TextEditor({ modal, width, height, theme }: { modal: EditorModal; width: number; height: number; theme: Theme }) {
-  const [state, dispatch] = useTextState(modal.initial);
-  useTextKeys(state, dispatch, {
+  const [state, dispatch, latest] = useTextState(modal.initial);
+  useTextKeys(latest, dispatch, {
     multiline: true,
     owner: modal.seq,
     onSubmit: (text) => modal.resolve({ text, sent: true }),
@@ -22,7 +22,7 @@ export function TextEditor({ modal, width, height, theme }: { modal: EditorModal
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate">{theme.bold(truncate(modal.title, width))}</Text>
-      <Text wrap="truncate">{theme.dim(truncate(modal.subtitle ?? 'Ctrl-D sends · Enter starts a new line · Esc closes (the text is kept)', width))}</Text>
+      <Text wrap="truncate">{theme.dim(truncate(modal.subtitle ?? 'Ctrl-D done (then review: y sends) · Enter starts a new line · Esc keeps it as a draft', width))}</Text>
       <Text wrap="truncate">{theme.dim('─'.repeat(Math.max(0, width)))}</Text>
       {lines.map((l, i) => <Text key={i} wrap="truncate">{l || ' '}</Text>)}
       <Box flexGrow={1} />
