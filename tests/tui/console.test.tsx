@@ -74,6 +74,9 @@ describe('help and the command line', () => {
     await ui.press(':');
     await ui.type('note Called the customer, all good');
     await ui.press('enter');
+    // A text from the command line is reviewed like any other before it is added.
+    await ui.waitFor('Review: internal note on #4');
+    await ui.press('y');
     await ui.waitFor('Internal note added to #4.');
   });
 
