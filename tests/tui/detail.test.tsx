@@ -114,6 +114,42 @@ describe('the item detail', () => {
     await ui.waitFor(new RegExp(`^#${inbox.ids.seats} Does the Pro plan`, 'm'));
   });
 
+  it('draws an escalation reason once on the support item, in the card, not as a public reply', async () => {
+    const reason = 'Seats page errors for this account';
+    const r = await escalate(inbox.env.ctx, inbox.ana, inbox.ids.seats, { reason, to: 'cleo' });
+    ui = await renderConsole(inbox.env, inbox.sam, { rows: 60, columns: 120, colour: 1 });
+    await ui.press(':');
+    await ui.type(`go ${r.support.id}`);
+    await ui.press('enter');
+    const f = await ui.waitFor('── Thread');
+    expect(f.split(reason).length - 1).toBe(1);
+    const line = f.split('\n').find((l) => l.includes(reason))!;
+    expect(line).toMatch(/│ .*Why:/);
+    expect(line).not.toContain('\u001b[32m'); // green is the public reply's colour
+    expect(f).toMatch(new RegExp(`⇢ @ana escalated this from service #${inbox.ids.seats}`));
+  });
+
+  it('says a wrapped label once: continuation lines are indented, not labelled again', async () => {
+    for (let i = 0; i < 6; i++) await items.createItem(inbox.env.ctx, inbox.sam, { subject: `Another long open question number ${i} about seats`, customer: 'jo@example.com', kind: 'question' });
+    const reason = 'The seats page fails for this account with a long error that will certainly need more than one line to show at eighty columns';
+    const r = await escalate(inbox.env.ctx, inbox.ana, inbox.ids.seats, { reason, to: 'cleo' });
+    ui = await renderConsole(inbox.env, inbox.sam, { rows: 80, columns: 80 });
+    await ui.press(':');
+    await ui.type(`go ${r.support.id}`);
+    await ui.press('enter');
+    const f = await ui.waitFor('── Thread');
+    const lines = f.split('\n');
+    for (const label of ['│ Why:', '│ Open then:', 'Open:']) {
+      const at = lines.findIndex((l) => l.startsWith(label));
+      expect(at, label).toBeGreaterThan(-1);
+      expect(lines.filter((l) => l.startsWith(label)), label).toHaveLength(1);
+      // The next line goes on with the text, indented under it (the card keeps its bar).
+      const indent = label.startsWith('│') ? '│ ' + ' '.repeat(label.length - 2) : ' '.repeat(label.length);
+      expect(lines[at + 1]!.startsWith(indent + ' ') || lines[at + 1]!.startsWith(indent), label).toBe(true);
+      expect(lines[at + 1]!.slice(indent.length).trim().length, label).toBeGreaterThan(0);
+    }
+  });
+
   it('marks a service item back from support until someone acts on it', async () => {
     const r = await escalate(inbox.env.ctx, inbox.ana, inbox.ids.seats, { reason: 'Needs a fix', to: 'cleo' });
     inbox.env.clock.minutes(5);
