@@ -2,7 +2,17 @@
 // first_resolved_at, resolved_at, closed_at, reopen_count, due times) and the events it wrote. Built by
 // mutateItem for the changes an agent may undo (status, priority, assignee, tags, snooze); undo.ts
 // applies it. Pure data and functions, no store access.
-import type { ItemRow, NewEvent } from './item-mutate.js';
+import type { Selectable } from 'kysely';
+import type { ItemTable } from '../store/schema.js';
+import type { EventType } from './vocabulary.js';
+
+type ItemRow = Selectable<ItemTable>;
+/** An event as item-mutate.ts writes it (the fields undo reads and writes). */
+interface ChangeEvent {
+  type: EventType;
+  data?: Record<string, unknown> | null;
+  actor?: { type: string };
+}
 
 /** How long a change can be undone: long enough to notice a slip, short enough to stay the last thing. */
 export const UNDO_WINDOW_MS = 2 * 60_000;
@@ -30,7 +40,7 @@ export interface UndoToken {
 }
 
 /** The undo token of a change, or null when the change cannot be undone. */
-export function captureUndo(row: ItemRow, agentId: number | null, events: NewEvent[], version: number, at: string): UndoToken | null {
+export function captureUndo(row: ItemRow, agentId: number | null, events: ChangeEvent[], version: number, at: string): UndoToken | null {
   if (agentId === null || events.length === 0) return null;
   if (!events.every((e) => (UNDOABLE_EVENTS as readonly string[]).includes(e.type) && (!e.actor || e.actor.type === 'agent'))) return null;
   const before = Object.fromEntries(RESTORED_COLUMNS.map((c) => [c, row[c]])) as RestoredColumns;
@@ -41,8 +51,8 @@ export function captureUndo(row: ItemRow, agentId: number | null, events: NewEve
 }
 
 /** The events that tell an undo on the timeline: each original change told backwards, marked `undo`. */
-export function undoEvents(token: UndoToken): NewEvent[] {
-  const out: NewEvent[] = [];
+export function undoEvents(token: UndoToken): { type: EventType; data: Record<string, unknown> }[] {
+  const out: { type: EventType; data: Record<string, unknown> }[] = [];
   for (const e of [...token.events].reverse()) {
     const d = e.data ?? {};
     const mark = { undo: token.version };

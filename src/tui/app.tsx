@@ -2,7 +2,7 @@
 // view or modal has the keys, and hands commands their context. State lives in the view hooks.
 import { Box, Text, useApp } from 'ink';
 import { useCallback, useMemo, useRef, useState } from 'react';
-import { changedElsewhere } from './commands/context.js';
+import { changedElsewhere } from './explain.js';
 import type { ConsoleApi, ConsoleFilter, ItemDetailData } from './console-api.js';
 import { NO_TERMINAL, type EditorResult, type TerminalControl } from './editor.js';
 import { useCounts } from './hooks/use-counts.js';

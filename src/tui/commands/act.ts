@@ -9,7 +9,8 @@ import { sanitizeLine } from '../../text/sanitize.js';
 import type { DraftKind } from '../../core/drafts.js';
 import type { PickerOption } from '../hooks/use-modal.js';
 import type { CommandContext, Handler } from './context.js';
-import { actOnSelection, currentItem, explainError, plural, runAction, undoTokens } from './context.js';
+import { explainError } from '../explain.js';
+import { actOnSelection, currentItem, plural, runAction, undoTokens } from './context.js';
 
 const v = (item: ItemView) => ({ expectedVersion: item.version });
 

@@ -1,12 +1,12 @@
 // What a command handler gets: the API, the view hooks' controls, the modal helpers, the status bar.
 // Handlers are plain async functions (one file per group); the app builds this once per render.
+// How errors and others' changes are told lives in ../explain.ts (hooks use it too, without commands).
 import { TandemError } from '../../core/errors.js';
-import { describeEvent, type MutationResult } from '../../core/item-mutate.js';
-import { authorLabel, type EventView, type ItemView } from '../../core/item-view.js';
-import { relativeTime } from '../../text/format.js';
-import { sanitizeLine } from '../../text/sanitize.js';
+import type { MutationResult } from '../../core/item-mutate.js';
+import type { ItemView } from '../../core/item-view.js';
 import type { UndoToken } from '../../core/undo-token.js';
-import type { ConsoleApi, ItemDetailData } from '../console-api.js';
+import type { ConsoleApi } from '../console-api.js';
+import { explainError } from '../explain.js';
 import type { Inbox, ReloadOptions } from '../hooks/use-inbox.js';
 import type { ItemDetail } from '../hooks/use-item-detail.js';
 import type { KpiController } from '../hooks/use-kpi.js';
@@ -71,23 +71,6 @@ export function currentItem(c: CommandContext): ItemView | null {
   return row;
 }
 
-/** A conflict told as who changed what (from the core's detail), else the error's own words. */
-export function explainError(e: unknown, now: Date): string {
-  if (!(e instanceof TandemError)) return `Unexpected error: ${(e as Error)?.message ?? String(e)}`;
-  const changes = e.detail?.changes as EventView[] | undefined;
-  if (e.kind === 'conflict' && changes?.length) {
-    const byAuthor = new Map<string, string[]>();
-    for (const ch of changes) {
-      const who = sanitizeLine(authorLabel(ch.author));
-      byAuthor.set(who, [...(byAuthor.get(who) ?? []), sanitizeLine(describeEvent(ch))]);
-    }
-    const last = changes[changes.length - 1]!;
-    const who = [...byAuthor].map(([a, what]) => `${a}: ${what.join(', ')}`).join('; ');
-    return `#${String(e.detail?.itemId ?? '?')} changed while you were looking (${relativeTime(last.createdAt, now)}) — ${who}. Nothing was written; it is reloaded.`;
-  }
-  return sanitizeLine(e.message);
-}
-
 export interface ActOptions {
   /** Text to keep if the action is refused, and the key that sends it again (`stored`: already a draft in the database). */
   draft?: { key: string; text: string; again: string; stored?: boolean };
@@ -148,13 +131,4 @@ export async function actOnSelection(
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** "#42 changed: @ana priority normal → high" when an item being read was changed by someone else. */
-export function changedElsewhere(before: ItemDetailData, after: ItemDetailData, me: string): string | null {
-  if (before.item.id !== after.item.id || after.item.version <= before.item.version) return null;
-  const news = after.events.filter((e) => e.version > before.item.version && !(e.author.type === 'agent' && e.author.handle === me));
-  if (news.length === 0) return null;
-  const what = news.slice(-3).map((e) => `${sanitizeLine(authorLabel(e.author))} ${e.type === 'message' ? 'wrote' : sanitizeLine(describeEvent(e))}`).join('; ');
-  return `#${after.item.id} changed meanwhile: ${what}.`;
 }

@@ -3,7 +3,7 @@ import { SORTS, type Sort } from '../../core/inbox.js';
 import { DEFAULT_FILTER, type ConsoleFilter } from '../console-api.js';
 import { describeFilter, formatFilter, parseFilter } from '../filter-text.js';
 import type { CommandContext, Handler } from './context.js';
-import { explainError } from './context.js';
+import { explainError } from '../explain.js';
 
 async function apply(c: CommandContext, next: ConsoleFilter, said?: string): Promise<boolean> {
   try {

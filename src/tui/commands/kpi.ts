@@ -4,7 +4,7 @@ import { localTime } from '../../text/format.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { followUpCustomer, parseKpiSpan, spanPeriod, type KpiSpan } from '../kpi-api.js';
 import type { CommandContext, Handler } from './context.js';
-import { explainError } from './context.js';
+import { explainError } from '../explain.js';
 
 function showSpan(c: CommandContext, span: KpiSpan): void {
   try {

@@ -1,7 +1,8 @@
 // Moving: the list cursor, opening and leaving the detail, scrolling it, jumping to linked items.
 import { parseItemId } from '../../core/item-view.js';
 import type { CommandContext, Handler } from './context.js';
-import { currentItem, explainError } from './context.js';
+import { explainError } from '../explain.js';
+import { currentItem } from './context.js';
 
 const listMove = (f: (c: CommandContext) => Promise<void>): Handler => async (c) => {
   c.showItem(null);

@@ -5,7 +5,7 @@
 import { useCallback, useMemo, useRef } from 'react';
 import { HANDLERS, type CommandContext } from '../commands/index.js';
 import type { LastChange } from '../commands/context.js';
-import { explainError } from '../commands/context.js';
+import { explainError } from '../explain.js';
 import type { ConsoleApi } from '../console-api.js';
 import { commandIdFor } from '../keymap-handler.js';
 import type { ViewName } from '../keymap.js';

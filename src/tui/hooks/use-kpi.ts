@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { KpiReport } from '../../core/kpi.js';
 import type { AtRiskCustomer } from '../../core/kpi-at-risk.js';
-import { explainError } from '../commands/context.js';
+import { explainError } from '../explain.js';
 import type { ConsoleApi } from '../console-api.js';
 import { DEFAULT_SPAN, loadKpis, spanKey, type KpiSpan } from '../kpi-api.js';
 import { useLiveRefresh } from './use-live-refresh.js';
