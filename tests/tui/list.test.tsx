@@ -148,7 +148,9 @@ describe('the inbox list', () => {
     calls.length = 0;
     await ui.press('3', '1');
     await ui.waitFor('[1 All]');
-    expect(Math.max(...calls.map((c) => c.limit))).toBeLessThanOrEqual(14 * 3);
+    // Two filter changes, each a query of the window (a page above and below), never the whole list.
+    expect(calls.length).toBeGreaterThan(0);
+    for (const c of calls) expect(c.limit).toBeLessThanOrEqual(14 * 3);
     const before = calls.length;
     await ui.press('j', 'j', 'j');
     expect(calls.length).toBe(before); // moving inside the window queries nothing
@@ -189,16 +191,17 @@ describe('the inbox list', () => {
     expect(f).not.toContain('\u001b'); // plain theme: any escape would be the customer's
     expect(f).not.toContain('\u0007');
     expect(f).toContain('Eve Red');
-    // Every row is exactly as wide, and the customer column starts at the same column.
+    // Every row is exactly as wide (its right-aligned SLA column ends at the same column), and the
+    // customer column starts at the same column.
     const rows = rowsOf(f);
-    const widths = new Set(rows.map((r) => stringWidth(r.trimEnd().padEnd(0))));
+    const widths = new Set(rows.map((r) => stringWidth(r.trimEnd())));
     expect(rows.length).toBe(8);
     const custCol = (r: string, name: string) => stringWidth(r.slice(0, r.indexOf(name)));
     const ja = rows.find((r) => r.includes('山田太郎'))!;
     const jo = rows.find((r) => r.includes('Jo Park'))!;
     expect(custCol(ja, '山田太郎')).toBe(custCol(jo, 'Jo Park'));
     for (const r of rows) expect(stringWidth(r)).toBeLessThanOrEqual(120);
-    expect(widths.size).toBeGreaterThan(0);
+    expect([...widths]).toHaveLength(1);
   });
 
   it('redraws for a new size: side by side when wide, one pane when narrow', async () => {
