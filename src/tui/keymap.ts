@@ -17,7 +17,7 @@ export type CommandId =
   | 'item.select' | 'item.assign' | 'item.take' | 'item.priority' | 'item.status' | 'item.tag'
   | 'item.snooze' | 'item.reply' | 'item.note' | 'item.resolve' | 'item.escalate' | 'item.handback'
   | 'item.linked' | 'item.undo'
-  | 'view.kpi' | 'kpi.back' | 'kpi.days7' | 'kpi.days30' | 'kpi.days90' | 'kpi.down' | 'kpi.up'
+  | 'view.kpi' | 'kpi.back' | 'kpi.period' | 'kpi.down' | 'kpi.up'
   | 'kpi.pageDown' | 'kpi.pageUp' | 'kpi.open' | 'kpi.followUp';
 
 export interface CommandSpec {
@@ -94,16 +94,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'item.undo', name: 'undo', keys: ['U'], scope: 'inbox', group: 'Act', help: 'Undo your last resolve, snooze, assignment, status, priority or tags (2 minutes; no reopen counted)', bulk: true },
   { id: 'item.handback', name: 'handback', keys: ['b'], scope: 'item', group: 'Act', help: 'Hand an escalated support item back to service', arg: '[reason]' },
 
-  // The KPI view (K in the list; in the detail K is the previous item, :kpi works everywhere)
-  { id: 'view.kpi', name: 'kpi', keys: ['K'], scope: 'list', group: 'Console', help: 'KPI panels for both roles, at-risk customers', arg: '[7|30|90 | FROM TO]', hint: 'KPIs' },
-  { id: 'kpi.back', name: 'kpi-back', keys: ['esc', 'K'], scope: 'kpi', group: 'Move', help: 'Back to the inbox', hint: 'back' },
+  // The KPI view (% in the inbox, :kpi anywhere); digits stay the inbox's, K the detail's previous item
+  { id: 'view.kpi', name: 'kpi', keys: ['%'], scope: 'inbox', group: 'Console', help: 'KPI panels for both roles, at-risk customers', arg: '[7|30|90 | FROM TO]', hint: 'KPIs' },
+  { id: 'kpi.back', name: 'kpi-back', keys: ['esc', '%'], scope: 'kpi', group: 'Move', help: 'Back to the inbox (q too)', hint: 'back' },
   { id: 'kpi.down', name: 'risk-down', keys: ['j', 'down'], scope: 'kpi', group: 'Move', help: 'Next at-risk customer', hint: 'customer' },
   { id: 'kpi.up', name: 'risk-up', keys: ['k', 'up'], scope: 'kpi', group: 'Move', help: 'Previous at-risk customer' },
   { id: 'kpi.pageDown', name: 'kpi-page-down', keys: ['pagedown', 'space', 'ctrl+f'], scope: 'kpi', group: 'Move', help: 'Scroll the KPIs one page down' },
   { id: 'kpi.pageUp', name: 'kpi-page-up', keys: ['pageup', 'ctrl+b'], scope: 'kpi', group: 'Move', help: 'Scroll the KPIs one page up' },
-  { id: 'kpi.days7', name: 'days-7', keys: ['7'], scope: 'kpi', group: 'Filter', help: 'KPIs of the last 7 days (against the 7 before)', hint: 'period' },
-  { id: 'kpi.days30', name: 'days-30', keys: ['3'], scope: 'kpi', group: 'Filter', help: 'KPIs of the last 30 days (against the 30 before)' },
-  { id: 'kpi.days90', name: 'days-90', keys: ['9'], scope: 'kpi', group: 'Filter', help: 'KPIs of the last 90 days (against the 90 before)' },
+  { id: 'kpi.period', name: 'days', keys: ['d'], scope: 'kpi', group: 'Filter', help: 'Period: the last 7 → 30 → 90 days (against as many before)', arg: '[7|30|90]', hint: 'period' },
   { id: 'kpi.followUp', name: 'follow-up', keys: ['F'], scope: 'kpi', group: 'Act', help: 'Proactive follow-up for the at-risk customer: an outbound service item due when you say', arg: '[when]', hint: 'follow up' },
   { id: 'kpi.open', name: 'open-follow-up', keys: ['enter'], scope: 'kpi', group: 'Act', help: 'Open the customer\'s open follow-up' },
 ];
@@ -187,7 +185,7 @@ export function findCommandByName(text: string, view: ViewName): CommandSpec | C
 export function hintsFor(view: ViewName, selecting: boolean): { keys: string; label: string }[] {
   const order: Group[] = ['Move', 'Read', 'Act', 'Filter', 'Console'];
   const combined: Partial<Record<CommandId, string>> = {
-    'list.down': 'j/k', 'detail.down': 'j/k', 'detail.next': 'J/K', 'filter.all': '1/2/3', 'kpi.down': 'j/k', 'kpi.days7': '7/3/9',
+    'list.down': 'j/k', 'detail.down': 'j/k', 'detail.next': 'J/K', 'filter.all': '1/2/3', 'kpi.down': 'j/k',
   };
   const out: { keys: string; label: string }[] = [];
   for (const group of order) {

@@ -6,7 +6,7 @@ import type { ItemView } from '../core/item-view.js';
 import { computeKpis, resolvePeriod, type KpiReport, type Period } from '../core/kpi.js';
 import type { ConsoleApi } from './console-api.js';
 
-/** The period the view shows: the last N days up to now (7/3/9 keys), or a fixed [from, to) from `:kpi FROM TO`. */
+/** The period the view shows: the last N days up to now (d cycles 7/30/90), or a fixed [from, to) from `:kpi FROM TO`. */
 export type KpiSpan = { days: number } | { from: string; to: string };
 
 export const DEFAULT_SPAN: KpiSpan = { days: 30 };

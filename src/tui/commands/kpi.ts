@@ -1,4 +1,4 @@
-// The KPI view's commands: open and leave it (K, :kpi [days | FROM TO]), switch the period (7/3/9),
+// The KPI view's commands: open and leave it (%, :kpi [days | FROM TO]), switch the period (d cycles 7/30/90),
 // move in the at-risk list, and F: a proactive follow-up for the customer under the cursor.
 import { localTime } from '../../text/format.js';
 import { sanitizeLine } from '../../text/sanitize.js';
@@ -17,7 +17,8 @@ function showSpan(c: CommandContext, span: KpiSpan): void {
   c.setView('kpi');
 }
 
-const days = (n: number): Handler => (c) => showSpan(c, { days: n });
+/** The periods d cycles through. */
+const PERIODS = [7, 30, 90];
 
 /** The KPI keys only make sense in the KPI view (they also run from `:` there). */
 const inKpi = (f: Handler): Handler => (c, arg) => {
@@ -38,9 +39,16 @@ export const kpi: Record<string, Handler> = {
     c.setView(c.view === 'kpi' ? 'list' : 'kpi');
   },
   'kpi.back': (c) => c.setView('list'),
-  'kpi.days7': days(7),
-  'kpi.days30': days(30),
-  'kpi.days90': days(90),
+  'kpi.period': inKpi((c, arg) => {
+    if (arg !== undefined) {
+      const n = Number(arg.trim());
+      if (!Number.isInteger(n) || n < 1) return c.status.say(`A period is a whole number of days, e.g. :days 7 (not "${arg.trim()}").`, 'error');
+      return showSpan(c, { days: n });
+    }
+    const span = c.kpi.state.span;
+    const at = 'days' in span ? PERIODS.indexOf(span.days) : -1;
+    showSpan(c, { days: at < 0 ? 30 : PERIODS[(at + 1) % PERIODS.length]! });
+  }),
   'kpi.down': inKpi((c) => c.kpi.move(1)),
   'kpi.up': inKpi((c) => c.kpi.move(-1)),
   'kpi.pageDown': inKpi((c) => c.kpi.scrollBy(Math.max(1, c.kpi.shown.height - 2))),
