@@ -98,7 +98,7 @@ export async function queryInbox(ctx: Ctx, me: Agent | null, f: InboxFilter = {}
       break;
     case 'priority':
       q = q.orderBy((eb) => eb.case().when('i.priority', '=', 'urgent').then(0).when('i.priority', '=', 'high').then(1)
-        .when('i.priority', '=', 'normal').then(2).else(3).end()).orderBy('i.id');
+        .when('i.priority', '=', 'normal').then(2).else(3).end()).orderBy('i.due_sort').orderBy('i.id');
       break;
     case 'newest': q = q.orderBy('i.id', 'desc'); break;
     case 'oldest': q = q.orderBy('i.id'); break;

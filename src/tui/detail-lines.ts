@@ -202,7 +202,7 @@ export function detailLines(data: ItemDetailData, width: number, now: Date, them
   escalationState(l, data, now, theme);
   customerCard(l, data, now, theme);
   l.blank();
-  l.rule(`Thread (${data.events.length} events)`, theme);
+  l.rule(`Thread (${data.events.length} event${data.events.length === 1 ? '' : 's'})`, theme);
   thread(l, data.events, now, theme);
   return l.out;
 }

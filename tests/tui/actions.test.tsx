@@ -253,7 +253,7 @@ describe('acting on an item', () => {
     await ui.press('space', 'space');
     let f = await ui.waitFor('2 selected');
     expect(f).toMatch(/^>?\s?\*/m);
-    expect(f).toMatch(/selection: a p s t x act on all/);
+    expect(f).toMatch(/selection: a p s t x U act on all/);
     await ui.press('p', 'h');
     await ui.waitFor('Set priority high on 2 selected items? [y/N]');
     await ui.press('y');

@@ -94,7 +94,7 @@ describe('the item detail', () => {
     ui = await renderConsole(inbox.env, inbox.sam, { rows: 50, columns: 120 });
     // The escalated service item says where it is.
     await cursorTo(ui, `→SUP #${r.support.id} @cleo`);
-    expect(ui.cursorLine()).toMatch(/SVC normal escalated →SUP #\d+ @cleo 0s Does the Pro plan/);
+    expect(ui.cursorLine()).toMatch(/SVC normal escalated →SUP #\d+ @cleo now Does the Pro plan/);
     await ui.press('enter');
     let f = await ui.waitFor('At support as');
     expect(f).toMatch(new RegExp(`⇢ At support as #${r.support.id} \\(open, @cleo holds it\\) since just now`));

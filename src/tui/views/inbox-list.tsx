@@ -35,6 +35,7 @@ export function listRows(p: InboxListProps): string[] {
     const rowState = { cursor: index === state.cursor, focused: p.focused, selected: state.selection.has(row.id), draft: state.cache.drafts.has(row.id) };
     // Everything the row shows is in the key.
     const key = [row.id, row.role, row.priority, row.status, row.subject, row.customer?.name, row.assignee, row.createdAt, row.sla.nextDueAt,
+      row.sla.state, row.snoozedUntil, row.tags.join(' '),
       mark ? JSON.stringify(mark) : '', +rowState.cursor, +rowState.focused, +rowState.selected, +rowState.draft, width, maxId, minute, theme.colour].join('\u0000');
     let line = rowCache.get(key);
     if (line === undefined) {

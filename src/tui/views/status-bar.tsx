@@ -17,9 +17,11 @@ export function statusLines(p: StatusBarProps): [string, string] {
   const t = p.theme;
   const m = p.message;
   const paint = m?.tone === 'ok' ? t.ok : m?.tone === 'warn' ? t.warn : m?.tone === 'error' ? t.bad : (s: string) => s;
-  const hints = hintsFor(p.view, p.selecting).map((h) => `${h.keys} ${h.label}`).join('  ');
-  const prefix = p.selecting ? 'selection: a p s t x act on all · Esc clears  ' : '';
-  const hintLine = t.dim(truncate(prefix + hints, p.width));
+  // "? help" comes first and is never cut: whatever else does not fit, help lists it.
+  const hints = hintsFor(p.view, p.selecting).filter((h) => h.keys !== '?').map((h) => `${h.keys} ${h.label}`).join('  ');
+  const prefix = p.selecting ? 'selection: a p s t x U act on all · Esc clears  ' : '';
+  const help = '? help  ';
+  const hintLine = t.dim(truncate(help + truncate(prefix + hints, Math.max(0, p.width - help.length)), p.width));
   if (!m) return ['', hintLine];
   // A long message (a conflict explained) takes both lines; the hints come back with the next one.
   if (displayWidth(m.text) > p.width) {
