@@ -174,8 +174,13 @@ export class ConsoleApi {
     return listDrafts(this.ctx, this.me);
   }
 
-  resolve(id: number, v: Version = {}): Promise<MutationResult> {
+  /** Resolve; a note goes back to service when the item came from an escalation. */
+  resolve(id: number, v: Version & { note?: string | null } = {}): Promise<MutationResult> {
     return items.resolve(this.ctx, this.me, id, v);
+  }
+  /** The escalation a support item was made by, or null. */
+  async escalatedFrom(id: number): Promise<Escalation | null> {
+    return (await escalationsOfItem(this.ctx.store.db, id)).asSupport;
   }
   escalate(id: number, reason: string, to: string | null, v: Version = {}) {
     return escalate(this.ctx, this.me, id, { reason, to, expectedVersion: v.expectedVersion });

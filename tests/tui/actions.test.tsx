@@ -346,4 +346,24 @@ describe('escalation in the console', () => {
     await ui.press('b');
     await ui.waitFor('#1 did not come from an escalation');
   });
+
+  it('x on a support item made by an escalation asks for the note that goes back to service', async () => {
+    const { escalate } = await import('../../src/core/escalation.js');
+    const r = await escalate(inbox.env.ctx, inbox.ana, inbox.ids.seats, { reason: 'Seat limit bug', to: 'cleo' });
+    ui = await renderConsole(inbox.env, inbox.sam);
+    await ui.press('3');
+    await cursorTo(ui, `${r.support.id} SUP`);
+    await ui.press('x');
+    await ui.waitFor(`Resolve #${r.support.id} — note for service #${inbox.ids.seats}:`);
+    await ui.press('esc');
+    await ui.waitFor(`#${r.support.id} not resolved.`);
+    expect((await item(r.support.id)).status).not.toBe('resolved');
+    await ui.press('x');
+    await ui.type('Raised the seat limit to 10; the customer can add seats now.');
+    await ui.press('enter');
+    await ui.waitFor(`#${r.support.id} resolved; service #${inbox.ids.seats} is back with your note.`);
+    expect((await item(inbox.ids.seats)).status).toBe('open');
+    const back = (await itemEvents(inbox.env.store.db, inbox.ids.seats)).find((e) => e.type === 'return')!;
+    expect(back.data?.summary).toBe('support resolved: Raised the seat limit to 10; the customer can add seats now.');
+  });
 });

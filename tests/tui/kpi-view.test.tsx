@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeCtx } from '../../src/core/context.js';
 import { addCustomer } from '../../src/core/customers.js';
-import { getItemView } from '../../src/core/item-view.js';
+import { getItemView, itemEvents } from '../../src/core/item-view.js';
 import { addSurvey } from '../../src/core/surveys.js';
 import * as items from '../../src/core/items.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
@@ -241,6 +241,9 @@ describe('at-risk customers', () => {
       customer: { id: 1, name: 'alice' },
     });
     expect(made.sla.resolutionDueAt).toBe('2026-03-27T00:00:00.000Z');
+    // Its opening note says why: the reasons alice is at risk.
+    const notes = (await itemEvents(env.store.db, id)).filter((e) => e.type === 'note');
+    expect(notes.map((n) => n.body)).toEqual(['At risk: 3 support items in 30 days. Reach out before they churn.']);
     // The list shows it, and F again asks before making a second one.
     await ui.waitFor(new RegExp(`alice +3 support items in 30 days +follow-up #${id} open`));
     await ui.press('F');

@@ -301,13 +301,27 @@ export const actions: Record<string, Handler> = {
     }
     const item = target(c);
     if (!item) return;
+    // A support item made by an escalation goes back to service with what support found: ask for it.
+    let note: string | null = null;
+    const from = item.role === 'support' && item.status !== 'resolved' && item.status !== 'closed' ? await c.api.escalatedFrom(item.id) : null;
+    if (from && from.state === 'open') {
+      note = await c.modal.ask({
+        label: `Resolve #${item.id} — note for service #${from.sourceItemId}: `,
+        initial: c.drafts.get(`resolve:${item.id}`) ?? '',
+        hint: 'What support found or did: service reads it when the item comes back, to close the loop · Esc cancels',
+        validate: (t) => (t.trim() ? null : 'say what service should tell the customer'),
+      });
+      if (note === null) return c.status.say(`#${item.id} not resolved.`, 'info');
+    }
     // "Resolve and go to the next": the cursor lands on the row after this one.
     const next = c.view === 'list' || c.inbox.current?.id === item.id ? c.inbox.nextId() : undefined;
     const ok = await runAction(c, async () => {
-      const r = await c.api.resolve(item.id, v(item));
+      const r = await c.api.resolve(item.id, { ...v(item), note });
+      c.drafts.delete(`resolve:${item.id}`);
+      if (from && r.changed) return `#${item.id} resolved; service #${from.sourceItemId} is back with your note.${next ? ` Next: #${next}.` : ''}`;
       remember(c, `resolve #${item.id}`, r);
       return r.changed ? `#${item.id} resolved.${next ? ` Next: #${next}.` : ''}${r.undo ? UNDO_HINT : ''}` : `#${item.id} was already resolved.`;
-    }, { reload: { follow: next ? [next] : [item.id] } });
+    }, { reload: { follow: next ? [next] : [item.id] }, ...(note ? { draft: { key: `resolve:${item.id}`, text: note, again: 'x' } } : {}) });
     if (ok) c.showItem(null);
   },
 };

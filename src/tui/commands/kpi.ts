@@ -83,7 +83,7 @@ export const kpi: Record<string, Handler> = {
     }));
     if (due === null || !due.trim()) return c.status.say(`No follow-up created for ${name}.`, 'info');
     try {
-      const item = await followUpCustomer(c.api, who.customerId, due);
+      const item = await followUpCustomer(c.api, who, due);
       const owner = item.assignee ? `assigned to @${item.assignee}` : 'for the service team';
       c.status.say(`Follow-up #${item.id} with ${name} due ${localTime(item.sla.resolutionDueAt)}, ${owner}. Enter opens it.`, 'ok');
     } catch (e) {
