@@ -8,7 +8,7 @@ import { escalate, escalationsOfItem, getSnapshot, handback, type ContextSnapsho
 import { escalationMarks, type EscalationMark } from '../core/escalation-marks.js';
 import { countInbox, inboxCounts, queryInbox, type InboxFilter, type Sort } from '../core/inbox.js';
 import type { MutationResult } from '../core/item-mutate.js';
-import { getItemView, itemEvents, type EventView, type ItemView } from '../core/item-view.js';
+import { authorLabel, getItemView, itemEvents, type EventView, type ItemView } from '../core/item-view.js';
 import * as items from '../core/items.js';
 import { parseWhen } from '../core/time.js';
 import { undoChange, type UndoToken } from '../core/undo.js';
@@ -112,6 +112,13 @@ export class ConsoleApi {
     for (const linkedId of linkedIds.slice(0, 5)) linked.set(linkedId, await getItemView(db, linkedId, now));
     const history = item.customer ? await customerHistory(this.ctx, item.customer.id, { itemLimit: 30 }) : null;
     return { item, events, asSource: links.asSource, asSupport: links.asSupport, snapshot, linked, history };
+  }
+
+  /** The customer's latest message on the item (what a reply answers), or null. */
+  async lastCustomerMessage(id: number): Promise<{ author: string; at: string; body: string } | null> {
+    const events = await itemEvents(this.ctx.store.db, id);
+    const last = events.filter((e) => e.author.type === 'customer' && e.body).at(-1);
+    return last ? { author: authorLabel(last.author), at: last.createdAt, body: last.body! } : null;
   }
 
   agents(): Promise<Agent[]> {

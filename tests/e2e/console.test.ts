@@ -96,7 +96,8 @@ describe.skipIf(!hasTmux)('the console in a real terminal', () => {
   it('replies through $EDITOR and comes back to an intact screen', async () => {
     await seed();
     const editor = path.join(dir, 'editor.sh');
-    fs.writeFileSync(editor, '#!/bin/sh\nprintf "Thanks, the refund is on its way.\\n" >> "$1"\n', { mode: 0o755 });
+    // Types at the top, as one does; the quoted message below the scissors line is left as it is.
+    fs.writeFileSync(editor, '#!/bin/sh\n{ printf "Thanks, the refund is on its way.\\n"; cat "$1"; } > "$1.new" && mv "$1.new" "$1"\n', { mode: 0o755 });
     const t = open({ EDITOR: editor });
     await t.waitFor('breached');
     t.keys('j', 'r');

@@ -104,6 +104,8 @@ describe('acting on an item', () => {
     await ui.press('r');
     let f = await ui.waitFor(/Reply to #3 Does the Pro plan include team seats\? · Jo Park <jo@example\.com>/);
     expect(f).toMatch(/Ctrl-D done/);
+    // The message being answered stays in view above the text.
+    expect(f).toMatch(/← Jo Park wrote on 2026-03-02 \d\d:\d\d:\n {2}> We are five people\./);
     await ui.type('Yes, five seats');
     await ui.press('esc');
     await ui.waitFor('Reply not sent; your draft is kept: r opens it again.');
@@ -137,7 +139,7 @@ describe('acting on an item', () => {
   });
 
   it('sends a reply and sets pending (p) or resolved (x) from the review, or discards it (d)', async () => {
-    ui = await renderConsole(inbox.env, inbox.sam, { env: { EDITOR: 'vim' }, runEditor: (_c, initial) => ({ text: initial + 'Answer', ok: true }) });
+    ui = await renderConsole(inbox.env, inbox.sam, { env: { EDITOR: 'vim' }, runEditor: (_c, initial) => ({ text: 'Answer' + initial, ok: true }) });
     await cursorTo(ui, 'Does the Pro plan');
     await ui.press('r');
     await ui.waitFor('Review: reply to #3');
@@ -175,19 +177,21 @@ describe('acting on an item', () => {
     answer = () => ({ text: 'half a reply', ok: false, error: 'the editor exited with status 1' });
     await ui.press('r');
     await ui.waitFor('The editor exited with status 1: nothing was sent. Your text is kept as a draft: r opens it.');
-    expect(runs[0]).toMatchObject({ command: 'vim', initial: '', file: 'tandem-reply-1.txt' });
+    expect(runs[0]).toMatchObject({ command: 'vim', file: 'tandem-reply-1.txt' });
+    // The editor gets the customer's last message quoted below a scissors line, removed before sending.
+    expect(runs[0]!.initial).toMatch(/^\n\n# -+ >8 -+\n# Everything from the line above down is removed before sending\.\n# Jo Park wrote on 2026-03-02 \d\d:\d\d:\n# > Any news\?\n$/);
     await ui.press('r');
     await ui.waitFor('Review: reply to #1');
     answer = (initial) => ({ text: initial, ok: true }); // :q! leaves the file as it was given
     await ui.press('e');
     await ui.waitFor('Nothing was sent: the text was left unchanged. Your draft is kept: r opens it.');
-    expect(runs.at(-1)!.initial).toBe('half a reply');
+    expect(runs.at(-1)!.initial).toMatch(/^half a reply\n\n# -+ >8/);
     answer = () => ({ text: '', ok: true });
     await ui.press('r', 'e');
     await ui.waitFor('Nothing was sent: the text is empty.');
     expect(await replies()).toBe(before);
     // Only a changed text, reviewed and sent with y, goes out.
-    answer = (initial) => ({ text: initial + ', finished', ok: true });
+    answer = (initial) => ({ text: initial.replace('half a reply', 'half a reply, finished'), ok: true });
     await ui.press('r', 'e');
     await ui.waitFor('Review: reply to #1');
     await ui.press('y');

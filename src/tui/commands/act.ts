@@ -7,6 +7,7 @@ import { PRIORITIES } from '../../core/vocabulary.js';
 import { localTime } from '../../text/format.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import type { DraftKind } from '../../core/drafts.js';
+import type { Quote } from '../editor.js';
 import type { PickerOption } from '../hooks/use-modal.js';
 import type { CommandContext, Handler } from './context.js';
 import { explainError } from '../explain.js';
@@ -82,9 +83,15 @@ async function writeAndSend(c: CommandContext, kind: DraftKind, arg?: string): P
   // A text given on the command line, or a draft taken up, goes straight to the review (e edits it).
   let text = arg ?? saved ?? '';
   let write = arg === undefined && saved === null;
+  let quote: Quote | null | undefined;
   for (;;) {
     if (write) {
-      const w = await c.writeText(kind, item, text);
+      // The customer's last message stays in view while writing (quoted in $EDITOR, never sent).
+      quote ??= await c.api.lastCustomerMessage(item.id).then(
+        (m) => (m ? { heading: `${sanitizeLine(m.author)} wrote on ${localTime(m.at)}`, body: m.body } : null),
+        () => null,
+      );
+      const w = await c.writeText(kind, item, text, quote);
       if (w.how === 'failed') {
         if (w.text.trim() && w.text !== saved) await c.api.saveDraft(item.id, kind, w.text);
         c.status.say(`${capital(w.reason)}: nothing was sent.${w.text.trim() ? ` Your text is kept as a draft: ${again} opens it.` : ''}`, 'error');

@@ -6,6 +6,7 @@ import type { MutationResult } from '../../core/item-mutate.js';
 import type { ItemView } from '../../core/item-view.js';
 import type { UndoToken } from '../../core/undo-token.js';
 import type { ConsoleApi } from '../console-api.js';
+import type { Quote } from '../editor.js';
 import { explainError } from '../explain.js';
 import type { Inbox, ReloadOptions } from '../hooks/use-inbox.js';
 import type { ItemDetail } from '../hooks/use-item-detail.js';
@@ -35,7 +36,7 @@ export interface CommandContext {
   /** Unsent escalation and hand-back reasons by `kind:itemId` (reply and note drafts live in the database). */
   drafts: Map<string, string>;
   /** Get a reply/note text: $EDITOR when set, else the inline editor; says how the writing ended. */
-  writeText(kind: 'reply' | 'note', item: ItemView, initial: string): Promise<WriteOutcome>;
+  writeText(kind: 'reply' | 'note', item: ItemView, initial: string, quote?: Quote | null): Promise<WriteOutcome>;
   /** The last action that can be undone (U), replacing the one before. */
   rememberUndo(label: string, tokens: UndoToken[]): void;
   /** Take the last undoable action (it can be undone once). */

@@ -68,7 +68,7 @@ export function useCommands(api: ConsoleApi, deps: CommandDeps, nav: Navigation,
       drafts,
       setView: nav.setView,
       showItem: nav.showItem,
-      writeText: (kind, item, initial) => latest.current.writeText(kind, item, initial),
+      writeText: (kind, item, initial, quote) => latest.current.writeText(kind, item, initial, quote),
       rememberUndo: (label, tokens) => { lastChange.current = { label, tokens }; },
       takeUndo: () => {
         const last = lastChange.current;

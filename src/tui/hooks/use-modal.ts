@@ -2,6 +2,7 @@
 // through promise-returning helpers so a command reads as straight-line code:
 //   const reason = await modal.ask({ label: 'Why?' }); if (reason === null) return;
 import { useCallback, useMemo, useRef, useState } from 'react';
+import type { Quote } from '../editor.js';
 import type { ViewName } from '../keymap.js';
 
 export interface PromptSpec {
@@ -43,7 +44,7 @@ export type Modal = { seq?: number } & (
   | { kind: 'choice'; label: string; options: ChoiceOption[]; current?: string; resolve: (value: string | null) => void }
   | { kind: 'confirm'; question: string; resolve: (yes: boolean) => void }
   | { kind: 'picker'; title: string; options: PickerOption[]; resolve: (picked: PickerOption | null) => void }
-  | { kind: 'editor'; title: string; subtitle?: string; initial: string; resolve: (result: { text: string; sent: boolean }) => void }
+  | { kind: 'editor'; title: string; subtitle?: string; initial: string; quote?: Quote | null; resolve: (result: { text: string; sent: boolean }) => void }
   | { kind: 'help'; view: ViewName; resolve: () => void }
   | ({ kind: 'review'; resolve: (choice: ReviewChoice) => void; review: ReviewSpec }));
 
@@ -55,7 +56,8 @@ export interface ModalController {
   choose(label: string, options: ChoiceOption[], current?: string): Promise<string | null>;
   confirm(question: string): Promise<boolean>;
   pick(title: string, options: PickerOption[]): Promise<PickerOption | null>;
-  edit(title: string, initial: string, subtitle?: string): Promise<{ text: string; sent: boolean }>;
+  /** The inline editor; `quote` (the customer's last message) stays in view above the text. */
+  edit(title: string, initial: string, subtitle?: string, quote?: Quote | null): Promise<{ text: string; sent: boolean }>;
   help(view: ViewName): Promise<void>;
   /** The review step before a text goes out; closing it any other way keeps the draft. */
   review(spec: ReviewSpec): Promise<ReviewChoice>;
@@ -102,7 +104,7 @@ export function useModal(): ModalController {
     choose: (label, options, current) => open<string | null>((done) => ({ kind: 'choice', label, options, current, resolve: done }), null),
     confirm: (question) => open<boolean>((done) => ({ kind: 'confirm', question, resolve: done }), false),
     pick: (title, options) => open<PickerOption | null>((done) => ({ kind: 'picker', title, options, resolve: done }), null),
-    edit: (title, initial, subtitle) => open<{ text: string; sent: boolean }>((done) => ({ kind: 'editor', title, subtitle, initial, resolve: done }), { text: initial, sent: false }),
+    edit: (title, initial, subtitle, quote) => open<{ text: string; sent: boolean }>((done) => ({ kind: 'editor', title, subtitle, initial, quote, resolve: done }), { text: initial, sent: false }),
     help: (view) => open<void>((done) => ({ kind: 'help', view, resolve: () => done() }), undefined),
     review: (spec) => open<ReviewChoice>((done) => ({ kind: 'review', review: spec, resolve: done }), 'keep'),
     nextModal: () => {

@@ -4,7 +4,7 @@
 import { useCallback } from 'react';
 import type { ItemView } from '../../core/item-view.js';
 import { sanitizeLine } from '../../text/sanitize.js';
-import { editorCommand, runExternalEditor, type EditorResult, type TerminalControl } from '../editor.js';
+import { cutAtScissors, editorCommand, quoteBlock, runExternalEditor, type EditorResult, type Quote, type TerminalControl } from '../editor.js';
 import type { ModalController } from './use-modal.js';
 
 export type WriteOutcome =
@@ -19,7 +19,8 @@ export type WriteOutcome =
   /** The text is empty: nothing is sent. */
   | { how: 'empty'; text: string };
 
-export type WriteText = (kind: 'reply' | 'note', item: ItemView, initial: string) => Promise<WriteOutcome>;
+/** `quote`: the customer's last message, shown while writing (in $EDITOR as comment lines, removed before sending). */
+export type WriteText = (kind: 'reply' | 'note', item: ItemView, initial: string, quote?: Quote | null) => Promise<WriteOutcome>;
 
 export interface WriteTextOptions {
   env: NodeJS.ProcessEnv;
@@ -33,25 +34,27 @@ export interface WriteTextOptions {
 
 /** How an external editor's run ended, judged against the text it was given. */
 export function editorOutcome(r: EditorResult, initial: string): WriteOutcome {
-  if (!r.ok) return { how: 'failed', text: r.text, reason: r.error ?? 'the editor failed' };
-  if (!r.text.trim()) return { how: 'empty', text: r.text };
-  // The editor trims trailing newlines from what it read back; compare like with like.
-  if (r.text === initial.replace(/\r\n/g, '\n').replace(/\n+$/, '')) return { how: 'unchanged', text: r.text };
-  return { how: 'done', text: r.text };
+  // The quoted context below the scissors line never counts: not as text, not as a change.
+  const text = cutAtScissors(r.text);
+  if (!r.ok) return { how: 'failed', text, reason: r.error ?? 'the editor failed' };
+  if (!text.trim()) return { how: 'empty', text };
+  if (text === cutAtScissors(initial)) return { how: 'unchanged', text };
+  return { how: 'done', text };
 }
 
 export function useWriteText({ env, terminal, runEditor, modal, redraw }: WriteTextOptions): WriteText {
-  return useCallback(async (kind, item, initial) => {
+  return useCallback(async (kind, item, initial, quote = null) => {
     const command = editorCommand(env);
     if (command) {
       const run = runEditor ?? ((cmd: string, text: string, file: string) => runExternalEditor(cmd, text, file, terminal, env));
-      const r = run(command, initial, `tandem-${kind}-${item.id}.txt`);
+      const given = initial + quoteBlock(quote);
+      const r = run(command, given, `tandem-${kind}-${item.id}.txt`);
       redraw();
-      return editorOutcome(r, initial);
+      return editorOutcome(r, given);
     }
     const who = item.customer ? ` · ${sanitizeLine(item.customer.name)}${item.customer.email ? ` <${sanitizeLine(item.customer.email)}>` : ''}` : '';
     const title = `${kind === 'reply' ? 'Reply to' : 'Internal note on'} #${item.id} ${sanitizeLine(item.subject)}${kind === 'reply' ? who : ' (never shown to the customer)'}`;
-    const r = await modal.edit(title, initial);
+    const r = await modal.edit(title, initial, undefined, quote);
     if (!r.sent) return { how: 'kept', text: r.text };
     return r.text.trim() ? { how: 'done', text: r.text } : { how: 'empty', text: r.text };
   }, [env, runEditor, terminal, redraw, modal.edit]);
