@@ -21,6 +21,8 @@ export interface InboxFilter {
   customer?: string;
   search?: string;
   breached?: boolean;
+  /** Only these items (e.g. which of a selection the filter shows). */
+  ids?: number[];
   sort?: Sort;
   limit?: number;
   offset?: number;
@@ -76,6 +78,10 @@ async function buildQuery(ctx: Ctx, me: Agent | null, f: InboxFilter) {
     q = q.where('i.id', 'in', ids);
   }
   if (f.breached) q = q.where('i.due_sort', '<', now);
+  if (f.ids) {
+    if (f.ids.length === 0) return null;
+    q = q.where('i.id', 'in', f.ids);
+  }
   return q;
 }
 

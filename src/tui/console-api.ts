@@ -93,6 +93,11 @@ export class ConsoleApi {
     return countInbox(this.ctx, this.me, toInboxFilter(filter));
   }
 
+  /** How many of these items the filter shows (the rest of a selection is hidden by it). */
+  countShown(filter: ConsoleFilter, ids: number[]): Promise<number> {
+    return countInbox(this.ctx, this.me, { ...toInboxFilter(filter), ids });
+  }
+
   counts(): Promise<Counts> {
     return inboxCounts(this.ctx);
   }

@@ -259,7 +259,7 @@ describe('acting on an item', () => {
     expect(f).toMatch(/^>?\s?\*/m);
     expect(f).toMatch(/selection: a p s t x U act on all/);
     await ui.press('p', 'h');
-    await ui.waitFor('Set priority high on 2 selected items? [y/N]');
+    await ui.waitFor(`Set priority high on 2 selected items (#${inbox.ids.crash} #${inbox.ids.login})? [y/N]`);
     await ui.press('y');
     await ui.waitFor('Priority high on 2 of 2 items.');
     const ids = [inbox.ids.crash, inbox.ids.login];
@@ -269,11 +269,17 @@ describe('acting on an item', () => {
     await ui.press('g', 'space', 'space');
     await items.setPriority(inbox.env.ctx, inbox.ana, inbox.ids.login, 'low'); // someone else, meanwhile
     await ui.press('x');
-    await ui.waitFor('Resolve 2 selected items? [y/N]');
+    await ui.waitFor(/Resolve 2 selected items \(#\d+ #\d+\)\? \[y\/N\]/);
     await ui.press('y');
     f = await ui.waitFor('Resolved 1 of 2 items; 1 refused (still selected)');
     expect(f).toMatch(/#2 changed while you were looking/);
     expect(f).toContain('1 selected');
+    // The confirmation says how many selected items the current filter hides.
+    await ui.press('2');
+    await ui.waitFor('[2 Service]');
+    await ui.press('p', 'u');
+    await ui.waitFor(`Set priority urgent on 1 selected item (#${inbox.ids.login}; 1 not shown by the current filter)? [y/N]`);
+    await ui.press('n');
     await ui.press('esc');
     await ui.waitFor('Selection cleared.');
   });

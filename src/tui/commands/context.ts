@@ -102,7 +102,13 @@ export async function actOnSelection(
 ): Promise<void> {
   const results: unknown[] = [];
   const selected = [...c.inbox.state.selection];
-  if (!(await c.modal.confirm(question))) {
+  // Say which items, and how many of them the current filter hides (selected earlier, under another filter).
+  const ids = selected.map(([id]) => id);
+  const shown = await c.api.countShown(c.inbox.state.filter, ids).catch(() => ids.length);
+  const hidden = ids.length - shown;
+  const listed = ids.slice(0, 8).map((id) => `#${id}`).join(' ') + (ids.length > 8 ? ` +${ids.length - 8}` : '');
+  const detail = ` (${listed}${hidden > 0 ? `; ${hidden} not shown by the current filter` : ''})`;
+  if (!(await c.modal.confirm(question.replace(/\?$/, `${detail}?`)))) {
     c.status.say('Nothing changed.', 'info');
     return;
   }
