@@ -1,12 +1,12 @@
 // The console's router: it lays out header, body and footer for the terminal's size, decides which
 // view or modal has the keys, and hands commands their context. State lives in the view hooks.
 import { Box, Text, useApp } from 'ink';
-import { useCallback, useMemo, useRef, useState } from 'react';
-import { changedElsewhere } from './explain.js';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { announce, changedElsewhere } from './explain.js';
 import type { ConsoleApi, ConsoleFilter, ItemDetailData } from './console-api.js';
 import { NO_TERMINAL, type EditorResult, type TerminalControl } from './editor.js';
 import { useCounts } from './hooks/use-counts.js';
-import { useInbox, type InboxCache, type ReloadOptions } from './hooks/use-inbox.js';
+import { useInbox, type Inbox, type InboxCache, type ReloadOptions } from './hooks/use-inbox.js';
 import { useItemDetail } from './hooks/use-item-detail.js';
 import { useKpi } from './hooks/use-kpi.js';
 import { KeyRouterContext, useKeyRouter } from './hooks/use-key-router.js';
@@ -75,11 +75,24 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   const refreshRef = useRef<(opts?: ReloadOptions) => Promise<void>>(async () => undefined);
   const detailRef = useRef<ItemDetailData | null>(null);
   const sayRef = useRef(status.say);
+  // The newest event seen: others' changes after it are announced in the status line.
+  const seenEvent = useRef<number | null>(null);
+  useEffect(() => {
+    void api.lastEventId().then((id) => { seenEvent.current ??= id; }, () => undefined);
+  }, [api]);
+  const inboxRef = useRef<Inbox | null>(null);
   const onExternalChange = useCallback(async () => {
     const before = detailRef.current;
     await refreshRef.current({ count: true });
     const said = before && detailRef.current ? changedElsewhere(before, detailRef.current, api.me.handle) : null;
-    if (said) sayRef.current(said, 'info');
+    let news: string | null = null;
+    if (seenEvent.current !== null) {
+      const { events, lastId } = await api.activitySince(seenEvent.current).catch(() => ({ events: [], lastId: seenEvent.current! }));
+      seenEvent.current = lastId;
+      news = announce(events, (id) => whereInList(inboxRef.current, id));
+    }
+    const text = said ?? news;
+    if (text) sayRef.current(text, 'info');
   }, [api]);
   useLiveRefresh(api, onExternalChange, { pollMs });
   const clock = useClock(api);
@@ -93,6 +106,7 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
     if (d) detailRef.current = d;
   }, [inbox.reload, detail.reload, counts.reload, clock.touch]);
   refreshRef.current = refresh;
+  inboxRef.current = inbox;
   sayRef.current = status.say;
   if (detail.data) detailRef.current = detail.data;
 
@@ -151,6 +165,17 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
     </Box>
     </KeyRouterContext.Provider>
   );
+}
+
+/** Where an item is in the list, for an announcement: its row, and whether it is above what is shown. */
+function whereInList(inbox: Inbox | null, id: number): string {
+  const s = inbox?.state;
+  const at = s ? s.cache.rows.findIndex((r) => r.id === id) : -1;
+  if (!s || at < 0) return '';
+  const index = s.cache.start + at;
+  if (index < s.top) return ` (row ${index + 1}, above: g goes to the top)`;
+  if (index >= s.top + s.pageSize) return ` (row ${index + 1}, below)`;
+  return ` (row ${index + 1})`;
 }
 
 function modalBody(m: Modal | null, layout: Layout, theme: Theme) {

@@ -1,5 +1,6 @@
 // The console's one door to the core: every query and action the TUI makes, bound to the store and
 // the acting agent. No rules and no SQL here; views and hooks never import the core directly for data.
+import { eventsAfter, lastEventId, type ActivityEvent } from '../core/activity.js';
 import { listAgents, type Agent } from '../core/agents.js';
 import type { Ctx } from '../core/context.js';
 import { customerHistory, type CustomerHistory } from '../core/customer-history.js';
@@ -124,6 +125,16 @@ export class ConsoleApi {
     const events = await itemEvents(this.ctx.store.db, id);
     const last = events.filter((e) => e.author.type === 'customer' && e.body).at(-1);
     return last ? { author: authorLabel(last.author), at: last.createdAt, body: last.body! } : null;
+  }
+
+  /** Others' changes after event `afterId` (the latest few), and the newest event id to continue from. */
+  async activitySince(afterId: number): Promise<{ events: ActivityEvent[]; lastId: number }> {
+    const lastId = await lastEventId(this.ctx.store.db);
+    if (lastId <= afterId) return { events: [], lastId };
+    return { events: await eventsAfter(this.ctx.store.db, afterId, { excludeAgentId: this.me.id, limit: 20 }), lastId };
+  }
+  lastEventId(): Promise<number> {
+    return lastEventId(this.ctx.store.db);
   }
 
   agents(): Promise<Agent[]> {

@@ -5,6 +5,7 @@ import { describeEvent } from '../core/item-mutate.js';
 import { authorLabel, type EventView } from '../core/item-view.js';
 import { relativeTime } from '../text/format.js';
 import { sanitizeLine } from '../text/sanitize.js';
+import type { ActivityEvent } from '../core/activity.js';
 import type { ItemDetailData } from './console-api.js';
 
 /** A conflict told as who changed what (from the core's detail), else the error's own words. */
@@ -31,4 +32,17 @@ export function changedElsewhere(before: ItemDetailData, after: ItemDetailData, 
   if (news.length === 0) return null;
   const what = news.slice(-3).map((e) => `${sanitizeLine(authorLabel(e.author))} ${e.type === 'message' ? 'wrote' : sanitizeLine(describeEvent(e))}`).join('; ');
   return `#${after.item.id} changed meanwhile: ${what}.`;
+}
+
+/**
+ * Others' changes, told in one status line: the latest first ("@ana: #3007 priority normal → high"),
+ * then how many more. `where` says where an item is in the list (a new row above the window says so).
+ */
+export function announce(events: ActivityEvent[], where: (itemId: number) => string): string | null {
+  const last = events.at(-1);
+  if (!last) return null;
+  const who = sanitizeLine(authorLabel(last.author));
+  const what = last.type === 'message' ? 'wrote' : last.type === 'created' ? 'new item' : sanitizeLine(describeEvent(last));
+  const more = events.length > 1 ? ` (+${events.length - 1} more change${events.length > 2 ? 's' : ''})` : '';
+  return `${who}: #${last.itemId} ${what}${where(last.itemId)}${more}.`;
 }

@@ -115,6 +115,19 @@ describe('live refresh', () => {
     await ui.waitFor(/· \d+\/7$/m);
   });
 
+  it('announces others\' changes in the status line, and where a new row is when it lands above the window', async () => {
+    for (let i = 0; i < 6; i++) await items.createItem(inbox.env.ctx, inbox.sam, { subject: `Filler ${i}`, customer: 'f@example.com', kind: 'question', priority: 'low' });
+    other = await openSqliteStore(inbox.env.dbPath);
+    const otherCtx = makeCtx(other, inbox.env.clock.now);
+    ui = await renderConsole(inbox.env, inbox.sam, { pollMs: 50, rows: 12 });
+    await ui.press('G');
+    await ui.waitFor('12/12');
+    await items.setPriority(otherCtx, inbox.ana, inbox.ids.renewal, 'high');
+    await ui.waitFor(`@ana: #${inbox.ids.renewal} priority normal → high`);
+    const created = await items.createItem(otherCtx, inbox.ana, { subject: 'Outage: nothing loads', customer: 'x@example.com', kind: 'bug', priority: 'urgent', assignee: 'cleo' });
+    await ui.waitFor(new RegExp(`#${created.id} new item \\(row 2, above: g goes to the top\\)`));
+  });
+
   it('refreshes the open detail too', async () => {
     other = await openSqliteStore(inbox.env.dbPath);
     const otherCtx = makeCtx(other, inbox.env.clock.now);
