@@ -150,6 +150,27 @@ describe('the item detail', () => {
     }
   });
 
+  it(':go moves the list cursor to the item when the list has it, so J and K go on from there', async () => {
+    await items.resolve(inbox.env.ctx, inbox.sam, inbox.ids.invoice); // not in the list of open work
+    ui = await renderConsole(inbox.env, inbox.sam, { rows: 30 });
+    const order = ui.frame().split('\n').filter((l) => /^[> ][* ]\s*\d+ (SVC|SUP) /.test(l)).map((l) => Number(/^[> ][* ]\s*(\d+)/.exec(l)![1]));
+    await ui.press(':');
+    await ui.type(`go ${order[3]}`);
+    await ui.press('enter');
+    await ui.waitFor(new RegExp(`^#${order[3]} `, 'm'));
+    expect(ui.frame()).toContain('· 4/5');
+    await ui.press('J');
+    await ui.waitFor(new RegExp(`^#${order[4]} `, 'm'));
+    await ui.press('K', 'K');
+    await ui.waitFor(new RegExp(`^#${order[2]} `, 'm'));
+    // An item the list does not show opens on its own; the cursor stays.
+    await ui.press(':');
+    await ui.type(`go ${inbox.ids.invoice}`);
+    await ui.press('enter');
+    await ui.waitFor(new RegExp(`^#${inbox.ids.invoice} `, 'm'));
+    expect(ui.frame()).toContain('· 3/5');
+  });
+
   it('marks a service item back from support until someone acts on it', async () => {
     const r = await escalate(inbox.env.ctx, inbox.ana, inbox.ids.seats, { reason: 'Needs a fix', to: 'cleo' });
     inbox.env.clock.minutes(5);

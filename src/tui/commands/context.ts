@@ -61,6 +61,16 @@ export function undoTokens(results: unknown[]): UndoToken[] {
   return results.flatMap((r) => (r && typeof r === 'object' && 'undo' in r && r.undo ? [r.undo as UndoToken] : []));
 }
 
+/**
+ * Open an item in the detail. When the list has it, the list cursor moves there too (one cursor: J and
+ * K go on from it); otherwise the detail shows it on its own and the cursor stays.
+ */
+export async function openItem(c: CommandContext, id: number): Promise<void> {
+  const inList = await c.inbox.focus(id);
+  c.showItem(inList ? null : id);
+  c.setView('detail');
+}
+
 /** The item the keys act on: the open detail, else the list's cursor row (the freshest version seen). */
 export function currentItem(c: CommandContext): ItemView | null {
   const wanted = c.detailId();

@@ -5,6 +5,7 @@ import { sanitizeLine } from '../../text/sanitize.js';
 import { followUpCustomer, parseKpiSpan, spanPeriod, type KpiSpan } from '../kpi-api.js';
 import type { CommandContext, Handler } from './context.js';
 import { explainError } from '../explain.js';
+import { openItem } from './context.js';
 
 function showSpan(c: CommandContext, span: KpiSpan): void {
   try {
@@ -58,8 +59,7 @@ export const kpi: Record<string, Handler> = {
     const who = c.kpi.selected();
     if (!who) return c.status.say('No at-risk customer here.', 'info');
     if (!who.openFollowUpId) return c.status.say(`${sanitizeLine(who.name)} has no open follow-up; F creates one.`, 'info');
-    c.showItem(who.openFollowUpId);
-    c.setView('detail');
+    return openItem(c, who.openFollowUpId);
   }),
 
   'kpi.followUp': inKpi(async (c, arg) => {

@@ -127,6 +127,8 @@ export interface Inbox {
   deselect(ids: number[] | 'all'): void;
   /** The id of the row after the cursor (for "resolve and go to the next"). */
   nextId(): number | undefined;
+  /** Put the cursor on this item when the loaded part of the list has it; false when it does not. */
+  focus(id: number): Promise<boolean>;
 }
 
 export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: ConsoleFilter, initialCache?: InboxCache): Inbox {
@@ -236,6 +238,14 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
 
   const nextId = useCallback(() => rowAt(ref.current, ref.current.cursor + 1)?.id, []);
 
+  const focus = useCallback(async (id: number) => {
+    const s = ref.current;
+    const at = s.cache.rows.findIndex((r) => r.id === id);
+    if (at < 0) return false;
+    await goTo(s.cache.start + at);
+    return true;
+  }, [goTo]);
+
   // Page size follows the terminal; the first load happens on mount.
   useEffect(() => {
     dispatch({ type: 'pageSize', pageSize });
@@ -262,6 +272,6 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
   return {
     get state() { return ref.current; },
     get current() { return rowAt(ref.current, ref.current.cursor); },
-    visible, goTo, move, reload, setFilter, toggleSelect, deselect, nextId,
+    visible, goTo, move, reload, setFilter, toggleSelect, deselect, nextId, focus,
   };
 }
