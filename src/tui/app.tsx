@@ -25,6 +25,7 @@ import type { Theme } from './theme.js';
 import { AgentPicker } from './views/agent-picker.js';
 import { Choice } from './views/choice.js';
 import { Confirm } from './views/confirm.js';
+import { CustomerPage } from './views/customer-page.js';
 import { Header } from './views/header.js';
 import { HelpOverlay } from './views/help-overlay.js';
 import { InboxList } from './views/inbox-list.js';
@@ -186,6 +187,7 @@ function modalBody(m: Modal | null, layout: Layout, theme: Theme) {
   if (m.kind === 'editor') return <TextEditor key={m.seq} modal={m} {...props} />;
   if (m.kind === 'help') return <HelpOverlay modal={m} {...props} />;
   if (m.kind === 'review') return <Review key={m.seq} modal={m} {...props} />;
+  if (m.kind === 'customer') return <CustomerPage key={m.seq} modal={m} {...props} />;
   return null;
 }
 

@@ -120,6 +120,11 @@ export class ConsoleApi {
     return { item, events, asSource: links.asSource, asSupport: links.asSupport, snapshot, linked, history };
   }
 
+  /** A customer's whole history (the customer page). */
+  customerHistory(customerId: number): Promise<CustomerHistory> {
+    return customerHistory(this.ctx, customerId, { itemLimit: 200 });
+  }
+
   /** The customer's latest message on the item (what a reply answers), or null. */
   async lastCustomerMessage(id: number): Promise<{ author: string; at: string; body: string } | null> {
     const events = await itemEvents(this.ctx.store.db, id);

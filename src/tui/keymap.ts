@@ -16,7 +16,7 @@ export type CommandId =
   | 'filter.mine' | 'filter.unassigned' | 'filter.sort' | 'filter.clear'
   | 'item.select' | 'item.assign' | 'item.take' | 'item.priority' | 'item.status' | 'item.tag'
   | 'item.snooze' | 'item.reply' | 'item.note' | 'item.resolve' | 'item.escalate' | 'item.handback'
-  | 'item.linked' | 'item.undo'
+  | 'item.linked' | 'item.undo' | 'item.customer'
   | 'view.kpi' | 'kpi.back' | 'kpi.period' | 'kpi.down' | 'kpi.up'
   | 'kpi.pageDown' | 'kpi.pageUp' | 'kpi.open' | 'kpi.followUp';
 
@@ -67,6 +67,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'detail.next', name: 'next', keys: ['J'], scope: 'detail', group: 'Read', help: 'Next item in the list', hint: 'next/prev' },
   { id: 'detail.prev', name: 'prev', keys: ['K'], scope: 'detail', group: 'Read', help: 'Previous item in the list' },
   { id: 'item.linked', name: 'linked', keys: ['l'], scope: 'item', group: 'Read', help: 'Jump between an escalated item and its support item', hint: 'linked' },
+  { id: 'item.customer', name: 'customer', keys: ['c'], scope: 'item', group: 'Read', help: 'Customer page: their items in both roles, orders, surveys, lifetime value' },
 
   // Filtering the inbox
   { id: 'filter.all', name: 'all', keys: ['1'], scope: 'inbox', group: 'Filter', help: 'Both roles', hint: 'roles' },

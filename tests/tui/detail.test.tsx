@@ -171,6 +171,26 @@ describe('the item detail', () => {
     expect(ui.frame()).toContain('· 3/5');
   });
 
+  it('c shows the customer page: items of both roles, orders, surveys, lifetime value; Enter opens an item', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam, { rows: 40 });
+    await cursorTo(ui, 'Refund has not arrived');
+    await ui.press('c');
+    const f = await ui.waitFor('Items, both roles');
+    expect(f).toMatch(/^Jo Park <jo@example\.com>/m);
+    expect(f).toContain('Lifetime value $200.50 over 2 orders · average order $100.25 · 2 open items');
+    expect(f).toMatch(new RegExp(`^> #${inbox.ids.seats} +SVC new`, 'm')); // newest first, both roles
+    expect(f).toMatch(new RegExp(`^ {2}#${inbox.ids.refund} +SUP open`, 'm'));
+    expect(f).toMatch(/2026-02-20 +\$80\.50/);
+    expect(f).toMatch(/2026-02-25 +CSAT 2\/5/);
+    expect(f).toMatch(/2026-02-26 +NPS 9\/10/);
+    await ui.press('j', 'enter');
+    await ui.waitFor(new RegExp(`^#${inbox.ids.refund} Refund has not arrived`, 'm'));
+    await ui.press('c');
+    await ui.waitFor('Items, both roles');
+    await ui.press('esc');
+    await ui.waitFor((fr) => !fr.includes('Items, both roles'));
+  });
+
   it('marks a service item back from support until someone acts on it', async () => {
     const r = await escalate(inbox.env.ctx, inbox.ana, inbox.ids.seats, { reason: 'Needs a fix', to: 'cleo' });
     inbox.env.clock.minutes(5);

@@ -65,6 +65,15 @@ export const navigate: Record<string, Handler> = {
     c.status.say(`#${target}: ${d.asSupport ? 'the service item this was escalated from' : 'the support item made from this one'} · l goes back, Esc to the list`, 'info');
   },
 
+  'item.customer': async (c) => {
+    const item = currentItem(c);
+    if (!item) return;
+    if (!item.customer) return c.status.say(`#${item.id} has no customer (an internal item).`, 'info');
+    const history = await c.api.customerHistory(item.customer.id);
+    const open = await c.modal.customer(history, c.api.now());
+    if (open !== null) await openItem(c, open);
+  },
+
   'item.goto': async (c, arg) => {
     const text = arg ?? (await c.modal.ask({ label: 'Open item #', hint: 'An item id; it opens whatever the filter shows.' }));
     if (text === null || !text.trim()) return;

@@ -2,6 +2,7 @@
 // through promise-returning helpers so a command reads as straight-line code:
 //   const reason = await modal.ask({ label: 'Why?' }); if (reason === null) return;
 import { useCallback, useMemo, useRef, useState } from 'react';
+import type { CustomerHistory } from '../../core/customer-history.js';
 import type { Quote } from '../editor.js';
 import type { ViewName } from '../keymap.js';
 
@@ -46,7 +47,8 @@ export type Modal = { seq?: number } & (
   | { kind: 'picker'; title: string; options: PickerOption[]; resolve: (picked: PickerOption | null) => void }
   | { kind: 'editor'; title: string; subtitle?: string; initial: string; quote?: Quote | null; resolve: (result: { text: string; sent: boolean }) => void }
   | { kind: 'help'; view: ViewName; resolve: () => void }
-  | ({ kind: 'review'; resolve: (choice: ReviewChoice) => void; review: ReviewSpec }));
+  | ({ kind: 'review'; resolve: (choice: ReviewChoice) => void; review: ReviewSpec })
+  | { kind: 'customer'; history: CustomerHistory; now: Date; resolve: (openItemId: number | null) => void });
 
 export interface ModalController {
   modal: Modal | null;
@@ -59,6 +61,8 @@ export interface ModalController {
   /** The inline editor; `quote` (the customer's last message) stays in view above the text. */
   edit(title: string, initial: string, subtitle?: string, quote?: Quote | null): Promise<{ text: string; sent: boolean }>;
   help(view: ViewName): Promise<void>;
+  /** The customer page; answers the item to open, or null. */
+  customer(history: CustomerHistory, now: Date): Promise<number | null>;
   /** The review step before a text goes out; closing it any other way keeps the draft. */
   review(spec: ReviewSpec): Promise<ReviewChoice>;
   /** Close the open modal as cancelled (Ctrl-C in an input). False when none was open. */
@@ -106,6 +110,7 @@ export function useModal(): ModalController {
     pick: (title, options) => open<PickerOption | null>((done) => ({ kind: 'picker', title, options, resolve: done }), null),
     edit: (title, initial, subtitle, quote) => open<{ text: string; sent: boolean }>((done) => ({ kind: 'editor', title, subtitle, initial, quote, resolve: done }), { text: initial, sent: false }),
     help: (view) => open<void>((done) => ({ kind: 'help', view, resolve: () => done() }), undefined),
+    customer: (history, now) => open<number | null>((done) => ({ kind: 'customer', history, now, resolve: done }), null),
     review: (spec) => open<ReviewChoice>((done) => ({ kind: 'review', review: spec, resolve: done }), 'keep'),
     nextModal: () => {
       let wake = () => undefined as void;
