@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { addAgent, defaultFirstAgent, listAgents } from '../../core/agents.js';
 import { listPolicies, setPolicy } from '../../core/sla.js';
-import { act, withJson } from '../command-kit.js';
+import { withRuntime, withJson } from '../command-kit.js';
 import { shortDuration } from '../../text/format.js';
 import { usage } from '../../core/errors.js';
 import { completionScript } from '../completion.js';
@@ -13,7 +13,7 @@ export function registerAdminCommands(program: Command): void {
     .option('--handle <handle>', 'handle for the first agent (default: your user name)')
     .option('--name <name>', 'name for the first agent')
     .option('--email <email>', 'email for the first agent')
-    .action(act(async (rt, o: { handle?: string; name?: string; email?: string }) => {
+    .action(withRuntime(async (rt, o: { handle?: string; name?: string; email?: string }) => {
       const ctx = await rt.ctx();
       const existing = await listAgents(ctx, { includeInactive: true });
       if (existing.length > 0) {
@@ -30,7 +30,7 @@ export function registerAdminCommands(program: Command): void {
   const sla = program.command('sla').description('SLA targets per role and priority');
   withJson(sla.command('list'))
     .description('show first-response and resolution targets')
-    .action(act(async (rt) => {
+    .action(withRuntime(async (rt) => {
       const list = await listPolicies(await rt.ctx());
       if (rt.out.json) return rt.out.printJson(list);
       rt.out.table(list, [
@@ -45,7 +45,7 @@ export function registerAdminCommands(program: Command): void {
     .argument('<role>', 'service | support').argument('<priority>', 'low | normal | high | urgent')
     .option('--first-response <duration>', 'e.g. 30m, 8h, or minutes')
     .option('--resolution <duration>', 'e.g. 8h, 3d, or minutes')
-    .action(act(async (rt, role: string, priority: string, o: { firstResponse?: string; resolution?: string }) => {
+    .action(withRuntime(async (rt, role: string, priority: string, o: { firstResponse?: string; resolution?: string }) => {
       const p = await setPolicy(await rt.ctx(), { role, priority, firstResponse: o.firstResponse, resolution: o.resolution });
       if (rt.out.json) return rt.out.printJson(p);
       rt.out.note(`${p.role} ${p.priority}: first response ${shortDuration(p.firstResponseMinutes * 60)}, resolution ${shortDuration(p.resolutionMinutes * 60)}`);

@@ -16,7 +16,7 @@ const io = {
 };
 import { where, type ImportOptions, type ImportReport } from '../../io/import-report.js';
 import { progressBar } from '../../io/progress.js';
-import { act, withJson } from '../command-kit.js';
+import { withRuntime, withJson } from '../command-kit.js';
 import type { Runtime } from '../runtime.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 
@@ -107,7 +107,7 @@ export function registerDataCommands(program: Command): void {
     .option('--format <format>', 'jsonl (the only export format)', 'jsonl')
     .option('--since <when>', 'only items changed since then (ISO date or 7d), with orders, escalations and surveys from then on')
     .option('-o, --output <file>', 'write to a file instead of standard output')
-    .action(act(async (rt, o: { format: string; since?: string; output?: string; json?: boolean }) => {
+    .action(withRuntime(async (rt, o: { format: string; since?: string; output?: string; json?: boolean }) => {
       if (o.format.toLowerCase() !== 'jsonl' && o.format.toLowerCase() !== 'ndjson') throw usage(`--format: only jsonl can be exported (got ${JSON.stringify(o.format)})`);
       const ctx = await rt.ctx();
       const since = o.since ? parseWhen(o.since, ctx.clock(), 'past').toISOString() : null;
@@ -163,7 +163,7 @@ export function registerDataCommands(program: Command): void {
     .option('--id-prefix <text>', 'CSV: put before every external id, e.g. zendesk:')
     .option('--delimiter <char>', 'CSV: field delimiter (default: detected: , ; or tab)')
     .option('--auto-replies <what>', 'email: skip | flag | import bounces and auto-replies (default flag: imported, tagged, never reopening an item)')
-    .action(act(async (rt, files: string[], o: ImportFlags) => {
+    .action(withRuntime(async (rt, files: string[], o: ImportFlags) => {
       const format = formatOf(files, o.format);
       if ((format === 'jsonl' || format === 'csv' || format === 'mbox') && files.length !== 1) throw usage(`--format ${format} imports one file at a time`);
       const ctx = await rt.ctx();
@@ -183,7 +183,7 @@ export function registerDataCommands(program: Command): void {
     .description('read JSON lines on standard input, one item or message per line (shapes of `item add --json -`), and report each line')
     .option('--dry-run', 'check every line and report; write nothing')
     .option('--skip-invalid', 'write the good lines even if some are bad (default: one bad line writes nothing)')
-    .action(act(async (rt, o: { dryRun?: boolean; skipInvalid?: boolean }) => {
+    .action(withRuntime(async (rt, o: { dryRun?: boolean; skipInvalid?: boolean }) => {
       const text = await readStdin();
       const ctx = await rt.ctx();
       const { report, outcomes } = await (await io.ingestLines())(ctx, await rt.me(), text, { dryRun: o.dryRun, skipInvalid: o.skipInvalid });
