@@ -92,7 +92,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'item.note', name: 'note', keys: ['n'], scope: 'item', group: 'Act', help: 'Internal note, never shown to the customer (reviewed like a reply)', arg: '[text]', hint: 'note' },
   { id: 'item.resolve', name: 'resolve', keys: ['x'], scope: 'item', group: 'Act', help: 'Resolve and go to the next item', bulk: true, hint: 'resolve' },
   { id: 'item.escalate', name: 'escalate', keys: ['e'], scope: 'item', group: 'Act', help: 'Escalate a service item to support, with its context', arg: '[reason]', hint: 'escalate' },
-  { id: 'item.undo', name: 'undo', keys: ['U'], scope: 'inbox', group: 'Act', help: 'Undo your last resolve, snooze, assignment, status, priority or tags (2 minutes; no reopen counted)', bulk: true },
+  { id: 'item.undo', name: 'undo', keys: ['U'], scope: 'inbox', group: 'Act', help: 'Undo your last resolve, snooze, assignment, status, priority or tags (2 minutes; no reopen counted)' },
   { id: 'item.handback', name: 'handback', keys: ['b'], scope: 'item', group: 'Act', help: 'Hand an escalated support item back to service', arg: '[reason]' },
 
   // The KPI view (% in the inbox, :kpi anywhere); digits stay the inbox's, K the detail's previous item

@@ -129,4 +129,19 @@ describe('undo', () => {
     expect((await items.reply(env.ctx, sam, id, 'Hello')).undo).toBeUndefined();
     expect((await items.note(env.ctx, sam, id, 'Psst')).undo).toBeUndefined();
   });
+
+  it('refuses to undo resolving a support item whose escalation already went back to service', async () => {
+    const { escalate } = await import('../../src/core/escalation.js');
+    const svc = await items.createItem(env.ctx, sam, { subject: 'Seats?', customer: 'jo@example.com', kind: 'question' });
+    const esc = await escalate(env.ctx, sam, svc.id, { reason: 'Seat bug', to: 'cleo' });
+    // With a resolution note there is nothing to undo (a note is never undone); without one, undo refuses.
+    expect((await items.resolve(env.ctx, sam, esc.support.id, { note: 'Fixed' })).undo).toBeUndefined();
+    await items.reopen(env.ctx, sam, esc.support.id);
+    const again = await escalate(env.ctx, sam, svc.id, { reason: 'Seat bug again', to: 'cleo' });
+    const r = await items.resolve(env.ctx, sam, again.support.id);
+    expect(r.undo).toBeDefined();
+    await expect(undoChange(env.ctx, sam, r.undo!)).rejects.toThrow(/sent service #\d+ its answer; that cannot be undone/);
+    const support = await env.store.db.selectFrom('items').select('status').where('id', '=', again.support.id).executeTakeFirstOrThrow();
+    expect(support.status).toBe('resolved');
+  });
 });
