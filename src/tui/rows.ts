@@ -100,8 +100,8 @@ export function itemRow(item: ItemView, mark: EscalationMark | undefined, layout
   const status = layout.status ? fit(item.status === 'snoozed' && item.snoozedUntil ? snoozeText(item.snoozedUntil, now) : item.status, layout.status) : null;
   let subjectCell: string;
   // An unsent draft of mine shows before the subject (✎), so it is not forgotten.
-  // Tags follow the subject (#vip), cut first when the column is narrow.
-  const tags = item.tags.length ? ' ' + item.tags.map((t) => '#' + sanitizeLine(t)).join(' ') : '';
+  // Tags follow the subject (#vip), whole or not at all.
+  const tags = item.tags.map(sanitizeLine);
   const subject = (state.draft ? DRAFT_MARK : '') + sanitizeLine(item.subject);
   if (mark) {
     const tag = markText(mark, now);
@@ -121,12 +121,15 @@ export function itemRow(item: ItemView, mark: EscalationMark | undefined, layout
   return state.selected ? t.selected(row) : row;
 }
 
-/** The subject, then its tags (dimmed) if they fit; the subject is cut first only when the tags alone do not fit. */
-function withTags(subject: string, tags: string, width: number, theme: Theme): string {
-  if (!tags) return fit(subject, width);
-  const tagWidth = displayWidth(tags);
-  if (displayWidth(subject) + tagWidth <= width) return subject + theme.dim(tags) + ' '.repeat(width - displayWidth(subject) - tagWidth);
-  // Keep most of the subject; the tags get what is left after 60% of the column, at least one tag's start.
-  const room = Math.max(0, width - Math.max(Math.ceil(width * 0.6), width - tagWidth));
-  return room >= 4 ? fit(subject, width - room) + theme.dim(fit(tags, room)) : fit(subject, width);
+/** The subject, then as many whole tags (dimmed) as fit after it; the subject keeps at least 60% of the column. */
+function withTags(subject: string, tags: string[], width: number, theme: Theme): string {
+  const keep = Math.min(displayWidth(subject), Math.ceil(width * 0.6));
+  let shown = '';
+  for (const t of tags) {
+    const next = `${shown} #${t}`;
+    if (keep + displayWidth(next) > width) break;
+    shown = next;
+  }
+  if (!shown) return fit(subject, width);
+  return fit(subject, width - displayWidth(shown)) + theme.dim(shown);
 }
