@@ -5,7 +5,7 @@ import type { ItemView } from '../core/item-view.js';
 import { DUE_SOON_SECONDS } from '../core/sla.js';
 import { localTime, shortDuration, slaCountdown } from '../text/format.js';
 import { sanitizeLine } from '../text/sanitize.js';
-import { displayWidth, fit } from '../text/width.js';
+import { displayWidth, fit, truncate } from '../text/width.js';
 import type { Theme } from './theme.js';
 
 export interface ListLayout {
@@ -131,5 +131,6 @@ function withTags(subject: string, tags: string[], width: number, theme: Theme):
     shown = next;
   }
   if (!shown) return fit(subject, width);
-  return fit(subject, width - displayWidth(shown)) + theme.dim(shown);
+  const subj = truncate(subject, width - displayWidth(shown));
+  return subj + theme.dim(shown) + ' '.repeat(Math.max(0, width - displayWidth(subj) - displayWidth(shown)));
 }
