@@ -256,6 +256,8 @@ describe('layout details', () => {
     expect(line('Does the Pro plan')).toMatch(/missed$/); // resolved without a first response
     expect(line('Brand new question')).toMatch(/\bnow\b/);
     expect(f).not.toMatch(/\b0s\b/);
+    // Tags never push the columns after the subject out of line.
+    expect(new Set(rowsOf(f).map((r) => stringWidth(r.trimEnd()))).size).toBe(1);
   });
 
   it('sorts by priority, then by the next due time', async () => {
