@@ -74,6 +74,8 @@ export interface SendOptions {
   expectedVersion?: number;
   /** A reply may set the status in the same change (send + pending, send + resolved). */
   status?: 'pending' | 'resolved';
+  /** The text sent is not the draft (a one-off from the command line): leave the draft alone. */
+  keepDraft?: boolean;
 }
 
 /**
@@ -81,7 +83,7 @@ export interface SendOptions {
  * refused (a conflict, a closed item), the draft stays exactly as it was.
  */
 export async function sendWithDraft(ctx: Ctx, agent: Agent, itemId: number, kind: DraftKind, text: string, opts: SendOptions = {}): Promise<MutationResult> {
-  const withinWrite = (trx: Db) => removeDraft(trx, itemId, agent.id, kind);
+  const withinWrite = opts.keepDraft ? undefined : (trx: Db) => removeDraft(trx, itemId, agent.id, kind);
   if (kind === 'note') {
     if (opts.status) throw invalid('a note cannot change the status; reply, or set the status on its own');
     return note(ctx, agent, itemId, text, { expectedVersion: opts.expectedVersion, withinWrite });

@@ -208,6 +208,25 @@ describe('acting on an item', () => {
     expect((await lastEvent(inbox.ids.refund))).toMatchObject({ type: 'note', body: 'half a note' });
   });
 
+  it(':reply TEXT goes to the review too, and leaves a draft I already had alone', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam);
+    await cursorTo(ui, 'Refund has not arrived');
+    await ui.press('r');
+    await ui.type('A long careful answer, half done');
+    await ui.press('esc');
+    await ui.waitFor('Reply not sent; your draft is kept');
+    await ui.press(':');
+    await ui.type('reply Quick: on it.');
+    await ui.press('enter');
+    const f = await ui.waitFor('Review: reply to #1');
+    expect(f).toContain('Quick: on it.');
+    await ui.press('y');
+    await ui.waitFor('Reply sent on #1');
+    expect((await lastEvent(inbox.ids.refund))).toMatchObject({ type: 'reply', body: 'Quick: on it.' });
+    const drafts = await inbox.env.store.db.selectFrom('drafts').select('body').execute();
+    expect(drafts.map((d) => d.body)).toEqual(['A long careful answer, half done']);
+  });
+
   it('keys faster than frames act in order: "jry" in one read replies to the second item and sends it', async () => {
     ui = await renderConsole(inbox.env, inbox.sam, { env: { EDITOR: 'ed' }, runEditor: () => ({ text: 'Quick one', ok: true }) });
     const second = /^ +(\d+) /m.exec(ui.frame().split('\n').filter((l) => /^[> ] +\d+ (SVC|SUP)/.test(l))[1]!)![1];

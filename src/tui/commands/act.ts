@@ -83,6 +83,14 @@ async function writeAndSend(c: CommandContext, kind: DraftKind, arg?: string): P
   // A text given on the command line, or a draft taken up, goes straight to the review (e edits it).
   let text = arg ?? saved ?? '';
   let write = arg === undefined && saved === null;
+  // Whether the text under review is my stored draft: a text from the command line is not, and sending
+  // or discarding it leaves a draft I already had alone.
+  let isDraft = arg === undefined;
+  if (arg !== undefined && saved === null && arg.trim()) {
+    // Nothing stored yet: the command line's text becomes the draft, so a refused send keeps it.
+    await c.api.saveDraft(item.id, kind, arg);
+    isDraft = true;
+  }
   let quote: Quote | null | undefined;
   for (;;) {
     if (write) {
@@ -107,6 +115,7 @@ async function writeAndSend(c: CommandContext, kind: DraftKind, arg?: string): P
       }
       text = w.text;
       await c.api.saveDraft(item.id, kind, text);
+      isDraft = true;
       if (w.how === 'kept') {
         c.status.say(`${Word} not sent; your draft is kept: ${again} opens it again.`, 'info');
         return c.refresh();
@@ -121,7 +130,7 @@ async function writeAndSend(c: CommandContext, kind: DraftKind, arg?: string): P
       continue;
     }
     if (choice === 'discard') {
-      await c.api.deleteDraft(item.id, kind);
+      if (isDraft) await c.api.deleteDraft(item.id, kind);
       c.status.say(`${Word} discarded: nothing was sent.`, 'info');
       return c.refresh();
     }
@@ -132,9 +141,9 @@ async function writeAndSend(c: CommandContext, kind: DraftKind, arg?: string): P
     }
     const status = choice === 'pending' ? 'pending' : choice === 'resolved' ? 'resolved' : undefined;
     await runAction(c, async () => {
-      const r = await c.api.send(item.id, kind, text, { expectedVersion: item.version, status });
+      const r = await c.api.send(item.id, kind, text, { expectedVersion: item.version, status, keepDraft: !isDraft });
       return kind === 'reply' ? `Reply sent on #${item.id} (${r.item.status}).` : `Internal note added to #${item.id}.`;
-    }, { draft: { key: `${kind}:${item.id}`, text, again, stored: true } });
+    }, isDraft ? { draft: { key: `${kind}:${item.id}`, text, again, stored: true } } : {});
     return;
   }
 }
