@@ -18,11 +18,11 @@ interface ChangeEvent {
 export const UNDO_WINDOW_MS = 2 * 60_000;
 
 /** The event types of changes that can be undone (never a reply, note, message or escalation). */
-export const UNDOABLE_EVENTS = ['status', 'priority', 'assign', 'tag', 'snooze'] as const;
+const UNDOABLE_EVENTS = ['status', 'priority', 'assign', 'tag', 'snooze'] as const;
 type UndoableEvent = (typeof UNDOABLE_EVENTS)[number];
 
 /** The columns an undo puts back exactly as they were. */
-export const RESTORED_COLUMNS = [
+const RESTORED_COLUMNS = [
   'status', 'priority', 'assignee_id', 'snoozed_until', 'resolved_at', 'first_resolved_at', 'closed_at',
   'reopen_count', 'first_response_due_at', 'resolution_due_at', 'resolution_due_explicit',
 ] as const;

@@ -47,7 +47,7 @@ class Lines {
 }
 
 /** The prefix of a paragraph's later lines: its bars kept, everything else blank, as wide. */
-export function continuation(prefix: string): string {
+function continuation(prefix: string): string {
   return [...prefix].map((ch) => (ch === '│' || ch === '┊' ? ch : ' '.repeat(displayWidth(ch)))).join('');
 }
 

@@ -22,7 +22,7 @@ export interface ListLayout {
 const GUTTER = 2; // cursor mark + selection mark
 
 /** Before the subject of an item where I have an unsent draft. */
-export const DRAFT_MARK = '✎ ';
+const DRAFT_MARK = '✎ ';
 
 /** Column widths for a list `width` columns wide; less important columns go first when narrow. */
 export function listLayout(width: number, maxId: number): ListLayout {
@@ -54,7 +54,7 @@ function slaText(item: ItemView, now: Date): string {
 }
 
 /** What a snoozed item's status cell says: when it wakes (the time today, else the date). */
-export function snoozeText(until: string, now: Date): string {
+function snoozeText(until: string, now: Date): string {
   const at = localTime(until);
   return at.slice(0, 10) === localTime(now.toISOString()).slice(0, 10) ? `zz ${at.slice(11, 16)}` : `zz ${at.slice(5, 10)}`;
 }

@@ -44,7 +44,7 @@ export interface KeyRouting {
   running?: () => Promise<void>;
 }
 
-export const NO_KEY: Key = {
+const NO_KEY: Key = {
   upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
   return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
   super: false, hyper: false, capsLock: false, numLock: false,
@@ -71,7 +71,7 @@ function charKey(ch: string): [string, RoutedKey] | null {
  * input, and loses some keys outright (two DELs arrive as an empty input). Escape sequences come from
  * Ink one per chunk and are taken as Ink parsed them.
  */
-export function splitBurst(raw: string): [string, RoutedKey][] {
+function splitBurst(raw: string): [string, RoutedKey][] {
   const out: [string, RoutedKey][] = [];
   for (const ch of raw) {
     const k = charKey(ch);

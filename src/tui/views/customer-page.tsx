@@ -13,7 +13,7 @@ import type { Theme } from '../theme.js';
 type CustomerModal = Extract<Modal, { kind: 'customer' }>;
 
 /** The page as lines, and which line each of the customer's items is on (the cursor moves over those). */
-export function customerPageLines(h: CustomerHistory, width: number, now: Date, theme: Theme, cursor: number): { lines: string[]; itemLines: number[] } {
+function customerPageLines(h: CustomerHistory, width: number, now: Date, theme: Theme, cursor: number): { lines: string[]; itemLines: number[] } {
   const cu = h.customer;
   const lines: string[] = [];
   const rule = (title: string) => lines.push(theme.dim(truncate(`── ${title} ${'─'.repeat(Math.max(0, width))}`, width)));

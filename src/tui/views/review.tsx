@@ -10,14 +10,14 @@ import type { Theme } from '../theme.js';
 
 type ReviewModal = Extract<Modal, { kind: 'review' }>;
 
-export interface ReviewKey {
+interface ReviewKey {
   key: string;
   choice: ReviewChoice;
   label: string;
 }
 
 /** The review's keys; a note has no status to set. */
-export function reviewKeys(kind: 'reply' | 'note'): ReviewKey[] {
+function reviewKeys(kind: 'reply' | 'note'): ReviewKey[] {
   return [
     { key: 'y', choice: 'send', label: kind === 'reply' ? 'send' : 'add the note' },
     ...(kind === 'reply' ? [
@@ -30,7 +30,7 @@ export function reviewKeys(kind: 'reply' | 'note'): ReviewKey[] {
   ];
 }
 
-export function reviewLines(modal: ReviewModal, width: number, height: number, theme: Theme): string[] {
+function reviewLines(modal: ReviewModal, width: number, height: number, theme: Theme): string[] {
   const { kind, title, text } = modal.review;
   const head = [
     theme.bold(truncate(`Review: ${title}`, width)),

@@ -37,7 +37,7 @@ export function TextEditor({ modal, width, height, theme }: { modal: EditorModal
 }
 
 /** The quoted message: its heading and its last lines (the end of a message is what gets answered). */
-export function quoteLines(quote: Quote, width: number, room: number, theme: Theme): string[] {
+function quoteLines(quote: Quote, width: number, room: number, theme: Theme): string[] {
   if (room < 2) return [];
   const body = wrap(sanitizeText(quote.body).trimEnd(), Math.max(4, width - 4)).map((l) => theme.customer(`  > ${l}`));
   const shown = body.length > room - 1 ? [theme.dim(`  > … (${body.length - room + 2} lines above)`), ...body.slice(body.length - room + 2)] : body;
