@@ -148,6 +148,11 @@ describe('periods', () => {
     f = await ui.waitFor((fr) => fr.includes('[7 days]') && fr.includes('2026-03-18 00:00 → 2026-03-25 00:00') && !fr.includes('computing…'));
     // [D18, D25): S6 (D18 00:00) and S7 (D20).
     expect(row(f, 'Volume')).toMatch(/^Volume\s+2\s+n=2/);
+    // Two d's in one read: 7 → 30 → 90.
+    await ui.press('dd');
+    await ui.waitFor((fr) => fr.includes('[90 days]') && !fr.includes('computing…'));
+    await ui.press('d');
+    await ui.waitFor((fr) => fr.includes('[7 days]') && !fr.includes('computing…'));
     await ui.press('d');
     await ui.waitFor((fr) => fr.includes('[30 days]') && fr.includes('2026-02-23 00:00 → 2026-03-25 00:00'));
     // Digits keep their inbox meaning: 3 does not change the period.

@@ -46,7 +46,7 @@ export const kpi: Record<string, Handler> = {
       if (!Number.isInteger(n) || n < 1) return c.status.say(`A period is a whole number of days, e.g. :days 7 (not "${arg.trim()}").`, 'error');
       return showSpan(c, { days: n });
     }
-    const span = c.kpi.state.span;
+    const span = c.kpi.span();
     const at = 'days' in span ? PERIODS.indexOf(span.days) : -1;
     showSpan(c, { days: at < 0 ? 30 : PERIODS[(at + 1) % PERIODS.length]! });
   }),

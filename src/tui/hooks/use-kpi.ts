@@ -31,6 +31,8 @@ export interface KpiController {
   /** The at-risk customer under the cursor now (keys queued in one burst see each other's moves). */
   selected(): AtRiskCustomer | null;
   setSpan(span: KpiSpan): void;
+  /** The period as the keys before this one left it (a burst of d's cycles once per d). */
+  span(): KpiSpan;
   /** Recompute now (after this console changed something). */
   reload(): void;
   move(delta: number): void;
@@ -108,8 +110,9 @@ export function useKpi(api: ConsoleApi, active: boolean, opts: KpiOptions = {}):
   }), [setState]);
   const scrollBy = useCallback((delta: number) => setState((s) => ({ ...s, top: Math.max(0, shown.top + delta), follow: false })), [setState, shown]);
   const selected = useCallback(() => latest.current.report?.service?.atRisk[latest.current.cursor] ?? null, []);
+  const span = useCallback(() => latest.current.span, []);
 
   return useMemo(() => ({
-    state, atRisk, selected, setSpan, reload: compute, move, scrollBy, shown,
-  }), [state, atRisk, selected, setSpan, compute, move, scrollBy, shown]);
+    state, atRisk, selected, setSpan, span, reload: compute, move, scrollBy, shown,
+  }), [state, atRisk, selected, setSpan, span, compute, move, scrollBy, shown]);
 }
