@@ -71,6 +71,27 @@ const tags = db.prepare('select item_id, tag from item_tags where item_id in (' 
 process.stdout.write(JSON.stringify({ rows, tags }));
 `;
 
+const storeArg = process.argv.indexOf('--store');
+if (storeArg !== -1 && process.argv[storeArg + 1] === 'postgres') {
+  const { benchPostgres } = await import('./postgres.mjs');
+  const sizes = await benchPostgres({ ROOT, BIN, CACHE, SIZES, env, timeProcess, quick, DEMO_NOW });
+  const fmt = (x, d = 0) => (x === null || x === undefined ? '—' : x.toFixed(d));
+  const lines = [['size', 'figure', 'median', 'spread', 'floor (pg alone)', 'ratio']];
+  for (const [size, r] of Object.entries(sizes)) {
+    for (const [name, m] of Object.entries(r)) {
+      if (name === 'importJsonl') lines.push([Number(size).toLocaleString('en-US'), 'import JSONL', `${m.itemsPerSecond.toLocaleString('en-US')} items/s`, `${fmt(m.medianMs)} ms`, '', '']);
+      else lines.push([Number(size).toLocaleString('en-US'), name, `${fmt(m.medianMs)} ms`, `${fmt(m.minMs)}–${fmt(m.maxMs)}`, m.floorMs ? `${fmt(m.floorMs)} ms` : '', m.ratio ? `${fmt(m.ratio, 2)}×` : '']);
+    }
+  }
+  const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => String(l[i]).length)));
+  for (const l of lines) console.log(l.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd());
+  const file = path.join(ROOT, 'bench/results.json');
+  const previous = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+  fs.writeFileSync(file, JSON.stringify({ ...previous, postgres: { at: new Date().toISOString(), quick, sizes } }, null, 2) + '\n');
+  console.log('\nwritten to bench/results.json (key "postgres")');
+  process.exit(0);
+}
+
 if (process.argv.includes('--build-only')) {
   for (const size of SIZES) demoDb(size);
   process.exit(0);

@@ -4,7 +4,7 @@
 // Frozen once released: change the schema with a new migration file.
 import { sql, type Kysely } from 'kysely';
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<any>, _engine?: string): Promise<void> {
   const timeIndex = (name: string, column: string, extra: string[]) =>
     db.schema.createIndex(name).on('items').columns(['role', column, 'assignee_id', ...extra]).where(sql.ref(column), 'is not', null).execute();
   await timeIndex('items_kpi_first_response', 'first_response_at', ['first_customer_message_at']);

@@ -2,6 +2,7 @@
 // so percentiles read integer seconds straight from an index instead of parsing times in JS; surveys
 // and follow-up lookups get covering indexes. Frozen once released: change the schema with a new file.
 import { sql, type Kysely } from 'kysely';
+import type { Engine } from './dialect.js';
 
 /**
  * Whole seconds from `start` to `end` (ISO times), exactly as exactSeconds() in kpi-queries.ts:
@@ -9,17 +10,39 @@ import { sql, type Kysely } from 'kysely';
  * rounds to the exact millisecond count; then half a second up, floored (integer division truncates
  * toward zero, hence the branch for negative values).
  */
-function secondsBetween(start: string, end: string) {
+function sqliteSecondsBetween(start: string, end: string) {
   const ms = `cast(round((julianday(${end}) - julianday(${start})) * 86400000.0) as integer)`;
   return sql.raw(`(case when ${ms} >= -500 then (${ms} + 500) / 1000 else -((-(${ms} + 500) + 999) / 1000) end)`);
 }
 
-export async function up(db: Kysely<any>): Promise<void> {
+/**
+ * PostgreSQL: the same rounding, from the exact epoch difference (numeric, milliseconds kept). A
+ * generated column needs an immutable function; the ISO-8601 UTC text Tandem stores ('…Z') reads the
+ * same whatever the session's time zone or DateStyle, so the promise holds for these columns.
+ */
+async function postgresSecondsFunction(db: Kysely<any>): Promise<void> {
+  await sql`create function tandem_seconds_between(start_at text, end_at text) returns integer
+    language sql immutable strict parallel safe as $$
+      select floor(((extract(epoch from end_at::timestamptz) - extract(epoch from start_at::timestamptz)) * 1000 + 500) / 1000)::integer
+    $$`.execute(db);
+}
+
+export async function up(db: Kysely<any>, engine: Engine = 'sqlite'): Promise<void> {
+  const pg = engine === 'postgres';
+  if (pg) await postgresSecondsFunction(db);
+  const secondsBetween = (start: string, end: string) =>
+    pg ? sql.raw(`tandem_seconds_between(${start}, ${end})`) : sqliteSecondsBetween(start, end);
   await db.schema.alterTable('items')
-    .addColumn('first_response_secs', 'integer', (c) => c.generatedAlwaysAs(secondsBetween('first_customer_message_at', 'first_response_at')))
+    .addColumn('first_response_secs', 'integer', (c) => {
+      const g = c.generatedAlwaysAs(secondsBetween('first_customer_message_at', 'first_response_at'));
+      return pg ? g.stored() : g;
+    })
     .execute();
   await db.schema.alterTable('items')
-    .addColumn('resolution_secs', 'integer', (c) => c.generatedAlwaysAs(secondsBetween('created_at', 'first_resolved_at')))
+    .addColumn('resolution_secs', 'integer', (c) => {
+      const g = c.generatedAlwaysAs(secondsBetween('created_at', 'first_resolved_at'));
+      return pg ? g.stored() : g;
+    })
     .execute();
   await db.schema.createIndex('items_kpi_first_response_secs').on('items')
     .columns(['role', 'first_response_at', 'assignee_id', 'first_response_secs']).where(sql.ref('first_response_secs'), 'is not', null).execute();

@@ -16,7 +16,7 @@ await build({
   sourcemap: true,
   minify: true, // less to parse on every start
   keepNames: true,
-  external: ['better-sqlite3'],
+  external: ['better-sqlite3', 'pg', 'pg-native'],
   // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __tandemCreateRequire } from 'node:module'; const require = __tandemCreateRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -9,6 +9,8 @@ import { registerPeopleCommands } from './commands/people.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerKpiCommand } from './commands/kpi.js';
 import { registerDataCommands } from './commands/data.js';
+import { registerDbCommands } from './commands/db.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { runtimeFor } from './runtime.js';
 import { sanitizeLine } from '../text/sanitize.js';
 
@@ -19,7 +21,7 @@ export function buildProgram(): Command {
   program
     .description('Customer service and support in one terminal console.\nRun `tandem` alone on a terminal for the console; subcommands for scripts.')
     .version(VERSION, '-V, --version')
-    .option('--db <path>', 'database file (default: $TANDEM_DB, else $XDG_DATA_HOME/tandem/tandem.db)')
+    .option('--db <path|url>', 'database: an SQLite file, or a postgres:// URL (default: $TANDEM_DB, else $XDG_DATA_HOME/tandem/tandem.db)')
     .option('--as <handle>', 'act as this agent (default: $TANDEM_AGENT, else the only agent)')
     .exitOverride()
     .showHelpAfterError('(see `tandem --help`)')
@@ -43,6 +45,8 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerKpiCommand(program);
   registerDataCommands(program);
+  registerDbCommands(program);
+  registerDoctorCommand(program);
   return program;
 }
 

@@ -4,7 +4,7 @@ import { resolveIdentity, type Agent } from '../core/agents.js';
 import { makeCtx, type Ctx } from '../core/context.js';
 import { invalid, usage } from '../core/errors.js';
 import { wakeSnoozed } from '../core/items.js';
-import { defaultDatabasePath, openSqliteStore } from '../store/sqlite.js';
+import { defaultDatabaseSpec, openStore, printableLocation } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { Output } from './output.js';
 
@@ -17,20 +17,28 @@ export interface GlobalOptions {
 export class Runtime {
   readonly out: Output;
   private store: Store | null = null;
-  private ctxValue: Ctx | null = null;
+  private ctxValue: Ctx<Store> | null = null;
   private meValue: Agent | null = null;
+  /** Set by `init --shared-group` before the database is first opened. */
+  sharedGroup: string | null = null;
 
   constructor(readonly opts: GlobalOptions, readonly env: NodeJS.ProcessEnv = process.env) {
     this.out = new Output({ json: opts.json, env });
   }
 
+  /** The database the user named: an SQLite path or a postgres:// URL. */
   get dbPath(): string {
-    return this.opts.db ?? defaultDatabasePath(this.env);
+    return this.opts.db ?? defaultDatabaseSpec(this.env);
   }
 
-  async ctx(): Promise<Ctx> {
+  /** The database, safe to print (a URL's password masked). */
+  get location(): string {
+    return printableLocation(this.dbPath);
+  }
+
+  async ctx(): Promise<Ctx<Store>> {
     if (this.ctxValue) return this.ctxValue;
-    this.store = await openSqliteStore(this.dbPath);
+    this.store = await openStore(this.dbPath, { sharedGroup: this.sharedGroup });
     this.ctxValue = makeCtx(this.store);
     if (!this.store.readonly) await wakeSnoozed(this.ctxValue);
     return this.ctxValue;

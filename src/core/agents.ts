@@ -5,6 +5,8 @@ import { nowIso } from './context.js';
 import { conflict, invalid, notFound, usage } from './errors.js';
 import { AGENT_ROLES, parseEnum, type AgentRoles, type Role } from './vocabulary.js';
 import type { Db } from '../store/store.js';
+import type { Selectable } from 'kysely';
+import type { AgentTable } from '../store/schema.js';
 
 export interface Agent {
   id: number;
@@ -16,12 +18,12 @@ export interface Agent {
   createdAt: string;
 }
 
-type AgentRow = { id: number; handle: string; name: string; email: string | null; roles: string; active: number; created_at: string };
+type AgentRow = Selectable<AgentTable>;
 
 export function toAgent(r: AgentRow): Agent {
   return {
     id: r.id, handle: r.handle, name: r.name, email: r.email,
-    roles: r.roles as AgentRoles, active: r.active === 1, createdAt: r.created_at,
+    roles: r.roles, active: r.active === 1, createdAt: r.created_at,
   };
 }
 

@@ -2,9 +2,9 @@
 import type { Db } from '../store/store.js';
 import type { Agent } from './agents.js';
 import type { ItemRow } from './item-mutate.js';
+import { returnSourceIfEscalated } from './escalation.js';
 
 export async function onItemDone(trx: Db, row: ItemRow, how: 'resolved' | 'closed', note: string | null, agent: Agent, now: string): Promise<void> {
   if (row.role !== 'support') return;
-  const { returnSourceIfEscalated } = await import('./escalation.js');
   await returnSourceIfEscalated(trx, row, how, note, agent, now);
 }

@@ -1,5 +1,7 @@
 // Escalation with context: a service item handed to support with a frozen snapshot of everything
 // support needs, and the loop back to service when support is done (resolved, closed or handed back).
+import type { Insertable } from 'kysely';
+import type { ItemTable } from '../store/schema.js';
 import type { Db } from '../store/store.js';
 import { findAgent, type Agent } from './agents.js';
 import type { Ctx } from './context.js';
@@ -8,8 +10,8 @@ import { conflict, invalid, notFound } from './errors.js';
 import { getItemView, itemEvents, type EventView, type ItemView } from './item-view.js';
 import { applyChange, asAgent, checkExpectedVersion, insertEvents, loadItemRow, type ItemRow } from './item-mutate.js';
 import { dueTimes, getPolicy, nextDueAt } from './sla.js';
-import { PRIORITIES, parseEnum, priorityRank, type Kind, KINDS, type Priority } from './vocabulary.js';
-import { checkAssignable, requireBody } from './items.js';
+import { PRIORITIES, parseEnum, priorityRank, type Kind, KINDS } from './vocabulary.js';
+import { checkAssignable, requireBody } from './item-rules.js';
 
 export interface ContextSnapshot {
   schema: 1;
@@ -99,7 +101,7 @@ export interface EscalateResult {
   support: ItemView;
 }
 
-/** Escalate a service item to support, in one transaction (DESIGN.md "Escalation with context"). */
+/** Escalate a service item to support, in one transaction (README "Escalation"). */
 export async function escalate(ctx: Ctx, agent: Agent, sourceId: number, input: EscalateInput): Promise<EscalateResult> {
   const reason = requireBody(input.reason, 'escalation reason').trim();
   const wantedPriority = input.priority ? parseEnum('priority', PRIORITIES, input.priority) : null;
@@ -117,7 +119,7 @@ export async function escalate(ctx: Ctx, agent: Agent, sourceId: number, input: 
     if (source.status === 'resolved' || source.status === 'closed') {
       throw conflict(`item #${source.id} is ${source.status}; reopen it before escalating`);
     }
-    const sourcePriority = source.priority as Priority;
+    const sourcePriority = source.priority;
     if (wantedPriority && priorityRank(wantedPriority) < priorityRank(sourcePriority)) {
       throw invalid(`the support item's priority must be at least the source's (${sourcePriority})`);
     }
@@ -137,7 +139,7 @@ export async function escalate(ctx: Ctx, agent: Agent, sourceId: number, input: 
       closed_at: null, snoozed_until: null, first_response_due_at: due.firstResponseDueAt,
       resolution_due_at: due.resolutionDueAt, resolution_due_explicit: 0, reopen_count: 0, agent_reply_count: 0,
       version: 1, external_id: null,
-    };
+    } satisfies Insertable<ItemTable>;
     const { id: supportId } = await trx.insertInto('items').values({ ...values, next_due_at: nextDueAt(values) }).returning('id').executeTakeFirstOrThrow();
     await insertEvents(trx, supportId, 1, asAgent(agent), [
       { type: 'created', body: reason, data: { role: 'support', kind, priority, escalatedFrom: source.id, assignee: assignee?.handle ?? null } },

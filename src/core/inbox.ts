@@ -73,7 +73,7 @@ async function buildQuery(ctx: Ctx, me: Agent | null, f: InboxFilter) {
   }
   if (f.customer) q = q.where('i.customer_id', '=', (await findCustomer(db, f.customer)).id);
   if (f.search && f.search.trim()) {
-    const ids = await ctx.store.searchItemIds(f.search);
+    const ids = await ctx.store.search.itemIds(f.search);
     if (ids.length === 0) return null;
     q = q.where('i.id', 'in', ids);
   }

@@ -1,5 +1,5 @@
 // Items: creating them and every action an agent (or a customer message) can take on one.
-import { agentHasRole, findAgent, type Agent } from './agents.js';
+import { findAgent, type Agent } from './agents.js';
 import type { Ctx } from './context.js';
 import { findCustomer, findOrCreateCustomer, type Customer } from './customers.js';
 import { conflict, invalid } from './errors.js';
@@ -16,39 +16,10 @@ import {
 } from './vocabulary.js';
 import { onItemDone } from './escalation-hooks.js';
 import type { Db } from '../store/store.js';
+import { checkAssignable, normaliseSubject, normaliseTag, requireBody } from './item-rules.js';
 
-// ---------------------------------------------------------------------------------------------
-// Text rules
-
-/** Largest message body accepted (characters). Larger texts belong in attachments. */
-export const MAX_BODY_CHARS = 1_000_000;
-
-/** A message body: never empty, never only whitespace, no NUL bytes, not absurdly large. */
-export function requireBody(body: string | undefined | null, what = 'message'): string {
-  const text = (body ?? '').replace(/\r\n/g, '\n');
-  if (!text.trim()) throw invalid(`the ${what} is empty; nothing was written`);
-  if (text.includes('\u0000')) throw invalid(`the ${what} contains NUL bytes (binary data?); nothing was written`);
-  if (text.length > MAX_BODY_CHARS) {
-    throw invalid(`the ${what} is ${text.length.toLocaleString('en-US')} characters; the limit is ${MAX_BODY_CHARS.toLocaleString('en-US')}`);
-  }
-  return text;
-}
-
-export function normaliseSubject(subject: string | undefined | null): string {
-  const s = (subject ?? '').replace(/\s+/g, ' ').trim();
-  if (!s) throw invalid('an item needs a subject');
-  if (s.includes('\u0000')) throw invalid('the subject contains NUL bytes');
-  if (s.length > 500) throw invalid('the subject is longer than 500 characters');
-  return s;
-}
-
-export function normaliseTag(tag: string): string {
-  const t = tag.trim().toLowerCase().replace(/^#/, '');
-  if (!/^[\p{L}\p{N}][\p{L}\p{N}_\-:/.]{0,39}$/u.test(t)) {
-    throw invalid(`tag ${JSON.stringify(tag)} must be 1-40 letters, digits, '_', '-', ':', '/' or '.'`);
-  }
-  return t;
-}
+// The text and assignment rules live in item-rules.ts (escalation needs them too); re-exported here.
+export { MAX_BODY_CHARS, checkAssignable, normaliseSubject, normaliseTag, requireBody } from './item-rules.js';
 
 // ---------------------------------------------------------------------------------------------
 // Create
@@ -116,10 +87,6 @@ export async function createItem(ctx: Ctx, actor: Agent, input: NewItemInput): P
       assignee = await findAgent(trx, input.assignee);
       checkAssignable(assignee, role);
     }
-    if (externalId) {
-      const dup = await trx.selectFrom('items').select('id').where('external_id', '=', externalId).executeTakeFirst();
-      if (dup) throw conflict(`an item with external id ${JSON.stringify(externalId)} already exists (#${dup.id})`);
-    }
     const firstCustomerMessageAt = direction === 'inbound' ? now : null;
     const policy = await getPolicy(trx, role, priority);
     const due = dueTimes(policy, now, firstCustomerMessageAt);
@@ -134,11 +101,17 @@ export async function createItem(ctx: Ctx, actor: Agent, input: NewItemInput): P
       resolution_due_explicit: explicitDue ? 1 : 0,
       reopen_count: 0, agent_reply_count: 0, version: 1, external_id: externalId,
     };
+    // The unique external id decides, not a check before the insert: that holds on any engine.
     const inserted = await trx
       .insertInto('items')
       .values({ ...values, next_due_at: nextDueAt(values) })
+      .onConflict((oc) => oc.column('external_id').doNothing())
       .returning('id')
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!inserted) {
+      const dup = await trx.selectFrom('items').select('id').where('external_id', '=', externalId).executeTakeFirstOrThrow();
+      throw conflict(`an item with external id ${JSON.stringify(externalId)} already exists (#${dup.id})`);
+    }
     const id = inserted.id;
     if (tags.length) await trx.insertInto('item_tags').values(tags.map((tag) => ({ item_id: id, tag }))).execute();
     const opener: Actor = direction === 'inbound' && customer ? { type: 'customer', customerId: customer.id } : asAgent(actor);
@@ -153,15 +126,8 @@ export async function createItem(ctx: Ctx, actor: Agent, input: NewItemInput): P
   });
 }
 
-export function checkAssignable(agent: Agent, role: Role): void {
-  if (!agent.active) throw invalid(`@${agent.handle} is deactivated and cannot be assigned`);
-  if (!agentHasRole(agent, role)) {
-    throw conflict(`@${agent.handle} does not work ${role} (roles: ${agent.roles}); assign a ${role} agent`);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
-// Status rules (DESIGN.md): new -> open -> pending / snoozed -> resolved -> closed; escalated is
+// Status rules (README "Statuses"): new -> open -> pending / snoozed -> resolved -> closed; escalated is
 // entered and left only through escalation.
 
 const TRANSITIONS: Record<Status, readonly Status[]> = {

@@ -51,6 +51,8 @@ export interface TallyPair {
   prev: Tallies;
 }
 
+/** A comma-separated list of integers: string_agg is spelled the same on SQLite (3.44+) and PostgreSQL. */
+const listOf = (ref: RawBuilder<unknown> | ReturnType<typeof sql.ref>) => sql<string | null>`string_agg(cast(${ref} as text), ',')`;
 const flag = (cond: RawBuilder<unknown>) => sql<number>`sum(case when ${cond} then 1 else 0 end)`;
 
 /** A row of one arm: its bucket's index, the assignee (null unless split by agent) and its aggregates. */
@@ -208,7 +210,7 @@ export async function durationsWithTallies(
     : [sql<number>`0`.as('k'), sql<number>`0`.as('j')];
   const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) => itemsOf(db, scope)
     .where(sql.ref(timeCol), '>=', b.from).where(sql.ref(timeCol), '<', b.to).where(sql.ref(secsCol), 'is not', null)
-    .select([sql<number>`count(*)`.as('n'), ...flags, sql<string | null>`group_concat(${sql.ref(secsCol)})`.as('s')]));
+    .select([sql<number>`count(*)`.as('n'), ...flags, listOf(sql.ref(secsCol)).as('s')]));
   const durations: DurationPair = { cur: [], prev: [] };
   for (const r of rows) {
     if (!r.s) continue;
@@ -220,7 +222,7 @@ export async function durationsWithTallies(
 }
 
 /**
- * The integers of a group_concat() list ("12,-3,40000"), parsed in one pass over the characters:
+ * The integers of a string_agg() list ("12,-3,40000"), parsed in one pass over the characters:
  * splitting hundreds of thousands of them into strings first costs more than the query.
  */
 export function parseIntegerList(text: string): Float64Array {
@@ -409,7 +411,7 @@ export async function atRiskRows(db: Db, w: Period): Promise<AtRiskRow[]> {
   // Support items per customer, counted in JS from one list of ids: grouping in SQL sorts the whole window.
   const ids = await db.selectFrom('items')
     .where('role', '=', 'support').where('created_at', '>=', w.from).where('created_at', '<', w.to).where('customer_id', 'is not', null)
-    .select(sql<string | null>`group_concat(customer_id)`.as('ids')).executeTakeFirst();
+    .select(listOf(sql.ref('customer_id')).as('ids')).executeTakeFirst();
   const list = parseIntegerList(ids?.ids ?? '');
   const busy: { customer_id: number; n: number }[] = [];
   let max = 0;

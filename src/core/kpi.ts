@@ -1,4 +1,4 @@
-// Per-role KPIs (DESIGN.md "KPIs"): every figure for a period and the previous one, per team and per
+// Per-role KPIs (README "KPIs: what each number means"): every figure for a period and the previous one, per team and per
 // agent, with a daily series for the headline figures and the at-risk customers. Formulas: README, "KPIs".
 import type { Ctx } from './context.js';
 import { findAgent, type Agent } from './agents.js';

@@ -3,7 +3,7 @@
 // clock says when the record happened, so history keeps its real times.
 import { sql } from 'kysely';
 import { makeCtx, type Ctx } from '../core/context.js';
-import type { Db, Store } from '../store/store.js';
+import type { CoreStore, Db } from '../store/store.js';
 
 export interface CoreSession {
   /** A ctx for one record: the core's writes join the import's transaction; "now" is `at`. */
@@ -15,17 +15,13 @@ export interface CoreSession {
 
 export async function inOneTransaction<T>(ctx: Ctx, fn: (session: CoreSession) => Promise<T>): Promise<T> {
   return ctx.store.write(async (trx) => {
-    const joined: Store = {
+    const joined: CoreStore = {
+      engine: ctx.store.engine,
       db: trx,
       location: ctx.store.location,
       readonly: false,
       write: (f) => f(trx),
-      searchItemIds: (text, limit) => ctx.store.searchItemIds(text, limit),
-      dataVersion: () => ctx.store.dataVersion(),
-      bulk: () => {
-        throw new Error('bulk() inside an import transaction');
-      },
-      close: async () => undefined,
+      search: ctx.store.search,
     };
     const session: CoreSession = {
       trx,
@@ -34,11 +30,11 @@ export async function inOneTransaction<T>(ctx: Ctx, fn: (session: CoreSession) =
         await sql`savepoint import_record`.execute(trx);
         try {
           const result = await run();
-          await sql`release import_record`.execute(trx);
+          await sql`release savepoint import_record`.execute(trx);
           return result;
         } catch (e) {
-          await sql`rollback to import_record`.execute(trx);
-          await sql`release import_record`.execute(trx);
+          await sql`rollback to savepoint import_record`.execute(trx);
+          await sql`release savepoint import_record`.execute(trx);
           throw e;
         }
       },

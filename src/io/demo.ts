@@ -1,12 +1,12 @@
 // A deterministic, realistic demo data set: agents of both roles, customers with orders, 90 days of
 // service and support items with replies, notes, resolutions, reopenings, surveys, snoozes, SLA
 // breaches and escalations. Written through the store's bulk path so 1,000,000 items take minutes.
-import type { Ctx } from '../core/context.js';
+import type { LoadCtx } from '../core/context.js';
 import { conflict, invalid } from '../core/errors.js';
 import { dueTimes, nextDueAt, type SlaPolicy } from '../core/sla.js';
 import { listPolicies } from '../core/sla.js';
 import type { BulkWriter } from '../store/store.js';
-import type { Priority, Role } from '../core/vocabulary.js';
+import type { Channel, Direction, Kind, Priority, Role, Status } from '../core/vocabulary.js';
 
 export interface DemoOptions {
   items: number;
@@ -99,13 +99,13 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /** True once a database holds agents or items: the demo writes only into an empty one. */
-export async function holdsData(ctx: Ctx): Promise<boolean> {
+export async function holdsData(ctx: LoadCtx): Promise<boolean> {
   const [agent] = await ctx.store.db.selectFrom('agents').select('id').limit(1).execute();
   const [item] = await ctx.store.db.selectFrom('items').select('id').limit(1).execute();
   return Boolean(agent || item);
 }
 
-export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSummary> {
+export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<DemoSummary> {
   const total = options.items;
   if (!Number.isInteger(total) || total < 0 || total > 5_000_000) throw invalid('--items must be a whole number from 0 to 5000000');
   if (await holdsData(ctx)) {
@@ -121,9 +121,11 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
   const agentIds = new Map<string, number>();
   const customers: { id: number; name: string; email: string; company: string | null; revenueCents: number; orderCount: number }[] = [];
   const nCustomers = Math.max(12, Math.min(200_000, Math.round(total / 6)));
-  ctx.store.bulk((w) => {
+  await ctx.store.bulk.load(async (w) => {
     for (const a of DEMO_AGENTS) {
-      agentIds.set(a.handle, w.insert('agents', { ...a, active: 1, created_at: iso(now - 120 * DAY) }));
+      const id = w.nextId('agents');
+      w.insert('agents', { id, ...a, active: 1, created_at: iso(now - 120 * DAY) });
+      agentIds.set(a.handle, id);
       summary.agents++;
     }
     for (let i = 0; i < nCustomers; i++) {
@@ -133,7 +135,8 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
       const email = `${first}.${last}.${i + 1}@example.com`.toLowerCase().replace(/ü/g, 'u');
       const company = r.pick(COMPANIES);
       const createdAt = now - r.int(100, 700) * DAY;
-      const id = w.insert('customers', { name, email, phone: r.chance(0.4) ? `+1 555 ${String(1000 + i % 9000)}` : null, company, notes: null, created_at: iso(createdAt), updated_at: iso(createdAt) });
+      const id = w.nextId('customers');
+      w.insert('customers', { id, name, email, phone: r.chance(0.4) ? `+1 555 ${String(1000 + i % 9000)}` : null, company, notes: null, created_at: iso(createdAt), updated_at: iso(createdAt) });
       const orders = r.weighted<number>([[0, 25], [1, 35], [2, 20], [3, 10], [5, 7], [8, 3]]);
       const customer = { id, name, email, company, revenueCents: 0, orderCount: orders };
       customers.push(customer);
@@ -141,11 +144,12 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
         const amountCents = r.int(15, 600) * 100 + r.pick([0, 50, 99]);
         customer.revenueCents += amountCents;
         w.insert('orders', {
-          customer_id: id, amount_cents: amountCents, currency: 'USD',
+          id: w.nextId('orders'), customer_id: id, amount_cents: amountCents, currency: 'USD',
           ordered_at: iso(now - r.int(0, 400) * DAY - r.int(0, 23) * HOUR), reference: `ORD-${10000 + summary.orders}`, created_at: iso(now),
         });
         summary.orders++;
       }
+      await w.checkpoint();
     }
     summary.customers = nCustomers;
   });
@@ -154,9 +158,10 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
   const serviceAgents = ['sam', 'ana', 'ben'];
   const supportAgents = ['sam', 'cleo', 'dev', 'eli'];
   // One transaction for all items: the demo is all or nothing, and the store builds the indexes once.
-  ctx.store.bulk((w) => {
+  await ctx.store.bulk.load(async (w) => {
     for (let n = 0; n < total; n++) {
       writeOneItem(w, n);
+      await w.checkpoint();
       if ((n + 1) % 10_000 === 0 || n + 1 === total) options.onProgress?.(n + 1, total);
     }
   });
@@ -165,12 +170,12 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
   function writeOneItem(w: BulkWriter, n: number): void {
     const role: Role = r.chance(0.55) ? 'support' : 'service';
     const topics = role === 'support' ? SUPPORT_TOPICS : SERVICE_TOPICS;
-    const kind = r.pick(Object.keys(topics));
+    const kind = r.pick(Object.keys(topics)) as Kind;
     const topic = r.pick(topics[kind]!);
     const outbound = role === 'service' && ['onboarding', 'follow_up', 'renewal', 'feedback'].includes(kind);
     const customer = customers[Math.floor(Math.pow(r.next(), 1.3) * customers.length)]!;
     const priority: Priority = r.weighted<Priority>([['low', 15], ['normal', 55], ['high', 22], ['urgent', 8]]);
-    const channel = outbound ? r.pick(['phone', 'email', 'whatsapp', 'sms']) : role === 'support' ? r.pick(['email', 'chat', 'web', 'phone']) : r.pick(['email', 'chat', 'phone', 'in_person']);
+    const channel = r.pick<Channel>(outbound ? ['phone', 'email', 'whatsapp', 'sms'] : role === 'support' ? ['email', 'chat', 'web', 'phone'] : ['email', 'chat', 'phone', 'in_person']);
     // Spread over 90 days, denser towards now, with the last few hours always busy.
     const createdAt = n % 25 === 0 ? now - r.int(5, 8 * 60) * 60_000 : now - Math.floor(Math.pow(r.next(), 1.15) * 90 * DAY);
     const pool = role === 'support' ? supportAgents : serviceAgents;
@@ -219,7 +224,7 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
       }
     }
     const resolveAt = lastAt + (late ? policy.resolutionMinutes * 60_000 * (0.8 + r.next()) : r.int(10, 600) * 60_000 * speed);
-    let status = 'open';
+    let status: Status = 'open';
     let resolvedAt: number | null = null;
     let firstResolvedAt: number | null = null;
     let closedAt: number | null = null;
@@ -265,7 +270,7 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
 
     const due = dueTimes(policy, iso(createdAt), firstCustomerAt <= now ? iso(firstCustomerAt) : null);
     const row = {
-      role, kind, subject: topic, customer_id: customer.id, channel, direction: outbound ? 'outbound' : 'inbound',
+      role, kind, subject: topic, customer_id: customer.id, channel, direction: (outbound ? 'outbound' : 'inbound') as Direction,
       status, priority, assignee_id: assigneeId, created_at: iso(createdAt), updated_at: iso(Math.max(...events.map((e) => e.at))),
       first_customer_message_at: firstCustomerAt <= now ? iso(firstCustomerAt) : null,
       first_response_at: firstResponseAt ? iso(firstResponseAt) : null,
@@ -276,66 +281,85 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
       reopen_count: reopenCount, agent_reply_count: agentReplies, version: events.length, external_id: null as string | null,
     };
     events.sort((a, b) => a.at - b.at);
-    const itemId = w.insert('items', { ...row, next_due_at: nextDueAt(row) });
+    const itemId = w.nextId('items');
+    // Decided now, written after the item: a tag, a survey, an escalation (same draws, same order).
+    const tag = r.chance(0.12) ? r.pick(['vip', 'refund', 'bug-1432', 'churn-risk', 'onboarding', 'press']) : null;
+    let survey: { kind: 'csat' | 'nps'; score: number; comment: string | null; created_at: string } | null = null;
+    if (firstResolvedAt && firstResolvedAt + HOUR <= now) {
+      if (role === 'support' && r.chance(0.35)) {
+        const score = r.weighted<number>([[5, 45], [4, 25], [3, 12], [2, 8], [1, 10]]);
+        survey = { kind: 'csat', score, comment: score <= 2 ? 'Took far too long.' : null, created_at: iso(firstResolvedAt + HOUR) };
+      } else if (role === 'service' && r.chance(0.25)) {
+        const score = r.weighted<number>([[10, 25], [9, 22], [8, 18], [7, 12], [6, 8], [5, 5], [3, 5], [1, 5]]);
+        survey = { kind: 'nps', score, comment: null, created_at: iso(firstResolvedAt + HOUR) };
+      }
+    }
+    // A few service questions turn out to be problems and go to support with their context.
+    const escalation = role === 'service' && !outbound && assigneeHandle && (status === 'open' || status === 'pending') && r.chance(0.5)
+      ? planEscalation(itemId, row, assigneeHandle, Math.max(...events.map((e) => e.at)))
+      : null;
+    const written = escalation ? { ...row, ...escalation.source } : row;
+    w.insert('items', { id: itemId, ...written, next_due_at: nextDueAt(written) });
     summary.items++;
     events.forEach((e, idx) => {
       w.insert('events', {
-        item_id: itemId, version: idx + 1, type: e.type, author_type: e.author,
+        id: w.nextId('events'), item_id: itemId, version: idx + 1, type: e.type, author_type: e.author,
         author_agent_id: e.author === 'agent' ? (e.agent ?? agentId) : null,
         author_customer_id: e.author === 'customer' ? customer.id : null,
         body: e.body ?? null, data: e.data ? JSON.stringify(e.data) : null, created_at: iso(e.at), message_id: null,
       });
       summary.events++;
     });
-    if (r.chance(0.12)) w.insert('item_tags', { item_id: itemId, tag: r.pick(['vip', 'refund', 'bug-1432', 'churn-risk', 'onboarding', 'press']) });
-
-    // Surveys after resolution.
-    if (firstResolvedAt && firstResolvedAt + HOUR <= now) {
-      if (role === 'support' && r.chance(0.35)) {
-        const score = r.weighted<number>([[5, 45], [4, 25], [3, 12], [2, 8], [1, 10]]);
-        w.insert('surveys', { kind: 'csat', score, comment: score <= 2 ? 'Took far too long.' : null, customer_id: customer.id, item_id: itemId, created_at: iso(firstResolvedAt + HOUR) });
-        summary.surveys++;
-      } else if (role === 'service' && r.chance(0.25)) {
-        const score = r.weighted<number>([[10, 25], [9, 22], [8, 18], [7, 12], [6, 8], [5, 5], [3, 5], [1, 5]]);
-        w.insert('surveys', { kind: 'nps', score, comment: null, customer_id: customer.id, item_id: itemId, created_at: iso(firstResolvedAt + HOUR) });
-        summary.surveys++;
-      }
+    if (tag) w.insert('item_tags', { item_id: itemId, tag });
+    if (survey) {
+      w.insert('surveys', { id: w.nextId('surveys'), ...survey, customer_id: customer.id, item_id: itemId });
+      summary.surveys++;
     }
-
-    // A few service questions turn out to be problems and go to support with their context.
-    if (role === 'service' && !outbound && assigneeHandle && (status === 'open' || status === 'pending') && r.chance(0.5)) {
-      writeEscalation(w, itemId, row, customer, assigneeHandle, Math.max(...events.map((e) => e.at)), events);
-    }
+    if (escalation) writeEscalation(w, escalation, row, customer, events);
   }
 
-  function writeEscalation(
-    w: BulkWriter, sourceId: number, source: { subject: string; priority: string; channel: string; status: string; version: number },
-    customer: { id: number; name: string; email: string; company: string | null; revenueCents: number; orderCount: number }, byHandle: string, lastEventAt: number,
-    thread: { type: string; at: number; author: 'agent' | 'customer' | 'system'; agent?: number | null; body?: string | null; data?: object }[],
-  ): void {
+  /** Whether and how a service item goes to support: every random draw, and the source's new state. */
+  function planEscalation(sourceId: number, source: { version: number; updated_at: string }, byHandle: string, lastEventAt: number) {
     const at = lastEventAt + 30 * 60_000;
-    if (at > now) return;
+    if (at > now) return null;
     const reason = r.pick(['Customer reports a billing error we cannot fix from service.', 'Looks like a bug in the export; needs support.', 'Login problem after the plan change.']);
     const holder = r.pick(['cleo', 'dev', 'eli']);
     const resolveAfter = r.int(2, 72) * HOUR;
     const done = at + resolveAfter <= now;
+    const kind = r.pick(['bug', 'billing', 'access']);
+    const v = source.version;
+    const changedAt = iso(done ? at + resolveAfter : at);
+    return {
+      sourceId, byHandle, at, reason, holder, resolveAfter, done, kind,
+      // The source's own timeline records the escalation (and the return); its status follows.
+      source: { status: (done ? 'open' : 'escalated') as Status, version: done ? v + 2 : v + 1, updated_at: changedAt > source.updated_at ? changedAt : source.updated_at },
+    };
+  }
+
+  function writeEscalation(
+    w: BulkWriter, plan: NonNullable<ReturnType<typeof planEscalation>>, source: { subject: string; priority: Priority; channel: Channel; status: string; version: number },
+    customer: { id: number; name: string; email: string; company: string | null; revenueCents: number; orderCount: number },
+    thread: { type: string; at: number; author: 'agent' | 'customer' | 'system'; agent?: number | null; body?: string | null; data?: object }[],
+  ): void {
+    const { sourceId, byHandle, at, reason, holder, resolveAfter, done, kind } = plan;
     const supportPolicy = policies.get(`support:${source.priority}`)!;
     const due = dueTimes(supportPolicy, iso(at), iso(at));
     const supportResolvedAt = done ? at + resolveAfter : null;
     const srow = {
-      role: 'support', kind: r.pick(['bug', 'billing', 'access']), subject: source.subject, customer_id: customer.id, channel: source.channel,
-      direction: 'inbound', status: done ? 'resolved' : 'open', priority: source.priority, assignee_id: agentIds.get(holder)!,
+      role: 'support' as const, kind: kind as Kind, subject: source.subject, customer_id: customer.id, channel: source.channel,
+      direction: 'inbound' as const, status: (done ? 'resolved' : 'open') as Status, priority: source.priority, assignee_id: agentIds.get(holder)!,
       created_at: iso(at), updated_at: iso(supportResolvedAt ?? at), first_customer_message_at: iso(at),
       first_response_at: done ? iso(at + HOUR) : null, first_resolved_at: supportResolvedAt ? iso(supportResolvedAt) : null,
       resolved_at: supportResolvedAt ? iso(supportResolvedAt) : null, closed_at: null, snoozed_until: null,
       first_response_due_at: due.firstResponseDueAt, resolution_due_at: due.resolutionDueAt, resolution_due_explicit: 0,
       reopen_count: 0, agent_reply_count: done ? 1 : 0, version: done ? 3 : 1, external_id: null,
     };
-    const supportId = w.insert('items', { ...srow, next_due_at: nextDueAt(srow) });
+    const supportId = w.nextId('items');
+    w.insert('items', { id: supportId, ...srow, next_due_at: nextDueAt(srow) });
     summary.items++;
     const by = agentIds.get(byHandle)!;
     const ev = (item: number, version: number, type: string, when: number, agent: number | null, body: string | null, data: object | null) => {
-      w.insert('events', { item_id: item, version, type, author_type: agent ? 'agent' : 'system', author_agent_id: agent, author_customer_id: null, body, data: data ? JSON.stringify(data) : null, created_at: iso(when), message_id: null });
+      w.insert('events', { id: w.nextId('events'), item_id: item, version, type, author_type: agent ? 'agent' : 'system', author_agent_id: agent, author_customer_id: null, body, data: data ? JSON.stringify(data) : null, created_at: iso(when), message_id: null });
       summary.events++;
     };
     ev(supportId, 1, 'created', at, by, reason, { role: 'support', escalatedFrom: sourceId, assignee: holder });
@@ -356,23 +380,15 @@ export async function writeDemo(ctx: Ctx, options: DemoOptions): Promise<DemoSum
       })) },
     };
     w.insert('escalations', {
-      source_item_id: sourceId, support_item_id: supportId, reason, escalated_by: by, escalated_at: iso(at),
+      id: w.nextId('escalations'), source_item_id: sourceId, support_item_id: supportId, reason, escalated_by: by, escalated_at: iso(at),
       snapshot: JSON.stringify(snapshot), state: done ? 'resolved' : 'open', returned_at: supportResolvedAt ? iso(supportResolvedAt) : null,
       return_note: done ? note : null,
     });
     summary.escalations++;
-    // The source's own timeline records the escalation (and the return); its status follows.
     const v = source.version;
     ev(sourceId, v + 1, 'escalate', at, by, reason, { to: supportId });
     if (done) {
       ev(sourceId, v + 2, 'return', supportResolvedAt!, agentIds.get(holder)!, note, { supportItemId: supportId, outcome: 'resolved', summary: `support resolved: ${note}` });
-      updateSource(w, sourceId, 'open', v + 2, iso(supportResolvedAt!));
-    } else {
-      updateSource(w, sourceId, 'escalated', v + 1, iso(at));
     }
-  }
-
-  function updateSource(w: BulkWriter, id: number, status: string, version: number, at: string): void {
-    w.run('update items set status = ?, version = ?, updated_at = max(updated_at, ?) where id = ?', status, version, at, id);
   }
 }

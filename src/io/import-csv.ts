@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
 import { listAgents } from '../core/agents.js';
-import type { Ctx } from '../core/context.js';
+import type { LoadCtx } from '../core/context.js';
 import { normaliseEmail } from '../core/customers.js';
 import { invalid } from '../core/errors.js';
 import { normaliseSubject, normaliseTag, requireBody } from '../core/items.js';
@@ -66,7 +66,7 @@ function readRows(file: string, text: string, delimiter: string): ParsedRow[] {
   }
 }
 
-export async function importCsv(ctx: Ctx, file: string, opts: CsvOptions = {}): Promise<ImportReport> {
+export async function importCsv(ctx: LoadCtx, file: string, opts: CsvOptions = {}): Promise<ImportReport> {
   let text = readTextFile(file);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const delimiter = opts.delimiter ?? (path.extname(file).toLowerCase() === '.tsv' ? '\t' : detectDelimiter(text));
@@ -88,23 +88,28 @@ export async function importCsv(ctx: Ctx, file: string, opts: CsvOptions = {}): 
   const report = newReport('csv', [file], Boolean(opts.dryRun));
   const data = rows.slice(1);
   try {
-    ctx.store.bulk((w) => {
+    await ctx.store.bulk.load(async (w) => {
       const customers = new Map<string, number>();
       const seenIds = new Map<string, number>();
-      data.forEach((row, n) => {
+      for (const [n, row] of data.entries()) {
         if (n % 500 === 0) opts.onProgress?.(n, data.length);
         const cell = (f: CsvField) => {
           const i = columns.get(f);
           const v = i === undefined ? undefined : row.cells[i];
           return v === undefined || v.trim() === '' ? undefined : v;
         };
-        w.run('savepoint csv_row');
         try {
           if (row.cells.length !== header.length) {
             throw new RecordError(`${row.cells.length} fields where the header has ${header.length} (a stray delimiter or quote?)`);
           }
-          const outcome = loadRow(w, cell, { role, opts, statusOverrides, priorityOverrides, agentByKey, policies, customers, seenIds, line: row.line, file });
-          w.run('release csv_row');
+          const known = new Map(customers);
+          const outcome = await w.record(() => loadRow(w, cell, { role, opts, statusOverrides, priorityOverrides, agentByKey, policies, customers, seenIds, line: row.line, file }))
+            .catch((e: unknown) => {
+              // A customer first met in a failed row was rolled back with it.
+              customers.clear();
+              for (const [k, v] of known) customers.set(k, v);
+              throw e;
+            });
           if (outcome === 'exists') bump(report.unchanged, 'item');
           else {
             bump(report.added, 'item');
@@ -112,12 +117,10 @@ export async function importCsv(ctx: Ctx, file: string, opts: CsvOptions = {}): 
             if (outcome.newCustomer) bump(report.added, 'customer');
           }
         } catch (e) {
-          w.run('rollback to csv_row');
-          w.run('release csv_row');
           if (e instanceof RecordError || (e as { kind?: string }).kind) addProblem(report, { file, line: row.line, reason: errorMessage(e) });
           else throw e;
         }
-      });
+      }
       opts.onProgress?.(data.length, data.length);
       if (opts.dryRun || (report.problemCount > 0 && !opts.skipInvalid)) throw new Rollback(report);
     });
@@ -143,7 +146,7 @@ interface RowContext {
 
 type Cell = (f: CsvField) => string | undefined;
 
-function loadRow(w: BulkWriter, cell: Cell, c: RowContext): 'exists' | { events: number; newCustomer: boolean } {
+async function loadRow(w: BulkWriter, cell: Cell, c: RowContext): Promise<'exists' | { events: number; newCustomer: boolean }> {
   const subject = normaliseSubject(cell('subject'));
   const body = cell('body') === undefined ? null : requireBody(cell('body'), 'description');
   const date = (f: CsvField) => (cell(f) === undefined ? null : parseCsvDate(cell(f)!, f, c.opts.dateFormat));
@@ -161,7 +164,7 @@ function loadRow(w: BulkWriter, cell: Cell, c: RowContext): 'exists' | { events:
   const earlier = c.seenIds.get(externalId);
   if (earlier !== undefined) throw new RecordError(`external id ${JSON.stringify(externalId)} appears twice in the file (also line ${earlier})`);
   c.seenIds.set(externalId, c.line);
-  if (w.get('select id from items where external_id = ?', externalId)) return 'exists';
+  if (await w.db.selectFrom('items').select('id').where('external_id', '=', externalId).executeTakeFirst()) return 'exists';
 
   const statusText = cell('status');
   const statusKey = squash(statusText ?? 'new');
@@ -182,10 +185,13 @@ function loadRow(w: BulkWriter, cell: Cell, c: RowContext): 'exists' | { events:
   // As in createItem: an item with an assignee is open, not new.
   const status: Status = mapped === 'new' && assignee ? 'open' : mapped;
 
-  let customerId = email ? c.customers.get(email) ?? w.get<{ id: number }>('select id from customers where email = ?', email)?.id : undefined;
+  let customerId = email
+    ? c.customers.get(email) ?? (await w.db.selectFrom('customers').select('id').where('email', '=', email).executeTakeFirst())?.id
+    : undefined;
   const newCustomer = customerId === undefined;
   if (customerId === undefined) {
-    customerId = w.insert('customers', { name, email, phone: null, company: null, notes: null, created_at: createdAt, updated_at: createdAt });
+    customerId = w.nextId('customers');
+    w.insert('customers', { id: customerId, name, email, phone: null, company: null, notes: null, created_at: createdAt, updated_at: createdAt });
   }
   if (email) c.customers.set(email, customerId);
 
@@ -220,18 +226,19 @@ function loadRow(w: BulkWriter, cell: Cell, c: RowContext): 'exists' | { events:
   const due = policy ? dueTimes(policy, createdAt, createdAt) : { firstResponseDueAt: null, resolutionDueAt: null };
   const updated = [updatedAt, ...events.map((e) => e.at)].filter((t): t is string => Boolean(t)).sort().at(-1)!;
   const row = {
-    role: c.role, kind, subject, customer_id: customerId, channel, direction: 'inbound', status, priority,
+    role: c.role, kind, subject, customer_id: customerId, channel, direction: 'inbound' as const, status, priority,
     assignee_id: assignee?.id ?? null, created_at: createdAt, updated_at: updated < createdAt ? createdAt : updated,
     first_customer_message_at: createdAt, first_response_at: null, first_resolved_at: firstResolvedAt,
     resolved_at: status === 'resolved' || status === 'closed' ? resolvedAtFinal : null, closed_at: closedAt, snoozed_until: null,
     first_response_due_at: due.firstResponseDueAt, resolution_due_at: due.resolutionDueAt, resolution_due_explicit: 0,
     reopen_count: 0, agent_reply_count: 0, version: events.length, external_id: externalId,
   };
-  const itemId = w.insert('items', { ...row, next_due_at: nextDueAt(row) });
+  const itemId = w.nextId('items');
+  w.insert('items', { id: itemId, ...row, next_due_at: nextDueAt(row) });
   for (const tag of tags) w.insert('item_tags', { item_id: itemId, tag });
   events.forEach((e, i) => {
     w.insert('events', {
-      item_id: itemId, version: i + 1, type: e.type, author_type: e.author, author_agent_id: null,
+      id: w.nextId('events'), item_id: itemId, version: i + 1, type: e.type, author_type: e.author, author_agent_id: null,
       author_customer_id: e.author === 'customer' ? customerId! : null, body: e.body ?? null, data: JSON.stringify(e.data),
       created_at: e.at, message_id: null,
     });

@@ -1,39 +1,42 @@
 // `tandem import FILE.jsonl`: load a Tandem JSONL export through the store's bulk path, keeping every
 // id, so an empty database ends up holding exactly what was exported. Re-importing is idempotent and a
 // later export of the same database brings changed items up to date.
-import type { Ctx } from '../core/context.js';
+import type { LoadCtx } from '../core/context.js';
 import { invalid } from '../core/errors.js';
 import { normaliseTag } from '../core/items.js';
 import { nextDueAt } from '../core/sla.js';
 import { AGENT_ROLES, CHANNELS, DIRECTIONS, KINDS, PRIORITIES, ROLES, STATUSES, SURVEY_KINDS } from '../core/vocabulary.js';
-import type { BulkWriter } from '../store/store.js';
+import { violationOf } from '../store/engine-errors.js';
+import type { BulkTable, BulkWriter } from '../store/store.js';
 import {
   Rollback, RecordError, addProblem, bump, errorMessage, finish, newReport, type ImportOptions, type ImportReport,
 } from './import-report.js';
 import { JSONL_FORMAT, JSONL_VERSION } from './jsonl-records.js';
-import { countLines, forEachLine, readHead, refuseBinary } from './line-reader.js';
+import { countLines, lines, readHead, refuseBinary } from './line-reader.js';
 import {
   asObject, bool, describe, int, intOrNull, oneOf, str, strOrNull, time, timeOrNull, type Obj,
 } from './record-fields.js';
 
 type Row = Record<string, string | number | null>;
+type IdTable = Exclude<BulkTable, 'item_tags'>;
 const TABLES = ['agents', 'customers', 'orders', 'items', 'events', 'escalations', 'surveys'] as const;
 
-export function importJsonl(ctx: Ctx, file: string, opts: ImportOptions = {}): ImportReport {
+export async function importJsonl(ctx: LoadCtx, file: string, opts: ImportOptions = {}): Promise<ImportReport> {
   refuseBinary(file, readHead(file));
   const report = newReport('jsonl', [file], Boolean(opts.dryRun));
   const total = opts.onProgress ? countLines(file) : 0;
   try {
-    ctx.store.bulk((w) => {
-      const loader = new JsonlLoader(w, report);
+    await ctx.store.bulk.load(async (w) => {
+      const loader = await JsonlLoader.start(w, report);
+      const batch = new RecordBatch(w, loader, report, (line, e) => addProblem(report, { file, line, reason: reasonOf(e) }));
       let header = false;
       let ended = false;
       let lastLine = 0;
       let cutOff = false;
-      forEachLine(file, (text, info) => {
+      for (const [text, info] of lines(file)) {
         lastLine = info.line;
         if (info.line % 2000 === 0) opts.onProgress?.(info.line, total);
-        if (!text.trim()) return;
+        if (!text.trim()) continue;
         let value: unknown;
         try {
           value = JSON.parse(text);
@@ -43,27 +46,30 @@ export function importJsonl(ctx: Ctx, file: string, opts: ImportOptions = {}): I
             : 'the last line is cut off in the middle of a record (truncated file?)';
           if (!header) throw invalid(`${file}:${info.line}: ${reason}; not a Tandem JSONL export`);
           cutOff = !info.terminated;
-          return addProblem(report, { file, line: info.line, reason });
+          addProblem(report, { file, line: info.line, reason });
+          continue;
         }
         if (!header) {
           checkHeader(file, info.line, value);
           header = true;
-          return;
+          continue;
         }
-        if (ended) return addProblem(report, { file, line: info.line, reason: 'a record after the closing "end" record' });
+        if (ended) {
+          addProblem(report, { file, line: info.line, reason: 'a record after the closing "end" record' });
+          continue;
+        }
         const type = (value as Obj | null)?.type;
         if (type === 'end') {
           ended = true;
+          await batch.apply();
           const problem = loader.checkEnd(value);
           if (problem) addProblem(report, { file, line: info.line, reason: problem });
-          return;
+          continue;
         }
-        try {
-          loader.load(value);
-        } catch (e) {
-          addProblem(report, { file, line: info.line, reason: reasonOf(e) });
-        }
-      });
+        loader.count(value);
+        await batch.add(value, info.line);
+      }
+      await batch.apply();
       if (!header) throw invalid(`${file} is empty: not a Tandem JSONL export`);
       if (!ended && !cutOff) {
         addProblem(report, { file, line: lastLine, reason: 'the file ends without its closing {"type":"end"} record: it was cut off (truncated file?)' });
@@ -89,19 +95,22 @@ function checkHeader(file: string, line: number, value: unknown): void {
 }
 
 function reasonOf(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return `already in the database under another id (${errorMessage(e)})`;
-  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'refers to a record that is neither in the database nor earlier in the file';
+  const v = violationOf(e);
+  if (v === 'unique') return `already in the database under another id (${errorMessage(e)})`;
+  if (v === 'foreign_key') return 'refers to a record that is neither in the database nor earlier in the file';
   return errorMessage(e);
 }
 
-/** Loads records one at a time; a bad record leaves nothing behind (its inserts are undone). */
+/** Loads records one at a time; a bad record leaves nothing behind (each is a savepoint). */
 class JsonlLoader {
-  private readonly maxId = new Map<string, number>();
   private readonly seen: Record<string, number> = {};
 
-  constructor(private readonly w: BulkWriter, private readonly report: ImportReport) {
-    for (const t of TABLES) this.maxId.set(t, w.get<{ m: number }>(`select coalesce(max(id), 0) as m from ${t}`)!.m);
+  private constructor(private readonly w: BulkWriter, private readonly report: ImportReport, private readonly maxId: Map<string, number>) {}
+
+  static async start(w: BulkWriter, report: ImportReport): Promise<JsonlLoader> {
+    const maxId = new Map<string, number>();
+    for (const t of TABLES) maxId.set(t, w.nextId(t) - 1);
+    return new JsonlLoader(w, report, maxId);
   }
 
   checkEnd(value: unknown): string | null {
@@ -113,96 +122,91 @@ class JsonlLoader {
     return null;
   }
 
-  load(value: unknown): void {
-    const o = asObject(value, 'a record');
-    const type = o.type;
+  /** Count a record as read (for the closing "end" record's check), once, whether it loads or not. */
+  count(value: unknown): void {
+    const o = value as Obj | null;
+    const type = o?.type;
     this.seen[String(type)] = (this.seen[String(type)] ?? 0) + 1;
-    if (type === 'item') this.seen.event = (this.seen.event ?? 0) + (Array.isArray(o.events) ? o.events.length : 0);
-    this.undo = [];
-    try {
-      switch (type) {
-        case 'sla_policy': this.slaPolicy(o); break;
-        case 'agent': this.agent(o); break;
-        case 'customer': this.customer(o); break;
-        case 'order': this.order(o); break;
-        case 'item': this.item(o); break;
-        case 'escalation': this.escalation(o); break;
-        case 'survey': this.survey(o); break;
-        default: throw new RecordError(`unknown record type ${describe(type)}`);
-      }
-    } catch (e) {
-      for (const step of this.undo.reverse()) step();
-      throw e;
+    if (type === 'item') this.seen.event = (this.seen.event ?? 0) + (Array.isArray(o?.events) ? o.events.length : 0);
+  }
+
+  /** What a failed batch must put back before its records are applied again one by one. */
+  snapshot(): Map<number, number> {
+    return new Map(this.agentIds);
+  }
+
+  restore(agentIds: Map<number, number>): void {
+    this.agentIds.clear();
+    for (const [k, v] of agentIds) this.agentIds.set(k, v);
+  }
+
+  /** Write one record (its rows are queued in the bulk writer). */
+  async apply(value: unknown): Promise<void> {
+    const o = asObject(value, 'a record');
+    switch (o.type) {
+      case 'sla_policy': return this.slaPolicy(o);
+      case 'agent': return this.agent(o);
+      case 'customer': return this.customer(o);
+      case 'order': return this.order(o);
+      case 'item': return this.item(o);
+      case 'escalation': return this.escalation(o);
+      case 'survey': return this.survey(o);
+      default: throw new RecordError(`unknown record type ${describe(o.type)}`);
     }
   }
 
-  /**
-   * A bad record must leave nothing behind. A savepoint per record would double the load time, so
-   * each insert registers its own removal, run only when the record fails half way.
-   */
-  private undo: (() => void)[] = [];
-
-  private insert(table: string, row: Row & { id: number }): void {
-    this.w.insert(table, row);
-    this.undo.push(() => this.w.run(`delete from ${table} where id = ?`, row.id));
-  }
-
-  private insertTag(itemId: number, tag: string): void {
-    this.w.insert('item_tags', { item_id: itemId, tag });
-    this.undo.push(() => this.w.run('delete from item_tags where item_id = ? and tag = ?', itemId, tag));
+  private async existing(table: IdTable, id: number): Promise<Row | undefined> {
+    if (id > this.maxId.get(table)!) return undefined; // above every id the database had: new
+    await this.w.flush(); // an earlier record of this batch may hold it
+    return (await this.w.db.selectFrom(table).selectAll().where('id', '=', id).executeTakeFirst()) as Row | undefined;
   }
 
   /** Insert a row with its exported id, or say how the row already there compares. */
-  private put(table: string, kind: string, row: Row & { id: number }, same: (existing: Row) => boolean, update?: (existing: Row) => boolean): void {
-    if (row.id > this.maxId.get(table)!) {
-      this.insert(table, row);
-      return bump(this.report.added, kind);
-    }
-    const existing = this.w.get<Row>(`select * from ${table} where id = ?`, row.id);
+  private async put(table: IdTable, kind: string, row: Row & { id: number }, same: (existing: Row) => boolean, update?: (existing: Row) => Promise<boolean>): Promise<void> {
+    const existing = await this.existing(table, row.id);
     if (!existing) {
-      this.insert(table, row);
+      this.w.insert(table, row as never);
       return bump(this.report.added, kind);
     }
     if (!same(existing)) throw new RecordError(`${kind} id ${row.id} already holds a different ${kind} in this database`);
-    if (update?.(existing)) bump(this.report.updated, kind);
+    if (update && (await update(existing))) bump(this.report.updated, kind);
     else bump(this.report.unchanged, kind);
   }
 
-  private slaPolicy(o: Obj): void {
+  private async slaPolicy(o: Obj): Promise<void> {
     const role = oneOf(o, 'role', ROLES);
     const priority = oneOf(o, 'priority', PRIORITIES);
     const fr = int(o, 'firstResponseMinutes');
     const res = int(o, 'resolutionMinutes');
     const updatedAt = time(o, 'updatedAt');
-    const existing = this.w.get<Row>('select * from sla_policies where role = ? and priority = ?', role, priority);
+    const existing = await this.w.db.selectFrom('sla_policies').selectAll().where('role', '=', role).where('priority', '=', priority).executeTakeFirst();
     if (existing && existing.first_response_minutes === fr && existing.resolution_minutes === res && existing.updated_at === updatedAt) {
       return bump(this.report.unchanged, 'sla_policy');
     }
-    this.w.run(
-      `insert into sla_policies (role, priority, first_response_minutes, resolution_minutes, updated_at) values (?, ?, ?, ?, ?)
-       on conflict (role, priority) do update set first_response_minutes = excluded.first_response_minutes,
-       resolution_minutes = excluded.resolution_minutes, updated_at = excluded.updated_at`,
-      role, priority, fr, res, updatedAt,
-    );
+    await this.w.db.insertInto('sla_policies')
+      .values({ role, priority, first_response_minutes: fr, resolution_minutes: res, updated_at: updatedAt })
+      .onConflict((oc) => oc.columns(['role', 'priority']).doUpdateSet({ first_response_minutes: fr, resolution_minutes: res, updated_at: updatedAt }))
+      .execute();
     bump(existing ? this.report.updated : this.report.added, 'sla_policy');
   }
 
-  private agent(o: Obj): void {
+  private async agent(o: Obj): Promise<void> {
     const row = {
       id: int(o, 'id', 1), handle: str(o, 'handle'), name: str(o, 'name'), email: strOrNull(o, 'email'),
       roles: oneOf(o, 'roles', AGENT_ROLES), active: bool(o, 'active') ? 1 : 0, created_at: time(o, 'createdAt'),
     };
     // Agents are matched by handle: a database that already has its own agents (say, from
     // `tandem init`) takes the export's agents under the ids it gives them.
-    const byHandle = this.w.get<{ id: number }>('select id from agents where handle = ?', row.handle);
+    await this.w.flush();
+    const byHandle = await this.w.db.selectFrom('agents').select('id').where('handle', '=', row.handle).executeTakeFirst();
     if (byHandle) {
       if (byHandle.id !== row.id) this.agentIds.set(row.id, byHandle.id);
       return bump(this.report.unchanged, 'agent');
     }
-    const taken = this.w.get('select id from agents where id = ?', row.id);
+    const taken = await this.w.db.selectFrom('agents').select('id').where('id', '=', row.id).executeTakeFirst();
     if (taken) {
-      const { id: _id, ...rest } = row;
-      const newId = this.w.insert('agents', rest);
+      const newId = this.w.nextId('agents');
+      this.w.insert('agents', { ...row, id: newId });
       this.agentIds.set(row.id, newId);
     } else {
       this.w.insert('agents', row);
@@ -216,23 +220,23 @@ class JsonlLoader {
     return (id === null ? null : this.agentIds.get(id) ?? id) as T;
   }
 
-  private customer(o: Obj): void {
+  private async customer(o: Obj): Promise<void> {
     const row = {
       id: int(o, 'id', 1), name: str(o, 'name'), email: strOrNull(o, 'email'), phone: strOrNull(o, 'phone'),
       company: strOrNull(o, 'company'), notes: strOrNull(o, 'notes'), created_at: time(o, 'createdAt'), updated_at: time(o, 'updatedAt'),
     };
-    this.put('customers', 'customer', row, (e) => e.email === row.email && e.created_at === row.created_at);
+    await this.put('customers', 'customer', row, (e) => e.email === row.email && e.created_at === row.created_at);
   }
 
-  private order(o: Obj): void {
+  private async order(o: Obj): Promise<void> {
     const row = {
       id: int(o, 'id', 1), customer_id: int(o, 'customerId', 1), amount_cents: int(o, 'amountCents'),
       currency: str(o, 'currency'), ordered_at: time(o, 'orderedAt'), reference: strOrNull(o, 'reference'), created_at: time(o, 'createdAt'),
     };
-    this.put('orders', 'order', row, (e) => e.customer_id === row.customer_id && e.ordered_at === row.ordered_at && e.amount_cents === row.amount_cents);
+    await this.put('orders', 'order', row, (e) => e.customer_id === row.customer_id && e.ordered_at === row.ordered_at && e.amount_cents === row.amount_cents);
   }
 
-  private item(o: Obj): void {
+  private async item(o: Obj): Promise<void> {
     const id = int(o, 'id', 1);
     const row = {
       id, role: oneOf(o, 'role', ROLES), kind: oneOf(o, 'kind', KINDS), subject: str(o, 'subject'),
@@ -263,41 +267,31 @@ class JsonlLoader {
     if (events.at(-1)!.version > row.version) throw new RecordError(`an event has version ${events.at(-1)!.version}, above the item's version ${row.version}`);
     const full = { ...row, next_due_at: nextDueAt(row) };
 
-    const existing = id > this.maxId.get('items')! ? undefined : this.w.get<Row>('select id, role, created_at, version from items where id = ?', id);
+    const existing = await this.existing('items', id);
     if (!existing) {
-      this.insert('items', full);
-      for (const tag of new Set(tags)) this.insertTag(id, tag);
-      for (const e of events) this.insert('events', e);
+      this.w.insert('items', full as never);
+      for (const tag of new Set(tags)) this.w.insert('item_tags', { item_id: id, tag });
+      for (const e of events) this.w.insert('events', e as never);
       bump(this.report.added, 'item');
       return bump(this.report.added, 'event', events.length);
     }
     if (existing.role !== row.role || existing.created_at !== row.created_at) throw new RecordError(`item id ${id} already holds a different item in this database`);
     if ((existing.version as number) >= row.version) return bump(this.report.unchanged, 'item');
-    // A later export of the same item: bring the row, tags and timeline up to date (events are only
-    // appended). Rare, so a savepoint keeps it whole.
-    this.w.run('savepoint jsonl_item');
-    try {
-      this.updateItem(id, full, tags, events);
-      this.w.run('release jsonl_item');
-    } catch (e) {
-      this.w.run('rollback to jsonl_item');
-      this.w.run('release jsonl_item');
-      throw e;
-    }
+    // A later export of the same item: bring the row, tags and timeline up to date (events are only appended).
+    await this.updateItem(id, full, tags, events);
     bump(this.report.updated, 'item');
   }
 
-  private updateItem(id: number, full: Row, tags: string[], events: (Row & { id: number })[]): void {
+  private async updateItem(id: number, full: Row, tags: string[], events: (Row & { id: number })[]): Promise<void> {
     const { id: _id, ...columns } = full;
-    const cols = Object.keys(columns);
-    this.w.run(`update items set ${cols.map((c) => `${c} = ?`).join(', ')} where id = ?`, ...cols.map((c) => (columns as Row)[c] ?? null), id);
-    this.w.run('delete from item_tags where item_id = ?', id);
+    await this.w.db.updateTable('items').set(columns as never).where('id', '=', id).execute();
+    await this.w.db.deleteFrom('item_tags').where('item_id', '=', id).execute();
     for (const tag of new Set(tags)) this.w.insert('item_tags', { item_id: id, tag });
     for (const e of events) {
-      const have = this.w.get<{ item_id: number }>('select item_id from events where id = ?', e.id);
+      const have = await this.w.db.selectFrom('events').select('item_id').where('id', '=', e.id).executeTakeFirst();
       if (have && have.item_id !== id) throw new RecordError(`event id ${e.id} belongs to item ${have.item_id} in this database`);
       if (!have) {
-        this.w.insert('events', e);
+        this.w.insert('events', e as never);
         bump(this.report.added, 'event');
       }
     }
@@ -323,7 +317,7 @@ class JsonlLoader {
     }
   }
 
-  private escalation(o: Obj): void {
+  private async escalation(o: Obj): Promise<void> {
     if (o.snapshot === undefined || o.snapshot === null) throw new RecordError('"snapshot" is missing (an escalation keeps its frozen context)');
     const row = {
       id: int(o, 'id', 1), source_item_id: int(o, 'sourceItemId', 1), support_item_id: int(o, 'supportItemId', 1),
@@ -331,15 +325,15 @@ class JsonlLoader {
       snapshot: JSON.stringify(o.snapshot), state: oneOf(o, 'state', ['open', 'resolved', 'closed', 'handed_back'] as const),
       returned_at: timeOrNull(o, 'returnedAt'), return_note: strOrNull(o, 'returnNote'),
     };
-    this.put('escalations', 'escalation', row, (e) => e.support_item_id === row.support_item_id, (e) => {
+    await this.put('escalations', 'escalation', row, (e) => e.support_item_id === row.support_item_id, async (e) => {
       // The snapshot is frozen; only the escalation's outcome moves on.
       if (e.state === row.state && e.returned_at === row.returned_at && e.return_note === row.return_note) return false;
-      this.w.run('update escalations set state = ?, returned_at = ?, return_note = ? where id = ?', row.state, row.returned_at, row.return_note, row.id);
+      await this.w.db.updateTable('escalations').set({ state: row.state, returned_at: row.returned_at, return_note: row.return_note }).where('id', '=', row.id).execute();
       return true;
     });
   }
 
-  private survey(o: Obj): void {
+  private async survey(o: Obj): Promise<void> {
     const kind = oneOf(o, 'kind', SURVEY_KINDS);
     const score = int(o, 'score');
     if (score > (kind === 'csat' ? 5 : 10) || (kind === 'csat' && score < 1)) throw new RecordError(`${kind} score ${score} is out of range`);
@@ -347,6 +341,52 @@ class JsonlLoader {
       id: int(o, 'id', 1), kind, score, comment: strOrNull(o, 'comment'), customer_id: int(o, 'customerId', 1),
       item_id: intOrNull(o, 'itemId'), created_at: time(o, 'createdAt'),
     };
-    this.put('surveys', 'survey', row, (e) => e.customer_id === row.customer_id && e.created_at === row.created_at && e.kind === row.kind);
+    await this.put('surveys', 'survey', row, (e) => e.customer_id === row.customer_id && e.created_at === row.created_at && e.kind === row.kind);
+  }
+}
+
+/**
+ * Records are applied in batches, each inside one savepoint: a savepoint per record costs a round
+ * trip or two each on PostgreSQL. A batch that fails is undone whole and its records applied again one
+ * at a time, each in its own savepoint, so a bad record still leaves nothing behind and is named.
+ */
+class RecordBatch {
+  private pending: { value: unknown; line: number }[] = [];
+  static readonly SIZE = 500;
+
+  constructor(
+    private readonly w: BulkWriter,
+    private readonly loader: JsonlLoader,
+    private readonly report: ImportReport,
+    private readonly problem: (line: number, e: unknown) => void,
+  ) {}
+
+  async add(value: unknown, line: number): Promise<void> {
+    this.pending.push({ value, line });
+    if (this.pending.length >= RecordBatch.SIZE) await this.apply();
+  }
+
+  async apply(): Promise<void> {
+    const records = this.pending;
+    this.pending = [];
+    if (records.length === 0) return;
+    const counts = JSON.stringify([this.report.added, this.report.updated, this.report.unchanged, this.report.ignored]);
+    const agents = this.loader.snapshot();
+    try {
+      await this.w.record(async () => {
+        for (const r of records) await this.loader.apply(r.value);
+      });
+    } catch {
+      [this.report.added, this.report.updated, this.report.unchanged, this.report.ignored] = JSON.parse(counts);
+      this.loader.restore(agents);
+      for (const r of records) {
+        try {
+          await this.w.record(() => this.loader.apply(r.value));
+        } catch (e) {
+          this.problem(r.line, e);
+        }
+      }
+    }
+    await this.w.checkpoint();
   }
 }

@@ -79,6 +79,11 @@ export interface LineInfo {
 
 /** Call `fn` for every line of a UTF-8 text file, in order, synchronously. */
 export function forEachLine(file: string, fn: (text: string, info: LineInfo) => void): void {
+  for (const [text, info] of lines(file)) fn(text, info);
+}
+
+/** Every line of a UTF-8 text file, in order (a caller may await between lines). */
+export function* lines(file: string): Generator<[string, LineInfo]> {
   const fd = openForReading(file);
   const buf = Buffer.alloc(CHUNK);
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -108,7 +113,7 @@ export function forEachLine(file: string, fn: (text: string, info: LineInfo) => 
       let text2 = carry + text;
       for (let i = text2.indexOf('\n'); i !== -1; i = text2.indexOf('\n', start)) {
         line++;
-        fn(text2.charCodeAt(i - 1) === 13 ? text2.slice(start, i - 1) : text2.slice(start, i), { line, terminated: true });
+        yield [text2.charCodeAt(i - 1) === 13 ? text2.slice(start, i - 1) : text2.slice(start, i), { line, terminated: true }];
         start = i + 1;
       }
       carry = text2.slice(start);
@@ -119,7 +124,7 @@ export function forEachLine(file: string, fn: (text: string, info: LineInfo) => 
     } catch {
       throw invalid(`${file}:${line + 1}: the file ends in the middle of a UTF-8 character (cut off?); nothing was written`);
     }
-    if (carry.length > 0) fn(carry, { line: line + 1, terminated: false });
+    if (carry.length > 0) yield [carry, { line: line + 1, terminated: false }];
   } finally {
     fs.closeSync(fd);
   }

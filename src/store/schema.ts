@@ -1,12 +1,18 @@
 // Table types for Kysely: the shape of the database as the core sees it.
 import type { Generated, GeneratedAlways } from 'kysely';
+import type {
+  AgentRoles, AuthorType, Channel, Direction, Kind, Priority, Role, Status, SurveyKind,
+} from '../core/vocabulary.js';
+
+/** An escalation's state (migration 0001's check constraint). */
+export type EscalationState = 'open' | 'resolved' | 'closed' | 'handed_back';
 
 export interface AgentTable {
   id: Generated<number>;
   handle: string;
   name: string;
   email: string | null;
-  roles: string; // service | support | both
+  roles: AgentRoles;
   active: number; // 1 | 0
   created_at: string;
 }
@@ -34,14 +40,14 @@ export interface OrderTable {
 
 export interface ItemTable {
   id: Generated<number>;
-  role: string;
-  kind: string;
+  role: Role;
+  kind: Kind;
   subject: string;
   customer_id: number | null;
-  channel: string;
-  direction: string;
-  status: string;
-  priority: string;
+  channel: Channel;
+  direction: Direction;
+  status: Status;
+  priority: Priority;
   assignee_id: number | null;
   created_at: string;
   updated_at: string;
@@ -82,7 +88,7 @@ export interface EventTable {
   /** The item's version after this event. */
   version: number;
   type: string;
-  author_type: string; // agent | customer | system
+  author_type: AuthorType;
   author_agent_id: number | null;
   author_customer_id: number | null;
   body: string | null;
@@ -101,14 +107,14 @@ export interface EscalationTable {
   escalated_at: string;
   /** Frozen JSON context snapshot: never updated. */
   snapshot: string;
-  state: string; // open | resolved | closed | handed_back
+  state: EscalationState;
   returned_at: string | null;
   return_note: string | null;
 }
 
 export interface SurveyTable {
   id: Generated<number>;
-  kind: string; // csat | nps
+  kind: SurveyKind;
   score: number;
   comment: string | null;
   customer_id: number;
@@ -117,8 +123,8 @@ export interface SurveyTable {
 }
 
 export interface SlaPolicyTable {
-  role: string;
-  priority: string;
+  role: Role;
+  priority: Priority;
   first_response_minutes: number;
   resolution_minutes: number;
   updated_at: string;

@@ -1,38 +1,81 @@
-// What the core needs from a store: a Kysely handle, a write transaction that holds the write lock
-// from its first read, full-text search, and a cheap "has anyone committed?" counter.
-import type { Kysely } from 'kysely';
+// What callers need from a store, split by who needs it: the core needs a Kysely handle and write
+// transactions (CoreStore) plus search; the console needs a change feed; demo and imports need bulk
+// loading. Each engine (src/store/sqlite, src/store/postgres) implements all of them.
+import type { Insertable, Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
+export type Engine = 'sqlite' | 'postgres';
 
-export interface Store {
-  readonly db: Db;
-  /** Where the data lives (a path for SQLite). */
-  readonly location: string;
-  /** True when the file may not be written (writes are refused with a clear error). */
-  readonly readonly: boolean;
-  /**
-   * Run `fn` in one transaction that takes the write lock up front, so a read-then-write
-   * never fails half way because another process wrote in between.
-   */
-  write<T>(fn: (trx: Db) => Promise<T>): Promise<T>;
-  /** Item ids whose subject or message bodies match `text` (treated as plain words, never as query syntax). */
-  searchItemIds(text: string, limit?: number): Promise<number[]>;
-  /** A number that changes when another connection commits (SQLite: PRAGMA data_version). */
-  dataVersion(): number;
-  /**
-   * Fast batch loading (demo data, imports): `fn` runs synchronously inside one write transaction
-   * and inserts rows through prepared statements. All or nothing.
-   */
-  bulk<T>(fn: (w: BulkWriter) => T): T;
-  close(): Promise<void>;
+/** Full-text search over subjects and message bodies. */
+export interface SearchIndex {
+  /** Item ids whose subject or message bodies match `text` (plain words, never query syntax; the last word is a prefix). */
+  itemIds(text: string, limit?: number): Promise<number[]>;
 }
 
+/** The database and its transactions: everything the core needs. */
+export interface CoreStore {
+  readonly engine: Engine;
+  readonly db: Db;
+  /** Where the data lives, safe to print (a path, or a URL with any password masked). */
+  readonly location: string;
+  /** True when the data may not be written (writes are refused with a clear error). */
+  readonly readonly: boolean;
+  /**
+   * Run `fn` in one transaction that cannot lose a concurrent change: SQLite takes the write lock up
+   * front; PostgreSQL runs it serializable and runs `fn` again after a serialization failure, so `fn`
+   * must only touch the database.
+   */
+  write<T>(fn: (trx: Db) => Promise<T>): Promise<T>;
+  readonly search: SearchIndex;
+}
+
+export type ChangeSignal =
+  | { type: 'change' }
+  /** The connection to the data was lost; changes are not seen until 'online'. */
+  | { type: 'offline'; reason: string }
+  | { type: 'online' };
+
+/** "Someone committed": SQLite polls PRAGMA data_version, PostgreSQL LISTENs. */
+export interface ChangeFeed {
+  /** Call `listener` after other connections commit; returns the unsubscribe function. */
+  subscribe(listener: (signal: ChangeSignal) => void): () => void;
+}
+
+/** Tables the bulk loader writes. */
+export type BulkTable = 'agents' | 'customers' | 'orders' | 'items' | 'item_tags' | 'events' | 'escalations' | 'surveys';
+
+/**
+ * One bulk load, inside one write transaction. Rows carry explicit ids (from `nextId`), so inserts can
+ * be batched; sequences move past them when the load ends.
+ */
 export interface BulkWriter {
-  /** Insert one row; returns its id (rowid). Values must be strings, numbers or null. */
-  insert(table: string, row: Record<string, string | number | null>): number;
-  /** Run a statement that returns nothing (an update during a load). */
-  run(sqlText: string, ...params: (string | number | null)[]): void;
-  /** Run a read query (for lookups during a load). */
-  get<R>(sqlText: string, ...params: (string | number | null)[]): R | undefined;
+  /** The transaction: lookups and updates during the load. */
+  readonly db: Db;
+  /** The next free id of `table` (ids handed out during this load count as taken). */
+  nextId(table: Exclude<BulkTable, 'item_tags'>): number;
+  /** Note an explicit id used by a row (JSONL keeps the exported ids). */
+  claimId(table: Exclude<BulkTable, 'item_tags'>, id: number): void;
+  /** Queue one row; it is written by the next flush (or earlier). */
+  insert<T extends BulkTable>(table: T, row: Insertable<Database[T]>): void;
+  /** Write every queued row (before reading back what was queued). */
+  flush(): Promise<void>;
+  /** A point between records where the writer may write queued rows, when many are queued. */
+  checkpoint(): Promise<void>;
+  /** Run one record so that a failure leaves nothing of it behind (a savepoint around its rows). */
+  record<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+export interface BulkLoader {
+  /**
+   * Run `fn` in one write transaction with fast inserts: secondary indexes and the search index are
+   * built once at the end where that is faster. All or nothing: a throw rolls everything back.
+   */
+  load<T>(fn: (w: BulkWriter) => Promise<T>): Promise<T>;
+}
+
+export interface Store extends CoreStore {
+  readonly changes: ChangeFeed;
+  readonly bulk: BulkLoader;
+  close(): Promise<void>;
 }

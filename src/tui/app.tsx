@@ -13,7 +13,7 @@ import { KeyRouterContext, useKeyRouter } from './hooks/use-key-router.js';
 import { keymapHandler } from './keymap-handler.js';
 import { useCommands, type Navigation } from './hooks/use-commands.js';
 import { useWriteText } from './hooks/use-write-text.js';
-import { useLiveRefresh } from './hooks/use-live-refresh.js';
+import { useLiveRefresh, type ConnectionSignal } from './hooks/use-live-refresh.js';
 import { useClock } from './hooks/use-clock.js';
 import { useModal, type Modal } from './hooks/use-modal.js';
 import { useRedraw } from './hooks/use-redraw.js';
@@ -95,7 +95,11 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
     const text = said ?? news;
     if (text) sayRef.current(text, 'info');
   }, [api]);
-  useLiveRefresh(api, onExternalChange, { pollMs });
+  const onConnection = useCallback((signal: ConnectionSignal) => {
+    if (signal.type === 'offline') sayRef.current(`${signal.reason}; changes are not shown until it is back`, 'error');
+    else sayRef.current('connection back: the screen is up to date', 'info');
+  }, []);
+  useLiveRefresh(api, onExternalChange, { pollMs, onConnection });
   const clock = useClock(api);
   const detail = useItemDetail(api, detailId, layout.detailWidth, layout.body, theme, clock.now);
   const kpi = useKpi(api, view === 'kpi', { pollMs });

@@ -3,6 +3,7 @@
 import { eventsAfter, lastEventId, type ActivityEvent } from '../core/activity.js';
 import { listAgents, type Agent } from '../core/agents.js';
 import type { Ctx } from '../core/context.js';
+import type { ChangeFeed, ChangeSignal, CoreStore } from '../store/store.js';
 import { customerHistory, type CustomerHistory } from '../core/customer-history.js';
 import { deleteDraft, getDraft, itemsWithDrafts, listDrafts, saveDraft, sendWithDraft, type Draft, type DraftKind, type SendOptions } from '../core/drafts.js';
 import { escalate, escalationsOfItem, getSnapshot, handback, type ContextSnapshot, type Escalation } from '../core/escalation.js';
@@ -73,15 +74,15 @@ export interface Counts {
 type Version = { expectedVersion?: number };
 
 export class ConsoleApi {
-  constructor(readonly ctx: Ctx, readonly me: Agent) {}
+  constructor(readonly ctx: Ctx<CoreStore & { readonly changes: ChangeFeed }>, readonly me: Agent) {}
 
   now(): Date {
     return this.ctx.clock();
   }
 
-  /** Changes whenever another connection commits (PRAGMA data_version). */
-  dataVersion(): number {
-    return this.ctx.store.dataVersion();
+  /** Hear about other connections' commits, and about a lost or regained connection. */
+  subscribe(listener: (signal: ChangeSignal) => void): () => void {
+    return this.ctx.store.changes.subscribe(listener);
   }
 
   async inboxWindow(filter: ConsoleFilter, offset: number, limit: number): Promise<InboxWindow> {

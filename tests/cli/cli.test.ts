@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
+import { newDatabase } from '../helpers/store-target.js';
 
 let dir: string;
 let db: string;
@@ -12,7 +13,7 @@ const json = <T = any>(args: string[], opts: { input?: string; as?: string } = {
 
 beforeAll(async () => {
   dir = tempDir();
-  db = path.join(dir, 'cli.db');
+  db = await newDatabase('cli');
   const init = await runTandem(['init', '--handle', 'sam', '--name', 'Sam'], { db });
   expect(init.code).toBe(0);
   expect((await runTandem(['agent', 'add', 'ana', '--roles', 'service', '--name', 'Ana'], { db, as: 'sam' })).code).toBe(0);
@@ -36,7 +37,7 @@ describe('init and identity', () => {
   });
 
   it('--db wins over $TANDEM_DB', async () => {
-    const other = path.join(dir, 'other.db');
+    const other = await newDatabase('other');
     const r = await runTandem(['--db', other, 'init', '--handle', 'zed', '--json'], { db });
     expect(JSON.parse(r.stdout).database).toBe(other);
   });

@@ -1,16 +1,16 @@
 // Several processes writing one database at once: no SQLITE_BUSY failures, no lost or doubled changes.
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
+import { newDatabase } from '../helpers/store-target.js';
 
 let dir: string;
 let db: string;
 
 beforeAll(async () => {
   dir = tempDir();
-  db = path.join(dir, 'c.db');
+  db = await newDatabase('c');
   expect((await runTandem(['init', '--handle', 'sam'], { db })).code).toBe(0);
   expect((await runTandem(['agent', 'add', 'cleo', '--roles', 'support'], { db, as: 'sam' })).code).toBe(0);
 });
@@ -48,5 +48,24 @@ describe('two processes, one item', () => {
     expect(notes).toEqual(Array.from({ length: n }, (_, i) => `note ${i}`).sort());
     expect(shown.version).toBe(n + 1);
     expect(shown.events.map((e: any) => e.version)).toEqual(Array.from({ length: n + 1 }, (_, i) => i + 1));
+  });
+});
+
+describe('two processes, one external id', () => {
+  it('exactly one item is created; the other process is refused with exit 4, naming the item', async () => {
+    for (let round = 0; round < 3; round++) {
+      const ext = `shop-order-${round}`;
+      const runs = await Promise.all([0, 1, 2].map((k) =>
+        runTandem(['item', 'add', '--subject', `Order ${round}/${k}`, '--customer', `buyer${k}@example.com`, '--external-id', ext, '--json'], { db, as: 'sam' })));
+      const won = runs.filter((r) => r.code === 0);
+      expect(won, runs.map((r) => r.stderr).join('\n')).toHaveLength(1);
+      const id = JSON.parse(won[0]!.stdout).id;
+      for (const r of runs.filter((x) => x.code !== 0)) {
+        expect(r.code).toBe(4);
+        expect(r.stderr).toContain(`an item with external id "${ext}" already exists (#${id})`);
+      }
+      const all = await runJson(['inbox', '--status', 'all', '--search', `Order ${round}`, '--limit', '100'], { db, as: 'sam' });
+      expect(all.filter((i: { subject: string }) => i.subject.startsWith(`Order ${round}/`))).toHaveLength(1);
+    }
   });
 });

@@ -1,69 +1,49 @@
 // The demo data set: deterministic for a seed, realistic enough for every view, refuses to mix with data.
-import fs from 'node:fs';
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runJson, runTandem } from '../helpers/cli.js';
-import { tempDir } from '../helpers/core.js';
-
-let dir: string;
-beforeAll(() => {
-  dir = tempDir();
-});
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+import { dumpTables, newDatabase, scalar } from '../helpers/store-target.js';
 
 const NOW = '2026-06-01T12:00:00.000Z';
 
-function content(file: string): string {
-  const raw = new BetterSqlite3(file, { readonly: true });
-  try {
-    return ['agents', 'customers', 'orders', 'items', 'events', 'surveys', 'escalations', 'item_tags']
-      .map((t) => JSON.stringify(raw.prepare(`select * from ${t} order by rowid`).all()))
-      .join('\n');
-  } finally {
-    raw.close();
-  }
-}
+const content = (db: string) => dumpTables(db, ['agents', 'customers', 'orders', 'items', 'events', 'surveys', 'escalations', 'item_tags']);
 
 describe('tandem demo', () => {
   it('writes the same data for the same seed and --now, and different data for another seed', async () => {
-    const a = path.join(dir, 'a.db');
-    const b = path.join(dir, 'b.db');
-    const c = path.join(dir, 'c.db');
+    const a = await newDatabase('a');
+    const b = await newDatabase('b');
+    const c = await newDatabase('c');
     const sa = await runJson(['demo', '--items', '400', '--seed', '7', '--now', NOW], { db: a });
     await runJson(['demo', '--items', '400', '--seed', '7', '--now', NOW], { db: b });
     await runJson(['demo', '--items', '400', '--seed', '8', '--now', NOW], { db: c });
-    expect(content(a)).toBe(content(b));
-    expect(content(a)).not.toBe(content(c));
+    expect(await content(a)).toBe(await content(b));
+    expect(await content(a)).not.toBe(await content(c));
     expect(sa.items).toBeGreaterThanOrEqual(400);
     expect(sa.agents).toBe(6);
   });
 
   it('covers what every view needs: both roles, every status, replies, notes, reopens, surveys, breaches, escalations', async () => {
-    const file = path.join(dir, 'rich.db');
+    const file = await newDatabase('rich');
     await runJson(['demo', '--items', '3000', '--seed', '42', '--now', NOW], { db: file });
-    const raw = new BetterSqlite3(file, { readonly: true });
-    const count = (sql: string) => raw.prepare(sql).pluck().get() as number;
-    expect(count(`select count(distinct role) from items`)).toBe(2);
+    const count = (query: string) => scalar(file, query);
+    expect(await count(`select count(distinct role) from items`)).toBe(2);
     for (const s of ['new', 'open', 'pending', 'snoozed', 'escalated', 'resolved', 'closed']) {
-      expect(count(`select count(*) from items where status = '${s}'`), s).toBeGreaterThan(0);
+      expect(await count(`select count(*) from items where status = '${s}'`), s).toBeGreaterThan(0);
     }
-    for (const t of ['reply', 'note', 'message', 'escalate', 'return']) expect(count(`select count(*) from events where type = '${t}'`), t).toBeGreaterThan(0);
-    expect(count(`select count(*) from items where reopen_count > 0`)).toBeGreaterThan(0);
-    expect(count(`select count(*) from surveys where kind = 'csat'`)).toBeGreaterThan(0);
-    expect(count(`select count(*) from surveys where kind = 'nps'`)).toBeGreaterThan(0);
-    expect(count(`select count(*) from items where next_due_at < '${NOW}' and status not in ('resolved','closed')`)).toBeGreaterThan(0);
-    expect(count(`select count(*) from escalations`)).toBeGreaterThan(0);
+    for (const t of ['reply', 'note', 'message', 'escalate', 'return']) expect(await count(`select count(*) from events where type = '${t}'`), t).toBeGreaterThan(0);
+    expect(await count(`select count(*) from items where reopen_count > 0`)).toBeGreaterThan(0);
+    expect(await count(`select count(*) from surveys where kind = 'csat'`)).toBeGreaterThan(0);
+    expect(await count(`select count(*) from surveys where kind = 'nps'`)).toBeGreaterThan(0);
+    expect(await count(`select count(*) from items where next_due_at < '${NOW}' and status not in ('resolved','closed')`)).toBeGreaterThan(0);
+    expect(await count(`select count(*) from escalations`)).toBeGreaterThan(0);
     // Versions and events agree on every item, as the core would have written them.
-    expect(count(`select count(*) from items i where i.version != (select max(version) from events e where e.item_id = i.id)`)).toBe(0);
-    raw.close();
+    expect(await count(`select count(*) from items i where i.version != (select max(version) from events e where e.item_id = i.id)`)).toBe(0);
     // And the CLI reads it: search finds demo text.
     const hits = await runJson(['inbox', '--search', 'password', '--status', 'all'], { db: file, as: 'sam' });
     expect(hits.length).toBeGreaterThan(0);
   });
 
   it('refuses a database that already holds data, and --if-missing makes it a no-op', async () => {
-    const file = path.join(dir, 'used.db');
+    const file = await newDatabase('used');
     await runTandem(['init', '--handle', 'me'], { db: file });
     const r = await runTandem(['demo', '--items', '10'], { db: file });
     expect(r.code).toBe(4);

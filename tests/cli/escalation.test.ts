@@ -1,9 +1,9 @@
 // Escalation through the binary: escalate, show both links and the snapshot, resolve, hand back, refusals.
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
+import { newDatabase } from '../helpers/store-target.js';
 
 let dir: string;
 let db: string;
@@ -12,7 +12,7 @@ const json = (args: string[], as = 'ana', input?: string) => runJson(args, { db,
 
 beforeAll(async () => {
   dir = tempDir();
-  db = path.join(dir, 'e.db');
+  db = await newDatabase('e');
   expect((await runTandem(['init', '--handle', 'ana'], { db })).code).toBe(0);
   await runJson(['agent', 'add', 'cleo', '--roles', 'support'], { db, as: 'ana' });
   await runJson(['agent', 'add', 'ben', '--roles', 'service'], { db, as: 'ana' });

@@ -6,10 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeCtx } from '../../src/core/context.js';
 import * as items from '../../src/core/items.js';
 import { addAgent, type Agent } from '../../src/core/agents.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openStore } from '../../src/store/open.js';
 import { BIN, runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
 import { TmuxSession, hasTmux, sh } from '../helpers/tmux.js';
+import { newDatabase } from '../helpers/store-target.js';
 
 let dir: string;
 let db: string;
@@ -17,7 +18,7 @@ let ids: Record<string, number>;
 let term: TmuxSession | undefined;
 
 async function seed(extra?: (ctx: ReturnType<typeof makeCtx>, sam: Agent) => Promise<void>) {
-  const store = await openSqliteStore(db);
+  const store = await openStore(db);
   const ctx = makeCtx(store);
   const sam = await addAgent(ctx, { handle: 'sam', name: 'Sam Rivera', roles: 'both' });
   await addAgent(ctx, { handle: 'ana', name: 'Ana Costa', roles: 'service' });
@@ -45,9 +46,9 @@ function open(env: Record<string, string> = {}) {
 const show = (id: number) => runJson(['item', 'show', String(id)], { db });
 
 describe.skipIf(!hasTmux)('the console in a real terminal', () => {
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir('tandem-e2e-');
-    db = path.join(dir, 'tandem.db');
+    db = await newDatabase('tandem');
   });
   afterEach(() => {
     term?.kill();
@@ -176,7 +177,8 @@ describe.skipIf(!hasTmux)('the console in a real terminal', () => {
     const t = open();
     await t.waitFor('breached');
     t.keys('x');
-    const s = await t.waitFor(`#${ids.crash} resolved. Next: #${ids.refund}.`);
+    // The message, then the reloaded list with the cursor on the next item.
+    const s = await t.waitFor((screen) => screen.includes(`#${ids.crash} resolved. Next: #${ids.refund}.`) && !screen.includes('App crashes on upload'));
     expect(t.cursorLine(s)).toContain('Refund has not arrived');
     expect(s).not.toContain('App crashes on upload');
     expect((await show(ids.crash!)).status).toBe('resolved');

@@ -1,11 +1,11 @@
 // The KPI view in a real terminal: the built binary on a demo database, K opens the panels, 7 switches the period.
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
 import { BIN } from '../helpers/cli.js';
 import { TmuxSession, hasTmux, sh } from '../helpers/tmux.js';
+import { newDatabase } from '../helpers/store-target.js';
 
 let dir: string;
 let db: string;
@@ -13,7 +13,7 @@ let session: TmuxSession | undefined;
 
 beforeAll(async () => {
   dir = tempDir();
-  db = path.join(dir, 'demo.db');
+  db = await newDatabase('demo');
   const r = await runTandem(['demo', '--db', db, '--items', '400', '--quiet']);
   expect(r.code, r.stderr).toBe(0);
 });

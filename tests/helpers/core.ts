@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openStore } from '../../src/store/open.js';
+import { dropDatabase, newDatabase } from './store-target.js';
 import { makeCtx, type Ctx } from '../../src/core/context.js';
 import { addAgent, type Agent } from '../../src/core/agents.js';
 import type { Store } from '../../src/store/store.js';
@@ -35,23 +36,23 @@ export class TestClock {
 }
 
 export interface TestEnv {
-  ctx: Ctx;
+  ctx: Ctx<Store>;
   store: Store;
   clock: TestClock;
+  /** The database: an SQLite path or a PostgreSQL URL (open another connection with openStore). */
   dbPath: string;
   close(): Promise<void>;
 }
 
 export async function testEnv(start?: string): Promise<TestEnv> {
-  const dir = tempDir();
-  const dbPath = path.join(dir, 'tandem.db');
-  const store = await openSqliteStore(dbPath);
+  const dbPath = await newDatabase();
+  const store = await openStore(dbPath);
   const clock = new TestClock(start);
   return {
     ctx: makeCtx(store, clock.now), store, clock, dbPath,
     close: async () => {
       await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await dropDatabase(dbPath);
     },
   };
 }

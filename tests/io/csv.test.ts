@@ -9,6 +9,7 @@ import { nextDueAt } from '../../src/core/sla.js';
 import { importCsv } from '../../src/io/import-csv.js';
 import { runTandem } from '../helpers/cli.js';
 import { tempDir, testEnv, type TestEnv } from '../helpers/core.js';
+import { newDatabase } from '../helpers/store-target.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/csv');
 let env: TestEnv;
@@ -120,7 +121,7 @@ describe('CSV import', () => {
     const dir = tempDir();
     const file = path.join(dir, 'open-quote.csv');
     fs.writeFileSync(file, 'id,subject,email,created\n1,"never closed,a@example.com,2017-10-11\n');
-    const r = await runTandem(['import', file], { db: path.join(dir, 't.db') });
+    const r = await runTandem(['import', file], { db: await newDatabase('t') });
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/open-quote\.csv:\d+: not readable as CSV/);
   });

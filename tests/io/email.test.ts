@@ -8,6 +8,7 @@ import { getItemView, itemEvents } from '../../src/core/item-view.js';
 import { importEmail } from '../../src/io/import-email.js';
 import { runTandem } from '../helpers/cli.js';
 import { tempDir, testEnv, type TestEnv } from '../helpers/core.js';
+import { newDatabase } from '../helpers/store-target.js';
 
 const F = (name: string) => path.resolve(import.meta.dirname, '../fixtures/email', name);
 let env: TestEnv;
@@ -106,7 +107,7 @@ describe('email import', () => {
 
   it('through the binary: an mbox given as eml, and a binary file, are clear errors (exit 5)', async () => {
     const dir = tempDir();
-    const db = path.join(dir, 't.db');
+    const db = await newDatabase('t');
     expect((await runTandem(['agent', 'add', 'sam'], { db })).code).toBe(0);
     const r = await runTandem(['import', '--format', 'eml', F('thread-and-noise.mbox')], { db });
     expect(r.code).toBe(5);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { progressBar } from '../../src/io/progress.js';
 import { runTandem } from '../helpers/cli.js';
-import { tempDir } from '../helpers/core.js';
+import { newDatabase } from '../helpers/store-target.js';
 
 function fakeStream(isTTY: boolean) {
   const writes: string[] = [];
@@ -30,7 +30,7 @@ describe('progress bar', () => {
 
   it('an import on a pipe prints no bar', async () => {
     const csv = path.resolve(import.meta.dirname, '../fixtures/csv/zendesk.csv');
-    const r = await runTandem(['import', csv], { db: path.join(tempDir(), 't.db') });
+    const r = await runTandem(['import', csv], { db: await newDatabase('t') });
     expect(r.code).toBe(0);
     expect(r.stderr).not.toContain('\r');
     expect(r.stderr).not.toContain('█');

@@ -6,13 +6,16 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJson, runTandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
+import { dumpTables, newDatabase } from '../helpers/store-target.js';
 
 let dir: string;
 let db: string;
 let itemId: string;
 
 /** A logical dump of every table: the file's bytes may move (WAL), its content must not. */
-function dump(file: string): string {
+async function dump(spec: string): Promise<string> {
+  if (spec.startsWith('postgres')) return dumpTables(spec);
+  const file = spec;
   const raw = new BetterSqlite3(file, { readonly: true });
   try {
     const tables = raw.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'search_fts%' order by name`).pluck().all() as string[];
@@ -24,7 +27,7 @@ function dump(file: string): string {
 
 beforeAll(async () => {
   dir = tempDir();
-  db = path.join(dir, 'h.db');
+  db = await newDatabase('h');
   await runTandem(['init', '--handle', 'sam'], { db });
   itemId = String((await runJson(['item', 'add', '--subject', 'Target', '--customer', 't@example.com', '--kind', 'bug'], { db, as: 'sam' })).id);
 });
@@ -54,12 +57,12 @@ describe('hostile input', () => {
 
   for (const c of cases) {
     it(`${c.name}: exit ${c.code}, one clear sentence, nothing written`, async () => {
-      const before = dump(db);
+      const before = await dump(db);
       const r = await runTandem(c.args(), { db, as: 'sam', input: c.input?.() });
       expect(r.code).toBe(c.code);
       expect(r.stderr).toMatch(c.message);
       expect(r.stderr).not.toMatch(/at .*\.js:\d+|Error:/); // no stack traces
-      expect(dump(db)).toBe(before);
+      expect(await dump(db)).toBe(before);
     });
   }
 
@@ -105,12 +108,12 @@ describe('hostile input', () => {
     await runTandem(['init', '--handle', 'sam'], { db: ro });
     await runJson(['item', 'add', '--subject', 'Frozen', '--customer', 'f@example.com'], { db: ro, as: 'sam' });
     fs.chmodSync(ro, 0o444);
-    const before = dump(ro);
+    const before = await dump(ro);
     const list = await runJson(['inbox'], { db: ro, as: 'sam' });
     expect(list.map((i: any) => i.subject)).toEqual(['Frozen']);
     const w = await runTandem(['item', 'note', String(list[0].id), 'x'], { db: ro, as: 'sam' });
     expect(w.code).toBe(1);
     expect(w.stderr).toMatch(/read-only; nothing was written/);
-    expect(dump(ro)).toBe(before);
+    expect(await dump(ro)).toBe(before);
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeCtx } from '../../src/core/context.js';
 import * as items from '../../src/core/items.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { commandsFor } from '../../src/tui/keymap.js';
 import { renderConsole, type Harness } from './harness.js';
@@ -90,7 +90,7 @@ describe('help and the command line', () => {
 
 describe('live refresh', () => {
   it('shows changes other processes commit within a second, keeping the cursor on its item and the selection', async () => {
-    other = await openSqliteStore(inbox.env.dbPath);
+    other = await openStore(inbox.env.dbPath);
     const otherCtx = makeCtx(other, inbox.env.clock.now);
     ui = await renderConsole(inbox.env, inbox.sam, { pollMs: 50 });
     // Cursor on the login item (2nd), the renewal selected.
@@ -117,7 +117,7 @@ describe('live refresh', () => {
 
   it('announces others\' changes in the status line, and where a new row is when it lands above the window', async () => {
     for (let i = 0; i < 6; i++) await items.createItem(inbox.env.ctx, inbox.sam, { subject: `Filler ${i}`, customer: 'f@example.com', kind: 'question', priority: 'low' });
-    other = await openSqliteStore(inbox.env.dbPath);
+    other = await openStore(inbox.env.dbPath);
     const otherCtx = makeCtx(other, inbox.env.clock.now);
     ui = await renderConsole(inbox.env, inbox.sam, { pollMs: 50, rows: 12 });
     await ui.press('G');
@@ -129,7 +129,7 @@ describe('live refresh', () => {
   });
 
   it('refreshes the open detail too', async () => {
-    other = await openSqliteStore(inbox.env.dbPath);
+    other = await openStore(inbox.env.dbPath);
     const otherCtx = makeCtx(other, inbox.env.clock.now);
     ui = await renderConsole(inbox.env, inbox.sam, { pollMs: 50, rows: 40 });
     await ui.press('enter');

@@ -6,7 +6,7 @@ import { addCustomer } from '../../src/core/customers.js';
 import { getItemView, itemEvents } from '../../src/core/item-view.js';
 import { addSurvey } from '../../src/core/surveys.js';
 import * as items from '../../src/core/items.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { commandForKey, commandsFor, hintsFor } from '../../src/tui/keymap.js';
 import { squeeze } from '../../src/tui/kpi-lines.js';
@@ -181,7 +181,7 @@ describe('periods', () => {
   });
 
   it('recomputes when another process commits', async () => {
-    other = await openSqliteStore(env.dbPath);
+    other = await openStore(env.dbPath);
     ui = await renderConsole(env, fx.sam, { columns: 170, rows: 70, pollMs: 50 });
     const f = await openOnP(ui);
     expect(row(f, 'Volume')).toMatch(/^Volume\s+8\s/);

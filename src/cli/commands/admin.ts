@@ -13,17 +13,19 @@ export function registerAdminCommands(program: Command): void {
     .option('--handle <handle>', 'handle for the first agent (default: your user name)')
     .option('--name <name>', 'name for the first agent')
     .option('--email <email>', 'email for the first agent')
-    .action(withRuntime(async (rt, o: { handle?: string; name?: string; email?: string }) => {
+    .option('--shared-group <group>', 'a new database file shared by this Unix group (mode 0660) instead of private to you (0600)')
+    .action(withRuntime(async (rt, o: { handle?: string; name?: string; email?: string; sharedGroup?: string }) => {
+      rt.sharedGroup = o.sharedGroup ?? null;
       const ctx = await rt.ctx();
       const existing = await listAgents(ctx, { includeInactive: true });
       if (existing.length > 0) {
-        if (rt.out.json) return rt.out.printJson({ database: rt.dbPath, created: false, agent: null });
-        return rt.out.note(`${rt.dbPath} is already set up (${existing.length} agent(s)); nothing to do`);
+        if (rt.out.json) return rt.out.printJson({ database: rt.location, created: false, agent: null });
+        return rt.out.note(`${rt.location} is already set up (${existing.length} agent(s)); nothing to do`);
       }
       const d = defaultFirstAgent(rt.env);
       const agent = await addAgent(ctx, { handle: o.handle ?? d.handle, name: o.name ?? d.name, email: o.email, roles: 'both' });
-      if (rt.out.json) return rt.out.printJson({ database: rt.dbPath, created: true, agent });
-      rt.out.note(`Created ${rt.dbPath} with agent @${agent.handle} (service and support).`);
+      if (rt.out.json) return rt.out.printJson({ database: rt.location, created: true, agent });
+      rt.out.note(`Created ${rt.location} with agent @${agent.handle} (service and support).`);
       rt.out.note('Next: `tandem item add --subject "…" --customer someone@example.com`, or `tandem` for the console.');
     }));
 

@@ -113,7 +113,9 @@ export function registerDataCommands(program: Command): void {
       const since = o.since ? parseWhen(o.since, ctx.clock(), 'past').toISOString() : null;
       // A file is written beside its name and renamed at the end, so a failed export never leaves half a file.
       const partial = o.output ? `${o.output}.partial` : null;
-      const stream = partial ? fs.createWriteStream(partial) : process.stdout;
+      // Private from the first byte (customer data), whatever the umask.
+      const stream = partial ? fs.createWriteStream(partial, { mode: 0o600 }) : process.stdout;
+      if (partial) stream.once('open', () => fs.chmodSync(partial, 0o600));
       const bar = progressBar('items', process.stderr, Boolean(process.stderr.isTTY) && (Boolean(o.output) || !process.stdout.isTTY));
       let writeError: Error | null = null;
       stream.on('error', (e: Error) => (writeError = writeError ?? e));

@@ -31,10 +31,10 @@ export function registerDemoCommand(program: Command): void {
         } : undefined,
       });
       if (progress) process.stderr.write('\n');
-      if (rt.out.json) return rt.out.printJson({ database: rt.dbPath, ...summary });
+      if (rt.out.json) return rt.out.printJson({ database: rt.location, ...summary });
       if (!o.quiet) {
-        rt.out.note(`Demo written to ${rt.dbPath}: ${summary.items} items, ${summary.customers} customers, ${summary.orders} orders, ${summary.surveys} surveys, ${summary.escalations} escalations in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
-        rt.out.note('Agents: sam (both roles), ana and ben (service), cleo, dev and eli (support). Try: tandem --db ' + rt.dbPath + ' --as sam');
+        rt.out.note(`Demo written to ${rt.location}: ${summary.items} items, ${summary.customers} customers, ${summary.orders} orders, ${summary.surveys} surveys, ${summary.escalations} escalations in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
+        rt.out.note('Agents: sam (both roles), ana and ben (service), cleo, dev and eli (support). Try: tandem --db ' + rt.location + ' --as sam');
       }
     }));
 }

@@ -1,15 +1,16 @@
-// The store: where the file lives, what it refuses to open, migrations on existing data.
+// The SQLite store (this file runs on the SQLite pass only): where the file lives, what it refuses to open, migrations on existing data.
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultDatabasePath, openSqliteStore, ftsQuery, APPLICATION_ID } from '../../src/store/sqlite.js';
+import { openSqliteStore, ftsQuery, APPLICATION_ID } from '../../src/store/sqlite/open.js';
+import { defaultDatabaseSpec as defaultDatabasePath } from '../../src/store/open.js';
 import { makeCtx } from '../../src/core/context.js';
 import { addAgent } from '../../src/core/agents.js';
 import { createItem } from '../../src/core/items.js';
 import { queryInbox } from '../../src/core/inbox.js';
 import { TandemError } from '../../src/core/errors.js';
-import { MIGRATIONS, staticMigrationProvider } from '../../src/store/migrations.js';
+import { MIGRATIONS, migrationProviderFor } from '../../src/store/migrations.js';
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { tempDir } from '../helpers/core.js';
 
@@ -106,7 +107,7 @@ describe('migrations', () => {
     raw.pragma(`application_id = ${APPLICATION_ID}`);
     const db = new Kysely<any>({ dialect: new SqliteDialect({ database: raw }) });
     const first = Object.keys(MIGRATIONS).sort()[0]!;
-    const r = await new Migrator({ db, provider: staticMigrationProvider }).migrateTo(first);
+    const r = await new Migrator({ db, provider: migrationProviderFor('sqlite') }).migrateTo(first);
     expect(r.error).toBeUndefined();
     const t = '2026-01-01T00:00:00.000Z';
     raw.prepare(`insert into agents (handle, name, roles, active, created_at) values ('sam', 'Sam', 'both', 1, ?)`).run(t);
