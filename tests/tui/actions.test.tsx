@@ -362,6 +362,7 @@ describe('escalation in the console', () => {
     const f = await ui.waitFor(/Escalated #3 to support as #(\d+)/);
     const supportId = Number(/as #(\d+)/.exec(f)![1]);
     await ui.press('3');
+    await ui.waitFor('[3 Support]');
     await cursorTo(ui, `${supportId} SUP`);
     await ui.press('b');
     await ui.waitFor(`Hand #${supportId} back to service #3 — why?`);
@@ -381,6 +382,7 @@ describe('escalation in the console', () => {
     const r = await escalate(inbox.env.ctx, inbox.ana, inbox.ids.seats, { reason: 'Seat limit bug', to: 'cleo' });
     ui = await renderConsole(inbox.env, inbox.sam);
     await ui.press('3');
+    await ui.waitFor('[3 Support]');
     await cursorTo(ui, `${r.support.id} SUP`);
     await ui.press('x');
     await ui.waitFor(`Resolve #${r.support.id} — note for service #${inbox.ids.seats}:`);

@@ -81,6 +81,8 @@ describe('help and the command line', () => {
 
   it('Ctrl-L redraws without losing anything', async () => {
     ui = await renderConsole(inbox.env, inbox.sam);
+    // The header's counts load after the rows: compare frames once they are in.
+    await ui.waitFor(/\d+ breached/);
     await ui.press('j');
     const before = ui.frame();
     await ui.press('ctrl+l');

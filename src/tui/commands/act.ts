@@ -102,8 +102,8 @@ async function writeAndSend(c: CommandContext, kind: DraftKind, arg?: string): P
       const w = await c.writeText(kind, item, text, quote);
       if (w.how === 'failed') {
         if (w.text.trim() && w.text !== saved) await c.api.saveDraft(item.id, kind, w.text);
-        c.status.say(`${capital(w.reason)}: nothing was sent.${w.text.trim() ? ` Your text is kept as a draft: ${again} opens it.` : ''}`, 'error');
-        return c.refresh();
+        await c.refresh();
+        return c.status.say(`${capital(w.reason)}: nothing was sent.${w.text.trim() ? ` Your text is kept as a draft: ${again} opens it.` : ''}`, 'error');
       }
       if (w.how === 'unchanged') {
         c.status.say(`Nothing was sent: the text was left unchanged.${saved !== null ? ` Your draft is kept: ${again} opens it.` : ''}`, 'info');
@@ -117,8 +117,8 @@ async function writeAndSend(c: CommandContext, kind: DraftKind, arg?: string): P
       await c.api.saveDraft(item.id, kind, text);
       isDraft = true;
       if (w.how === 'kept') {
-        c.status.say(`${Word} not sent; your draft is kept: ${again} opens it again.`, 'info');
-        return c.refresh();
+        await c.refresh();
+        return c.status.say(`${Word} not sent; your draft is kept: ${again} opens it again.`, 'info');
       }
     } else if (!text.trim()) {
       c.status.say(`Nothing was sent: the text is empty.`, 'info');
@@ -131,13 +131,13 @@ async function writeAndSend(c: CommandContext, kind: DraftKind, arg?: string): P
     }
     if (choice === 'discard') {
       if (isDraft) await c.api.deleteDraft(item.id, kind);
-      c.status.say(`${Word} discarded: nothing was sent.`, 'info');
-      return c.refresh();
+      await c.refresh();
+      return c.status.say(`${Word} discarded: nothing was sent.`, 'info');
     }
     if (choice === 'keep') {
       await c.api.saveDraft(item.id, kind, text);
-      c.status.say(`${Word} kept as a draft (✎ in the list): ${again} opens it again.`, 'info');
-      return c.refresh();
+      await c.refresh();
+      return c.status.say(`${Word} kept as a draft (✎ in the list): ${again} opens it again.`, 'info');
     }
     const status = choice === 'pending' ? 'pending' : choice === 'resolved' ? 'resolved' : undefined;
     await runAction(c, async () => {
@@ -194,7 +194,9 @@ export const actions: Record<string, Handler> = {
     try {
       const r = await c.api.take(item.id, v(item));
       remember(c, `take #${item.id}`, r);
-      c.status.say(r.changed ? `You took #${item.id}.${UNDO_HINT}` : `#${item.id} is already yours.`, 'ok');
+      // Said after the reload, with the row that shows it (as runAction does).
+      await c.refresh();
+      return c.status.say(r.changed ? `You took #${item.id}.${UNDO_HINT}` : `#${item.id} is already yours.`, 'ok');
     } catch (e) {
       const holder = e instanceof TandemError ? e.detail?.assignee : undefined;
       if (e instanceof TandemError && e.kind === 'conflict' && typeof holder === 'string') {
@@ -305,9 +307,9 @@ export const actions: Record<string, Handler> = {
       }
     }
     const what = done.length === 1 ? `#${done[0]}` : plural(done.length, 'item');
+    await c.refresh({ follow: [last.tokens[0]?.itemId] });
     if (refused.length === 0) c.status.say(`Undone: ${last.label} (${what} as before).`, 'ok');
     else c.status.say(`${done.length ? `Undone on ${what}; ` : ''}not undone: ${refused.slice(0, 2).join(' · ')}`, 'warn');
-    await c.refresh({ follow: [last.tokens[0]?.itemId] });
   },
 
   'item.resolve': async (c) => {

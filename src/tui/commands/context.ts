@@ -12,7 +12,7 @@ import type { Inbox, ReloadOptions } from '../hooks/use-inbox.js';
 import type { ItemDetail } from '../hooks/use-item-detail.js';
 import type { KpiController } from '../hooks/use-kpi.js';
 import type { ModalController } from '../hooks/use-modal.js';
-import type { StatusController } from '../hooks/use-status.js';
+import type { StatusController, Tone } from '../hooks/use-status.js';
 import type { WriteOutcome } from '../hooks/use-write-text.js';
 import type { CommandId, ViewName } from '../keymap.js';
 
@@ -88,18 +88,23 @@ export interface ActOptions {
   reload?: ReloadOptions;
 }
 
-/** Run one action, report its result in the status bar, and reload. */
+/**
+ * Run one action, reload, and report its result in the status bar. The result is said after the reload,
+ * so the message and the rows it speaks of appear together (never "assigned to @cleo" beside a stale row).
+ */
 export async function runAction(c: CommandContext, fn: () => Promise<string>, opts: ActOptions = {}): Promise<boolean> {
+  let said: [string, Tone];
   let ok = false;
   try {
-    c.status.say(await fn(), 'ok');
+    said = [await fn(), 'ok'];
     ok = true;
   } catch (e) {
     if (opts.draft && !opts.draft.stored) c.drafts.set(opts.draft.key, opts.draft.text);
     const kept = opts.draft ? ` Your text is kept${opts.draft.stored ? ' as a draft' : ''}: ${opts.draft.again} opens it again.` : '';
-    c.status.say(explainError(e, c.api.now()) + kept, e instanceof TandemError && e.kind === 'conflict' ? 'warn' : 'error');
+    said = [explainError(e, c.api.now()) + kept, e instanceof TandemError && e.kind === 'conflict' ? 'warn' : 'error'];
   }
   await c.refresh(opts.reload);
+  c.status.say(...said);
   return ok;
 }
 
@@ -142,8 +147,8 @@ export async function actOnSelection(
   if (failed.length) parts.push(`${failed.length} refused (still selected): ${failed.slice(0, 2).map((f) => f.why).join(' · ')}`);
   const tokens = undoTokens(results);
   if (tokens.length) c.rememberUndo(`${verb.toLowerCase()} ${plural(tokens.length, 'item')}`, tokens);
-  c.status.say(parts.join('; ') + '.' + (tokens.length ? ' U undoes.' : ''), failed.length ? 'warn' : 'ok');
   await c.refresh();
+  c.status.say(parts.join('; ') + '.' + (tokens.length ? ' U undoes.' : ''), failed.length ? 'warn' : 'ok');
 }
 
 export function plural(n: number, word: string): string {
