@@ -99,7 +99,7 @@ export function useKpi(api: ConsoleApi, active: boolean, opts: KpiOptions = {}):
     const wait = Math.max(0, lastStart.current + minGapMs - Date.now());
     pending.current = setTimeout(compute, wait);
   }, [compute, minGapMs]);
-  // The console's data_version watcher, only while the view is open (the inbox has its own).
+  // The console's change-feed watcher, only while the view is open (the inbox has its own).
   useLiveRefresh(api, onData, { pollMs: opts.pollMs, enabled: active, wakeMs: HOUR });
 
   const atRisk = state.report?.service?.atRisk ?? [];
