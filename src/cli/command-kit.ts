@@ -1,4 +1,4 @@
-// Small helpers shared by command files: --json, --if-version, and running an action with a runtime.
+// Small helpers shared by command files: --json, --if-version, and running an action with a runtime (withRuntime).
 import type { Command } from 'commander';
 import { Runtime, runtimeFor } from './runtime.js';
 
@@ -11,10 +11,10 @@ export function withVersion(cmd: Command): Command {
 }
 
 /**
- * Wrap an action: build the runtime from global + local options, run, always close the store.
+ * Wrap a command action with a runtime: build it from global + local options, run, always close the store.
  * Errors propagate to main(), which prints them and picks the exit code.
  */
-export function act<A extends unknown[]>(fn: (rt: Runtime, ...args: A) => Promise<void>) {
+export function withRuntime<A extends unknown[]>(fn: (rt: Runtime, ...args: A) => Promise<void>) {
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
     const rt = runtimeFor(cmd);

@@ -4,7 +4,7 @@ import { agentHasRole } from './agents.js';
 import type { Ctx } from './context.js';
 import { findCustomer } from './customers.js';
 import { invalid } from './errors.js';
-import { createItem } from './items.js';
+import { createItem, note } from './items.js';
 import type { ItemView } from './item-view.js';
 import { parseWhen } from './time.js';
 
@@ -13,6 +13,8 @@ export interface FollowUpOptions {
   body?: string | null;
   priority?: string;
   channel?: string;
+  /** An internal note written on it at once (why it exists: e.g. the at-risk reasons). */
+  note?: string | null;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function createFollowUp(ctx: Ctx, agent: Agent, customerId: number,
   const now = ctx.clock();
   if (parseWhen(dueText, now, 'future').getTime() <= now.getTime()) throw invalid(`the follow-up due time ${dueText} is not in the future`);
   const customer = await findCustomer(ctx.store.db, customerId);
-  return createItem(ctx, agent, {
+  const item = await createItem(ctx, agent, {
     role: 'service',
     kind: 'follow_up',
     direction: 'outbound',
@@ -37,4 +39,6 @@ export async function createFollowUp(ctx: Ctx, agent: Agent, customerId: number,
     due: dueText,
     tags: ['proactive'],
   });
+  if (!opts.note?.trim()) return item;
+  return (await note(ctx, agent, item.id, opts.note, { expectedVersion: item.version })).item;
 }

@@ -21,6 +21,8 @@ export interface InboxFilter {
   customer?: string;
   search?: string;
   breached?: boolean;
+  /** Only these items (e.g. which of a selection the filter shows). */
+  ids?: number[];
   sort?: Sort;
   limit?: number;
   offset?: number;
@@ -76,6 +78,10 @@ async function buildQuery(ctx: Ctx, me: Agent | null, f: InboxFilter) {
     q = q.where('i.id', 'in', ids);
   }
   if (f.breached) q = q.where('i.due_sort', '<', now);
+  if (f.ids) {
+    if (f.ids.length === 0) return null;
+    q = q.where('i.id', 'in', f.ids);
+  }
   return q;
 }
 
@@ -98,7 +104,7 @@ export async function queryInbox(ctx: Ctx, me: Agent | null, f: InboxFilter = {}
       break;
     case 'priority':
       q = q.orderBy((eb) => eb.case().when('i.priority', '=', 'urgent').then(0).when('i.priority', '=', 'high').then(1)
-        .when('i.priority', '=', 'normal').then(2).else(3).end()).orderBy('i.id');
+        .when('i.priority', '=', 'normal').then(2).else(3).end()).orderBy('i.due_sort').orderBy('i.id');
       break;
     case 'newest': q = q.orderBy('i.id', 'desc'); break;
     case 'oldest': q = q.orderBy('i.id'); break;

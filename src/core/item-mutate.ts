@@ -10,6 +10,7 @@ import { conflict, notFound } from './errors.js';
 import { authorLabel, getItemView, itemEvents, type EventView, type ItemView } from './item-view.js';
 import { nextDueAt } from './sla.js';
 import { slaFieldsForChange } from './sla-due.js';
+import { captureUndo, type UndoToken } from './undo-token.js';
 import type { EventType } from './vocabulary.js';
 import { fireRules } from './rules/hook.js';
 
@@ -48,6 +49,8 @@ export interface MutationResult {
   item: ItemView;
   /** False when the request asked for what was already true: nothing was written. */
   changed: boolean;
+  /** Present when the agent may undo this change for a short while (undo.ts). */
+  undo?: UndoToken;
 }
 
 export async function loadItemRow(trx: Db, id: number): Promise<ItemRow> {
@@ -83,6 +86,11 @@ export async function insertEvents(trx: Db, itemId: number, version: number, act
 
 /** One line describing an event, for conflict messages and activity lists. */
 export function describeEvent(e: EventView): string {
+  const told = describeRuled(e);
+  return e.data?.undo !== undefined ? `${told} (undo)` : told;
+}
+
+function describeRuled(e: EventView): string {
   const d = e.data ?? {};
   const rule = d.rule as { name?: string; revision?: number } | undefined;
   // An action a rule took says so: `rule "refunds to billing" (v3): priority normal → high`.
@@ -160,8 +168,9 @@ export async function mutateItem(
     await checkExpectedVersion(trx, row, options.expectedVersion, clockNow);
     const change = await decide(row, trx, now);
     if (!change) return { item: await getItemView(trx, itemId, clockNow), changed: false };
-    await applyChange(trx, row, actor, change, now);
-    return { item: await getItemView(trx, itemId, clockNow), changed: true };
+    const version = await applyChange(trx, row, actor, change, now);
+    const undo = captureUndo(row, actor.type === 'agent' ? actor.agent.id : null, change.events, version, now);
+    return { item: await getItemView(trx, itemId, clockNow), changed: true, ...(undo ? { undo } : {}) };
   });
 }
 

@@ -128,17 +128,24 @@ export async function getItemView(db: Db, id: number, now: Date): Promise<ItemVi
   return view!;
 }
 
-export async function itemEvents(db: Db, id: number): Promise<EventView[]> {
-  const rows = await db
+/** Events with their authors' names (filter and order them further). */
+export function selectEvents(db: Db) {
+  return db
     .selectFrom('events as e')
     .leftJoin('agents as a', 'a.id', 'e.author_agent_id')
     .leftJoin('customers as c', 'c.id', 'e.author_customer_id')
     .selectAll('e')
-    .select(['a.handle as agent_handle', 'a.name as agent_name', 'c.name as customer_name'])
-    .where('e.item_id', '=', id)
-    .orderBy('e.id')
-    .execute();
-  return rows.map((r) => ({
+    .select(['a.handle as agent_handle', 'a.name as agent_name', 'c.name as customer_name']);
+}
+
+export async function itemEvents(db: Db, id: number): Promise<EventView[]> {
+  const rows = await selectEvents(db).where('e.item_id', '=', id).orderBy('e.id').execute();
+  return rows.map(toEventView);
+}
+
+/** An event row of selectEvents as the faces see it. */
+export function toEventView(r: Awaited<ReturnType<ReturnType<typeof selectEvents>['execute']>>[number]): EventView {
+  return ({
     id: r.id,
     version: r.version,
     type: r.type as EventType,
@@ -152,7 +159,7 @@ export async function itemEvents(db: Db, id: number): Promise<EventView[]> {
     data: r.data ? (JSON.parse(r.data) as Record<string, unknown>) : null,
     createdAt: r.created_at,
     messageId: r.message_id,
-  }));
+  });
 }
 
 /** "@ana", "Jo Customer" or "system": how an event's author is named in messages. */

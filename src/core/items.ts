@@ -186,6 +186,15 @@ export function statusChange(row: ItemRow, to: Status, now: string, extra: NewEv
 
 type Opts = MutationOptions;
 
+/** A step that must commit or fail with the text that is sent (drafts.ts removes the sent draft). */
+type WithinWrite = { withinWrite?: (trx: Db) => Promise<void> };
+
+function alsoAfter(change: Change, step: WithinWrite['withinWrite']): Change {
+  if (!step) return change;
+  const before = change.after;
+  return { ...change, after: async (trx, version) => { await before?.(trx, version); await step(trx); } };
+}
+
 export interface ReplyOptions {
   status?: string;
   messageId?: string | null;
@@ -213,12 +222,12 @@ export function replyChange(row: ItemRow, agent: Agent, text: string, now: strin
 
 export async function reply(
   ctx: Ctx, agent: Agent, itemId: number, body: string,
-  opts: Opts & ReplyOptions = {},
+  opts: Opts & WithinWrite & ReplyOptions = {},
 ): Promise<MutationResult> {
   const text = requireBody(body, 'reply');
   if (opts.status) parseEnum('status', ['open', 'pending', 'resolved'] as const, opts.status);
   return mutateItem(ctx, itemId, asAgent(agent), opts, async (row, trx, now) =>
-    withDelivery(trx, row, agent, text, now, replyChange(row, agent, text, now, opts), opts.messageId));
+    alsoAfter(await withDelivery(trx, row, agent, text, now, replyChange(row, agent, text, now, opts), opts.messageId), opts.withinWrite));
 }
 
 /**
@@ -239,7 +248,7 @@ export function noteChange(text: string): Change {
 
 export async function note(
   ctx: Ctx, agent: Agent, itemId: number, body: string,
-  opts: Opts & { messageId?: string | null; data?: Record<string, unknown> | null } = {},
+  opts: Opts & WithinWrite & { messageId?: string | null; data?: Record<string, unknown> | null } = {},
 ): Promise<MutationResult> {
   const text = requireBody(body, 'note');
   // An imported note carries its id in the other system, so importing it again adds nothing.
@@ -247,7 +256,7 @@ export async function note(
     const change = noteChange(text);
     change.events[0]!.messageId = opts.messageId ?? null;
     change.events[0]!.data = opts.data ?? null;
-    return change;
+    return alsoAfter(change, opts.withinWrite);
   });
 }
 

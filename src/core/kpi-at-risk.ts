@@ -75,6 +75,11 @@ async function atRiskList(db: Db, all: AtRiskRow[], limit: number): Promise<AtRi
   }));
 }
 
+/** The opening note of a follow-up made for an at-risk customer: why they are at risk. */
+export function atRiskNote(reasons: AtRiskReason[]): string {
+  return `At risk: ${reasons.map(describeReason).join(', ')}. Reach out before they churn.`;
+}
+
 /** One line per reason, for faces: "CSAT 2", "NPS 4", "3 support items in 30 days". */
 export function describeReason(r: AtRiskReason): string {
   if (r.kind === 'csat') return `CSAT ${r.score}`;

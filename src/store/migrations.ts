@@ -5,6 +5,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as m0001 from '../../migrations/0001_initial.js';
 import * as m0002 from '../../migrations/0002_kpi_indexes.js';
 import * as m0003 from '../../migrations/0003_kpi_speed.js';
+import * as m0004 from '../../migrations/0004_drafts.js';
 import * as m0005 from '../../migrations/0005_mail.js';
 import * as m0006 from '../../migrations/0006_business_hours.js';
 import * as m0007 from '../../migrations/0007_macros_views.js';
@@ -20,6 +21,7 @@ export const MIGRATIONS: Record<string, EngineMigration> = {
   '0001_initial': m0001,
   '0002_kpi_indexes': m0002,
   '0003_kpi_speed': m0003,
+  '0004_drafts': m0004,
   '0005_mail': m0005,
   '0006_business_hours': m0006,
   '0007_macros_views': m0007,

@@ -299,6 +299,19 @@ export interface OutboxTable {
   sent_at: string | null;
 }
 
+export type DraftKind = 'reply' | 'note';
+
+/** An agent's unsent reply or note on an item (0004): one per item, agent and kind. */
+export interface DraftTable {
+  id: Generated<number>;
+  item_id: number;
+  agent_id: number;
+  kind: DraftKind;
+  body: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   agents: AgentTable;
   customers: CustomerTable;
@@ -320,4 +333,5 @@ export interface Database {
   rules: RuleTable;
   rule_revisions: RuleRevisionTable;
   route_models: RouteModelTable;
+  drafts: DraftTable;
 }

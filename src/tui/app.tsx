@@ -1,14 +1,14 @@
 // The console's router: it lays out header, body and footer for the terminal's size, decides which
 // view or modal has the keys, and hands commands their context. State lives in the view hooks.
 import { Box, Text, useApp } from 'ink';
-import { useCallback, useMemo, useRef, useState } from 'react';
-import { changedElsewhere } from './commands/context.js';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { announce, changedElsewhere } from './explain.js';
 import type { ConsoleApi, ConsoleFilter, ItemDetailData } from './console-api.js';
 import { NO_TERMINAL, type EditorResult, type TerminalControl } from './editor.js';
 import { useCounts } from './hooks/use-counts.js';
 import { useSavedViews } from './hooks/use-saved-views.js';
 import { macroTextPicker } from './commands/macros.js';
-import { useInbox, type InboxCache, type ReloadOptions } from './hooks/use-inbox.js';
+import { useInbox, type Inbox, type InboxCache, type ReloadOptions } from './hooks/use-inbox.js';
 import { useItemDetail } from './hooks/use-item-detail.js';
 import { useKpi } from './hooks/use-kpi.js';
 import { useRules } from './hooks/use-rules.js';
@@ -16,7 +16,8 @@ import { KeyRouterContext, useKeyRouter } from './hooks/use-key-router.js';
 import { keymapHandler } from './keymap-handler.js';
 import { useCommands, type Navigation } from './hooks/use-commands.js';
 import { useWriteText } from './hooks/use-write-text.js';
-import { useLiveRefresh } from './hooks/use-live-refresh.js';
+import { useLiveRefresh, type ConnectionSignal } from './hooks/use-live-refresh.js';
+import { useClock } from './hooks/use-clock.js';
 import { useModal, type Modal } from './hooks/use-modal.js';
 import { useRedraw } from './hooks/use-redraw.js';
 import { useStatus } from './hooks/use-status.js';
@@ -27,6 +28,7 @@ import type { Theme } from './theme.js';
 import { AgentPicker } from './views/agent-picker.js';
 import { Choice } from './views/choice.js';
 import { Confirm } from './views/confirm.js';
+import { CustomerPage } from './views/customer-page.js';
 import { Header } from './views/header.js';
 import { HelpOverlay } from './views/help-overlay.js';
 import { InboxList } from './views/inbox-list.js';
@@ -35,6 +37,7 @@ import { KpiHeader, KpiView } from './views/kpi-view.js';
 import { MacroPicker } from './views/macro-picker.js';
 import { RulesView } from './views/rules-view.js';
 import { Prompt } from './views/prompt.js';
+import { Review } from './views/review.js';
 import { StatusBar } from './views/status-bar.js';
 import { TextEditor } from './views/text-editor.js';
 
@@ -64,13 +67,9 @@ function useNavigation(): { nav: Navigation; view: ViewName; shown: number | nul
   return { nav, view: viewState, shown: shownState };
 }
 
-// Routes: the inbox (list + detail); the KPI view is the view 'kpi' (K), drawn by views/kpi-view.tsx.
-type Route = 'inbox';
-
 export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL, runEditor, pollMs, initialFilter, initialWindow }: ConsoleProps) {
   const { exit } = useApp();
   const layout = layoutFor(useTerminalSize());
-  const [route] = useState<Route>('inbox');
   const { nav, view, shown } = useNavigation();
   const modal = useModal();
   const status = useStatus();
@@ -83,42 +82,60 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   const refreshRef = useRef<(opts?: ReloadOptions) => Promise<void>>(async () => undefined);
   const detailRef = useRef<ItemDetailData | null>(null);
   const sayRef = useRef(status.say);
+  // The newest event seen: others' changes after it are announced in the status line.
+  const seenEvent = useRef<number | null>(null);
+  useEffect(() => {
+    void api.lastEventId().then((id) => { seenEvent.current ??= id; }, () => undefined);
+  }, [api]);
+  const inboxRef = useRef<Inbox | null>(null);
   const onExternalChange = useCallback(async () => {
     const before = detailRef.current;
     await refreshRef.current({ count: true });
     const said = before && detailRef.current ? changedElsewhere(before, detailRef.current, api.me.handle) : null;
-    if (said) sayRef.current(said, 'info');
+    let news: string | null = null;
+    if (seenEvent.current !== null) {
+      const { events, lastId } = await api.activitySince(seenEvent.current).catch(() => ({ events: [], lastId: seenEvent.current! }));
+      seenEvent.current = lastId;
+      news = announce(events, (id) => whereInList(inboxRef.current, id));
+    }
+    const text = said ?? news;
+    if (text) sayRef.current(text, 'info');
   }, [api]);
-  const onConnection = useCallback((signal: { type: 'offline'; reason: string } | { type: 'online' }) => {
+  const onConnection = useCallback((signal: ConnectionSignal) => {
     if (signal.type === 'offline') sayRef.current(`${signal.reason}; changes are not shown until it is back`, 'error');
     else sayRef.current('connection back: the screen is up to date', 'info');
   }, []);
-  const tick = useLiveRefresh(api, onExternalChange, { pollMs, onConnection });
-  const detail = useItemDetail(api, detailId, layout.detailWidth, layout.body, theme, tick);
+  useLiveRefresh(api, onExternalChange, { pollMs, onConnection });
+  const clock = useClock(api);
+  const detail = useItemDetail(api, detailId, layout.detailWidth, layout.body, theme, clock.now);
   const kpi = useKpi(api, view === 'kpi', { pollMs });
   const rules = useRules(api, view === 'rules', { pollMs });
   const redraw = useRedraw();
-  const now = useMemo(() => api.now(), [api, tick, inbox.state.cache, detail.data]);
+  const now = clock.now;
   const refresh = useCallback(async (opts?: ReloadOptions) => {
     const [, d] = await Promise.all([inbox.reload(opts), detail.reload(), counts.reload(), saved.reload()]).catch(() => [undefined, null] as const);
+    clock.touch();
     if (d) detailRef.current = d;
-  }, [inbox.reload, detail.reload, counts.reload, saved.reload]);
+  }, [inbox.reload, detail.reload, counts.reload, saved.reload, clock.touch]);
   refreshRef.current = refresh;
+  inboxRef.current = inbox;
   sayRef.current = status.say;
   if (detail.data) detailRef.current = detail.data;
 
   const macroText = useMemo(() => macroTextPicker(api, modal), [api, modal]);
   const writeText = useWriteText({ env, terminal, runEditor, modal, redraw, macroText });
-  const { runKey } = useCommands(api, { inbox, detail, kpi, rules, modal, status, wide: layout.wide, writeText, refresh, redraw }, nav, exit);
+  const { context, runKey, running } = useCommands(api, { inbox, detail, kpi, rules, modal, status, wide: layout.wide, writeText, refresh, redraw }, nav, exit);
   const keys = useKeyRouter({
-    // Ctrl-C always quits, whatever is open.
+    // Ctrl-C in an input cancels the input; elsewhere it quits (asking first about unsent drafts).
     first: (input, key) => {
       if (!(key.ctrl && input === 'c')) return false;
-      exit();
+      if (!modal.cancel()) void context.run('app.quit');
       return true;
     },
     route: () => modal.current()?.seq ?? null,
     fallback: keymapHandler(runKey),
+    nextModal: modal.nextModal,
+    running,
   });
 
   const body = modalBody(modal.modal, layout, theme)
@@ -148,24 +165,31 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   return (
     <KeyRouterContext.Provider value={keys}>
     <Box flexDirection="column" width={layout.columns} height={layout.rows}>
-      {route === 'inbox' && (
-        <>
-          {view === 'kpi' ? (
-            <KpiHeader kpi={kpi} me={api.me} counts={counts.counts} filter={inbox.state.filter} position={{ cursor: inbox.state.cursor, total: inbox.state.total }}
-              selected={0} width={layout.columns} theme={theme} />
-          ) : (
-          <Header me={api.me} counts={counts.counts} filter={inbox.state.filter} position={{ cursor: inbox.state.cursor, total: inbox.state.total }}
-            selected={inbox.state.selection.size} width={layout.columns} theme={theme} views={saved.tabs} />
-          )}
-          <Box height={layout.body} flexDirection="row">{body}</Box>
-          {modalFooter(modal.modal, layout, theme) ?? (
-            <StatusBar message={status.message} view={view} selecting={inbox.state.selection.size > 0} width={layout.columns} theme={theme} deliveryProblems={counts.counts?.deliveryProblems} />
-          )}
-        </>
+      {view === 'kpi' ? (
+        <KpiHeader kpi={kpi} me={api.me} counts={counts.counts} filter={inbox.state.filter} position={{ cursor: inbox.state.cursor, total: inbox.state.total }}
+          selected={0} width={layout.columns} theme={theme} />
+      ) : (
+        <Header me={api.me} counts={counts.counts} filter={inbox.state.filter} position={{ cursor: inbox.state.cursor, total: inbox.state.total }}
+          selected={inbox.state.selection.size} width={layout.columns} theme={theme} views={saved.tabs} />
+      )}
+      <Box height={layout.body} flexDirection="row">{body}</Box>
+      {modalFooter(modal.modal, layout, theme) ?? (
+        <StatusBar message={status.message} view={view} selecting={inbox.state.selection.size > 0} width={layout.columns} theme={theme} deliveryProblems={counts.counts?.deliveryProblems} />
       )}
     </Box>
     </KeyRouterContext.Provider>
   );
+}
+
+/** Where an item is in the list, for an announcement: its row, and whether it is above what is shown. */
+function whereInList(inbox: Inbox | null, id: number): string {
+  const s = inbox?.state;
+  const at = s ? s.cache.rows.findIndex((r) => r.id === id) : -1;
+  if (!s || at < 0) return '';
+  const index = s.cache.start + at;
+  if (index < s.top) return ` (row ${index + 1}, above: g goes to the top)`;
+  if (index >= s.top + s.pageSize) return ` (row ${index + 1}, below)`;
+  return ` (row ${index + 1})`;
 }
 
 function modalBody(m: Modal | null, layout: Layout, theme: Theme) {
@@ -176,6 +200,8 @@ function modalBody(m: Modal | null, layout: Layout, theme: Theme) {
   if (m.kind === 'editor') return <TextEditor key={m.seq} modal={m} {...props} />;
   if (m.kind === 'help') return <HelpOverlay modal={m} {...props} />;
   if (m.kind === 'macro') return <MacroPicker key={m.seq} modal={m} {...props} />;
+  if (m.kind === 'review') return <Review key={m.seq} modal={m} {...props} />;
+  if (m.kind === 'customer') return <CustomerPage key={m.seq} modal={m} {...props} />;
   return null;
 }
 

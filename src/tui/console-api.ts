@@ -1,17 +1,20 @@
 // The console's one door to the core: every query and action the TUI makes, bound to the store and
 // the acting agent. No rules and no SQL here; views and hooks never import the core directly for data.
+import { eventsAfter, lastEventId, type ActivityEvent } from '../core/activity.js';
 import { listAgents, type Agent } from '../core/agents.js';
 import type { Ctx } from '../core/context.js';
 import type { ChangeFeed, ChangeSignal, CoreStore } from '../store/store.js';
 import { customerHistory, type CustomerHistory } from '../core/customer-history.js';
+import { deleteDraft, getDraft, itemsWithDrafts, listDrafts, saveDraft, sendWithDraft, type Draft, type DraftKind, type SendOptions } from '../core/drafts.js';
 import { escalate, escalationsOfItem, getSnapshot, handback, type ContextSnapshot, type Escalation } from '../core/escalation.js';
 import { escalationMarks, type EscalationMark } from '../core/escalation-marks.js';
 import { countInbox, inboxCounts, queryInbox, type InboxFilter, type Sort } from '../core/inbox.js';
 import type { MutationResult } from '../core/item-mutate.js';
-import { getItemView, itemEvents, type EventView, type ItemView } from '../core/item-view.js';
+import { authorLabel, getItemView, itemEvents, type EventView, type ItemView } from '../core/item-view.js';
 import * as items from '../core/items.js';
 import { parseWhen } from '../core/time.js';
 import { deliveriesOfItem, deliveryProblems, retryOutbox, type OutboxEntry } from '../mail/outbox.js';
+import { undoChange, type UndoToken } from '../core/undo.js';
 import type { Priority, Role, Status } from '../core/vocabulary.js';
 import { rulesThatActed, type RuleActivity } from '../core/rules/acted.js';
 import { listRules, moveRule, setRuleEnabled, type StoredRule } from '../core/rules/rule-store.js';
@@ -55,6 +58,8 @@ export function toInboxFilter(f: ConsoleFilter): InboxFilter {
 export interface InboxWindow {
   rows: ItemView[];
   marks: Map<number, EscalationMark>;
+  /** Rows where I have an unsent draft. */
+  drafts: Set<number>;
 }
 
 export interface ItemDetailData {
@@ -99,11 +104,17 @@ export class ConsoleApi {
 
   async inboxWindow(filter: ConsoleFilter, offset: number, limit: number): Promise<InboxWindow> {
     const rows = await queryInbox(this.ctx, this.me, { ...toInboxFilter(filter), offset, limit });
-    return { rows, marks: await escalationMarks(this.ctx.store.db, rows) };
+    const [marks, drafts] = await Promise.all([escalationMarks(this.ctx.store.db, rows), itemsWithDrafts(this.ctx.store.db, this.me, rows.map((r) => r.id))]);
+    return { rows, marks, drafts };
   }
 
   inboxCount(filter: ConsoleFilter): Promise<number> {
     return countInbox(this.ctx, this.me, toInboxFilter(filter));
+  }
+
+  /** How many of these items the filter shows (the rest of a selection is hidden by it). */
+  countShown(filter: ConsoleFilter, ids: number[]): Promise<number> {
+    return countInbox(this.ctx, this.me, { ...toInboxFilter(filter), ids });
   }
 
   async counts(): Promise<Counts> {
@@ -167,6 +178,28 @@ export class ConsoleApi {
     return testRules(this.ctx, { rule: String(ruleId), itemId });
   }
 
+  /** A customer's whole history (the customer page). */
+  customerHistory(customerId: number): Promise<CustomerHistory> {
+    return customerHistory(this.ctx, customerId, { itemLimit: 200 });
+  }
+
+  /** The customer's latest message on the item (what a reply answers), or null. */
+  async lastCustomerMessage(id: number): Promise<{ author: string; at: string; body: string } | null> {
+    const events = await itemEvents(this.ctx.store.db, id);
+    const last = events.filter((e) => e.author.type === 'customer' && e.body).at(-1);
+    return last ? { author: authorLabel(last.author), at: last.createdAt, body: last.body! } : null;
+  }
+
+  /** Others' changes after event `afterId` (the latest few), and the newest event id to continue from. */
+  async activitySince(afterId: number): Promise<{ events: ActivityEvent[]; lastId: number }> {
+    const lastId = await lastEventId(this.ctx.store.db);
+    if (lastId <= afterId) return { events: [], lastId };
+    return { events: await eventsAfter(this.ctx.store.db, afterId, { excludeAgentId: this.me.id, limit: 20 }), lastId };
+  }
+  lastEventId(): Promise<number> {
+    return lastEventId(this.ctx.store.db);
+  }
+
   agents(): Promise<Agent[]> {
     return listAgents(this.ctx);
   }
@@ -205,8 +238,35 @@ export class ConsoleApi {
   note(id: number, body: string, v: Version = {}): Promise<MutationResult> {
     return items.note(this.ctx, this.me, id, body, v);
   }
-  resolve(id: number, v: Version = {}): Promise<MutationResult> {
+  /** Send a reply or note; my draft of it goes in the same change (a refused send keeps it). */
+  send(id: number, kind: DraftKind, body: string, opts: SendOptions = {}): Promise<MutationResult> {
+    return sendWithDraft(this.ctx, this.me, id, kind, body, opts);
+  }
+  undo(token: UndoToken): Promise<MutationResult> {
+    return undoChange(this.ctx, this.me, token);
+  }
+
+  // Drafts: mine, per item and kind.
+  draft(id: number, kind: DraftKind): Promise<Draft | null> {
+    return getDraft(this.ctx, this.me, id, kind);
+  }
+  saveDraft(id: number, kind: DraftKind, body: string): Promise<Draft | null> {
+    return saveDraft(this.ctx, this.me, id, kind, body);
+  }
+  deleteDraft(id: number, kind: DraftKind): Promise<void> {
+    return deleteDraft(this.ctx, this.me, id, kind);
+  }
+  myDrafts(): Promise<Draft[]> {
+    return listDrafts(this.ctx, this.me);
+  }
+
+  /** Resolve; a note goes back to service when the item came from an escalation. */
+  resolve(id: number, v: Version & { note?: string | null } = {}): Promise<MutationResult> {
     return items.resolve(this.ctx, this.me, id, v);
+  }
+  /** The escalation a support item was made by, or null. */
+  async escalatedFrom(id: number): Promise<Escalation | null> {
+    return (await escalationsOfItem(this.ctx.store.db, id)).asSupport;
   }
   escalate(id: number, reason: string, to: string | null, v: Version = {}) {
     return escalate(this.ctx, this.me, id, { reason, to, expectedVersion: v.expectedVersion });

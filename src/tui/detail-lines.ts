@@ -24,13 +24,17 @@ class Lines {
     this.out.push(paint ? paint(t) : t);
   }
 
-  /** Text wrapped to the width after `prefix` (continuation lines indented the same). */
+  /**
+   * Text wrapped to the width after `prefix`. Continuation lines are indented as far, keeping only the
+   * prefix's bars (│ ┊): a label ("Open: ", "│ Why: ") is said once, not on every line.
+   */
   para(prefix: string, text: string, paint?: Paint, prefixPaint?: Paint): void {
-    const room = Math.max(8, this.width - prefix.length);
-    for (const l of wrap(text, room)) {
-      const p = prefixPaint ? prefixPaint(prefix) : prefix;
-      this.out.push(p + (paint ? paint(l) : l));
-    }
+    const room = Math.max(8, this.width - displayWidth(prefix));
+    const after = continuation(prefix);
+    wrap(text, room).forEach((l, i) => {
+      const p = i === 0 ? prefix : after;
+      this.out.push((prefixPaint ? prefixPaint(p) : p) + (paint ? paint(l) : l));
+    });
   }
 
   blank(): void {
@@ -41,6 +45,11 @@ class Lines {
     const head = `── ${title} `;
     this.out.push(theme.dim(head + '─'.repeat(Math.max(0, this.width - head.length))));
   }
+}
+
+/** The prefix of a paragraph's later lines: its bars kept, everything else blank, as wide. */
+function continuation(prefix: string): string {
+  return [...prefix].map((ch) => (ch === '│' || ch === '┊' ? ch : ' '.repeat(displayWidth(ch)))).join('');
 }
 
 function badge(role: string, theme: Theme): string {
@@ -62,6 +71,10 @@ function eventHeading(e: EventView, now: Date): { mark: string; text: string; ki
   switch (e.type) {
     case 'message': return { mark: '←', text: `${who} wrote · ${when}`, kind: 'customer' };
     case 'created':
+      if (typeof e.data?.escalatedFrom === 'number') {
+        // Made by an escalation: its text is the reason, which the hand-off card shows (once).
+        return { mark: '⇢', text: `${who} escalated this from service #${e.data.escalatedFrom} · ${when}`, kind: 'other' };
+      }
       return fromCustomer
         ? { mark: '←', text: `${who} wrote · ${when}`, kind: 'customer' }
         : { mark: '→', text: `${who} opened the item · ${when}`, kind: e.body ? 'reply' : 'other' };
@@ -98,10 +111,13 @@ function thread(l: Lines, events: EventView[], now: Date, theme: Theme, indent =
     l.line(`${indent}${h.mark} ${h.text}`, returned ? theme.ok : h.kind === 'other' ? theme.dim : (s) => theme.bold(paint(s)));
     const delivery = e.type === 'reply' && e.messageId ? deliveries?.get(e.messageId) : undefined;
     if (delivery) deliveryLine(l, delivery, indent, now, theme);
-    // A return's note is already in its summary line.
-    if (!e.body || returned) continue;
-    const prefix = indent + (h.kind === 'note' ? '  ┊ ' : '    ');
-    l.para(prefix, sanitizeText(e.body).replace(/\n{3,}/g, '\n\n').trimEnd(), h.kind === 'note' ? theme.note : undefined, h.kind === 'note' ? theme.note : undefined);
+    // A return's note is already in its summary line; on the support item, the escalation's reason is
+    // the hand-off card's "Why:" and is not drawn again. Elsewhere a reason is internal: note style.
+    const supportSide = (e.type === 'escalate' && e.data?.from !== undefined) || (e.type === 'created' && h.mark === '⇢');
+    if (!e.body || returned || supportSide) continue;
+    const internal = h.kind === 'note' || e.type === 'escalate' || e.type === 'handback';
+    const prefix = indent + (internal ? '  ┊ ' : '    ');
+    l.para(prefix, sanitizeText(e.body).replace(/\n{3,}/g, '\n\n').trimEnd(), internal ? theme.note : undefined, internal ? theme.note : undefined);
   }
 }
 
@@ -226,7 +242,7 @@ export function detailLines(data: ItemDetailData, width: number, now: Date, them
   escalationState(l, data, now, theme);
   customerCard(l, data, now, theme);
   l.blank();
-  l.rule(`Thread (${data.events.length} events)`, theme);
+  l.rule(`Thread (${data.events.length} event${data.events.length === 1 ? '' : 's'})`, theme);
   thread(l, data.events, now, theme, '', data.deliveries);
   return l.out;
 }

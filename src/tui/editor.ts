@@ -57,3 +57,27 @@ export function runExternalEditor(command: string, initial: string, fileName: st
   }
   return { text, ok: error === undefined, error };
 }
+
+/** The customer's message a reply answers, shown while writing. */
+export interface Quote {
+  /** "Jo Park wrote on 2026-03-02 09:00" */
+  heading: string;
+  body: string;
+}
+
+/** The line (as git's) from which down the file is context for the writer, never sent. */
+export const SCISSORS = '# ------------------------ >8 ------------------------';
+
+/** The context block put under the text in $EDITOR: the quoted message as comment lines. */
+export function quoteBlock(quote: Quote | null): string {
+  if (!quote) return '';
+  const quoted = quote.body.replace(/\r\n?/g, '\n').trimEnd().split('\n').map((l) => `# > ${l}`.trimEnd());
+  return ['', '', SCISSORS, '# Everything from the line above down is removed before sending.', `# ${quote.heading}:`, ...quoted, ''].join('\n');
+}
+
+/** The text without the context block: everything before the scissors line, trailing blank lines trimmed. */
+export function cutAtScissors(text: string): string {
+  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  const at = lines.indexOf(SCISSORS);
+  return (at < 0 ? lines : lines.slice(0, at)).join('\n').replace(/\s+$/, '');
+}

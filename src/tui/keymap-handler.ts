@@ -1,7 +1,7 @@
 // Keys → named commands through the keymap, for the list and the detail (modals take their own keys).
 import type { Key } from 'ink';
 import { commandForKey, keyName, type CommandId, type ViewName } from './keymap.js';
-import type { KeyHandler } from './hooks/use-key-router.js';
+import type { RoutedKey } from './hooks/use-key-router.js';
 
 /** One key name for one character of a burst. */
 function charName(ch: string): string | null {
@@ -26,10 +26,13 @@ export function keyNames(input: string, key: Key): string[] {
   return name ? [name] : [];
 }
 
-/** The handler for keys no modal takes: each key, in order, to `runKey` (which maps it to a command). */
-export function keymapHandler(runKey: (name: string) => void): KeyHandler {
+/** The handler for keys no modal takes: each key, in order, to `runKey` (which maps it to a command). A paste is no key. */
+export function keymapHandler(runKey: (name: string) => Promise<void>): (input: string, key: RoutedKey) => Promise<void> | void {
   return (input, key) => {
-    for (const name of keyNames(input, key)) runKey(name);
+    if (key.paste) return;
+    let last: Promise<void> | undefined;
+    for (const name of keyNames(input, key)) last = runKey(name);
+    return last;
   };
 }
 

@@ -7,7 +7,7 @@ export type Scope = 'global' | 'inbox' | 'list' | 'detail' | 'item' | 'kpi' | 'r
 export type Group = 'Console' | 'Move' | 'Read' | 'Filter' | 'Act';
 
 export type CommandId =
-  | 'app.quit' | 'app.help' | 'app.command' | 'app.redraw'
+  | 'app.quit' | 'app.close' | 'app.help' | 'app.command' | 'app.redraw'
   | 'list.down' | 'list.up' | 'list.top' | 'list.bottom' | 'list.pageDown' | 'list.pageUp' | 'list.open'
   | 'view.back' | 'view.pane' | 'item.goto'
   | 'detail.down' | 'detail.up' | 'detail.top' | 'detail.bottom' | 'detail.pageDown' | 'detail.pageUp'
@@ -16,8 +16,8 @@ export type CommandId =
   | 'filter.mine' | 'filter.unassigned' | 'filter.sort' | 'filter.clear'
   | 'item.select' | 'item.assign' | 'item.take' | 'item.priority' | 'item.status' | 'item.tag'
   | 'item.snooze' | 'item.reply' | 'item.note' | 'item.resolve' | 'item.escalate' | 'item.handback'
-  | 'item.linked' | 'item.retryDelivery'
-  | 'view.kpi' | 'kpi.back' | 'kpi.days7' | 'kpi.days30' | 'kpi.days90' | 'kpi.down' | 'kpi.up'
+  | 'item.linked' | 'item.retryDelivery' | 'item.undo' | 'item.customer'
+  | 'view.kpi' | 'kpi.back' | 'kpi.period' | 'kpi.down' | 'kpi.up'
   | 'kpi.pageDown' | 'kpi.pageUp' | 'kpi.open' | 'kpi.followUp'
   | 'item.macro' | 'view.saved' | 'view.key4' | 'view.key5' | 'view.key6' | 'view.key7' | 'view.key8' | 'view.key9'
   | 'item.accept' | 'view.rules' | 'rules.back' | 'rules.down' | 'rules.up' | 'rules.toggle' | 'rules.moveUp' | 'rules.moveDown' | 'rules.test';
@@ -41,7 +41,8 @@ export interface CommandSpec {
 
 export const COMMANDS: readonly CommandSpec[] = [
   // Console
-  { id: 'app.quit', name: 'quit', keys: ['q', 'ctrl+c'], scope: 'global', group: 'Console', help: 'Quit (the terminal is restored)', hint: 'quit' },
+  { id: 'app.close', name: 'close', keys: ['q'], scope: 'global', group: 'Console', help: 'Back out one level (detail or KPIs → list); in the list, quit', hint: 'quit' },
+  { id: 'app.quit', name: 'quit', keys: ['ctrl+c'], scope: 'global', group: 'Console', help: 'Quit from anywhere; asks first when you have unsent drafts (Ctrl-C in an input cancels the input)' },
   { id: 'app.help', name: 'help', keys: ['?'], scope: 'global', group: 'Console', help: 'Help: every key of this view', hint: 'help' },
   { id: 'app.command', name: 'command', keys: [':'], scope: 'global', group: 'Console', help: 'Command line: run any command by name (Tab completes)', hint: 'command' },
   { id: 'app.redraw', name: 'redraw', keys: ['ctrl+l'], scope: 'global', group: 'Console', help: 'Redraw the whole screen' },
@@ -68,6 +69,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'detail.next', name: 'next', keys: ['J'], scope: 'detail', group: 'Read', help: 'Next item in the list', hint: 'next/prev' },
   { id: 'detail.prev', name: 'prev', keys: ['K'], scope: 'detail', group: 'Read', help: 'Previous item in the list' },
   { id: 'item.linked', name: 'linked', keys: ['l'], scope: 'item', group: 'Read', help: 'Jump between an escalated item and its support item', hint: 'linked' },
+  { id: 'item.customer', name: 'customer', keys: ['c'], scope: 'item', group: 'Read', help: 'Customer page: their items in both roles, orders, surveys, lifetime value' },
 
   // Filtering the inbox
   { id: 'filter.all', name: 'all', keys: ['1'], scope: 'inbox', group: 'Filter', help: 'Both roles', hint: 'roles' },
@@ -94,24 +96,23 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'item.status', name: 'status', keys: ['s'], scope: 'item', group: 'Act', help: 'Set the status', arg: '[open|pending|resolved|closed]', bulk: true },
   { id: 'item.tag', name: 'tag', keys: ['t'], scope: 'item', group: 'Act', help: 'Tags: words add, -word removes', arg: '[tag -tag…]', bulk: true },
   { id: 'item.snooze', name: 'snooze', keys: ['z'], scope: 'item', group: 'Act', help: 'Snooze until a time (2h, tomorrow 9:00, monday 9am)', arg: '[when]' },
-  { id: 'item.reply', name: 'reply', keys: ['r'], scope: 'item', group: 'Act', help: 'Reply to the customer ($EDITOR, else the inline editor)', arg: '[text]', hint: 'reply' },
-  { id: 'item.note', name: 'note', keys: ['n'], scope: 'item', group: 'Act', help: 'Internal note, never shown to the customer', arg: '[text]', hint: 'note' },
+  { id: 'item.reply', name: 'reply', keys: ['r'], scope: 'item', group: 'Act', help: 'Reply to the customer: write ($EDITOR or inline), review, send (opens your draft)', arg: '[text]', hint: 'reply' },
+  { id: 'item.note', name: 'note', keys: ['n'], scope: 'item', group: 'Act', help: 'Internal note, never shown to the customer (reviewed like a reply)', arg: '[text]', hint: 'note' },
   { id: 'item.resolve', name: 'resolve', keys: ['x'], scope: 'item', group: 'Act', help: 'Resolve and go to the next item', bulk: true, hint: 'resolve' },
   { id: 'item.escalate', name: 'escalate', keys: ['e'], scope: 'item', group: 'Act', help: 'Escalate a service item to support, with its context', arg: '[reason]', hint: 'escalate' },
   { id: 'item.macro', name: 'macro', keys: ['m'], scope: 'item', group: 'Act', help: 'Apply a macro (picker, live preview; Tab edits the text first)', arg: '[name]', bulk: true, hint: 'macro' },
+  { id: 'item.undo', name: 'undo', keys: ['U'], scope: 'inbox', group: 'Act', help: 'Undo your last resolve, snooze, assignment, status, priority or tags (2 minutes; no reopen counted)' },
   { id: 'item.handback', name: 'handback', keys: ['b'], scope: 'item', group: 'Act', help: 'Hand an escalated support item back to service', arg: '[reason]' },
   { id: 'item.retryDelivery', name: 'retry-delivery', keys: ['D'], scope: 'item', group: 'Act', help: 'Delivery: send this item\'s failed or uncertain replies again (the same mail)' },
 
-  // The KPI view (K in the list; in the detail K is the previous item, :kpi works everywhere)
-  { id: 'view.kpi', name: 'kpi', keys: ['K'], scope: 'list', group: 'Console', help: 'KPI panels for both roles, at-risk customers', arg: '[7|30|90 | FROM TO]', hint: 'KPIs' },
-  { id: 'kpi.back', name: 'kpi-back', keys: ['esc', 'K'], scope: 'kpi', group: 'Move', help: 'Back to the inbox', hint: 'back' },
+  // The KPI view (% in the inbox, :kpi anywhere); digits stay the inbox's, K the detail's previous item
+  { id: 'view.kpi', name: 'kpi', keys: ['%'], scope: 'inbox', group: 'Console', help: 'KPI panels for both roles, at-risk customers', arg: '[7|30|90 | FROM TO]', hint: 'KPIs' },
+  { id: 'kpi.back', name: 'kpi-back', keys: ['esc', '%'], scope: 'kpi', group: 'Move', help: 'Back to the inbox (q too)', hint: 'back' },
   { id: 'kpi.down', name: 'risk-down', keys: ['j', 'down'], scope: 'kpi', group: 'Move', help: 'Next at-risk customer', hint: 'customer' },
   { id: 'kpi.up', name: 'risk-up', keys: ['k', 'up'], scope: 'kpi', group: 'Move', help: 'Previous at-risk customer' },
   { id: 'kpi.pageDown', name: 'kpi-page-down', keys: ['pagedown', 'space', 'ctrl+f'], scope: 'kpi', group: 'Move', help: 'Scroll the KPIs one page down' },
   { id: 'kpi.pageUp', name: 'kpi-page-up', keys: ['pageup', 'ctrl+b'], scope: 'kpi', group: 'Move', help: 'Scroll the KPIs one page up' },
-  { id: 'kpi.days7', name: 'days-7', keys: ['7'], scope: 'kpi', group: 'Filter', help: 'KPIs of the last 7 days (against the 7 before)', hint: 'period' },
-  { id: 'kpi.days30', name: 'days-30', keys: ['3'], scope: 'kpi', group: 'Filter', help: 'KPIs of the last 30 days (against the 30 before)' },
-  { id: 'kpi.days90', name: 'days-90', keys: ['9'], scope: 'kpi', group: 'Filter', help: 'KPIs of the last 90 days (against the 90 before)' },
+  { id: 'kpi.period', name: 'days', keys: ['d'], scope: 'kpi', group: 'Filter', help: 'Period: the last 7 → 30 → 90 days (against as many before)', arg: '[7|30|90]', hint: 'period' },
   { id: 'kpi.followUp', name: 'follow-up', keys: ['F'], scope: 'kpi', group: 'Act', help: 'Proactive follow-up for the at-risk customer: an outbound service item due when you say', arg: '[when]', hint: 'follow up' },
   { id: 'kpi.open', name: 'open-follow-up', keys: ['enter'], scope: 'kpi', group: 'Act', help: 'Open the customer\'s open follow-up' },
 
@@ -207,7 +208,7 @@ export function findCommandByName(text: string, view: ViewName): CommandSpec | C
 export function hintsFor(view: ViewName, selecting: boolean): { keys: string; label: string }[] {
   const order: Group[] = ['Move', 'Read', 'Act', 'Filter', 'Console'];
   const combined: Partial<Record<CommandId, string>> = {
-    'list.down': 'j/k', 'detail.down': 'j/k', 'detail.next': 'J/K', 'filter.all': '1/2/3', 'view.key4': '4–9', 'kpi.down': 'j/k', 'kpi.days7': '7/3/9', 'rules.down': 'j/k', 'rules.moveUp': 'K/J',
+    'list.down': 'j/k', 'detail.down': 'j/k', 'detail.next': 'J/K', 'filter.all': '1/2/3', 'view.key4': '4–9', 'kpi.down': 'j/k', 'rules.down': 'j/k', 'rules.moveUp': 'K/J',
   };
   const out: { keys: string; label: string }[] = [];
   for (const group of order) {

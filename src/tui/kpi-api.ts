@@ -3,10 +3,11 @@
 import { usage } from '../core/errors.js';
 import { createFollowUp } from '../core/follow-up.js';
 import type { ItemView } from '../core/item-view.js';
+import { atRiskNote, type AtRiskCustomer } from '../core/kpi-at-risk.js';
 import { computeKpis, resolvePeriod, type KpiReport, type Period } from '../core/kpi.js';
 import type { ConsoleApi } from './console-api.js';
 
-/** The period the view shows: the last N days up to now (7/3/9 keys), or a fixed [from, to) from `:kpi FROM TO`. */
+/** The period the view shows: the last N days up to now (d cycles 7/30/90), or a fixed [from, to) from `:kpi FROM TO`. */
 export type KpiSpan = { days: number } | { from: string; to: string };
 
 export const DEFAULT_SPAN: KpiSpan = { days: 30 };
@@ -37,6 +38,7 @@ export function loadKpis(api: ConsoleApi, s: KpiSpan): Promise<KpiReport> {
 }
 
 /** A proactive outbound service follow-up for the customer, due at `due` ("2d", "tomorrow 9:00"…), made by me. */
-export function followUpCustomer(api: ConsoleApi, customerId: number, due: string): Promise<ItemView> {
-  return createFollowUp(api.ctx, api.me, customerId, due);
+/** A proactive follow-up for an at-risk customer; its opening note says why they are at risk. */
+export function followUpCustomer(api: ConsoleApi, who: AtRiskCustomer, due: string): Promise<ItemView> {
+  return createFollowUp(api.ctx, api.me, who.customerId, due, { note: atRiskNote(who.reasons) });
 }

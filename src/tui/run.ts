@@ -7,8 +7,9 @@ import { listAgents, type Agent } from '../core/agents.js';
 import type { WhoAreYouResult } from './views/who-are-you.js';
 import type { TerminalControl } from './editor.js';
 
-const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
-const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
+// Bracketed paste (?2004) on while the console runs: a paste arrives marked, and is taken as text, never as keys.
+const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?2004h';
+const LEAVE_ALT = '\u001b[?2004l\u001b[?25h\u001b[?1049l';
 const HIDE_CURSOR = '\u001b[?25l';
 
 /**
@@ -77,7 +78,7 @@ export async function runConsole(rt: Runtime): Promise<void> {
   // The first rows are fetched while Ink and React load, so the first frame has them.
   const { pageSize } = layoutFor({ columns: process.stdout.columns || 80, rows: process.stdout.rows || 24 });
   const firstWindow = api.inboxWindow(DEFAULT_FILTER, 0, pageSize * 3).then(
-    (w) => ({ start: 0, rows: w.rows, marks: w.marks }),
+    (w) => ({ start: 0, rows: w.rows, marks: w.marks, drafts: w.drafts }),
     () => undefined, // the console loads it again and shows what went wrong
   );
   const [{ render }, React, { Console }, { colourLevel, makeTheme }, trace] = await importInteractive(() => Promise.all([

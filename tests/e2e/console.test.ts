@@ -97,16 +97,79 @@ describe.skipIf(!hasTmux)('the console in a real terminal', () => {
   it('replies through $EDITOR and comes back to an intact screen', async () => {
     await seed();
     const editor = path.join(dir, 'editor.sh');
-    fs.writeFileSync(editor, '#!/bin/sh\nprintf "Thanks, the refund is on its way.\\n" >> "$1"\n', { mode: 0o755 });
+    // Types at the top, as one does; the quoted message below the scissors line is left as it is.
+    fs.writeFileSync(editor, '#!/bin/sh\n{ printf "Thanks, the refund is on its way.\\n"; cat "$1"; } > "$1.new" && mv "$1.new" "$1"\n', { mode: 0o755 });
     const t = open({ EDITOR: editor });
     await t.waitFor('breached');
     t.keys('j', 'r');
+    await t.waitFor('Review: reply to #2');
+    t.keys('y');
     const s = await t.waitFor('Reply sent on #2');
     expect(s).toMatch(/^TANDEM/);
     expect(s).toContain('App crashes on upload');
     const item = await show(ids.refund!);
     expect(item.events.at(-2)).toMatchObject({ type: 'reply', body: 'Thanks, the refund is on its way.', author: { handle: 'sam' } });
     expect(item.status).toBe('open');
+  });
+
+  it('sends nothing when $EDITOR exits non-zero or leaves the file unchanged; the draft outlives quitting', async () => {
+    await seed();
+    // A fake editor: the first run writes half a reply and fails (vim's :cq), later runs change nothing (:q!).
+    const editor = path.join(dir, 'editor.sh');
+    const runs = path.join(dir, 'runs');
+    fs.writeFileSync(editor, `#!/bin/sh\necho run >> ${sh(runs)}\nif [ "$(wc -l < ${sh(runs)})" -eq 1 ]; then printf "Half a reply" > "$1"; exit 1; fi\nexit 0\n`, { mode: 0o755 });
+    const replies = async () => (await show(ids.refund!)).events.filter((e: { type: string }) => e.type === 'reply').length;
+    let t = open({ EDITOR: editor });
+    await t.waitFor('breached');
+    t.keys('j', 'r');
+    await t.waitFor('The editor exited with status 1: nothing was sent. Your text is kept as a draft: r opens it.');
+    await t.waitFor((s) => t.cursorLine(s).includes('✎ Refund has not arrived'));
+    // r shows the draft for review; e runs the editor on it, which leaves it as it was.
+    t.keys('r');
+    await t.waitFor('Review: reply to #2');
+    t.keys('e');
+    const s = await t.waitFor('Nothing was sent: the text was left unchanged. Your draft is kept: r opens it.');
+    expect(s).toMatch(/^TANDEM/);
+    expect(await replies()).toBe(0);
+    // Quitting with the draft asks first; n stays, y quits.
+    t.keys('q');
+    await t.waitFor('You have 1 unsent draft (#2 reply); they stay saved for next time. Quit anyway? [y/N]');
+    t.keys('n');
+    await t.waitFor('Not quitting.');
+    t.keys('q');
+    await t.waitFor('Quit anyway? [y/N]');
+    t.keys('y');
+    await t.waitFor('AFTER exit=0');
+    term?.kill();
+    // The draft is still there in a new console, and y sends it from the review.
+    t = open({ EDITOR: editor });
+    await t.waitFor('✎ Refund has not arrived');
+    t.keys('j', 'r');
+    const review = await t.waitFor('Review: reply to #2');
+    expect(review).toContain('Half a reply');
+    t.keys('y');
+    await t.waitFor('Reply sent on #2 (open).');
+    expect((await show(ids.refund!)).events.at(-2)).toMatchObject({ type: 'reply', body: 'Half a reply' });
+  });
+
+  it('takes a paste as text in the reply editor, never as keys', async () => {
+    await seed();
+    const t = open();
+    await t.waitFor('breached');
+    t.paste('xxq'); // in the list: no resolve, no quit
+    t.keys('j');
+    await t.waitFor((s) => t.cursorLine(s).includes('Refund has not arrived'));
+    t.keys('r');
+    await t.waitFor('Ctrl-D done');
+    t.paste('First line\nSecond line');
+    await t.waitFor('Second line');
+    t.keys('C-d');
+    const s = await t.waitFor('Review: reply to #2');
+    expect(s).toMatch(/^ {2}First line\n {2}Second line$/m);
+    t.keys('y');
+    await t.waitFor('Reply sent on #2');
+    expect((await show(ids.refund!)).events.at(-2)).toMatchObject({ type: 'reply', body: 'First line\nSecond line' });
+    expect((await show(ids.crash!)).status).toBe('new');
   });
 
   it('resolves with x and lands on the next item', async () => {

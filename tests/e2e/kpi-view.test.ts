@@ -23,16 +23,16 @@ afterAll(() => {
 });
 
 describe.skipIf(!hasTmux)('the KPI view in a terminal', () => {
-  it('K shows both panels with their figures; 7 switches to the last 7 days; Esc goes back', async () => {
+  it('% shows both panels with their figures; d switches the period (to 90, then 7 days); Esc goes back', async () => {
     session = new TmuxSession(`env -u CI TZ=UTC TANDEM_DB=${sh(db)} TANDEM_AGENT=sam ${sh(process.execPath)} ${sh(BIN)}`, { width: 140, height: 40 });
     await session.waitFor('SUBJECT');
-    session.keys('K');
+    session.keys('%');
     let screen = await session.waitFor((s) => s.includes('[30 days]') && /Volume\s+\d+/.test(s) && !s.includes('computing…'));
     expect(screen).toMatch(/^Support\b.*│ Service\b/m);
     expect(screen).toMatch(/CSAT\s+\d+\.\d%\s+n=\d+/);
     expect(screen).toMatch(/NPS\s+[+−-]?\d+\.\d\s+n=\d+/);
     expect(screen).toContain('At-risk customers');
-    session.keys('7');
+    session.keys('d', 'd');
     screen = await session.waitFor((s) => s.includes('[7 days]') && s.includes('vs the 7 days before') && !s.includes('computing…'));
     expect(screen).toMatch(/Volume\s+\d+/);
     session.keys('Escape');

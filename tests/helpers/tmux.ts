@@ -48,6 +48,12 @@ export class TmuxSession {
     this.tmux(['send-keys', '-t', this.name, '-l', text]);
   }
 
+  /** Paste text as a terminal does: bracketed (ESC [200~ … ESC [201~) when the program asked for it. */
+  paste(text: string): void {
+    this.tmux(['set-buffer', '-b', 'tandem-paste', text]);
+    this.tmux(['paste-buffer', '-p', '-d', '-b', 'tandem-paste', '-t', this.name]);
+  }
+
   title(): string {
     return this.tmux(['display-message', '-p', '-t', this.name, '#{pane_title}']).trim();
   }

@@ -100,63 +100,139 @@ describe('acting on an item', () => {
     expect(ui.frame()).not.toContain('Wrong VAT');
   });
 
-  it('replies in the inline editor when $EDITOR is not set; Ctrl-D sends, Esc keeps a draft', async () => {
+  it('replies in the inline editor when $EDITOR is not set: Ctrl-D goes to the review, y sends, Esc keeps a draft', async () => {
     ui = await renderConsole(inbox.env, inbox.sam);
     await cursorTo(ui, 'Does the Pro plan');
     await ui.press('r');
     let f = await ui.waitFor(/Reply to #3 Does the Pro plan include team seats\? · Jo Park <jo@example\.com>/);
-    expect(f).toMatch(/Ctrl-D sends/);
+    expect(f).toMatch(/Ctrl-D done/);
+    // The message being answered stays in view above the text.
+    expect(f).toMatch(/← Jo Park wrote on 2026-03-02 \d\d:\d\d:\n {2}> We are five people\./);
     await ui.type('Yes, five seats');
     await ui.press('esc');
-    await ui.waitFor('Reply not sent; your text is kept: r opens it again.');
+    await ui.waitFor('Reply not sent; your draft is kept: r opens it again.');
+    // The draft is in the database, and the list marks the item.
+    expect((await inbox.env.store.db.selectFrom('drafts').select('body').execute()).map((d) => d.body)).toEqual(['Yes, five seats']);
+    expect(ui.cursorLine()).toContain('✎ Does the Pro plan');
+    // r on a draft shows it for review first; e edits it.
     await ui.press('r');
-    f = await ui.waitFor('Yes, five seats');
+    f = await ui.waitFor('Review: reply to #3');
+    expect(f).toContain('Yes, five seats');
+    expect(f).toMatch(/y send · p send, then pending · x send, then resolved · e edit · k keep as draft · d discard/);
+    await ui.press('e');
+    await ui.waitFor('Ctrl-D done');
     await ui.type(' are included.');
     await ui.press('enter');
     await ui.type('Best, Sam');
     await ui.press('ctrl+d');
+    await ui.waitFor('Review: reply to #3');
+    // Enter does not send from the review.
+    await ui.press('enter');
+    expect((await itemEvents(inbox.env.store.db, inbox.ids.seats)).some((x) => x.type === 'reply')).toBe(false);
+    await ui.press('y');
     await ui.waitFor('Reply sent on #3 (open).');
-    const e = await lastEvent(inbox.ids.seats);
-    expect(e.type).toBe('status');
     const reply = (await itemEvents(inbox.env.store.db, inbox.ids.seats)).find((x) => x.type === 'reply')!;
     expect(reply.body).toBe('Yes, five seats are included.\nBest, Sam');
-    // Empty text cancels.
+    expect(await inbox.env.store.db.selectFrom('drafts').selectAll().execute()).toEqual([]);
+    await ui.waitFor((fr) => !fr.includes('✎'));
+    // Empty text sends nothing.
     await ui.press('n', 'ctrl+d');
-    await ui.waitFor('Note cancelled: the text is empty.');
+    await ui.waitFor('Nothing was sent: the text is empty.');
   });
 
-  it('replies and notes through $EDITOR when it is set', async () => {
+  it('sends a reply and sets pending (p) or resolved (x) from the review, or discards it (d)', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam, { env: { EDITOR: 'vim' }, runEditor: (_c, initial) => ({ text: 'Answer' + initial, ok: true }) });
+    await cursorTo(ui, 'Does the Pro plan');
+    await ui.press('r');
+    await ui.waitFor('Review: reply to #3');
+    await ui.press('p');
+    await ui.waitFor('Reply sent on #3 (pending).');
+    expect((await item(inbox.ids.seats)).status).toBe('pending');
+    await ui.press('g');
+    await cursorTo(ui, 'Wrong VAT');
+    await ui.press('r');
+    await ui.waitFor('Review: reply to #6');
+    await ui.press('x');
+    await ui.waitFor('Reply sent on #6 (resolved).');
+    expect((await item(inbox.ids.invoice)).status).toBe('resolved');
+    await ui.press('g', 'r');
+    await ui.waitFor('Review: reply to');
+    await ui.press('d');
+    await ui.waitFor('Reply discarded: nothing was sent.');
+    expect(await inbox.env.store.db.selectFrom('drafts').selectAll().execute()).toEqual([]);
+  });
+
+  it('sends nothing when $EDITOR fails, leaves the file unchanged, or empties it', async () => {
     const runs: { command: string; initial: string; file: string }[] = [];
-    let answer: EditorResult = { text: 'Refund re-sent today.', ok: true };
+    let answer: (initial: string) => EditorResult = () => ({ text: 'Refund re-sent today.', ok: true });
     ui = await renderConsole(inbox.env, inbox.sam, {
       env: { EDITOR: 'vim' },
       runEditor: (command, initial, file) => {
         runs.push({ command, initial, file });
-        return answer;
+        return answer(initial);
       },
     });
+    const replies = async () => (await itemEvents(inbox.env.store.db, inbox.ids.refund)).filter((e) => e.type === 'reply').length;
+    const before = await replies();
     await cursorTo(ui, 'Refund has not arrived');
+    // The reported bug: r, half a reply, :cq (text kept); r again, :q! — nothing may be sent.
+    answer = () => ({ text: 'half a reply', ok: false, error: 'the editor exited with status 1' });
     await ui.press('r');
+    await ui.waitFor('The editor exited with status 1: nothing was sent. Your text is kept as a draft: r opens it.');
+    expect(runs[0]).toMatchObject({ command: 'vim', file: 'tandem-reply-1.txt' });
+    // The editor gets the customer's last message quoted below a scissors line, removed before sending.
+    expect(runs[0]!.initial).toMatch(/^\n\n# -+ >8 -+\n# Everything from the line above down is removed before sending\.\n# Jo Park wrote on 2026-03-02 \d\d:\d\d:\n# > Any news\?\n$/);
+    await ui.press('r');
+    await ui.waitFor('Review: reply to #1');
+    answer = (initial) => ({ text: initial, ok: true }); // :q! leaves the file as it was given
+    await ui.press('e');
+    await ui.waitFor('Nothing was sent: the text was left unchanged. Your draft is kept: r opens it.');
+    expect(runs.at(-1)!.initial).toMatch(/^half a reply\n\n# -+ >8/);
+    answer = () => ({ text: '', ok: true });
+    await ui.press('r', 'e');
+    await ui.waitFor('Nothing was sent: the text is empty.');
+    expect(await replies()).toBe(before);
+    // Only a changed text, reviewed and sent with y, goes out.
+    answer = (initial) => ({ text: initial.replace('half a reply', 'half a reply, finished'), ok: true });
+    await ui.press('r', 'e');
+    await ui.waitFor('Review: reply to #1');
+    await ui.press('y');
     await ui.waitFor('Reply sent on #1');
-    expect(runs[0]).toMatchObject({ command: 'vim', initial: '', file: 'tandem-reply-1.txt' });
-    expect((await lastEvent(inbox.ids.refund)).body).toBe('Refund re-sent today.');
-    answer = { text: '', ok: true };
+    expect((await lastEvent(inbox.ids.refund))).toMatchObject({ type: 'reply', body: 'half a reply, finished' });
+    // Notes the same way.
+    answer = () => ({ text: 'half a note', ok: false, error: 'the editor exited with status 1' });
     await ui.press('n');
-    await ui.waitFor('Note cancelled.');
-    answer = { text: 'half a note', ok: false, error: 'the editor exited with status 1' };
+    await ui.waitFor('The editor exited with status 1: nothing was sent. Your text is kept as a draft: n opens it.');
     await ui.press('n');
-    await ui.waitFor('The editor exited with status 1; nothing was sent; your text is kept: n opens it again.');
-    answer = { text: 'half a note, finished', ok: true };
-    await ui.press('n');
+    await ui.waitFor('Review: internal note on #1');
+    await ui.press('y');
     await ui.waitFor('Internal note added to #1.');
-    expect(runs.at(-1)!.initial).toBe('half a note');
-    expect((await lastEvent(inbox.ids.refund))).toMatchObject({ type: 'note', body: 'half a note, finished' });
+    expect((await lastEvent(inbox.ids.refund))).toMatchObject({ type: 'note', body: 'half a note' });
   });
 
-  it('keys faster than frames act in order: "jr" in one read replies to the second item', async () => {
+  it(':reply TEXT goes to the review too, and leaves a draft I already had alone', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam);
+    await cursorTo(ui, 'Refund has not arrived');
+    await ui.press('r');
+    await ui.type('A long careful answer, half done');
+    await ui.press('esc');
+    await ui.waitFor('Reply not sent; your draft is kept');
+    await ui.press(':');
+    await ui.type('reply Quick: on it.');
+    await ui.press('enter');
+    const f = await ui.waitFor('Review: reply to #1');
+    expect(f).toContain('Quick: on it.');
+    await ui.press('y');
+    await ui.waitFor('Reply sent on #1');
+    expect((await lastEvent(inbox.ids.refund))).toMatchObject({ type: 'reply', body: 'Quick: on it.' });
+    const drafts = await inbox.env.store.db.selectFrom('drafts').select('body').execute();
+    expect(drafts.map((d) => d.body)).toEqual(['A long careful answer, half done']);
+  });
+
+  it('keys faster than frames act in order: "jry" in one read replies to the second item and sends it', async () => {
     ui = await renderConsole(inbox.env, inbox.sam, { env: { EDITOR: 'ed' }, runEditor: () => ({ text: 'Quick one', ok: true }) });
     const second = /^ +(\d+) /m.exec(ui.frame().split('\n').filter((l) => /^[> ] +\d+ (SVC|SUP)/.test(l))[1]!)![1];
-    await ui.press('jr');
+    await ui.press('jry');
     await ui.waitFor(`Reply sent on #${second}`);
     // A name and Enter in one read pick at once; so do "y" and Enter; "j" and Enter open the next item.
     await ui.press('g', 'a');
@@ -173,6 +249,10 @@ describe('acting on an item', () => {
     await ui.press('esc', 'g', '\rj');
     const f = await ui.waitFor('── Thread');
     expect(f).toMatch(/· 1\/\d+/);
+    // Keys typed ahead of the prompt they open go to it: "pu" sets urgent, not "unassigned".
+    await ui.press('esc', 'g', 'pl');
+    await ui.waitFor(/priority low/);
+    expect(ui.frame()).not.toContain('Showing only unassigned');
   });
 
   it('resolves with x and goes to the next item', async () => {
@@ -199,9 +279,9 @@ describe('acting on an item', () => {
     await ui.press('space', 'space');
     let f = await ui.waitFor('2 selected');
     expect(f).toMatch(/^>?\s?\*/m);
-    expect(f).toMatch(/selection: a p s t x act on all/);
+    expect(f).toMatch(/selection: a p s t x U act on all/);
     await ui.press('p', 'h');
-    await ui.waitFor('Set priority high on 2 selected items? [y/N]');
+    await ui.waitFor(`Set priority high on 2 selected items (#${inbox.ids.crash} #${inbox.ids.login})? [y/N]`);
     await ui.press('y');
     await ui.waitFor('Priority high on 2 of 2 items.');
     const ids = [inbox.ids.crash, inbox.ids.login];
@@ -211,11 +291,17 @@ describe('acting on an item', () => {
     await ui.press('g', 'space', 'space');
     await items.setPriority(inbox.env.ctx, inbox.ana, inbox.ids.login, 'low'); // someone else, meanwhile
     await ui.press('x');
-    await ui.waitFor('Resolve 2 selected items? [y/N]');
+    await ui.waitFor(/Resolve 2 selected items \(#\d+ #\d+\)\? \[y\/N\]/);
     await ui.press('y');
     f = await ui.waitFor('Resolved 1 of 2 items; 1 refused (still selected)');
     expect(f).toMatch(/#2 changed while you were looking/);
     expect(f).toContain('1 selected');
+    // The confirmation says how many selected items the current filter hides.
+    await ui.press('2');
+    await ui.waitFor('[2 Service]');
+    await ui.press('p', 'u');
+    await ui.waitFor(`Set priority urgent on 1 selected item (#${inbox.ids.login}; 1 not shown by the current filter)? [y/N]`);
+    await ui.press('n');
     await ui.press('esc');
     await ui.waitFor('Selection cleared.');
   });
@@ -227,15 +313,15 @@ describe('acting on an item', () => {
     await items.setPriority(inbox.env.ctx, inbox.ana, inbox.ids.refund, 'urgent');
     await ui.press('r');
     await ui.type('We have re-sent the refund.');
-    await ui.press('ctrl+d');
+    await ui.press('ctrl+d', 'y');
     const f = await ui.waitFor('changed while you were looking');
     expect(f).toMatch(/#1 changed while you were looking \(just now\) — @ana: priority high → urgent\. Nothing was written; it is reloaded\./);
-    expect(f.replace(/\s+/g, ' ')).toMatch(/Your text is kept: r opens it again\./);
+    expect(f.replace(/\s+/g, ' ')).toMatch(/Your text is kept as a draft: r opens it again\./);
     expect(ui.cursorLine()).toMatch(/Refund has not arrived/);
     await ui.waitFor((fr) => /urgent .*Refund has not arrived/.test(fr));
     await ui.press('r');
     await ui.waitFor('We have re-sent the refund.');
-    await ui.press('ctrl+d');
+    await ui.press('y');
     await ui.waitFor('Reply sent on #1');
     expect((await lastEvent(inbox.ids.refund)).body).toBe('We have re-sent the refund.');
   });
@@ -279,6 +365,7 @@ describe('escalation in the console', () => {
     const f = await ui.waitFor(/Escalated #3 to support as #(\d+)/);
     const supportId = Number(/as #(\d+)/.exec(f)![1]);
     await ui.press('3');
+    await ui.waitFor('[3 Support]');
     await cursorTo(ui, `${supportId} SUP`);
     await ui.press('b');
     await ui.waitFor(`Hand #${supportId} back to service #3 — why?`);
@@ -291,5 +378,26 @@ describe('escalation in the console', () => {
     await cursorTo(ui, 'Refund has not arrived');
     await ui.press('b');
     await ui.waitFor('#1 did not come from an escalation');
+  });
+
+  it('x on a support item made by an escalation asks for the note that goes back to service', async () => {
+    const { escalate } = await import('../../src/core/escalation.js');
+    const r = await escalate(inbox.env.ctx, inbox.ana, inbox.ids.seats, { reason: 'Seat limit bug', to: 'cleo' });
+    ui = await renderConsole(inbox.env, inbox.sam);
+    await ui.press('3');
+    await ui.waitFor('[3 Support]');
+    await cursorTo(ui, `${r.support.id} SUP`);
+    await ui.press('x');
+    await ui.waitFor(`Resolve #${r.support.id} — note for service #${inbox.ids.seats}:`);
+    await ui.press('esc');
+    await ui.waitFor(`#${r.support.id} not resolved.`);
+    expect((await item(r.support.id)).status).not.toBe('resolved');
+    await ui.press('x');
+    await ui.type('Raised the seat limit to 10; the customer can add seats now.');
+    await ui.press('enter');
+    await ui.waitFor(`#${r.support.id} resolved; service #${inbox.ids.seats} is back with your note.`);
+    expect((await item(inbox.ids.seats)).status).toBe('open');
+    const back = (await itemEvents(inbox.env.store.db, inbox.ids.seats)).find((e) => e.type === 'return')!;
+    expect(back.data?.summary).toBe('support resolved: Raised the seat limit to 10; the customer can add seats now.');
   });
 });

@@ -94,7 +94,7 @@ describe('the item detail', () => {
     ui = await renderConsole(inbox.env, inbox.sam, { rows: 50, columns: 120 });
     // The escalated service item says where it is.
     await cursorTo(ui, `→SUP #${r.support.id} @cleo`);
-    expect(ui.cursorLine()).toMatch(/SVC normal escalated →SUP #\d+ @cleo 0s Does the Pro plan/);
+    expect(ui.cursorLine()).toMatch(/SVC normal escalated →SUP #\d+ @cleo now Does the Pro plan/);
     await ui.press('enter');
     let f = await ui.waitFor('At support as');
     expect(f).toMatch(new RegExp(`⇢ At support as #${r.support.id} \\(open, @cleo holds it\\) since just now`));
@@ -112,6 +112,83 @@ describe('the item detail', () => {
     expect(f.indexOf('HAND-OFF')).toBeLessThan(f.indexOf('── Thread'));
     await ui.press('l');
     await ui.waitFor(new RegExp(`^#${inbox.ids.seats} Does the Pro plan`, 'm'));
+  });
+
+  it('draws an escalation reason once on the support item, in the card, not as a public reply', async () => {
+    const reason = 'Seats page errors for this account';
+    const r = await escalate(inbox.env.ctx, inbox.ana, inbox.ids.seats, { reason, to: 'cleo' });
+    ui = await renderConsole(inbox.env, inbox.sam, { rows: 60, columns: 120, colour: 1 });
+    await ui.press(':');
+    await ui.type(`go ${r.support.id}`);
+    await ui.press('enter');
+    const f = await ui.waitFor('── Thread');
+    expect(f.split(reason).length - 1).toBe(1);
+    const line = f.split('\n').find((l) => l.includes(reason))!;
+    expect(line).toMatch(/│ .*Why:/);
+    expect(line).not.toContain('\u001b[32m'); // green is the public reply's colour
+    expect(f).toMatch(new RegExp(`⇢ @ana escalated this from service #${inbox.ids.seats}`));
+  });
+
+  it('says a wrapped label once: continuation lines are indented, not labelled again', async () => {
+    for (let i = 0; i < 6; i++) await items.createItem(inbox.env.ctx, inbox.sam, { subject: `Another long open question number ${i} about seats`, customer: 'jo@example.com', kind: 'question' });
+    const reason = 'The seats page fails for this account with a long error that will certainly need more than one line to show at eighty columns';
+    const r = await escalate(inbox.env.ctx, inbox.ana, inbox.ids.seats, { reason, to: 'cleo' });
+    ui = await renderConsole(inbox.env, inbox.sam, { rows: 80, columns: 80 });
+    await ui.press(':');
+    await ui.type(`go ${r.support.id}`);
+    await ui.press('enter');
+    const f = await ui.waitFor('── Thread');
+    const lines = f.split('\n');
+    for (const label of ['│ Why:', '│ Open then:', 'Open:']) {
+      const at = lines.findIndex((l) => l.startsWith(label));
+      expect(at, label).toBeGreaterThan(-1);
+      expect(lines.filter((l) => l.startsWith(label)), label).toHaveLength(1);
+      // The next line goes on with the text, indented under it (the card keeps its bar).
+      const indent = label.startsWith('│') ? '│ ' + ' '.repeat(label.length - 2) : ' '.repeat(label.length);
+      expect(lines[at + 1]!.startsWith(indent + ' ') || lines[at + 1]!.startsWith(indent), label).toBe(true);
+      expect(lines[at + 1]!.slice(indent.length).trim().length, label).toBeGreaterThan(0);
+    }
+  });
+
+  it(':go moves the list cursor to the item when the list has it, so J and K go on from there', async () => {
+    await items.resolve(inbox.env.ctx, inbox.sam, inbox.ids.invoice); // not in the list of open work
+    ui = await renderConsole(inbox.env, inbox.sam, { rows: 30 });
+    const order = ui.frame().split('\n').filter((l) => /^[> ][* ]\s*\d+ (SVC|SUP) /.test(l)).map((l) => Number(/^[> ][* ]\s*(\d+)/.exec(l)![1]));
+    await ui.press(':');
+    await ui.type(`go ${order[3]}`);
+    await ui.press('enter');
+    await ui.waitFor(new RegExp(`^#${order[3]} `, 'm'));
+    expect(ui.frame()).toContain('· 4/5');
+    await ui.press('J');
+    await ui.waitFor(new RegExp(`^#${order[4]} `, 'm'));
+    await ui.press('K', 'K');
+    await ui.waitFor(new RegExp(`^#${order[2]} `, 'm'));
+    // An item the list does not show opens on its own; the cursor stays.
+    await ui.press(':');
+    await ui.type(`go ${inbox.ids.invoice}`);
+    await ui.press('enter');
+    await ui.waitFor(new RegExp(`^#${inbox.ids.invoice} `, 'm'));
+    expect(ui.frame()).toContain('· 3/5');
+  });
+
+  it('c shows the customer page: items of both roles, orders, surveys, lifetime value; Enter opens an item', async () => {
+    ui = await renderConsole(inbox.env, inbox.sam, { rows: 40 });
+    await cursorTo(ui, 'Refund has not arrived');
+    await ui.press('c');
+    const f = await ui.waitFor('Items, both roles');
+    expect(f).toMatch(/^Jo Park <jo@example\.com>/m);
+    expect(f).toContain('Lifetime value $200.50 over 2 orders · average order $100.25 · 2 open items');
+    expect(f).toMatch(new RegExp(`^> #${inbox.ids.seats} +SVC new`, 'm')); // newest first, both roles
+    expect(f).toMatch(new RegExp(`^ {2}#${inbox.ids.refund} +SUP open`, 'm'));
+    expect(f).toMatch(/2026-02-20 +\$80\.50/);
+    expect(f).toMatch(/2026-02-25 +CSAT 2\/5/);
+    expect(f).toMatch(/2026-02-26 +NPS 9\/10/);
+    await ui.press('j', 'enter');
+    await ui.waitFor(new RegExp(`^#${inbox.ids.refund} Refund has not arrived`, 'm'));
+    await ui.press('c');
+    await ui.waitFor('Items, both roles');
+    await ui.press('esc');
+    await ui.waitFor((fr) => !fr.includes('Items, both roles'));
   });
 
   it('marks a service item back from support until someone acts on it', async () => {

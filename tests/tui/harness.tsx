@@ -77,7 +77,8 @@ export async function renderConsole(env: TestEnv, me: Agent, opts: HarnessOption
         await settle();
       }
     },
-    async waitFor(match, timeout = 3000) {
+    // Room for a loaded machine running both stores' passes: a wait ends as soon as its frame is there.
+    async waitFor(match, timeout = 10_000) {
       const test = typeof match === 'function' ? match : (f: string) => (typeof match === 'string' ? f.includes(match) : match.test(f));
       const until = Date.now() + timeout;
       for (;;) {

@@ -31,6 +31,16 @@ describe('the keymap', () => {
     }
   });
 
+  it('gives a key one meaning across views: K, the digits and d mean the same wherever they work', () => {
+    // Moving keys (j/k, g/G, pages, Esc, Enter) move in every view; these others must not change meaning.
+    for (const k of ['K', 'J', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'd', '%', 'x', 'p']) {
+      const ids = new Set((['list', 'detail', 'kpi'] as const).map((v) => commandForKey(v, k)?.id).filter(Boolean));
+      const names = [...ids].map((id) => COMMANDS.find((c) => c.id === id)!.name);
+      // view.kpi and kpi.back are one toggle (% opens and closes the KPI view).
+      expect(names.filter((n) => n !== 'kpi-back').length, `${k}: ${names.join(', ')}`).toBeLessThanOrEqual(1);
+    }
+  });
+
   it('is documented whole in the README', () => {
     const doc = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     for (const c of COMMANDS) expect(doc, c.id).toContain(`\`:${c.name}`);

@@ -1,7 +1,7 @@
 // `tandem init`, `tandem completion` (`tandem sla` lives in sla.ts).
 import type { Command } from 'commander';
 import { addAgent, defaultFirstAgent, listAgents } from '../../core/agents.js';
-import { act, withJson } from '../command-kit.js';
+import { withRuntime, withJson } from '../command-kit.js';
 import { usage } from '../../core/errors.js';
 import { COMPLETION_SHELLS, completionScript, type CompletionShell } from '../completion.js';
 
@@ -12,7 +12,7 @@ export function registerAdminCommands(program: Command): void {
     .option('--name <name>', 'name for the first agent')
     .option('--email <email>', 'email for the first agent')
     .option('--shared-group <group>', 'a new database file shared by this Unix group (mode 0660) instead of private to you (0600)')
-    .action(act(async (rt, o: { handle?: string; name?: string; email?: string; sharedGroup?: string }) => {
+    .action(withRuntime(async (rt, o: { handle?: string; name?: string; email?: string; sharedGroup?: string }) => {
       rt.sharedGroup = o.sharedGroup ?? null;
       const ctx = await rt.ctx();
       const existing = await listAgents(ctx, { includeInactive: true });

@@ -21,7 +21,7 @@ const io = {
 import type { InspectReport } from '../../io/csv-inspect.js';
 import { where, type ImportOptions, type ImportReport } from '../../io/import-report.js';
 import { progressBar } from '../../io/progress.js';
-import { act, withJson } from '../command-kit.js';
+import { withRuntime, withJson } from '../command-kit.js';
 import type { Runtime } from '../runtime.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { pickFields } from '../output.js';
@@ -151,7 +151,7 @@ export function registerDataCommands(program: Command): void {
     .option('--format <format>', 'jsonl (the only export format)', 'jsonl')
     .option('--since <when>', 'only items changed since then (ISO date or 7d), with orders, escalations and surveys from then on')
     .option('-o, --output <file>', 'write to a file instead of standard output')
-    .action(act(async (rt, o: { format: string; since?: string; output?: string; json?: boolean }) => {
+    .action(withRuntime(async (rt, o: { format: string; since?: string; output?: string; json?: boolean }) => {
       if (o.format.toLowerCase() !== 'jsonl' && o.format.toLowerCase() !== 'ndjson') throw usage(`--format: only jsonl can be exported (got ${JSON.stringify(o.format)})`);
       const ctx = await rt.ctx();
       const since = o.since ? parseWhen(o.since, ctx.clock(), 'past').toISOString() : null;
@@ -215,7 +215,7 @@ export function registerDataCommands(program: Command): void {
     .option('--kind <scale>', 'surveys: csat (1-5) | nps (0-10)')
     .option('--currency <code>', 'orders: the currency of every order when the file has no currency column, e.g. EUR')
     .option('--agent-author <value>', 'csv-messages: an author who is an agent (the company\'s own account), repeatable', repeat)
-    .action(act(async (rt, files: string[], o: ImportFlags) => {
+    .action(withRuntime(async (rt, files: string[], o: ImportFlags) => {
       const format = formatOf(files, o.format);
       if (format !== 'eml' && files.length !== 1) throw usage(`--format ${format} imports one file at a time`);
       checkFlagsFit(format, o);
@@ -258,7 +258,7 @@ export function registerDataCommands(program: Command): void {
     .description('read JSON lines on standard input, one item or message per line (shapes of `item add --json -`), and report each line')
     .option('--dry-run', 'check every line and report; write nothing')
     .option('--skip-invalid', 'write the good lines even if some are bad (default: one bad line writes nothing)')
-    .action(act(async (rt, o: { dryRun?: boolean; skipInvalid?: boolean }) => {
+    .action(withRuntime(async (rt, o: { dryRun?: boolean; skipInvalid?: boolean }) => {
       const text = await readStdin();
       const ctx = await rt.ctx();
       const { report, outcomes } = await (await io.ingestLines())(ctx, await rt.me(), text, { dryRun: o.dryRun, skipInvalid: o.skipInvalid });

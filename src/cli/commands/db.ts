@@ -5,7 +5,7 @@ import { makeCtx } from '../../core/context.js';
 import { usage } from '../../core/errors.js';
 import { MIGRATIONS } from '../../store/migrations.js';
 import { openStore, printableLocation } from '../../store/open.js';
-import { act, withJson } from '../command-kit.js';
+import { withRuntime, withJson } from '../command-kit.js';
 import { progressBar } from '../../io/progress.js';
 
 export function registerDbCommands(program: Command): void {
@@ -13,7 +13,7 @@ export function registerDbCommands(program: Command): void {
 
   withJson(db.command('migrate'))
     .description('bring the schema up to date (every command does this on its own; this does only that)')
-    .action(act(async (rt) => {
+    .action(withRuntime(async (rt) => {
       const ctx = await rt.ctx();
       const schema = Object.keys(MIGRATIONS).sort().at(-1)!;
       if (rt.out.json) return rt.out.printJson({ database: rt.location, engine: ctx.store.engine, schema });
@@ -22,7 +22,7 @@ export function registerDbCommands(program: Command): void {
 
   withJson(db.command('info'))
     .description('which store, where, its schema, and how much it holds')
-    .action(act(async (rt) => {
+    .action(withRuntime(async (rt) => {
       const ctx = await rt.ctx();
       const d = ctx.store.db;
       const count = async (t: 'agents' | 'customers' | 'orders' | 'items' | 'events' | 'escalations' | 'surveys' | 'macros' | 'saved_views') =>
@@ -42,7 +42,7 @@ export function registerDbCommands(program: Command): void {
     .description('copy everything into another, empty database (SQLite path or postgres:// URL), keeping every id')
     .requiredOption('--to <db>', 'the target: an SQLite file path or a postgres:// URL')
     .option('--no-progress', 'no progress bar on a terminal')
-    .action(act(async (rt, o: { to: string; progress: boolean }) => {
+    .action(withRuntime(async (rt, o: { to: string; progress: boolean }) => {
       if (o.to === rt.dbPath) throw usage('--to names the database being copied; give another one');
       const from = await rt.ctx();
       const target = await openStore(o.to);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { holdsData, writeDemo } from '../../io/demo.js';
 import { invalid } from '../../core/errors.js';
-import { act, withJson } from '../command-kit.js';
+import { withRuntime, withJson } from '../command-kit.js';
 import { parseIsoStrict } from '../../core/time.js';
 
 export function registerDemoCommand(program: Command): void {
@@ -13,7 +13,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--now <iso>', 'the moment the demo ends at (default: now)')
     .option('--if-missing', 'do nothing if the database already holds data')
     .option('--quiet', 'no progress output')
-    .action(act(async (rt, o: { items: string; seed: string; now?: string; ifMissing?: boolean; quiet?: boolean }) => {
+    .action(withRuntime(async (rt, o: { items: string; seed: string; now?: string; ifMissing?: boolean; quiet?: boolean }) => {
       const items = Number(o.items);
       const seed = Number(o.seed);
       if (!Number.isInteger(items) || items < 0) throw invalid('--items must be a whole number');

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { escalate, handback, listEscalations } from '../../core/escalation.js';
 import { parseItemId } from '../../core/item-view.js';
-import { act, withJson, withVersion } from '../command-kit.js';
+import { withRuntime, withJson, withVersion } from '../command-kit.js';
 import { parseVersion, readStdin } from '../runtime.js';
 import { shortDuration } from '../../text/format.js';
 
@@ -14,7 +14,7 @@ export function registerEscalationCommands(program: Command): void {
     .option('--to <handle>', 'assign the support item to this support agent')
     .option('--priority <priority>', 'support priority (at least the source\'s)')
     .option('--kind <kind>', 'support kind: bug, access, billing, delivery, complaint, other', 'other')
-    .action(act(async (rt, id: string, o: { reason: string; to?: string; priority?: string; kind?: string; ifVersion?: string }) => {
+    .action(withRuntime(async (rt, id: string, o: { reason: string; to?: string; priority?: string; kind?: string; ifVersion?: string }) => {
       const reason = o.reason === '-' ? await readStdin() : o.reason;
       const r = await escalate(await rt.ctx(), await rt.me(), parseItemId(id), {
         reason, to: o.to, priority: o.priority, kind: o.kind, expectedVersion: parseVersion(o.ifVersion),
@@ -28,7 +28,7 @@ export function registerEscalationCommands(program: Command): void {
     .description('return an escalated item to service without resolving it')
     .argument('<id>', 'support item id')
     .requiredOption('--reason <text>', 'why it goes back ("-" reads standard input)')
-    .action(act(async (rt, id: string, o: { reason: string; ifVersion?: string }) => {
+    .action(withRuntime(async (rt, id: string, o: { reason: string; ifVersion?: string }) => {
       const reason = o.reason === '-' ? await readStdin() : o.reason;
       const r = await handback(await rt.ctx(), await rt.me(), parseItemId(id), reason, { expectedVersion: parseVersion(o.ifVersion) });
       if (rt.out.json) return rt.out.printJson(r);
@@ -40,7 +40,7 @@ export function registerEscalationCommands(program: Command): void {
     .description('escalations, newest first, with age and who holds them')
     .option('--open', 'only escalations support is still working on')
     .option('-n, --limit <n>', 'at most', '200')
-    .action(act(async (rt, o: { open?: boolean; limit: string }) => {
+    .action(withRuntime(async (rt, o: { open?: boolean; limit: string }) => {
       const list = await listEscalations(await rt.ctx(), { open: o.open, limit: Math.max(1, Number(o.limit) || 200) });
       if (rt.out.json) return rt.out.printJson(list);
       rt.out.table(list, [

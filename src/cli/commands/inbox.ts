@@ -5,7 +5,7 @@ import { Option } from 'commander';
 import { countInbox, parsePriorities, parseRoleFilter, parseStatuses, queryInbox, SORTS, type InboxFilter, type Sort } from '../../core/inbox.js';
 import { invalid } from '../../core/errors.js';
 import { getView, type ViewFilter } from '../../core/views.js';
-import { act, withJson } from '../command-kit.js';
+import { withRuntime, withJson } from '../command-kit.js';
 import { itemColumns } from '../present.js';
 
 /** The inbox's filter and sort flags (no defaults here: a flag not given leaves a view's value alone). */
@@ -46,7 +46,7 @@ export function registerInboxCommand(program: Command): void {
     .option('--ids', 'print only item ids, one per line')
     .option('--count', 'print only the number of matching items')
     .option('--headers', 'print a header line on a pipe')
-    .action(act(async (rt, o: Record<string, any>) => {
+    .action(withRuntime(async (rt, o: Record<string, any>) => {
       const limit = Number(o.limit);
       const offset = Number(o.offset);
       if (!Number.isInteger(offset) || offset < 0) throw invalid('--offset must be a whole number ≥ 0');

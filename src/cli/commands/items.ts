@@ -6,7 +6,7 @@ import { escalationsOfItem, getSnapshot } from '../../core/escalation.js';
 import { deliveriesOfItem } from '../../mail/outbox.js';
 import type { MutationResult } from '../../core/item-mutate.js';
 import { invalid } from '../../core/errors.js';
-import { act, withJson, withVersion } from '../command-kit.js';
+import { withRuntime, withJson, withVersion } from '../command-kit.js';
 import { bodyFrom, parseVersion, readStdin, type Runtime } from '../runtime.js';
 import { printItemDetail } from '../present.js';
 import { sanitizeLine } from '../../text/sanitize.js';
@@ -65,7 +65,7 @@ export function registerItemCommands(program: Command): void {
     .option('-t, --tag <tag>', 'tag (repeatable, or comma-separated)', collect)
     .option('--due <when>', 'due time, e.g. 3d or "friday 9:00" (default from the SLA policy)')
     .option('--external-id <id>', 'an id from another system; refused if already used')
-    .action(act(async (rt, jsonArg: string | undefined, o: Record<string, any>) => {
+    .action(withRuntime(async (rt, jsonArg: string | undefined, o: Record<string, any>) => {
       let input: items.NewItemInput;
       if (jsonArg !== undefined) {
         if (jsonArg !== '-' || !o.json) throw invalid('to read an item as JSON, use `tandem item add --json -`');
@@ -90,7 +90,7 @@ export function registerItemCommands(program: Command): void {
   withJson(item.command('show'))
     .description('show an item with its whole timeline')
     .argument('<id>', 'item id')
-    .action(act(async (rt, id: string) => {
+    .action(withRuntime(async (rt, id: string) => {
       const ctx = await rt.ctx();
       const itemId = parseItemId(id);
       const now = ctx.clock();
@@ -126,21 +126,21 @@ export function registerItemCommands(program: Command): void {
 
   textAction('reply', 'send a public reply to the customer', 'reply')
     .option('--status <status>', 'also set the status: open | pending | resolved')
-    .action(act(async (rt, id: string, text: string[], o: VersionOpts & { status?: string }) => {
+    .action(withRuntime(async (rt, id: string, text: string[], o: VersionOpts & { status?: string }) => {
       const body = await bodyFrom(text, 'reply');
       const r = await items.reply(await rt.ctx(), await rt.me(), parseItemId(id), body, { expectedVersion: parseVersion(o.ifVersion), status: o.status });
       reportChange(rt, r, `replied${o.status ? ` and set ${r.item.status}` : ''}`);
     }));
 
   textAction('note', 'add an internal note (never shown to the customer)', 'note')
-    .action(act(async (rt, id: string, text: string[], o: VersionOpts) => {
+    .action(withRuntime(async (rt, id: string, text: string[], o: VersionOpts) => {
       const body = await bodyFrom(text, 'note');
       reportChange(rt, await items.note(await rt.ctx(), await rt.me(), parseItemId(id), body, { expectedVersion: parseVersion(o.ifVersion) }), 'note added');
     }));
 
   textAction('message', 'record a message from the customer (reopens a resolved item)', 'message')
     .option('--message-id <id>', 'the message\'s id in another system (e.g. an email Message-ID)')
-    .action(act(async (rt, id: string, text: string[], o: VersionOpts & { messageId?: string }) => {
+    .action(withRuntime(async (rt, id: string, text: string[], o: VersionOpts & { messageId?: string }) => {
       const body = await bodyFrom(text, 'message');
       const r = await items.customerMessage(await rt.ctx(), parseItemId(id), body, { expectedVersion: parseVersion(o.ifVersion), messageId: o.messageId });
       reportChange(rt, r, `customer message recorded, status ${r.item.status}`);
@@ -150,7 +150,7 @@ export function registerItemCommands(program: Command): void {
     .description('assign an item to an agent (use `take` for yourself)')
     .argument('<id>', 'item id').argument('<handle>', 'agent handle')
     .option('--force', 'take over an item assigned to someone else')
-    .action(act(async (rt, id: string, handle: string, o: VersionOpts & { force?: boolean }) => {
+    .action(withRuntime(async (rt, id: string, handle: string, o: VersionOpts & { force?: boolean }) => {
       const r = await items.assign(await rt.ctx(), await rt.me(), parseItemId(id), handle, { expectedVersion: parseVersion(o.ifVersion), force: o.force });
       reportChange(rt, r, `assigned to @${r.item.assignee}`);
     }));
@@ -159,7 +159,7 @@ export function registerItemCommands(program: Command): void {
     .description('assign an item to yourself')
     .argument('<id>', 'item id')
     .option('--force', 'take over an item assigned to someone else')
-    .action(act(async (rt, id: string, o: VersionOpts & { force?: boolean }) => {
+    .action(withRuntime(async (rt, id: string, o: VersionOpts & { force?: boolean }) => {
       const r = await items.take(await rt.ctx(), await rt.me(), parseItemId(id), { expectedVersion: parseVersion(o.ifVersion), force: o.force });
       reportChange(rt, r, `taken by @${r.item.assignee}`);
     }));
@@ -167,14 +167,14 @@ export function registerItemCommands(program: Command): void {
   withVersion(withJson(item.command('unassign')))
     .description('remove the assignee')
     .argument('<id>', 'item id')
-    .action(act(async (rt, id: string, o: VersionOpts) => {
+    .action(withRuntime(async (rt, id: string, o: VersionOpts) => {
       reportChange(rt, await items.assign(await rt.ctx(), await rt.me(), parseItemId(id), null, { expectedVersion: parseVersion(o.ifVersion) }), 'unassigned');
     }));
 
   withVersion(withJson(item.command('priority')))
     .description('set the priority (due times follow the SLA policy)')
     .argument('<id>', 'item id').argument('<priority>', 'low | normal | high | urgent')
-    .action(act(async (rt, id: string, p: string, o: VersionOpts) => {
+    .action(withRuntime(async (rt, id: string, p: string, o: VersionOpts) => {
       const r = await items.setPriority(await rt.ctx(), await rt.me(), parseItemId(id), p, { expectedVersion: parseVersion(o.ifVersion) });
       reportChange(rt, r, `priority ${r.item.priority}`);
     }));
@@ -182,21 +182,21 @@ export function registerItemCommands(program: Command): void {
   withVersion(withJson(item.command('status')))
     .description('set the status (new → open → pending → resolved → closed)')
     .argument('<id>', 'item id').argument('<status>', 'open | pending | resolved | closed')
-    .action(act(async (rt, id: string, s: string, o: VersionOpts) => {
+    .action(withRuntime(async (rt, id: string, s: string, o: VersionOpts) => {
       const r = await items.setStatus(await rt.ctx(), await rt.me(), parseItemId(id), s, { expectedVersion: parseVersion(o.ifVersion) });
       reportChange(rt, r, `status ${r.item.status}`);
     }));
 
   withVersion(withJson(item.command('tag')))
     .description('add tags').argument('<id>', 'item id').argument('<tags...>', 'tags to add')
-    .action(act(async (rt, id: string, tags: string[], o: VersionOpts) => {
+    .action(withRuntime(async (rt, id: string, tags: string[], o: VersionOpts) => {
       const r = await items.changeTags(await rt.ctx(), await rt.me(), parseItemId(id), { add: tags.flatMap((t) => t.split(',')) }, { expectedVersion: parseVersion(o.ifVersion) });
       reportChange(rt, r, `tags: ${r.item.tags.join(', ') || '(none)'}`);
     }));
 
   withVersion(withJson(item.command('untag')))
     .description('remove tags').argument('<id>', 'item id').argument('<tags...>', 'tags to remove')
-    .action(act(async (rt, id: string, tags: string[], o: VersionOpts) => {
+    .action(withRuntime(async (rt, id: string, tags: string[], o: VersionOpts) => {
       const r = await items.changeTags(await rt.ctx(), await rt.me(), parseItemId(id), { remove: tags.flatMap((t) => t.split(',')) }, { expectedVersion: parseVersion(o.ifVersion) });
       reportChange(rt, r, `tags: ${r.item.tags.join(', ') || '(none)'}`);
     }));
@@ -204,7 +204,7 @@ export function registerItemCommands(program: Command): void {
   withVersion(withJson(item.command('snooze')))
     .description('hide an item until a time; it comes back to the inbox by itself')
     .argument('<id>', 'item id').argument('<when...>', 'e.g. 2h, 3d, "tomorrow 9:00", 2026-12-01T09:00Z')
-    .action(act(async (rt, id: string, when: string[], o: VersionOpts) => {
+    .action(withRuntime(async (rt, id: string, when: string[], o: VersionOpts) => {
       const r = await items.snooze(await rt.ctx(), await rt.me(), parseItemId(id), when.join(' '), { expectedVersion: parseVersion(o.ifVersion) });
       reportChange(rt, r, `snoozed until ${r.item.snoozedUntil}`);
     }));
@@ -213,20 +213,20 @@ export function registerItemCommands(program: Command): void {
     .description('resolve an item (an escalated support item returns to service)')
     .argument('<id>', 'item id')
     .option('--note <text>', 'resolution note (internal; "-" reads standard input)')
-    .action(act(async (rt, id: string, o: VersionOpts & { note?: string }) => {
+    .action(withRuntime(async (rt, id: string, o: VersionOpts & { note?: string }) => {
       const noteText = o.note === '-' ? await readStdin() : o.note;
       reportChange(rt, await items.resolve(await rt.ctx(), await rt.me(), parseItemId(id), { expectedVersion: parseVersion(o.ifVersion), note: noteText }), 'resolved');
     }));
 
   withVersion(withJson(item.command('reopen')))
     .description('reopen a resolved or closed item').argument('<id>', 'item id')
-    .action(act(async (rt, id: string, o: VersionOpts) => {
+    .action(withRuntime(async (rt, id: string, o: VersionOpts) => {
       reportChange(rt, await items.reopen(await rt.ctx(), await rt.me(), parseItemId(id), { expectedVersion: parseVersion(o.ifVersion) }), 'reopened');
     }));
 
   withVersion(withJson(item.command('close')))
     .description('close an item').argument('<id>', 'item id')
-    .action(act(async (rt, id: string, o: VersionOpts) => {
+    .action(withRuntime(async (rt, id: string, o: VersionOpts) => {
       reportChange(rt, await items.close(await rt.ctx(), await rt.me(), parseItemId(id), { expectedVersion: parseVersion(o.ifVersion) }), 'closed');
     }));
 }

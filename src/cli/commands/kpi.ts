@@ -8,7 +8,7 @@ import type { Role } from '../../core/vocabulary.js';
 import { localTime } from '../../text/format.js';
 import { changeArrow, changeTone, formatKpiChange, formatKpiValue, sparkline } from '../../text/kpi-format.js';
 import { sanitizeLine } from '../../text/sanitize.js';
-import { act, withJson } from '../command-kit.js';
+import { withRuntime, withJson } from '../command-kit.js';
 import type { Output } from '../output.js';
 
 export function registerKpiCommand(program: Command): void {
@@ -21,7 +21,7 @@ export function registerKpiCommand(program: Command): void {
     .option('--by <what>', 'add a per-agent table: agent')
     .option('--agent <handle>', 'only items assigned to this agent')
     .option('--csv', 'print CSV: role,agent,figure,value,previous,change,count,previous_count')
-    .action(act(async (rt, o: Record<string, string | boolean | undefined>) => {
+    .action(withRuntime(async (rt, o: Record<string, string | boolean | undefined>) => {
       if (o.json && o.csv) throw usage('give either --json or --csv, not both');
       const roleText = String(o.role ?? 'all').trim().toLowerCase();
       if (!['service', 'support', 'all'].includes(roleText)) throw invalid(`--role must be service, support or all (got ${JSON.stringify(o.role)})`);

@@ -7,7 +7,7 @@ import { parseItemId } from '../../core/item-view.js';
 import { invalid } from '../../core/errors.js';
 import { addView, getView, listViews, removeView, viewCounts, viewFilterFlags, VIEW_KEYS } from '../../core/views.js';
 import { sanitizeLine, sanitizeText } from '../../text/sanitize.js';
-import { act, withJson, withVersion } from '../command-kit.js';
+import { withRuntime, withJson, withVersion } from '../command-kit.js';
 import { parseVersion, readStdin, type Runtime } from '../runtime.js';
 import { filterFromOptions, withInboxFilterOptions } from './inbox.js';
 
@@ -62,7 +62,7 @@ export function registerMacroCommands(program: Command): void {
     .option('-a, --assign <who>', 'assign to me (whoever applies it), nobody, or HANDLE')
     .option('-r, --role <role>', 'only for service or support items (default: both)')
     .addHelpText('after', '\nPlaceholders: `tandem macro placeholders` lists them; give a default where a value may be missing:\n  tandem macro add thanks --body \'Hi {{ customer.first_name | default: "there" }}, thanks! {{ agent.first_name }}\' --set status=resolved')
-    .action(act(async (rt, name: string, o: { body: string; note?: boolean; set?: string[]; tag?: string[]; assign?: string; role?: string }) => {
+    .action(withRuntime(async (rt, name: string, o: { body: string; note?: boolean; set?: string[]; tag?: string[]; assign?: string; role?: string }) => {
       const { addMacro } = await core.macros();
       const body = (await bodyOption(o.body))!;
       const m = await addMacro(await rt.ctx(), { name, body, kind: o.note ? 'note' : 'reply', set: o.set, tags: o.tag, assign: o.assign, role: o.role });
@@ -73,7 +73,7 @@ export function registerMacroCommands(program: Command): void {
 
   withJson(macro.command('list'))
     .description('list macros')
-    .action(act(async (rt) => {
+    .action(withRuntime(async (rt) => {
       const { listMacros, describeActions } = await core.macros();
       const list = await listMacros((await rt.ctx()).store.db);
       if (rt.out.json) return rt.out.printJson(list);
@@ -89,7 +89,7 @@ export function registerMacroCommands(program: Command): void {
   withJson(macro.command('show'))
     .description('show a macro: its template and actions')
     .argument('<name>', 'macro name')
-    .action(act(async (rt, name: string) => {
+    .action(withRuntime(async (rt, name: string) => {
       const { getMacro } = await core.macros();
       const { placeholdersOf } = await core.template();
       const m = await getMacro((await rt.ctx()).store.db, name);
@@ -115,7 +115,7 @@ export function registerMacroCommands(program: Command): void {
     .option('-t, --tag <tag>', 'add this tag (repeatable)', collect)
     .option('-a, --assign <who>', 'me, nobody, or HANDLE')
     .option('-r, --role <role>', 'service, support, or both')
-    .action(act(async (rt, name: string, o: { body?: string; name?: string; note?: boolean; reply?: boolean; clearActions?: boolean; set?: string[]; tag?: string[]; assign?: string; role?: string }) => {
+    .action(withRuntime(async (rt, name: string, o: { body?: string; name?: string; note?: boolean; reply?: boolean; clearActions?: boolean; set?: string[]; tag?: string[]; assign?: string; role?: string }) => {
       if (o.note && o.reply) throw invalid('--note and --reply contradict each other');
       const { editMacro } = await core.macros();
       const m = await editMacro(await rt.ctx(), name, {
@@ -130,7 +130,7 @@ export function registerMacroCommands(program: Command): void {
   withJson(macro.command('remove'))
     .description('delete a macro (items it was applied to keep their history)')
     .argument('<name>', 'macro name')
-    .action(act(async (rt, name: string) => {
+    .action(withRuntime(async (rt, name: string) => {
       const { removeMacro } = await core.macros();
       const m = await removeMacro(await rt.ctx(), name);
       if (rt.out.json) rt.out.printJson(m);
@@ -140,7 +140,7 @@ export function registerMacroCommands(program: Command): void {
   withJson(macro.command('preview'))
     .description('print the text a macro would send to an item, and its changes; writes nothing')
     .argument('<name>', 'macro name').argument('<item>', 'item id')
-    .action(act(async (rt, name: string, id: string) => {
+    .action(withRuntime(async (rt, name: string, id: string) => {
       const { previewMacro } = await core.apply();
       printOutcome(rt, await previewMacro(await rt.ctx(), await rt.me(), name, parseItemId(id)), false);
     }));
@@ -150,7 +150,7 @@ export function registerMacroCommands(program: Command): void {
     .argument('<name>', 'macro name').argument('<item>', 'item id')
     .option('--dry-run', 'show what would be written, and write nothing')
     .option('--force', 'take over an item assigned to someone else when the macro assigns it to you')
-    .action(act(async (rt, name: string, id: string, o: { dryRun?: boolean; force?: boolean; ifVersion?: string }) => {
+    .action(withRuntime(async (rt, name: string, id: string, o: { dryRun?: boolean; force?: boolean; ifVersion?: string }) => {
       const { applyMacro, previewMacro } = await core.apply();
       const opts = { expectedVersion: parseVersion(o.ifVersion), force: o.force };
       const ctx = await rt.ctx();
@@ -161,7 +161,7 @@ export function registerMacroCommands(program: Command): void {
 
   withJson(macro.command('placeholders'))
     .description('list the placeholders a macro may use')
-    .action(act(async (rt) => {
+    .action(withRuntime(async (rt) => {
       const { PLACEHOLDERS } = await core.template();
       if (rt.out.json) return rt.out.printJson(PLACEHOLDERS);
       for (const [p, what] of Object.entries(PLACEHOLDERS)) rt.out.print(rt.out.tty ? `{{ ${p} }}`.padEnd(38) + what : `${p}\t${what}`);
@@ -173,7 +173,7 @@ export function registerMacroCommands(program: Command): void {
     .description('save the inbox filter and sort given by the flags as a view')
     .argument('<name>', 'a short name, e.g. vip-breached')
     .option('--replace', 'overwrite a view of the same name')
-    .action(act(async (rt, name: string, o: Record<string, any>) => {
+    .action(withRuntime(async (rt, name: string, o: Record<string, any>) => {
       const v = await addView(await rt.ctx(), name, filterFromOptions(o), { replace: Boolean(o.replace) });
       if (rt.out.json) rt.out.printJson(v);
       else if (!rt.out.tty) rt.out.print(v.name);
@@ -182,7 +182,7 @@ export function registerMacroCommands(program: Command): void {
 
   withJson(view.command('list'))
     .description('saved views with how many items each shows now')
-    .action(act(async (rt) => {
+    .action(withRuntime(async (rt) => {
       const ctx = await rt.ctx();
       const views = await listViews(ctx.store.db);
       const counts = await viewCounts(ctx, await rt.meOrNull(), views);
@@ -199,7 +199,7 @@ export function registerMacroCommands(program: Command): void {
   withJson(view.command('show'))
     .description('a view\'s filter, as inbox flags')
     .argument('<name>', 'view name')
-    .action(act(async (rt, name: string) => {
+    .action(withRuntime(async (rt, name: string) => {
       const v = await getView((await rt.ctx()).store.db, name);
       if (rt.out.json) return rt.out.printJson(v);
       rt.out.print(`tandem inbox ${viewFilterFlags(v.filter)}`);
@@ -208,7 +208,7 @@ export function registerMacroCommands(program: Command): void {
   withJson(view.command('remove'))
     .description('delete a saved view')
     .argument('<name>', 'view name')
-    .action(act(async (rt, name: string) => {
+    .action(withRuntime(async (rt, name: string) => {
       const v = await removeView(await rt.ctx(), name);
       if (rt.out.json) rt.out.printJson(v);
       else rt.out.note(`View ${v.name} removed.`);

@@ -2,7 +2,7 @@
 // every channel's replies wait in. The work is in src/mail; these only parse options and print.
 import type { Command } from 'commander';
 import { TandemError, invalid, notFound, usage } from '../../core/errors.js';
-import { act, withJson } from '../command-kit.js';
+import { withRuntime, withJson } from '../command-kit.js';
 import type { Runtime } from '../runtime.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { relativeTime } from '../../text/format.js';
@@ -69,7 +69,7 @@ export function registerMailCommands(program: Command): void {
     .option('--password-cmd <command>', 'a command that prints the password, run each time (e.g. \'pass show shop/mail\')')
     .option('--password-env <VAR>', 'the name of an environment variable holding the password')
     .option('--insecure', 'allow plain imap:// or smtp:// to a host that is not loopback')
-    .action(act(async (rt, name: string, o: { address: string; imap: string; smtp: string; role?: string; fromName?: string; passwordCmd?: string; passwordEnv?: string; insecure?: boolean }) => {
+    .action(withRuntime(async (rt, name: string, o: { address: string; imap: string; smtp: string; role?: string; fromName?: string; passwordCmd?: string; passwordEnv?: string; insecure?: boolean }) => {
       const { addMailbox, mailboxJson } = await mailboxes();
       const mb = await addMailbox(await rt.ctx(), { name, ...o });
       if (rt.out.json) return rt.out.printJson(mailboxJson(mb));
@@ -80,7 +80,7 @@ export function registerMailCommands(program: Command): void {
 
   withJson(mailbox.command('list'))
     .description('list mailboxes (never their passwords)')
-    .action(act(async (rt) => {
+    .action(withRuntime(async (rt) => {
       const { listMailboxes, mailboxJson } = await mailboxes();
       const list = await listMailboxes((await rt.ctx()).store.db);
       if (rt.out.json) return rt.out.printJson(list.map(mailboxJson));
@@ -97,7 +97,7 @@ export function registerMailCommands(program: Command): void {
   withJson(mailbox.command('show'))
     .description('a mailbox with its fetch cursors and its mail and outbox counts')
     .argument('<name>')
-    .action(act(async (rt, name: string) => {
+    .action(withRuntime(async (rt, name: string) => {
       const { getMailbox, mailboxJson, mailboxStatus } = await mailboxes();
       const db = (await rt.ctx()).store.db;
       const mb = await getMailbox(db, name);
@@ -117,7 +117,7 @@ export function registerMailCommands(program: Command): void {
   withJson(mailbox.command('verify'))
     .description('log in to both servers and say exactly what failed: name lookup, connection, TLS, authentication, missing folder')
     .argument('<name>')
-    .action(act(async (rt, name: string) => {
+    .action(withRuntime(async (rt, name: string) => {
       const { getMailbox } = await mailboxes();
       const { verifyMailbox } = await import('../../mail/verify.js');
       const mb = await getMailbox((await rt.ctx()).store.db, name);
@@ -136,7 +136,7 @@ export function registerMailCommands(program: Command): void {
   withJson(mailbox.command('remove'))
     .description('remove a mailbox (refused while replies wait to go out through it)')
     .argument('<name>')
-    .action(act(async (rt, name: string) => {
+    .action(withRuntime(async (rt, name: string) => {
       const { removeMailbox, mailboxJson } = await mailboxes();
       const mb = await removeMailbox(await rt.ctx(), name);
       if (rt.out.json) return rt.out.printJson(mailboxJson(mb));
@@ -152,7 +152,7 @@ export function registerMailCommands(program: Command): void {
     .option('--watch', 'stay connected (IMAP IDLE), fetch new mail within seconds, reconnect with backoff; Ctrl-C stops')
     .option('-v, --verbose', 'a line per message as it is committed')
     .option('--since <when>', 'only mail received on or after this day (e.g. 2026-03-01 or 30d): a first fetch that skips years of old mail')
-    .action(act(async (rt, o: { mailbox?: string; watch?: boolean; verbose?: boolean; since?: string }) => {
+    .action(withRuntime(async (rt, o: { mailbox?: string; watch?: boolean; verbose?: boolean; since?: string }) => {
       const ctx = await rt.ctx();
       const since = o.since ? (await import('../../core/time.js')).parseWhen(o.since, ctx.clock(), 'past') : undefined;
       const me = await rt.me();
@@ -200,7 +200,7 @@ export function registerMailCommands(program: Command): void {
   withJson(mail.command('send'))
     .description('deliver the email outbox once (replies waiting to retry go when their backoff ends)')
     .option('--now', 'also send replies waiting to retry now, without waiting for their backoff')
-    .action(act(async (rt, o: { now?: boolean }) => {
+    .action(withRuntime(async (rt, o: { now?: boolean }) => {
       const { sendQueue } = await import('../../mail/send.js');
       const r = await sendQueue(await rt.ctx(), { env: rt.env, ignoreBackoff: o.now });
       if (rt.out.json) return rt.out.printJson(r);
@@ -214,7 +214,7 @@ export function registerMailCommands(program: Command): void {
     .description('the mail daemon: watch every mailbox (IDLE) and deliver the outbox, until Ctrl-C')
     .option('--mailbox <name>', 'only this mailbox')
     .option('--send-every <seconds>', 'how often the outbox is delivered', toInt('--send-every'), 5)
-    .action(act(async (rt, o: { mailbox?: string; sendEvery: number }) => {
+    .action(withRuntime(async (rt, o: { mailbox?: string; sendEvery: number }) => {
       const ctx = await rt.ctx();
       const me = await rt.me();
       const list = await pickMailboxes(rt, o.mailbox);
@@ -238,7 +238,7 @@ export function registerMailCommands(program: Command): void {
     .option('--failed', 'only messages that failed')
     .option('--state <state>', 'applied | duplicate | skipped | failed')
     .option('-n, --limit <n>', 'at most', toInt('--limit'), 100)
-    .action(act(async (rt, o: { failed?: boolean; state?: string; limit: number }) => {
+    .action(withRuntime(async (rt, o: { failed?: boolean; state?: string; limit: number }) => {
       const { listFetchedMail } = await import('../../mail/fetch.js');
       const { parseEnum } = await import('../../core/vocabulary.js');
       const state = o.failed ? 'failed' : o.state ? parseEnum('--state', ['applied', 'duplicate', 'skipped', 'failed'] as const, o.state) : undefined;
@@ -258,7 +258,7 @@ export function registerMailCommands(program: Command): void {
   mail.command('show')
     .description('write a fetched message\'s raw bytes to standard output (e.g. to re-import or inspect a failed one)')
     .argument('<id>', 'id from `tandem mail list`')
-    .action(act(async (rt, id: string) => {
+    .action(withRuntime(async (rt, id: string) => {
       const { fetchedMailRaw } = await import('../../mail/fetch.js');
       const raw = /^\d+$/.test(id) ? await fetchedMailRaw(await rt.ctx(), Number(id)) : null;
       if (!raw) throw notFound(`no fetched message ${JSON.stringify(id)} (see tandem mail list)`);
@@ -274,7 +274,7 @@ export function registerMailCommands(program: Command): void {
     .option('--item <id>', 'only this item\'s replies')
     .option('--follow', 'stream replies of --channel as they are queued, taking each for delivery (then `outbox ack ID`)')
     .option('-n, --limit <n>', 'at most', toInt('--limit'), 200)
-    .action(act(async (rt, o: { state?: string; channel?: string; item?: string; follow?: boolean; limit: number }) => {
+    .action(withRuntime(async (rt, o: { state?: string; channel?: string; item?: string; follow?: boolean; limit: number }) => {
       const ctx = await rt.ctx();
       const m = await outbox();
       if (o.follow) {
@@ -308,7 +308,7 @@ export function registerMailCommands(program: Command): void {
 
   const outboxAction = (name: string, description: string, run: (rt: Runtime, id: number, o: { failed?: string }) => Promise<import('../../mail/outbox.js').OutboxEntry>, sentence: (e: import('../../mail/outbox.js').OutboxEntry) => string) =>
     withJson(ob.command(name)).description(description).argument('<id>', 'outbox id (see tandem outbox)')
-      .action(act(async (rt, id: string, o: { failed?: string }) => {
+      .action(withRuntime(async (rt, id: string, o: { failed?: string }) => {
         const { parseOutboxId } = await outbox();
         const e = await run(rt, parseOutboxId(id), o);
         if (rt.out.json) return rt.out.printJson(e);

@@ -6,7 +6,7 @@ import { customerHistory } from '../../core/customer-history.js';
 import { addSurvey } from '../../core/surveys.js';
 import { parseItemId } from '../../core/item-view.js';
 import { parseWhen } from '../../core/time.js';
-import { act, withJson } from '../command-kit.js';
+import { withRuntime, withJson } from '../command-kit.js';
 import { itemColumns } from '../present.js';
 import { localTime, money } from '../../text/format.js';
 import { sanitizeLine } from '../../text/sanitize.js';
@@ -17,7 +17,7 @@ export function registerPeopleCommands(program: Command): void {
     .description('add an agent').argument('<handle>', 'unique handle, e.g. ana')
     .option('--name <name>', 'full name').option('--email <email>', 'email address (to recognise their replies in imports)')
     .option('--roles <roles>', 'service | support | both', 'both')
-    .action(act(async (rt, handle: string, o: { name?: string; email?: string; roles: string }) => {
+    .action(withRuntime(async (rt, handle: string, o: { name?: string; email?: string; roles: string }) => {
       const a = await addAgent(await rt.ctx(), { handle, name: o.name, email: o.email, roles: o.roles });
       if (rt.out.json) rt.out.printJson(a);
       else if (!rt.out.tty) rt.out.print(a.handle);
@@ -25,7 +25,7 @@ export function registerPeopleCommands(program: Command): void {
     }));
   withJson(agent.command('list'))
     .description('list agents').option('--all', 'include deactivated agents')
-    .action(act(async (rt, o: { all?: boolean }) => {
+    .action(withRuntime(async (rt, o: { all?: boolean }) => {
       const list = await listAgents(await rt.ctx(), { includeInactive: o.all });
       if (rt.out.json) return rt.out.printJson(list);
       rt.out.table(list, [
@@ -37,7 +37,7 @@ export function registerPeopleCommands(program: Command): void {
     }));
   withJson(agent.command('deactivate'))
     .description('deactivate an agent (their history stays)').argument('<handle>', 'agent handle')
-    .action(act(async (rt, handle: string) => {
+    .action(withRuntime(async (rt, handle: string) => {
       const a = await deactivateAgent(await rt.ctx(), handle);
       if (rt.out.json) rt.out.printJson(a);
       else rt.out.note(`@${a.handle} is deactivated`);
@@ -48,7 +48,7 @@ export function registerPeopleCommands(program: Command): void {
     .description('add a customer')
     .option('--name <name>', 'name').option('--email <email>', 'email (unique)')
     .option('--phone <phone>', 'phone').option('--company <company>', 'company').option('--notes <text>', 'notes')
-    .action(act(async (rt, o: { name?: string; email?: string; phone?: string; company?: string; notes?: string }) => {
+    .action(withRuntime(async (rt, o: { name?: string; email?: string; phone?: string; company?: string; notes?: string }) => {
       const c = await addCustomer(await rt.ctx(), o);
       if (rt.out.json) rt.out.printJson(c);
       else if (!rt.out.tty) rt.out.print(String(c.id));
@@ -57,7 +57,7 @@ export function registerPeopleCommands(program: Command): void {
   withJson(customer.command('show'))
     .description('a customer with items of both roles, orders, surveys and lifetime revenue')
     .argument('<customer>', 'email or #id')
-    .action(act(async (rt, ref: string) => {
+    .action(withRuntime(async (rt, ref: string) => {
       const ctx = await rt.ctx();
       const h = await customerHistory(ctx, ref);
       if (rt.out.json) return rt.out.printJson(h);
@@ -86,7 +86,7 @@ export function registerPeopleCommands(program: Command): void {
     }));
   withJson(customer.command('list'))
     .description('list customers').option('-q, --search <text>', 'name, email or company contains').option('-n, --limit <n>', 'at most', '100')
-    .action(act(async (rt, o: { search?: string; limit: string }) => {
+    .action(withRuntime(async (rt, o: { search?: string; limit: string }) => {
       const list = await listCustomers(await rt.ctx(), { search: o.search, limit: Math.max(1, Number(o.limit) || 100) });
       if (rt.out.json) return rt.out.printJson(list);
       rt.out.table(list, [
@@ -105,7 +105,7 @@ export function registerPeopleCommands(program: Command): void {
     .requiredOption('-c, --customer <email|#id>', 'customer').requiredOption('--amount <n>', 'amount, e.g. 49.90')
     .option('--currency <code>', 'currency code', 'USD').option('--date <when>', 'when it was ordered (default now)')
     .option('--reference <ref>', 'order number')
-    .action(act(async (rt, o: { customer: string; amount: string; currency: string; date?: string; reference?: string }) => {
+    .action(withRuntime(async (rt, o: { customer: string; amount: string; currency: string; date?: string; reference?: string }) => {
       const ctx = await rt.ctx();
       const orderedAt = o.date ? parseWhen(o.date, ctx.clock(), 'past').toISOString() : undefined;
       const r = await addOrder(ctx, { customer: o.customer, amount: o.amount, currency: o.currency, orderedAt, reference: o.reference });
@@ -120,7 +120,7 @@ export function registerPeopleCommands(program: Command): void {
     .requiredOption('-k, --kind <kind>', 'csat | nps').requiredOption('--score <n>', 'the score')
     .option('-i, --item <id>', 'the item it is about').option('-c, --customer <email|#id>', 'the customer (when not about an item)')
     .option('--comment <text>', 'what they said').option('--date <when>', 'when it was answered (default now)')
-    .action(act(async (rt, o: { kind: string; score: string; item?: string; customer?: string; comment?: string; date?: string }) => {
+    .action(withRuntime(async (rt, o: { kind: string; score: string; item?: string; customer?: string; comment?: string; date?: string }) => {
       const ctx = await rt.ctx();
       const at = o.date ? parseWhen(o.date, ctx.clock(), 'past').toISOString() : undefined;
       const s = await addSurvey(ctx, await rt.me(), { kind: o.kind, score: o.score, comment: o.comment, itemId: o.item ? parseItemId(o.item) : null, customer: o.customer, at });

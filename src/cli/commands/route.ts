@@ -6,7 +6,7 @@ import { acceptSuggestion } from '../../core/routing/accept.js';
 import type { EvalReport } from '../../core/routing/evaluate.js';
 import { ensureFreshModels, evaluateRouting, modelStatus, suggestionForItem, trainModels, type Suggestion } from '../../core/routing/suggest.js';
 import { sanitizeLine } from '../../text/sanitize.js';
-import { act, withJson, withVersion } from '../command-kit.js';
+import { withRuntime, withJson, withVersion } from '../command-kit.js';
 import { parseVersion, type Runtime } from '../runtime.js';
 import { reportChange } from './items.js';
 
@@ -36,7 +36,7 @@ export function registerRouteCommands(program: Command): void {
 
   withJson(route.command('train'))
     .description('learn from the resolved inbound items now (it also retrains by itself when stale)')
-    .action(act(async (rt) => {
+    .action(withRuntime(async (rt) => {
       const r = await trainModels(await rt.ctx());
       if (rt.out.json) return rt.out.printJson(r);
       rt.out.note(`Trained on ${r.examples} resolved items in ${r.millis} ms: ${r.models.map((m) => `${m.target} (${m.labels} labels)`).join(', ')}.`);
@@ -44,7 +44,7 @@ export function registerRouteCommands(program: Command): void {
 
   withJson(route.command('status'))
     .description('when the models were trained, on how many items, and whether they are stale')
-    .action(act(async (rt) => {
+    .action(withRuntime(async (rt) => {
       const s = await modelStatus((await rt.ctx()).store.db);
       if (rt.out.json) return rt.out.printJson(s);
       rt.out.fields([
@@ -58,7 +58,7 @@ export function registerRouteCommands(program: Command): void {
   withJson(route.command('eval'))
     .description('k-fold cross-validation on the resolved items: accuracy, macro-F1, confusion matrix, beside the majority baseline')
     .option('--folds <k>', 'number of folds', '5')
-    .action(act(async (rt, o: { folds: string }) => {
+    .action(withRuntime(async (rt, o: { folds: string }) => {
       const report = await evaluateRouting((await rt.ctx()).store.db, Number(o.folds));
       if (rt.out.json) return rt.out.printJson(report);
       for (const [t, r] of Object.entries(report)) printEval(rt, t, r);
@@ -67,7 +67,7 @@ export function registerRouteCommands(program: Command): void {
   withJson(route.command('suggest'))
     .description('the suggested role, kind and agent for an item, with confidences')
     .argument('<id>', 'item id')
-    .action(act(async (rt, id: string) => {
+    .action(withRuntime(async (rt, id: string) => {
       const ctx = await rt.ctx();
       const itemId = parseItemId(id);
       await ensureFreshModels(ctx);
@@ -80,7 +80,7 @@ export function registerRouteCommands(program: Command): void {
   withVersion(withJson(route.command('accept')))
     .description('give the item its suggested role and kind (and the suggested agent when it has none)')
     .argument('<id>', 'item id')
-    .action(act(async (rt, id: string, o: { ifVersion?: string }) => {
+    .action(withRuntime(async (rt, id: string, o: { ifVersion?: string }) => {
       const ctx = await rt.ctx();
       await ensureFreshModels(ctx);
       const r = await acceptSuggestion(ctx, await rt.me(), parseItemId(id), { expectedVersion: parseVersion(o.ifVersion) });

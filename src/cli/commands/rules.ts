@@ -11,7 +11,7 @@ import {
 } from '../../core/rules/rule-store.js';
 import { replayRules, testRules, type RuleTestReport } from '../../core/rules/rule-test.js';
 import { sanitizeLine, sanitizeText } from '../../text/sanitize.js';
-import { act, withJson } from '../command-kit.js';
+import { withRuntime, withJson } from '../command-kit.js';
 import { readStdin, type Runtime } from '../runtime.js';
 
 /** The JSON shape of a rule (documented in the README). */
@@ -114,7 +114,7 @@ export function registerRuleCommands(program: Command): void {
 
   withJson(rule.command('list'))
     .description('list the rules in the order they run')
-    .action(act(async (rt) => {
+    .action(withRuntime(async (rt) => {
       const rules = await listRules((await rt.ctx()).store.db);
       if (rt.out.json) return rt.out.printJson(rules.map(ruleJson));
       rt.out.table(rules, [
@@ -133,7 +133,7 @@ export function registerRuleCommands(program: Command): void {
     .description('show a rule as YAML (or --json), with its revisions')
     .argument('<rule>', 'rule id or name')
     .option('--revision <n>', 'show an earlier revision')
-    .action(act(async (rt, ref: string, o: { revision?: string }) => {
+    .action(withRuntime(async (rt, ref: string, o: { revision?: string }) => {
       const db = (await rt.ctx()).store.db;
       const r = await findRule(db, ref);
       const revisions = await ruleRevisions(db, r.id);
@@ -164,7 +164,7 @@ export function registerRuleCommands(program: Command): void {
     .option('--stop', 'when it matches, the rules after it do not run')
     .option('--disabled', 'save it switched off')
     .option('--before <rule>', 'run it just before this rule')
-    .action(act(async (rt, o: RuleFlags) => {
+    .action(withRuntime(async (rt, o: RuleFlags) => {
       const { raw } = await ruleFromFlags(o);
       const r = await addRule(await rt.ctx(), await rt.meOrNull(), raw, { before: o.before });
       ruleChanged(rt, r, 'added');
@@ -176,7 +176,7 @@ export function registerRuleCommands(program: Command): void {
     .option('--stop', 'when it matches, the rules after it do not run')
     .option('--no-stop', 'the rules after it run too')
     .option('-e, --editor', 'edit the rule as YAML in $VISUAL or $EDITOR (the default when no other option is given)')
-    .action(act(async (rt, ref: string, o: RuleFlags & { editor?: boolean }) => {
+    .action(withRuntime(async (rt, ref: string, o: RuleFlags & { editor?: boolean }) => {
       const flagsGiven = Boolean(o.file || o.name || o.when || o.if || o.then || o.stop !== undefined);
       if (o.editor || !flagsGiven) {
         if (flagsGiven) throw usage('--editor edits the whole rule; give it alone');
@@ -198,7 +198,7 @@ export function registerRuleCommands(program: Command): void {
     .option('--after <rule>', 'just after this rule')
     .option('--first', 'first of all')
     .option('--last', 'last of all')
-    .action(act(async (rt, ref: string, o: { before?: string; after?: string; first?: boolean; last?: boolean }) => {
+    .action(withRuntime(async (rt, ref: string, o: { before?: string; after?: string; first?: boolean; last?: boolean }) => {
       const given = [o.before !== undefined, o.after !== undefined, Boolean(o.first), Boolean(o.last)].filter(Boolean).length;
       if (given !== 1) throw usage('say where: --before RULE, --after RULE, --first or --last');
       const to: MoveTarget = o.before !== undefined ? { before: o.before } : o.after !== undefined ? { after: o.after } : o.first ? { first: true } : { last: true };
@@ -212,7 +212,7 @@ export function registerRuleCommands(program: Command): void {
     withJson(rule.command(name))
       .description(enabled ? 'switch a rule on' : 'switch a rule off (kept, with its place in the order)')
       .argument('<rule>', 'rule id or name')
-      .action(act(async (rt, ref: string) => {
+      .action(withRuntime(async (rt, ref: string) => {
         const { rule: r, changed } = await setRuleEnabled(await rt.ctx(), ref, enabled);
         ruleChanged(rt, r, enabled ? 'enabled' : 'disabled', changed);
       }));
@@ -222,7 +222,7 @@ export function registerRuleCommands(program: Command): void {
     .description('delete a rule (events it wrote keep its name and revision)')
     .argument('<rule>', 'rule id or name')
     .option('--yes', 'really delete it')
-    .action(act(async (rt, ref: string, o: { yes?: boolean }) => {
+    .action(withRuntime(async (rt, ref: string, o: { yes?: boolean }) => {
       if (!o.yes) throw usage(`removing a rule cannot be undone; add --yes (or \`tandem rule disable ${ref}\` to switch it off)`);
       const r = await removeRule(await rt.ctx(), ref);
       if (rt.out.json) return rt.out.printJson(ruleJson(r));
@@ -235,7 +235,7 @@ export function registerRuleCommands(program: Command): void {
     .argument('<file>', 'the rule file ("-" reads standard input)')
     .option('--replace', 'also remove the rules the file does not name')
     .option('--format <format>', 'yaml | json (default: from the file name)')
-    .action(act(async (rt, file: string, o: { replace?: boolean; format?: string }) => {
+    .action(withRuntime(async (rt, file: string, o: { replace?: boolean; format?: string }) => {
       const { text, name } = await readFileArg(file);
       const data = await parseRuleText(text, parseFormat(o.format) ?? formatOf(name, text));
       const r = await importRules(await rt.ctx(), await rt.meOrNull(), data, { replace: o.replace });
@@ -250,7 +250,7 @@ export function registerRuleCommands(program: Command): void {
     .argument('[file]', 'write to this file instead of standard output')
     .option('--format <format>', 'yaml | json (default: from the file name, else yaml)')
     .option('--json', 'JSON instead of YAML')
-    .action(act(async (rt, file: string | undefined, o: { format?: string; json?: boolean }) => {
+    .action(withRuntime(async (rt, file: string | undefined, o: { format?: string; json?: boolean }) => {
       const format: RuleFormat = o.json ? 'json' : parseFormat(o.format) ?? (file ? formatOf(file, '') : 'yaml');
       const text = await stringifyRules(await exportRules((await rt.ctx()).store.db), format);
       if (!file) return void process.stdout.write(text);
@@ -264,7 +264,7 @@ export function registerRuleCommands(program: Command): void {
     .requiredOption('-i, --item <id>', 'the item to test against')
     .option('--all', 'every enabled rule of a trigger, in order, each seeing what the ones before did')
     .option('--when <when>', 'with --all: created | updated | escalated', 'created')
-    .action(act(async (rt, ref: string | undefined, o: { item: string; all?: boolean; when?: string }) => {
+    .action(withRuntime(async (rt, ref: string | undefined, o: { item: string; all?: boolean; when?: string }) => {
       const report = await testRules(await rt.ctx(), { itemId: parseItemId(o.item), rule: ref, all: o.all, when: o.when });
       if (rt.out.json) return rt.out.printJson(report);
       printTest(rt, report);
@@ -274,7 +274,7 @@ export function registerRuleCommands(program: Command): void {
     .description('count the past items each rule would have matched (created rules: the item as it was created); writes nothing')
     .argument('[rule]', 'only this rule')
     .option('--since <when>', 'items created since, e.g. 30d, 2026-01-01', '30d')
-    .action(act(async (rt, ref: string | undefined, o: { since: string }) => {
+    .action(withRuntime(async (rt, ref: string | undefined, o: { since: string }) => {
       const report = await replayRules(await rt.ctx(), { since: o.since, rule: ref });
       if (rt.out.json) return rt.out.printJson(report);
       rt.out.note(`${report.items} item(s) created since ${report.since}:`);

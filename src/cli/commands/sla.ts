@@ -9,7 +9,7 @@ import { businessDue, explainSla, type ClockExplained, type SlaExplained } from 
 import { localLabel, openSpans } from '../../core/business-time.js';
 import { parseItemId } from '../../core/item-view.js';
 import { invalid, usage } from '../../core/errors.js';
-import { act, withJson } from '../command-kit.js';
+import { withRuntime, withJson } from '../command-kit.js';
 import type { Runtime } from '../runtime.js';
 import { shortDuration } from '../../text/format.js';
 
@@ -33,7 +33,7 @@ export function registerSlaCommands(program: Command): void {
   const sla = program.command('sla').description('SLA targets per role and priority, in wall-clock or business time');
   withJson(sla.command('list'))
     .description('show first-response and resolution targets, their calendars and pause switches')
-    .action(act(async (rt) => {
+    .action(withRuntime(async (rt) => {
       const list = (await listPolicies(await rt.ctx())).map(policyShape);
       if (rt.out.json) return rt.out.printJson(list);
       rt.out.table(list, [
@@ -55,7 +55,7 @@ export function registerSlaCommands(program: Command): void {
     .option('--resolution <duration>', 'e.g. 8h, 3d, or minutes (business time with a calendar: 3d = 72 business hours)')
     .option('--calendar <name>', 'count business hours in this calendar; "none" for wall-clock time')
     .option('--pauses <on|off>', 'on: time in pending and snoozed does not count toward resolution')
-    .action(act(async (rt, roleArg: string | undefined, priorityArg: string | undefined, o: {
+    .action(withRuntime(async (rt, roleArg: string | undefined, priorityArg: string | undefined, o: {
       role?: string; priority?: string; firstResponse?: string; resolution?: string; calendar?: string; pauses?: string;
     }) => {
       if ((o.role && roleArg && o.role !== roleArg) || (o.priority && priorityArg && o.priority !== priorityArg)) {
@@ -74,7 +74,7 @@ export function registerSlaCommands(program: Command): void {
     .requiredOption('--calendar <name>', 'the calendar')
     .requiredOption('--from <iso>', 'start, ISO 8601 (e.g. 2026-03-06T16:00:00+01:00)')
     .requiredOption('--minutes <n>', 'business minutes (or a duration: 90, 4h, 2d)')
-    .action(act(async (rt, o: { calendar: string; from: string; minutes: string }) => {
+    .action(withRuntime(async (rt, o: { calendar: string; from: string; minutes: string }) => {
       const a = await businessDue(await rt.ctx(), o);
       if (rt.out.json) return rt.out.printJson(a);
       if (!a.due) throw invalid(`calendar ${a.calendar} has no business hours in the next three years`);
@@ -85,7 +85,7 @@ export function registerSlaCommands(program: Command): void {
   withJson(sla.command('explain'))
     .description("an item's SLA: targets, due times, the business time counted and the pauses")
     .argument('<id>', 'item id')
-    .action(act(async (rt, id: string) => {
+    .action(withRuntime(async (rt, id: string) => {
       const e = await explainSla(await rt.ctx(), parseItemId(id));
       if (rt.out.json) return rt.out.printJson(e);
       printExplanation(rt, e);
@@ -146,7 +146,7 @@ function registerCalendarCommands(program: Command): void {
     .requiredOption('--tz <zone>', 'IANA time zone, e.g. Europe/Berlin')
     .option('--hours <spec>', 'repeatable: "mon-fri 09:00-17:30", "sat 10:00-14:00", "daily 22:00-06:00" (overnight), "24/7"', repeat)
     .option('--holiday <date>', 'repeatable: 2026-12-25 or a range 2026-12-24..2026-12-26', many)
-    .action(act(async (rt, name: string, o: { tz: string; hours?: string[]; holiday?: string[] }) => {
+    .action(withRuntime(async (rt, name: string, o: { tz: string; hours?: string[]; holiday?: string[] }) => {
       const c = await addCalendar(await rt.ctx(), { name, tz: o.tz, hours: o.hours ?? [], holidays: o.holiday ?? [] });
       if (rt.out.json) return rt.out.printJson(c);
       rt.out.note(`Added calendar ${c.name} (${c.tz}): ${c.hours.join('; ')}${c.holidays.length ? `; ${c.holidays.length} holiday(s)` : ''}. Use it with \`tandem sla set ROLE PRIORITY --calendar ${c.name}\`.`);
@@ -154,7 +154,7 @@ function registerCalendarCommands(program: Command): void {
 
   withJson(cal.command('list'))
     .description('list calendars')
-    .action(act(async (rt) => {
+    .action(withRuntime(async (rt) => {
       const list = await listCalendars(await rt.ctx());
       if (rt.out.json) return rt.out.printJson(list);
       rt.out.table(list, [
@@ -169,7 +169,7 @@ function registerCalendarCommands(program: Command): void {
   withJson(cal.command('show'))
     .description('show a calendar: hours, holidays, the policies using it, and whether it is open now')
     .argument('<name>')
-    .action(act(async (rt, name: string) => {
+    .action(withRuntime(async (rt, name: string) => {
       const ctx = await rt.ctx();
       const c = await showCalendar(ctx, name);
       if (rt.out.json) return rt.out.printJson(c);
@@ -186,7 +186,7 @@ function registerCalendarCommands(program: Command): void {
     .argument('<name>')
     .option('--tz <zone>', 'IANA time zone')
     .option('--hours <spec>', 'repeatable, as for calendar add', repeat)
-    .action(act(async (rt, name: string, o: { tz?: string; hours?: string[] }) => {
+    .action(withRuntime(async (rt, name: string, o: { tz?: string; hours?: string[] }) => {
       const c = await changeCalendar(await rt.ctx(), name, { tz: o.tz, hours: o.hours });
       if (rt.out.json) return rt.out.printJson(c);
       rt.out.note(`Calendar ${c.name} (${c.tz}): ${c.hours.join('; ')}${c.recomputed ? `; due times of ${c.recomputed} open item(s) recomputed` : ''}`);
@@ -197,7 +197,7 @@ function registerCalendarCommands(program: Command): void {
     withJson(holiday.command(verb))
       .description(`${verb} holidays: tandem calendar holiday ${verb} office 2026-12-25 2026-12-31..2027-01-01`)
       .argument('<name>', 'calendar').argument('<dates...>', 'dates or ranges (2026-12-24..2026-12-26)')
-      .action(act(async (rt, name: string, dates: string[]) => {
+      .action(withRuntime(async (rt, name: string, dates: string[]) => {
         const c = await changeHolidays(await rt.ctx(), name, { [key]: dates.flatMap((d) => many(d)) });
         if (rt.out.json) return rt.out.printJson(c);
         const what = c.changed.length ? `${verb === 'add' ? 'added' : 'removed'} ${c.changed.join(', ')}` : `nothing to ${verb}`;
@@ -208,7 +208,7 @@ function registerCalendarCommands(program: Command): void {
   withJson(cal.command('remove'))
     .description('remove a calendar (refused while an SLA policy uses it)')
     .argument('<name>')
-    .action(act(async (rt, name: string) => {
+    .action(withRuntime(async (rt, name: string) => {
       const r = await removeCalendar(await rt.ctx(), name);
       if (rt.out.json) return rt.out.printJson({ removed: r.name });
       rt.out.note(`Removed calendar ${r.name}`);

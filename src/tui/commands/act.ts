@@ -6,11 +6,22 @@ import type { ItemView } from '../../core/item-view.js';
 import { PRIORITIES } from '../../core/vocabulary.js';
 import { localTime } from '../../text/format.js';
 import { sanitizeLine } from '../../text/sanitize.js';
+import type { DraftKind } from '../../core/drafts.js';
+import type { Quote } from '../editor.js';
 import type { PickerOption } from '../hooks/use-modal.js';
 import type { CommandContext, Handler } from './context.js';
-import { act, actOnSelection, currentItem, plural } from './context.js';
+import { explainError } from '../explain.js';
+import { actOnSelection, currentItem, plural, runAction, undoTokens } from './context.js';
 
 const v = (item: ItemView) => ({ expectedVersion: item.version });
+
+const UNDO_HINT = ' U undoes.';
+
+/** This action is the one U undoes now (when the core says it can be undone). */
+function remember(c: CommandContext, label: string, result: unknown): void {
+  const tokens = undoTokens([result]);
+  if (tokens.length) c.rememberUndo(label, tokens);
+}
 
 /** The item to act on, or a message saying why there is none. */
 function target(c: CommandContext): ItemView | null {
@@ -51,45 +62,102 @@ function parseTagChange(text: string): { add: string[]; remove: string[] } {
   return { add, remove };
 }
 
-async function writeAndSend(c: CommandContext, kind: 'reply' | 'note', arg?: string): Promise<void> {
+const KIND_WORD = { reply: 'Reply', note: 'Note' } as const;
+
+/** "#3 Subject · Jo Park <jo@example.com>": what a reply or note is about, for the review's title. */
+function about(kind: DraftKind, item: ItemView): string {
+  const who = item.customer ? ` · ${sanitizeLine(item.customer.name)}${item.customer.email ? ` <${sanitizeLine(item.customer.email)}>` : ''}` : '';
+  return `${kind === 'reply' ? 'reply to' : 'internal note on'} #${item.id} ${sanitizeLine(item.subject)}${kind === 'reply' ? who : ''}`;
+}
+
+/**
+ * r and n: write (or take up a draft), review, then send. Nothing leaves without the review's one key;
+ * every unsent text is a draft in the database (it survives a refusal, a crash, quitting).
+ */
+async function writeAndSend(c: CommandContext, kind: DraftKind, arg?: string): Promise<void> {
   const item = target(c);
   if (!item) return;
-  const key = `${kind}:${item.id}`;
   const again = kind === 'reply' ? 'r' : 'n';
-  let text: string;
-  if (arg !== undefined) {
-    text = arg;
-  } else {
-    const r = await c.writeText(kind, item, c.drafts.get(key) ?? '');
-    if (!r.sent) {
-      if (r.text.trim()) {
-        c.drafts.set(key, r.text);
-        c.status.say(`${r.reason ? r.reason[0]!.toUpperCase() + r.reason.slice(1) : `${kind === 'reply' ? 'Reply' : 'Note'} not sent`}; your text is kept: ${again} opens it again.`, r.reason ? 'error' : 'info');
-      } else {
-        c.drafts.delete(key);
-        c.status.say(`${kind === 'reply' ? 'Reply' : 'Note'} cancelled.`, 'info');
+  const Word = KIND_WORD[kind];
+  const saved = (await c.api.draft(item.id, kind))?.body ?? null;
+  // A text given on the command line, or a draft taken up, goes straight to the review (e edits it).
+  let text = arg ?? saved ?? '';
+  let write = arg === undefined && saved === null;
+  // Whether the text under review is my stored draft: a text from the command line is not, and sending
+  // or discarding it leaves a draft I already had alone.
+  let isDraft = arg === undefined;
+  if (arg !== undefined && saved === null && arg.trim()) {
+    // Nothing stored yet: the command line's text becomes the draft, so a refused send keeps it.
+    await c.api.saveDraft(item.id, kind, arg);
+    isDraft = true;
+  }
+  let quote: Quote | null | undefined;
+  for (;;) {
+    if (write) {
+      // The customer's last message stays in view while writing (quoted in $EDITOR, never sent).
+      quote ??= await c.api.lastCustomerMessage(item.id).then(
+        (m) => (m ? { heading: `${sanitizeLine(m.author)} wrote on ${localTime(m.at)}`, body: m.body } : null),
+        () => null,
+      );
+      const w = await c.writeText(kind, item, text, quote);
+      if (w.how === 'failed') {
+        if (w.text.trim() && w.text !== saved) await c.api.saveDraft(item.id, kind, w.text);
+        await c.refresh();
+        return c.status.say(`${capital(w.reason)}: nothing was sent.${w.text.trim() ? ` Your text is kept as a draft: ${again} opens it.` : ''}`, 'error');
       }
+      if (w.how === 'unchanged') {
+        c.status.say(`Nothing was sent: the text was left unchanged.${saved !== null ? ` Your draft is kept: ${again} opens it.` : ''}`, 'info');
+        return;
+      }
+      if (w.how === 'empty') {
+        c.status.say(`Nothing was sent: the text is empty.${saved !== null ? ` Your earlier draft is kept: ${again}, then d discards it.` : ''}`, 'info');
+        return;
+      }
+      text = w.text;
+      await c.api.saveDraft(item.id, kind, text);
+      isDraft = true;
+      if (w.how === 'kept') {
+        await c.refresh();
+        return c.status.say(`${Word} not sent; your draft is kept: ${again} opens it again.`, 'info');
+      }
+    } else if (!text.trim()) {
+      c.status.say(`Nothing was sent: the text is empty.`, 'info');
       return;
     }
-    text = r.text;
-  }
-  if (!text.trim()) {
-    c.drafts.delete(key);
-    c.status.say(`${kind === 'reply' ? 'Reply' : 'Note'} cancelled: the text is empty.`, 'info');
+    const choice = await c.modal.review({ kind, title: about(kind, item), text });
+    if (choice === 'edit') {
+      write = true;
+      continue;
+    }
+    if (choice === 'discard') {
+      if (isDraft) await c.api.deleteDraft(item.id, kind);
+      await c.refresh();
+      return c.status.say(`${Word} discarded: nothing was sent.`, 'info');
+    }
+    if (choice === 'keep') {
+      await c.api.saveDraft(item.id, kind, text);
+      await c.refresh();
+      return c.status.say(`${Word} kept as a draft (✎ in the list): ${again} opens it again.`, 'info');
+    }
+    const status = choice === 'pending' ? 'pending' : choice === 'resolved' ? 'resolved' : undefined;
+    await runAction(c, async () => {
+      const r = await c.api.send(item.id, kind, text, { expectedVersion: item.version, status, keepDraft: !isDraft });
+      return kind === 'reply' ? `Reply sent on #${item.id} (${r.item.status}).` : `Internal note added to #${item.id}.`;
+    }, isDraft ? { draft: { key: `${kind}:${item.id}`, text, again, stored: true } } : {});
     return;
   }
-  await act(c, async () => {
-    const r = kind === 'reply' ? await c.api.reply(item.id, text, v(item)) : await c.api.note(item.id, text, v(item));
-    c.drafts.delete(key);
-    return kind === 'reply' ? `Reply sent on #${item.id} (${r.item.status}).` : `Internal note added to #${item.id}.`;
-  }, { draft: { key, text, again } });
+}
+
+function capital(s: string): string {
+  return s ? s[0]!.toUpperCase() + s.slice(1) : s;
 }
 
 async function assignTo(c: CommandContext, picked: string | null, item: ItemView): Promise<void> {
-  await act(c, async () => {
+  await runAction(c, async () => {
     const r = await c.api.assign(item.id, picked, v(item));
+    remember(c, `assign #${item.id}`, r);
     if (!r.changed) return `#${item.id} was already ${picked ? 'assigned to @' + picked : 'unassigned'}.`;
-    return picked ? `#${item.id} assigned to @${picked}.` : `#${item.id} unassigned.`;
+    return (picked ? `#${item.id} assigned to @${picked}.` : `#${item.id} unassigned.`) + UNDO_HINT;
   });
 }
 
@@ -125,21 +193,24 @@ export const actions: Record<string, Handler> = {
     if (!item) return;
     try {
       const r = await c.api.take(item.id, v(item));
-      c.status.say(r.changed ? `You took #${item.id}.` : `#${item.id} is already yours.`, 'ok');
+      remember(c, `take #${item.id}`, r);
+      // Said after the reload, with the row that shows it (as runAction does).
+      await c.refresh();
+      return c.status.say(r.changed ? `You took #${item.id}.${UNDO_HINT}` : `#${item.id} is already yours.`, 'ok');
     } catch (e) {
       const holder = e instanceof TandemError ? e.detail?.assignee : undefined;
       if (e instanceof TandemError && e.kind === 'conflict' && typeof holder === 'string') {
         // Collision detection: taking over someone's item is a deliberate second step.
         if (await c.modal.confirm(`#${item.id} is assigned to @${holder}. Take it over?`)) {
-          await act(c, async () => {
-            await c.api.take(item.id, { ...v(item), force: true });
-            return `You took #${item.id} over from @${holder}.`;
+          await runAction(c, async () => {
+            remember(c, `take #${item.id}`, await c.api.take(item.id, { ...v(item), force: true }));
+            return `You took #${item.id} over from @${holder}.${UNDO_HINT}`;
           });
           return;
         }
         c.status.say(`#${item.id} stays with @${holder}.`, 'info');
       } else {
-        await act(c, () => Promise.reject(e));
+        await runAction(c, () => Promise.reject(e));
         return;
       }
     }
@@ -154,9 +225,10 @@ export const actions: Record<string, Handler> = {
     if (!item) {
       return actOnSelection(c, `Set priority ${p} on ${plural(c.inbox.state.selection.size, 'selected item')}?`, `Priority ${p} on`, (id, version) => c.api.setPriority(id, p, { expectedVersion: version }));
     }
-    await act(c, async () => {
+    await runAction(c, async () => {
       const r = await c.api.setPriority(item.id, p, v(item));
-      return r.changed ? `#${item.id} priority ${r.item.priority} (SLA due times follow).` : `#${item.id} is already ${p}.`;
+      remember(c, `priority on #${item.id}`, r);
+      return r.changed ? `#${item.id} priority ${r.item.priority} (SLA due times follow).${UNDO_HINT}` : `#${item.id} is already ${p}.`;
     });
   },
 
@@ -168,9 +240,10 @@ export const actions: Record<string, Handler> = {
     if (!item) {
       return actOnSelection(c, `Set status ${s} on ${plural(c.inbox.state.selection.size, 'selected item')}?`, `Status ${s} on`, (id, version) => c.api.setStatus(id, s, { expectedVersion: version }));
     }
-    await act(c, async () => {
+    await runAction(c, async () => {
       const r = await c.api.setStatus(item.id, s, v(item));
-      return r.changed ? `#${item.id} is ${r.item.status}.` : `#${item.id} is already ${s}.`;
+      remember(c, `status on #${item.id}`, r);
+      return r.changed ? `#${item.id} is ${r.item.status}.${UNDO_HINT}` : `#${item.id} is already ${s}.`;
     });
   },
 
@@ -187,9 +260,10 @@ export const actions: Record<string, Handler> = {
     if (!item) {
       return actOnSelection(c, `Change tags (${text.trim()}) on ${plural(c.inbox.state.selection.size, 'selected item')}?`, 'Tagged', (id, version) => c.api.changeTags(id, change, { expectedVersion: version }));
     }
-    await act(c, async () => {
+    await runAction(c, async () => {
       const r = await c.api.changeTags(item.id, change, v(item));
-      return r.changed ? `#${item.id} tags: ${r.item.tags.map((t) => '#' + t).join(' ') || '(none)'}.` : `#${item.id} tags unchanged.`;
+      remember(c, `tags on #${item.id}`, r);
+      return r.changed ? `#${item.id} tags: ${r.item.tags.map((t) => '#' + t).join(' ') || '(none)'}.${UNDO_HINT}` : `#${item.id} tags unchanged.`;
     });
   },
 
@@ -209,14 +283,34 @@ export const actions: Record<string, Handler> = {
       },
     }));
     if (when === null || !when.trim()) return;
-    await act(c, async () => {
+    await runAction(c, async () => {
       const r = await c.api.snooze(item.id, when, v(item));
-      return `#${item.id} snoozed until ${localTime(r.item.snoozedUntil)}; it comes back by itself.`;
+      remember(c, `snooze #${item.id}`, r);
+      return `#${item.id} snoozed until ${localTime(r.item.snoozedUntil)}; it comes back by itself.${UNDO_HINT}`;
     }, { reload: { follow: [c.inbox.nextId(), item.id] } });
   },
 
   'item.reply': (c, arg) => writeAndSend(c, 'reply', arg),
   'item.note': (c, arg) => writeAndSend(c, 'note', arg),
+
+  'item.undo': async (c) => {
+    const last = c.takeUndo();
+    if (!last) return c.status.say('Nothing to undo: U undoes your last resolve, snooze, assignment, status, priority or tags, for 2 minutes.', 'info');
+    const done: number[] = [];
+    const refused: string[] = [];
+    for (const token of last.tokens) {
+      try {
+        await c.api.undo(token);
+        done.push(token.itemId);
+      } catch (e) {
+        refused.push(explainError(e, c.api.now()));
+      }
+    }
+    const what = done.length === 1 ? `#${done[0]}` : plural(done.length, 'item');
+    await c.refresh({ follow: [last.tokens[0]?.itemId] });
+    if (refused.length === 0) c.status.say(`Undone: ${last.label} (${what} as before).`, 'ok');
+    else c.status.say(`${done.length ? `Undone on ${what}; ` : ''}not undone: ${refused.slice(0, 2).join(' · ')}`, 'warn');
+  },
 
   'item.resolve': async (c) => {
     if (selecting(c)) {
@@ -225,12 +319,27 @@ export const actions: Record<string, Handler> = {
     }
     const item = target(c);
     if (!item) return;
+    // A support item made by an escalation goes back to service with what support found: ask for it.
+    let note: string | null = null;
+    const from = item.role === 'support' && item.status !== 'resolved' && item.status !== 'closed' ? await c.api.escalatedFrom(item.id) : null;
+    if (from && from.state === 'open') {
+      note = await c.modal.ask({
+        label: `Resolve #${item.id} — note for service #${from.sourceItemId}: `,
+        initial: c.drafts.get(`resolve:${item.id}`) ?? '',
+        hint: 'What support found or did: service reads it when the item comes back, to close the loop · Esc cancels',
+        validate: (t) => (t.trim() ? null : 'say what service should tell the customer'),
+      });
+      if (note === null) return c.status.say(`#${item.id} not resolved.`, 'info');
+    }
     // "Resolve and go to the next": the cursor lands on the row after this one.
     const next = c.view === 'list' || c.inbox.current?.id === item.id ? c.inbox.nextId() : undefined;
-    const ok = await act(c, async () => {
-      const r = await c.api.resolve(item.id, v(item));
-      return r.changed ? `#${item.id} resolved.${next ? ` Next: #${next}.` : ''}` : `#${item.id} was already resolved.`;
-    }, { reload: { follow: next ? [next] : [item.id] } });
+    const ok = await runAction(c, async () => {
+      const r = await c.api.resolve(item.id, { ...v(item), note });
+      c.drafts.delete(`resolve:${item.id}`);
+      if (from && r.changed) return `#${item.id} resolved; service #${from.sourceItemId} is back with your note.${next ? ` Next: #${next}.` : ''}`;
+      remember(c, `resolve #${item.id}`, r);
+      return r.changed ? `#${item.id} resolved.${next ? ` Next: #${next}.` : ''}${r.undo ? UNDO_HINT : ''}` : `#${item.id} was already resolved.`;
+    }, { reload: { follow: next ? [next] : [item.id] }, ...(note ? { draft: { key: `resolve:${item.id}`, text: note, again: 'x' } } : {}) });
     if (ok) c.showItem(null);
   },
 };

@@ -2,6 +2,7 @@
 import { COMMANDS, commandsFor, findCommandByName, keysLabel, type CommandSpec, type ViewName } from '../keymap.js';
 import type { CommandContext, Handler } from './context.js';
 import { commandArgNames } from './macros.js';
+import { plural } from './context.js';
 
 function commonPrefix(words: string[]): string {
   if (words.length === 0) return '';
@@ -42,8 +43,28 @@ function usage(spec: CommandSpec): string {
   return `${spec.name}${spec.arg ? ' ' + spec.arg : ''} — ${spec.help}${spec.keys.length ? ` (${keysLabel(spec)})` : ''}`;
 }
 
+/** Quit, asking first when I have unsent drafts (they stay saved either way). */
+async function quitAsking(c: CommandContext): Promise<void> {
+  const drafts = await c.api.myDrafts().catch(() => []);
+  if (drafts.length) {
+    const listed = drafts.slice(0, 4).map((d) => `#${d.itemId} ${d.kind}`).join(', ') + (drafts.length > 4 ? ', …' : '');
+    const yes = await c.modal.confirm(`You have ${plural(drafts.length, 'unsent draft')} (${listed}); they stay saved for next time. Quit anyway?`);
+    if (!yes) return c.status.say('Not quitting. ✎ in the list marks the items with a draft; r or n opens it.', 'info');
+  }
+  c.quit();
+}
+
 export const consoleCommands: Record<string, Handler> = {
-  'app.quit': (c) => c.quit(),
+  'app.quit': (c) => quitAsking(c),
+  // q backs out one level, and quits only from the list.
+  'app.close': (c) => {
+    if (c.view === 'detail' || c.view === 'kpi') {
+      c.showItem(null);
+      c.setView('list');
+      return;
+    }
+    return quitAsking(c);
+  },
   'app.help': (c) => c.modal.help(c.view),
   'app.redraw': (c) => c.redraw(),
   'app.command': async (c: CommandContext, arg?: string) => {

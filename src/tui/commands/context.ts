@@ -1,17 +1,20 @@
 // What a command handler gets: the API, the view hooks' controls, the modal helpers, the status bar.
 // Handlers are plain async functions (one file per group); the app builds this once per render.
+// How errors and others' changes are told lives in ../explain.ts (hooks use it too, without commands).
 import { TandemError } from '../../core/errors.js';
-import { describeEvent, type MutationResult } from '../../core/item-mutate.js';
-import { authorLabel, type EventView, type ItemView } from '../../core/item-view.js';
-import { relativeTime } from '../../text/format.js';
-import { sanitizeLine } from '../../text/sanitize.js';
-import type { ConsoleApi, ItemDetailData } from '../console-api.js';
+import type { MutationResult } from '../../core/item-mutate.js';
+import type { ItemView } from '../../core/item-view.js';
+import type { UndoToken } from '../../core/undo-token.js';
+import type { ConsoleApi } from '../console-api.js';
+import type { Quote } from '../editor.js';
+import { explainError } from '../explain.js';
 import type { Inbox, ReloadOptions } from '../hooks/use-inbox.js';
 import type { ItemDetail } from '../hooks/use-item-detail.js';
 import type { KpiController } from '../hooks/use-kpi.js';
 import type { RulesController } from '../hooks/use-rules.js';
 import type { ModalController } from '../hooks/use-modal.js';
-import type { StatusController } from '../hooks/use-status.js';
+import type { StatusController, Tone } from '../hooks/use-status.js';
+import type { WriteOutcome } from '../hooks/use-write-text.js';
 import type { CommandId, ViewName } from '../keymap.js';
 
 export interface CommandContext {
@@ -33,10 +36,14 @@ export interface CommandContext {
   detailId(): number | null;
   /** Show this item in the detail regardless of the list (linked items, `:go`); null = follow the cursor. */
   showItem(id: number | null): void;
-  /** Unsent texts by `kind:itemId`, kept across conflicts and cancels. */
+  /** Unsent escalation and hand-back reasons by `kind:itemId` (reply and note drafts live in the database). */
   drafts: Map<string, string>;
-  /** Get a reply/note text: $EDITOR when set, else the inline editor. null = nothing to send. */
-  writeText(kind: 'reply' | 'note', item: ItemView, initial: string): Promise<{ text: string; sent: boolean; reason?: string }>;
+  /** Get a reply/note text: $EDITOR when set, else the inline editor; says how the writing ended. */
+  writeText(kind: 'reply' | 'note', item: ItemView, initial: string, quote?: Quote | null): Promise<WriteOutcome>;
+  /** The last action that can be undone (U), replacing the one before. */
+  rememberUndo(label: string, tokens: UndoToken[]): void;
+  /** Take the last undoable action (it can be undone once). */
+  takeUndo(): LastChange | null;
   /** Reload what is on screen (list, detail, counts) after a change. */
   refresh(opts?: ReloadOptions): Promise<void>;
   quit(): void;
@@ -45,6 +52,27 @@ export interface CommandContext {
 }
 
 export type Handler = (c: CommandContext, arg?: string) => void | Promise<void>;
+
+/** An action that U can undo: what it was, and the core's undo tokens of each item it changed. */
+export interface LastChange {
+  label: string;
+  tokens: UndoToken[];
+}
+
+/** The undo tokens among mutation results (a bulk action has one per changed item). */
+export function undoTokens(results: unknown[]): UndoToken[] {
+  return results.flatMap((r) => (r && typeof r === 'object' && 'undo' in r && r.undo ? [r.undo as UndoToken] : []));
+}
+
+/**
+ * Open an item in the detail. When the list has it, the list cursor moves there too (one cursor: J and
+ * K go on from it); otherwise the detail shows it on its own and the cursor stays.
+ */
+export async function openItem(c: CommandContext, id: number): Promise<void> {
+  const inList = await c.inbox.focus(id);
+  c.showItem(inList ? null : id);
+  c.setView('detail');
+}
 
 /** The item the keys act on: the open detail, else the list's cursor row (the freshest version seen). */
 export function currentItem(c: CommandContext): ItemView | null {
@@ -57,41 +85,29 @@ export function currentItem(c: CommandContext): ItemView | null {
   return row;
 }
 
-/** A conflict told as who changed what (from the core's detail), else the error's own words. */
-export function explainError(e: unknown, now: Date): string {
-  if (!(e instanceof TandemError)) return `Unexpected error: ${(e as Error)?.message ?? String(e)}`;
-  const changes = e.detail?.changes as EventView[] | undefined;
-  if (e.kind === 'conflict' && changes?.length) {
-    const byAuthor = new Map<string, string[]>();
-    for (const ch of changes) {
-      const who = sanitizeLine(authorLabel(ch.author));
-      byAuthor.set(who, [...(byAuthor.get(who) ?? []), sanitizeLine(describeEvent(ch))]);
-    }
-    const last = changes[changes.length - 1]!;
-    const who = [...byAuthor].map(([a, what]) => `${a}: ${what.join(', ')}`).join('; ');
-    return `#${String(e.detail?.itemId ?? '?')} changed while you were looking (${relativeTime(last.createdAt, now)}) — ${who}. Nothing was written; it is reloaded.`;
-  }
-  return sanitizeLine(e.message);
-}
-
 export interface ActOptions {
-  /** Text to keep if the action is refused, and the key that sends it again. */
-  draft?: { key: string; text: string; again: string };
+  /** Text to keep if the action is refused, and the key that sends it again (`stored`: already a draft in the database). */
+  draft?: { key: string; text: string; again: string; stored?: boolean };
   reload?: ReloadOptions;
 }
 
-/** Run one action, report its result in the status bar, and reload. */
-export async function act(c: CommandContext, fn: () => Promise<string>, opts: ActOptions = {}): Promise<boolean> {
+/**
+ * Run one action, reload, and report its result in the status bar. The result is said after the reload,
+ * so the message and the rows it speaks of appear together (never "assigned to @cleo" beside a stale row).
+ */
+export async function runAction(c: CommandContext, fn: () => Promise<string>, opts: ActOptions = {}): Promise<boolean> {
+  let said: [string, Tone];
   let ok = false;
   try {
-    c.status.say(await fn(), 'ok');
+    said = [await fn(), 'ok'];
     ok = true;
   } catch (e) {
-    if (opts.draft) c.drafts.set(opts.draft.key, opts.draft.text);
-    const kept = opts.draft ? ` Your text is kept: ${opts.draft.again} opens it again.` : '';
-    c.status.say(explainError(e, c.api.now()) + kept, e instanceof TandemError && e.kind === 'conflict' ? 'warn' : 'error');
+    if (opts.draft && !opts.draft.stored) c.drafts.set(opts.draft.key, opts.draft.text);
+    const kept = opts.draft ? ` Your text is kept${opts.draft.stored ? ' as a draft' : ''}: ${opts.draft.again} opens it again.` : '';
+    said = [explainError(e, c.api.now()) + kept, e instanceof TandemError && e.kind === 'conflict' ? 'warn' : 'error'];
   }
   await c.refresh(opts.reload);
+  c.status.say(...said);
   return ok;
 }
 
@@ -102,8 +118,15 @@ export async function actOnSelection(
   verb: string,
   fn: (id: number, version: number) => Promise<MutationResult | unknown>,
 ): Promise<void> {
+  const results: unknown[] = [];
   const selected = [...c.inbox.state.selection];
-  if (!(await c.modal.confirm(question))) {
+  // Say which items, and how many of them the current filter hides (selected earlier, under another filter).
+  const ids = selected.map(([id]) => id);
+  const shown = await c.api.countShown(c.inbox.state.filter, ids).catch(() => ids.length);
+  const hidden = ids.length - shown;
+  const listed = ids.slice(0, 8).map((id) => `#${id}`).join(' ') + (ids.length > 8 ? ` +${ids.length - 8}` : '');
+  const detail = ` (${listed}${hidden > 0 ? `; ${hidden} not shown by the current filter` : ''})`;
+  if (!(await c.modal.confirm(question.replace(/\?$/, `${detail}?`)))) {
     c.status.say('Nothing changed.', 'info');
     return;
   }
@@ -113,6 +136,7 @@ export async function actOnSelection(
   for (const [id, version] of selected) {
     try {
       const r = await fn(id, version);
+      results.push(r);
       if (r && typeof r === 'object' && 'changed' in r && r.changed === false) unchanged++;
       done.push(id);
     } catch (e) {
@@ -124,19 +148,12 @@ export async function actOnSelection(
   const parts = [`${verb} ${done.length - unchanged} of ${selected.length} item${selected.length === 1 ? '' : 's'}`];
   if (unchanged) parts.push(`${unchanged} already so`);
   if (failed.length) parts.push(`${failed.length} refused (still selected): ${failed.slice(0, 2).map((f) => f.why).join(' · ')}`);
-  c.status.say(parts.join('; ') + '.', failed.length ? 'warn' : 'ok');
+  const tokens = undoTokens(results);
+  if (tokens.length) c.rememberUndo(`${verb.toLowerCase()} ${plural(tokens.length, 'item')}`, tokens);
   await c.refresh();
+  c.status.say(parts.join('; ') + '.' + (tokens.length ? ' U undoes.' : ''), failed.length ? 'warn' : 'ok');
 }
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** "#42 changed: @ana priority normal → high" when an item being read was changed by someone else. */
-export function changedElsewhere(before: ItemDetailData, after: ItemDetailData, me: string): string | null {
-  if (before.item.id !== after.item.id || after.item.version <= before.item.version) return null;
-  const news = after.events.filter((e) => e.version > before.item.version && !(e.author.type === 'agent' && e.author.handle === me));
-  if (news.length === 0) return null;
-  const what = news.slice(-3).map((e) => `${sanitizeLine(authorLabel(e.author))} ${e.type === 'message' ? 'wrote' : sanitizeLine(describeEvent(e))}`).join('; ');
-  return `#${after.item.id} changed meanwhile: ${what}.`;
 }

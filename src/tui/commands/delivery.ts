@@ -1,7 +1,7 @@
 // Retrying a reply whose delivery failed or is uncertain, from the item: the agent decides, the
 // outbox sends the same mail again (the mail daemon picks it up).
 import type { CommandContext, Handler } from './context.js';
-import { act, currentItem, plural } from './context.js';
+import { currentItem, plural, runAction } from './context.js';
 
 async function retryDelivery(c: CommandContext): Promise<void> {
   const item = currentItem(c);
@@ -12,7 +12,7 @@ async function retryDelivery(c: CommandContext): Promise<void> {
   const uncertain = stuck.some((d) => d.state === 'uncertain');
   const question = `Send ${plural(stuck.length, 'reply')} on #${item.id} again?${uncertain ? ' An uncertain one may already have arrived: the customer could get it twice.' : ''}`;
   if (!(await c.modal.confirm(question))) return c.status.say('Nothing changed.', 'info');
-  await act(c, async () => {
+  await runAction(c, async () => {
     for (const d of stuck) await c.api.retryDelivery(d.id);
     return `${plural(stuck.length, 'reply')} on #${item.id} queued again; the mail daemon sends ${stuck.length === 1 ? 'it' : 'them'}.`;
   });

@@ -3,7 +3,7 @@
 import { agentHasRole } from '../../core/agents.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import type { CommandContext, Handler } from './context.js';
-import { act, currentItem } from './context.js';
+import { currentItem, runAction } from './context.js';
 
 async function supportPicker(c: CommandContext, itemId: number): Promise<string | null | undefined> {
   const agents = (await c.api.agents()).filter((a) => agentHasRole(a, 'support'));
@@ -32,7 +32,7 @@ export const escalation: Record<string, Handler> = {
       c.drafts.set(key, reason);
       return c.status.say(`Not escalated; your reason is kept: e opens it again.`, 'info');
     }
-    await act(c, async () => {
+    await runAction(c, async () => {
       const r = await c.api.escalate(item.id, reason, to, { expectedVersion: item.version });
       c.drafts.delete(key);
       return `Escalated #${item.id} to support as #${r.support.id}${r.support.assignee ? ` (@${r.support.assignee})` : ''}. l jumps to it.`;
@@ -53,7 +53,7 @@ export const escalation: Record<string, Handler> = {
       validate: (t) => (t.trim() ? null : 'say why it goes back'),
     }));
     if (reason === null || !reason.trim()) return;
-    await act(c, async () => {
+    await runAction(c, async () => {
       const r = await c.api.handback(item.id, reason, { expectedVersion: item.version });
       c.drafts.delete(key);
       return `Handed #${item.id} back: service #${r.source.id} is ${r.source.status} again.`;

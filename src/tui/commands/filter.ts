@@ -3,7 +3,7 @@ import { SORTS, type Sort } from '../../core/inbox.js';
 import { DEFAULT_FILTER, type ConsoleFilter } from '../console-api.js';
 import { describeFilter, formatFilter, parseFilter } from '../filter-text.js';
 import type { CommandContext, Handler } from './context.js';
-import { explainError } from './context.js';
+import { explainError } from '../explain.js';
 
 async function apply(c: CommandContext, next: ConsoleFilter, said?: string): Promise<boolean> {
   try {
@@ -17,8 +17,10 @@ async function apply(c: CommandContext, next: ConsoleFilter, said?: string): Pro
   }
 }
 
-const role = (r: ConsoleFilter['role'], label: string): Handler => (c) =>
-  void apply(c, { ...c.inbox.state.filter, role: r }, `Showing ${label}.`);
+// Each filter key waits for its list before the next key reads the filter ("o o o" sorts three times).
+const role = (r: ConsoleFilter['role'], label: string): Handler => async (c) => {
+  await apply(c, { ...c.inbox.state.filter, role: r }, `Showing ${label}.`);
+};
 
 function shown(f: ConsoleFilter): string {
   const d = describeFilter(f);
@@ -82,19 +84,19 @@ export const filter: Record<string, Handler> = {
     await apply(c, parsed, shown(parsed));
   },
 
-  'filter.mine': (c) => {
+  'filter.mine': async (c) => {
     const f = c.inbox.state.filter;
     const next = { ...f, assignee: f.assignee === 'me' ? '' : 'me' };
-    void apply(c, next, next.assignee ? 'Showing only items assigned to you (M again: everyone\'s).' : 'Showing everyone\'s items.');
+    await apply(c, next, next.assignee ? 'Showing only items assigned to you (M again: everyone\'s).' : 'Showing everyone\'s items.');
   },
 
-  'filter.unassigned': (c) => {
+  'filter.unassigned': async (c) => {
     const f = c.inbox.state.filter;
     const next = { ...f, assignee: f.assignee === 'none' ? '' : 'none' };
-    void apply(c, next, next.assignee ? 'Showing only unassigned items (u again: everyone\'s).' : 'Showing everyone\'s items.');
+    await apply(c, next, next.assignee ? 'Showing only unassigned items (u again: everyone\'s).' : 'Showing everyone\'s items.');
   },
 
-  'filter.sort': (c, arg) => {
+  'filter.sort': async (c, arg) => {
     const f = c.inbox.state.filter;
     let sort: Sort;
     if (arg) {
@@ -107,11 +109,11 @@ export const filter: Record<string, Handler> = {
     const labels: Record<Sort, string> = {
       due: 'next due time first', priority: 'priority, urgent first', newest: 'newest first', oldest: 'oldest first', updated: 'recently updated first',
     };
-    void apply(c, { ...f, sort }, `Sorted by ${labels[sort]}.`);
+    await apply(c, { ...f, sort }, `Sorted by ${labels[sort]}.`);
   },
 
-  'filter.clear': (c) => {
+  'filter.clear': async (c) => {
     const f = c.inbox.state.filter;
-    void apply(c, { ...DEFAULT_FILTER, role: f.role, sort: f.sort }, 'Filters cleared: all open work.');
+    await apply(c, { ...DEFAULT_FILTER, role: f.role, sort: f.sort }, 'Filters cleared: all open work.');
   },
 };

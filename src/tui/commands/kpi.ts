@@ -1,10 +1,11 @@
-// The KPI view's commands: open and leave it (K, :kpi [days | FROM TO]), switch the period (7/3/9),
+// The KPI view's commands: open and leave it (%, :kpi [days | FROM TO]), switch the period (d cycles 7/30/90),
 // move in the at-risk list, and F: a proactive follow-up for the customer under the cursor.
 import { localTime } from '../../text/format.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { followUpCustomer, parseKpiSpan, spanPeriod, type KpiSpan } from '../kpi-api.js';
 import type { CommandContext, Handler } from './context.js';
-import { explainError } from './context.js';
+import { explainError } from '../explain.js';
+import { openItem } from './context.js';
 
 function showSpan(c: CommandContext, span: KpiSpan): void {
   try {
@@ -17,7 +18,8 @@ function showSpan(c: CommandContext, span: KpiSpan): void {
   c.setView('kpi');
 }
 
-const days = (n: number): Handler => (c) => showSpan(c, { days: n });
+/** The periods d cycles through. */
+const PERIODS = [7, 30, 90];
 
 /** The KPI keys only make sense in the KPI view (they also run from `:` there). */
 const inKpi = (f: Handler): Handler => (c, arg) => {
@@ -38,9 +40,16 @@ export const kpi: Record<string, Handler> = {
     c.setView(c.view === 'kpi' ? 'list' : 'kpi');
   },
   'kpi.back': (c) => c.setView('list'),
-  'kpi.days7': days(7),
-  'kpi.days30': days(30),
-  'kpi.days90': days(90),
+  'kpi.period': inKpi((c, arg) => {
+    if (arg !== undefined) {
+      const n = Number(arg.trim());
+      if (!Number.isInteger(n) || n < 1) return c.status.say(`A period is a whole number of days, e.g. :days 7 (not "${arg.trim()}").`, 'error');
+      return showSpan(c, { days: n });
+    }
+    const span = c.kpi.span();
+    const at = 'days' in span ? PERIODS.indexOf(span.days) : -1;
+    showSpan(c, { days: at < 0 ? 30 : PERIODS[(at + 1) % PERIODS.length]! });
+  }),
   'kpi.down': inKpi((c) => c.kpi.move(1)),
   'kpi.up': inKpi((c) => c.kpi.move(-1)),
   'kpi.pageDown': inKpi((c) => c.kpi.scrollBy(Math.max(1, c.kpi.shown.height - 2))),
@@ -50,8 +59,7 @@ export const kpi: Record<string, Handler> = {
     const who = c.kpi.selected();
     if (!who) return c.status.say('No at-risk customer here.', 'info');
     if (!who.openFollowUpId) return c.status.say(`${sanitizeLine(who.name)} has no open follow-up; F creates one.`, 'info');
-    c.showItem(who.openFollowUpId);
-    c.setView('detail');
+    return openItem(c, who.openFollowUpId);
   }),
 
   'kpi.followUp': inKpi(async (c, arg) => {
@@ -75,7 +83,7 @@ export const kpi: Record<string, Handler> = {
     }));
     if (due === null || !due.trim()) return c.status.say(`No follow-up created for ${name}.`, 'info');
     try {
-      const item = await followUpCustomer(c.api, who.customerId, due);
+      const item = await followUpCustomer(c.api, who, due);
       const owner = item.assignee ? `assigned to @${item.assignee}` : 'for the service team';
       c.status.say(`Follow-up #${item.id} with ${name} due ${localTime(item.sla.resolutionDueAt)}, ${owner}. Enter opens it.`, 'ok');
     } catch (e) {

@@ -8,7 +8,8 @@ import type { ModalController } from '../hooks/use-modal.js';
 import { applyMacro, describeMacroActions, listMacros, previewMacro, viewTabs, type ViewTab } from '../macros-api.js';
 import type { MacroChoice, MacroPickerSpec } from '../views/macro-picker.js';
 import type { CommandContext, Handler } from './context.js';
-import { act, actOnSelection, currentItem, explainError, plural } from './context.js';
+import { actOnSelection, currentItem, plural, runAction } from './context.js';
+import { explainError } from '../explain.js';
 
 async function choices(api: ConsoleApi, role: string | null): Promise<MacroChoice[]> {
   const macros = await listMacros(api);
@@ -54,7 +55,7 @@ async function applyToSelection(c: CommandContext, name: string): Promise<void> 
 }
 
 async function applyOne(c: CommandContext, item: ItemView, name: string, body?: string, draftKey?: string): Promise<void> {
-  await act(c, async () => {
+  await runAction(c, async () => {
     const o = await applyMacro(c.api, name, item.id, { expectedVersion: item.version, body });
     if (draftKey) c.drafts.delete(draftKey);
     return `Macro ${o.macro} applied to #${item.id}: ${summary(o.events)} (version ${o.item.version}).`;
@@ -87,10 +88,11 @@ const macroCommand: Handler = async (c, arg) => {
   const kind = macros.find((m) => m.name === picked.name)?.kind ?? 'reply';
   const draftKey = `${kind}:${item!.id}`;
   const r = await c.writeText(kind, item!, picked.text ?? '');
-  if (!r.sent) {
+  // Only a text the agent finished goes out (the console's rule: a failed, unchanged or empty edit sends nothing).
+  if (r.how !== 'done') {
     if (r.text.trim()) {
       c.drafts.set(draftKey, r.text);
-      c.status.say(`Macro ${picked.name} not applied; your text is kept: ${kind === 'reply' ? 'r' : 'n'} opens it again (without the macro's actions).`, r.reason ? 'error' : 'info');
+      c.status.say(`Macro ${picked.name} not applied; your text is kept: ${kind === 'reply' ? 'r' : 'n'} opens it again (without the macro's actions).`, r.how === 'failed' ? 'error' : 'info');
     } else {
       c.status.say(`Macro ${picked.name} not applied.`, 'info');
     }

@@ -1,7 +1,8 @@
 // Moving: the list cursor, opening and leaving the detail, scrolling it, jumping to linked items.
 import { parseItemId } from '../../core/item-view.js';
 import type { CommandContext, Handler } from './context.js';
-import { currentItem, explainError } from './context.js';
+import { explainError } from '../explain.js';
+import { currentItem, openItem } from './context.js';
 
 const listMove = (f: (c: CommandContext) => Promise<void>): Handler => async (c) => {
   c.showItem(null);
@@ -60,9 +61,17 @@ export const navigate: Record<string, Handler> = {
     const d = c.detail.data?.item.id === item.id && c.detail.data.item.version === item.version ? c.detail.data : await c.api.itemDetail(item.id);
     const target = d.asSupport?.sourceItemId ?? d.asSource[0]?.supportItemId;
     if (!target) return c.status.say(`#${item.id} has no linked item (it was not escalated, nor made by an escalation).`, 'info');
-    c.showItem(target);
-    c.setView('detail');
+    await openItem(c, target);
     c.status.say(`#${target}: ${d.asSupport ? 'the service item this was escalated from' : 'the support item made from this one'} · l goes back, Esc to the list`, 'info');
+  },
+
+  'item.customer': async (c) => {
+    const item = currentItem(c);
+    if (!item) return;
+    if (!item.customer) return c.status.say(`#${item.id} has no customer (an internal item).`, 'info');
+    const history = await c.api.customerHistory(item.customer.id);
+    const open = await c.modal.customer(history, c.api.now());
+    if (open !== null) await openItem(c, open);
   },
 
   'item.goto': async (c, arg) => {
@@ -71,8 +80,7 @@ export const navigate: Record<string, Handler> = {
     try {
       const id = parseItemId(text);
       await c.api.item(id);
-      c.showItem(id);
-      c.setView('detail');
+      await openItem(c, id);
     } catch (e) {
       c.status.say(explainError(e, c.api.now()), 'error');
     }

@@ -2,7 +2,8 @@
 // current item; and y, which accepts an item's suggested role, kind and agent.
 import { sanitizeLine } from '../../text/sanitize.js';
 import type { CommandContext, Handler } from './context.js';
-import { currentItem, explainError } from './context.js';
+import { currentItem } from './context.js';
+import { explainError } from '../explain.js';
 
 const inRules = (f: Handler): Handler => (c, arg) => {
   if (c.view !== 'rules') return c.status.say('That works in the rules view: R (or :rules) opens it.', 'info');

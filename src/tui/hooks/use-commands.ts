@@ -4,7 +4,8 @@
 // on one item); each key is looked up when its turn comes, in the view the keys before it left.
 import { useCallback, useMemo, useRef } from 'react';
 import { HANDLERS, type CommandContext } from '../commands/index.js';
-import { explainError } from '../commands/context.js';
+import type { LastChange } from '../commands/context.js';
+import { explainError } from '../explain.js';
 import type { ConsoleApi } from '../console-api.js';
 import { commandIdFor } from '../keymap-handler.js';
 import type { ViewName } from '../keymap.js';
@@ -37,10 +38,19 @@ export interface Navigation {
   showItem(id: number | null): void;
 }
 
-export function useCommands(api: ConsoleApi, deps: CommandDeps, nav: Navigation, quit: () => void): { context: CommandContext; runKey: (name: string) => void } {
+export interface Commands {
+  context: CommandContext;
+  /** Run the command a key names in the current view, after the commands before it. */
+  runKey: (name: string) => Promise<void>;
+  /** The commands still running (resolves when the queue is empty). */
+  running: () => Promise<void>;
+}
+
+export function useCommands(api: ConsoleApi, deps: CommandDeps, nav: Navigation, quit: () => void): Commands {
   const latest = useRef(deps);
   latest.current = deps;
   const drafts = useRef(new Map<string, string>()).current;
+  const lastChange = useRef<LastChange | null>(null);
   const running = useRef<Promise<void>>(Promise.resolve());
 
   const context = useMemo<CommandContext>(() => {
@@ -61,7 +71,13 @@ export function useCommands(api: ConsoleApi, deps: CommandDeps, nav: Navigation,
       drafts,
       setView: nav.setView,
       showItem: nav.showItem,
-      writeText: (kind, item, initial) => latest.current.writeText(kind, item, initial),
+      writeText: (kind, item, initial, quote) => latest.current.writeText(kind, item, initial, quote),
+      rememberUndo: (label, tokens) => { lastChange.current = { label, tokens }; },
+      takeUndo: () => {
+        const last = lastChange.current;
+        lastChange.current = null;
+        return last;
+      },
       refresh: (opts) => latest.current.refresh(opts),
       quit,
       redraw: () => latest.current.redraw(),
@@ -81,7 +97,9 @@ export function useCommands(api: ConsoleApi, deps: CommandDeps, nav: Navigation,
       const id = commandIdFor(nav.view.current, name);
       return id ? context.run(id) : undefined;
     });
+    return running.current;
   }, [context, nav]);
+  const runningNow = useCallback(() => running.current, []);
 
-  return { context, runKey };
+  return { context, runKey, running: runningNow };
 }

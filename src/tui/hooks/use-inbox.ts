@@ -10,6 +10,8 @@ export interface InboxCache {
   start: number;
   rows: ItemView[];
   marks: Map<number, EscalationMark>;
+  /** Rows where I have an unsent draft. */
+  drafts: Set<number>;
 }
 
 export interface InboxState {
@@ -36,7 +38,7 @@ export type InboxAction =
   | { type: 'deselect'; ids: number[] | 'all' }
   | { type: 'failed'; error: string };
 
-const EMPTY_CACHE: InboxCache = { start: 0, rows: [], marks: new Map() };
+const EMPTY_CACHE: InboxCache = { start: 0, rows: [], marks: new Map(), drafts: new Set() };
 
 export function initialInboxState(pageSize: number, filter: ConsoleFilter = DEFAULT_FILTER, cache?: InboxCache): InboxState {
   const size = Math.max(1, pageSize);
@@ -125,6 +127,8 @@ export interface Inbox {
   deselect(ids: number[] | 'all'): void;
   /** The id of the row after the cursor (for "resolve and go to the next"). */
   nextId(): number | undefined;
+  /** Put the cursor on this item when the loaded part of the list has it; false when it does not. */
+  focus(id: number): Promise<boolean>;
 }
 
 export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: ConsoleFilter, initialCache?: InboxCache): Inbox {
@@ -143,7 +147,7 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
   const fetchAround = useCallback(async (filter: ConsoleFilter, top: number, size: number): Promise<InboxCache> => {
     const start = Math.max(0, top - size);
     const win = await api.inboxWindow(filter, start, size * 3);
-    return { start, rows: win.rows, marks: win.marks };
+    return { start, rows: win.rows, marks: win.marks, drafts: win.drafts };
   }, [api]);
 
   const recount = useCallback(async (filter: ConsoleFilter) => {
@@ -234,6 +238,14 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
 
   const nextId = useCallback(() => rowAt(ref.current, ref.current.cursor + 1)?.id, []);
 
+  const focus = useCallback(async (id: number) => {
+    const s = ref.current;
+    const at = s.cache.rows.findIndex((r) => r.id === id);
+    if (at < 0) return false;
+    await goTo(s.cache.start + at);
+    return true;
+  }, [goTo]);
+
   // Page size follows the terminal; the first load happens on mount.
   useEffect(() => {
     dispatch({ type: 'pageSize', pageSize });
@@ -260,6 +272,6 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
   return {
     get state() { return ref.current; },
     get current() { return rowAt(ref.current, ref.current.cursor); },
-    visible, goTo, move, reload, setFilter, toggleSelect, deselect, nextId,
+    visible, goTo, move, reload, setFilter, toggleSelect, deselect, nextId, focus,
   };
 }

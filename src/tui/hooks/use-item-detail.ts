@@ -36,8 +36,10 @@ export interface ItemDetail {
   reload(): Promise<ItemDetailData | null>;
 }
 
-export function useItemDetail(api: ConsoleApi, id: number | null, width: number, height: number, theme: Theme, clockTick: number): ItemDetail {
+export function useItemDetail(api: ConsoleApi, id: number | null, width: number, height: number, theme: Theme, clockNow: Date): ItemDetail {
   const [data, setData] = useState<ItemDetailData | null>(null);
+  // When the shown data was read: its times are drawn against the later of that and the clock.
+  const [loadedAt, setLoadedAt] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [scroll, dispatch] = useReducer(scrollReducer, { id: null, offset: 0 });
   const seq = useRef(0);
@@ -55,6 +57,7 @@ export function useItemDetail(api: ConsoleApi, id: number | null, width: number,
       const d = await api.itemDetail(want);
       if (mine !== seq.current) return null;
       setData(d);
+      setLoadedAt(api.now().getTime());
       setError(null);
       return d;
     } catch (e) {
@@ -69,7 +72,7 @@ export function useItemDetail(api: ConsoleApi, id: number | null, width: number,
     void reload();
   }, [id, reload]);
 
-  const now = useMemo(() => api.now(), [api, data, clockTick]);
+  const now = useMemo(() => (loadedAt > clockNow.getTime() ? new Date(loadedAt) : clockNow), [loadedAt, clockNow]);
   const lines = useMemo(() => {
     if (!data) return [];
     try {

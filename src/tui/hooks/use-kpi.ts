@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { KpiReport } from '../../core/kpi.js';
 import type { AtRiskCustomer } from '../../core/kpi-at-risk.js';
-import { explainError } from '../commands/context.js';
+import { explainError } from '../explain.js';
 import type { ConsoleApi } from '../console-api.js';
 import { DEFAULT_SPAN, loadKpis, spanKey, type KpiSpan } from '../kpi-api.js';
 import { useLiveRefresh } from './use-live-refresh.js';
@@ -31,6 +31,8 @@ export interface KpiController {
   /** The at-risk customer under the cursor now (keys queued in one burst see each other's moves). */
   selected(): AtRiskCustomer | null;
   setSpan(span: KpiSpan): void;
+  /** The period as the keys before this one left it (a burst of d's cycles once per d). */
+  span(): KpiSpan;
   /** Recompute now (after this console changed something). */
   reload(): void;
   move(delta: number): void;
@@ -97,8 +99,8 @@ export function useKpi(api: ConsoleApi, active: boolean, opts: KpiOptions = {}):
     const wait = Math.max(0, lastStart.current + minGapMs - Date.now());
     pending.current = setTimeout(compute, wait);
   }, [compute, minGapMs]);
-  // The console's data_version watcher, only while the view is open (the inbox has its own).
-  useLiveRefresh(api, onData, { pollMs: opts.pollMs, enabled: active, clockMs: HOUR, wakeMs: HOUR });
+  // The console's change-feed watcher, only while the view is open (the inbox has its own).
+  useLiveRefresh(api, onData, { pollMs: opts.pollMs, enabled: active, wakeMs: HOUR });
 
   const atRisk = state.report?.service?.atRisk ?? [];
   const setSpan = useCallback((span: KpiSpan) => setState((s) => ({ ...s, span })), [setState]);
@@ -108,8 +110,9 @@ export function useKpi(api: ConsoleApi, active: boolean, opts: KpiOptions = {}):
   }), [setState]);
   const scrollBy = useCallback((delta: number) => setState((s) => ({ ...s, top: Math.max(0, shown.top + delta), follow: false })), [setState, shown]);
   const selected = useCallback(() => latest.current.report?.service?.atRisk[latest.current.cursor] ?? null, []);
+  const span = useCallback(() => latest.current.span, []);
 
   return useMemo(() => ({
-    state, atRisk, selected, setSpan, reload: compute, move, scrollBy, shown,
-  }), [state, atRisk, selected, setSpan, compute, move, scrollBy, shown]);
+    state, atRisk, selected, setSpan, span, reload: compute, move, scrollBy, shown,
+  }), [state, atRisk, selected, setSpan, span, compute, move, scrollBy, shown]);
 }

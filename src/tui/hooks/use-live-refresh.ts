@@ -1,27 +1,39 @@
 // Notice other processes' commits through the store's change feed (SQLite polls data_version,
 // PostgreSQL LISTENs) and call `onChange` — one call at a time; commits during a call fold into one
-// more call after it. A lost or regained connection goes to `onConnection`. Also a slow clock tick for
-// ages and SLA countdowns, and waking due snoozes.
-import { useEffect, useRef, useState } from 'react';
+// more call after it. A lost or regained connection goes to `onConnection`. Also wakes due snoozes on
+// time (a cheap indexed read each second).
+import { useEffect, useRef } from 'react';
 import type { ConsoleApi } from '../console-api.js';
 import type { ChangeSignal } from '../../store/store.js';
 
+export type ConnectionSignal = Exclude<ChangeSignal, { type: 'change' }>;
+
 export interface LiveRefreshOptions {
+  /** Kept for callers and tests; the change feed decides how it notices commits. */
   pollMs?: number;
-  clockMs?: number;
   wakeMs?: number;
   enabled?: boolean;
-  onConnection?: (signal: Exclude<ChangeSignal, { type: 'change' }>) => void;
+  onConnection?: (signal: ConnectionSignal) => void;
 }
 
-/** Returns a clock tick that increases every `clockMs` (re-render for relative times). */
-export function useLiveRefresh(api: ConsoleApi, onChange: () => Promise<void>, opts: LiveRefreshOptions = {}): number {
-  const { clockMs = 30_000, wakeMs = 60_000, enabled = true } = opts;
+/**
+ * The one place that watches the store for other connections' commits; returns the stop function.
+ * It subscribes to the store's change feed (through the console's api): commits go to `onCommit`,
+ * a lost or regained connection to `onConnection`.
+ */
+function watchCommits(api: ConsoleApi, onCommit: () => void, onConnection: (signal: ConnectionSignal) => void): () => void {
+  return api.subscribe((signal) => {
+    if (signal.type === 'change') onCommit();
+    else onConnection(signal);
+  });
+}
+
+export function useLiveRefresh(api: ConsoleApi, onChange: () => Promise<void>, opts: LiveRefreshOptions = {}): void {
+  const { wakeMs = 1000, enabled = true } = opts;
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
   const onConnectionRef = useRef(opts.onConnection);
   onConnectionRef.current = opts.onConnection;
-  const [tick, setTick] = useState(0);
   const busy = useRef({ running: false, again: false });
   const changed = useRef(() => {
     const b = busy.current;
@@ -41,20 +53,14 @@ export function useLiveRefresh(api: ConsoleApi, onChange: () => Promise<void>, o
 
   useEffect(() => {
     if (!enabled) return;
-    const unsubscribe = api.subscribe((signal) => {
-      if (signal.type === 'change') changed.current();
-      else onConnectionRef.current?.(signal);
-    });
-    const clock = setInterval(() => setTick((t) => t + 1), clockMs);
+    const stop = watchCommits(api, () => changed.current(), (signal) => onConnectionRef.current?.(signal));
+    // A snooze wakes when its time comes (within a second), not at the next minute.
     const wake = setInterval(() => {
       void api.wakeSnoozed().then((n) => { if (n > 0) changed.current(); }, () => undefined);
     }, wakeMs);
     return () => {
-      unsubscribe();
-      clearInterval(clock);
+      stop();
       clearInterval(wake);
     };
-  }, [api, clockMs, wakeMs, enabled]);
-
-  return tick;
+  }, [api, wakeMs, enabled]);
 }

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { StoredRule } from '../../core/rules/rule-store.js';
 import type { RuleTestReport } from '../../core/rules/rule-test.js';
-import { explainError } from '../commands/context.js';
+import { explainError } from '../explain.js';
 import type { ConsoleApi } from '../console-api.js';
 import { useLiveRefresh } from './use-live-refresh.js';
 
@@ -52,7 +52,7 @@ export function useRules(api: ConsoleApi, active: boolean, opts: { pollMs?: numb
 
   // Only while the view is open; the inbox's own refresh covers everything else.
   const onData = useCallback(() => reload(), [reload]);
-  useLiveRefresh(api, onData, { pollMs: opts.pollMs, enabled: active, clockMs: HOUR, wakeMs: HOUR });
+  useLiveRefresh(api, onData, { pollMs: opts.pollMs, enabled: active, wakeMs: HOUR });
 
   return useMemo(() => ({
     state,

@@ -1,7 +1,6 @@
-// A cursor over a list of options with a visible window (ink-ui's select state, reduced): the
-// agent picker and the help overlay scroll with it.
+// A cursor over a list of options with a visible window (ink-ui's select state, reduced): the agent
+// picker scrolls with it.
 import { useReducer } from 'react';
-
 export interface SelectState {
   cursor: number;
   top: number;

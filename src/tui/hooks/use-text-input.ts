@@ -1,8 +1,8 @@
 // Editable text (one line or many): a reducer for the text and cursor, and an input hook that maps
 // keys to edits. Used by prompts, the command line and the inline reply/note editor.
 import type { Key } from 'ink';
-import { useReducer } from 'react';
-import { useKeys } from './use-key-router.js';
+import { useCallback, useRef, useState, type RefObject } from 'react';
+import { useKeys, type RoutedKey } from './use-key-router.js';
 
 export interface TextState {
   text: string;
@@ -85,19 +85,36 @@ export function textReducer(s: TextState, a: TextAction): TextState {
   }
 }
 
-export function useTextState(initial = '', cursor?: number) {
-  return useReducer(textReducer, { text: initial, cursor: Math.min(cursor ?? initial.length, initial.length) });
+/**
+ * Text state with a mirror updated at dispatch time: the keys of one burst are handled before React
+ * renders again, and each must see the text the one before left (two Backspaces delete two characters).
+ */
+export function useTextState(initial = '', cursor?: number): [TextState, (a: TextAction) => void, RefObject<TextState>] {
+  const [state, setState] = useState<TextState>(() => ({ text: initial, cursor: Math.min(cursor ?? initial.length, initial.length) }));
+  const ref = useRef(state);
+  const dispatch = useCallback((a: TextAction) => {
+    ref.current = textReducer(ref.current, a);
+    setState(ref.current);
+  }, []);
+  return [state, dispatch, ref];
 }
 
 export interface TextKeysOptions {
   multiline?: boolean;
   /** The modal these keys belong to. */
   owner: number | undefined;
-  /** Gets the text as it is after this key (a paste may end with Enter). */
   onSubmit: (text: string) => void;
   onCancel: (text: string) => void;
   /** Tab (completion in the command line). */
   onTab?: () => void;
+}
+
+/** A paste is text, whatever it holds: line breaks stay in a multi-line text and become spaces in a line. */
+export function pasteAction(text: string, multiline: boolean): TextAction | null {
+  let t = text.replace(/\r\n?/g, '\n');
+  if (!multiline) t = t.replace(/\n+/g, ' ');
+  t = t.replace(/\t/g, '    ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+  return t ? { type: 'insert', text: t } : null;
 }
 
 /** Map a key to a text edit; null when the key is not an edit. */
@@ -112,35 +129,32 @@ export function textActionFor(input: string, key: Key, multiline: boolean): Text
   if (key.backspace || key.delete) return { type: 'backspace' };
   if (key.ctrl && input === 'u') return { type: 'killLine' };
   if (key.ctrl && input === 'w') return { type: 'killWord' };
-  if (key.ctrl || key.escape || key.tab) return null;
+  if (key.ctrl || key.escape || key.tab || key.return) return null;
   if (!input) return null;
-  // Typed or pasted text; a paste may carry line breaks.
+  // Typed text (one key, or what Ink reports as one, such as Alt+key); control characters never enter.
   let text = input.replace(/\r\n?/g, '\n');
   if (!multiline) text = text.replace(/\n+/g, ' ');
-  // Other control characters never enter the text.
   text = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
   return text ? { type: 'insert', text } : null;
 }
 
-export function useTextKeys(state: TextState, dispatch: (a: TextAction) => void, opts: TextKeysOptions): void {
-  useKeys(opts.owner, (input, key) => {
-    if (key.escape) return opts.onCancel(state.text);
-    if (key.tab) return opts.onTab?.();
-    if (opts.multiline) {
-      if (key.ctrl && (input === 'd' || input === 's')) return opts.onSubmit(state.text);
-      if (key.return) return dispatch({ type: 'insert', text: '\n' });
-    } else {
-      if (key.return) return opts.onSubmit(state.text);
-      // Text and Enter in one chunk (fast typing, a paste): insert the text, then submit.
-      const nl = input.search(/[\r\n]/);
-      if (nl >= 0 && !key.ctrl) {
-        const typed = input.slice(0, nl);
-        const next = typed ? textReducer(state, { type: 'insert', text: typed.replace(/[\u0000-\u001f\u007f]/g, '') }) : state;
-        if (typed) dispatch({ type: 'set', text: next.text });
-        return opts.onSubmit(next.text);
-      }
+export function useTextKeys(state: RefObject<TextState>, dispatch: (a: TextAction) => void, opts: TextKeysOptions): void {
+  useKeys(opts.owner, (input: string, key: RoutedKey) => {
+    const multiline = Boolean(opts.multiline);
+    if (key.paste) {
+      const a = pasteAction(input, multiline);
+      if (a) dispatch(a);
+      return;
     }
-    const action = textActionFor(input, key, Boolean(opts.multiline));
+    if (key.escape) return opts.onCancel(state.current.text);
+    if (key.tab) return opts.onTab?.();
+    if (multiline) {
+      if (key.ctrl && (input === 'd' || input === 's')) return opts.onSubmit(state.current.text);
+      if (key.return) return dispatch({ type: 'insert', text: '\n' });
+    } else if (key.return) {
+      return opts.onSubmit(state.current.text);
+    }
+    const action = textActionFor(input, key, multiline);
     if (action) dispatch(action);
   });
 }

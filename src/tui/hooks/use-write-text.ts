@@ -1,12 +1,26 @@
 // Getting the text of a reply or note: $EDITOR (or $VISUAL) when set — the terminal is handed over and
-// taken back — else the inline editor. Returns the text and whether the agent meant to send it.
+// taken back — else the inline editor. Says how the writing ended, so nothing leaves by accident: an
+// editor that failed (vim's :cq), a file left as it was given (:q!) or emptied never counts as "done".
 import { useCallback } from 'react';
 import type { ItemView } from '../../core/item-view.js';
 import { sanitizeLine } from '../../text/sanitize.js';
-import { editorCommand, runExternalEditor, type EditorResult, type TerminalControl } from '../editor.js';
+import { cutAtScissors, editorCommand, quoteBlock, runExternalEditor, type EditorResult, type Quote, type TerminalControl } from '../editor.js';
 import type { ModalController } from './use-modal.js';
 
-export type WriteText = (kind: 'reply' | 'note', item: ItemView, initial: string) => Promise<{ text: string; sent: boolean; reason?: string }>;
+export type WriteOutcome =
+  /** Written and closed as finished (the editor saved a change; Ctrl-D inline): on to the review. */
+  | { how: 'done'; text: string }
+  /** Closed without finishing (Esc inline): keep the text as a draft. */
+  | { how: 'kept'; text: string }
+  /** The editor failed or exited non-zero: the text it left is kept, nothing is sent. */
+  | { how: 'failed'; text: string; reason: string }
+  /** The file was left exactly as given (:q!): nothing is sent, nothing changes. */
+  | { how: 'unchanged'; text: string }
+  /** The text is empty: nothing is sent. */
+  | { how: 'empty'; text: string };
+
+/** `quote`: the customer's last message, shown while writing (in $EDITOR as comment lines, removed before sending). */
+export type WriteText = (kind: 'reply' | 'note', item: ItemView, initial: string, quote?: Quote | null) => Promise<WriteOutcome>;
 
 export interface WriteTextOptions {
   env: NodeJS.ProcessEnv;
@@ -20,15 +34,25 @@ export interface WriteTextOptions {
   macroText?: (kind: 'reply' | 'note', item: ItemView) => Promise<string | null>;
 }
 
+/** How an external editor's run ended, judged against the text it was given. */
+export function editorOutcome(r: EditorResult, initial: string): WriteOutcome {
+  // The quoted context below the scissors line never counts: not as text, not as a change.
+  const text = cutAtScissors(r.text);
+  if (!r.ok) return { how: 'failed', text, reason: r.error ?? 'the editor failed' };
+  if (!text.trim()) return { how: 'empty', text };
+  if (text === cutAtScissors(initial)) return { how: 'unchanged', text };
+  return { how: 'done', text };
+}
+
 export function useWriteText({ env, terminal, runEditor, modal, redraw, macroText }: WriteTextOptions): WriteText {
-  return useCallback(async (kind, item, initial) => {
+  return useCallback(async (kind, item, initial, quote = null) => {
     const command = editorCommand(env);
     if (command) {
       const run = runEditor ?? ((cmd: string, text: string, file: string) => runExternalEditor(cmd, text, file, terminal, env));
-      const r = run(command, initial, `tandem-${kind}-${item.id}.txt`);
+      const given = initial + quoteBlock(quote);
+      const r = run(command, given, `tandem-${kind}-${item.id}.txt`);
       redraw();
-      if (!r.ok) return { text: r.text, sent: false, reason: `${r.error ?? 'the editor failed'}; nothing was sent` };
-      return { text: r.text, sent: r.text.trim().length > 0 };
+      return editorOutcome(r, given);
     }
     const who = item.customer ? ` · ${sanitizeLine(item.customer.name)}${item.customer.email ? ` <${sanitizeLine(item.customer.email)}>` : ''}` : '';
     const title = `${kind === 'reply' ? 'Reply to' : 'Internal note on'} #${item.id} ${sanitizeLine(item.subject)}${kind === 'reply' ? who : ' (never shown to the customer)'}`;
@@ -36,8 +60,11 @@ export function useWriteText({ env, terminal, runEditor, modal, redraw, macroTex
     let text = initial;
     let cursor: number | undefined;
     for (;;) {
-      const r = await modal.edit(title, text, undefined, { cursor, macros: Boolean(macroText) });
-      if (r.macroAt === undefined || !macroText) return r;
+      const r = await modal.edit(title, text, undefined, { cursor, macros: Boolean(macroText), quote });
+      if (r.macroAt === undefined || !macroText) {
+        if (!r.sent) return { how: 'kept', text: r.text };
+        return r.text.trim() ? { how: 'done', text: r.text } : { how: 'empty', text: r.text };
+      }
       const inserted = (await macroText(kind, item)) ?? '';
       text = r.text.slice(0, r.macroAt) + inserted + r.text.slice(r.macroAt);
       cursor = r.macroAt + inserted.length;

@@ -1,11 +1,11 @@
 // Pick an agent (or nobody): type to narrow, arrows to move, Enter to pick. Shown over the body.
 import { Box, Text } from 'ink';
-import { useMemo } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { fit, truncate } from '../../text/width.js';
 import { useKeys } from '../hooks/use-key-router.js';
 import type { Modal, PickerOption } from '../hooks/use-modal.js';
-import { useSelectState } from '../hooks/use-select-state.js';
-import { textActionFor, textReducer, useTextState } from '../hooks/use-text-input.js';
+import { selectReducer, type SelectAction, type SelectState } from '../hooks/use-select-state.js';
+import { pasteAction, textActionFor, useTextState } from '../hooks/use-text-input.js';
 import type { Theme } from '../theme.js';
 import { inputLine } from './text-cursor.js';
 
@@ -18,32 +18,31 @@ export function matchOptions(options: PickerOption[], query: string): PickerOpti
 }
 
 export function AgentPicker({ modal, width, height, theme }: { modal: PickerModal; width: number; height: number; theme: Theme }) {
-  const [text, editText] = useTextState('');
-  const [sel, move] = useSelectState();
+  const [text, editText, latestText] = useTextState('');
+  const [sel, setSel] = useState<SelectState>({ cursor: 0, top: 0 });
+  // The cursor as the keys of one burst leave it ("cle" then Enter picks from "cle"'s matches).
+  const latestSel = useRef(sel);
+  const move = (a: SelectAction) => {
+    latestSel.current = selectReducer(latestSel.current, a);
+    setSel(latestSel.current);
+  };
   const matches = useMemo(() => matchOptions(modal.options, text.text), [modal.options, text.text]);
   const listHeight = Math.max(1, height - 4);
 
   useKeys(modal.seq, (input, key) => {
+    const now = matchOptions(modal.options, latestText.current.text);
     if (key.escape) return modal.resolve(null);
     if (key.return) {
-      const picked = matches[sel.cursor];
+      const picked = now[latestSel.current.cursor];
       if (picked) modal.resolve(picked);
       return;
     }
-    if (key.upArrow || (key.ctrl && input === 'p')) return move({ type: 'move', delta: -1, count: matches.length, height: listHeight });
-    if (key.downArrow || (key.ctrl && input === 'n') || key.tab) return move({ type: 'move', delta: 1, count: matches.length, height: listHeight });
-    if (key.pageDown) return move({ type: 'move', delta: listHeight, count: matches.length, height: listHeight });
-    if (key.pageUp) return move({ type: 'move', delta: -listHeight, count: matches.length, height: listHeight });
-    // A name and Enter in one read (a busy terminal): narrow by the name, then pick its best match.
-    const nl = input.search(/[\r\n]/);
-    if (nl > 0 && !key.ctrl) {
-      const query = textReducer(text, { type: 'insert', text: input.slice(0, nl) }).text;
-      const best = matchOptions(modal.options, query)[0];
-      if (best) modal.resolve(best);
-      else editText({ type: 'set', text: query });
-      return;
-    }
-    const edit = textActionFor(input, key, false);
+    const by = (delta: number) => move({ type: 'move', delta, count: now.length, height: listHeight });
+    if (key.upArrow || (key.ctrl && input === 'p')) return by(-1);
+    if (key.downArrow || (key.ctrl && input === 'n') || key.tab) return by(1);
+    if (key.pageDown) return by(listHeight);
+    if (key.pageUp) return by(-listHeight);
+    const edit = key.paste ? pasteAction(input, false) : textActionFor(input, key, false);
     if (edit) {
       editText(edit);
       move({ type: 'reset' }); // a new query starts at its best match

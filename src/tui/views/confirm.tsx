@@ -8,9 +8,10 @@ type ConfirmModal = Extract<Modal, { kind: 'confirm' }>;
 
 export function Confirm({ modal, theme }: { modal: ConfirmModal; theme: Theme }) {
   useKeys(modal.seq, (input, key) => {
-    const ch = input[0]?.toLowerCase(); // "y" and Enter may arrive in one read
+    if (key.paste || key.ctrl) return;
+    const ch = input.toLowerCase();
     if (ch === 'y') return modal.resolve(true);
-    if (ch === 'n' || key.escape || key.return || ch === '\r') modal.resolve(false);
+    if (ch === 'n' || key.escape || key.return) modal.resolve(false);
   });
   return (
     <>

@@ -34,7 +34,18 @@ export function headerLines(p: HeaderProps): [string, string] {
   const plainRight = c ? `SVC ${c.service} open · SUP ${c.support} open · ${c.breached} breached` : 'counting…';
   const lw = displayWidth(plainLeft);
   const rw = displayWidth(plainRight);
-  const line1 = lw + rw + 1 > p.width ? truncate(plainLeft, p.width) : left + ' '.repeat(p.width - lw - rw) + right;
+  let line1: string;
+  if (lw + rw + 1 <= p.width) {
+    line1 = left + ' '.repeat(p.width - lw - rw) + right;
+  } else {
+    // Narrow: the counts stay (the breached count above all); who I am is cut to what is left.
+    const short = c ? `${t.svc} ${c.service} · ${t.sup} ${c.support} · ${c.breached ? t.bad(`${c.breached} breached`) : '0 breached'}` : right;
+    const plainShort = c ? `SVC ${c.service} · SUP ${c.support} · ${c.breached} breached` : plainRight;
+    const room = p.width - displayWidth(plainShort) - 1;
+    line1 = room >= 8
+      ? truncate(plainLeft, room) + ' '.repeat(Math.max(1, p.width - displayWidth(truncate(plainLeft, room)) - displayWidth(plainShort))) + short
+      : truncate(plainShort, p.width);
+  }
 
   // Role tabs, then saved views: a view showing exactly its filter is the tab in brackets, not the role.
   const onView = (p.views ?? []).find((v) => v.key && sameFilter(p.filter, v.filter));

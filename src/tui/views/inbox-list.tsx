@@ -32,10 +32,11 @@ export function listRows(p: InboxListProps): string[] {
   visible.forEach((row, i) => {
     const index = state.top + i;
     const mark = state.cache.marks.get(row.id);
-    const rowState = { cursor: index === state.cursor, focused: p.focused, selected: state.selection.has(row.id) };
+    const rowState = { cursor: index === state.cursor, focused: p.focused, selected: state.selection.has(row.id), draft: state.cache.drafts.has(row.id) };
     // Everything the row shows is in the key.
     const key = [row.id, row.role, row.priority, row.status, row.subject, row.customer?.name, row.assignee, row.createdAt, row.sla.nextDueAt,
-      mark ? JSON.stringify(mark) : '', +rowState.cursor, +rowState.focused, +rowState.selected, width, maxId, minute, theme.colour].join('\u0000');
+      row.sla.state, row.snoozedUntil, row.tags.join(' '),
+      mark ? JSON.stringify(mark) : '', +rowState.cursor, +rowState.focused, +rowState.selected, +rowState.draft, width, maxId, minute, theme.colour].join('\u0000');
     let line = rowCache.get(key);
     if (line === undefined) {
       line = itemRow(row, mark, layout, now, rowState, theme);

@@ -13,14 +13,14 @@ import { headerLines, type HeaderProps } from './header.js';
 
 const TABS = [7, 30, 90];
 
-/** The second header line in the KPI view: 7/3/9 tabs, the period against the previous one, and progress. */
+/** The second header line in the KPI view: the period tabs (d cycles them), the period against the previous one, and progress. */
 export function kpiHeaderLine(kpi: KpiController, width: number, theme: Theme): string {
   const { span, report, computing, error } = kpi.state;
   const days = 'days' in span ? span.days : null;
   const tabs = TABS.map((d) => (days === d ? theme.bold(`[${d} days]`) : theme.dim(` ${d} days `))).join('');
   const label = days === null ? theme.bold('[custom period]') : TABS.includes(days) ? '' : theme.bold(`[${days} days]`);
   const state = computing ? theme.warn('computing…') : error ? theme.bad(error) : '';
-  const line = (range: string, keys: boolean) => `${theme.bold('KPIs')} ${tabs}${label}${keys ? ' ' + theme.dim('(7/3/9)') : ''}  ${[range, state].filter(Boolean).join('  ')}`;
+  const line = (range: string, keys: boolean) => `${theme.bold('KPIs')} ${tabs}${label}${keys ? ' ' + theme.dim('(d)') : ''}  ${[range, state].filter(Boolean).join('  ')}`;
   if (!report) return truncate(line('', true), width);
   const { from, to } = report.period;
   const length = Number(((Date.parse(to) - Date.parse(from)) / 86_400_000).toFixed(1));

@@ -4,27 +4,28 @@ import { Text } from 'ink';
 import { useState } from 'react';
 import { truncate } from '../../text/width.js';
 import type { Modal } from '../hooks/use-modal.js';
-import { textReducer, useTextKeys, useTextState, type TextAction } from '../hooks/use-text-input.js';
+import { useTextKeys, useTextState, type TextAction } from '../hooks/use-text-input.js';
 import type { Theme } from '../theme.js';
 import { inputLine } from './text-cursor.js';
 
 type PromptModal = Extract<Modal, { kind: 'prompt' }>;
 
 export function Prompt({ modal, width, theme }: { modal: PromptModal; width: number; theme: Theme }) {
-  const [state, dispatch] = useTextState(modal.initial ?? '');
+  const [state, dispatch, latest] = useTextState(modal.initial ?? '');
   const [error, setError] = useState<string | null>(null);
   const [candidates, setCandidates] = useState<string | null>(() => (modal.complete ? modal.complete(modal.initial ?? '').candidates : null));
   // Changes are handled where the key is, not in an effect: an effect could run after Enter.
   const edit = (a: TextAction) => {
-    const next = textReducer(state, a);
+    const before = latest.current.text;
     dispatch(a);
-    if (next.text === state.text) return;
+    const next = latest.current;
+    if (next.text === before) return;
     setError(null);
     modal.onChange?.(next.text);
     if (modal.complete) setCandidates(modal.complete(next.text).candidates);
   };
 
-  useTextKeys(state, edit, {
+  useTextKeys(latest, edit, {
     owner: modal.seq,
     onSubmit: (text) => {
       const problem = modal.validate?.(text) ?? null;
@@ -34,7 +35,7 @@ export function Prompt({ modal, width, theme }: { modal: PromptModal; width: num
     onCancel: () => modal.resolve(null),
     onTab: () => {
       if (!modal.complete) return;
-      const r = modal.complete(state.text);
+      const r = modal.complete(latest.current.text);
       if (r.text !== undefined) edit({ type: 'set', text: r.text });
       setCandidates(r.candidates);
     },
