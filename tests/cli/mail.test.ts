@@ -145,6 +145,16 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
     const bc = await run(['mailbox', 'verify', 'badcmd']);
     expect(bc.stdout).toContain('password command failed (exit 2): gpg: decryption failed');
     expect(bc.stdout + bc.stderr).not.toContain('leaked-secret');
+    // The doctor tests every mailbox's login the same way, names the broken ones, prints no secret.
+    const doc = await run(['doctor', '--json'], { XDG_CONFIG_HOME: tempDir(), LANG: 'C.UTF-8' });
+    expect(doc.code).toBe(1);
+    const findings = JSON.parse(doc.stdout).findings as { check: string; status: string; message: string }[];
+    expect(findings.filter((f) => f.check === 'mailbox support').every((f) => f.status === 'ok')).toBe(true);
+    expect(findings.find((f) => f.check === 'mailbox wrongpw' && f.status === 'fail')?.message).toMatch(/authentication/i);
+    expect(findings.find((f) => f.check === 'mailbox badcmd' && f.status === 'fail')?.message).toContain('password command failed');
+    expect(findings.find((f) => f.check === 'outbox')).toMatchObject({ status: 'ok' });
+    expect(doc.stdout + doc.stderr).not.toContain('leaked-secret');
+    expect(doc.stdout + doc.stderr).not.toContain(dv.password);
   });
 
   it('fetches mail into items, sends a reply through SMTP, and shows the outbox', async () => {

@@ -44,13 +44,17 @@ describe.skipIf(!hasTmux)('a reply typed in the console is delivered by email', 
     await store.close();
 
     const editor = path.join(dir, 'editor.sh');
-    fs.writeFileSync(editor, '#!/bin/sh\nprintf "It is out for delivery today.\\n" >> "$1"\n', { mode: 0o755 });
+    // The reply goes above the quoted message (everything from the scissors line down is dropped).
+    fs.writeFileSync(editor, '#!/bin/sh\n{ printf "It is out for delivery today.\\n"; cat "$1"; } > "$1.new" && mv "$1.new" "$1"\n', { mode: 0o755 });
     const consoleCmd = `env -u CI -u NO_COLOR -u VISUAL EDITOR=${sh(editor)} ${sh(process.execPath)} ${sh(BIN)} --db ${sh(db)} --as sam`;
     term = new TmuxSession(`bash --noprofile --norc -c ${sh(`${consoleCmd}; sleep 120`)}`);
     await term.waitFor('Where is my parcel?');
     term.keys('Enter');
     await term.waitFor('It has been a week.');
     term.keys('r');
+    // The editor wrote the reply; the console's review step shows it, and y sends it.
+    await term.waitFor('Review: reply to #');
+    term.keys('y');
     await term.waitFor(`Reply sent on #${item.id}`);
     await term.waitFor('✉ queued to jo@customer.example');
 

@@ -116,7 +116,7 @@ describe('the macro picker (m)', () => {
     await items.setPriority(inbox.env.ctx, inbox.cleo, inbox.ids.refund, 'urgent');
     const before = await item(inbox.ids.refund);
     await ui.press('ctrl+d');
-    await ui.waitFor(/changed while you were looking .*@cleo: priority high → urgent.*Your\s+text is kept: r opens it again/s);
+    await ui.waitFor(/changed while you were looking .*@cleo: priority high → urgent.*Your\s+text is kept as a draft: r opens it again/s);
     expect((await item(inbox.ids.refund)).version).toBe(before.version);
     await ui.press('r');
     await ui.waitFor('Sam Edited.');
@@ -160,7 +160,7 @@ describe('the macro picker (m)', () => {
     await ui.type('refund');
     await ui.waitFor('Hi Jo, your refund');
     await ui.press('enter');
-    await ui.waitFor('Apply macro refund-sent to 2 selected items? [y/N]');
+    await ui.waitFor(/Apply macro refund-sent to 2 selected items \(#\d+ #\d+\)\? \[y\/N\]/);
     await ui.press('y');
     await ui.waitFor('Applied refund-sent to 2 of 2 items');
     expect((await item(inbox.ids.refund)).tags).toEqual(['refund']);
@@ -197,6 +197,8 @@ describe(':: in the inline reply editor', () => {
     await ui.waitFor(`Reply to #${inbox.ids.refund}`);
     await ui.type(' Bye');
     await ui.press('ctrl+d');
+    await ui.waitFor('Review: reply to #'); // the console's review step: y sends
+    await ui.press('y');
     await ui.waitFor(`Reply sent on #${inbox.ids.refund}`);
     const reply = (await events(inbox.ids.refund)).filter((e) => e.type === 'reply').at(-1)!;
     expect(reply.body).toBe(`Hello. Hi Jo, your refund for #${inbox.ids.refund} is on its way.\nSam Bye`);
@@ -214,6 +216,8 @@ describe(':: in the inline reply editor', () => {
     await ui.press('esc');
     await ui.waitFor(`Reply to #${inbox.ids.refund}`);
     await ui.press('ctrl+d');
+    await ui.waitFor('Review: reply to #'); // the console's review step: y sends
+    await ui.press('y');
     await ui.waitFor(`Reply sent on #${inbox.ids.refund}`);
     expect((await events(inbox.ids.refund)).filter((e) => e.type === 'reply').at(-1)!.body).toBe('Dear Jo ');
   });
@@ -251,6 +255,9 @@ describe('saved views', () => {
     await ui.press('enter');
     await ui.waitFor('[4 mine 0]');
     await ui.press('C');
+    // The whole list again (the view's filter is cleared), then from the top down to the item.
+    await ui.waitFor(/· \d+\/6\b/);
+    await ui.press('g');
     await cursorTo(ui, 'App crashes');
     await ui.press('A');
     await ui.waitFor(/\b4 mine 1\b/);

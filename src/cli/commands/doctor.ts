@@ -23,7 +23,20 @@ export function registerDoctorCommand(program: Command): void {
         configError = (e as Error).message;
       }
       const spec = configError === null ? rt.dbPath : rt.opts.db ?? defaultDatabaseSpec(rt.env);
-      const findings: Finding[] = await runChecks({ spec, env: rt.env });
+      const findings: Finding[] = await runChecks({
+        spec, env: rt.env,
+        // Mailboxes and the outbox need the opened store (the schema check has passed by then).
+        more: async () => {
+          const { mailChecks } = await import('../../doctor/mail-checks.js');
+          const { openStore } = await import('../../store/open.js');
+          const store = await openStore(spec);
+          try {
+            return await mailChecks(store.db, rt.env);
+          } finally {
+            await store.close();
+          }
+        },
+      });
       if (configError !== null) {
         const at = findings.findIndex((f) => f.check === 'config');
         const finding: Finding = { check: 'config', status: 'fail', message: configError, fix: 'correct the line it names (README: Config file); every other command refuses to run until then' };

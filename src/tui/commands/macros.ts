@@ -55,12 +55,19 @@ async function applyToSelection(c: CommandContext, name: string): Promise<void> 
 }
 
 async function applyOne(c: CommandContext, item: ItemView, name: string, body?: string, draftKey?: string): Promise<void> {
+  const kind: 'reply' | 'note' = draftKey?.startsWith('note:') ? 'note' : 'reply';
   await runAction(c, async () => {
-    const o = await applyMacro(c.api, name, item.id, { expectedVersion: item.version, body });
-    if (draftKey) c.drafts.delete(draftKey);
-    return `Macro ${o.macro} applied to #${item.id}: ${summary(o.events)} (version ${o.item.version}).`;
-    // A refused change keeps the edited text as the item's reply (or note) draft: r (n) opens it again.
-  }, body !== undefined && draftKey ? { draft: { key: draftKey, text: body, again: draftKey.startsWith('note:') ? 'n' : 'r' } } : {});
+    try {
+      const o = await applyMacro(c.api, name, item.id, { expectedVersion: item.version, body });
+      if (draftKey) c.drafts.delete(draftKey);
+      return `Macro ${o.macro} applied to #${item.id}: ${summary(o.events)} (version ${o.item.version}).`;
+    } catch (e) {
+      // A refused change keeps the edited text as the item's reply (or note) draft, in the database
+      // like any draft: r (n) opens it again, and it survives quitting.
+      if (body !== undefined && draftKey) await c.api.saveDraft(item.id, kind, body).catch(() => undefined);
+      throw e;
+    }
+  }, body !== undefined && draftKey ? { draft: { key: draftKey, text: body, again: kind === 'note' ? 'n' : 'r', stored: true } } : {});
 }
 
 const macroCommand: Handler = async (c, arg) => {
