@@ -5,6 +5,7 @@
 import { sql, type Insertable } from 'kysely';
 import type { Database } from '../schema.js';
 import type { BulkLoader, BulkTable, BulkWriter, Db } from '../store.js';
+import { IdCounter, type IdTable } from '../bulk-ids.js';
 
 /** Parent tables before the tables that refer to them. */
 const ORDER: BulkTable[] = ['agents', 'customers', 'orders', 'items', 'item_tags', 'events', 'escalations', 'surveys', 'macros', 'saved_views'];
@@ -45,32 +46,26 @@ export class PostgresBulkLoader implements BulkLoader {
 class PostgresBulkWriter implements BulkWriter {
   private readonly queued = new Map<BulkTable, Record<string, unknown>[]>();
   private queuedRows = 0;
-  private readonly next = new Map<string, number>();
+  private readonly ids = new IdCounter((table) => {
+    throw new Error(`bulk loader: call start() before handing out ids of ${table}`);
+  });
   private depth = 0;
 
   constructor(readonly db: Db) {}
 
-  nextId(table: Exclude<BulkTable, 'item_tags'>): number {
-    const id = this.peek(table);
-    this.next.set(table, id + 1);
-    return id;
+  nextId(table: IdTable): number {
+    return this.ids.nextId(table);
   }
 
-  claimId(table: Exclude<BulkTable, 'item_tags'>, id: number): void {
-    if (id >= this.peek(table)) this.next.set(table, id + 1);
-  }
-
-  private peek(table: string): number {
-    const id = this.next.get(table);
-    if (id === undefined) throw new Error(`bulk loader: call start() before handing out ids of ${table}`);
-    return id;
+  claimId(table: IdTable, id: number): void {
+    this.ids.claimId(table, id);
   }
 
   /** Read every table's highest id once (the tables are locked, so they stay valid). */
   async start(): Promise<void> {
     const parts = ID_TABLES.map((t) => sql`select ${t} as t, coalesce(max(id), 0) + 1 as n from ${sql.table(t)}`);
     const rows = await sql<{ t: string; n: number }>`${sql.join(parts, sql` union all `)}`.execute(this.db);
-    for (const r of rows.rows) this.next.set(r.t, Number(r.n));
+    for (const r of rows.rows) this.ids.start(r.t, Number(r.n));
   }
 
   insert<T extends BulkTable>(table: T, row: Insertable<Database[T]>): void {
@@ -105,7 +100,7 @@ class PostgresBulkWriter implements BulkWriter {
     await this.flush();
     const name = sql.raw(`bulk_record_${this.depth++}`);
     await sql`savepoint ${name}`.execute(this.db);
-    const ids = new Map(this.next);
+    const ids = this.ids.snapshot();
     try {
       const result = await fn();
       await this.flush();
@@ -116,8 +111,7 @@ class PostgresBulkWriter implements BulkWriter {
       this.queuedRows = 0;
       await sql`rollback to savepoint ${name}`.execute(this.db);
       await sql`release savepoint ${name}`.execute(this.db);
-      this.next.clear();
-      for (const [k, v] of ids) this.next.set(k, v);
+      this.ids.restore(ids);
       throw e;
     } finally {
       this.depth--;

@@ -7,6 +7,7 @@ import { failure } from '../../core/errors.js';
 import { translateSqliteError } from '../engine-errors.js';
 import type { Database } from '../schema.js';
 import type { BulkLoader, BulkTable, BulkWriter, Db } from '../store.js';
+import { IdCounter, type IdTable } from '../bulk-ids.js';
 
 const IDENT = /^[a-z_]+$/;
 
@@ -63,29 +64,21 @@ export class SqliteBulkLoader implements BulkLoader {
 
 class SqliteBulkWriter implements BulkWriter {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
-  private readonly next = new Map<string, number>();
+  // SQLite reads a table's first free id when it is first needed (the write lock is held throughout).
+  private readonly ids = new IdCounter((table) => {
+    if (!IDENT.test(table)) throw new Error(`bad bulk table ${table}`);
+    return this.raw.prepare(`select coalesce(max(id), 0) + 1 from ${table}`).pluck().get() as number;
+  });
   private depth = 0;
 
   constructor(readonly db: Db, private readonly raw: BetterSqlite3.Database) {}
 
-  nextId(table: Exclude<BulkTable, 'item_tags'>): number {
-    const id = this.peek(table);
-    this.next.set(table, id + 1);
-    return id;
+  nextId(table: IdTable): number {
+    return this.ids.nextId(table);
   }
 
-  claimId(table: Exclude<BulkTable, 'item_tags'>, id: number): void {
-    if (id >= this.peek(table)) this.next.set(table, id + 1);
-  }
-
-  private peek(table: string): number {
-    let id = this.next.get(table);
-    if (id === undefined) {
-      if (!IDENT.test(table)) throw new Error(`bad bulk table ${table}`);
-      id = (this.raw.prepare(`select coalesce(max(id), 0) + 1 from ${table}`).pluck().get() as number);
-      this.next.set(table, id);
-    }
-    return id;
+  claimId(table: IdTable, id: number): void {
+    this.ids.claimId(table, id);
   }
 
   insert<T extends BulkTable>(table: T, row: Insertable<Database[T]>): void {
@@ -117,7 +110,7 @@ class SqliteBulkWriter implements BulkWriter {
   async record<T>(fn: () => Promise<T>): Promise<T> {
     const name = `bulk_record_${this.depth++}`;
     this.raw.exec(`savepoint ${name}`);
-    const ids = new Map(this.next);
+    const ids = this.ids.snapshot();
     try {
       const result = await fn();
       this.raw.exec(`release ${name}`);
@@ -126,8 +119,7 @@ class SqliteBulkWriter implements BulkWriter {
       this.raw.exec(`rollback to ${name}`);
       this.raw.exec(`release ${name}`);
       // Ids handed out inside the failed record are free again.
-      this.next.clear();
-      for (const [k, v] of ids) this.next.set(k, v);
+      this.ids.restore(ids);
       throw e;
     } finally {
       this.depth--;
