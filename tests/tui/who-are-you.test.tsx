@@ -55,3 +55,16 @@ describe('who are you', () => {
     expect(ctrlC.done).toEqual([null]);
   });
 });
+
+describe('who are you, with a hostile agent name', () => {
+  it('draws the name harmlessly: no escape sequence reaches the terminal', async () => {
+    const evil = [agent('eve', 'Eve \u001b[2J\u001b]0;owned\u0007Mallory', 'support'), ...AGENTS];
+    const ui = render(<WhoAreYou agents={evil} database="/data/team.db" configFile="/c.toml" theme={makeTheme(0)} onDone={() => undefined} />);
+    await settle();
+    const f = ui.lastFrame() ?? '';
+    expect(f).toMatch(/@eve\s+Eve .*Mallory · support/);
+    expect(f).not.toContain('\u001b[2J');
+    expect(f).not.toContain('\u001b]0;');
+    ui.unmount();
+  });
+});

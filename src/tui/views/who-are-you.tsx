@@ -10,6 +10,7 @@ import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import type { Theme } from '../theme.js';
 import { AgentPicker } from './agent-picker.js';
 import { Confirm } from './confirm.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 
 export interface WhoAreYouResult {
   handle: string;
@@ -53,7 +54,7 @@ export function WhoAreYou({ agents, database, configFile, theme, onDone }: WhoAr
   const picker = useMemo<Extract<Modal, { kind: 'picker' }>>(() => ({
     kind: 'picker', seq: 1,
     title: `Who are you? ${agents.length} agents work in ${database}`,
-    options: agents.map<PickerOption>((a) => ({ value: a.handle, label: '@' + a.handle, detail: `${a.name} · ${roleText(a)}` })),
+    options: agents.map<PickerOption>((a) => ({ value: a.handle, label: '@' + a.handle, detail: `${sanitizeLine(a.name)} · ${roleText(a)}` })),
     resolve: (o) => {
       if (!o?.value) return finish(null);
       stage.current = 2;
