@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PgCluster, findPgBin, psql } from '../scripts/pg-cluster.mjs';
 
-export async function benchPostgres({ ROOT, BIN, CACHE, SIZES, env, timeProcess, quick, DEMO_NOW }) {
+export async function benchPostgres({ BIN, CACHE, SIZES, env, timeProcess, quick, DEMO_NOW }) {
   const bin = findPgBin();
   if (!bin) throw new Error('PostgreSQL is not installed: apt-get install postgresql');
   const dir = path.join(CACHE, 'pg');

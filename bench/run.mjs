@@ -98,7 +98,6 @@ if (process.argv.includes('--build-only')) {
 }
 
 const results = { machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` }, at: new Date().toISOString(), quick, sizes: {} };
-const rows = [];
 const floorNode = timeProcess(['-e', '0']);
 results.floorNode = floorNode;
 

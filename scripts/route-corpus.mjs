@@ -55,7 +55,7 @@ const out = [];
 const now = '2026-01-01T00:00:00.000Z';
 out.push({ type: 'tandem', format: 'tandem-jsonl', version: 1, schema: '0001_initial', since: null });
 const agents = [...new Set(QUEUES.map((q) => q[1]))];
-agents.forEach((handle, i) => out.push({ type: 'agent', id: i + 1, handle, name: QUEUES.find((q) => q[1] === handle)[2], email: null, roles: 'support', active: true, createdAt: now }));
+agents.forEach((handle, i) => void out.push({ type: 'agent', id: i + 1, handle, name: QUEUES.find((q) => q[1] === handle)[2], email: null, roles: 'support', active: true, createdAt: now }));
 items.forEach((m, i) => {
   const id = i + 1;
   const at = new Date(Date.parse('2025-01-01T00:00:00Z') + i * 60_000).toISOString();

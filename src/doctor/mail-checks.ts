@@ -10,7 +10,7 @@ export async function mailChecks(db: Db, env: NodeJS.ProcessEnv): Promise<Findin
   const mailboxes = await listMailboxes(db);
   if (mailboxes.length === 0) out.push({ check: 'mail', status: 'ok', message: 'no mailbox set up (email is optional: `tandem mailbox add`)' });
   for (const mb of mailboxes) {
-    let r;
+    let r: Awaited<ReturnType<typeof verifyMailbox>>;
     try {
       r = await verifyMailbox(mb, env);
     } catch (e) {

@@ -63,7 +63,7 @@ export async function fetchMailbox(ctx: Ctx, importer: Agent, mb: Mailbox, opts:
 /** Fetch what is new on an open connection (used by the one-shot fetch and by --watch). */
 export async function fetchNew(ctx: Ctx, importer: Agent, mb: Mailbox, client: ImapFlow, opts: FetchOptions = {}): Promise<FetchReport> {
   const folder = mb.imap.folder;
-  let lock;
+  let lock: Awaited<ReturnType<ImapFlow['getMailboxLock']>>;
   try {
     lock = await client.getMailboxLock(folder);
   } catch (e) {

@@ -10,11 +10,11 @@ export async function mailboxPassword(mb: Mailbox, env: NodeJS.ProcessEnv = proc
     if (value === undefined || value === '') throw failure(`the environment variable ${mb.passwordEnv} (the mailbox's password) is not set`);
     return value;
   }
-  if (mb.passwordCmd) return runPasswordCommand(mb.name, mb.passwordCmd, env);
+  if (mb.passwordCmd) return runPasswordCommand(mb.passwordCmd, env);
   return null;
 }
 
-function runPasswordCommand(name: string, command: string, env: NodeJS.ProcessEnv): Promise<string> {
+function runPasswordCommand(command: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('/bin/sh', ['-c', command], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

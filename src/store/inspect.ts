@@ -30,7 +30,7 @@ async function inspectSqlite(file: string): Promise<SchemaState> {
   const base = { engine: 'sqlite' as const, location: file };
   if (!fs.existsSync(file)) return { ...base, exists: false, ...compare([]) };
   const { default: BetterSqlite3 } = await import('better-sqlite3');
-  let raw;
+  let raw: InstanceType<typeof BetterSqlite3>;
   try {
     raw = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   } catch (e) {

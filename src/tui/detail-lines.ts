@@ -93,13 +93,20 @@ function deliveryLine(l: Lines, d: OutboxEntry, indent: string, now: Date, theme
   const to = d.recipient ? ` to ${sanitizeLine(d.recipient)}` : '';
   const why = d.lastError ? `: ${sanitizeLine(d.lastError)}` : '';
   switch (d.state) {
-    case 'sent': return l.line(`${indent}    ✉ sent${to} ${ago(d.sentAt, now)}`, theme.ok);
-    case 'queued': return l.line(`${indent}    ✉ queued${to} (the mail daemon sends it)`, theme.dim);
-    case 'sending': return l.line(`${indent}    ✉ sending${to}…`, theme.dim);
-    case 'retry': return l.line(`${indent}    ✉ retrying${to} (attempt ${d.attempts + 1}, ${d.nextAttemptAt ? localTime(d.nextAttemptAt) : 'soon'})${why}`, theme.warn);
-    case 'failed': return l.line(`${indent}    ✉ NOT DELIVERED${to}${why} · D sends it again`, theme.bad);
-    case 'uncertain': return l.line(`${indent}    ✉ UNCERTAIN${to}: the server may have it${why.replace(/^: /, ' (') + (why ? ')' : '')} · D sends it again`, theme.bad);
-    case 'cancelled': return l.line(`${indent}    ✉ cancelled: not sent`, theme.dim);
+    case 'sent': l.line(`${indent}    ✉ sent${to} ${ago(d.sentAt, now)}`, theme.ok);
+      return;
+    case 'queued': l.line(`${indent}    ✉ queued${to} (the mail daemon sends it)`, theme.dim);
+      return;
+    case 'sending': l.line(`${indent}    ✉ sending${to}…`, theme.dim);
+      return;
+    case 'retry': l.line(`${indent}    ✉ retrying${to} (attempt ${d.attempts + 1}, ${d.nextAttemptAt ? localTime(d.nextAttemptAt) : 'soon'})${why}`, theme.warn);
+      return;
+    case 'failed': l.line(`${indent}    ✉ NOT DELIVERED${to}${why} · D sends it again`, theme.bad);
+      return;
+    case 'uncertain': l.line(`${indent}    ✉ UNCERTAIN${to}: the server may have it${why.replace(/^: /, ' (') + (why ? ')' : '')} · D sends it again`, theme.bad);
+      return;
+    case 'cancelled': l.line(`${indent}    ✉ cancelled: not sent`, theme.dim);
+      return;
   }
 }
 
@@ -206,7 +213,7 @@ function whyLines(l: Lines, data: ItemDetailData, theme: Theme): void {
     l.para('⚙ ', `Rule “${sanitizeLine(r.name)}” (v${r.revision}): ${r.actions.map(sanitizeLine).join('; ')}`, theme.dim, theme.dim);
   }
   const s = data.suggestion;
-  if (!s || !s.role || !s.kind) return;
+  if (!s?.role || !s.kind) return;
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   const same = s.role.label === data.item.role && s.kind.label === data.item.kind && (!s.agent || data.item.assignee);
   const agent = s.agent ? ` · @${sanitizeLine(s.agent.label)} ${pct(s.agent.confidence)}` : '';

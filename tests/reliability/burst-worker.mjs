@@ -15,8 +15,14 @@ const realErr = process.stderr.write.bind(process.stderr);
 async function tandem(args) {
   let out = '';
   let err = '';
-  process.stdout.write = (chunk) => ((out += chunk), true);
-  process.stderr.write = (chunk) => ((err += chunk), true);
+  process.stdout.write = (chunk) => {
+    out += chunk;
+    return true;
+  };
+  process.stderr.write = (chunk) => {
+    err += chunk;
+    return true;
+  };
   try {
     const code = await main(['node', 'tandem', '--db', db, '--as', agent, ...args]);
     return { code, out, err };

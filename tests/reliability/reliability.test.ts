@@ -10,7 +10,7 @@ import { runJson, runTandem } from '../helpers/cli.js';
 import { newDatabase, onPostgres } from '../helpers/store-target.js';
 
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'burst-worker.mjs');
-export const SIZE = { workers: Number(process.env.TANDEM_STRESS_WORKERS ?? 8), changes: Number(process.env.TANDEM_STRESS_CHANGES ?? 120) };
+const SIZE = { workers: Number(process.env.TANDEM_STRESS_WORKERS ?? 8), changes: Number(process.env.TANDEM_STRESS_CHANGES ?? 120) };
 
 
 interface Ack { status: 'ok' | 'refused' | 'error'; item: string; marker: string; version?: number; raw: string }
@@ -112,7 +112,7 @@ describe('crash', () => {
     // Let them run until each has acknowledged a good number of changes, then kill mid-flight.
     const deadline = Date.now() + 60_000;
     while (workers.some((w) => parseAcks(w.out()).length < 25) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    workers.forEach((w) => w.child.kill('SIGKILL'));
+    for (const w of workers) w.child.kill('SIGKILL');
     const results = await Promise.all(workers.map((w) => w.done));
     expect(results.map((r) => r.signal)).toEqual(['SIGKILL', 'SIGKILL', 'SIGKILL']);
     const acks = workers.flatMap((w) => parseAcks(w.out()));

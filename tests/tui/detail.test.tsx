@@ -107,7 +107,7 @@ describe('the item detail', () => {
     expect(f).toMatch(/│ Value: \$200\.50 over 2 orders/);
     expect(f).toMatch(new RegExp(`│ Open then: #${inbox.ids.refund} SUP open “Refund has not arrived”`));
     expect(f).toMatch(/│ Scores: NPS 9 .* · CSAT 2/);
-    expect(f).toMatch(/│  ✎ @ana internal note .*\n│\s+┊ Customer is upset; asked twice already\./);
+    expect(f).toMatch(/│ {2}✎ @ana internal note .*\n│\s+┊ Customer is upset; asked twice already\./);
     // The card comes before support's own thread.
     expect(f.indexOf('HAND-OFF')).toBeLessThan(f.indexOf('── Thread'));
     await ui.press('l');

@@ -154,7 +154,7 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
     const mine = ++countSeq.current;
     const total = await api.inboxCount(filter);
     if (mine === countSeq.current && ref.current.filter === filter) dispatch({ type: 'total', total });
-  }, [api]);
+  }, [api, dispatch]);
 
   const load = useCallback(async (filter: ConsoleFilter, opts: ReloadOptions & { resetCursor?: boolean } = {}) => {
     const mine = ++seq.current;
@@ -185,7 +185,7 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
       // Counting a huge filter can take a while: let the frame with the rows go out first.
       setTimeout(() => void recount(filter).catch(() => undefined), 0);
     }
-  }, [fetchAround, recount]);
+  }, [fetchAround, recount, dispatch]);
 
   const goTo = useCallback(async (index: number) => {
     const s = ref.current;
@@ -208,7 +208,7 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
     const cache = await fetchAround(cur.filter, top, cur.pageSize);
     if (mine !== seq.current) return;
     dispatch({ type: 'loaded', filter: cur.filter, cache, cursor, top });
-  }, [api, fetchAround]);
+  }, [api, fetchAround, dispatch]);
 
   const move = useCallback((delta: number) => goTo(ref.current.cursor + delta), [goTo]);
 
@@ -220,7 +220,7 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
     } catch (e) {
       dispatch({ type: 'failed', error: (e as Error).message });
     }
-  }, [load]);
+  }, [load, dispatch]);
 
   const setFilter = useCallback(async (filter: ConsoleFilter) => {
     // Validate with a cheap query first: a bad filter changes nothing.
@@ -232,9 +232,9 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
     const s = ref.current;
     const row = rowAt(s, s.cursor);
     if (row) dispatch({ type: 'toggleSelect', id: row.id, version: row.version });
-  }, []);
+  }, [dispatch]);
 
-  const deselect = useCallback((ids: number[] | 'all') => dispatch({ type: 'deselect', ids }), []);
+  const deselect = useCallback((ids: number[] | 'all') => dispatch({ type: 'deselect', ids }), [dispatch]);
 
   const nextId = useCallback(() => rowAt(ref.current, ref.current.cursor + 1)?.id, []);
 
@@ -249,18 +249,19 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
   // Page size follows the terminal; the first load happens on mount.
   useEffect(() => {
     dispatch({ type: 'pageSize', pageSize });
-  }, [pageSize]);
+  }, [pageSize, dispatch]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the page size is the trigger; the effect reads the state from ref
   useEffect(() => {
     const s = ref.current;
     if (!s.loaded) return;
     // A taller window may need rows the cache lacks.
     if (!covers(s.cache, s.top, Math.min(s.top + s.pageSize, s.total ?? Infinity))) void reload({ count: false }).catch((e: Error) => dispatch({ type: 'failed', error: e.message }));
-  }, [state.pageSize, reload]);
+  }, [state.pageSize, reload, dispatch]);
   useEffect(() => {
     const s = ref.current;
     if (!s.loaded) void load(s.filter, { resetCursor: true }).catch((e: Error) => dispatch({ type: 'failed', error: e.message }));
     else if (s.total === null) setTimeout(() => void recount(s.filter).catch(() => undefined), 0);
-  }, [load, recount]);
+  }, [load, recount, dispatch]);
 
   const visible = useMemo(() => {
     const from = state.top - state.cache.start;

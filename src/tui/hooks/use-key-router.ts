@@ -125,9 +125,9 @@ export function useKeyRouter(routing: KeyRouting): KeyRegistry {
           owner = r.route();
         }
         const [input, key] = state.queue.shift()!;
-        let started: Promise<void> | void = undefined;
+        let started: Promise<void> | undefined;
         if (owner === null) {
-          started = r.fallback(input, key);
+          started = r.fallback(input, key) ?? undefined;
         } else {
           handlers.current.get(owner)?.(input, key);
           // The key answered the modal: the command behind it goes on; the next key waits for it.

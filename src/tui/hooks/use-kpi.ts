@@ -82,6 +82,7 @@ export function useKpi(api: ConsoleApi, active: boolean, opts: KpiOptions = {}):
 
   // Opening the view and changing the period compute at once.
   const key = spanKey(state.span);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: key is the trigger: compute reads the span from a ref
   useEffect(() => {
     if (active) compute();
   }, [active, key, compute]);

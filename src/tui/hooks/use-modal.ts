@@ -131,7 +131,7 @@ export function useModal(): ModalController {
     customer: (history, now) => open<number | null>((done) => ({ kind: 'customer', history, now, resolve: done }), null),
     review: (spec) => open<ReviewChoice>((done) => ({ kind: 'review', review: spec, resolve: done }), 'keep'),
     nextModal: () => {
-      let wake = () => undefined as void;
+      let wake: () => void = () => undefined;
       const opened = new Promise<void>((resolve) => {
         wake = () => {
           waiting.current.delete(wake);

@@ -59,7 +59,11 @@ export function listRows(p: InboxListProps): string[] {
 }
 
 export function InboxList(p: InboxListProps) {
-  const lines = useMemo(() => listRows(p), [p.state, p.visible, p.width, p.height, p.now, p.focused, p.theme]);
+  const { state, visible, width, height, now, focused, theme } = p;
+  const lines = useMemo(
+    () => listRows({ state, visible, width, height, now, focused, theme }),
+    [state, visible, width, height, now, focused, theme],
+  );
   return (
     <Box flexDirection="column" width={p.width} height={p.height}>
       {lines.map((line, i) => (

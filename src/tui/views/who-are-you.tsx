@@ -2,7 +2,7 @@
 // remembered choice: pick who you are (the agent picker), then say whether to remember the choice
 // for this database in the config file.
 import { Box, Text, useApp } from 'ink';
-import { useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { Agent } from '../../core/agents.js';
 import { KeyRouterContext, useKeyRouter } from '../hooks/use-key-router.js';
 import type { Modal, PickerOption } from '../hooks/use-modal.js';
@@ -34,12 +34,12 @@ export function WhoAreYou({ agents, database, configFile, theme, onDone }: WhoAr
   const [picked, setPicked] = useState<string | null>(null);
   const stage = useRef<1 | 2>(1);
   const finished = useRef(false);
-  const finish = (result: WhoAreYouResult | null) => {
+  const finish = useCallback((result: WhoAreYouResult | null) => {
     if (finished.current) return;
     finished.current = true;
     onDone(result);
     exit();
-  };
+  }, [onDone, exit]);
   const registry = useKeyRouter({
     route: () => stage.current,
     fallback: () => undefined,
@@ -60,7 +60,7 @@ export function WhoAreYou({ agents, database, configFile, theme, onDone }: WhoAr
       stage.current = 2;
       setPicked(o.value);
     },
-  }), [agents, database]);
+  }), [agents, database, finish]);
   const confirm: Extract<Modal, { kind: 'confirm' }> | null = picked ? {
     kind: 'confirm', seq: 2,
     question: `Remember @${picked} for this database in ${configFile}?`,
