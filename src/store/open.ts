@@ -1,35 +1,9 @@
 // Opening a store from what the user gave: a postgres:// or postgresql:// URL means PostgreSQL, and
 // anything else is an SQLite file path. PostgreSQL's driver is loaded only when it is used.
-import os from 'node:os';
-import path from 'node:path';
+import { isPostgresSpec } from './spec.js';
 import type { Store } from './store.js';
 
-export function isPostgresSpec(spec: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(spec);
-}
-
-/**
- * The database when --db is not given: $TANDEM_DB, else `configured` (the config file's `database`,
- * a path or a postgres:// URL), else the XDG data folder's tandem.db.
- */
-export function defaultDatabaseSpec(env: NodeJS.ProcessEnv = process.env, configured?: string): string {
-  if (env.TANDEM_DB) return env.TANDEM_DB;
-  if (configured) return configured;
-  const dataHome = env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
-  return path.join(dataHome, 'tandem', 'tandem.db');
-}
-
-/** A store location safe to print: a path as it is, a URL with its password masked. */
-export function printableLocation(spec: string): string {
-  if (!isPostgresSpec(spec)) return spec;
-  try {
-    const u = new URL(spec);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return spec.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
-  }
-}
+export { defaultDatabaseSpec, isPostgresSpec, printableLocation } from './spec.js';
 
 export interface StoreOptions {
   /** SQLite: a new database shared through this Unix group (files 0660) instead of private (0600). */

@@ -2,7 +2,7 @@
 // translated where every query passes, identity checks, and migrations run once even when several
 // processes start together (a session advisory lock around Kysely's migrator).
 import pg from 'pg';
-import { printableLocation } from '../open.js';
+import { printableLocation } from '../spec.js';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { failure } from '../../core/errors.js';
 import { translatePgError } from '../engine-errors.js';
