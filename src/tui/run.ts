@@ -22,9 +22,15 @@ async function importInteractive<T>(load: () => Promise<T>): Promise<T> {
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
   process.env.NODE_ENV ??= 'production';
+  // Ink's layout engine is WebAssembly inlined in the bundle; its loader asks `typeof fetch` first, and
+  // in Node 20 merely reading `fetch` loads the whole HTTP client (~30 ms of start-up). Hidden while
+  // Ink loads (it then instantiates from the inlined bytes), put back right after.
+  const fetchProperty = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  if (fetchProperty?.configurable) Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
   try {
     return await load();
   } finally {
+    if (fetchProperty?.configurable) Object.defineProperty(globalThis, 'fetch', fetchProperty);
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
