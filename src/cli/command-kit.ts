@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Runtime, runtimeFor } from './runtime.js';
 
 export function withJson(cmd: Command): Command {
-  return cmd.option('--json [fields]', 'print JSON (shape documented in the README); --json id,subject,status keeps only those fields');
+  return cmd.option('--json [fields]', 'print JSON (shapes in docs/cli.md, "JSON shapes"); --json id,subject,status keeps only those fields');
 }
 
 export function withVersion(cmd: Command): Command {

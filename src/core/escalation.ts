@@ -102,7 +102,7 @@ export interface EscalateResult {
   support: ItemView;
 }
 
-/** Escalate a service item to support, in one transaction (README "Escalation"). */
+/** Escalate a service item to support, in one transaction (docs/concepts.md, "Escalation and hand-back"). */
 export async function escalate(ctx: Ctx, agent: Agent, sourceId: number, input: EscalateInput): Promise<EscalateResult> {
   const reason = requireBody(input.reason, 'escalation reason').trim();
   const wantedPriority = input.priority ? parseEnum('priority', PRIORITIES, input.priority) : null;

@@ -130,7 +130,7 @@ export async function createItem(ctx: Ctx, actor: Agent, input: NewItemInput): P
 }
 
 // ---------------------------------------------------------------------------------------------
-// Status rules (README "Statuses"): new -> open -> pending / snoozed -> resolved -> closed; escalated is
+// Status rules (docs/concepts.md, "Statuses"): new -> open -> pending / snoozed -> resolved -> closed; escalated is
 // entered and left only through escalation.
 
 const TRANSITIONS: Record<Status, readonly Status[]> = {

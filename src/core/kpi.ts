@@ -1,5 +1,5 @@
-// Per-role KPIs (README "KPIs: what each number means"): every figure for a period and the previous one, per team and per
-// agent, with a daily series for the headline figures and the at-risk customers. Formulas: README, "KPIs".
+// Per-role KPIs (docs/kpis.md): every figure for a period and the previous one, per team and per
+// agent, with a daily series for the headline figures and the at-risk customers. Formulas: docs/kpis.md.
 import type { Ctx } from './context.js';
 import { findAgent, type Agent } from './agents.js';
 import { medianAndP90BySelection } from './percentiles.js';

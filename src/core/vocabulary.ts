@@ -1,4 +1,4 @@
-// The words of the README's "Words" section as closed sets, with a parser that turns bad input into a clear error.
+// The words of docs/concepts.md ("Words") as closed sets, with a parser that turns bad input into a clear error.
 import { invalid } from './errors.js';
 
 export const ROLES = ['service', 'support'] as const;

@@ -36,7 +36,7 @@ export async function runChecks(input: DoctorInput): Promise<Finding[]> {
   const schema = await inspectSchema(spec);
   if (schema.error) {
     out.push({ check: pg ? 'postgres' : 'database', status: 'fail', message: `cannot read ${where}: ${schema.error}`,
-      fix: pg ? 'check the URL, that the server runs and accepts this user (see "A team on PostgreSQL" in the README)' : 'check the path and its permissions' });
+      fix: pg ? 'check the URL, that the server runs and accepts this user (see docs/stores.md, "A team on PostgreSQL")' : 'check the path and its permissions' });
   } else if (!schema.exists) {
     out.push({ check: 'database', status: 'warn', message: `no database at ${where} yet`, fix: 'run `tandem init` (or `tandem demo` for a demo inbox)' });
   } else if (schema.unknown.length) {

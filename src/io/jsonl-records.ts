@@ -1,5 +1,5 @@
 // The record shapes of Tandem's JSONL export (one JSON object per line, told apart by `type`), and
-// the conversions between them and table rows. Documented in the README (Getting data in and out); version 1.
+// the conversions between them and table rows. Documented in docs/data-formats.md (JSONL export); version 1.
 import type { Selectable } from 'kysely';
 import type {
   AgentTable, CustomerTable, EscalationTable, EventTable, ItemTable, OrderTable, SlaPolicyTable, SurveyTable,

@@ -59,7 +59,7 @@ export function translatePgError(e: unknown, location: string): unknown {
     return new TandemError('failure', `PostgreSQL at ${location} refused the login: ${message}`, { violation: 'unavailable' });
   }
   if (code === '3D000') return new TandemError('not_found', `no PostgreSQL database at ${location} (${message}); create it with createdb`);
-  if (code === '42501') return new TandemError('failure', `PostgreSQL at ${location}: permission denied (${message}); see "A team on PostgreSQL" in the README for the rights Tandem needs`);
+  if (code === '42501') return new TandemError('failure', `PostgreSQL at ${location}: permission denied (${message}); see docs/stores.md, "A team on PostgreSQL", for the rights Tandem needs`);
   if (!(code in PG)) return e;
   const text = err.detail ? `${message} (${err.detail})` : message;
   return fromViolation(PG[code]!, text, e);

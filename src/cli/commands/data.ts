@@ -1,4 +1,4 @@
-// `tandem export`, `tandem import` and `tandem ingest`: getting data in and out (README: Getting data in and out).
+// `tandem export`, `tandem import` and `tandem ingest`: getting data in and out (docs/data-formats.md).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -195,7 +195,7 @@ export function registerDataCommands(program: Command): void {
     }));
 
   withJson(program.command('import'))
-    .description('import a Tandem JSONL export, a helpdesk CSV export, .eml files, an mbox mailbox, or shop orders, survey answers and conversations from CSV (README: Getting data in and out)')
+    .description('import a Tandem JSONL export, a helpdesk CSV export, .eml files, an mbox mailbox, or shop orders, survey answers and conversations from CSV (docs/data-formats.md)')
     .argument('<files...>', 'files to import')
     .option('--format <format>', 'jsonl | csv | eml | mbox | orders | surveys | csv-messages (default: from the file name; the last three are CSV files named with --format; "CSV formats" below means csv and these three)')
     .option('--dry-run', 'check everything and show what would happen; write nothing')

@@ -39,7 +39,7 @@ export function registerDoctorCommand(program: Command): void {
       });
       if (configError !== null) {
         const at = findings.findIndex((f) => f.check === 'config');
-        const finding: Finding = { check: 'config', status: 'fail', message: configError, fix: 'correct the line it names (README: Config file); every other command refuses to run until then' };
+        const finding: Finding = { check: 'config', status: 'fail', message: configError, fix: 'correct the line it names (docs/configuration.md: Config file); every other command refuses to run until then' };
         if (at >= 0) findings.splice(at, 1, finding);
         else findings.push(finding);
       }

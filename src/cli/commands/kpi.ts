@@ -13,7 +13,7 @@ import type { Output } from '../output.js';
 
 export function registerKpiCommand(program: Command): void {
   withJson(program.command('kpi'))
-    .description('KPIs per role for a period [from, to), with the previous period of the same length (formulas: README, KPIs)')
+    .description('KPIs per role for a period [from, to), with the previous period of the same length (formulas: docs/kpis.md)')
     .option('-r, --role <role>', 'service | support | all', 'all')
     .option('--last <days>', 'the last N days up to now: 7d, 30d, 90d (default 30d)')
     .option('--from <date>', 'period start, inclusive (ISO 8601, or "30d" for 30 days ago)')

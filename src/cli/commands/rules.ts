@@ -14,7 +14,7 @@ import { sanitizeLine, sanitizeText } from '../../text/sanitize.js';
 import { withRuntime, withJson } from '../command-kit.js';
 import { readStdin, type Runtime } from '../runtime.js';
 
-/** The JSON shape of a rule (documented in the README). */
+/** The JSON shape of a rule (documented in docs/rules-and-macros.md). */
 export function ruleJson(r: StoredRule) {
   return {
     id: r.id, name: r.name, when: r.when, position: r.position, enabled: r.enabled, revision: r.revision, stop: r.spec.stop,
