@@ -48,9 +48,15 @@ export interface EventView {
 }
 
 /** Columns selected for an item view (items joined with customer and assignee). */
-export function selectItemColumns(db: Db) {
-  return db
-    .selectFrom('items as i')
+/** Items as `i`, to filter before the columns are chosen (a count needs no joins). */
+export function itemsQuery(db: Db) {
+  return db.selectFrom('items as i');
+}
+
+export type ItemsQuery = ReturnType<typeof itemsQuery>;
+
+export function selectItemColumns(db: Db, from: ItemsQuery = itemsQuery(db)) {
+  return from
     .leftJoin('customers as c', 'c.id', 'i.customer_id')
     .leftJoin('agents as a', 'a.id', 'i.assignee_id')
     .selectAll('i')
