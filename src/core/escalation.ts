@@ -161,6 +161,7 @@ export async function escalateWithin(
   }, policyLookup(await policyRules(trx)));
 
   const snapshot = await buildSnapshot(trx, source, agent, reason, clockNow);
+  // It has no external id, so nothing can already hold it.
   const supportId = (await transactionItemWriter(trx).create(record))!;
 
   const inserted = await trx.insertInto('escalations').values({

@@ -285,7 +285,8 @@ class JsonlLoader {
     if (existing.role !== row.role || existing.created_at !== row.created_at) throw new RecordError(`item id ${id} already holds a different item in this database`);
     if ((existing.version as number) >= row.version) return bump(this.report.unchanged, 'item');
     // A later export of the same item: bring the row, tags and timeline up to date (events are only appended).
-    bump(this.report.added, 'event', await this.items.replace(restored));
+    const added = await this.items.replace(restored);
+    if (added) bump(this.report.added, 'event', added);
     bump(this.report.updated, 'item');
   }
 
