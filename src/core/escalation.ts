@@ -1,17 +1,17 @@
 // Escalation with context: a service item handed to support with a frozen snapshot of everything
 // support needs, and the loop back to service when support is done (resolved, closed or handed back).
-import type { Insertable } from 'kysely';
-import type { ItemTable } from '../store/schema.js';
 import type { Db } from '../store/store.js';
 import { findAgent, type Agent } from './agents.js';
 import type { Ctx } from './context.js';
 import { toCustomer, toOrder, type Customer, type Order } from './customers.js';
 import { conflict, invalid, notFound } from './errors.js';
 import { getItemView, itemEvents, type EventView, type ItemView } from './item-view.js';
-import { applyChange, asAgent, checkExpectedVersion, insertEvents, loadItemRow, type ItemRow } from './item-mutate.js';
-import { dueTimes, getPolicy, nextDueAt } from './sla.js';
+import { applyChange, asAgent, checkExpectedVersion, loadItemRow, type ItemRow } from './item-mutate.js';
+import { policyRules } from './sla.js';
+import { newItemRecord } from './new-item.js';
+import { policyLookup, transactionItemWriter } from './item-writers.js';
 import { PRIORITIES, parseEnum, priorityRank, type Kind, KINDS, type Priority } from './vocabulary.js';
-import { checkAssignable, requireBody } from './item-rules.js';
+import { requireBody } from './item-rules.js';
 import { fireRules } from './rules/hook.js';
 
 export interface ContextSnapshot {
@@ -147,28 +147,22 @@ export async function escalateWithin(
   }
   const priority = wantedPriority ?? sourcePriority;
   const assignee = typeof input.to === 'string' ? await findAgent(trx, input.to) : input.to;
-  if (assignee) checkAssignable(assignee, 'support');
+  // The support item is a new item like any other (new-item.ts): it keeps the source's subject,
+  // customer, channel and tags, and support owes the customer a response from the moment of escalation.
+  const tags = (await trx.selectFrom('item_tags').select('tag').where('item_id', '=', source.id).execute()).map((t) => t.tag);
+  const record = newItemRecord({
+    subject: source.subject, body: reason, bodyName: 'escalation reason', role: 'support', kind, channel: source.channel,
+    direction: 'inbound', priority, assignee, customerId: source.customer_id, tags, createdAt: now,
+    createdBy: agent.handle, openedBy: { type: 'agent', agentId: agent.id }, eventData: { escalatedFrom: source.id, ...eventData },
+    history: [{
+      type: 'escalate', at: now, author: { type: 'agent', agentId: agent.id }, body: reason,
+      data: { from: source.id, by: agent.handle, ...eventData }, sameChange: true,
+    }],
+  }, policyLookup(await policyRules(trx)));
 
   const snapshot = await buildSnapshot(trx, source, agent, reason, clockNow);
-  const policy = await getPolicy(trx, 'support', priority);
-  const due = dueTimes(policy, now, now);
-  const values = {
-    role: 'support', kind, subject: source.subject, customer_id: source.customer_id, channel: source.channel,
-    direction: 'inbound', status: assignee ? 'open' : 'new', priority, assignee_id: assignee?.id ?? null,
-    created_at: now, updated_at: now,
-    // Support owes the customer a response from the moment of escalation.
-    first_customer_message_at: now, first_response_at: null, first_resolved_at: null, resolved_at: null,
-    closed_at: null, snoozed_until: null, first_response_due_at: due.firstResponseDueAt,
-    resolution_due_at: due.resolutionDueAt, resolution_due_explicit: 0, reopen_count: 0, agent_reply_count: 0,
-    version: 1, external_id: null,
-  } satisfies Insertable<ItemTable>;
-  const { id: supportId } = await trx.insertInto('items').values({ ...values, next_due_at: nextDueAt(values) }).returning('id').executeTakeFirstOrThrow();
-  await insertEvents(trx, supportId, 1, asAgent(agent), [
-    { type: 'created', body: reason, data: { role: 'support', kind, priority, escalatedFrom: source.id, assignee: assignee?.handle ?? null, ...eventData } },
-    { type: 'escalate', body: reason, data: { from: source.id, by: agent.handle, ...eventData } },
-  ], now);
-  const tags = await trx.selectFrom('item_tags').select('tag').where('item_id', '=', source.id).execute();
-  if (tags.length) await trx.insertInto('item_tags').values(tags.map((t) => ({ item_id: supportId, tag: t.tag }))).execute();
+  // It has no external id, so nothing can already hold it.
+  const supportId = (await transactionItemWriter(trx).create(record))!;
 
   const inserted = await trx.insertInto('escalations').values({
     source_item_id: source.id, support_item_id: supportId, reason, escalated_by: agent.id, escalated_at: now,

@@ -34,7 +34,7 @@ export function normaliseTag(tag: string): string {
   return t;
 }
 
-export function checkAssignable(agent: Agent, role: Role): void {
+export function checkAssignable(agent: Pick<Agent, 'handle' | 'active' | 'roles'>, role: Role): void {
   if (!agent.active) throw invalid(`@${agent.handle} is deactivated and cannot be assigned`);
   if (!agentHasRole(agent, role)) {
     throw conflict(`@${agent.handle} does not work ${role} (roles: ${agent.roles}); assign a ${role} agent`);

@@ -5,19 +5,18 @@ import { findCustomer, findOrCreateCustomer, type Customer } from './customers.j
 import { conflict, invalid } from './errors.js';
 import { getItemView, type ItemView } from './item-view.js';
 import {
-  applyChange, asAgent, insertEvents, mutateItem, type Actor, type Change, type ItemRow,
+  applyChange, asAgent, mutateItem, type Actor, type Change, type ItemRow,
   type MutationOptions, type MutationResult, type NewEvent,
 } from './item-mutate.js';
-import { dueTimes, getPolicy, nextDueAt } from './sla.js';
+import { policyRules } from './sla.js';
 import { parseWhen } from './time.js';
-import {
-  CHANNELS, DIRECTIONS, KINDS, PRIORITIES, ROLES, defaultRoleForKind, parseEnum,
-  type Priority, type Role, type Status,
-} from './vocabulary.js';
+import { PRIORITIES, parseEnum, type Priority, type Role, type Status } from './vocabulary.js';
+import { newItemRecord } from './new-item.js';
+import { policyLookup, transactionItemWriter } from './item-writers.js';
 import { onItemDone } from './escalation-hooks.js';
 import type { Db } from '../store/store.js';
 import { fireRules } from './rules/hook.js';
-import { checkAssignable, normaliseSubject, normaliseTag, requireBody } from './item-rules.js';
+import { checkAssignable, normaliseTag, requireBody } from './item-rules.js';
 import { queueReply } from '../mail/outbox.js';
 
 // The text and assignment rules live in item-rules.ts (escalation needs them too); re-exported here.
@@ -47,35 +46,15 @@ export interface NewItemInput {
   eventData?: Record<string, unknown> | null;
 }
 
-function decideRoleAndKind(input: NewItemInput, direction: string): { role: Role; kind: (typeof KINDS)[number] } {
-  const kind = input.kind ? parseEnum('kind', KINDS, input.kind) : undefined;
-  const role = input.role ? parseEnum('role', ROLES, input.role) : undefined;
-  if (role && kind) return { role, kind };
-  if (kind) return { role: defaultRoleForKind(kind), kind };
-  if (role) return { role, kind: role === 'service' ? (direction === 'outbound' ? 'follow_up' : 'question') : 'other' };
-  return direction === 'outbound' ? { role: 'service', kind: 'follow_up' } : { role: 'support', kind: 'other' };
-}
-
 /**
  * Create an item. Inbound items are a customer's message (author: the customer);
  * outbound items are started by the acting agent (their opening message is not a "response").
+ * The rules of a new item are new-item.ts's; this finds the customer and assignee it names.
  */
 export async function createItem(ctx: Ctx, actor: Agent, input: NewItemInput): Promise<ItemView> {
-  const direction = parseEnum('direction', DIRECTIONS, input.direction ?? 'inbound');
-  const { role, kind } = decideRoleAndKind(input, direction);
-  const channel = parseEnum('channel', CHANNELS, input.channel ?? (direction === 'inbound' ? 'email' : 'phone'));
-  const priority = parseEnum('priority', PRIORITIES, input.priority ?? 'normal');
-  const subject = normaliseSubject(input.subject);
-  const body = input.body === undefined || input.body === null ? null : requireBody(input.body);
-  const tags = [...new Set((input.tags ?? []).map(normaliseTag))];
   const clockNow = ctx.clock();
   const now = clockNow.toISOString();
   const explicitDue = input.due ? parseWhen(input.due, clockNow, 'future').toISOString() : null;
-  const externalId = input.externalId?.trim() || null;
-  if (!input.customer && channel !== 'internal') {
-    throw invalid('an item needs a customer (--customer EMAIL), unless its channel is internal');
-  }
-
   return ctx.store.write(async (trx) => {
     let customer: Customer | null = null;
     if (typeof input.customer === 'string') {
@@ -84,46 +63,18 @@ export async function createItem(ctx: Ctx, actor: Agent, input: NewItemInput): P
     } else if (input.customer) {
       customer = await findOrCreateCustomer(trx, input.customer, now);
     }
-    let assignee: Agent | null = null;
-    if (input.assignee) {
-      assignee = await findAgent(trx, input.assignee);
-      checkAssignable(assignee, role);
-    }
-    const firstCustomerMessageAt = direction === 'inbound' ? now : null;
-    const policy = await getPolicy(trx, role, priority);
-    const due = dueTimes(policy, now, firstCustomerMessageAt);
-    const status: Status = direction === 'outbound' || assignee ? 'open' : 'new';
-    const values = {
-      role, kind, subject, customer_id: customer?.id ?? null, channel, direction, status, priority,
-      assignee_id: assignee?.id ?? null, created_at: now, updated_at: now,
-      first_customer_message_at: firstCustomerMessageAt, first_response_at: null, first_resolved_at: null,
-      resolved_at: null, closed_at: null, snoozed_until: null,
-      first_response_due_at: due.firstResponseDueAt,
-      resolution_due_at: explicitDue ?? due.resolutionDueAt,
-      resolution_due_explicit: explicitDue ? 1 : 0,
-      reopen_count: 0, agent_reply_count: 0, version: 1, external_id: externalId,
-    };
-    // The unique external id decides, not a check before the insert: that holds on any engine.
-    const inserted = await trx
-      .insertInto('items')
-      .values({ ...values, next_due_at: nextDueAt(values) })
-      .onConflict((oc) => oc.column('external_id').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!inserted) {
+    const assignee = input.assignee ? await findAgent(trx, input.assignee) : null;
+    const record = newItemRecord({
+      subject: input.subject, body: input.body, role: input.role, kind: input.kind, channel: input.channel, direction: input.direction,
+      priority: input.priority, assignee, customerId: customer?.id ?? null, tags: input.tags, createdAt: now,
+      createdBy: actor.handle, creatorAgentId: actor.id, due: explicitDue, externalId: input.externalId, messageId: input.messageId, eventData: input.eventData,
+    }, policyLookup(await policyRules(trx)));
+    const id = await transactionItemWriter(trx).create(record);
+    if (id === null) {
+      const externalId = record.item.external_id ?? null;
       const dup = await trx.selectFrom('items').select('id').where('external_id', '=', externalId).executeTakeFirstOrThrow();
       throw conflict(`an item with external id ${JSON.stringify(externalId)} already exists (#${dup.id})`);
     }
-    const id = inserted.id;
-    if (tags.length) await trx.insertInto('item_tags').values(tags.map((tag) => ({ item_id: id, tag }))).execute();
-    const opener: Actor = direction === 'inbound' && customer ? { type: 'customer', customerId: customer.id } : asAgent(actor);
-    const events: NewEvent[] = [{
-      type: 'created',
-      body,
-      data: { role, kind, channel, direction, priority, assignee: assignee?.handle ?? null, tags, createdBy: actor.handle, ...input.eventData },
-      messageId: input.messageId ?? null,
-    }];
-    await insertEvents(trx, id, 1, opener, events, now);
     await fireRules(trx, 'created', id, { change: 'created', actor: asAgent(actor), now: clockNow });
     return getItemView(trx, id, clockNow);
   });

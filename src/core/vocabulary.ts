@@ -41,7 +41,8 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export type AuthorType = 'agent' | 'customer' | 'system';
+export const AUTHOR_TYPES = ['agent', 'customer', 'system'] as const;
+export type AuthorType = (typeof AUTHOR_TYPES)[number];
 
 export function priorityRank(p: Priority): number {
   return PRIORITIES.indexOf(p);

@@ -1,12 +1,14 @@
 // A deterministic, realistic demo data set: agents of both roles, customers with orders, 90 days of
 // service and support items with replies, notes, resolutions, reopenings, surveys, snoozes, SLA
-// breaches and escalations. Written through the store's bulk path so 1,000,000 items take minutes.
+// breaches and escalations. Each item is a new item by the core's rules (new-item.ts) with a simulated
+// timeline, written through the store's bulk loader so 1,000,000 items take minutes.
 import type { LoadCtx } from '../core/context.js';
 import { conflict, invalid } from '../core/errors.js';
-import { dueTimes, nextDueAt, type SlaPolicy } from '../core/sla.js';
-import { listPolicies } from '../core/sla.js';
+import { listPolicies, type SlaPolicy } from '../core/sla.js';
+import { BulkItemWriter, policyLookup } from '../core/item-writers.js';
+import { newItemRecord, type AssigneeAgent, type EventAuthor, type NewItemEvent, type TimelineEntry } from '../core/new-item.js';
 import type { BulkWriter } from '../store/store.js';
-import type { Channel, Direction, Kind, Priority, Role, Status } from '../core/vocabulary.js';
+import type { Channel, EventType, Kind, Priority, Role, Status } from '../core/vocabulary.js';
 
 export interface DemoOptions {
   items: number;
@@ -114,7 +116,9 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
   if (await holdsData(ctx)) {
     throw conflict(`${ctx.store.location} already holds data; write the demo into a new database (--db PATH)`);
   }
-  const policies = new Map<string, SlaPolicy>((await listPolicies(ctx)).map((p) => [`${p.role}:${p.priority}`, p]));
+  const rules = await listPolicies(ctx);
+  const policies = new Map<string, SlaPolicy>(rules.map((p) => [`${p.role}:${p.priority}`, p]));
+  const policyOf = policyLookup(rules);
   const r = rng(options.seed);
   const now = options.now.getTime();
   const iso = (t: number) => new Date(t).toISOString();
@@ -122,20 +126,24 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
 
   // Agents, customers and orders in one transaction.
   const agentIds = new Map<string, number>();
+  /** The demo's agents as the assignment rule sees them (an agent `init` made keeps its own roles). */
+  const agents = new Map<string, AssigneeAgent>();
   const customers: { id: number; name: string; email: string; company: string | null; revenueCents: number; orderCount: number }[] = [];
   const nCustomers = Math.max(12, Math.min(200_000, Math.round(total / 6)));
   await ctx.store.bulk.load(async (w) => {
     for (const a of DEMO_AGENTS) {
       // An agent of the same handle (made by `tandem init`) plays that demo part. Nothing is queued
       // yet in this load, so the transaction sees every agent there is.
-      const existing = await w.db.selectFrom('agents').select('id').where('handle', '=', a.handle).executeTakeFirst();
+      const existing = await w.db.selectFrom('agents').select(['id', 'roles', 'active']).where('handle', '=', a.handle).executeTakeFirst();
       if (existing) {
         agentIds.set(a.handle, existing.id);
+        agents.set(a.handle, { id: existing.id, handle: a.handle, roles: existing.roles, active: existing.active === 1 });
         continue;
       }
       const id = w.nextId('agents');
       w.insert('agents', { id, ...a, active: 1, created_at: iso(now - 120 * DAY) });
       agentIds.set(a.handle, id);
+      agents.set(a.handle, { id, handle: a.handle, roles: a.roles, active: true });
       summary.agents++;
     }
     for (let i = 0; i < nCustomers; i++) {
@@ -169,15 +177,16 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
   const supportAgents = ['sam', 'cleo', 'dev', 'eli'];
   // One transaction for all items: the demo is all or nothing, and the store builds the indexes once.
   await ctx.store.bulk.load(async (w) => {
+    const items = new BulkItemWriter(w);
     for (let n = 0; n < total; n++) {
-      writeOneItem(w, n);
+      writeOneItem(w, items, n);
       await w.checkpoint();
       if ((n + 1) % 10_000 === 0 || n + 1 === total) options.onProgress?.(n + 1, total);
     }
   });
   return summary;
 
-  function writeOneItem(w: BulkWriter, n: number): void {
+  function writeOneItem(w: BulkWriter, items: BulkItemWriter, n: number): void {
     const role: Role = r.chance(0.55) ? 'support' : 'service';
     const topics = role === 'support' ? SUPPORT_TOPICS : SERVICE_TOPICS;
     const kind = r.pick(Object.keys(topics)) as Kind;
@@ -196,12 +205,11 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
     const ref = `ORD-${10000 + r.int(0, Math.max(1, summary.orders))}`;
     const customerText = r.pick(CUSTOMER_LINES).replace('{topic}', topic).replace('{ref}', ref);
 
-    const events: { type: string; at: number; author: 'agent' | 'customer' | 'system'; agent?: number | null; body?: string | null; data?: object }[] = [];
+    const events: DemoEvent[] = [];
     const agentId = assigneeId ?? agentIds.get('sam')!;
     events.push({
       type: 'created', at: createdAt, author: outbound ? 'agent' : 'customer', agent: outbound ? agentId : null,
       body: outbound ? `Hi ${customer.name.split(' ')[0]}, ${topic.toLowerCase()}. ${r.pick(['Reply any time.', 'Happy to help with anything.', 'Let us know how it goes.'])}` : customerText,
-      data: { role, kind, channel, direction: outbound ? 'outbound' : 'inbound', priority, assignee: assigneeHandle },
     });
 
     // How this item's life goes, decided up front, then cut at "now".
@@ -234,11 +242,12 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
       }
     }
     const resolveAt = lastAt + (late ? policy.resolutionMinutes * 60_000 * (0.8 + r.next()) : r.int(10, 600) * 60_000 * speed);
+    // The simulation's own view of where the item got to (it decides the later draws); the row itself
+    // is the core's reading of the timeline.
     let status: Status = 'open';
     let resolvedAt: number | null = null;
     let firstResolvedAt: number | null = null;
     let closedAt: number | null = null;
-    let reopenCount = 0;
     let snoozedUntil: number | null = null;
     if (assigneeHandle && agentReplies > 0 && resolveAt <= now && !(now - createdAt < 2 * DAY && r.chance(0.5))) {
       status = 'resolved';
@@ -249,7 +258,6 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
       if (r.chance(0.07) && reopenAt <= now) {
         events.push({ type: 'message', at: reopenAt, author: 'customer', body: 'Sorry, it is happening again since this morning.' });
         events.push({ type: 'status', at: reopenAt, author: 'customer', data: { from: 'resolved', to: 'open', reopen: true } });
-        reopenCount = 1;
         status = 'open';
         resolvedAt = null;
         const again = reopenAt + r.int(1, 24) * HOUR;
@@ -278,18 +286,6 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
       events.push({ type: 'status', at: lastAt + 1000, author: 'agent', agent: agentId, data: { from: 'open', to: 'snoozed' } });
     }
 
-    const due = dueTimes(policy, iso(createdAt), firstCustomerAt <= now ? iso(firstCustomerAt) : null);
-    const row = {
-      role, kind, subject: topic, customer_id: customer.id, channel, direction: (outbound ? 'outbound' : 'inbound') as Direction,
-      status, priority, assignee_id: assigneeId, created_at: iso(createdAt), updated_at: iso(Math.max(...events.map((e) => e.at))),
-      first_customer_message_at: firstCustomerAt <= now ? iso(firstCustomerAt) : null,
-      first_response_at: firstResponseAt ? iso(firstResponseAt) : null,
-      first_resolved_at: firstResolvedAt ? iso(firstResolvedAt) : null,
-      resolved_at: resolvedAt ? iso(resolvedAt) : null, closed_at: closedAt ? iso(closedAt) : null,
-      snoozed_until: snoozedUntil ? iso(snoozedUntil) : null,
-      first_response_due_at: due.firstResponseDueAt, resolution_due_at: due.resolutionDueAt, resolution_due_explicit: 0,
-      reopen_count: reopenCount, agent_reply_count: agentReplies, version: events.length, external_id: null as string | null,
-    };
     events.sort((a, b) => a.at - b.at);
     const itemId = w.nextId('items');
     // Decided now, written after the item: a tag, a survey, an escalation (same draws, same order).
@@ -306,99 +302,116 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
     }
     // A few service questions turn out to be problems and go to support with their context.
     const escalation = role === 'service' && !outbound && assigneeHandle && (status === 'open' || status === 'pending') && r.chance(0.5)
-      ? planEscalation(itemId, row, assigneeHandle, Math.max(...events.map((e) => e.at)))
+      ? planEscalation(itemId, assigneeHandle, Math.max(...events.map((e) => e.at)))
       : null;
-    const written = escalation ? { ...row, ...escalation.source } : row;
-    w.insert('items', { id: itemId, ...written, next_due_at: nextDueAt(written) });
+    // The item's life after its creation, as the core reads a timeline (new-item.ts): the row follows it.
+    const author = (e: DemoEvent): EventAuthor => e.author === 'agent' ? { type: 'agent', agentId: e.agent ?? agentId }
+      : e.author === 'customer' ? { type: 'customer', customerId: customer.id } : { type: 'system' };
+    const history: TimelineEntry[] = [];
+    for (let i = 1; i < events.length; i++) {
+      const e = events[i]!;
+      history.push({ type: e.type, at: iso(e.at), author: author(e), body: e.body ?? null, data: e.data ?? null });
+    }
+    const supportId = escalation ? w.nextId('items') : 0;
+    if (escalation) {
+      // The source's own timeline records the escalation and the return, as `tandem escalate` would.
+      const by: EventAuthor = { type: 'agent', agentId: agentIds.get(escalation.byHandle)! };
+      history.push(
+        { type: 'escalate', at: iso(escalation.at), author: by, body: escalation.reason, data: { to: supportId } },
+        { type: 'status', at: iso(escalation.at), author: by, data: { from: status, to: 'escalated' }, sameChange: true },
+      );
+      if (escalation.done) {
+        const holder: EventAuthor = { type: 'agent', agentId: agentIds.get(escalation.holder)! };
+        const at = iso(escalation.at + escalation.resolveAfter);
+        history.push(
+          { type: 'return', at, author: holder, body: RETURN_NOTE, data: { supportItemId: supportId, outcome: 'resolved', summary: `support resolved: ${RETURN_NOTE}` } },
+          { type: 'status', at, author: holder, data: { from: 'escalated', to: 'open' }, sameChange: true },
+        );
+      }
+    }
+    const record = newItemRecord({
+      subject: topic, body: events[0]!.body, role, kind, channel, direction: outbound ? 'outbound' : 'inbound', priority,
+      assignee: assigneeHandle ? agents.get(assigneeHandle) : null, importedAssignee: assigneeHandle, customerId: customer.id,
+      tags: tag ? [tag] : [], createdAt: iso(createdAt), createdBy: 'demo', creatorAgentId: agentId, history,
+    }, policyOf, { keepUnassignable: true });
+    items.add(record, itemId);
     summary.items++;
-    events.forEach((e, idx) => {
-      w.insert('events', {
-        id: w.nextId('events'), item_id: itemId, version: idx + 1, type: e.type, author_type: e.author,
-        author_agent_id: e.author === 'agent' ? (e.agent ?? agentId) : null,
-        author_customer_id: e.author === 'customer' ? customer.id : null,
-        body: e.body ?? null, data: e.data ? JSON.stringify(e.data) : null, created_at: iso(e.at), message_id: null,
-      });
-      summary.events++;
-    });
-    if (tag) w.insert('item_tags', { item_id: itemId, tag });
+    summary.events += record.events.length;
     if (survey) {
       w.insert('surveys', { id: w.nextId('surveys'), ...survey, customer_id: customer.id, item_id: itemId });
       summary.surveys++;
     }
-    if (escalation) writeEscalation(w, escalation, row, customer, events);
+    if (escalation) writeEscalation(w, items, escalation, supportId, { subject: topic, priority, channel }, customer, record.events);
   }
 
-  /** Whether and how a service item goes to support: every random draw, and the source's new state. */
-  function planEscalation(sourceId: number, source: { version: number; updated_at: string }, byHandle: string, lastEventAt: number) {
+  /** Whether and how a service item goes to support: every random draw. */
+  function planEscalation(sourceId: number, byHandle: string, lastEventAt: number) {
     const at = lastEventAt + 30 * 60_000;
     if (at > now) return null;
     const reason = r.pick(['Customer reports a billing error we cannot fix from service.', 'Looks like a bug in the export; needs support.', 'Login problem after the plan change.']);
     const holder = r.pick(['cleo', 'dev', 'eli']);
     const resolveAfter = r.int(2, 72) * HOUR;
     const done = at + resolveAfter <= now;
-    const kind = r.pick(['bug', 'billing', 'access']);
-    const v = source.version;
-    const changedAt = iso(done ? at + resolveAfter : at);
-    return {
-      sourceId, byHandle, at, reason, holder, resolveAfter, done, kind,
-      // The source's own timeline records the escalation (and the return); its status follows.
-      source: { status: (done ? 'open' : 'escalated') as Status, version: done ? v + 2 : v + 1, updated_at: changedAt > source.updated_at ? changedAt : source.updated_at },
-    };
+    const kind = r.pick<Kind>(['bug', 'billing', 'access']);
+    return { sourceId, byHandle, at, reason, holder, resolveAfter, done, kind };
   }
 
+  /** The support item of an escalation (a new item through the core path), and the escalation with its snapshot. */
   function writeEscalation(
-    w: BulkWriter, plan: NonNullable<ReturnType<typeof planEscalation>>, source: { subject: string; priority: Priority; channel: Channel; status: string; version: number },
+    w: BulkWriter, items: BulkItemWriter, plan: NonNullable<ReturnType<typeof planEscalation>>, supportId: number,
+    source: { subject: string; priority: Priority; channel: Channel },
     customer: { id: number; name: string; email: string; company: string | null; revenueCents: number; orderCount: number },
-    thread: { type: string; at: number; author: 'agent' | 'customer' | 'system'; agent?: number | null; body?: string | null; data?: object }[],
+    sourceEvents: readonly NewItemEvent[],
   ): void {
     const { sourceId, byHandle, at, reason, holder, resolveAfter, done, kind } = plan;
-    const supportPolicy = policies.get(`support:${source.priority}`)!;
-    const due = dueTimes(supportPolicy, iso(at), iso(at));
-    const supportResolvedAt = done ? at + resolveAfter : null;
-    const srow = {
-      role: 'support' as const, kind: kind as Kind, subject: source.subject, customer_id: customer.id, channel: source.channel,
-      direction: 'inbound' as const, status: (done ? 'resolved' : 'open') as Status, priority: source.priority, assignee_id: agentIds.get(holder)!,
-      created_at: iso(at), updated_at: iso(supportResolvedAt ?? at), first_customer_message_at: iso(at),
-      first_response_at: done ? iso(at + HOUR) : null, first_resolved_at: supportResolvedAt ? iso(supportResolvedAt) : null,
-      resolved_at: supportResolvedAt ? iso(supportResolvedAt) : null, closed_at: null, snoozed_until: null,
-      first_response_due_at: due.firstResponseDueAt, resolution_due_at: due.resolutionDueAt, resolution_due_explicit: 0,
-      reopen_count: 0, agent_reply_count: done ? 1 : 0, version: done ? 3 : 1, external_id: null,
-    };
-    const supportId = w.nextId('items');
-    w.insert('items', { id: supportId, ...srow, next_due_at: nextDueAt(srow) });
-    summary.items++;
     const by = agentIds.get(byHandle)!;
-    const ev = (item: number, version: number, type: string, when: number, agent: number | null, body: string | null, data: object | null) => {
-      w.insert('events', { id: w.nextId('events'), item_id: item, version, type, author_type: agent ? 'agent' : 'system', author_agent_id: agent, author_customer_id: null, body, data: data ? JSON.stringify(data) : null, created_at: iso(when), message_id: null });
-      summary.events++;
-    };
-    ev(supportId, 1, 'created', at, by, reason, { role: 'support', escalatedFrom: sourceId, assignee: holder });
-    ev(supportId, 1, 'escalate', at, by, reason, { from: sourceId, by: byHandle });
-    const note = 'Refunded the duplicate charge and fixed the account.';
+    const holderAuthor: EventAuthor = { type: 'agent', agentId: agentIds.get(holder)! };
+    const supportResolvedAt = done ? at + resolveAfter : null;
+    const history: TimelineEntry[] = [{ type: 'escalate', at: iso(at), author: { type: 'agent', agentId: by }, body: reason, data: { from: sourceId, by: byHandle }, sameChange: true }];
     if (done) {
-      ev(supportId, 2, 'reply', at + HOUR, agentIds.get(holder)!, 'We found the cause and fixed it on our side.', null);
-      ev(supportId, 3, 'status', supportResolvedAt!, agentIds.get(holder)!, null, { from: 'open', to: 'resolved' });
+      history.push(
+        { type: 'reply', at: iso(at + HOUR), author: holderAuthor, body: 'We found the cause and fixed it on our side.' },
+        { type: 'status', at: iso(supportResolvedAt!), author: holderAuthor, data: { from: 'open', to: 'resolved' } },
+      );
     }
+    const record = newItemRecord({
+      subject: source.subject, body: reason, role: 'support', kind, channel: source.channel, direction: 'inbound', priority: source.priority,
+      assignee: agents.get(holder), importedAssignee: holder, customerId: customer.id, createdAt: iso(at), createdBy: byHandle,
+      openedBy: { type: 'agent', agentId: by }, eventData: { escalatedFrom: sourceId }, history,
+    }, policyOf, { keepUnassignable: true });
+    items.add(record, supportId);
+    summary.items++;
+    summary.events += record.events.length;
+    const escalatedAt = iso(at);
     const snapshot = {
-      schema: 1, escalatedAt: iso(at), escalatedBy: { handle: byHandle, name: byHandle }, reason,
+      schema: 1, escalatedAt, escalatedBy: { handle: byHandle, name: byHandle }, reason,
       customer: { id: customer.id, name: customer.name, email: customer.email, company: customer.company, lifetimeRevenue: customer.revenueCents / 100, orderCount: customer.orderCount, currency: 'USD' },
       lastOrders: [], openItems: [], recentItems: [], surveys: [],
-      source: { id: sourceId, subject: source.subject, thread: thread.filter((e) => e.at <= at).map((e, idx) => ({
-        version: idx + 1, type: e.type,
-        author: e.author === 'agent' ? { type: 'agent', handle: handleOf.get(e.agent ?? by) ?? byHandle } : e.author === 'customer' ? { type: 'customer', name: customer.name, customerId: customer.id } : { type: 'system' },
-        body: e.body ?? null, data: e.data ?? null, createdAt: iso(e.at), messageId: null,
+      source: { id: sourceId, subject: source.subject, thread: sourceEvents.filter((e) => e.created_at < escalatedAt).map((e) => ({
+        version: e.version, type: e.type,
+        author: e.author_type === 'agent' ? { type: 'agent', handle: handleOf.get(e.author_agent_id!) ?? byHandle }
+          : e.author_type === 'customer' ? { type: 'customer', name: customer.name, customerId: customer.id } : { type: 'system' },
+        body: e.body ?? null, data: e.data ? JSON.parse(e.data) : null, createdAt: e.created_at, messageId: null,
       })) },
     };
     w.insert('escalations', {
-      id: w.nextId('escalations'), source_item_id: sourceId, support_item_id: supportId, reason, escalated_by: by, escalated_at: iso(at),
+      id: w.nextId('escalations'), source_item_id: sourceId, support_item_id: supportId, reason, escalated_by: by, escalated_at: escalatedAt,
       snapshot: JSON.stringify(snapshot), state: done ? 'resolved' : 'open', returned_at: supportResolvedAt ? iso(supportResolvedAt) : null,
-      return_note: done ? note : null,
+      return_note: done ? RETURN_NOTE : null,
     });
     summary.escalations++;
-    const v = source.version;
-    ev(sourceId, v + 1, 'escalate', at, by, reason, { to: supportId });
-    if (done) {
-      ev(sourceId, v + 2, 'return', supportResolvedAt!, agentIds.get(holder)!, note, { supportItemId: supportId, outcome: 'resolved', summary: `support resolved: ${note}` });
-    }
   }
+}
+
+/** What support says when it hands a demo escalation back resolved. */
+const RETURN_NOTE = 'Refunded the duplicate charge and fixed the account.';
+
+/** One event of a demo item's simulated life (times in milliseconds; authors by role). */
+interface DemoEvent {
+  type: EventType;
+  at: number;
+  author: 'agent' | 'customer' | 'system';
+  agent?: number | null;
+  body?: string | null;
+  data?: Record<string, unknown>;
 }

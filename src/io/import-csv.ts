@@ -1,11 +1,13 @@
 // `tandem import --format csv`: ticket exports from other helpdesks (Zendesk, Freshdesk…), one item
 // per row, written through the bulk path with the core's rules for status, versions, events and SLA.
-import { listAgents } from '../core/agents.js';
+import { listAgents, type Agent } from '../core/agents.js';
 import type { LoadCtx } from '../core/context.js';
 import { normaliseEmail } from '../core/customers.js';
-import { normaliseSubject, normaliseTag, requireBody } from '../core/items.js';
-import { dueTimes, listPolicies, nextDueAt, type SlaPolicy } from '../core/sla.js';
-import { KINDS, ROLES, parseEnum, type Kind, type Role, type Status } from '../core/vocabulary.js';
+import { normaliseSubject, requireBody } from '../core/items.js';
+import { listPolicies } from '../core/sla.js';
+import { KINDS, ROLES, parseEnum, type Kind, type Role } from '../core/vocabulary.js';
+import { newItemRecord, type ImportedStatus, type PolicyOf } from '../core/new-item.js';
+import { BulkItemWriter, policyLookup } from '../core/item-writers.js';
 import type { BulkWriter } from '../store/store.js';
 import { parseCsvDate } from './csv-dates.js';
 import {
@@ -80,15 +82,16 @@ export async function importCsv(ctx: LoadCtx, file: string, opts: CsvOptions = {
   const fallbackCustomer = opts.customer ? { email: normaliseEmail(opts.customer), name: opts.customer.trim().split('@')[0]! } : UNKNOWN_REQUESTER;
 
   const agents = await listAgents(ctx, { includeInactive: true });
-  const agentByKey = new Map<string, { id: number; handle: string; roles: string; active: boolean }>();
+  const agentByKey = new Map<string, Agent>();
   for (const a of agents) for (const k of [a.handle, a.email, a.name]) if (k) agentByKey.set(k.toLowerCase(), a);
-  const policies = new Map<string, SlaPolicy>((await listPolicies(ctx)).map((p) => [`${p.role}:${p.priority}`, p]));
+  const policyOf = policyLookup(await listPolicies(ctx));
 
   const report = newReport('csv', [file], Boolean(opts.dryRun));
   const data = table.rows;
   const occurrences = new Map<string, number>();
   try {
     await ctx.store.bulk.load(async (w) => {
+      const items = new BulkItemWriter(w);
       const customers = new Map<string, number>();
       const seenIds = new Map<string, number>();
       for (const [n, row] of data.entries()) {
@@ -103,7 +106,7 @@ export async function importCsv(ctx: LoadCtx, file: string, opts: CsvOptions = {
           }
           const known = new Map(customers);
           const outcome = await w.record(() => loadRow(w, cell, {
-            role, opts, statusOverrides, priorityOverrides, agentByKey, policies, customers, seenIds, line: row.line, file, fallbackCustomer, occurrences,
+            role, opts, statusOverrides, priorityOverrides, agentByKey, policyOf, items, customers, seenIds, line: row.line, file, fallbackCustomer, occurrences,
           })).catch((e: unknown) => {
             // A customer first met in a failed row was rolled back with it.
             customers.clear();
@@ -137,8 +140,9 @@ interface RowContext {
   opts: CsvOptions;
   statusOverrides: Map<string, string>;
   priorityOverrides: Map<string, string>;
-  agentByKey: Map<string, { id: number; handle: string; roles: string; active: boolean }>;
-  policies: Map<string, SlaPolicy>;
+  agentByKey: Map<string, Agent>;
+  policyOf: PolicyOf;
+  items: BulkItemWriter;
   customers: Map<string, number>;
   seenIds: Map<string, number>;
   line: number;
@@ -173,7 +177,7 @@ async function loadRow(w: BulkWriter, cell: Cell, c: RowContext): Promise<'exist
 
   const statusText = cell('status');
   const statusKey = squash(statusText ?? 'new');
-  const mapped = (c.statusOverrides.get(statusKey) ?? DEFAULT_STATUS_MAP[statusKey]) as Status | undefined;
+  const mapped = (c.statusOverrides.get(statusKey) ?? DEFAULT_STATUS_MAP[statusKey]) as ImportedStatus | undefined;
   if (!mapped) throw new RecordError(`status ${JSON.stringify(statusText)} is not one Tandem knows; map it with --status-map "${statusText}=open|pending|resolved|closed"`);
   const priority = priorityFrom(cell('priority'), c.priorityOverrides);
   if (!priority) throw new RecordError(`priority ${JSON.stringify(cell('priority'))} is not one Tandem knows; map it with --priority-map "${cell('priority')}=low|normal|high|urgent"`);
@@ -182,13 +186,9 @@ async function loadRow(w: BulkWriter, cell: Cell, c: RowContext): Promise<'exist
     : kindText === 'problem' || kindText === 'incident' ? (c.role === 'support' ? 'bug' : 'other')
     : kindText === 'question' ? 'question' : c.role === 'support' ? 'other' : 'question';
   const channel = guessChannel(cell('channel'));
-  const tags = [...new Set((cell('tags') ?? '').split(/[,\s]+/).filter(Boolean).map(normaliseTag))];
-
+  const tags = (cell('tags') ?? '').split(/[,\s]+/).filter(Boolean);
   const assigneeText = cell('assignee')?.trim();
-  const agent = assigneeText ? c.agentByKey.get(assigneeText.toLowerCase().replace(/^@/, '')) : undefined;
-  const assignee = agent && agent.active && (agent.roles === 'both' || agent.roles === c.role) ? agent : undefined;
-  // As in createItem: an item with an assignee is open, not new.
-  const status: Status = mapped === 'new' && assignee ? 'open' : mapped;
+  const assignee = assigneeText ? c.agentByKey.get(assigneeText.toLowerCase().replace(/^@/, '')) ?? null : null;
 
   // A requester known only by name (Zammad, Jira reporters) is one customer per name, not one per row.
   // Customers met earlier in this load are in c.customers (their rows may still be queued); the
@@ -204,54 +204,16 @@ async function loadRow(w: BulkWriter, cell: Cell, c: RowContext): Promise<'exist
   }
   c.customers.set(customerKey, customerId);
 
-  // The timeline: the customer's opening message, then how the item got to its status.
-  const initial: Status = assignee ? 'open' : 'new';
-  const events: { type: string; at: string; author: 'customer' | 'system'; body?: string | null; data: object }[] = [{
-    type: 'created', at: createdAt, author: 'customer', body,
-    data: {
-      role: c.role, kind, channel, direction: 'inbound', priority, assignee: assignee?.handle ?? null, tags, createdBy: 'import',
-      source: 'csv', ...(assigneeText && !assignee ? { importedAssignee: assigneeText } : {}),
-      ...(statusText ? { importedStatus: statusText } : {}),
-    },
-  }];
-  const later = (t: string | null) => (t && t > createdAt ? t : createdAt);
-  let firstResolvedAt: string | null = null;
-  let closedAt: string | null = null;
-  let resolvedAtFinal: string | null = null;
-  if (status === 'resolved' || (status === 'closed' && resolvedAt)) {
-    const at = later(resolvedAt ?? updatedAt);
-    events.push({ type: 'status', at, author: 'system', data: { from: initial, to: 'resolved', imported: true } });
-    firstResolvedAt = resolvedAtFinal = at;
-  }
-  if (status === 'closed') {
-    closedAt = later(updatedAt ?? resolvedAt);
-    if (firstResolvedAt && closedAt < firstResolvedAt) closedAt = firstResolvedAt;
-    events.push({ type: 'status', at: closedAt, author: 'system', data: { from: firstResolvedAt ? 'resolved' : initial, to: 'closed', imported: true } });
-  }
-  if (status === 'pending' || (status === 'open' && initial === 'new')) {
-    events.push({ type: 'status', at: later(updatedAt), author: 'system', data: { from: initial, to: status, imported: true } });
-  }
-  const policy = c.policies.get(`${c.role}:${priority}`);
-  const due = policy ? dueTimes(policy, createdAt, createdAt) : { firstResponseDueAt: null, resolutionDueAt: null };
-  const updated = [updatedAt, ...events.map((e) => e.at)].filter((t): t is string => Boolean(t)).sort().at(-1)!;
-  const row = {
-    role: c.role, kind, subject, customer_id: customerId, channel, direction: 'inbound' as const, status, priority,
-    assignee_id: assignee?.id ?? null, created_at: createdAt, updated_at: updated < createdAt ? createdAt : updated,
-    first_customer_message_at: createdAt, first_response_at: null, first_resolved_at: firstResolvedAt,
-    resolved_at: status === 'resolved' || status === 'closed' ? resolvedAtFinal : null, closed_at: closedAt, snoozed_until: null,
-    first_response_due_at: due.firstResponseDueAt, resolution_due_at: due.resolutionDueAt, resolution_due_explicit: 0,
-    reopen_count: 0, agent_reply_count: 0, version: events.length, external_id: externalId,
-  };
-  const itemId = w.nextId('items');
-  w.insert('items', { id: itemId, ...row, next_due_at: nextDueAt(row) });
-  for (const tag of tags) w.insert('item_tags', { item_id: itemId, tag });
-  events.forEach((e, i) => {
-    w.insert('events', {
-      id: w.nextId('events'), item_id: itemId, version: i + 1, type: e.type, author_type: e.author, author_agent_id: null,
-      author_customer_id: e.author === 'customer' ? customerId! : null, body: e.body ?? null, data: JSON.stringify(e.data),
-      created_at: e.at, message_id: null,
-    });
-  });
+  // The item as core rules make it, with the status and times it had in the other system; an assignee
+  // who cannot take it (unknown, deactivated, another role) is kept as imported text.
+  const record = newItemRecord({
+    subject, body, bodyName: 'description', role: c.role, kind, channel, direction: 'inbound', priority, assignee,
+    importedAssignee: assigneeText, customerId, tags, createdAt, createdBy: 'import', externalId,
+    eventData: { source: 'csv', ...(statusText ? { importedStatus: statusText } : {}) },
+    outcome: { status: mapped, updatedAt, resolvedAt },
+  }, c.policyOf, { keepUnassignable: true });
+  c.items.add(record);
+  const events = record.events;
   return { events: events.length, newCustomer, noRequester: requester.noRequester };
 }
 

@@ -4,8 +4,8 @@
 import type { LoadCtx } from '../core/context.js';
 import { invalid } from '../core/errors.js';
 import { normaliseTag } from '../core/items.js';
-import { nextDueAt } from '../core/sla.js';
-import { AGENT_ROLES, CHANNELS, DIRECTIONS, KINDS, PRIORITIES, ROLES, STATUSES, SURVEY_KINDS } from '../core/vocabulary.js';
+import { BulkItemWriter, type RestoredItem } from '../core/item-writers.js';
+import { AGENT_ROLES, AUTHOR_TYPES, CHANNELS, EVENT_TYPES, DIRECTIONS, KINDS, PRIORITIES, ROLES, STATUSES, SURVEY_KINDS } from '../core/vocabulary.js';
 import { violationOf } from '../store/engine-errors.js';
 import type { BulkTable, BulkWriter } from '../store/store.js';
 import {
@@ -107,7 +107,12 @@ function reasonOf(e: unknown): string {
 class JsonlLoader {
   private readonly seen: Record<string, number> = {};
 
-  private constructor(private readonly w: BulkWriter, private readonly report: ImportReport, private readonly maxId: Map<string, number>) {}
+  /** Items are restored through the core's item writer (typed rows, next due time by the core's rule). */
+  private readonly items: BulkItemWriter;
+
+  private constructor(private readonly w: BulkWriter, private readonly report: ImportReport, private readonly maxId: Map<string, number>) {
+    this.items = new BulkItemWriter(w);
+  }
 
   static async start(w: BulkWriter, report: ImportReport): Promise<JsonlLoader> {
     const maxId = new Map<string, number>();
@@ -269,43 +274,26 @@ class JsonlLoader {
       }
     }
     if (events.at(-1)!.version > row.version) throw new RecordError(`an event has version ${events.at(-1)!.version}, above the item's version ${row.version}`);
-    const full = { ...row, next_due_at: nextDueAt(row) };
+    const restored: RestoredItem = { item: row, tags, events };
 
     const existing = await this.existing('items', id);
     if (!existing) {
-      this.w.insert('items', full as never);
-      for (const tag of new Set(tags)) this.w.insert('item_tags', { item_id: id, tag });
-      for (const e of events) this.w.insert('events', e as never);
+      this.items.restore(restored);
       bump(this.report.added, 'item');
       return bump(this.report.added, 'event', events.length);
     }
     if (existing.role !== row.role || existing.created_at !== row.created_at) throw new RecordError(`item id ${id} already holds a different item in this database`);
     if ((existing.version as number) >= row.version) return bump(this.report.unchanged, 'item');
     // A later export of the same item: bring the row, tags and timeline up to date (events are only appended).
-    await this.updateItem(id, full, tags, events);
+    const added = await this.items.replace(restored);
+    if (added) bump(this.report.added, 'event', added);
     bump(this.report.updated, 'item');
-  }
-
-  private async updateItem(id: number, full: Row, tags: string[], events: (Row & { id: number })[]): Promise<void> {
-    const { id: _id, ...columns } = full;
-    await this.w.db.updateTable('items').set(columns as never).where('id', '=', id).execute();
-    await this.w.db.deleteFrom('item_tags').where('item_id', '=', id).execute();
-    for (const tag of new Set(tags)) this.w.insert('item_tags', { item_id: id, tag });
-    for (const e of events) {
-      const have = await this.w.db.selectFrom('events').select('item_id').where('id', '=', e.id).executeTakeFirst();
-      if (have && have.item_id !== id) throw new RecordError(`event id ${e.id} belongs to item ${have.item_id} in this database`);
-      if (!have) {
-        this.w.insert('events', e as never);
-        bump(this.report.added, 'event');
-      }
-    }
   }
 
   private eventRow(e: Obj, itemId: number, i: number) {
     try {
-      const author = oneOf(e, 'author', ['agent', 'customer', 'system'] as const);
-      const type = str(e, 'type');
-      if (!/^[a-z_]{1,40}$/.test(type)) throw new RecordError(`"type" ${describe(type)} is not an event type`);
+      const author = oneOf(e, 'author', AUTHOR_TYPES);
+      const type = oneOf(e, 'type', EVENT_TYPES);
       const agentId = intOrNull(e, 'agentId');
       const customerId = intOrNull(e, 'customerId');
       if (author === 'agent' && agentId === null) throw new RecordError('an agent event needs "agentId"');
