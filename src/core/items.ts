@@ -17,10 +17,13 @@ import { onItemDone } from './escalation-hooks.js';
 import type { Db } from '../store/store.js';
 import { fireRules } from './rules/hook.js';
 import { checkAssignable, normaliseTag, requireBody } from './item-rules.js';
+import { canTransition, refuseTransition, statusChange } from './item-status.js';
 import { queueReply } from '../mail/outbox.js';
 
-// The text and assignment rules live in item-rules.ts (escalation needs them too); re-exported here.
+// The text and assignment rules live in item-rules.ts and the status rules in item-status.ts (escalation
+// and the rules engine need them without the actions); re-exported here.
 export { MAX_BODY_CHARS, checkAssignable, normaliseSubject, normaliseTag, requireBody } from './item-rules.js';
+export { canTransition, refuseTransition, statusChange } from './item-status.js';
 
 // ---------------------------------------------------------------------------------------------
 // Create
@@ -78,58 +81,6 @@ export async function createItem(ctx: Ctx, actor: Agent, input: NewItemInput): P
     await fireRules(trx, 'created', id, { change: 'created', actor: asAgent(actor), now: clockNow });
     return getItemView(trx, id, clockNow);
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Status rules (docs/concepts.md, "Statuses"): new -> open -> pending / snoozed -> resolved -> closed; escalated is
-// entered and left only through escalation.
-
-const TRANSITIONS: Record<Status, readonly Status[]> = {
-  new: ['open', 'pending', 'resolved', 'closed'],
-  open: ['pending', 'resolved', 'closed'],
-  pending: ['open', 'resolved', 'closed'],
-  snoozed: ['open', 'pending', 'resolved', 'closed'],
-  escalated: [],
-  resolved: ['open', 'closed'],
-  closed: ['open'],
-};
-
-export function canTransition(from: Status, to: Status): boolean {
-  return TRANSITIONS[from].includes(to);
-}
-
-export function refuseTransition(row: ItemRow, to: Status): never {
-  const from = row.status as Status;
-  if (from === 'escalated') {
-    throw conflict(`item #${row.id} is escalated to support; it comes back when support resolves it or hands it back`);
-  }
-  if (to === 'escalated') throw conflict(`use \`tandem escalate ${row.id}\` to escalate an item`);
-  if (to === 'snoozed') throw invalid(`use \`tandem item snooze ${row.id} UNTIL\` to snooze an item`);
-  if (to === 'new') throw conflict(`item #${row.id} cannot go back to new`);
-  const allowed = TRANSITIONS[from];
-  throw conflict(
-    `item #${row.id} is ${from}; it can go to ${allowed.length ? allowed.join(', ') : 'no other status by hand'}, not ${to}`,
-  );
-}
-
-/** The row fields and events for moving to `to` (assumes the transition is allowed). */
-export function statusChange(row: ItemRow, to: Status, now: string, extra: NewEvent[] = []): Change {
-  const set: Change['set'] = { status: to };
-  const from = row.status as Status;
-  if (from === 'snoozed' || to !== 'snoozed') set.snoozed_until = null;
-  const events: NewEvent[] = [{ type: 'status', data: { from, to } }];
-  if (to === 'resolved') {
-    set.resolved_at = now;
-    if (!row.first_resolved_at) set.first_resolved_at = now;
-  }
-  if (to === 'closed') set.closed_at = now;
-  if (to === 'open' && (from === 'resolved' || from === 'closed')) {
-    set.reopen_count = row.reopen_count + 1;
-    set.resolved_at = null;
-    set.closed_at = null;
-    events[0]!.data = { from, to, reopen: true };
-  }
-  return { set, events: [...events, ...extra] };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@
 import type { Db } from '../../store/store.js';
 import { findAgent, toAgent, type Agent } from '../agents.js';
 import { conflict, invalid, TandemError } from '../errors.js';
-import { canTransition, checkAssignable, refuseTransition, statusChange } from '../items.js';
+import { checkAssignable } from '../item-rules.js';
+import { canTransition, refuseTransition, statusChange } from '../item-status.js';
 import type { Change, NewEvent } from '../item-mutate.js';
 import { dueTimes, getPolicy } from '../sla.js';
 import { parseWhen } from '../time.js';

@@ -2,7 +2,7 @@
 // operators each field takes, the actions, and the validation that turns any mistake into one clear
 // `invalid` error (exit 5) before anything is saved.
 import { invalid } from '../errors.js';
-import { normaliseTag } from '../items.js';
+import { normaliseTag } from '../item-rules.js';
 import { parseWhen } from '../time.js';
 import {
   CHANNELS, DIRECTIONS, KINDS, PRIORITIES, ROLES, STATUSES,
