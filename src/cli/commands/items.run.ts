@@ -172,20 +172,20 @@ export async function runUnassign(o: UnassignOptions, rt: Deps): Promise<void> {
 }
 
 export type PriorityFlags = VersionOpts;
-export type PriorityOptions = PriorityFlags & { id: string; p: string };
+export type PriorityOptions = PriorityFlags & { id: string; priority: string };
 
 export async function runPriority(o: PriorityOptions, rt: Deps): Promise<void> {
-  const { id, p } = o;
-  const r = await items.setPriority(await rt.ctx(), await rt.me(), parseItemId(id), p, { expectedVersion: parseVersion(o.ifVersion) });
+  const { id, priority } = o;
+  const r = await items.setPriority(await rt.ctx(), await rt.me(), parseItemId(id), priority, { expectedVersion: parseVersion(o.ifVersion) });
   reportChange(rt, r, `priority ${r.item.priority}`);
 }
 
 export type StatusFlags = VersionOpts;
-export type StatusOptions = StatusFlags & { id: string; s: string };
+export type StatusOptions = StatusFlags & { id: string; status: string };
 
 export async function runStatus(o: StatusOptions, rt: Deps): Promise<void> {
-  const { id, s } = o;
-  const r = await items.setStatus(await rt.ctx(), await rt.me(), parseItemId(id), s, { expectedVersion: parseVersion(o.ifVersion) });
+  const { id, status } = o;
+  const r = await items.setStatus(await rt.ctx(), await rt.me(), parseItemId(id), status, { expectedVersion: parseVersion(o.ifVersion) });
   reportChange(rt, r, `status ${r.item.status}`);
 }
 

@@ -71,12 +71,12 @@ export function registerItemCommands(program: Command): void {
   withVersion(withJson(item.command('priority')))
     .description('set the priority (due times follow the SLA policy)')
     .argument('<id>', 'item id').argument('<priority>', 'low | normal | high | urgent')
-    .action(lazyAction(load, (m, deps, id: string, p: string, o: run.PriorityFlags) => m.runPriority({ ...o, id, p }, deps)));
+    .action(lazyAction(load, (m, deps, id: string, priority: string, o: run.PriorityFlags) => m.runPriority({ ...o, id, priority }, deps)));
 
   withVersion(withJson(item.command('status')))
     .description('set the status (new → open → pending → resolved → closed)')
     .argument('<id>', 'item id').argument('<status>', 'open | pending | resolved | closed')
-    .action(lazyAction(load, (m, deps, id: string, s: string, o: run.StatusFlags) => m.runStatus({ ...o, id, s }, deps)));
+    .action(lazyAction(load, (m, deps, id: string, status: string, o: run.StatusFlags) => m.runStatus({ ...o, id, status }, deps)));
 
   withVersion(withJson(item.command('tag')))
     .description('add tags').argument('<id>', 'item id').argument('<tags...>', 'tags to add')
