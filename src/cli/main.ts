@@ -1,4 +1,7 @@
 // The `tandem` program: commander wiring, error reporting and exit codes. No rules live here.
+// Start-up loads only commander and the light wiring files; each command's action imports its run
+// module (and the store, the core, …) when it runs, so `tandem --version` and `tandem inbox` load
+// only what they use.
 import { Command, CommanderError } from 'commander';
 import { TandemError } from '../core/errors.js';
 import { registerAdminCommands } from './commands/admin.js';
@@ -16,13 +19,15 @@ import { registerRouteCommands } from './commands/route.js';
 import { registerMailCommands } from './commands/mail.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerDoctorCommand } from './commands/doctor.js';
-import { runtimeFor } from './runtime.js';
+import { bindIO } from './command-kit.js';
+import { processIO, type CliIO } from './io.js';
 import { sanitizeLine } from '../text/sanitize.js';
 
 export const VERSION = '0.1.0';
 
-export function buildProgram(): Command {
+export function buildProgram(io: CliIO = processIO()): Command {
   const program = new Command('tandem');
+  bindIO(program, io);
   program
     .description('Customer service and support in one terminal console.\nRun `tandem` alone on a terminal for the console; subcommands for scripts.')
     .version(VERSION, '-V, --version')
@@ -33,10 +38,11 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
 
   program.action(async (_opts: unknown, cmd: Command) => {
-    const rt = runtimeFor(cmd);
+    const { runtimeFor } = await import('./runtime.js');
+    const rt = runtimeFor(cmd, io);
     void rt.config;
-    if (!process.stdin.isTTY || !process.stdout.isTTY) {
-      process.stderr.write('tandem: the console needs a terminal on stdin and stdout; for scripts use the subcommands (`tandem --help`, e.g. `tandem inbox --json`).\n');
+    if (!io.stdin.isTTY || !io.stdout.isTTY) {
+      io.stderr.write('tandem: the console needs a terminal on stdin and stdout; for scripts use the subcommands (`tandem --help`, e.g. `tandem inbox --json`).\n');
       throw new TandemError('usage', '');
     }
     const { runConsole } = await import('../tui/run.js');
@@ -61,9 +67,9 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Run the CLI; resolves to the process exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+/** Run the CLI on `io` (the process's streams by default); resolves to the process exit code. */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const program = buildProgram(io);
   // `item add --json -` reads the item from stdin: that "-" is the argument, not --json's field list
   // (--json takes optional fields, and commander would hand it the "-").
   const args = [...argv];
@@ -81,10 +87,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof TandemError) {
       // Messages can quote what was typed or stored: never let it drive the terminal.
-      if (e.message) process.stderr.write(`tandem: ${sanitizeLine(e.message)}\n`);
+      if (e.message) io.stderr.write(`tandem: ${sanitizeLine(e.message)}\n`);
       return e.exitCode;
     }
-    process.stderr.write(`tandem: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
+    io.stderr.write(`tandem: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
     return 1;
   }
 }

@@ -1,4 +1,5 @@
 // Per-command runtime for the CLI: global options, the opened store, who "I" am, and reading stdin.
+// `Deps` is what a command's run function may use; `Runtime` provides it for one run of main().
 import type { Command } from 'commander';
 import { configuredAgent, loadConfig, type TandemConfig } from '../config/config.js';
 import { resolveIdentity, type Agent } from '../core/agents.js';
@@ -8,6 +9,7 @@ import { wakeSnoozed } from '../core/items.js';
 import { defaultDatabaseSpec, openStore, printableLocation } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { Output } from './output.js';
+import { processIO, type CliIO } from './io.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -15,8 +17,30 @@ export interface GlobalOptions {
   json?: boolean | string;
 }
 
-export class Runtime {
+/** The runtime pieces a command's run function uses (tests build them on a captured CliIO). */
+export interface Deps {
+  /** Tables, lines, JSON and notes, on the run's stdout/stderr. */
   readonly out: Output;
+  /** The run's streams (raw bytes, progress bars, JSON lines) and environment. */
+  readonly io: CliIO;
+  readonly env: NodeJS.ProcessEnv;
+  readonly opts: GlobalOptions;
+  readonly config: TandemConfig;
+  readonly dbPath: string;
+  readonly location: string;
+  /** Set by `init --shared-group` before the database is first opened. */
+  sharedGroup: string | null;
+  /** The opened store (opened on first use); its clock is `ctx.clock`. */
+  ctx(): Promise<Ctx<Store>>;
+  me(): Promise<Agent>;
+  meOrNull(): Promise<Agent | null>;
+  /** All of standard input as UTF-8 text. */
+  readStdin(): Promise<string>;
+}
+
+export class Runtime implements Deps {
+  readonly out: Output;
+  readonly env: NodeJS.ProcessEnv;
   private store: Store | null = null;
   private ctxValue: Ctx<Store> | null = null;
   private meValue: Agent | null = null;
@@ -24,8 +48,13 @@ export class Runtime {
   /** Set by `init --shared-group` before the database is first opened. */
   sharedGroup: string | null = null;
 
-  constructor(readonly opts: GlobalOptions, readonly env: NodeJS.ProcessEnv = process.env) {
-    this.out = new Output({ json: opts.json, env });
+  constructor(readonly opts: GlobalOptions, readonly io: CliIO = processIO()) {
+    this.env = io.env;
+    this.out = new Output({ json: opts.json, env: io.env, stdout: io.stdout, stderr: io.stderr });
+  }
+
+  readStdin(): Promise<string> {
+    return readStdin(this.io.stdin);
   }
 
   /** The user's config file (read once, on first use; a broken file is an error for every command). */
@@ -98,15 +127,15 @@ export class Runtime {
   }
 }
 
-export function runtimeFor(cmd: Command): Runtime {
-  return new Runtime(cmd.optsWithGlobals() as GlobalOptions);
+export function runtimeFor(cmd: Command, io: CliIO = processIO()): Runtime {
+  return new Runtime(cmd.optsWithGlobals() as GlobalOptions, io);
 }
 
 /** Read all of stdin as UTF-8; invalid UTF-8 is refused, not mangled. */
-export async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw usage('"-" reads the text from standard input, but nothing is piped in');
+export async function readStdin(stdin: CliIO['stdin'] = process.stdin): Promise<string> {
+  if (stdin.isTTY) throw usage('"-" reads the text from standard input, but nothing is piped in');
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   const buf = Buffer.concat(chunks);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(buf);
@@ -116,9 +145,9 @@ export async function readStdin(): Promise<string> {
 }
 
 /** A body argument: the text itself, or "-" for stdin. Missing text is a usage error. */
-export async function bodyFrom(parts: string[] | string | undefined, what: string): Promise<string> {
+export async function bodyFrom(deps: Pick<Deps, 'readStdin'>, parts: string[] | string | undefined, what: string): Promise<string> {
   const words = Array.isArray(parts) ? parts : parts === undefined ? [] : [parts];
-  if (words.length === 1 && words[0] === '-') return readStdin();
+  if (words.length === 1 && words[0] === '-') return deps.readStdin();
   if (words.length === 0) throw usage(`give the ${what} text, or - to read it from standard input`);
   return words.join(' ');
 }

@@ -107,7 +107,7 @@ export interface NewItemRecord {
   events: NewItemEvent[];
 }
 
-/** Role and kind from each other and the direction (README "Words"). */
+/** Role and kind from each other and the direction (docs/concepts.md, "Words"). */
 export function decideRoleAndKind(role: Role | undefined, kind: Kind | undefined, direction: Direction): { role: Role; kind: Kind } {
   if (role && kind) return { role, kind };
   if (kind) return { role: defaultRoleForKind(kind), kind };

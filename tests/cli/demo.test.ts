@@ -1,6 +1,6 @@
 // The demo data set: deterministic for a seed, realistic enough for every view, refuses to mix with data.
 import { describe, expect, it } from 'vitest';
-import { runJson, runTandem } from '../helpers/cli.js';
+import { runJson, runTandem } from '../helpers/cli-inproc.js';
 import { dumpTables, newDatabase, scalar, withStore } from '../helpers/store-target.js';
 
 const NOW = '2026-06-01T12:00:00.000Z';

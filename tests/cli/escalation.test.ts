@@ -1,7 +1,7 @@
 // Escalation through the binary: escalate, show both links and the snapshot, resolve, hand back, refusals.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runJson, runTandem } from '../helpers/cli.js';
+import { runJson, runTandem } from '../helpers/cli-inproc.js';
 import { tempDir } from '../helpers/core.js';
 import { newDatabase } from '../helpers/store-target.js';
 

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runJson, runTandem } from '../helpers/cli.js';
+import { runTandem as runBinary } from '../helpers/cli.js';
+import { runJson, runTandem } from '../helpers/cli-inproc.js';
 import { tempDir } from '../helpers/core.js';
 import { newDatabase } from '../helpers/store-target.js';
 
@@ -45,7 +46,7 @@ const hasFish = spawnSync('fish', ['--version']).status === 0;
 describe.skipIf(!hasFish)('fish completion', () => {
   it('is valid fish, and completes commands, subcommands and options', async () => {
     const script = path.join(dir, 'tandem.fish');
-    const r = await runTandem(['completion', 'fish']);
+    const r = await runBinary(['completion', 'fish']);
     expect(r.code).toBe(0);
     fs.writeFileSync(script, r.stdout);
     const complete = (line: string) => spawnSync('fish', ['--no-config', '-c', `source ${script}; complete -C '${line}'`], { encoding: 'utf8' }).stdout;
@@ -53,7 +54,7 @@ describe.skipIf(!hasFish)('fish completion', () => {
     expect(complete('tandem import --enc')).toMatch(/^--encoding\t/m);
     expect(complete('tandem item sn')).toMatch(/^snooze\t/m);
     expect(spawnSync('fish', ['--no-config', '-n', script]).status).toBe(0);
-    const bad = await runTandem(['completion', 'tcsh']);
+    const bad = await runBinary(['completion', 'tcsh']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bash, zsh and fish/);
   });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/core.js';
 import { buildKpiFixture } from '../helpers/kpi-fixture.js';
-import { runJson, runTandem } from '../helpers/cli.js';
+import { runJson, runTandem } from '../helpers/cli-inproc.js';
 
 let db: string;
 const PERIOD = ['--from', '2026-03-10T00:00:00Z', '--to', '2026-03-20T00:00:00Z'];

@@ -1,7 +1,7 @@
 // Suggested role, kind and agent through the binary: train, status, eval, suggest, accept, the
 // retrain when stale, and a rule that tests a suggestion's confidence.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runJson, runTandem } from '../helpers/cli.js';
+import { runJson, runTandem } from '../helpers/cli-inproc.js';
 import { standardAgents, testEnv, type TestEnv } from '../helpers/core.js';
 import { newDatabase } from '../helpers/store-target.js';
 import { createItem, resolve } from '../../src/core/items.js';

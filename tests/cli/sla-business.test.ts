@@ -2,7 +2,7 @@
 // business-time KPIs in `kpi --json`, and the exit codes of bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { standardAgents, testEnv } from '../helpers/core.js';
-import { runJson, runTandem } from '../helpers/cli.js';
+import { runJson, runTandem } from '../helpers/cli-inproc.js';
 import { dropDatabase } from '../helpers/store-target.js';
 import * as items from '../../src/core/items.js';
 import { addCalendar } from '../../src/core/calendars.js';

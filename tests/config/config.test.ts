@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configuredAgent, loadConfig, parseConfig, rememberAgent } from '../../src/config/config.js';
-import { runJson, runTandem } from '../helpers/cli.js';
+import { runJson, runTandem } from '../helpers/cli-inproc.js';
 import { tempDir } from '../helpers/core.js';
 import { newDatabase } from '../helpers/store-target.js';
 

@@ -7,7 +7,7 @@ import { TandemError } from '../../src/core/errors.js';
 import { getItemView, itemEvents } from '../../src/core/item-view.js';
 import { nextDueAt } from '../../src/core/sla.js';
 import { importCsv } from '../../src/io/import-csv.js';
-import { runTandem } from '../helpers/cli.js';
+import { runTandem } from '../helpers/cli-inproc.js';
 import { tempDir, testEnv, type TestEnv } from '../helpers/core.js';
 import { newDatabase } from '../helpers/store-target.js';
 

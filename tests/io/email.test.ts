@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addAgent, type Agent } from '../../src/core/agents.js';
 import { getItemView, itemEvents } from '../../src/core/item-view.js';
 import { importEmail } from '../../src/io/import-email.js';
-import { runTandem } from '../helpers/cli.js';
+import { runTandem } from '../helpers/cli-inproc.js';
 import { tempDir, testEnv, type TestEnv } from '../helpers/core.js';
 import { newDatabase } from '../helpers/store-target.js';
 

@@ -1,6 +1,6 @@
 // `tandem ingest`: JSON lines on stdin from scripts, each line's outcome reported.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runJson, runTandem } from '../helpers/cli.js';
+import { runJson, runTandem } from '../helpers/cli-inproc.js';
 import { newDatabase } from '../helpers/store-target.js';
 
 let db: string;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runJson, runTandem } from '../helpers/cli.js';
+import { runJson, runTandem } from '../helpers/cli-inproc.js';
 import { tempDir } from '../helpers/core.js';
 import { cloneDatabase, newDatabase, withStore } from '../helpers/store-target.js';
 

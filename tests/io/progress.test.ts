@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { progressBar } from '../../src/io/progress.js';
-import { runTandem } from '../helpers/cli.js';
+import { runTandem } from '../helpers/cli-inproc.js';
 import { newDatabase } from '../helpers/store-target.js';
 
 function fakeStream(isTTY: boolean) {

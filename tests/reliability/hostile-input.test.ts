@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runJson, runTandem } from '../helpers/cli.js';
+import { runJson, runTandem } from '../helpers/cli-inproc.js';
 import { tempDir } from '../helpers/core.js';
 import { dumpTables, newDatabase } from '../helpers/store-target.js';
 

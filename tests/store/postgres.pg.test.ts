@@ -10,7 +10,7 @@ import { createItem, note as addNote } from '../../src/core/items.js';
 import { openStore } from '../../src/store/open.js';
 import type { ChangeSignal, Store } from '../../src/store/store.js';
 import { startCluster, type PgCluster } from '../../scripts/pg-cluster.mjs';
-import { runJson, runTandem } from '../helpers/cli.js';
+import { runJson, runTandem } from '../helpers/cli-inproc.js';
 import { tempDir } from '../helpers/core.js';
 import { newDatabase, scalar } from '../helpers/store-target.js';
 

@@ -1,50 +1,18 @@
 // `tandem sla list|set|due|explain` and `tandem calendar …`: SLA targets, business-hours calendars,
-// and the due times they give.
 import type { Command } from 'commander';
-import { listPolicies, policyShape, setPolicy, type SlaPolicy } from '../../core/sla.js';
-import {
-  addCalendar, changeCalendar, changeHolidays, listCalendars, loadCalendar, removeCalendar, showCalendar, type CalendarView,
-} from '../../core/calendars.js';
-import { businessDue, explainSla, type ClockExplained, type SlaExplained } from '../../core/sla-explain.js';
-import { localLabel, openSpans } from '../../core/business-time.js';
-import { parseItemId } from '../../core/item-view.js';
-import { invalid, usage } from '../../core/errors.js';
-import { withRuntime, withJson } from '../command-kit.js';
-import type { Runtime } from '../runtime.js';
-import { shortDuration } from '../../text/format.js';
+import { lazyAction, withJson } from '../command-kit.js';
+import type * as run from './sla.run.js';
 
-// Repeatable options keep every value as given (an --hours text contains commas of its own).
+// The work is in sla.run.ts, loaded only when one of these commands runs.
+const load = () => import('./sla.run.js');
 const repeat = (value: string, prev: string[] = []) => [...prev, value];
 const many = (value: string, prev: string[] = []) => [...prev, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
-
-function targetText(p: SlaPolicy, minutes: number, tty: boolean): string {
-  if (!tty) return String(minutes);
-  return shortDuration(minutes * 60) + (p.calendar ? ' business' : '');
-}
-
-function policySentence(p: SlaPolicy): string {
-  const unit = p.calendar ? ' business' : '';
-  return `${p.role} ${p.priority}: first response ${shortDuration(p.firstResponseMinutes * 60)}${unit}, resolution ${shortDuration(p.resolutionMinutes * 60)}${unit}`
-    + (p.calendar ? ` in calendar ${p.calendar}` : ' (wall-clock)')
-    + (p.pauseWhenWaiting ? '; pending and snoozed time paused' : '');
-}
 
 export function registerSlaCommands(program: Command): void {
   const sla = program.command('sla').description('SLA targets per role and priority, in wall-clock or business time');
   withJson(sla.command('list'))
     .description('show first-response and resolution targets, their calendars and pause switches')
-    .action(withRuntime(async (rt) => {
-      const list = (await listPolicies(await rt.ctx())).map(policyShape);
-      if (rt.out.json) return rt.out.printJson(list);
-      rt.out.table(list, [
-        { header: 'ROLE', value: (p) => p.role },
-        { header: 'PRIORITY', value: (p) => p.priority },
-        { header: 'FIRST RESPONSE', value: (p) => targetText(p, p.firstResponseMinutes, rt.out.tty), align: 'right' },
-        { header: 'RESOLUTION', value: (p) => targetText(p, p.resolutionMinutes, rt.out.tty), align: 'right' },
-        { header: 'CALENDAR', value: (p) => p.calendar ?? (rt.out.tty ? '—' : '') },
-        { header: 'PAUSES', value: (p) => (p.pauseWhenWaiting ? 'on' : 'off') },
-      ]);
-    }));
+    .action(lazyAction(load, (m, deps) => m.runSlaList({}, deps)));
 
   withJson(sla.command('set'))
     .description('change a policy: targets (new items and priority changes take them), calendar and pauses (open items are recomputed)')
@@ -55,86 +23,21 @@ export function registerSlaCommands(program: Command): void {
     .option('--resolution <duration>', 'e.g. 8h, 3d, or minutes (business time with a calendar: 3d = 72 business hours)')
     .option('--calendar <name>', 'count business hours in this calendar; "none" for wall-clock time')
     .option('--pauses <on|off>', 'on: time in pending and snoozed does not count toward resolution')
-    .action(withRuntime(async (rt, roleArg: string | undefined, priorityArg: string | undefined, o: {
-      role?: string; priority?: string; firstResponse?: string; resolution?: string; calendar?: string; pauses?: string;
-    }) => {
-      if ((o.role && roleArg && o.role !== roleArg) || (o.priority && priorityArg && o.priority !== priorityArg)) {
-        throw usage('give the role and priority once: as arguments or as --role/--priority');
-      }
-      const role = o.role ?? roleArg;
-      const priority = o.priority ?? priorityArg;
-      if (!role || !priority) throw usage('name the policy: tandem sla set --role support --priority normal …');
-      const p = await setPolicy(await rt.ctx(), { role, priority, firstResponse: o.firstResponse, resolution: o.resolution, calendar: o.calendar, pauses: o.pauses });
-      if (rt.out.json) return rt.out.printJson({ ...policyShape(p), recomputed: p.recomputed });
-      rt.out.note(policySentence(p) + (p.recomputed ? `; due times of ${p.recomputed} open item(s) recomputed` : ''));
-    }));
+    .action(lazyAction(load, (m, deps, roleArg: string | undefined, priorityArg: string | undefined, o: run.SlaSetFlags) => m.runSlaSet({ ...o, roleArg, priorityArg }, deps)));
 
   withJson(sla.command('due'))
     .description('when N business minutes in a calendar have run from a time (prints the UTC ISO due time)')
     .requiredOption('--calendar <name>', 'the calendar')
     .requiredOption('--from <iso>', 'start, ISO 8601 (e.g. 2026-03-06T16:00:00+01:00)')
     .requiredOption('--minutes <n>', 'business minutes (or a duration: 90, 4h, 2d)')
-    .action(withRuntime(async (rt, o: { calendar: string; from: string; minutes: string }) => {
-      const a = await businessDue(await rt.ctx(), o);
-      if (rt.out.json) return rt.out.printJson(a);
-      if (!a.due) throw invalid(`calendar ${a.calendar} has no business hours in the next three years`);
-      if (!rt.out.tty) return rt.out.print(a.due);
-      rt.out.print(`${a.due}  (${localLabel(Date.parse(a.due), a.tz, true)} ${a.tz})`);
-    }));
+    .action(lazyAction(load, (m, deps, o: run.SlaDueOptions) => m.runSlaDue(o, deps)));
 
   withJson(sla.command('explain'))
     .description("an item's SLA: targets, due times, the business time counted and the pauses")
     .argument('<id>', 'item id')
-    .action(withRuntime(async (rt, id: string) => {
-      const e = await explainSla(await rt.ctx(), parseItemId(id));
-      if (rt.out.json) return rt.out.printJson(e);
-      printExplanation(rt, e);
-    }));
+    .action(lazyAction(load, (m, deps, id: string) => m.runSlaExplain({ id }, deps)));
 
   registerCalendarCommands(program);
-}
-
-function clockLine(c: ClockExplained, business: boolean, tz: string | null): string {
-  const unit = business ? ' business' : '';
-  const when = (iso: string) => localLabel(Date.parse(iso), tz, true);
-  const target = `target ${shortDuration(c.targetMinutes * 60)}${unit}`;
-  switch (c.state) {
-    case 'none': return c.targetMinutes > 0 ? `${target} · not started` : 'no target';
-    case 'met': return `${target} · met ${when(c.doneAt!)} after ${shortDuration(c.usedSeconds ?? 0)}${unit}`;
-    case 'missed': return `${target} · missed: done ${when(c.doneAt!)}, due ${when(c.dueAt!)}`;
-    case 'paused': return `${target} · paused, ${shortDuration(c.usedSeconds ?? 0)}${unit} used, ${shortDuration(Math.max(0, c.leftSeconds ?? 0))}${unit} left`;
-    case 'breached': return `${target} · BREACHED: due ${when(c.dueAt!)}, ${shortDuration(-(c.leftSeconds ?? 0))}${unit} ago`;
-    case 'running': return `${target} · due ${when(c.dueAt!)}, ${shortDuration(c.leftSeconds ?? 0)}${unit} left`;
-  }
-}
-
-function printExplanation(rt: Runtime, e: SlaExplained): void {
-  const tz = e.policy.tz;
-  const business = Boolean(e.policy.calendar);
-  const when = (iso: string) => localLabel(Date.parse(iso), tz, true);
-  const counting = business ? `calendar ${e.policy.calendar} (${tz})` : 'wall-clock time';
-  rt.out.print(`#${e.item.id} ${e.item.role} ${e.item.priority} · ${e.item.status} · ${counting} · pauses ${e.policy.pauseWhenWaiting ? 'on' : 'off'}`);
-  rt.out.print(`First response  ${clockLine(e.firstResponse, business, tz)}`);
-  rt.out.print(`Resolution      ${e.resolution.explicit ? `due ${e.resolution.dueAt ? when(e.resolution.dueAt) : '—'} (set by hand)` : clockLine(e.resolution, business, tz)}`);
-  rt.out.print(`Counted toward resolution${business ? ' (business time)' : ''}:`);
-  const counted = e.segments.filter((s) => s.seconds > 0);
-  const shown = counted.slice(-30);
-  if (counted.length > shown.length) rt.out.print(`  … ${counted.length - shown.length} earlier segment(s)`);
-  for (const s of shown) rt.out.print(`  ${when(s.start)} – ${when(s.end)}  ${shortDuration(s.seconds)}`);
-  if (shown.length === 0) rt.out.print('  nothing yet');
-  rt.out.print(e.policy.pauseWhenWaiting ? 'Paused (not counted):' : 'Waiting on the customer (counted: this policy does not pause):');
-  for (const p of e.pauses) {
-    rt.out.print(`  ${p.status.padEnd(8)} ${when(p.start)} – ${p.end ? when(p.end) : 'now'}  ${shortDuration(p.businessSeconds)}${business ? ' business' : ''}`);
-  }
-  if (e.pauses.length === 0) rt.out.print('  none');
-}
-
-function describeNow(view: CalendarView, hours: Parameters<typeof openSpans>[0], now: Date): string {
-  const next = openSpans(hours, now.getTime()).next();
-  if (next.done) return 'no business hours ahead';
-  const s = next.value;
-  if (s.start <= now.getTime()) return Number.isFinite(s.end) && s.end - now.getTime() < 6 * 86_400_000 ? `open until ${localLabel(s.end, view.tz)}` : 'open';
-  return `closed; opens ${localLabel(s.start, view.tz, true)}`;
 }
 
 function registerCalendarCommands(program: Command): void {
@@ -146,71 +49,34 @@ function registerCalendarCommands(program: Command): void {
     .requiredOption('--tz <zone>', 'IANA time zone, e.g. Europe/Berlin')
     .option('--hours <spec>', 'repeatable: "mon-fri 09:00-17:30", "sat 10:00-14:00", "daily 22:00-06:00" (overnight), "24/7"', repeat)
     .option('--holiday <date>', 'repeatable: 2026-12-25 or a range 2026-12-24..2026-12-26', many)
-    .action(withRuntime(async (rt, name: string, o: { tz: string; hours?: string[]; holiday?: string[] }) => {
-      const c = await addCalendar(await rt.ctx(), { name, tz: o.tz, hours: o.hours ?? [], holidays: o.holiday ?? [] });
-      if (rt.out.json) return rt.out.printJson(c);
-      rt.out.note(`Added calendar ${c.name} (${c.tz}): ${c.hours.join('; ')}${c.holidays.length ? `; ${c.holidays.length} holiday(s)` : ''}. Use it with \`tandem sla set ROLE PRIORITY --calendar ${c.name}\`.`);
-    }));
+    .action(lazyAction(load, (m, deps, name: string, o: run.CalendarAddFlags) => m.runCalendarAdd({ ...o, name }, deps)));
 
   withJson(cal.command('list'))
     .description('list calendars')
-    .action(withRuntime(async (rt) => {
-      const list = await listCalendars(await rt.ctx());
-      if (rt.out.json) return rt.out.printJson(list);
-      rt.out.table(list, [
-        { header: 'NAME', value: (c) => c.name },
-        { header: 'TIME ZONE', value: (c) => c.tz },
-        { header: 'HOURS', value: (c) => c.hours.join('; '), flex: true },
-        { header: 'HOLIDAYS', value: (c) => String(c.holidays.length), align: 'right' },
-        { header: 'POLICIES', value: (c) => c.policies.join(', ') },
-      ], { empty: 'No calendars yet: tandem calendar add office --tz Europe/Berlin --hours "mon-fri 09:00-17:30"' });
-    }));
+    .action(lazyAction(load, (m, deps) => m.runCalendarList({}, deps)));
 
   withJson(cal.command('show'))
     .description('show a calendar: hours, holidays, the policies using it, and whether it is open now')
     .argument('<name>')
-    .action(withRuntime(async (rt, name: string) => {
-      const ctx = await rt.ctx();
-      const c = await showCalendar(ctx, name);
-      if (rt.out.json) return rt.out.printJson(c);
-      const hours = (await loadCalendar(ctx.store.db, name)).hours;
-      rt.out.fields([
-        ['Name', c.name], ['Time zone', c.tz], ['Hours', c.hours.join('; ')],
-        ['Holidays', c.holidays.join(', ') || 'none'], ['Policies', c.policies.join(', ') || 'none'],
-        ['Now', describeNow(c, hours, ctx.clock())],
-      ]);
-    }));
+    .action(lazyAction(load, (m, deps, name: string) => m.runCalendarShow({ name }, deps)));
 
   withJson(cal.command('set'))
     .description("change a calendar's time zone or hours (replaces all hours); open items counting in it are recomputed")
     .argument('<name>')
     .option('--tz <zone>', 'IANA time zone')
     .option('--hours <spec>', 'repeatable, as for calendar add', repeat)
-    .action(withRuntime(async (rt, name: string, o: { tz?: string; hours?: string[] }) => {
-      const c = await changeCalendar(await rt.ctx(), name, { tz: o.tz, hours: o.hours });
-      if (rt.out.json) return rt.out.printJson(c);
-      rt.out.note(`Calendar ${c.name} (${c.tz}): ${c.hours.join('; ')}${c.recomputed ? `; due times of ${c.recomputed} open item(s) recomputed` : ''}`);
-    }));
+    .action(lazyAction(load, (m, deps, name: string, o: run.CalendarSetFlags) => m.runCalendarSet({ ...o, name }, deps)));
 
   const holiday = cal.command('holiday').description('add or remove holidays of a calendar');
-  for (const [verb, key] of [['add', 'add'], ['remove', 'remove']] as const) {
+  for (const verb of ['add', 'remove'] as const) {
     withJson(holiday.command(verb))
       .description(`${verb} holidays: tandem calendar holiday ${verb} office 2026-12-25 2026-12-31..2027-01-01`)
       .argument('<name>', 'calendar').argument('<dates...>', 'dates or ranges (2026-12-24..2026-12-26)')
-      .action(withRuntime(async (rt, name: string, dates: string[]) => {
-        const c = await changeHolidays(await rt.ctx(), name, { [key]: dates.flatMap((d) => many(d)) });
-        if (rt.out.json) return rt.out.printJson(c);
-        const what = c.changed.length ? `${verb === 'add' ? 'added' : 'removed'} ${c.changed.join(', ')}` : `nothing to ${verb}`;
-        rt.out.note(`Calendar ${c.name}: ${what}${c.recomputed ? `; due times of ${c.recomputed} open item(s) recomputed` : ''}`);
-      }));
+      .action(lazyAction(load, (m, deps, name: string, dates: string[]) => m.runCalendarHoliday({ verb, name, dates }, deps)));
   }
 
   withJson(cal.command('remove'))
     .description('remove a calendar (refused while an SLA policy uses it)')
     .argument('<name>')
-    .action(withRuntime(async (rt, name: string) => {
-      const r = await removeCalendar(await rt.ctx(), name);
-      if (rt.out.json) return rt.out.printJson({ removed: r.name });
-      rt.out.note(`Removed calendar ${r.name}`);
-    }));
+    .action(lazyAction(load, (m, deps, name: string) => m.runCalendarRemove({ name }, deps)));
 }

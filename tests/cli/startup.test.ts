@@ -1,0 +1,55 @@
+// What a command loads when it starts, from the same esbuild build as dist/bundle (with a metafile):
+// `tandem --version` loads commander and the light wiring only; a plain subcommand loads its run
+// module and the runtime, never the libraries other commands use (they load when those commands run).
+import { describe, expect, it } from 'vitest';
+import { build, type Metafile } from 'esbuild';
+// @ts-expect-error: a plain .mjs build script, without types
+import { buildOptions } from '../../scripts/build-options.mjs';
+
+let meta: Metafile | undefined;
+async function metafile(): Promise<Metafile> {
+  meta ??= (await build({ ...buildOptions, outdir: 'dist/startup-probe', write: false, metafile: true, logLevel: 'error' })).metafile;
+  return meta!;
+}
+
+/** The source files and packages that load statically (before any dynamic import) from these entry points. */
+async function loaded(entries: string[]): Promise<{ files: string[]; packages: string[] }> {
+  const outs = (await metafile()).outputs;
+  const seen = new Set<string>();
+  const walk = (out: string) => {
+    if (seen.has(out)) return;
+    seen.add(out);
+    for (const i of outs[out]!.imports) if (i.kind === 'import-statement' && !i.external) walk(i.path);
+  };
+  for (const [out, o] of Object.entries(outs)) if (o.entryPoint && entries.includes(o.entryPoint)) walk(out);
+  const files = [...seen].flatMap((out) => Object.keys(outs[out]!.inputs));
+  const packages = new Set(files.flatMap((f) => /node_modules\/((?:@[^/]+\/)?[^/]+(?:\/locale\/[^/]+)?)/.exec(f)?.[1] ?? []));
+  return { files, packages: [...packages].sort() };
+}
+
+const HEAVY = ['zod', 'liquidjs', 'mailparser', 'nodemailer', 'imapflow', 'ink', 'react', 'yaml', 'csv-parse', 'html-to-text', 'iconv-lite', 'string-width'];
+const PLAIN = ['inbox', 'items', 'escalation', 'people', 'sla', 'kpi', 'route', 'db', 'demo', 'admin', 'data', 'macros', 'rules', 'mail', 'doctor'];
+
+describe('start-up', () => {
+  it('loads only commander and the command wiring before a command runs', async () => {
+    const { files, packages } = await loaded(['src/cli/main.ts']);
+    expect(packages).toEqual(['commander']);
+    // No store, no config, no core rules: only the error type and the sanitizer main() reports with.
+    expect(files.filter((f) => f.startsWith('src/') && !f.startsWith('src/cli/'))).toEqual(
+      expect.arrayContaining(['src/core/errors.ts', 'src/text/sanitize.ts']));
+    expect(files.filter((f) => /^src\/(core|store|config|io|mail|tui|doctor)\//.test(f) && f !== 'src/core/errors.ts')).toEqual([]);
+    expect(files.filter((f) => /^src\/cli\/commands\/.*\.run\.ts$/.test(f) || f === 'src/cli/runtime.ts')).toEqual([]);
+  }, 60_000);
+
+  it.each(PLAIN)('a %s command loads its run module and the runtime, not another command\'s libraries (date-fns: its default en-US only)', async (group) => {
+    const { files, packages } = await loaded(['src/cli/main.ts', 'src/cli/runtime.ts', `src/cli/commands/${group}.run.ts`]);
+    expect(files).toContain(`src/cli/commands/${group}.run.ts`);
+    expect(packages.filter((p) => HEAVY.includes(p) || /\/locale\/(?!en-US|_lib)/.test(p))).toEqual([]);
+    // Other commands' run modules stay unloaded.
+    expect(files.filter((f) => /^src\/cli\/commands\/.*\.run\.ts$/.test(f) && !f.includes(`/${group}.run.ts`))
+      .filter((f) => !SHARED_RUN.includes(f))).toEqual([]);
+  }, 60_000);
+});
+
+/** Run modules others build on (item changes are reported alike; views use the inbox's filter flags). */
+const SHARED_RUN = ['src/cli/commands/items.run.ts', 'src/cli/commands/route.run.ts', 'src/cli/commands/inbox.run.ts'];
