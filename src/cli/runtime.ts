@@ -107,7 +107,7 @@ export class Runtime implements Deps {
   }
 
   /** Act as this agent from now on (the console's agent picker chose it). */
-  useAgent(agent: Agent): void {
+  actAs(agent: Agent): void {
     this.meValue = agent;
   }
 

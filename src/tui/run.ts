@@ -74,7 +74,7 @@ export async function runConsole(rt: Runtime): Promise<void> {
     if (active.length > 1) {
       const picked = await pickAgent(rt, active);
       if (!picked) return rt.close();
-      rt.useAgent(picked);
+      rt.actAs(picked);
     }
   }
   const me = await rt.me();

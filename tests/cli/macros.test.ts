@@ -110,6 +110,19 @@ describe('preview, dry run and apply', () => {
     expect((await run(['item', 'show', String(jo)])).stdout).toMatch(/@sam replied with macro refund-sent/);
   });
 
+  it('previews a takeover only with --force, as apply does, and writes nothing either way', async () => {
+    await json(['agent', 'add', 'dev', '--roles', 'support', '--name', 'Dev Patel']);
+    const held = (await json(['item', 'add', '--subject', 'Refund missing', '--customer', 'jo@example.com', '--kind', 'billing', '--body', 'Still waiting', '--assign', 'dev'])).id;
+    const refused = await run(['macro', 'preview', 'refund-sent', String(held)]);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toMatch(/@dev/);
+    const forced = await json(['macro', 'preview', 'refund-sent', String(held), '--force']);
+    expect(forced).toMatchObject({ written: false });
+    expect(forced.events.map((e: any) => e.type)).toContain('assign');
+    const after = await json(['item', 'show', String(held)]);
+    expect(after).toMatchObject({ assignee: 'dev', version: 1 });
+  });
+
   it('refuses an empty value without a default at apply time, naming the field, and writes nothing', async () => {
     await json(['macro', 'add', 'greet', '--body', 'Hi {{ customer.first_name }}, about {{ item.subject }}', '--set', 'status=pending']);
     const before = await json(['item', 'show', String(anon)]);

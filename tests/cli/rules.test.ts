@@ -354,7 +354,7 @@ describe('validation: a bad rule is a clear error, exit 5, and nothing is writte
       [['--then', '[ { set: { status: escalated } } ]'], /set status must be one of open, pending, resolved, closed/],
       [['--then', '[ { assign: nobodyhere } ]'], /no agent @nobodyhere/],
       [['--then', '[ { snooze: "whenever" } ]'], /snooze "whenever"/],
-      [['--then', '[ { macro: welcome } ]'], /macros do not exist yet/],
+      [['--then', '[ { macro: welcome } ]'], /a rule cannot apply a macro.*tandem macro apply/],
       [['--when', 'deleted'], /when: must be one of created, updated, escalated/],
     ];
     for (const [flags, message] of cases) {

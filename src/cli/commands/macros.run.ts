@@ -119,12 +119,12 @@ export async function runMacroRemove(o: MacroRemoveOptions, rt: Deps): Promise<v
   else rt.out.note(`Macro ${m.name} removed.`);
 }
 
-export interface PreviewOptions { name: string; id: string }
+export interface PreviewOptions { name: string; id: string; force?: boolean | undefined }
 
 export async function runPreview(o: PreviewOptions, rt: Deps): Promise<void> {
   const { name, id } = o;
   const { previewMacro } = await core.apply();
-  printOutcome(rt, await previewMacro(await rt.ctx(), await rt.me(), name, parseItemId(id)), false);
+  printOutcome(rt, await previewMacro(await rt.ctx(), await rt.me(), name, parseItemId(id), { force: o.force }), false);
 }
 
 export type ApplyFlags = { dryRun?: boolean; force?: boolean; ifVersion?: string };

@@ -54,7 +54,8 @@ export function registerMacroCommands(program: Command): void {
   withJson(macro.command('preview'))
     .description('print the text a macro would send to an item, and its changes; writes nothing')
     .argument('<name>', 'macro name').argument('<item>', 'item id')
-    .action(lazyAction(load, (m, deps, name: string, id: string) => m.runPreview({ name, id }, deps)));
+    .option('--force', 'preview taking over an item someone else holds, as `apply --force` would')
+    .action(lazyAction(load, (m, deps, name: string, id: string, o: { force?: boolean }) => m.runPreview({ name, id, force: o.force }, deps)));
 
   withVersion(withJson(macro.command('apply')))
     .description('apply a macro to an item: the message and its actions as one change')

@@ -272,7 +272,7 @@ function parseActions(rule: string, raw: unknown): Action[] {
         out.push({ type: 'escalate', reason: text('the reason (escalate: "refund over 500")'), to: to ? (to as string).trim().toLowerCase().replace(/^@/, '') : null });
         return;
       }
-      case 'macro': fail(rule, where, 'macros do not exist yet in this Tandem');
+      case 'macro': fail(rule, where, 'a rule cannot apply a macro: a macro is a reply an agent reviews before it goes out (`tandem macro apply`); give the rule its own actions (set, assign, tag, untag, snooze, note, escalate)');
       // falls through (fail never returns)
       default: fail(rule, where, `unknown action ${JSON.stringify(verb)} (actions: set, assign, tag, untag, snooze, note, escalate)`);
     }
