@@ -4,16 +4,16 @@
 import type { Db } from '../store/store.js';
 import { dayEnd, minIso, periodDays, type Period } from './kpi-period.js';
 import {
-  backlogAt, businessDurationLists, createdTallies, durationLists, durationsWithTallies, escalationsReceivedTallies, slaTallies, surveyTallies,
-  type Bucket, type DurationPair, type Scope, type Tallies, type Tally, type TallyPair,
+  backlogAt, businessDurationLists, COUNT_FIELDS, createdTallies, csatTallies, durationLists, durationsWithTallies, escalationsReceivedTallies,
+  npsTallies, slaTallies, zeroCounts,
+  type Bucket, type Counts, type CreatedCount, type CsatCount, type DurationPair, type ItemCount, type NpsCount, type ResolvedCount, type Scope,
+  type Tallies, type TallyPair, type TargetCount,
 } from './kpi-queries.js';
-
-const EMPTY: Tally = { n: 0, k: 0, j: 0 };
 
 /** Inputs of one role's figures for one group (the team, one agent, or one day). */
 export interface Inputs {
-  created: Tally;
-  backlog: Tally;
+  created: CreatedCount;
+  backlog: ItemCount;
   /** Durations in seconds, in no particular order. */
   firstResponse: ArrayLike<number>;
   /** Durations in seconds, in no particular order. */
@@ -21,13 +21,13 @@ export interface Inputs {
   /** Business-time durations (items under a policy with a calendar), in seconds. */
   firstResponseBusiness: ArrayLike<number>;
   resolutionBusiness: ArrayLike<number>;
-  resolved: Tally;
-  csat: Tally;
-  nps: Tally;
-  slaFirstResponse: Tally;
-  slaResolution: Tally;
-  followUps: Tally;
-  escalationsReceived: Tally;
+  resolved: ResolvedCount;
+  csat: CsatCount;
+  nps: NpsCount;
+  slaFirstResponse: TargetCount;
+  slaResolution: TargetCount;
+  followUps: TargetCount;
+  escalationsReceived: ItemCount;
 }
 
 /** Which part of a period's tallies to sum: one agent ('' = unassigned), one day, or everything (team). */
@@ -68,12 +68,14 @@ class Split<V, T> {
   }
 }
 
-function tallySplit(t: Tallies): Split<Tally, Tally> {
-  const entries = [...t].map(([key, v]): [string, string, Tally] => {
+/** Counts split by agent and day, added up field by field; `fields` are the kind's (its zero when nothing matches). */
+function tallySplit<K extends string>(t: Tallies<Record<K, number>>, fields: readonly K[]): Split<Record<K, number>, Record<K, number>> {
+  const entries = [...t].map(([key, v]): [string, string, Record<K, number>] => {
     const bar = key.indexOf('|');
     return [key.slice(0, bar), key.slice(bar + 1), v];
   });
-  return new Split(entries, () => ({ n: 0, k: 0, j: 0 }), (into, v) => { into.n += v.n; into.k += v.k; into.j += v.j; }, EMPTY);
+  const add = (into: Record<K, number>, v: Record<K, number>) => { for (const f of fields) into[f] += v[f]; };
+  return new Split(entries, () => zeroCounts(fields), add, zeroCounts(fields));
 }
 
 /** Durations by agent, by day and in all; each list is put together once, when first asked for. */
@@ -149,21 +151,21 @@ export async function gatherBoth(db: Db, scope: Scope, cur: Period, prev: Period
   const all = bucketsFor(cur, prev, g.day);
   // A target "falls due" only once its time has come: due times after now are not counted yet.
   const due = bucketsFor(cur, prev, g.day, now);
-  const none: TallyPair = { cur: new Map(), prev: new Map() };
+  const none = <T extends Counts>(): TallyPair<T> => ({ cur: new Map(), prev: new Map() });
   const noDurations: DurationPair = { cur: [], prev: [] };
   const support = scope.role === 'support';
   const by = g.agent;
   const [created, resolution, csat, nps, slaFr, slaRes, followUps, escRecv, backlogCur, backlogPrev, fr] = await Promise.all([
     createdTallies(db, scope, all, by, !support),
-    support ? durationsWithTallies(db, scope, all, by, 'resolution') : { durations: noDurations, tallies: none },
-    support ? surveyTallies(db, 'csat', scope.agentId, all, by) : none,
-    support ? none : surveyTallies(db, 'nps', scope.agentId, all, by),
-    support ? slaTallies(db, scope, due, by, 'first_response') : none,
-    support ? slaTallies(db, scope, due, by, 'resolution') : none,
-    support ? none : slaTallies(db, scope, due, by, 'resolution', true),
-    support ? escalationsReceivedTallies(db, scope.agentId, all, by) : none,
-    support ? backlogAt(db, scope, cur.to, by) : new Map() as Tallies,
-    support ? backlogAt(db, scope, prev.to, by) : new Map() as Tallies,
+    support ? durationsWithTallies(db, scope, all, by, 'resolution') : { durations: noDurations, tallies: none<ResolvedCount>() },
+    support ? csatTallies(db, scope.agentId, all, by) : none<CsatCount>(),
+    support ? none<NpsCount>() : npsTallies(db, scope.agentId, all, by),
+    support ? slaTallies(db, scope, due, by, 'first_response') : none<TargetCount>(),
+    support ? slaTallies(db, scope, due, by, 'resolution') : none<TargetCount>(),
+    support ? none<TargetCount>() : slaTallies(db, scope, due, by, 'resolution', true),
+    support ? escalationsReceivedTallies(db, scope.agentId, all, by) : none<ItemCount>(),
+    support ? backlogAt(db, scope, cur.to, by) : new Map() as Tallies<ItemCount>,
+    support ? backlogAt(db, scope, prev.to, by) : new Map() as Tallies<ItemCount>,
     durationLists(db, scope, all, by, 'first_response'),
   ]);
   const [frBiz, resBiz] = g.business
@@ -175,30 +177,54 @@ export async function gatherBoth(db: Db, scope: Scope, cur: Period, prev: Period
   // Resolution times and the resolved tallies come from one scan of the first-resolution index.
   const resolved = resolution.tallies;
   const res = resolution.durations;
-  const side = (which: 'cur' | 'prev', backlog: Tallies) => assemble(
-    [created[which], resolved[which], csat[which], nps[which], slaFr[which], slaRes[which], followUps[which], escRecv[which], backlog],
+  const side = (which: 'cur' | 'prev', backlog: Tallies<ItemCount>) => assemble(
+    {
+      created: created[which], resolved: resolved[which], csat: csat[which], nps: nps[which], slaFirstResponse: slaFr[which],
+      slaResolution: slaRes[which], followUps: followUps[which], escalationsReceived: escRecv[which], backlog,
+    },
     fr[which], res[which], frBiz[which], resBiz[which],
   );
   return { cur: side('cur', backlogCur), prev: side('prev', backlogPrev) };
 }
 
+/** The counts of one period, by figure. */
+interface PeriodTallies {
+  created: Tallies<CreatedCount>;
+  resolved: Tallies<ResolvedCount>;
+  csat: Tallies<CsatCount>;
+  nps: Tallies<NpsCount>;
+  slaFirstResponse: Tallies<TargetCount>;
+  slaResolution: Tallies<TargetCount>;
+  followUps: Tallies<TargetCount>;
+  escalationsReceived: Tallies<ItemCount>;
+  backlog: Tallies<ItemCount>;
+}
+
 function assemble(
-  tallies: Tallies[], frEntries: DurationPair['cur'], resEntries: DurationPair['cur'], frBizEntries: DurationPair['cur'], resBizEntries: DurationPair['cur'],
+  t: PeriodTallies, frEntries: DurationPair['cur'], resEntries: DurationPair['cur'], frBizEntries: DurationPair['cur'], resBizEntries: DurationPair['cur'],
 ): Gathered {
-  const [cr, rs, cs, np, sf, sr, fu, er, bl] = tallies.map(tallySplit) as [Split<Tally, Tally>, ...Split<Tally, Tally>[]];
+  const cr = tallySplit(t.created, COUNT_FIELDS.created);
+  const rs = tallySplit(t.resolved, COUNT_FIELDS.resolved);
+  const cs = tallySplit(t.csat, COUNT_FIELDS.csat);
+  const np = tallySplit(t.nps, COUNT_FIELDS.nps);
+  const sf = tallySplit(t.slaFirstResponse, COUNT_FIELDS.target);
+  const sr = tallySplit(t.slaResolution, COUNT_FIELDS.target);
+  const fu = tallySplit(t.followUps, COUNT_FIELDS.target);
+  const er = tallySplit(t.escalationsReceived, COUNT_FIELDS.items);
+  const bl = tallySplit(t.backlog, COUNT_FIELDS.items);
   const fr = durationSplit(frEntries);
   const res = durationSplit(resEntries);
   const frBiz = durationSplit(frBizEntries);
   const resBiz = durationSplit(resBizEntries);
   const agents = new Set<string>();
-  for (const r of [cr, rs!, cs!, np!, sf!, sr!, fu!, er!, bl!, fr, res, frBiz, resBiz]) for (const a of r.agents()) agents.add(a);
+  for (const r of [cr, rs, cs, np, sf, sr, fu, er, bl, fr, res, frBiz, resBiz]) for (const a of r.agents()) agents.add(a);
   return {
     agents,
     pick: (which) => ({
-      created: cr.get(which), resolved: rs!.get(which), csat: cs!.get(which), nps: np!.get(which),
-      slaFirstResponse: sf!.get(which), slaResolution: sr!.get(which), followUps: fu!.get(which), escalationsReceived: er!.get(which),
+      created: cr.get(which), resolved: rs.get(which), csat: cs.get(which), nps: np.get(which),
+      slaFirstResponse: sf.get(which), slaResolution: sr.get(which), followUps: fu.get(which), escalationsReceived: er.get(which),
       // The backlog is a count at an instant, not per day (its series is computed apart).
-      backlog: 'day' in which ? EMPTY : bl!.get(which),
+      backlog: 'day' in which ? zeroCounts(COUNT_FIELDS.items) : bl.get(which),
       firstResponse: fr.get(which), resolution: res.get(which),
       firstResponseBusiness: frBiz.get(which), resolutionBusiness: resBiz.get(which),
     }),

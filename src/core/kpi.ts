@@ -4,7 +4,7 @@ import type { Ctx } from './context.js';
 import { findAgent, type Agent } from './agents.js';
 import { medianAndP90BySelection } from './percentiles.js';
 import { dayEnd, periodDays, previousPeriod, type Period } from './kpi-period.js';
-import { anyBusinessPolicy, backlogSeries, ordersBeforeEach, repeatPurchaseTally, type Scope, type Tally } from './kpi-queries.js';
+import { anyBusinessPolicy, backlogSeries, ordersBeforeEach, repeatPurchaseTally, type RepeatPurchaseCount, type Scope } from './kpi-queries.js';
 import { bucketsFor, gatherBoth, type Gathered, type Inputs } from './kpi-gather.js';
 import { atRiskCount, atRiskSummary, type AtRiskCustomer } from './kpi-at-risk.js';
 import type { AgentRoles, Role } from './vocabulary.js';
@@ -143,18 +143,18 @@ function supportValues(i: Inputs): Values {
   const res = medianAndP90BySelection(i.resolution);
   return {
     ...businessDurationValues(i, true),
-    volume: { value: i.created.n, count: i.created.n },
-    backlog: { value: i.backlog.n, count: i.backlog.n },
+    volume: { value: i.created.created, count: i.created.created },
+    backlog: { value: i.backlog.items, count: i.backlog.items },
     firstResponseMedian: { value: fr.median, count: fr.count },
     firstResponseP90: { value: fr.p90, count: fr.count },
     resolutionMedian: { value: res.median, count: res.count },
     resolutionP90: { value: res.p90, count: res.count },
-    csat: { value: ratio(i.csat.k, i.csat.n), count: i.csat.n },
-    slaFirstResponse: { value: ratio(i.slaFirstResponse.k, i.slaFirstResponse.n), count: i.slaFirstResponse.n },
-    slaResolution: { value: ratio(i.slaResolution.k, i.slaResolution.n), count: i.slaResolution.n },
-    reopenRate: { value: ratio(i.resolved.k, i.resolved.n), count: i.resolved.n },
-    oneTouch: { value: ratio(i.resolved.j, i.resolved.n), count: i.resolved.n },
-    escalationsReceived: { value: i.escalationsReceived.n, count: i.escalationsReceived.n },
+    csat: { value: ratio(i.csat.satisfied, i.csat.responses), count: i.csat.responses },
+    slaFirstResponse: { value: ratio(i.slaFirstResponse.met, i.slaFirstResponse.due), count: i.slaFirstResponse.due },
+    slaResolution: { value: ratio(i.slaResolution.met, i.slaResolution.due), count: i.slaResolution.due },
+    reopenRate: { value: ratio(i.resolved.reopened, i.resolved.resolved), count: i.resolved.resolved },
+    oneTouch: { value: ratio(i.resolved.fewerThanTwoReplies, i.resolved.resolved), count: i.resolved.resolved },
+    escalationsReceived: { value: i.escalationsReceived.items, count: i.escalationsReceived.items },
   };
 }
 
@@ -162,11 +162,11 @@ function serviceValues(i: Inputs): Values {
   const fr = medianAndP90BySelection(i.firstResponse);
   return {
     ...businessDurationValues(i, false),
-    nps: { value: i.nps.n === 0 ? null : (100 * (i.nps.k - i.nps.j)) / i.nps.n, count: i.nps.n },
-    followUpsOnTime: { value: ratio(i.followUps.k, i.followUps.n), count: i.followUps.n },
+    nps: { value: i.nps.responses === 0 ? null : (100 * (i.nps.promoters - i.nps.detractors)) / i.nps.responses, count: i.nps.responses },
+    followUpsOnTime: { value: ratio(i.followUps.met, i.followUps.due), count: i.followUps.due },
     firstResponseMedian: { value: fr.median, count: fr.count },
     firstResponseP90: { value: fr.p90, count: fr.count },
-    escalationRate: { value: ratio(i.created.k, i.created.n), count: i.created.n },
+    escalationRate: { value: ratio(i.created.escalated, i.created.created), count: i.created.created },
   };
 }
 
@@ -176,8 +176,8 @@ async function businessValues(db: Db, cur: Period, prev: Period, atRiskKnown?: n
     repeatPurchaseTally(db, cur), repeatPurchaseTally(db, prev), ordersBeforeEach(db, [cur.to, prev.to]),
     atRiskKnown ?? atRiskCount(db, cur.to), atRiskCount(db, prev.to),
   ]);
-  const values = (repeat: Tally, o: { orders: number; revenueCents: number; customers: number }, atRisk: number): Values => ({
-    repeatPurchaseRate: { value: ratio(repeat.k, repeat.n), count: repeat.n },
+  const values = (repeat: RepeatPurchaseCount, o: { orders: number; revenueCents: number; customers: number }, atRisk: number): Values => ({
+    repeatPurchaseRate: { value: ratio(repeat.repeatCustomers, repeat.customers), count: repeat.customers },
     customerLifetimeValue: { value: o.customers === 0 ? null : o.revenueCents / 100 / o.customers, count: o.customers },
     averageOrderValue: { value: o.orders === 0 ? null : o.revenueCents / 100 / o.orders, count: o.orders },
     ordersPerCustomer: { value: ratio(o.orders, o.customers), count: o.customers },
@@ -254,8 +254,8 @@ async function seriesFor(db: Db, scope: Scope, p: Period, g: Gathered, gp: Gathe
   if (scope.role === 'support') {
     // The backlog at `from` is the previous period's backlog; the items created per day are the volume series.
     const dayBuckets = bucketsFor(p, p, true).filter((b) => !b.prev);
-    const createdPerDay = new Map(days.map((day) => [day, g.pick({ day }).created.n]));
-    const backlog = await backlogSeries(db, scope, p, dayBuckets, days.map((d) => dayEnd(d, p)), { atFrom: gp.pick({}).backlog.n, createdPerDay });
+    const createdPerDay = new Map(days.map((day) => [day, g.pick({ day }).created.created]));
+    const backlog = await backlogSeries(db, scope, p, dayBuckets, days.map((d) => dayEnd(d, p)), { atFrom: gp.pick({}).backlog.items, createdPerDay });
     out.backlog = days.map((date, i) => ({ date, value: backlog[i]!, count: backlog[i]! }));
   }
   return out;
