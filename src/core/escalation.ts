@@ -13,6 +13,7 @@ import { dueTimes, getPolicy, nextDueAt } from './sla.js';
 import { PRIORITIES, parseEnum, priorityRank, type Kind, KINDS, type Priority } from './vocabulary.js';
 import { checkAssignable, requireBody } from './item-rules.js';
 import { fireRules } from './rules/hook.js';
+import { forgetKpiDays, itemKpiTimes } from './kpi-days.js';
 
 export interface ContextSnapshot {
   schema: 1;
@@ -163,6 +164,8 @@ export async function escalateWithin(
     version: 1, external_id: null,
   } satisfies Insertable<ItemTable>;
   const { id: supportId } = await trx.insertInto('items').values({ ...values, next_due_at: nextDueAt(values) }).returning('id').executeTakeFirstOrThrow();
+  // KPI day rollups: the new item's days, and the source's creation day (now counted as escalated).
+  await forgetKpiDays(trx, [...itemKpiTimes(values), source.created_at]);
   await insertEvents(trx, supportId, 1, asAgent(agent), [
     { type: 'created', body: reason, data: { role: 'support', kind, priority, escalatedFrom: source.id, assignee: assignee?.handle ?? null, ...eventData } },
     { type: 'escalate', body: reason, data: { from: source.id, by: agent.handle, ...eventData } },

@@ -19,6 +19,7 @@ import type { Db } from '../store/store.js';
 import { fireRules } from './rules/hook.js';
 import { checkAssignable, normaliseSubject, normaliseTag, requireBody } from './item-rules.js';
 import { queueReply } from '../mail/outbox.js';
+import { forgetKpiDays, itemKpiTimes } from './kpi-days.js';
 
 // The text and assignment rules live in item-rules.ts (escalation needs them too); re-exported here.
 export { MAX_BODY_CHARS, checkAssignable, normaliseSubject, normaliseTag, requireBody } from './item-rules.js';
@@ -115,6 +116,7 @@ export async function createItem(ctx: Ctx, actor: Agent, input: NewItemInput): P
       throw conflict(`an item with external id ${JSON.stringify(externalId)} already exists (#${dup.id})`);
     }
     const id = inserted.id;
+    await forgetKpiDays(trx, itemKpiTimes(values)); // the KPI day rollups it now counts in
     if (tags.length) await trx.insertInto('item_tags').values(tags.map((tag) => ({ item_id: id, tag }))).execute();
     const opener: Actor = direction === 'inbound' && customer ? { type: 'customer', customerId: customer.id } : asAgent(actor);
     const events: NewEvent[] = [{

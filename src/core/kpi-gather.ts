@@ -1,7 +1,9 @@
 // Reading a period and its previous one for one role: every tally and duration the figures need, in one
 // statement per family over both periods (kpi-queries.ts), split by agent and by day so the team, each
 // agent and each day are lookups.
-import type { Db } from '../store/store.js';
+import type { CoreStore, Db } from '../store/store.js';
+import { readFamilies, type Family, type FamilyAnswer, type FamilyRequest } from './kpi-days.js';
+import type { Role } from './vocabulary.js';
 import { dayEnd, minIso, periodDays, type Period } from './kpi-period.js';
 import {
   backlogAt, businessDurationLists, COUNT_FIELDS, createdTallies, csatTallies, durationLists, durationsWithTallies, escalationsReceivedTallies,
@@ -124,6 +126,8 @@ export interface Grouping {
   day: boolean;
   /** Read the business-time durations too (some policy has a calendar). */
   business?: boolean;
+  /** Count everything from the rows, without the day rollups (what the rollups are checked against). */
+  raw?: boolean;
 }
 
 /**
@@ -147,36 +151,48 @@ export function bucketsFor(cur: Period, prev: Period, byDay: boolean, clipTo?: s
 }
 
 /** Read everything a role's figures need for the period and the previous one, split as asked. */
-export async function gatherBoth(db: Db, scope: Scope, cur: Period, prev: Period, now: string, g: Grouping): Promise<{ cur: Gathered; prev: Gathered }> {
+export async function gatherBoth(store: CoreStore, scope: Scope, cur: Period, prev: Period, now: string, g: Grouping): Promise<{ cur: Gathered; prev: Gathered }> {
+  const db = store.db;
   const all = bucketsFor(cur, prev, g.day);
   // A target "falls due" only once its time has come: due times after now are not counted yet.
   const due = bucketsFor(cur, prev, g.day, now);
-  const none = <T extends Counts>(): TallyPair<T> => ({ cur: new Map(), prev: new Map() });
   const noDurations: DurationPair = { cur: [], prev: [] };
   const support = scope.role === 'support';
   const by = g.agent;
-  const [created, resolution, csat, nps, slaFr, slaRes, followUps, escRecv, backlogCur, backlogPrev, fr] = await Promise.all([
-    createdTallies(db, scope, all, by, !support),
-    support ? durationsWithTallies(db, scope, all, by, 'resolution') : { durations: noDurations, tallies: none<ResolvedCount>() },
-    support ? csatTallies(db, scope.agentId, all, by) : none<CsatCount>(),
-    support ? none<NpsCount>() : npsTallies(db, scope.agentId, all, by),
-    support ? slaTallies(db, scope, due, by, 'first_response') : none<TargetCount>(),
-    support ? slaTallies(db, scope, due, by, 'resolution') : none<TargetCount>(),
-    support ? none<TargetCount>() : slaTallies(db, scope, due, by, 'resolution', true),
-    support ? escalationsReceivedTallies(db, scope.agentId, all, by) : none<ItemCount>(),
+  const f = roleFamilies(scope.role);
+  // Each family's answer, exactly as its raw query gives it: from the day rollups (kpi-days.ts), or
+  // (g.raw) straight from the rows, which is what the rollups are checked against.
+  const ask = (family: Family | null, buckets: Bucket[]) => (family ? [{ family, buckets, scope, byAgent: by }] : []);
+  const asked: FamilyRequest[] = [
+    ...ask(f.created, all), ...ask(f.firstResponse, all), ...ask(f.resolved, all), ...ask(support ? CSAT : NPS, all),
+    ...ask(f.slaFirstResponse, due), ...ask(f.slaResolution, due), ...ask(f.followUps, due), ...ask(support ? ESCALATIONS_RECEIVED : null, all),
+  ];
+  const [answers, backlogCur, backlogPrev] = await Promise.all([
+    g.raw ? Promise.all(asked.map((r) => r.family.raw(db, scope, r.buckets, r.byAgent))) : readFamilies(store, now, asked),
     support ? backlogAt(db, scope, cur.to, by) : new Map() as Tallies<ItemCount>,
     support ? backlogAt(db, scope, prev.to, by) : new Map() as Tallies<ItemCount>,
-    durationLists(db, scope, all, by, 'first_response'),
   ]);
+  const none: FamilyAnswer = { tallies: { cur: new Map(), prev: new Map() }, durations: noDurations };
+  const of = (family: Family | null) => (family ? answers[asked.findIndex((r) => r.family === family)] ?? none : none);
+  // Each family's counts, typed by what they count (each family reads the fields of its kind).
+  const tallies = <T extends Counts>(family: Family | null) => of(family).tallies as TallyPair<T>;
   const [frBiz, resBiz] = g.business
     ? await Promise.all([
       businessDurationLists(db, scope, all, by, 'first_response'),
       support ? businessDurationLists(db, scope, all, by, 'resolution') : noDurations,
     ])
     : [noDurations, noDurations];
+  const created = tallies<CreatedCount>(f.created);
+  const fr = of(f.firstResponse).durations;
   // Resolution times and the resolved tallies come from one scan of the first-resolution index.
-  const resolved = resolution.tallies;
-  const res = resolution.durations;
+  const resolved = tallies<ResolvedCount>(f.resolved);
+  const res = of(f.resolved).durations;
+  const csat = tallies<CsatCount>(support ? CSAT : null);
+  const nps = tallies<NpsCount>(support ? null : NPS);
+  const slaFr = tallies<TargetCount>(f.slaFirstResponse);
+  const slaRes = tallies<TargetCount>(f.slaResolution);
+  const followUps = tallies<TargetCount>(f.followUps);
+  const escRecv = tallies<ItemCount>(support ? ESCALATIONS_RECEIVED : null);
   const side = (which: 'cur' | 'prev', backlog: Tallies<ItemCount>) => assemble(
     {
       created: created[which], resolved: resolved[which], csat: csat[which], nps: nps[which], slaFirstResponse: slaFr[which],
@@ -186,6 +202,42 @@ export async function gatherBoth(db: Db, scope: Scope, cur: Period, prev: Period
   );
   return { cur: side('cur', backlogCur), prev: side('prev', backlogPrev) };
 }
+
+/**
+ * A family from its raw query (kpi-queries.ts). `version` is part of the stored name, so changing what
+ * a family counts (bump it) never reads days counted the old way.
+ */
+function family(key: string, version: number, fields: readonly string[], query: (db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean) => Promise<{ tallies?: TallyPair<Counts>; durations?: DurationPair }>): Family {
+  return {
+    key: `${key}:v${version}`,
+    fields,
+    raw: async (db, scope, buckets, byAgent) => {
+      const r = await query(db, scope, buckets, byAgent);
+      return { tallies: r.tallies ?? { cur: new Map(), prev: new Map() }, durations: r.durations ?? { cur: [], prev: [] } };
+    },
+  };
+}
+
+// Survey answers and escalations received are counted whatever the role of their item.
+const CSAT = family('csat', 1, COUNT_FIELDS.csat, async (db, s, b, by) => ({ tallies: await csatTallies(db, s.agentId, b, by) }));
+const NPS = family('nps', 1, COUNT_FIELDS.nps, async (db, s, b, by) => ({ tallies: await npsTallies(db, s.agentId, b, by) }));
+const ESCALATIONS_RECEIVED = family('escalations_received', 1, COUNT_FIELDS.items,
+  async (db, s, b, by) => ({ tallies: await escalationsReceivedTallies(db, s.agentId, b, by) }));
+
+/** The families of one role's figures (each role's items counted apart). */
+function makeRoleFamilies(role: Role) {
+  const ofRole = (key: string, fields: readonly string[], q: Parameters<typeof family>[3]) => family(`${key}:${role}`, 1, fields, q);
+  return {
+    created: ofRole('created', COUNT_FIELDS.created, async (db, s, b, by) => ({ tallies: await createdTallies(db, s, b, by, role === 'service') })),
+    firstResponse: ofRole('first_response', [], async (db, s, b, by) => ({ durations: await durationLists(db, s, b, by, 'first_response') })),
+    resolved: role === 'support' ? ofRole('resolved', COUNT_FIELDS.resolved, (db, s, b, by) => durationsWithTallies(db, s, b, by, 'resolution')) : null,
+    slaFirstResponse: role === 'support' ? ofRole('sla_first_response', COUNT_FIELDS.target, async (db, s, b, by) => ({ tallies: await slaTallies(db, s, b, by, 'first_response') })) : null,
+    slaResolution: role === 'support' ? ofRole('sla_resolution', COUNT_FIELDS.target, async (db, s, b, by) => ({ tallies: await slaTallies(db, s, b, by, 'resolution') })) : null,
+    followUps: role === 'service' ? ofRole('follow_ups', COUNT_FIELDS.target, async (db, s, b, by) => ({ tallies: await slaTallies(db, s, b, by, 'resolution', true) })) : null,
+  };
+}
+const ROLE_FAMILIES = { support: makeRoleFamilies('support'), service: makeRoleFamilies('service') };
+const roleFamilies = (role: Role) => ROLE_FAMILIES[role];
 
 /** The counts of one period, by figure. */
 interface PeriodTallies {

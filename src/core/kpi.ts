@@ -116,6 +116,8 @@ export interface KpiOptions {
   series?: boolean;
   /** At most this many at-risk customers listed (default 50; the figure counts them all). */
   atRiskLimit?: number;
+  /** Count every figure from the rows, without the day rollups (kpi-days.ts): what the rollups are checked against. */
+  fromRawRows?: boolean;
 }
 
 type Value = { value: number | null; count: number };
@@ -215,7 +217,7 @@ async function roleKpis(ctx: Ctx, role: Role, agent: Agent | null, opts: KpiOpti
   const series = opts.series ?? true;
   // Business-time figures appear once some policy counts in a calendar; without one the report is as it always was.
   const business = await anyBusinessPolicy(db);
-  const { cur: gc, prev: gp } = await gatherBoth(db, scope, cur, prev, now, { agent: byAgent, day: series, business });
+  const { cur: gc, prev: gp } = await gatherBoth(ctx.store, scope, cur, prev, now, { agent: byAgent, day: series, business, raw: opts.fromRawRows === true });
   const teamOnly = role === 'service' && !agent;
   let curValues = values(gc.pick({}));
   let prevValues = values(gp.pick({}));
