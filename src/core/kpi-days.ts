@@ -34,7 +34,7 @@ export interface FamilyAnswer {
 /** One assignee's part of a range: counts and durations (in pieces). */
 interface Group {
   counts: Counts;
-  seconds: ArrayLike<number>[];
+  numbers: ArrayLike<number>[];
 }
 /** A range's groups by assignee ('' = none). */
 type Groups = Map<string, Group>;
@@ -134,15 +134,15 @@ function answer(r: FamilyRequest, plan: ReturnType<typeof piecesOf>[], days: Map
         if (stored && only !== null && assignee !== only) continue;
         const key = stored && !r.byAgent ? '' : assignee;
         let into = merged.get(key);
-        if (!into) merged.set(key, (into = { counts: Object.fromEntries(r.family.fields.map((f) => [f, 0])), seconds: [] }));
+        if (!into) merged.set(key, (into = { counts: Object.fromEntries(r.family.fields.map((f) => [f, 0])), numbers: [] }));
         for (const f of r.family.fields) into.counts[f]! += g.counts[f] ?? 0;
-        into.seconds.push(...g.seconds);
+        into.numbers.push(...g.numbers);
       }
     }
     for (const [key, g] of merged) {
       (b.prev ? out.tallies.prev : out.tallies.cur).set(`${key}|${b.day}`, g.counts);
-      const n = g.seconds.reduce((s, p) => s + p.length, 0);
-      if (n > 0) (b.prev ? out.durations.prev : out.durations.cur).push([key, b.day, concat(g.seconds, n)]);
+      const n = g.numbers.reduce((s, p) => s + p.length, 0);
+      if (n > 0) (b.prev ? out.durations.prev : out.durations.cur).push([key, b.day, concat(g.numbers, n)]);
     }
   });
   return out;
@@ -165,7 +165,7 @@ function groupsByRange(family: Family, ranges: Bucket[], result: FamilyAnswer): 
   const group = (label: string, assignee: string) => {
     const groups = out.get(label)!;
     let g = groups.get(assignee);
-    if (!g) groups.set(assignee, (g = { counts: Object.fromEntries(family.fields.map((f) => [f, 0])), seconds: [] }));
+    if (!g) groups.set(assignee, (g = { counts: Object.fromEntries(family.fields.map((f) => [f, 0])), numbers: [] }));
     return g;
   };
   for (const [key, counts] of result.tallies.cur) {
@@ -173,7 +173,7 @@ function groupsByRange(family: Family, ranges: Bucket[], result: FamilyAnswer): 
     const g = group(key.slice(bar + 1), key.slice(0, bar));
     for (const f of family.fields) g.counts[f] = counts[f] ?? 0;
   }
-  for (const [assignee, label, seconds] of result.durations.cur) group(label, assignee).seconds.push(seconds);
+  for (const [assignee, label, numbers] of result.durations.cur) group(label, assignee).numbers.push(numbers);
   return out;
 }
 
@@ -192,13 +192,13 @@ async function loadDays(db: Db, needed: Map<string, { days: Set<string> }>): Pro
   const out = new Map<string, Map<string, Groups>>();
   const all = [...needed.values()].flatMap((n) => [...n.days]).sort();
   if (all.length === 0) return out;
-  const rows = await db.selectFrom('kpi_days').select(['day', 'family', 'groups', 'seconds'])
+  const rows = await db.selectFrom('kpi_days').select(['day', 'family', 'groups', 'numbers'])
     .where('day', '>=', all[0]!).where('day', '<=', all.at(-1)!).where('family', 'in', [...needed.keys()]).execute();
   for (const r of rows) {
     if (!needed.get(r.family)!.days.has(r.day)) continue;
     let into = out.get(r.family);
     if (!into) out.set(r.family, (into = new Map()));
-    into.set(r.day, decode(r.groups, r.seconds));
+    into.set(r.day, decode(r.groups, r.numbers));
   }
   return out;
 }
@@ -212,30 +212,30 @@ async function saveDays(trx: Db, counted: Map<string, Map<string, Groups>>): Pro
 }
 
 /** Groups as stored: JSON [[assignee, counts, n]] and all durations as little-endian int32. */
-function encode(groups: Groups): { groups: string; seconds: Uint8Array | null } {
+function encode(groups: Groups): { groups: string; numbers: Uint8Array | null } {
   const list: [string, Counts, number][] = [];
   let n = 0;
   for (const [a, g] of groups) {
-    const len = g.seconds.reduce((s, p) => s + p.length, 0);
+    const len = g.numbers.reduce((s, p) => s + p.length, 0);
     list.push([a, g.counts, len]);
     n += len;
   }
-  if (n === 0) return { groups: JSON.stringify(list), seconds: null };
+  if (n === 0) return { groups: JSON.stringify(list), numbers: null };
   const buf = Buffer.alloc(4 * n);
   let at = 0;
-  for (const g of groups.values()) for (const p of g.seconds) for (let i = 0; i < p.length; i++, at += 4) buf.writeInt32LE(p[i]!, at);
-  return { groups: JSON.stringify(list), seconds: buf };
+  for (const g of groups.values()) for (const p of g.numbers) for (let i = 0; i < p.length; i++, at += 4) buf.writeInt32LE(p[i]!, at);
+  return { groups: JSON.stringify(list), numbers: buf };
 }
 
-function decode(json: string, seconds: Uint8Array | null): Groups {
+function decode(json: string, numbers: Uint8Array | null): Groups {
   const list = JSON.parse(json) as [string, Counts, number][];
   const out: Groups = new Map();
-  const buf = seconds ? Buffer.from(seconds.buffer, seconds.byteOffset, seconds.byteLength) : null;
+  const buf = numbers ? Buffer.from(numbers.buffer, numbers.byteOffset, numbers.byteLength) : null;
   let at = 0;
   for (const [a, counts, n] of list) {
     const s = new Float64Array(n);
     for (let i = 0; i < n; i++, at += 4) s[i] = buf!.readInt32LE(at);
-    out.set(a, { counts, seconds: n ? [s] : [] });
+    out.set(a, { counts, numbers: n ? [s] : [] });
   }
   return out;
 }

@@ -7,7 +7,7 @@ import type { Role } from './vocabulary.js';
 import { dayEnd, minIso, periodDays, type Period } from './kpi-period.js';
 import {
   backlogAt, businessDurationLists, COUNT_FIELDS, createdTallies, csatTallies, durationLists, durationsWithTallies, escalationsReceivedTallies,
-  npsTallies, slaTallies, zeroCounts,
+  npsTallies, slaTallies, supportCustomerLists, zeroCounts,
   type Bucket, type Counts, type CreatedCount, type CsatCount, type DurationPair, type ItemCount, type NpsCount, type ResolvedCount, type Scope,
   type Tallies, type TallyPair, type TargetCount,
 } from './kpi-queries.js';
@@ -237,6 +237,17 @@ function makeRoleFamilies(role: Role) {
   };
 }
 const ROLE_FAMILIES = { support: makeRoleFamilies('support'), service: makeRoleFamilies('service') };
+
+/** The customer ids of support items created (their list in place of durations): the at-risk count. */
+const SUPPORT_CUSTOMERS = family('support_item_customers', 1, [], async (db, s, b, by) => ({ durations: await supportCustomerLists(db, s.agentId, b, by) }));
+
+/** The customer ids of the support items created in [from, to), one per item, from the day rollups. */
+export async function supportCustomersBetween(store: CoreStore, now: string, w: Period): Promise<ArrayLike<number>> {
+  const [answer] = await readFamilies(store, now, [
+    { family: SUPPORT_CUSTOMERS, buckets: [{ ...w, prev: false, day: '' }], scope: { role: 'support', agentId: null }, byAgent: false },
+  ]);
+  return answer?.durations.cur[0]?.[2] ?? [];
+}
 const roleFamilies = (role: Role) => ROLE_FAMILIES[role];
 
 /** The counts of one period, by figure. */

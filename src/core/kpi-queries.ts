@@ -435,10 +435,29 @@ export interface AtRiskRow {
 }
 
 /**
+ * The customer ids of the support items created in each bucket (one per item, in no order), split
+ * like durationLists: the at-risk count of support items per customer.
+ */
+export async function supportCustomerLists(db: Db, agentId: number | null, buckets: readonly Bucket[], byAgent: boolean): Promise<DurationPair> {
+  const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) => itemsOf(db, { role: 'support', agentId })
+    .where('items.created_at', '>=', b.from).where('items.created_at', '<', b.to).where('items.customer_id', 'is not', null)
+    .select([sql<number>`count(*)`.as('items'), listOf(sql.ref('items.customer_id')).as('s')]));
+  const out: DurationPair = { cur: [], prev: [] };
+  for (const r of rows) {
+    if (!r.s) continue;
+    const b = buckets[Number(r.i)]!;
+    (b.prev ? out.prev : out.cur).push([r.a === null || r.a === undefined ? '' : String(r.a), b.day, parseIntegerList(String(r.s))]);
+  }
+  return out;
+}
+
+/**
  * Customers at risk in the window: a CSAT of 1–2, an NPS of 0–6, or 3+ support items created.
  * For each, the lowest score of the window (latest when tied) and the number of support items.
+ * `supportCustomers`, when given, are the customer ids of the window's support items (from the day
+ * rollups); otherwise they are read here.
  */
-export async function atRiskRows(db: Db, w: Period): Promise<AtRiskRow[]> {
+export async function atRiskRows(db: Db, w: Period, supportCustomers?: ArrayLike<number>): Promise<AtRiskRow[]> {
   const low = async (kind: 'csat' | 'nps', max: number) => db.selectFrom('surveys')
     .where('kind', '=', kind).where('score', '<=', max).where('created_at', '>=', w.from).where('created_at', '<', w.to)
     .where('customer_id', 'is not', null) // an anonymous answer puts nobody at risk
@@ -446,10 +465,9 @@ export async function atRiskRows(db: Db, w: Period): Promise<AtRiskRow[]> {
   const csat = await low('csat', 2);
   const nps = await low('nps', 6);
   // Support items per customer, counted in JS from one list of ids: grouping in SQL sorts the whole window.
-  const ids = await db.selectFrom('items')
+  const list = supportCustomers ?? parseIntegerList((await db.selectFrom('items')
     .where('role', '=', 'support').where('created_at', '>=', w.from).where('created_at', '<', w.to).where('customer_id', 'is not', null)
-    .select(listOf(sql.ref('customer_id')).as('ids')).executeTakeFirst();
-  const list = parseIntegerList(ids?.ids ?? '');
+    .select(listOf(sql.ref('customer_id')).as('ids')).executeTakeFirst())?.ids ?? '');
   const busy: { customer_id: number; n: number }[] = [];
   let max = 0;
   for (let i = 0; i < list.length; i++) if (list[i]! > max) max = list[i]!;
@@ -459,11 +477,11 @@ export async function atRiskRows(db: Db, w: Period): Promise<AtRiskRow[]> {
     for (let i = 0; i < list.length; i++) counts[list[i]!]!++;
     for (let id = 0; id <= max; id++) if (counts[id]! >= 3) busy.push({ customer_id: id, n: counts[id]! });
   } else {
-    list.sort();
-    for (let i = 0; i < list.length;) {
+    const sorted = Float64Array.from(list).sort();
+    for (let i = 0; i < sorted.length;) {
       let j = i;
-      while (j < list.length && list[j] === list[i]) j++;
-      if (j - i >= 3) busy.push({ customer_id: list[i]!, n: j - i });
+      while (j < sorted.length && sorted[j] === sorted[i]) j++;
+      if (j - i >= 3) busy.push({ customer_id: sorted[i]!, n: j - i });
       i = j;
     }
   }

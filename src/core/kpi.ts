@@ -5,8 +5,8 @@ import { findAgent, type Agent } from './agents.js';
 import { medianAndP90BySelection } from './percentiles.js';
 import { dayEnd, periodDays, previousPeriod, type Period } from './kpi-period.js';
 import { anyBusinessPolicy, backlogSeries, ordersBeforeEach, repeatPurchaseTally, type RepeatPurchaseCount, type Scope } from './kpi-queries.js';
-import { bucketsFor, gatherBoth, type Gathered, type Inputs } from './kpi-gather.js';
-import { atRiskCount, atRiskSummary, type AtRiskCustomer } from './kpi-at-risk.js';
+import { bucketsFor, gatherBoth, supportCustomersBetween, type Gathered, type Inputs } from './kpi-gather.js';
+import { atRiskCount, atRiskSummary, atRiskWindow, type AtRiskCustomer } from './kpi-at-risk.js';
 import type { AgentRoles, Role } from './vocabulary.js';
 import type { Db } from '../store/store.js';
 
@@ -173,10 +173,11 @@ function serviceValues(i: Inputs): Values {
 }
 
 /** Team-only service figures of the period and the previous one: orders and at-risk customers. */
-async function businessValues(db: Db, cur: Period, prev: Period, atRiskKnown?: number): Promise<[Values, Values]> {
+async function businessValues(ctx: Ctx, cur: Period, prev: Period, raw: boolean, atRiskKnown?: number): Promise<[Values, Values]> {
+  const db = ctx.store.db;
   const [repeatCur, repeatPrev, orders, atRiskCur, atRiskPrev] = await Promise.all([
     repeatPurchaseTally(db, cur), repeatPurchaseTally(db, prev), ordersBeforeEach(db, [cur.to, prev.to]),
-    atRiskKnown ?? atRiskCount(db, cur.to), atRiskCount(db, prev.to),
+    atRiskKnown ?? atRiskCount(db, cur.to, await supportCustomers(ctx, cur.to, raw)), atRiskCount(db, prev.to, await supportCustomers(ctx, prev.to, raw)),
   ]);
   const values = (repeat: RepeatPurchaseCount, o: { orders: number; revenueCents: number; customers: number }, atRisk: number): Values => ({
     repeatPurchaseRate: { value: ratio(repeat.repeatCustomers, repeat.customers), count: repeat.customers },
@@ -222,7 +223,7 @@ async function roleKpis(ctx: Ctx, role: Role, agent: Agent | null, opts: KpiOpti
   let curValues = values(gc.pick({}));
   let prevValues = values(gp.pick({}));
   if (teamOnly) {
-    const [bc, bp] = await businessValues(db, cur, prev, atRiskNow);
+    const [bc, bp] = await businessValues(ctx, cur, prev, opts.fromRawRows === true, atRiskNow);
     curValues = { ...curValues, ...bc };
     prevValues = { ...prevValues, ...bp };
   }
@@ -263,6 +264,11 @@ async function seriesFor(db: Db, scope: Scope, p: Period, g: Gathered, gp: Gathe
   return out;
 }
 
+/** The customer ids of the support items of the at-risk window ending at `to`: from the day rollups, or (raw) left to atRiskRows. */
+async function supportCustomers(ctx: Ctx, to: string, raw: boolean): Promise<ArrayLike<number> | undefined> {
+  return raw ? undefined : supportCustomersBetween(ctx.store, ctx.clock().toISOString(), atRiskWindow(to));
+}
+
 /** The order of the role panels for an agent: their own role first; with both roles (or nobody), support then service. */
 export function panelOrder(roles: AgentRoles | null): Role[] {
   return roles === 'service' ? ['service', 'support'] : ['support', 'service'];
@@ -275,7 +281,8 @@ export async function computeKpis(ctx: Ctx, opts: KpiOptions): Promise<KpiReport
   const report: KpiReport = { period: opts.period, previousPeriod: previousPeriod(opts.period), agent: agent?.handle ?? null };
   if (role === 'all' || role === 'support') report.support = await roleKpis(ctx, 'support', agent, opts);
   if (role === 'all' || role === 'service') {
-    const atRisk = agent ? null : await atRiskSummary(ctx.store.db, opts.period.to, opts.atRiskLimit ?? 50);
+    const atRisk = agent ? null
+      : await atRiskSummary(ctx.store.db, opts.period.to, opts.atRiskLimit ?? 50, await supportCustomers(ctx, opts.period.to, opts.fromRawRows === true));
     const base = await roleKpis(ctx, 'service', agent, opts, atRisk?.count);
     report.service = { ...base, atRisk: atRisk?.list ?? [] };
   }

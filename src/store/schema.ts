@@ -133,10 +133,10 @@ export interface SurveyTable {
 export interface KpiDayTable {
   day: string;
   family: string;
-  /** JSON: [[assignee ('' = none), {count: n, …}, number of durations], …]. */
+  /** JSON: [[assignee ('' = none), {count: n, …}, length of its list], …]. */
   groups: string;
-  /** The groups' durations in whole seconds, in group order, little-endian int32. */
-  seconds: Uint8Array | null;
+  /** The groups' lists of whole numbers (durations in seconds, customer ids), in group order, little-endian int32. */
+  numbers: Uint8Array | null;
 }
 
 export interface SlaPolicyTable {
