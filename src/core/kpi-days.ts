@@ -92,16 +92,7 @@ export async function readFamilies(store: CoreStore, now: string, requests: Fami
     .filter((m) => m.days.length > 0);
   if (missing.length > 0) {
     // Counted and stored in one write transaction: no change can land between the count and the store.
-    const fresh = store.readonly
-      ? await countDays(store.db, missing)
-      : await store.write(async (trx) => {
-        // Deleting first takes the table's write lock before any row is read: a bulk load (which
-        // drops every stored day at its end) then waits for this transaction, or this one for it.
-        await trx.deleteFrom('kpi_days').where('day', 'in', [...new Set(missing.flatMap((m) => m.days))]).where('family', 'in', missing.map((m) => m.family.key)).execute();
-        const counted = await countDays(trx, missing);
-        await saveDays(trx, counted);
-        return counted;
-      });
+    const fresh = store.readonly || storingFailedLately(store) ? await countDays(store.db, missing) : await countAndStore(store, missing);
     for (const [key, days] of fresh) {
       let into = stored.get(key);
       if (!into) stored.set(key, (into = new Map()));
@@ -115,6 +106,33 @@ export async function readFamilies(store: CoreStore, now: string, requests: Fami
     return ranges.length ? groupsByRange(r.family, ranges, await r.family.raw(store.db, r.scope, ranges, r.byAgent)) : new Map<string, Groups>();
   }));
   return requests.map((r, i) => answer(r, plans[i]!, stored.get(r.family.key) ?? new Map(), rawParts[i]!));
+}
+
+/** When storing last failed, per store: a report does not wait for the write lock again for a while. */
+const lastFailure = new WeakMap<CoreStore, number>();
+const RETRY_STORING_AFTER_MS = 60_000;
+const storingFailedLately = (store: CoreStore) => Date.now() - (lastFailure.get(store) ?? -Infinity) < RETRY_STORING_AFTER_MS;
+
+/**
+ * Count missing days and store them, in one write transaction. Storing only saves time: when the
+ * write cannot be had (another process holds the write lock for a long import, a read-only login),
+ * the days are counted without storing, and for a minute no report waits for the lock again; a query
+ * that fails fails again there, and is reported.
+ */
+async function countAndStore(store: CoreStore, missing: { family: Family; scope: Scope; days: string[] }[]): Promise<Map<string, Map<string, Groups>>> {
+  try {
+    return await store.write(async (trx) => {
+      // Deleting first takes the table's write lock before any row is read: a bulk load (which
+      // drops every stored day at its end) then waits for this transaction, or this one for it.
+      await trx.deleteFrom('kpi_days').where('day', 'in', [...new Set(missing.flatMap((m) => m.days))]).where('family', 'in', missing.map((m) => m.family.key)).execute();
+      const counted = await countDays(trx, missing);
+      await saveDays(trx, counted);
+      return counted;
+    });
+  } catch {
+    lastFailure.set(store, Date.now());
+    return countDays(store.db, missing);
+  }
 }
 
 /** Put the pieces of each bucket back together, as the raw query would have answered. */
