@@ -13,6 +13,7 @@ import { policyLookup, transactionItemWriter } from './item-writers.js';
 import { PRIORITIES, parseEnum, priorityRank, type Kind, KINDS, type Priority } from './vocabulary.js';
 import { requireBody } from './item-rules.js';
 import { fireRules } from './rules/hook.js';
+import { forgetKpiDays } from './kpi-days.js';
 
 export interface ContextSnapshot {
   schema: 1;
@@ -163,6 +164,8 @@ export async function escalateWithin(
   const snapshot = await buildSnapshot(trx, source, agent, reason, clockNow);
   // It has no external id, so nothing can already hold it.
   const supportId = (await transactionItemWriter(trx).create(record))!;
+  // KPI day rollups: the source's creation day now counts it as escalated (the writer forgot the new item's days).
+  await forgetKpiDays(trx, [source.created_at]);
 
   const inserted = await trx.insertInto('escalations').values({
     source_item_id: source.id, support_item_id: supportId, reason, escalated_by: agent.id, escalated_at: now,

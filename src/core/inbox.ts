@@ -74,9 +74,9 @@ async function buildQuery(ctx: Ctx, me: Agent | null, f: InboxFilter) {
   }
   if (f.customer) q = q.where('i.customer_id', '=', (await findCustomer(db, f.customer)).id);
   if (f.search && f.search.trim()) {
-    const ids = await ctx.store.search.itemIds(f.search);
-    if (ids.length === 0) return null;
-    q = q.where('i.id', 'in', ids);
+    const matches = await ctx.store.search.matchCondition(f.search, 'i.id');
+    if (!matches) return null;
+    q = q.where(matches);
   }
   if (f.breached) q = q.where('i.due_sort', '<', now);
   if (f.ids) {

@@ -13,6 +13,7 @@ import { slaFieldsForChange } from './sla-due.js';
 import { captureUndo, type UndoToken } from './undo-token.js';
 import type { EventType } from './vocabulary.js';
 import { fireRules } from './rules/hook.js';
+import { forgetChangedItemKpiDays } from './kpi-days.js';
 
 export type ItemRow = Selectable<ItemTable>;
 
@@ -189,6 +190,8 @@ export async function applyChange(trx: Db, row: ItemRow, actor: Actor, change: C
     .executeTakeFirst();
   // The write lock makes this impossible; if it ever happens, refuse rather than lose a write.
   if (Number(result.numUpdatedRows) !== 1) throw conflict(`item #${row.id} changed while saving; nothing was written`);
+  // The KPI day rollups this item counted in (before or after) are out of date now.
+  await forgetChangedItemKpiDays(trx, row, merged);
   if (change.after) await change.after(trx, version);
   await insertEvents(trx, row.id, version, actor, change.events, now);
   // A customer message or a status change runs the 'updated' rules, in this transaction.

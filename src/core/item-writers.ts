@@ -6,6 +6,7 @@ import type { Insertable, Selectable } from 'kysely';
 import type { EventTable, ItemTable } from '../store/schema.js';
 import type { BulkWriter, Db } from '../store/store.js';
 import { conflict } from './errors.js';
+import { forgetKpiDays, itemKpiTimes } from './kpi-days.js';
 import type { NewItemRecord, PolicyOf } from './new-item.js';
 import { nextDueAt, type PolicyRule } from './sla.js';
 
@@ -31,6 +32,7 @@ export function transactionItemWriter(trx: Db): ItemWriter {
         .returning('id').executeTakeFirst();
       if (!inserted) return null;
       const id = inserted.id;
+      await forgetKpiDays(trx, itemKpiTimes(record.item)); // the KPI day rollups it now counts in
       if (record.tags.length) await trx.insertInto('item_tags').values(record.tags.map((tag) => ({ item_id: id, tag }))).execute();
       await trx.insertInto('events').values(record.events.map((e) => ({ ...e, item_id: id }))).execute();
       return id;

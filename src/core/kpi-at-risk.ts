@@ -30,8 +30,9 @@ export function atRiskWindow(to: string): Period {
   return { from: new Date(Date.parse(to) - AT_RISK_DAYS * 86_400_000).toISOString(), to };
 }
 
-export async function atRiskCount(db: Db, to: string): Promise<number> {
-  return (await atRiskRows(db, atRiskWindow(to))).length;
+/** `supportCustomers`: the customer ids of the window's support items, when already known (atRiskRows). */
+export async function atRiskCount(db: Db, to: string, supportCustomers?: ArrayLike<number>): Promise<number> {
+  return (await atRiskRows(db, atRiskWindow(to), supportCustomers)).length;
 }
 
 function reasonsOf(r: AtRiskRow): AtRiskReason[] {
@@ -48,8 +49,8 @@ export async function atRiskCustomers(db: Db, to: string, limit = 50): Promise<A
 }
 
 /** The at-risk list and its full count from one read of the window. */
-export async function atRiskSummary(db: Db, to: string, limit = 50): Promise<{ count: number; list: AtRiskCustomer[] }> {
-  const rows = await atRiskRows(db, atRiskWindow(to));
+export async function atRiskSummary(db: Db, to: string, limit = 50, supportCustomers?: ArrayLike<number>): Promise<{ count: number; list: AtRiskCustomer[] }> {
+  const rows = await atRiskRows(db, atRiskWindow(to), supportCustomers);
   return { count: rows.length, list: await atRiskList(db, rows, limit) };
 }
 

@@ -1,19 +1,21 @@
 // Reading a period and its previous one for one role: every tally and duration the figures need, in one
 // statement per family over both periods (kpi-queries.ts), split by agent and by day so the team, each
 // agent and each day are lookups.
-import type { Db } from '../store/store.js';
+import type { CoreStore, Db } from '../store/store.js';
+import { readFamilies, type Family, type FamilyAnswer, type FamilyRequest } from './kpi-days.js';
+import type { Role } from './vocabulary.js';
 import { dayEnd, minIso, periodDays, type Period } from './kpi-period.js';
 import {
-  backlogAt, businessDurationLists, createdTallies, durationLists, durationsWithTallies, escalationsReceivedTallies, slaTallies, surveyTallies,
-  type Bucket, type DurationPair, type Scope, type Tallies, type Tally, type TallyPair,
+  backlogAt, businessDurationLists, COUNT_FIELDS, createdTallies, csatTallies, durationLists, durationsWithTallies, escalationsReceivedTallies,
+  npsTallies, slaTallies, supportCustomerLists, zeroCounts,
+  type Bucket, type Counts, type CreatedCount, type CsatCount, type DurationPair, type ItemCount, type NpsCount, type ResolvedCount, type Scope,
+  type Tallies, type TallyPair, type TargetCount,
 } from './kpi-queries.js';
-
-const EMPTY: Tally = { n: 0, k: 0, j: 0 };
 
 /** Inputs of one role's figures for one group (the team, one agent, or one day). */
 export interface Inputs {
-  created: Tally;
-  backlog: Tally;
+  created: CreatedCount;
+  backlog: ItemCount;
   /** Durations in seconds, in no particular order. */
   firstResponse: ArrayLike<number>;
   /** Durations in seconds, in no particular order. */
@@ -21,13 +23,13 @@ export interface Inputs {
   /** Business-time durations (items under a policy with a calendar), in seconds. */
   firstResponseBusiness: ArrayLike<number>;
   resolutionBusiness: ArrayLike<number>;
-  resolved: Tally;
-  csat: Tally;
-  nps: Tally;
-  slaFirstResponse: Tally;
-  slaResolution: Tally;
-  followUps: Tally;
-  escalationsReceived: Tally;
+  resolved: ResolvedCount;
+  csat: CsatCount;
+  nps: NpsCount;
+  slaFirstResponse: TargetCount;
+  slaResolution: TargetCount;
+  followUps: TargetCount;
+  escalationsReceived: ItemCount;
 }
 
 /** Which part of a period's tallies to sum: one agent ('' = unassigned), one day, or everything (team). */
@@ -68,12 +70,14 @@ class Split<V, T> {
   }
 }
 
-function tallySplit(t: Tallies): Split<Tally, Tally> {
-  const entries = [...t].map(([key, v]): [string, string, Tally] => {
+/** Counts split by agent and day, added up field by field; `fields` are the kind's (its zero when nothing matches). */
+function tallySplit<K extends string>(t: Tallies<Record<K, number>>, fields: readonly K[]): Split<Record<K, number>, Record<K, number>> {
+  const entries = [...t].map(([key, v]): [string, string, Record<K, number>] => {
     const bar = key.indexOf('|');
     return [key.slice(0, bar), key.slice(bar + 1), v];
   });
-  return new Split(entries, () => ({ n: 0, k: 0, j: 0 }), (into, v) => { into.n += v.n; into.k += v.k; into.j += v.j; }, EMPTY);
+  const add = (into: Record<K, number>, v: Record<K, number>) => { for (const f of fields) into[f] += v[f]; };
+  return new Split(entries, () => zeroCounts(fields), add, zeroCounts(fields));
 }
 
 /** Durations by agent, by day and in all; each list is put together once, when first asked for. */
@@ -122,6 +126,8 @@ export interface Grouping {
   day: boolean;
   /** Read the business-time durations too (some policy has a calendar). */
   business?: boolean;
+  /** Count everything from the rows, without the day rollups (what the rollups are checked against). */
+  raw?: boolean;
 }
 
 /**
@@ -145,60 +151,143 @@ export function bucketsFor(cur: Period, prev: Period, byDay: boolean, clipTo?: s
 }
 
 /** Read everything a role's figures need for the period and the previous one, split as asked. */
-export async function gatherBoth(db: Db, scope: Scope, cur: Period, prev: Period, now: string, g: Grouping): Promise<{ cur: Gathered; prev: Gathered }> {
+export async function gatherBoth(store: CoreStore, scope: Scope, cur: Period, prev: Period, now: string, g: Grouping): Promise<{ cur: Gathered; prev: Gathered }> {
+  const db = store.db;
   const all = bucketsFor(cur, prev, g.day);
   // A target "falls due" only once its time has come: due times after now are not counted yet.
   const due = bucketsFor(cur, prev, g.day, now);
-  const none: TallyPair = { cur: new Map(), prev: new Map() };
   const noDurations: DurationPair = { cur: [], prev: [] };
   const support = scope.role === 'support';
   const by = g.agent;
-  const [created, resolution, csat, nps, slaFr, slaRes, followUps, escRecv, backlogCur, backlogPrev, fr] = await Promise.all([
-    createdTallies(db, scope, all, by, !support),
-    support ? durationsWithTallies(db, scope, all, by, 'resolution') : { durations: noDurations, tallies: none },
-    support ? surveyTallies(db, 'csat', scope.agentId, all, by) : none,
-    support ? none : surveyTallies(db, 'nps', scope.agentId, all, by),
-    support ? slaTallies(db, scope, due, by, 'first_response') : none,
-    support ? slaTallies(db, scope, due, by, 'resolution') : none,
-    support ? none : slaTallies(db, scope, due, by, 'resolution', true),
-    support ? escalationsReceivedTallies(db, scope.agentId, all, by) : none,
-    support ? backlogAt(db, scope, cur.to, by) : new Map() as Tallies,
-    support ? backlogAt(db, scope, prev.to, by) : new Map() as Tallies,
-    durationLists(db, scope, all, by, 'first_response'),
+  const f = roleFamilies(scope.role);
+  // Each family's answer, exactly as its raw query gives it: from the day rollups (kpi-days.ts), or
+  // (g.raw) straight from the rows, which is what the rollups are checked against.
+  const ask = (family: Family | null, buckets: Bucket[]) => (family ? [{ family, buckets, scope, byAgent: by }] : []);
+  const asked: FamilyRequest[] = [
+    ...ask(f.created, all), ...ask(f.firstResponse, all), ...ask(f.resolved, all), ...ask(support ? CSAT : NPS, all),
+    ...ask(f.slaFirstResponse, due), ...ask(f.slaResolution, due), ...ask(f.followUps, due), ...ask(support ? ESCALATIONS_RECEIVED : null, all),
+  ];
+  const [answers, backlogCur, backlogPrev] = await Promise.all([
+    g.raw ? Promise.all(asked.map((r) => r.family.raw(db, scope, r.buckets, r.byAgent))) : readFamilies(store, now, asked),
+    support ? backlogAt(db, scope, cur.to, by) : new Map() as Tallies<ItemCount>,
+    support ? backlogAt(db, scope, prev.to, by) : new Map() as Tallies<ItemCount>,
   ]);
+  const none: FamilyAnswer = { tallies: { cur: new Map(), prev: new Map() }, durations: noDurations };
+  const of = (family: Family | null) => (family ? answers[asked.findIndex((r) => r.family === family)] ?? none : none);
+  // Each family's counts, typed by what they count (each family reads the fields of its kind).
+  const tallies = <T extends Counts>(family: Family | null) => of(family).tallies as TallyPair<T>;
   const [frBiz, resBiz] = g.business
     ? await Promise.all([
       businessDurationLists(db, scope, all, by, 'first_response'),
       support ? businessDurationLists(db, scope, all, by, 'resolution') : noDurations,
     ])
     : [noDurations, noDurations];
+  const created = tallies<CreatedCount>(f.created);
+  const fr = of(f.firstResponse).durations;
   // Resolution times and the resolved tallies come from one scan of the first-resolution index.
-  const resolved = resolution.tallies;
-  const res = resolution.durations;
-  const side = (which: 'cur' | 'prev', backlog: Tallies) => assemble(
-    [created[which], resolved[which], csat[which], nps[which], slaFr[which], slaRes[which], followUps[which], escRecv[which], backlog],
+  const resolved = tallies<ResolvedCount>(f.resolved);
+  const res = of(f.resolved).durations;
+  const csat = tallies<CsatCount>(support ? CSAT : null);
+  const nps = tallies<NpsCount>(support ? null : NPS);
+  const slaFr = tallies<TargetCount>(f.slaFirstResponse);
+  const slaRes = tallies<TargetCount>(f.slaResolution);
+  const followUps = tallies<TargetCount>(f.followUps);
+  const escRecv = tallies<ItemCount>(support ? ESCALATIONS_RECEIVED : null);
+  const side = (which: 'cur' | 'prev', backlog: Tallies<ItemCount>) => assemble(
+    {
+      created: created[which], resolved: resolved[which], csat: csat[which], nps: nps[which], slaFirstResponse: slaFr[which],
+      slaResolution: slaRes[which], followUps: followUps[which], escalationsReceived: escRecv[which], backlog,
+    },
     fr[which], res[which], frBiz[which], resBiz[which],
   );
   return { cur: side('cur', backlogCur), prev: side('prev', backlogPrev) };
 }
 
+/**
+ * A family from its raw query (kpi-queries.ts). `version` is part of the stored name, so changing what
+ * a family counts (bump it) never reads days counted the old way.
+ */
+function family(key: string, version: number, fields: readonly string[], query: (db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean) => Promise<{ tallies?: TallyPair<Counts>; durations?: DurationPair }>): Family {
+  return {
+    key: `${key}:v${version}`,
+    fields,
+    raw: async (db, scope, buckets, byAgent) => {
+      const r = await query(db, scope, buckets, byAgent);
+      return { tallies: r.tallies ?? { cur: new Map(), prev: new Map() }, durations: r.durations ?? { cur: [], prev: [] } };
+    },
+  };
+}
+
+// Survey answers and escalations received are counted whatever the role of their item.
+const CSAT = family('csat', 1, COUNT_FIELDS.csat, async (db, s, b, by) => ({ tallies: await csatTallies(db, s.agentId, b, by) }));
+const NPS = family('nps', 1, COUNT_FIELDS.nps, async (db, s, b, by) => ({ tallies: await npsTallies(db, s.agentId, b, by) }));
+const ESCALATIONS_RECEIVED = family('escalations_received', 1, COUNT_FIELDS.items,
+  async (db, s, b, by) => ({ tallies: await escalationsReceivedTallies(db, s.agentId, b, by) }));
+
+/** The families of one role's figures (each role's items counted apart). */
+function makeRoleFamilies(role: Role) {
+  const ofRole = (key: string, fields: readonly string[], q: Parameters<typeof family>[3]) => family(`${key}:${role}`, 1, fields, q);
+  return {
+    created: ofRole('created', COUNT_FIELDS.created, async (db, s, b, by) => ({ tallies: await createdTallies(db, s, b, by, role === 'service') })),
+    firstResponse: ofRole('first_response', [], async (db, s, b, by) => ({ durations: await durationLists(db, s, b, by, 'first_response') })),
+    resolved: role === 'support' ? ofRole('resolved', COUNT_FIELDS.resolved, (db, s, b, by) => durationsWithTallies(db, s, b, by, 'resolution')) : null,
+    slaFirstResponse: role === 'support' ? ofRole('sla_first_response', COUNT_FIELDS.target, async (db, s, b, by) => ({ tallies: await slaTallies(db, s, b, by, 'first_response') })) : null,
+    slaResolution: role === 'support' ? ofRole('sla_resolution', COUNT_FIELDS.target, async (db, s, b, by) => ({ tallies: await slaTallies(db, s, b, by, 'resolution') })) : null,
+    followUps: role === 'service' ? ofRole('follow_ups', COUNT_FIELDS.target, async (db, s, b, by) => ({ tallies: await slaTallies(db, s, b, by, 'resolution', true) })) : null,
+  };
+}
+const ROLE_FAMILIES = { support: makeRoleFamilies('support'), service: makeRoleFamilies('service') };
+
+/** The customer ids of support items created (their list in place of durations): the at-risk count. */
+const SUPPORT_CUSTOMERS = family('support_item_customers', 1, [], async (db, s, b, by) => ({ durations: await supportCustomerLists(db, s.agentId, b, by) }));
+
+/** The customer ids of the support items created in [from, to), one per item, from the day rollups. */
+export async function supportCustomersBetween(store: CoreStore, now: string, w: Period): Promise<ArrayLike<number>> {
+  const [answer] = await readFamilies(store, now, [
+    { family: SUPPORT_CUSTOMERS, buckets: [{ ...w, prev: false, day: '' }], scope: { role: 'support', agentId: null }, byAgent: false },
+  ]);
+  return answer?.durations.cur[0]?.[2] ?? [];
+}
+const roleFamilies = (role: Role) => ROLE_FAMILIES[role];
+
+/** The counts of one period, by figure. */
+interface PeriodTallies {
+  created: Tallies<CreatedCount>;
+  resolved: Tallies<ResolvedCount>;
+  csat: Tallies<CsatCount>;
+  nps: Tallies<NpsCount>;
+  slaFirstResponse: Tallies<TargetCount>;
+  slaResolution: Tallies<TargetCount>;
+  followUps: Tallies<TargetCount>;
+  escalationsReceived: Tallies<ItemCount>;
+  backlog: Tallies<ItemCount>;
+}
+
 function assemble(
-  tallies: Tallies[], frEntries: DurationPair['cur'], resEntries: DurationPair['cur'], frBizEntries: DurationPair['cur'], resBizEntries: DurationPair['cur'],
+  t: PeriodTallies, frEntries: DurationPair['cur'], resEntries: DurationPair['cur'], frBizEntries: DurationPair['cur'], resBizEntries: DurationPair['cur'],
 ): Gathered {
-  const [cr, rs, cs, np, sf, sr, fu, er, bl] = tallies.map(tallySplit) as [Split<Tally, Tally>, ...Split<Tally, Tally>[]];
+  const cr = tallySplit(t.created, COUNT_FIELDS.created);
+  const rs = tallySplit(t.resolved, COUNT_FIELDS.resolved);
+  const cs = tallySplit(t.csat, COUNT_FIELDS.csat);
+  const np = tallySplit(t.nps, COUNT_FIELDS.nps);
+  const sf = tallySplit(t.slaFirstResponse, COUNT_FIELDS.target);
+  const sr = tallySplit(t.slaResolution, COUNT_FIELDS.target);
+  const fu = tallySplit(t.followUps, COUNT_FIELDS.target);
+  const er = tallySplit(t.escalationsReceived, COUNT_FIELDS.items);
+  const bl = tallySplit(t.backlog, COUNT_FIELDS.items);
   const fr = durationSplit(frEntries);
   const res = durationSplit(resEntries);
   const frBiz = durationSplit(frBizEntries);
   const resBiz = durationSplit(resBizEntries);
   const agents = new Set<string>();
-  for (const r of [cr, rs!, cs!, np!, sf!, sr!, fu!, er!, bl!, fr, res, frBiz, resBiz]) for (const a of r.agents()) agents.add(a);
+  for (const r of [cr, rs, cs, np, sf, sr, fu, er, bl, fr, res, frBiz, resBiz]) for (const a of r.agents()) agents.add(a);
   return {
     agents,
     pick: (which) => ({
-      created: cr.get(which), resolved: rs!.get(which), csat: cs!.get(which), nps: np!.get(which),
-      slaFirstResponse: sf!.get(which), slaResolution: sr!.get(which), followUps: fu!.get(which), escalationsReceived: er!.get(which),
+      created: cr.get(which), resolved: rs.get(which), csat: cs.get(which), nps: np.get(which),
+      slaFirstResponse: sf.get(which), slaResolution: sr.get(which), followUps: fu.get(which), escalationsReceived: er.get(which),
       // The backlog is a count at an instant, not per day (its series is computed apart).
-      backlog: 'day' in which ? EMPTY : bl!.get(which),
+      backlog: 'day' in which ? zeroCounts(COUNT_FIELDS.items) : bl.get(which),
       firstResponse: fr.get(which), resolution: res.get(which),
       firstResponseBusiness: frBiz.get(which), resolutionBusiness: resBiz.get(which),
     }),

@@ -1,7 +1,7 @@
 // The SQL behind the KPIs: counts over indexed time ranges, one query per family of figures. Each
 // returns tallies keyed by assignee and/or UTC day of the figure's own time column (as asked), so one
 // query serves the team (the sum), the per-agent table and the daily series.
-import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type AliasedRawBuilder, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../store/store.js';
 import type { Database } from '../store/schema.js';
 import type { Period } from './kpi-period.js';
@@ -13,18 +13,49 @@ export interface Scope {
   agentId: number | null;
 }
 
-/** n = how many the figure is computed over; k, j = the counted subsets (e.g. met, promoters). */
-export interface Tally {
-  n: number;
-  k: number;
-  j: number;
+/** Named counts of one group (the fields of each kind below); groups add up field by field. */
+export type Counts = Record<string, number>;
+
+/** Items created; of those (service items), how many were escalated to support. */
+export type CreatedCount = { created: number; escalated: number };
+/** Targets that fell due (SLA, follow-ups); of those, how many were met. */
+export type TargetCount = { due: number; met: number };
+/** Items first resolved; of those, how many were reopened since, and how many had fewer than 2 agent replies. */
+export type ResolvedCount = { resolved: number; reopened: number; fewerThanTwoReplies: number };
+/** CSAT responses; of those, how many scored 4–5. */
+export type CsatCount = { responses: number; satisfied: number };
+/** NPS responses; of those, the promoters (9–10) and the detractors (0–6). */
+export type NpsCount = { responses: number; promoters: number; detractors: number };
+/** Items (the backlog at an instant, escalations received). */
+export type ItemCount = { items: number };
+/** Customers who ordered in a period; of those, how many ordered twice or more. */
+export type RepeatPurchaseCount = { customers: number; repeatCustomers: number };
+
+/** The field names of each kind, to read them from a row and to make its zero. */
+export const COUNT_FIELDS = {
+  created: ['created', 'escalated'],
+  target: ['due', 'met'],
+  resolved: ['resolved', 'reopened', 'fewerThanTwoReplies'],
+  csat: ['responses', 'satisfied'],
+  nps: ['responses', 'promoters', 'detractors'],
+  items: ['items'],
+} as const;
+
+/** A kind's counts, all zero. */
+export function zeroCounts<K extends string>(fields: readonly K[]): Record<K, number> {
+  return Object.fromEntries(fields.map((f) => [f, 0])) as Record<K, number>;
+}
+
+/** The named counts of a row (drivers may give counts as strings or bigints; absent = 0). */
+function readCounts<K extends string>(row: Record<string, unknown>, fields: readonly K[]): Record<K, number> {
+  return Object.fromEntries(fields.map((f) => [f, Number(row[f] ?? 0)])) as Record<K, number>;
 }
 
 /**
- * Tallies keyed by `assignee|day`: the assignee id ('' = unassigned) and the UTC day (YYYY-MM-DD)
+ * Counts keyed by `assignee|day`: the assignee id ('' = unassigned) and the UTC day (YYYY-MM-DD)
  * of the figure's own time column. Summing over keys gives the team, an agent, or one day.
  */
-export type Tallies = Map<string, Tally>;
+export type Tallies<T extends Counts> = Map<string, T>;
 
 function groupKey(assignee: unknown, day: unknown): string {
   return `${assignee === null || assignee === undefined ? '' : String(assignee)}|${day === null || day === undefined ? '' : String(day)}`;
@@ -46,17 +77,17 @@ export interface Bucket {
 }
 
 /** Tallies of the period and of the previous one, each keyed `assignee|day`. */
-export interface TallyPair {
-  cur: Tallies;
-  prev: Tallies;
+export interface TallyPair<T extends Counts> {
+  cur: Tallies<T>;
+  prev: Tallies<T>;
 }
 
 /** A comma-separated list of integers: string_agg is spelled the same on SQLite (3.44+) and PostgreSQL. */
 const listOf = (ref: RawBuilder<unknown> | ReturnType<typeof sql.ref>) => sql<string | null>`string_agg(cast(${ref} as text), ',')`;
 const flag = (cond: RawBuilder<unknown>) => sql<number>`sum(case when ${cond} then 1 else 0 end)`;
 
-/** A row of one arm: its bucket's index, the assignee (null unless split by agent) and its aggregates. */
-interface ArmRow { i: number; a: number | null; n: number; k?: number; j?: number; s?: string | null }
+/** A row of one arm: its bucket's index, the assignee (null unless split by agent) and its aggregates (named counts, a list). */
+type ArmRow = { i: number; a: number | null; s?: string | null } & Record<string, unknown>;
 // Arms differ in their tables and columns; the union's rows are all ArmRow.
 type Arm = SelectQueryBuilder<Database, any, any>;
 
@@ -72,18 +103,12 @@ async function perBucket(buckets: readonly Bucket[], byAgent: boolean, assigneeC
   return (await q.execute()) as ArmRow[];
 }
 
-function toPair(buckets: readonly Bucket[], rows: { i: unknown; a: unknown; n: unknown; k?: unknown; j?: unknown }[]): TallyPair {
-  const out: TallyPair = { cur: new Map(), prev: new Map() };
+function toPair<K extends string>(buckets: readonly Bucket[], rows: ArmRow[], fields: readonly K[]): TallyPair<Record<K, number>> {
+  const out: TallyPair<Record<K, number>> = { cur: new Map(), prev: new Map() };
   for (const r of rows) {
     const b = buckets[Number(r.i)]!;
-    (b.prev ? out.prev : out.cur).set(groupKey(r.a, b.day), { n: Number(r.n ?? 0), k: Number(r.k ?? 0), j: Number(r.j ?? 0) });
+    (b.prev ? out.prev : out.cur).set(groupKey(r.a, b.day), readCounts(r, fields));
   }
-  return out;
-}
-
-function toTallies(rows: { a: unknown; d: unknown; n: unknown }[]): Tallies {
-  const out: Tallies = new Map();
-  for (const r of rows) out.set(groupKey(r.a, r.d), { n: Number(r.n ?? 0), k: 0, j: 0 });
   return out;
 }
 
@@ -99,12 +124,12 @@ function bucketOf(buckets: readonly Bucket[], t: string): number | null {
   return null;
 }
 
-/** Items created in each bucket: n = created, k = escalated to support (service items, when asked). */
-export async function createdTallies(db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean, withEscalated = false): Promise<TallyPair> {
+/** Items created in each bucket, and how many of them were escalated to support (service items, when asked). */
+export async function createdTallies(db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean, withEscalated = false): Promise<TallyPair<CreatedCount>> {
   const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) => itemsOf(db, scope)
     .where('items.created_at', '>=', b.from).where('items.created_at', '<', b.to)
-    .select(sql<number>`count(*)`.as('n')));
-  const pair = toPair(buckets, rows);
+    .select(sql<number>`count(*)`.as('created')));
+  const pair = toPair(buckets, rows, COUNT_FIELDS.created);
   if (!withEscalated || buckets.length === 0) return pair;
   // Escalated items are few: start from the escalations and look their source items up by id.
   const lo = buckets.reduce((m, b) => (b.from < m ? b.from : m), buckets[0]!.from);
@@ -125,20 +150,20 @@ export async function createdTallies(db: Db, scope: Scope, buckets: readonly Buc
     const b = buckets[i]!;
     const into = b.prev ? pair.prev : pair.cur;
     const key = groupKey(byAgent ? e.assignee_id : null, b.day);
-    const t = into.get(key) ?? { n: 0, k: 0, j: 0 };
-    into.set(key, { ...t, k: t.k + 1 });
+    const t = into.get(key) ?? zeroCounts(COUNT_FIELDS.created);
+    into.set(key, { ...t, escalated: t.escalated + 1 });
   }
   return pair;
 }
 
 /**
- * Targets that fell due in each bucket: n = due, k = met. First response is met when the first
+ * Targets that fell due in each bucket, and how many were met. First response is met when the first
  * response came at or before its due time; resolution when the first resolution (or, for an item
  * closed without resolving, the close) came at or before its due time.
  */
 export async function slaTallies(
   db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean, target: 'first_response' | 'resolution', outboundOnly = false,
-): Promise<TallyPair> {
+): Promise<TallyPair<TargetCount>> {
   const dueCol = target === 'first_response' ? 'items.first_response_due_at' : 'items.resolution_due_at';
   const met = target === 'first_response'
     ? sql`items.first_response_at is not null and items.first_response_at <= items.first_response_due_at`
@@ -146,37 +171,46 @@ export async function slaTallies(
   const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) => {
     let q = itemsOf(db, scope).where(sql.ref(dueCol), '>=', b.from).where(sql.ref(dueCol), '<', b.to);
     if (outboundOnly) q = q.where('items.direction', '=', 'outbound');
-    return q.select([sql<number>`count(*)`.as('n'), flag(met).as('k')]);
+    return q.select([sql<number>`count(*)`.as('due'), flag(met).as('met')]);
   });
-  return toPair(buckets, rows);
+  return toPair(buckets, rows, COUNT_FIELDS.target);
 }
 
-/**
- * Survey responses in each bucket (all of them for the team; by the item's assignee per agent):
- * CSAT: n = responses, k = scored 4–5. NPS: n = responses, k = promoters (9–10), j = detractors (0–6).
- */
-export async function surveyTallies(db: Db, kind: 'csat' | 'nps', agentId: number | null, buckets: readonly Bucket[], byAgent: boolean): Promise<TallyPair> {
-  const good = kind === 'csat' ? sql`surveys.score >= 4` : sql`surveys.score >= 9`;
+/** CSAT responses in each bucket (all of them for the team; by the item's assignee per agent), and those scored 4–5. */
+export async function csatTallies(db: Db, agentId: number | null, buckets: readonly Bucket[], byAgent: boolean): Promise<TallyPair<CsatCount>> {
+  const rows = await surveyRows(db, 'csat', agentId, buckets, byAgent, [flag(sql`surveys.score >= 4`).as('satisfied')]);
+  return toPair(buckets, rows, COUNT_FIELDS.csat);
+}
+
+/** NPS responses in each bucket (as CSAT), the promoters (9–10) and the detractors (0–6). */
+export async function npsTallies(db: Db, agentId: number | null, buckets: readonly Bucket[], byAgent: boolean): Promise<TallyPair<NpsCount>> {
+  const rows = await surveyRows(db, 'nps', agentId, buckets, byAgent, [flag(sql`surveys.score >= 9`).as('promoters'), flag(sql`surveys.score <= 6`).as('detractors')]);
+  return toPair(buckets, rows, COUNT_FIELDS.nps);
+}
+
+/** Responses of one kind per bucket, with the given counts of scores. */
+async function surveyRows(
+  db: Db, kind: 'csat' | 'nps', agentId: number | null, buckets: readonly Bucket[], byAgent: boolean, scores: AliasedRawBuilder<number, string>[],
+): Promise<ArmRow[]> {
   // The team's figures need no item: read the survey index alone.
   const needItems = byAgent || agentId !== null;
-  const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) => {
+  return perBucket(buckets, byAgent, 'items.assignee_id', (b) => {
     let q: Arm = needItems ? db.selectFrom('surveys').leftJoin('items', 'items.id', 'surveys.item_id') : db.selectFrom('surveys');
     q = q.where('surveys.kind', '=', kind).where('surveys.created_at', '>=', b.from).where('surveys.created_at', '<', b.to);
     if (agentId !== null) q = q.where('items.assignee_id', '=', agentId);
-    return q.select([sql<number>`count(*)`.as('n'), flag(good).as('k'), flag(sql`surveys.score <= 6`).as('j')]);
+    return q.select([sql<number>`count(*)`.as('responses'), ...scores]);
   });
-  return toPair(buckets, rows);
 }
 
 /** Support items created by escalation in each bucket (by the support item's assignee). */
-export async function escalationsReceivedTallies(db: Db, agentId: number | null, buckets: readonly Bucket[], byAgent: boolean): Promise<TallyPair> {
+export async function escalationsReceivedTallies(db: Db, agentId: number | null, buckets: readonly Bucket[], byAgent: boolean): Promise<TallyPair<ItemCount>> {
   const rows = await perBucket(buckets, byAgent, 's.assignee_id', (b) => {
     let q = db.selectFrom('escalations as x').innerJoin('items as s', 's.id', 'x.support_item_id')
       .where('x.escalated_at', '>=', b.from).where('x.escalated_at', '<', b.to);
     if (agentId !== null) q = q.where('s.assignee_id', '=', agentId);
-    return q.select(sql<number>`count(*)`.as('n'));
+    return q.select(sql<number>`count(*)`.as('items'));
   });
-  return toPair(buckets, rows);
+  return toPair(buckets, rows, COUNT_FIELDS.items);
 }
 
 /** Durations (whole seconds) of each bucket, by assignee ('' = unassigned) and day, unsorted. */
@@ -196,21 +230,21 @@ export async function durationLists(db: Db, scope: Scope, buckets: readonly Buck
 }
 
 /**
- * The durations of each bucket and, for resolution, the resolved tallies too (n = resolved, k =
- * reopened since, j = fewer than 2 agent replies), from the same scan of the same index.
+ * The durations of each bucket and the items they are over: for resolution, the resolved counts
+ * (reopened since, fewer than 2 agent replies) from the same scan of the same index.
  */
 export async function durationsWithTallies(
   db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean, what: 'first_response' | 'resolution',
-): Promise<{ durations: DurationPair; tallies: TallyPair }> {
+): Promise<{ durations: DurationPair; tallies: TallyPair<ResolvedCount> }> {
   const [timeCol, secsCol] = what === 'first_response'
     ? ['items.first_response_at', 'items.first_response_secs'] as const
     : ['items.first_resolved_at', 'items.resolution_secs'] as const;
   const flags = what === 'resolution'
-    ? [flag(sql`items.reopen_count > 0`).as('k'), flag(sql`items.agent_reply_count < 2`).as('j')]
-    : [sql<number>`0`.as('k'), sql<number>`0`.as('j')];
+    ? [flag(sql`items.reopen_count > 0`).as('reopened'), flag(sql`items.agent_reply_count < 2`).as('fewerThanTwoReplies')]
+    : [sql<number>`0`.as('reopened'), sql<number>`0`.as('fewerThanTwoReplies')];
   const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) => itemsOf(db, scope)
     .where(sql.ref(timeCol), '>=', b.from).where(sql.ref(timeCol), '<', b.to).where(sql.ref(secsCol), 'is not', null)
-    .select([sql<number>`count(*)`.as('n'), ...flags, listOf(sql.ref(secsCol)).as('s')]));
+    .select([sql<number>`count(*)`.as('resolved'), ...flags, listOf(sql.ref(secsCol)).as('s')]));
   const durations: DurationPair = { cur: [], prev: [] };
   for (const r of rows) {
     if (!r.s) continue;
@@ -218,7 +252,7 @@ export async function durationsWithTallies(
     const seconds = parseIntegerList(String(r.s));
     (b.prev ? durations.prev : durations.cur).push([r.a === null || r.a === undefined ? '' : String(r.a), b.day, seconds]);
   }
-  return { durations, tallies: toPair(buckets, rows) };
+  return { durations, tallies: toPair(buckets, rows, COUNT_FIELDS.resolved) };
 }
 
 /**
@@ -264,16 +298,15 @@ function lastStatusIsDone(data: string | null): boolean {
  * Without a reopen, an item is done from coalesce(resolved_at, closed_at) on; an item reopened at
  * least once is judged by its last status event before `t`.
  */
-export async function backlogAt(db: Db, scope: Scope, t: string, byAgent = true): Promise<Tallies> {
+export async function backlogAt(db: Db, scope: Scope, t: string, byAgent = true): Promise<Tallies<ItemCount>> {
   const lastStatus = (tt: string) => sql<string | null>`(select e.data from events e
       where e.item_id = items.id and e.type = 'status' and e.created_at < ${tt} order by e.id desc limit 1)`;
   const openAtT = sql<boolean>`(items.reopen_count = 0 or (coalesce(${lastStatus(t)}, '') not like '%"to":"resolved"%'
       and coalesce(${lastStatus(t)}, '') not like '%"to":"closed"%'))`;
   const a = byAgent ? sql<number | null>`items.assignee_id` : sql<number | null>`null`;
-  const d = sql<string>`''`;
   const keys = byAgent ? [a] : [];
   const count = (q: ReturnType<typeof itemsOf>) => {
-    let sq = q.where('items.created_at', '<', t).where(openAtT).select([a.as('a'), d.as('d'), sql<number>`count(*)`.as('n')]);
+    let sq = q.where('items.created_at', '<', t).where(openAtT).select([a.as('a'), sql<number>`count(*)`.as('items')]);
     if (keys.length) sq = sq.groupBy(keys);
     return sq.execute();
   };
@@ -283,9 +316,12 @@ export async function backlogAt(db: Db, scope: Scope, t: string, byAgent = true)
     count(itemsOf(db, scope).where('items.status', 'in', [...DONE]).where('items.resolved_at', '>=', t)),
     count(itemsOf(db, scope).where('items.status', '=', 'closed').where('items.resolved_at', 'is', null).where('items.closed_at', '>=', t)),
   ]);
-  const out: Tallies = new Map();
+  const out: Tallies<ItemCount> = new Map();
   for (const part of parts) {
-    for (const [k, v] of toTallies(part)) out.set(k, { n: (out.get(k)?.n ?? 0) + v.n, k: 0, j: 0 });
+    for (const r of part) {
+      const key = groupKey(r.a, '');
+      out.set(key, { items: (out.get(key)?.items ?? 0) + Number(r.items ?? 0) });
+    }
   }
   return out;
 }
@@ -305,11 +341,11 @@ export async function backlogSeries(
   const bump = (day: string, by: number) => delta.set(day, (delta.get(day) ?? 0) + by);
   const [doneResolved, doneClosed] = await Promise.all([
     perBucket(dayBuckets, false, 'items.assignee_id', (b) => itemsOf(db, scope).where('items.status', 'in', [...DONE])
-      .where('items.resolved_at', '>=', b.from).where('items.resolved_at', '<', b.to).select(sql<number>`count(*)`.as('n'))),
+      .where('items.resolved_at', '>=', b.from).where('items.resolved_at', '<', b.to).select(sql<number>`count(*)`.as('done'))),
     perBucket(dayBuckets, false, 'items.assignee_id', (b) => itemsOf(db, scope).where('items.status', '=', 'closed').where('items.resolved_at', 'is', null)
-      .where('items.closed_at', '>=', b.from).where('items.closed_at', '<', b.to).select(sql<number>`count(*)`.as('n'))),
+      .where('items.closed_at', '>=', b.from).where('items.closed_at', '<', b.to).select(sql<number>`count(*)`.as('done'))),
   ]);
-  for (const r of [...doneResolved, ...doneClosed]) bump(dayBuckets[Number(r.i)]!.day, -Number(r.n));
+  for (const r of [...doneResolved, ...doneClosed]) bump(dayBuckets[Number(r.i)]!.day, -Number(r.done));
 
   // Reopened items that could have been open during the period: take them out of the day counts
   // above and count them at each day's end from their status events instead.
@@ -381,14 +417,14 @@ export async function ordersBeforeEach(db: Db, ts: readonly string[]): Promise<{
   return ts.map((t, i) => ({ orders: upTo(t).o, revenueCents: upTo(t).c, customers: Number(customers[`n${i}`] ?? 0) }));
 }
 
-/** Customers ordering in the period: n = with 1+ order, k = with 2+ orders. */
-export async function repeatPurchaseTally(db: Db, p: Period): Promise<Tally> {
+/** Customers ordering in the period: with 1+ order, and with 2+ orders. */
+export async function repeatPurchaseTally(db: Db, p: Period): Promise<RepeatPurchaseCount> {
   const perCustomer = db.selectFrom('orders').where('ordered_at', '>=', p.from).where('ordered_at', '<', p.to)
     .select(['customer_id', sql<number>`count(*)`.as('orders')]).groupBy('customer_id');
   const r = await db.selectFrom(perCustomer.as('c'))
-    .select([sql<number>`count(*)`.as('n'), sql<number>`coalesce(sum(case when c.orders >= 2 then 1 else 0 end), 0)`.as('k')])
+    .select([sql<number>`count(*)`.as('customers'), sql<number>`coalesce(sum(case when c.orders >= 2 then 1 else 0 end), 0)`.as('repeatCustomers')])
     .executeTakeFirstOrThrow();
-  return { n: Number(r.n), k: Number(r.k), j: 0 };
+  return { customers: Number(r.customers), repeatCustomers: Number(r.repeatCustomers) };
 }
 
 export interface AtRiskRow {
@@ -399,10 +435,29 @@ export interface AtRiskRow {
 }
 
 /**
+ * The customer ids of the support items created in each bucket (one per item, in no order), split
+ * like durationLists: the at-risk count of support items per customer.
+ */
+export async function supportCustomerLists(db: Db, agentId: number | null, buckets: readonly Bucket[], byAgent: boolean): Promise<DurationPair> {
+  const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) => itemsOf(db, { role: 'support', agentId })
+    .where('items.created_at', '>=', b.from).where('items.created_at', '<', b.to).where('items.customer_id', 'is not', null)
+    .select([sql<number>`count(*)`.as('items'), listOf(sql.ref('items.customer_id')).as('s')]));
+  const out: DurationPair = { cur: [], prev: [] };
+  for (const r of rows) {
+    if (!r.s) continue;
+    const b = buckets[Number(r.i)]!;
+    (b.prev ? out.prev : out.cur).push([r.a === null || r.a === undefined ? '' : String(r.a), b.day, parseIntegerList(String(r.s))]);
+  }
+  return out;
+}
+
+/**
  * Customers at risk in the window: a CSAT of 1–2, an NPS of 0–6, or 3+ support items created.
  * For each, the lowest score of the window (latest when tied) and the number of support items.
+ * `supportCustomers`, when given, are the customer ids of the window's support items (from the day
+ * rollups); otherwise they are read here.
  */
-export async function atRiskRows(db: Db, w: Period): Promise<AtRiskRow[]> {
+export async function atRiskRows(db: Db, w: Period, supportCustomers?: ArrayLike<number>): Promise<AtRiskRow[]> {
   const low = async (kind: 'csat' | 'nps', max: number) => db.selectFrom('surveys')
     .where('kind', '=', kind).where('score', '<=', max).where('created_at', '>=', w.from).where('created_at', '<', w.to)
     .where('customer_id', 'is not', null) // an anonymous answer puts nobody at risk
@@ -410,10 +465,9 @@ export async function atRiskRows(db: Db, w: Period): Promise<AtRiskRow[]> {
   const csat = await low('csat', 2);
   const nps = await low('nps', 6);
   // Support items per customer, counted in JS from one list of ids: grouping in SQL sorts the whole window.
-  const ids = await db.selectFrom('items')
+  const list = supportCustomers ?? parseIntegerList((await db.selectFrom('items')
     .where('role', '=', 'support').where('created_at', '>=', w.from).where('created_at', '<', w.to).where('customer_id', 'is not', null)
-    .select(listOf(sql.ref('customer_id')).as('ids')).executeTakeFirst();
-  const list = parseIntegerList(ids?.ids ?? '');
+    .select(listOf(sql.ref('customer_id')).as('ids')).executeTakeFirst())?.ids ?? '');
   const busy: { customer_id: number; n: number }[] = [];
   let max = 0;
   for (let i = 0; i < list.length; i++) if (list[i]! > max) max = list[i]!;
@@ -423,11 +477,11 @@ export async function atRiskRows(db: Db, w: Period): Promise<AtRiskRow[]> {
     for (let i = 0; i < list.length; i++) counts[list[i]!]!++;
     for (let id = 0; id <= max; id++) if (counts[id]! >= 3) busy.push({ customer_id: id, n: counts[id]! });
   } else {
-    list.sort();
-    for (let i = 0; i < list.length;) {
+    const sorted = Float64Array.from(list).sort();
+    for (let i = 0; i < sorted.length;) {
       let j = i;
-      while (j < list.length && list[j] === list[i]) j++;
-      if (j - i >= 3) busy.push({ customer_id: list[i]!, n: j - i });
+      while (j < sorted.length && sorted[j] === sorted[i]) j++;
+      if (j - i >= 3) busy.push({ customer_id: sorted[i]!, n: j - i });
       i = j;
     }
   }

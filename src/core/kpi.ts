@@ -4,9 +4,9 @@ import type { Ctx } from './context.js';
 import { findAgent, type Agent } from './agents.js';
 import { medianAndP90BySelection } from './percentiles.js';
 import { dayEnd, periodDays, previousPeriod, type Period } from './kpi-period.js';
-import { anyBusinessPolicy, backlogSeries, ordersBeforeEach, repeatPurchaseTally, type Scope, type Tally } from './kpi-queries.js';
-import { bucketsFor, gatherBoth, type Gathered, type Inputs } from './kpi-gather.js';
-import { atRiskCount, atRiskSummary, type AtRiskCustomer } from './kpi-at-risk.js';
+import { anyBusinessPolicy, backlogSeries, ordersBeforeEach, repeatPurchaseTally, type RepeatPurchaseCount, type Scope } from './kpi-queries.js';
+import { bucketsFor, gatherBoth, supportCustomersBetween, type Gathered, type Inputs } from './kpi-gather.js';
+import { atRiskCount, atRiskSummary, atRiskWindow, type AtRiskCustomer } from './kpi-at-risk.js';
 import type { AgentRoles, Role } from './vocabulary.js';
 import type { Db } from '../store/store.js';
 
@@ -116,6 +116,8 @@ export interface KpiOptions {
   series?: boolean;
   /** At most this many at-risk customers listed (default 50; the figure counts them all). */
   atRiskLimit?: number;
+  /** Count every figure from the rows, without the day rollups (kpi-days.ts): what the rollups are checked against. */
+  fromRawRows?: boolean;
 }
 
 type Value = { value: number | null; count: number };
@@ -143,18 +145,18 @@ function supportValues(i: Inputs): Values {
   const res = medianAndP90BySelection(i.resolution);
   return {
     ...businessDurationValues(i, true),
-    volume: { value: i.created.n, count: i.created.n },
-    backlog: { value: i.backlog.n, count: i.backlog.n },
+    volume: { value: i.created.created, count: i.created.created },
+    backlog: { value: i.backlog.items, count: i.backlog.items },
     firstResponseMedian: { value: fr.median, count: fr.count },
     firstResponseP90: { value: fr.p90, count: fr.count },
     resolutionMedian: { value: res.median, count: res.count },
     resolutionP90: { value: res.p90, count: res.count },
-    csat: { value: ratio(i.csat.k, i.csat.n), count: i.csat.n },
-    slaFirstResponse: { value: ratio(i.slaFirstResponse.k, i.slaFirstResponse.n), count: i.slaFirstResponse.n },
-    slaResolution: { value: ratio(i.slaResolution.k, i.slaResolution.n), count: i.slaResolution.n },
-    reopenRate: { value: ratio(i.resolved.k, i.resolved.n), count: i.resolved.n },
-    oneTouch: { value: ratio(i.resolved.j, i.resolved.n), count: i.resolved.n },
-    escalationsReceived: { value: i.escalationsReceived.n, count: i.escalationsReceived.n },
+    csat: { value: ratio(i.csat.satisfied, i.csat.responses), count: i.csat.responses },
+    slaFirstResponse: { value: ratio(i.slaFirstResponse.met, i.slaFirstResponse.due), count: i.slaFirstResponse.due },
+    slaResolution: { value: ratio(i.slaResolution.met, i.slaResolution.due), count: i.slaResolution.due },
+    reopenRate: { value: ratio(i.resolved.reopened, i.resolved.resolved), count: i.resolved.resolved },
+    oneTouch: { value: ratio(i.resolved.fewerThanTwoReplies, i.resolved.resolved), count: i.resolved.resolved },
+    escalationsReceived: { value: i.escalationsReceived.items, count: i.escalationsReceived.items },
   };
 }
 
@@ -162,22 +164,23 @@ function serviceValues(i: Inputs): Values {
   const fr = medianAndP90BySelection(i.firstResponse);
   return {
     ...businessDurationValues(i, false),
-    nps: { value: i.nps.n === 0 ? null : (100 * (i.nps.k - i.nps.j)) / i.nps.n, count: i.nps.n },
-    followUpsOnTime: { value: ratio(i.followUps.k, i.followUps.n), count: i.followUps.n },
+    nps: { value: i.nps.responses === 0 ? null : (100 * (i.nps.promoters - i.nps.detractors)) / i.nps.responses, count: i.nps.responses },
+    followUpsOnTime: { value: ratio(i.followUps.met, i.followUps.due), count: i.followUps.due },
     firstResponseMedian: { value: fr.median, count: fr.count },
     firstResponseP90: { value: fr.p90, count: fr.count },
-    escalationRate: { value: ratio(i.created.k, i.created.n), count: i.created.n },
+    escalationRate: { value: ratio(i.created.escalated, i.created.created), count: i.created.created },
   };
 }
 
 /** Team-only service figures of the period and the previous one: orders and at-risk customers. */
-async function businessValues(db: Db, cur: Period, prev: Period, atRiskKnown?: number): Promise<[Values, Values]> {
+async function businessValues(ctx: Ctx, cur: Period, prev: Period, raw: boolean, atRiskKnown?: number): Promise<[Values, Values]> {
+  const db = ctx.store.db;
   const [repeatCur, repeatPrev, orders, atRiskCur, atRiskPrev] = await Promise.all([
     repeatPurchaseTally(db, cur), repeatPurchaseTally(db, prev), ordersBeforeEach(db, [cur.to, prev.to]),
-    atRiskKnown ?? atRiskCount(db, cur.to), atRiskCount(db, prev.to),
+    atRiskKnown ?? atRiskCount(db, cur.to, await supportCustomers(ctx, cur.to, raw)), atRiskCount(db, prev.to, await supportCustomers(ctx, prev.to, raw)),
   ]);
-  const values = (repeat: Tally, o: { orders: number; revenueCents: number; customers: number }, atRisk: number): Values => ({
-    repeatPurchaseRate: { value: ratio(repeat.k, repeat.n), count: repeat.n },
+  const values = (repeat: RepeatPurchaseCount, o: { orders: number; revenueCents: number; customers: number }, atRisk: number): Values => ({
+    repeatPurchaseRate: { value: ratio(repeat.repeatCustomers, repeat.customers), count: repeat.customers },
     customerLifetimeValue: { value: o.customers === 0 ? null : o.revenueCents / 100 / o.customers, count: o.customers },
     averageOrderValue: { value: o.orders === 0 ? null : o.revenueCents / 100 / o.orders, count: o.orders },
     ordersPerCustomer: { value: ratio(o.orders, o.customers), count: o.customers },
@@ -215,12 +218,12 @@ async function roleKpis(ctx: Ctx, role: Role, agent: Agent | null, opts: KpiOpti
   const series = opts.series ?? true;
   // Business-time figures appear once some policy counts in a calendar; without one the report is as it always was.
   const business = await anyBusinessPolicy(db);
-  const { cur: gc, prev: gp } = await gatherBoth(db, scope, cur, prev, now, { agent: byAgent, day: series, business });
+  const { cur: gc, prev: gp } = await gatherBoth(ctx.store, scope, cur, prev, now, { agent: byAgent, day: series, business, raw: opts.fromRawRows === true });
   const teamOnly = role === 'service' && !agent;
   let curValues = values(gc.pick({}));
   let prevValues = values(gp.pick({}));
   if (teamOnly) {
-    const [bc, bp] = await businessValues(db, cur, prev, atRiskNow);
+    const [bc, bp] = await businessValues(ctx, cur, prev, opts.fromRawRows === true, atRiskNow);
     curValues = { ...curValues, ...bc };
     prevValues = { ...prevValues, ...bp };
   }
@@ -254,11 +257,16 @@ async function seriesFor(db: Db, scope: Scope, p: Period, g: Gathered, gp: Gathe
   if (scope.role === 'support') {
     // The backlog at `from` is the previous period's backlog; the items created per day are the volume series.
     const dayBuckets = bucketsFor(p, p, true).filter((b) => !b.prev);
-    const createdPerDay = new Map(days.map((day) => [day, g.pick({ day }).created.n]));
-    const backlog = await backlogSeries(db, scope, p, dayBuckets, days.map((d) => dayEnd(d, p)), { atFrom: gp.pick({}).backlog.n, createdPerDay });
+    const createdPerDay = new Map(days.map((day) => [day, g.pick({ day }).created.created]));
+    const backlog = await backlogSeries(db, scope, p, dayBuckets, days.map((d) => dayEnd(d, p)), { atFrom: gp.pick({}).backlog.items, createdPerDay });
     out.backlog = days.map((date, i) => ({ date, value: backlog[i]!, count: backlog[i]! }));
   }
   return out;
+}
+
+/** The customer ids of the support items of the at-risk window ending at `to`: from the day rollups, or (raw) left to atRiskRows. */
+async function supportCustomers(ctx: Ctx, to: string, raw: boolean): Promise<ArrayLike<number> | undefined> {
+  return raw ? undefined : supportCustomersBetween(ctx.store, ctx.clock().toISOString(), atRiskWindow(to));
 }
 
 /** The order of the role panels for an agent: their own role first; with both roles (or nobody), support then service. */
@@ -273,7 +281,8 @@ export async function computeKpis(ctx: Ctx, opts: KpiOptions): Promise<KpiReport
   const report: KpiReport = { period: opts.period, previousPeriod: previousPeriod(opts.period), agent: agent?.handle ?? null };
   if (role === 'all' || role === 'support') report.support = await roleKpis(ctx, 'support', agent, opts);
   if (role === 'all' || role === 'service') {
-    const atRisk = agent ? null : await atRiskSummary(ctx.store.db, opts.period.to, opts.atRiskLimit ?? 50);
+    const atRisk = agent ? null
+      : await atRiskSummary(ctx.store.db, opts.period.to, opts.atRiskLimit ?? 50, await supportCustomers(ctx, opts.period.to, opts.fromRawRows === true));
     const base = await roleKpis(ctx, 'service', agent, opts, atRisk?.count);
     report.service = { ...base, atRisk: atRisk?.list ?? [] };
   }

@@ -6,6 +6,7 @@ import { invalid } from './errors.js';
 import { applyChange, loadItemRow } from './item-mutate.js';
 import { parseIsoStrict } from './time.js';
 import { SURVEY_KINDS, parseEnum, type SurveyKind } from './vocabulary.js';
+import { forgetKpiDays } from './kpi-days.js';
 
 export interface Survey {
   id: number;
@@ -61,6 +62,7 @@ export async function addSurvey(ctx: Ctx, _agent: Agent, input: NewSurvey): Prom
     }
     const r = await trx.insertInto('surveys').values({ kind, score, comment, customer_id: customerId, item_id: itemId, created_at: at })
       .returningAll().executeTakeFirstOrThrow();
+    await forgetKpiDays(trx, [at]);
     return { id: r.id, kind, score: r.score, comment: r.comment, customerId: r.customer_id, itemId: r.item_id, createdAt: r.created_at };
   });
 }
@@ -97,6 +99,7 @@ export async function recordSurveyAnswer(ctx: Ctx, a: SurveyAnswer): Promise<boo
     await trx.insertInto('surveys').values({
       kind: a.kind, score: a.score, comment: a.comment, customer_id: a.customerId, item_id: a.itemId, created_at: a.at, external_id: a.externalId,
     }).execute();
+    await forgetKpiDays(trx, [a.at]);
     return true;
   });
 }

@@ -11,6 +11,7 @@ import * as m0006 from '../../migrations/0006_business_hours.js';
 import * as m0007 from '../../migrations/0007_macros_views.js';
 import * as m0008 from '../../migrations/0008_rules.js';
 import * as m0009 from '../../migrations/0009_imports.js';
+import * as m0010 from '../../migrations/0010_kpi_days.js';
 import type { Engine } from './store.js';
 
 export interface EngineMigration {
@@ -27,6 +28,7 @@ export const MIGRATIONS: Record<string, EngineMigration> = {
   '0007_macros_views': m0007,
   '0008_rules': m0008,
   '0009_imports': m0009,
+  '0010_kpi_days': m0010,
 };
 
 export function migrationProviderFor(engine: Engine): MigrationProvider {

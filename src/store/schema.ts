@@ -129,6 +129,16 @@ export interface SurveyTable {
   external_id: Generated<string | null>;
 }
 
+/** A KPI day rollup (migration 0010, src/core/kpi-days.ts): one family's counts and durations of one whole UTC day. */
+export interface KpiDayTable {
+  day: string;
+  family: string;
+  /** JSON: [[assignee ('' = none), {count: n, …}, length of its list], …]. */
+  groups: string;
+  /** The groups' lists of whole numbers (durations in seconds, customer ids), in group order, little-endian int32. */
+  numbers: Uint8Array | null;
+}
+
 export interface SlaPolicyTable {
   role: Role;
   priority: Priority;
@@ -321,6 +331,7 @@ export interface Database {
   events: EventTable;
   escalations: EscalationTable;
   surveys: SurveyTable;
+  kpi_days: KpiDayTable;
   sla_policies: SlaPolicyTable;
   mailboxes: MailboxTable;
   mail_cursors: MailCursorTable;

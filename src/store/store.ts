@@ -1,7 +1,7 @@
 // What callers need from a store, split by who needs it: the core needs a Kysely handle and write
 // transactions (CoreStore) plus search; the console needs a change feed; demo and imports need bulk
 // loading. Each engine (src/store/sqlite, src/store/postgres) implements all of them.
-import type { Insertable, Kysely } from 'kysely';
+import type { Insertable, Kysely, RawBuilder } from 'kysely';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -11,6 +11,11 @@ export type Engine = 'sqlite' | 'postgres';
 export interface SearchIndex {
   /** Item ids whose subject or message bodies match `text` (plain words, never query syntax; the last word is a prefix). */
   itemIds(text: string, limit?: number): Promise<number[]>;
+  /**
+   * A condition for a query's WHERE: the item whose id is in column `itemIdColumn` matches `text`, as
+   * itemIds finds them. Null when nothing can match (no words).
+   */
+  matchCondition(text: string, itemIdColumn: string): Promise<RawBuilder<boolean> | null>;
 }
 
 /** The database and its transactions: everything the core needs. */

@@ -21,6 +21,9 @@ export class PostgresBulkLoader implements BulkLoader {
   async load<T>(fn: (w: BulkWriter) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
       await sql`lock table ${sql.join(ORDER.map((t) => sql.table(t)))} in share row exclusive mode`.execute(trx);
+      // The KPI day rollups (migration 0010) are dropped at the end; a report storing days it counted
+      // from the rows before this load holds its lock first, so the load waits for it.
+      await sql`lock table kpi_days in share row exclusive mode`.execute(trx);
       const fromEvent = Number((await sql<{ m: number }>`select coalesce(max(id), 0) as m from events`.execute(trx)).rows[0]!.m);
       await sql`alter table events disable trigger events_search`.execute(trx);
       const w = new PostgresBulkWriter(trx);
@@ -32,6 +35,7 @@ export class PostgresBulkLoader implements BulkLoader {
         from events e join items i on i.id = e.item_id
         where e.id > ${fromEvent} and (e.type = 'created' or (e.body is not null and e.type in ('message', 'reply', 'note')))`.execute(trx);
       await sql`alter table events enable trigger events_search`.execute(trx);
+      await sql`delete from kpi_days`.execute(trx);
       // Every identity column moves past the explicit ids the load wrote (ours, or copied rows through w.db).
       const identities = await sql<{ t: string }>`select table_name as t from information_schema.columns
         where table_schema = current_schema() and column_name = 'id' and is_identity = 'YES'`.execute(trx);

@@ -58,6 +58,8 @@ export class SqliteBulkLoader implements BulkLoader {
     for (const i of indexes) raw.exec(i.sql);
     indexEventsAfter(raw, fromEvent);
     for (const t of triggers) raw.exec(t.sql);
+    // The KPI day rollups (migration 0010) are counted again from the rows when next needed.
+    raw.exec('delete from kpi_days');
     return result;
   }
 }

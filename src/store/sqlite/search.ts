@@ -1,5 +1,5 @@
 // Full-text search on SQLite: FTS5, contentless, keyed by event id (migration 0001).
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db, SearchIndex } from '../store.js';
 import { searchWords } from '../search-words.js';
 
@@ -14,6 +14,12 @@ export class SqliteSearch implements SearchIndex {
       select distinct e.item_id as item_id from search_fts f join events e on e.id = f.rowid
       where search_fts match ${query} order by e.item_id desc limit ${limit}`.execute(this.db);
     return rows.rows.map((r) => Number(r.item_id));
+  }
+
+  /** The newest matching ids (itemIds), fetched first: an FTS5 match evaluated inside a larger query runs per row. */
+  async matchCondition(text: string, itemIdColumn: string): Promise<RawBuilder<boolean> | null> {
+    const ids = await this.itemIds(text);
+    return ids.length === 0 ? null : sql<boolean>`${sql.ref(itemIdColumn)} in (${sql.join(ids)})`;
   }
 }
 
