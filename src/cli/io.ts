@@ -2,9 +2,9 @@
 // Nothing here loads anything: the wiring and main.ts import it on every start.
 
 /** Where output goes: process.stdout/stderr, or a test's capture. */
-export type CliSink = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+type CliSink = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 /** Where `-` reads from. */
-export type CliSource = NodeJS.ReadableStream & { isTTY?: boolean };
+type CliSource = NodeJS.ReadableStream & { isTTY?: boolean };
 
 export interface CliIO {
   stdout: CliSink;

@@ -116,7 +116,7 @@ export class Output {
 }
 
 /** "id, subject,status" → ['id', 'subject', 'status']; anything but field names is a usage error. */
-export function parseJsonFields(text: string): string[] {
+function parseJsonFields(text: string): string[] {
   const fields = text.split(',').map((f) => f.trim()).filter(Boolean);
   const bad = fields.find((f) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(f));
   if (fields.length === 0 || bad !== undefined) {

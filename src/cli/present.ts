@@ -85,7 +85,7 @@ export function printItemDetail(
   }
 }
 
-export function printHandoffCard(out: Output, esc: Escalation, snap: ContextSnapshot | null, now: Date): void {
+function printHandoffCard(out: Output, esc: Escalation, snap: ContextSnapshot | null, now: Date): void {
   const c = out.c;
   out.print('');
   out.print(c.bgYellow.black(' HAND-OFF ') + ` from service #${esc.sourceItemId}, escalated by @${esc.escalatedBy} ${relativeTime(esc.escalatedAt, now)}`);

@@ -132,7 +132,7 @@ export function runtimeFor(cmd: Command, io: CliIO = processIO()): Runtime {
 }
 
 /** Read all of stdin as UTF-8; invalid UTF-8 is refused, not mangled. */
-export async function readStdin(stdin: CliIO['stdin'] = process.stdin): Promise<string> {
+async function readStdin(stdin: CliIO['stdin'] = process.stdin): Promise<string> {
   if (stdin.isTTY) throw usage('"-" reads the text from standard input, but nothing is piped in');
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));

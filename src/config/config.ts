@@ -37,7 +37,7 @@ function expandHome(p: string, env: NodeJS.ProcessEnv): string {
  * How a database is named in [agent_for]: an SQLite path made absolute, a PostgreSQL URL with its
  * password masked (the picker must not copy a secret into the config file).
  */
-export function databaseKey(database: string, env: NodeJS.ProcessEnv = process.env): string {
+function databaseKey(database: string, env: NodeJS.ProcessEnv = process.env): string {
   return isPostgresSpec(database) ? printableLocation(database) : path.resolve(expandHome(database, env));
 }
 

@@ -233,7 +233,7 @@ export function* openSpans(cal: BusinessCalendar | null, from: number): Generato
 }
 
 /** Sorted, merged pauses. An open pause has end = Infinity. */
-export function normalisePauses(pauses: readonly Span[]): Span[] {
+function normalisePauses(pauses: readonly Span[]): Span[] {
   const sorted = pauses.filter((p) => p.end > p.start).map((p) => ({ ...p })).sort((a, b) => a.start - b.start);
   const out: Span[] = [];
   for (const p of sorted) {
@@ -245,7 +245,7 @@ export function normalisePauses(pauses: readonly Span[]): Span[] {
 }
 
 /** Open spans from `from` on with the pauses cut out: the time the clock runs. */
-export function* countedSpans(cal: BusinessCalendar | null, from: number, pauses: readonly Span[] = []): Generator<Span> {
+function* countedSpans(cal: BusinessCalendar | null, from: number, pauses: readonly Span[] = []): Generator<Span> {
   const ps = normalisePauses(pauses);
   let pi = 0;
   for (const span of openSpans(cal, from)) {

@@ -55,7 +55,7 @@ export interface NewCustomer {
   notes?: string | null;
 }
 
-export async function insertCustomer(trx: Db, input: NewCustomer, at: string): Promise<Customer> {
+async function insertCustomer(trx: Db, input: NewCustomer, at: string): Promise<Customer> {
   const email = input.email ? normaliseEmail(input.email) : null;
   const name = (input.name ?? '').trim() || (email ? email.split('@')[0]! : '');
   if (!name) throw invalid('a customer needs a name or an email');
@@ -150,7 +150,7 @@ export interface NewOrder {
   reference?: string | null;
 }
 
-export function parseAmountCents(amount: number | string): number {
+function parseAmountCents(amount: number | string): number {
   const n = typeof amount === 'number' ? amount : Number(String(amount).trim());
   if (!Number.isFinite(n)) throw invalid(`amount must be a number (got ${JSON.stringify(amount)})`);
   if (n < 0) throw invalid('amount must not be negative');

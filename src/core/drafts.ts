@@ -51,7 +51,7 @@ export async function deleteDraft(ctx: Ctx, agent: Agent, itemId: number, kind: 
 }
 
 /** Inside a write transaction: the draft that was just sent goes. */
-export async function removeDraft(trx: Db, itemId: number, agentId: number, kind: DraftKind): Promise<void> {
+async function removeDraft(trx: Db, itemId: number, agentId: number, kind: DraftKind): Promise<void> {
   await trx.deleteFrom('drafts').where('item_id', '=', itemId).where('agent_id', '=', agentId).where('kind', '=', kind).execute();
 }
 

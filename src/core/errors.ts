@@ -2,7 +2,7 @@
 
 export type ErrorKind = 'failure' | 'usage' | 'not_found' | 'conflict' | 'invalid';
 
-export const EXIT_CODES: Record<ErrorKind, number> = {
+const EXIT_CODES: Record<ErrorKind, number> = {
   failure: 1,
   usage: 2,
   not_found: 3,

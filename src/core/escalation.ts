@@ -28,7 +28,7 @@ export interface ContextSnapshot {
   source: ItemView & { thread: EventView[] };
 }
 
-export interface SnapshotItem {
+interface SnapshotItem {
   id: number; role: string; kind: string; subject: string; status: string; priority: string; createdAt: string;
 }
 
@@ -199,7 +199,7 @@ function escalationQuery(db: Db) {
     .select(['x.id', 'x.source_item_id', 'x.support_item_id', 'x.reason', 'x.escalated_at', 'x.state', 'x.returned_at', 'x.return_note', 'a.handle']);
 }
 
-export async function getEscalation(db: Db, id: number): Promise<Escalation> {
+async function getEscalation(db: Db, id: number): Promise<Escalation> {
   const r = await escalationQuery(db).where('x.id', '=', id).executeTakeFirst();
   if (!r) throw notFound(`no escalation ${id}`);
   return toEscalation(r);

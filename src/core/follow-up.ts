@@ -22,7 +22,7 @@ export interface FollowUpOptions {
  * It is assigned to the acting agent when they work service, else left for the service team.
  */
 export async function createFollowUp(ctx: Ctx, agent: Agent, customerId: number, dueText: string, opts: FollowUpOptions = {}): Promise<ItemView> {
-  if (!dueText || !dueText.trim()) throw invalid('a follow-up needs a due time (e.g. 2d, "tomorrow 9:00")');
+  if (!dueText?.trim()) throw invalid('a follow-up needs a due time (e.g. 2d, "tomorrow 9:00")');
   const now = ctx.clock();
   if (parseWhen(dueText, now, 'future').getTime() <= now.getTime()) throw invalid(`the follow-up due time ${dueText} is not in the future`);
   const customer = await findCustomer(ctx.store.db, customerId);

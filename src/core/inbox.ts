@@ -28,12 +28,6 @@ export interface InboxFilter {
   offset?: number;
 }
 
-export interface InboxPage {
-  items: ItemView[];
-  /** Set when counting was asked for. */
-  total?: number;
-}
-
 export function parseStatuses(text: string): Status[] | 'all' {
   if (text.trim() === 'all') return 'all';
   return text.split(',').map((s) => parseEnum('status', STATUSES, s));
@@ -73,7 +67,7 @@ async function buildQuery(ctx: Ctx, me: Agent | null, f: InboxFilter) {
     q = q.where('i.id', 'in', (eb) => eb.selectFrom('item_tags').select('item_id').where('tag', '=', tag));
   }
   if (f.customer) q = q.where('i.customer_id', '=', (await findCustomer(db, f.customer)).id);
-  if (f.search && f.search.trim()) {
+  if (f.search?.trim()) {
     const matches = await ctx.store.search.matchCondition(f.search, 'i.id');
     if (!matches) return null;
     q = q.where(matches);

@@ -60,7 +60,7 @@ export async function loadItemRow(trx: Db, id: number): Promise<ItemRow> {
   return row;
 }
 
-export function eventAuthorColumns(actor: Actor) {
+function eventAuthorColumns(actor: Actor) {
   return {
     author_type: actor.type,
     author_agent_id: actor.type === 'agent' ? actor.agent.id : null,

@@ -65,7 +65,7 @@ export function selectItemColumns(db: Db, from: ItemsQuery = itemsQuery(db)) {
 
 export type ItemRowWithJoins = Awaited<ReturnType<ReturnType<typeof selectItemColumns>['executeTakeFirstOrThrow']>>;
 
-export function toItemView(r: ItemRowWithJoins, tags: string[], now: Date, business: BusinessSla | null = null): ItemView {
+function toItemView(r: ItemRowWithJoins, tags: string[], now: Date, business: BusinessSla | null = null): ItemView {
   return {
     id: r.id,
     role: r.role,
@@ -97,7 +97,7 @@ export function toItemView(r: ItemRowWithJoins, tags: string[], now: Date, busin
   };
 }
 
-export async function tagsFor(db: Db, ids: number[]): Promise<Map<number, string[]>> {
+async function tagsFor(db: Db, ids: number[]): Promise<Map<number, string[]>> {
   const map = new Map<number, string[]>();
   if (ids.length === 0) return map;
   const rows = await db.selectFrom('item_tags').select(['item_id', 'tag']).where('item_id', 'in', ids).orderBy('tag').execute();

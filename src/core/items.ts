@@ -22,8 +22,8 @@ import { queueReply } from '../mail/outbox.js';
 
 // The text and assignment rules live in item-rules.ts and the status rules in item-status.ts (escalation
 // and the rules engine need them without the actions); re-exported here.
-export { MAX_BODY_CHARS, checkAssignable, normaliseSubject, normaliseTag, requireBody } from './item-rules.js';
-export { canTransition, refuseTransition, statusChange } from './item-status.js';
+export { MAX_BODY_CHARS,  normaliseSubject, normaliseTag, requireBody } from './item-rules.js';
+;
 
 // ---------------------------------------------------------------------------------------------
 // Create
@@ -184,7 +184,7 @@ export async function customerMessage(
       const status = row.status as Status;
       if (status === 'resolved' || status === 'closed' || status === 'pending' || status === 'snoozed') {
         const sc = statusChange(row, 'open', now);
-        sc.events.forEach((e) => (e.actor = actor));
+        for (const e of sc.events) e.actor = actor;
         return { set: { ...sc.set, ...set }, events: [...events, ...sc.events] };
       }
       return { set, events };

@@ -4,8 +4,8 @@ import type { Db } from '../store/store.js';
 import { atRiskRows, type AtRiskRow } from './kpi-queries.js';
 import type { Period } from './kpi-period.js';
 
-export const AT_RISK_DAYS = 30;
-export const AT_RISK_SUPPORT_ITEMS = 3;
+const AT_RISK_DAYS = 30;
+const AT_RISK_SUPPORT_ITEMS = 3;
 
 export interface AtRiskReason {
   kind: 'csat' | 'nps' | 'support_items';

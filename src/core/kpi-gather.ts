@@ -33,7 +33,7 @@ export interface Inputs {
 }
 
 /** Which part of a period's tallies to sum: one agent ('' = unassigned), one day, or everything (team). */
-export type Pick = { agent: string } | { day: string } | Record<string, never>;
+type Pick = { agent: string } | { day: string } | Record<string, never>;
 
 /** Everything a role's figures need for one period, keyed by assignee and day. */
 export interface Gathered {

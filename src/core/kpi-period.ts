@@ -11,8 +11,8 @@ export interface Period {
 }
 
 const DAY_MS = 86_400_000;
-export const DEFAULT_DAYS = 30;
-export const MAX_DAYS = 366;
+const DEFAULT_DAYS = 30;
+const MAX_DAYS = 366;
 
 export interface PeriodInput {
   /** "7d", "30d", "90d" (any 1–366 whole days). */

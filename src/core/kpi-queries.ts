@@ -89,6 +89,7 @@ const flag = (cond: RawBuilder<unknown>) => sql<number>`sum(case when ${cond} th
 /** A row of one arm: its bucket's index, the assignee (null unless split by agent) and its aggregates (named counts, a list). */
 type ArmRow = { i: number; a: number | null; s?: string | null } & Record<string, unknown>;
 // Arms differ in their tables and columns; the union's rows are all ArmRow.
+// biome-ignore lint/suspicious/noExplicitAny: each arm selects from its own tables; only the row shape is shared
 type Arm = SelectQueryBuilder<Database, any, any>;
 
 /** One arm per bucket, tagged with its index; with byAgent each arm is grouped by its assignee column. */

@@ -10,7 +10,7 @@ import { atRiskCount, atRiskSummary, atRiskWindow, type AtRiskCustomer } from '.
 import type { AgentRoles, Role } from './vocabulary.js';
 import type { Db } from '../store/store.js';
 
-export type Unit = 'count' | 'seconds' | 'ratio' | 'nps' | 'money' | 'number';
+type Unit = 'count' | 'seconds' | 'ratio' | 'nps' | 'money' | 'number';
 
 export interface FigureInfo {
   key: string;
@@ -92,7 +92,7 @@ export interface RoleKpis {
   agents?: AgentFigures[];
 }
 
-export interface ServiceKpis extends RoleKpis {
+interface ServiceKpis extends RoleKpis {
   atRisk: AtRiskCustomer[];
 }
 
@@ -289,5 +289,5 @@ export async function computeKpis(ctx: Ctx, opts: KpiOptions): Promise<KpiReport
   return report;
 }
 
-export type { AtRiskCustomer } from './kpi-at-risk.js';
-export { resolvePeriod, previousPeriod, type Period } from './kpi-period.js';
+;
+export { resolvePeriod,  type Period } from './kpi-period.js';

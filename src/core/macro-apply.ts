@@ -56,7 +56,7 @@ export async function templateData(db: Db, row: ItemRow, agent: Agent): Promise<
       .orderBy('ordered_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst()
     : undefined;
   // A customer known only by email gets the email's local part as a name: never greet them by it.
-  const madeUpName = customer && customer.email && customer.name === customer.email.split('@')[0];
+  const madeUpName = customer?.email && customer.name === customer.email.split('@')[0];
   const name = customer && !madeUpName ? customer.name : null;
   return {
     customer: {

@@ -93,7 +93,7 @@ export interface NewItemOptions {
 export type PolicyOf = (role: Role, priority: Priority) => SlaPolicy & { hours?: BusinessCalendar | null };
 
 /** The items row of a new item (its id comes from the writer). */
-export type NewItemRow = Omit<Insertable<ItemTable>, 'id'> & {
+type NewItemRow = Omit<Insertable<ItemTable>, 'id'> & {
   role: Role; kind: Kind; channel: Channel; direction: Direction; status: Status; priority: Priority;
   version: number; created_at: string; updated_at: string; next_due_at: string | null;
 };
@@ -108,7 +108,7 @@ export interface NewItemRecord {
 }
 
 /** Role and kind from each other and the direction (docs/concepts.md, "Words"). */
-export function decideRoleAndKind(role: Role | undefined, kind: Kind | undefined, direction: Direction): { role: Role; kind: Kind } {
+function decideRoleAndKind(role: Role | undefined, kind: Kind | undefined, direction: Direction): { role: Role; kind: Kind } {
   if (role && kind) return { role, kind };
   if (kind) return { role: defaultRoleForKind(kind), kind };
   if (role) return { role, kind: role === 'service' ? (direction === 'outbound' ? 'follow_up' : 'question') : 'other' };

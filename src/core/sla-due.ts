@@ -83,7 +83,7 @@ function withPending(history: readonly HistoryEvent[], events: readonly NewEvent
 }
 
 /** Due times of an item under a policy, given its pause history. */
-export function computeDue(policy: PolicyRule, item: Pick<ItemRow, 'created_at' | 'first_customer_message_at' | 'resolution_due_at' | 'resolution_due_explicit'>, pauses: readonly Span[]) {
+function computeDue(policy: PolicyRule, item: Pick<ItemRow, 'created_at' | 'first_customer_message_at' | 'resolution_due_at' | 'resolution_due_explicit'>, pauses: readonly Span[]) {
   const due = dueTimes(policy, item.created_at, item.first_customer_message_at, pauses);
   return {
     first_response_due_at: due.firstResponseDueAt,

@@ -38,13 +38,13 @@ export async function businessDue(ctx: Ctx, input: { calendar: string; from: str
   };
 }
 
-export interface Segment {
+interface Segment {
   start: string;
   end: string;
   seconds: number;
 }
 
-export interface PauseSegment {
+interface PauseSegment {
   status: string;
   start: string;
   /** null while the item still waits. */
@@ -96,7 +96,7 @@ function clock(
 }
 
 /** Business seconds from now to a due time; negative (business time since) once it has passed. */
-export function businessLeft(cal: BusinessCalendar | null, now: number, due: number): number {
+function businessLeft(cal: BusinessCalendar | null, now: number, due: number): number {
   return due >= now ? Math.round(businessMsBetween(cal, now, due) / 1000) : -Math.round(businessMsBetween(cal, due, now) / 1000);
 }
 

@@ -26,7 +26,7 @@ const RESTORED_COLUMNS = [
   'status', 'priority', 'assignee_id', 'snoozed_until', 'resolved_at', 'first_resolved_at', 'closed_at',
   'reopen_count', 'first_response_due_at', 'resolution_due_at', 'resolution_due_explicit',
 ] as const;
-export type RestoredColumns = Pick<ItemRow, (typeof RESTORED_COLUMNS)[number]>;
+type RestoredColumns = Pick<ItemRow, (typeof RESTORED_COLUMNS)[number]>;
 
 export interface UndoToken {
   itemId: number;

@@ -25,11 +25,11 @@ export interface SavedView {
 /** Keys 4–9 in the console, in the order the views were made. */
 export const VIEW_KEYS = ['4', '5', '6', '7', '8', '9'] as const;
 
-export function toSavedView(r: Selectable<SavedViewTable>): SavedView {
+function toSavedView(r: Selectable<SavedViewTable>): SavedView {
   return { id: r.id, name: r.name, filter: JSON.parse(r.filter) as ViewFilter, createdAt: r.created_at, updatedAt: r.updated_at };
 }
 
-export function normaliseViewName(name: string): string {
+function normaliseViewName(name: string): string {
   const n = (name ?? '').trim().toLowerCase();
   if (!/^[\p{L}\p{N}][\p{L}\p{N}_\-.]{0,23}$/u.test(n)) {
     throw invalid(`view name ${JSON.stringify(name)} must be 1-24 letters, digits, '-', '_' or '.' (no spaces), e.g. vip-breached`);
@@ -38,7 +38,7 @@ export function normaliseViewName(name: string): string {
 }
 
 /** Check and normalise a filter (unknown agents and customers are refused); keys in one order. */
-export async function checkViewFilter(db: Db, f: ViewFilter): Promise<ViewFilter> {
+async function checkViewFilter(db: Db, f: ViewFilter): Promise<ViewFilter> {
   const out: ViewFilter = {};
   if (f.role && f.role !== 'all') out.role = parseEnum('role', ROLES, f.role) as Role;
   if (f.statuses !== undefined) out.statuses = f.statuses === 'all' ? 'all' : f.statuses.map((s) => parseEnum('status', STATUSES, s) as Status);
@@ -139,11 +139,11 @@ export function viewRowFromRecord(o: Record<string, unknown>): Selectable<SavedV
   if (f.role !== undefined) parseEnum('role', ROLES, f.role);
   if (f.statuses !== undefined && f.statuses !== 'all') {
     if (!Array.isArray(f.statuses)) throw invalid('"filter.statuses" must be a list or "all"');
-    f.statuses.forEach((s) => parseEnum('status', STATUSES, s));
+    for (const s of f.statuses) parseEnum('status', STATUSES, s);
   }
   if (f.priorities !== undefined) {
     if (!Array.isArray(f.priorities)) throw invalid('"filter.priorities" must be a list');
-    f.priorities.forEach((p) => parseEnum('priority', PRIORITIES, p));
+    for (const p of f.priorities) parseEnum('priority', PRIORITIES, p);
   }
   for (const k of ['assignee', 'tag', 'customer', 'search']) if (f[k] !== undefined && typeof f[k] !== 'string') throw invalid(`"filter.${k}" must be a string`);
   if (f.breached !== undefined && typeof f.breached !== 'boolean') throw invalid('"filter.breached" must be true or false');

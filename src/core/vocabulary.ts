@@ -22,11 +22,6 @@ export type Direction = (typeof DIRECTIONS)[number];
 export const STATUSES = ['new', 'open', 'pending', 'snoozed', 'escalated', 'resolved', 'closed'] as const;
 export type Status = (typeof STATUSES)[number];
 
-/** Statuses that count as work still to do (the inbox default, besides woken snoozes). */
-export const OPEN_WORK_STATUSES: readonly Status[] = ['new', 'open', 'pending', 'escalated'];
-/** Statuses where the item is done. */
-export const DONE_STATUSES: readonly Status[] = ['resolved', 'closed'];
-
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 

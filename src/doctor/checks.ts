@@ -7,7 +7,7 @@ import { configPath } from '../config/config.js';
 import { inspectSchema } from '../store/inspect.js';
 import { isPostgresSpec, printableLocation } from '../store/open.js';
 
-export type Status = 'ok' | 'warn' | 'fail';
+type Status = 'ok' | 'warn' | 'fail';
 
 export interface Finding {
   check: string;

@@ -6,7 +6,7 @@ import { parseISO } from 'date-fns/parseISO';
 import { RecordError } from './import-report.js';
 
 /** Tried in order after ISO 8601; day-first, as Zendesk and Freshdesk write outside the US. */
-export const DATE_FORMATS = [
+const DATE_FORMATS = [
   'EEE MMM dd HH:mm:ss xx yyyy',
   'yyyy-MM-dd HH:mm:ss xx',
   'yyyy-MM-dd HH:mm xx',

@@ -23,9 +23,9 @@ export interface FieldSpec<F extends string> {
   about: string;
 }
 
-export type How = 'map' | 'name' | 'name+values' | 'off';
+type How = 'map' | 'name' | 'name+values' | 'off';
 
-export interface FieldFound {
+interface FieldFound {
   field: string;
   column: string | null;
   index: number | null;
@@ -33,7 +33,7 @@ export interface FieldFound {
   about: string;
 }
 
-export interface Passed { column: string; field: string; reason: string }
+interface Passed { column: string; field: string; reason: string }
 
 export interface Detection<F extends string> {
   columns: Map<F, number>;

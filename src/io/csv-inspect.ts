@@ -3,7 +3,7 @@
 import type { Detection } from './csv-detect.js';
 import { present, type CsvTable } from './csv-table.js';
 
-export interface InspectField {
+interface InspectField {
   field: string;
   column: string | null;
   /** map (--map), name (a known column name), name+values (the values agreed too), off (--map FIELD=). */

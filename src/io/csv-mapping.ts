@@ -7,7 +7,7 @@ import type { CsvRow } from './csv-table.js';
 
 export { parsePairs, squash } from './csv-detect.js';
 
-export const CSV_FIELDS = [
+const CSV_FIELDS = [
   'externalId', 'subject', 'body', 'status', 'priority', 'requesterName', 'requesterEmail',
   'createdAt', 'updatedAt', 'resolvedAt', 'tags', 'assignee', 'kind', 'channel',
 ] as const;
@@ -108,7 +108,7 @@ export const DEFAULT_STATUS_MAP: Record<string, string> = {
 };
 
 /** Helpdesk priorities (words and Freshdesk's 1-4) → Tandem's. */
-export const DEFAULT_PRIORITY_MAP: Record<string, Priority> = {
+const DEFAULT_PRIORITY_MAP: Record<string, Priority> = {
   low: 'low', normal: 'normal', medium: 'normal', high: 'high', urgent: 'urgent', critical: 'urgent',
   '1': 'low', '2': 'normal', '3': 'high', '4': 'urgent', p1: 'urgent', p2: 'high', p3: 'normal', p4: 'low', '': 'normal',
   // Jira's five levels and Zammad's numbered ones.

@@ -71,7 +71,7 @@ function firstBadUtf8(buf: Buffer): { line: number; offset: number } {
  * The encoding a non-UTF-8 file most likely has: bytes 0x80-0x9F are printable in Windows-1252
  * (curly quotes, €) but control codes in ISO-8859-1, so their presence decides between the two.
  */
-export function guessEncoding(buf: Buffer): 'windows-1252' | 'iso-8859-15' {
+function guessEncoding(buf: Buffer): 'windows-1252' | 'iso-8859-15' {
   let c1 = 0;
   let euroLatin9 = 0;
   for (const b of buf) {
@@ -82,7 +82,7 @@ export function guessEncoding(buf: Buffer): 'windows-1252' | 'iso-8859-15' {
 }
 
 /** Decode a file's bytes: BOM'd UTF-16/UTF-8 by their BOM, else strict UTF-8, else the given encoding. */
-export function decodeText(file: string, buf: Buffer, encoding?: string): { text: string; encoding: string } {
+function decodeText(file: string, buf: Buffer, encoding?: string): { text: string; encoding: string } {
   if (encoding) {
     const name = encoding.trim().toLowerCase();
     if (!iconv.encodingExists(name)) {

@@ -51,7 +51,7 @@ function rng(seed: number) {
   };
 }
 
-export const DEMO_AGENTS = [
+const DEMO_AGENTS = [
   { handle: 'sam', name: 'Sam Rivera', roles: 'both', email: 'sam@tandem.example' },
   { handle: 'ana', name: 'Ana Costa', roles: 'service', email: 'ana@tandem.example' },
   { handle: 'ben', name: 'Ben Okafor', roles: 'service', email: 'ben@tandem.example' },
@@ -192,11 +192,11 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
     const kind = r.pick(Object.keys(topics)) as Kind;
     const topic = r.pick(topics[kind]!);
     const outbound = role === 'service' && ['onboarding', 'follow_up', 'renewal', 'feedback'].includes(kind);
-    const customer = customers[Math.floor(Math.pow(r.next(), 1.3) * customers.length)]!;
+    const customer = customers[Math.floor(r.next() ** 1.3 * customers.length)]!;
     const priority: Priority = r.weighted<Priority>([['low', 15], ['normal', 55], ['high', 22], ['urgent', 8]]);
     const channel = r.pick<Channel>(outbound ? ['phone', 'email', 'whatsapp', 'sms'] : role === 'support' ? ['email', 'chat', 'web', 'phone'] : ['email', 'chat', 'phone', 'in_person']);
     // Spread over 90 days, denser towards now, with the last few hours always busy.
-    const createdAt = n % 25 === 0 ? now - r.int(5, 8 * 60) * 60_000 : now - Math.floor(Math.pow(r.next(), 1.15) * 90 * DAY);
+    const createdAt = n % 25 === 0 ? now - r.int(5, 8 * 60) * 60_000 : now - Math.floor(r.next() ** 1.15 * 90 * DAY);
     const pool = role === 'support' ? supportAgents : serviceAgents;
     const assigneeHandle = now - createdAt < 20 * 60_000 && r.chance(0.6) ? null : r.pick(pool);
     const assigneeId = assigneeHandle ? agentIds.get(assigneeHandle)! : null;

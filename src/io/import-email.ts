@@ -49,7 +49,7 @@ export function readMessages(files: string[], format: 'eml' | 'mbox', onBadFile:
     try {
       refuseBinary(file, buf);
       if (format === 'mbox') {
-        splitMbox(file, buf).forEach((raw, i) => out.push({ file, number: i + 1, raw }));
+        splitMbox(file, buf).forEach((raw, i) => void out.push({ file, number: i + 1, raw }));
       } else {
         if (!/^[\x21-\x39\x3b-\x7e]+:/.test(buf.subarray(0, 200).toString('latin1'))) {
           throw invalid(`${file} is not an email message (it does not start with a header line such as "From: …"; a mailbox? use --format mbox)`);

@@ -41,7 +41,7 @@ export interface ImportReport {
   problemCount: number;
 }
 
-export const MAX_PROBLEMS = 100;
+const MAX_PROBLEMS = 100;
 
 export function newReport(format: string, files: string[], dryRun: boolean): ImportReport {
   return { format, files, dryRun, written: false, added: {}, updated: {}, unchanged: {}, ignored: {}, flagged: {}, problems: [], problemCount: 0 };
@@ -71,7 +71,7 @@ export class Rollback extends Error {
 }
 
 /** The error for a refused import: the first problems, and that nothing was written. */
-export function refusedError(report: ImportReport) {
+function refusedError(report: ImportReport) {
   const first = report.problems.slice(0, 5).map((p) => `  ${where(p)}: ${p.reason}`).join('\n');
   const more = report.problemCount > 5 ? `\n  … and ${report.problemCount - 5} more` : '';
   return invalid(

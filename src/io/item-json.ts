@@ -1,7 +1,7 @@
 // The item object scripts send (`item add --json -`, `tandem ingest`): one schema for both.
 import { z } from 'zod';
 
-export const CustomerJson = z.union([
+const CustomerJson = z.union([
   z.string(),
   z.object({ id: z.number().optional(), name: z.string().optional(), email: z.string().nullish(), phone: z.string().nullish(), company: z.string().nullish() }),
 ]);

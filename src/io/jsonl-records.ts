@@ -9,7 +9,6 @@ export const JSONL_FORMAT = 'tandem-jsonl';
 export const JSONL_VERSION = 1;
 
 export interface HeaderRecord { type: 'tandem'; format: typeof JSONL_FORMAT; version: number; schema: string; since: string | null }
-export interface EndRecord { type: 'end'; counts: Record<string, number> }
 export interface SlaPolicyRecord { type: 'sla_policy'; role: string; priority: string; firstResponseMinutes: number; resolutionMinutes: number; updatedAt: string }
 export interface AgentRecord { type: 'agent'; id: number; handle: string; name: string; email: string | null; roles: string; active: boolean; createdAt: string }
 export interface CustomerRecord {
@@ -42,8 +41,6 @@ export interface SurveyRecord {
   type: 'survey'; id: number; kind: string; score: number; comment: string | null; customerId: number | null; externalId: string | null;
   itemId: number | null; createdAt: string;
 }
-
-export type DataRecord = SlaPolicyRecord | AgentRecord | CustomerRecord | OrderRecord | ItemRecord | EscalationRecord | SurveyRecord;
 
 // --- rows → records (export) ------------------------------------------------------------------
 

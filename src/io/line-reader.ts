@@ -34,23 +34,6 @@ export function openForReading(file: string): number {
   }
 }
 
-/** Read a whole (small) text file: UTF-8 strictly, binary refused. */
-export function readTextFile(file: string): string {
-  const fd = openForReading(file);
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  refuseBinary(file, buf);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
-  } catch {
-    throw invalid(`${file} is not valid UTF-8 text; nothing was written`);
-  }
-}
-
 /** Count lines cheaply (for a progress total). */
 export function countLines(file: string): number {
   const fd = openForReading(file);
@@ -75,11 +58,6 @@ export interface LineInfo {
   line: number;
   /** False for a last line with no newline after it (a sign of a cut-off file). */
   terminated: boolean;
-}
-
-/** Call `fn` for every line of a UTF-8 text file, in order, synchronously. */
-export function forEachLine(file: string, fn: (text: string, info: LineInfo) => void): void {
-  for (const [text, info] of lines(file)) fn(text, info);
 }
 
 /** Every line of a UTF-8 text file, in order (a caller may await between lines). */

@@ -35,7 +35,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Watch one mailbox until aborted: fetch on connect, on every IDLE notice, and every pollMs. */
-export async function watchMailbox(ctx: Ctx, importer: Agent, mb: Mailbox, opts: RunOptions): Promise<void> {
+async function watchMailbox(ctx: Ctx, importer: Agent, mb: Mailbox, opts: RunOptions): Promise<void> {
   let backoff = 1_000;
   while (!opts.signal.aborted) {
     let client: ImapFlow | null = null;
@@ -83,7 +83,7 @@ export async function watchMailbox(ctx: Ctx, importer: Agent, mb: Mailbox, opts:
 }
 
 /** Deliver the outbox every sendEveryMs until aborted. */
-export async function sendLoop(ctx: Ctx, opts: RunOptions): Promise<void> {
+async function sendLoop(ctx: Ctx, opts: RunOptions): Promise<void> {
   const every = opts.sendEveryMs ?? 5_000;
   while (!opts.signal.aborted) {
     try {

@@ -6,7 +6,7 @@ import { connectImap } from './imap.js';
 import type { Mailbox } from './mailboxes.js';
 import { openSmtp } from './smtp.js';
 
-export interface ServerCheck {
+interface ServerCheck {
   ok: boolean;
   stage: ConnectStage | null;
   message: string;

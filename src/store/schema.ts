@@ -5,7 +5,7 @@ import type {
 } from '../core/vocabulary.js';
 
 /** An escalation's state (migration 0001's check constraint). */
-export type EscalationState = 'open' | 'resolved' | 'closed' | 'handed_back';
+type EscalationState = 'open' | 'resolved' | 'closed' | 'handed_back';
 
 export interface AgentTable {
   id: Generated<number>;
@@ -81,7 +81,7 @@ export interface ItemTable {
   external_id: string | null;
 }
 
-export interface ItemTagTable {
+interface ItemTagTable {
   item_id: number;
   tag: string;
 }
@@ -130,7 +130,7 @@ export interface SurveyTable {
 }
 
 /** A KPI day rollup (migration 0010, src/core/kpi-days.ts): one family's counts and durations of one whole UTC day. */
-export interface KpiDayTable {
+interface KpiDayTable {
   day: string;
   family: string;
   /** JSON: [[assignee ('' = none), {count: n, …}, length of its list], …]. */
@@ -151,7 +151,7 @@ export interface SlaPolicyTable {
   pause_when_waiting: Generated<number>;
 }
 
-export interface CalendarTable {
+interface CalendarTable {
   id: Generated<number>;
   name: string;
   tz: string;
@@ -161,7 +161,7 @@ export interface CalendarTable {
   updated_at: string;
 }
 
-export interface CalendarHolidayTable {
+interface CalendarHolidayTable {
   calendar_id: number;
   /** Local date YYYY-MM-DD in the calendar's zone. */
   date: string;
@@ -191,7 +191,7 @@ export interface SavedViewTable {
   updated_at: string;
 }
 
-export type RuleTrigger = 'created' | 'updated' | 'escalated';
+type RuleTrigger = 'created' | 'updated' | 'escalated';
 
 export interface RuleTable {
   id: Generated<number>;
@@ -209,7 +209,7 @@ export interface RuleTable {
   updated_at: string;
 }
 
-export interface RuleRevisionTable {
+interface RuleRevisionTable {
   id: Generated<number>;
   rule_id: number;
   revision: number;
@@ -220,7 +220,7 @@ export interface RuleRevisionTable {
   saved_at: string;
 }
 
-export interface RouteModelTable {
+interface RouteModelTable {
   id: Generated<number>;
   target: 'role' | 'kind' | 'agent';
   trained_at: string;
@@ -229,7 +229,7 @@ export interface RouteModelTable {
   model: string;
 }
 
-export type MailboxRole = 'service' | 'support';
+type MailboxRole = 'service' | 'support';
 
 export interface MailboxTable {
   id: Generated<number>;
@@ -251,7 +251,7 @@ export interface MailboxTable {
   updated_at: string;
 }
 
-export interface MailCursorTable {
+interface MailCursorTable {
   mailbox_id: number;
   folder: string;
   /** Decimal text: UIDVALIDITY is an unsigned 32-bit number. */
@@ -263,7 +263,7 @@ export interface MailCursorTable {
 
 export type MailMessageState = 'applied' | 'duplicate' | 'skipped' | 'failed';
 
-export interface MailMessageTable {
+interface MailMessageTable {
   id: Generated<number>;
   mailbox_id: number | null;
   folder: string;
@@ -312,7 +312,7 @@ export interface OutboxTable {
 export type DraftKind = 'reply' | 'note';
 
 /** An agent's unsent reply or note on an item (0004): one per item, agent and kind. */
-export interface DraftTable {
+interface DraftTable {
   id: Generated<number>;
   item_id: number;
   agent_id: number;

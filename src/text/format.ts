@@ -27,7 +27,7 @@ export function relativeTime(iso: string, now: Date): string {
 }
 
 /** SLA countdown for a list cell: "2h 5m", or "-35m" when breached. */
-export function slaCountdown(nextDueAt: string | null, now: Date): string {
+function slaCountdown(nextDueAt: string | null, now: Date): string {
   if (!nextDueAt) return '';
   const left = (Date.parse(nextDueAt) - now.getTime()) / 1000;
   return left < 0 ? `-${shortDuration(-left)}` : shortDuration(left);
@@ -48,7 +48,7 @@ export interface BusinessSlaText {
  * open the countdown runs with the clock, while closed it stands still (exact until the next opening
  * or closing; the view is reloaded on every change anyway).
  */
-export function businessLeftAt(b: BusinessSlaText, now: Date): number | null {
+function businessLeftAt(b: BusinessSlaText, now: Date): number | null {
   if (b.leftSeconds === null) return null;
   if (!b.running) return b.leftSeconds;
   const from = Date.parse(b.computedAt);

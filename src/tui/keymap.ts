@@ -3,7 +3,7 @@
 import type { Key } from 'ink';
 
 /** Where a command applies. `inbox` = list or detail; `item` = acts on the current item. */
-export type Scope = 'global' | 'inbox' | 'list' | 'detail' | 'item' | 'kpi' | 'rules';
+type Scope = 'global' | 'inbox' | 'list' | 'detail' | 'item' | 'kpi' | 'rules';
 export type Group = 'Console' | 'Move' | 'Read' | 'Filter' | 'Act';
 
 export type CommandId =
@@ -128,16 +128,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'rules.test', name: 'rule-test', keys: ['t', 'enter'], scope: 'rules', group: 'Act', help: 'Test the rule against the inbox\'s current item (writes nothing)', hint: 'test' },
 ];
 
-const BY_ID = new Map(COMMANDS.map((c) => [c.id, c]));
-
-export function commandSpec(id: CommandId): CommandSpec {
-  return BY_ID.get(id)!;
-}
 
 export type ViewName = 'list' | 'detail' | 'kpi' | 'rules';
 
 /** The scopes whose keys work in a view, most specific first. */
-export function scopesFor(view: ViewName): Scope[] {
+function scopesFor(view: ViewName): Scope[] {
   if (view === 'kpi') return ['kpi', 'global'];
   if (view === 'rules') return ['rules', 'global'];
   return view === 'list' ? ['list', 'item', 'inbox', 'global'] : ['detail', 'item', 'inbox', 'global'];
@@ -178,7 +173,7 @@ export function commandForKey(view: ViewName, name: string): CommandSpec | undef
 }
 
 /** How a key is shown in help and hints. */
-export function keyLabel(name: string): string {
+function keyLabel(name: string): string {
   const labels: Record<string, string> = {
     down: '↓', up: '↑', left: '←', right: '→', pageup: 'PgUp', pagedown: 'PgDn', home: 'Home', end: 'End',
     enter: 'Enter', esc: 'Esc', tab: 'Tab', space: 'Space', backspace: 'Backspace',

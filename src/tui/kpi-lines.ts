@@ -11,7 +11,7 @@ import { displayWidth, fit, truncate } from '../text/width.js';
 import type { Theme } from './theme.js';
 
 /** From this width on, the two panels sit side by side; below it they are stacked. */
-export const KPI_SIDE_BY_SIDE = 110;
+const KPI_SIDE_BY_SIDE = 110;
 
 const LABEL = 23;
 const VALUE = 10;
@@ -27,7 +27,7 @@ const AGENT_COLUMNS: Record<Role, [key: string, header: string][]> = {
   service: [['nps', 'NPS'], ['followUpsOnTime', 'FOLLOW-UPS'], ['firstResponseMedian', '1ST RESP'], ['escalationRate', 'ESC RATE']],
 };
 
-export const ROLE_TITLE: Record<Role, string> = { support: 'Support', service: 'Service' };
+const ROLE_TITLE: Record<Role, string> = { support: 'Support', service: 'Service' };
 
 export interface KpiLinesInput {
   report: KpiReport | null;
@@ -105,7 +105,7 @@ function agentTable(role: Role, agents: AgentFigures[], width: number, theme: Th
 }
 
 /** One role's panel: title, column header, a row per figure, then its per-agent table. */
-export function panelLines(role: Role, k: RoleKpis, width: number, theme: Theme, mine: boolean): string[] {
+function panelLines(role: Role, k: RoleKpis, width: number, theme: Theme, mine: boolean): string[] {
   return [...figureLines(role, k, width, theme, mine), ...agentLines(role, k, width, theme)];
 }
 

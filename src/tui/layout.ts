@@ -1,7 +1,7 @@
 // The console's geometry for a terminal size (no Ink here: run.ts uses it before Ink loads).
 
 /** From this width on, list and detail sit side by side. */
-export const WIDE_COLUMNS = 150;
+const WIDE_COLUMNS = 150;
 
 export interface TerminalSize {
   columns: number;

@@ -40,7 +40,7 @@ export interface ViewTab {
 }
 
 /** The console's filter for a saved view (what the view does not say is the default). */
-export function consoleFilterOf(f: ViewFilter): ConsoleFilter {
+function consoleFilterOf(f: ViewFilter): ConsoleFilter {
   return {
     ...DEFAULT_FILTER,
     role: f.role ?? 'all',

@@ -67,7 +67,7 @@ export function slaStateAt(nextDueAt: string | null, now: Date): 'breached' | 'd
 }
 
 /** What an escalation mark says in the list: where the item is, or that it came back. */
-export function markText(mark: EscalationMark, now: Date): string {
+function markText(mark: EscalationMark, now: Date): string {
   if (mark.kind === 'at_support') {
     const age = ageText((now.getTime() - Date.parse(mark.escalatedAt)) / 1000);
     return `→SUP #${mark.supportItemId} ${mark.holder ? '@' + sanitizeLine(mark.holder) : 'unassigned'} ${age}`;

@@ -11,7 +11,7 @@ import { previousPeriod, resolvePeriod, periodDays } from '../../src/core/kpi-pe
 import { createFollowUp } from '../../src/core/follow-up.js';
 import { atRiskCustomers } from '../../src/core/kpi-at-risk.js';
 import { getItemView } from '../../src/core/item-view.js';
-import { TandemError } from '../../src/core/errors.js';
+import type { TandemError } from '../../src/core/errors.js';
 
 let env: TestEnv;
 let fx: Fixture;

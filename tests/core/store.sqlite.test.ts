@@ -20,7 +20,9 @@ function dir() {
   dirs.push(d);
   return d;
 }
-afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
 
 async function refusal(file: string): Promise<TandemError> {
   const e = await openSqliteStore(file).then(() => null, (err: unknown) => err);

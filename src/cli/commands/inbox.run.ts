@@ -59,6 +59,9 @@ export async function runInbox(o: InboxOptions, deps: Deps): Promise<void> {
   }
   const list = await queryInbox(ctx, me, filter);
   if (out.json) return out.printJson(list);
-  if (o.ids) return list.forEach((i) => out.print(String(i.id)));
+  if (o.ids) {
+    for (const i of list) out.print(String(i.id));
+    return;
+  }
   out.table(list, itemColumns(ctx.clock()), { headers: Boolean(o.headers), empty: 'No items match. (Resolved, closed and snoozed items are hidden; try --status all.)' });
 }

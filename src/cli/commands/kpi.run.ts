@@ -63,7 +63,7 @@ function printHuman(out: Output, report: KpiReport, order: Role[]): void {
       ], { empty: 'No agents.' });
     }
     const atRisk = role === 'service' ? report.service?.atRisk : undefined;
-    if (atRisk && atRisk.length) {
+    if (atRisk?.length) {
       const total = report.service!.figures.atRiskCustomers?.value ?? atRisk.length;
       out.print('');
       out.print(c.bold('At-risk customers') + c.dim(` (${total} in the 30 days before the end of the period)`));

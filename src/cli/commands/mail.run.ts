@@ -4,6 +4,7 @@ import { TandemError, invalid, notFound, usage } from '../../core/errors.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { relativeTime } from '../../text/format.js';
 import type { Deps } from '../runtime.js';
+import type { FetchedMessage } from '../../mail/fetch.js';
 
 // The mail code (imapflow, nodemailer, mailparser) loads only when a mail command runs.
 const mailboxes = () => import('../../mail/mailboxes.js');
@@ -40,7 +41,7 @@ async function pickMailboxes(rt: Deps, name: string | undefined) {
   return all;
 }
 
-function describeFetched(m: import('../../mail/fetch.js').FetchedMessage): string {
+function describeFetched(m: FetchedMessage): string {
   const what = m.state === 'applied' ? `${m.outcome}${m.itemId ? ` on #${m.itemId}` : ''}`
     : m.state === 'duplicate' ? `already here${m.itemId ? ` (#${m.itemId})` : ''}`
       : m.state === 'already' ? 'taken by another fetcher'
@@ -132,7 +133,7 @@ export async function runFetch(o: FetchOptions, rt: Deps): Promise<void> {
   const since = o.since ? (await import('../../core/time.js')).parseWhen(o.since, ctx.clock(), 'past') : undefined;
   const me = await rt.me();
   const list = await pickMailboxes(rt, o.mailbox);
-  const onMessage = (m: import('../../mail/fetch.js').FetchedMessage, mb: { name: string }) => {
+  const onMessage = (m: FetchedMessage, mb: { name: string }) => {
     if (o.verbose || o.watch || m.state === 'failed') logLine(rt, `${mb.name}: ${describeFetched(m)}`);
   };
   if (o.watch) {

@@ -27,7 +27,7 @@ function printEval(rt: Deps, target: string, r: EvalReport | null): void {
   const w = Math.max(6, ...r.labels.map((l) => l.length));
   rt.out.print(c.dim(`  confusion (rows: true, columns: predicted)`));
   rt.out.print('  ' + ''.padEnd(w) + ' ' + r.labels.map((l) => sanitizeLine(l).slice(0, 8).padStart(8)).join(' '));
-  r.labels.forEach((l, i) => rt.out.print('  ' + sanitizeLine(l).padEnd(w) + ' ' + r.confusion[i]!.map((n) => String(n).padStart(8)).join(' ')));
+  r.labels.forEach((l, i) => void rt.out.print('  ' + sanitizeLine(l).padEnd(w) + ' ' + r.confusion[i]!.map((n) => String(n).padStart(8)).join(' ')));
 }
 
 export type TrainOptions = Record<string, never>;

@@ -14,7 +14,7 @@ export async function acceptSuggestion(ctx: Ctx, agent: Agent, itemId: number, o
   let used: Suggestion | null = null;
   const result = await mutateItem(ctx, itemId, asAgent(agent), opts, async (row, trx, now) => {
     const s = await suggestionForItem(trx, row.id);
-    if (!s || !s.role || !s.kind) throw conflict('there is no suggestion yet: `tandem route train` learns from resolved items');
+    if (!s?.role || !s.kind) throw conflict('there is no suggestion yet: `tandem route train` learns from resolved items');
     used = s;
     const actions: Action[] = [{ type: 'set', field: 'role', value: s.role.label }, { type: 'set', field: 'kind', value: s.kind.label }];
     if (!row.assignee_id && s.agent) {

@@ -2,7 +2,7 @@
 // beside the majority-class baseline (what always guessing the commonest label would score).
 import { predictNb, trainNb, type Example } from './naive-bayes.js';
 
-export interface Scores { accuracy: number; macroF1: number }
+interface Scores { accuracy: number; macroF1: number }
 
 export interface EvalReport {
   examples: number;
@@ -26,7 +26,7 @@ function shuffled<T>(items: T[], seed = 42): T[] {
   return out;
 }
 
-export function scores(labels: string[], confusion: number[][]): Scores {
+function scores(labels: string[], confusion: number[][]): Scores {
   const total = confusion.flat().reduce((a, b) => a + b, 0);
   const correct = labels.reduce((a, _l, i) => a + confusion[i]![i]!, 0);
   const f1s: number[] = [];

@@ -36,7 +36,7 @@ export interface NbModel {
 
 export interface Example { tokens: string[]; label: string }
 
-export const MAX_VOCABULARY = 30_000;
+const MAX_VOCABULARY = 30_000;
 
 export function trainNb(examples: Example[], alpha = 1, maxVocabulary = MAX_VOCABULARY): NbModel {
   const labels = [...new Set(examples.map((e) => e.label))].sort();
@@ -62,7 +62,9 @@ export function trainNb(examples: Example[], alpha = 1, maxVocabulary = MAX_VOCA
   const totals = new Array<number>(labels.length).fill(0);
   for (const [w, c] of entries) {
     words[w] = c;
-    c.forEach((n, i) => (totals[i]! += n));
+    c.forEach((n, i) => {
+      totals[i]! += n;
+    });
   }
   return { labels, docs, totals, words, vocabSize: entries.length, alpha };
 }

@@ -9,12 +9,12 @@ import { crossValidate, type EvalReport } from './evaluate.js';
 import { itemTokens, predictNb, trainNb, type NbModel } from './naive-bayes.js';
 
 /** Fewer resolved items than this and there is nothing worth learning yet. */
-export const MIN_EXAMPLES = 10;
+const MIN_EXAMPLES = 10;
 
-export interface Guess { label: string; confidence: number }
+interface Guess { label: string; confidence: number }
 export interface Suggestion { role: Guess | null; kind: Guess | null; agent: Guess | null; trainedAt: string; examples: number }
 
-export interface TrainResult { target: Target; examples: number; labels: number; vocabulary: number }
+interface TrainResult { target: Target; examples: number; labels: number; vocabulary: number }
 export interface TrainReport { trainedAt: string; examples: number; models: TrainResult[]; millis: number }
 
 export async function trainModels(ctx: Ctx): Promise<TrainReport> {

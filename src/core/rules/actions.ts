@@ -12,7 +12,7 @@ import { dueTimes, getPolicy } from '../sla.js';
 import { parseWhen } from '../time.js';
 // Set values are checked against the vocabulary when the rule is parsed (definition.ts).
 import type { Kind, Priority, Role, Status } from '../vocabulary.js';
-import { describeAction, type Action } from './definition.js';
+import type { Action } from './definition.js';
 import type { ItemState } from './facts.js';
 
 export interface PlannedStep {
@@ -195,4 +195,4 @@ export async function planActions(db: Db, actions: Action[], state: ItemState, n
   return { ok: true, steps };
 }
 
-export { describeAction };
+;

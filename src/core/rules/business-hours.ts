@@ -13,7 +13,7 @@ export interface BusinessHours {
   text: string;
 }
 
-export const DEFAULT_HOURS = 'mon-fri 09:00-17:00';
+const DEFAULT_HOURS = 'mon-fri 09:00-17:00';
 
 function minutes(text: string): number {
   const m = /^(\d{1,2})(?::(\d{2}))?$/.exec(text);

@@ -13,14 +13,14 @@ export const TRIGGERS = ['created', 'updated', 'escalated'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 /** What happened to the item: the `change` field. */
-export const CHANGES = ['created', 'message', 'status', 'escalated'] as const;
+const CHANGES = ['created', 'message', 'status', 'escalated'] as const;
 export type ChangeKind = (typeof CHANGES)[number];
 
 type FieldType = 'enum' | 'text' | 'tags' | 'number' | 'boolean';
 interface FieldSpec { type: FieldType; values?: readonly string[]; help: string }
 
 /** Every field a condition can test. */
-export const FIELDS: Record<string, FieldSpec> = {
+const FIELDS: Record<string, FieldSpec> = {
   role: { type: 'enum', values: ROLES, help: 'service | support' },
   kind: { type: 'enum', values: KINDS, help: 'the item kind' },
   channel: { type: 'enum', values: CHANNELS, help: 'email, chat, phone…' },
@@ -43,7 +43,7 @@ export const FIELDS: Record<string, FieldSpec> = {
   suggested_kind: { type: 'enum', values: KINDS, help: 'the learned suggestion (with min_confidence: 0.8)' },
   suggested_agent: { type: 'text', help: 'the learned suggestion: a handle (with min_confidence: 0.8)' },
 };
-export type Field = keyof typeof FIELDS;
+type Field = keyof typeof FIELDS;
 
 const OPERATORS: Record<FieldType, readonly string[]> = {
   enum: ['is', 'is_not'],
@@ -53,7 +53,7 @@ const OPERATORS: Record<FieldType, readonly string[]> = {
   boolean: ['is'],
 };
 const ALL_OPERATORS = ['is', 'is_not', 'contains', 'not_contains', 'matches', 'has', 'lacks', 'gt', 'gte', 'lt', 'lte'] as const;
-export type Operator = (typeof ALL_OPERATORS)[number];
+type Operator = (typeof ALL_OPERATORS)[number];
 
 export type Leaf = {
   kind: 'leaf';
@@ -67,7 +67,7 @@ export type Leaf = {
 };
 export type Condition = { kind: 'all'; of: Condition[] } | { kind: 'any'; of: Condition[] } | { kind: 'not'; of: Condition } | Leaf;
 
-export type SetField = 'role' | 'kind' | 'priority' | 'status';
+type SetField = 'role' | 'kind' | 'priority' | 'status';
 export type Action =
   | { type: 'set'; field: SetField; value: string }
   | { type: 'assign'; mode: 'agent'; handle: string }
@@ -142,7 +142,7 @@ function parseLeaf(rule: string, where: string, obj: Record<string, unknown>): L
       const bad = values.find((v) => !spec.values!.includes(v));
       if (bad !== undefined) fail(rule, where, `${fieldName} must be one of ${spec.values!.join(', ')} (got ${JSON.stringify(bad)})`);
     } else if (spec.type === 'tags') {
-      values = values.map((t) => { try { return normaliseTag(t); } catch (e) { fail(rule, where, (e as Error).message); } });
+      values = values.map((t) => { try { return normaliseTag(t); } catch (e) { return fail(rule, where, (e as Error).message); } });
     } else {
       values = values.map((v) => v.toLowerCase().replace(/^@/, ''));
     }
@@ -220,7 +220,7 @@ function parseActions(rule: string, raw: unknown): Action[] {
     const tags = (): string[] => {
       const items = Array.isArray(arg) ? arg : [arg];
       if (items.length === 0 || items.some((t) => typeof t !== 'string')) fail(rule, where, `${verb} takes a tag or a list of tags`);
-      return items.map((t) => { try { return normaliseTag(t as string); } catch (e) { fail(rule, where, (e as Error).message); } });
+      return items.map((t) => { try { return normaliseTag(t as string); } catch (e) { return fail(rule, where, (e as Error).message); } });
     };
     if (verb !== 'assign' && 'among' in a) fail(rule, where, 'among goes with assign: round-robin or least-loaded');
     if (verb !== 'escalate' && 'to' in a) fail(rule, where, 'to goes with escalate');
@@ -272,8 +272,9 @@ function parseActions(rule: string, raw: unknown): Action[] {
         out.push({ type: 'escalate', reason: text('the reason (escalate: "refund over 500")'), to: to ? (to as string).trim().toLowerCase().replace(/^@/, '') : null });
         return;
       }
-      case 'macro': fail(rule, where, 'a rule cannot apply a macro: a macro is a reply an agent reviews before it goes out (`tandem macro apply`); give the rule its own actions (set, assign, tag, untag, snooze, note, escalate)');
-      // falls through (fail never returns)
+      case 'macro':
+        fail(rule, where, 'a rule cannot apply a macro: a macro is a reply an agent reviews before it goes out (`tandem macro apply`); give the rule its own actions (set, assign, tag, untag, snooze, note, escalate)');
+        break;
       default: fail(rule, where, `unknown action ${JSON.stringify(verb)} (actions: set, assign, tag, untag, snooze, note, escalate)`);
     }
   });

@@ -17,7 +17,7 @@ import { loadEnabledRules, type StoredRule } from './rule-store.js';
 import type { FireOptions } from './hook.js';
 
 /** How many levels of rule-made changes may trigger rules again (the outside change is level 1). */
-export const MAX_RULE_DEPTH = 3;
+const MAX_RULE_DEPTH = 3;
 
 interface Pending { trigger: Trigger; itemId: number; change: ChangeKind; depth: number; actor?: Actor }
 
@@ -59,7 +59,7 @@ export async function runRulesFor(trx: Db, trigger: Trigger, itemId: number, opt
   });
 }
 
-export function ruleRef(rule: Pick<StoredRule, 'id' | 'name' | 'revision'>) {
+function ruleRef(rule: Pick<StoredRule, 'id' | 'name' | 'revision'>) {
   return { id: rule.id, name: rule.name, revision: rule.revision };
 }
 

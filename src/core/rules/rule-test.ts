@@ -13,7 +13,7 @@ import { describeAction, TRIGGERS, type ChangeKind, type Trigger } from './defin
 import { Facts, loadItemState, type ItemState } from './facts.js';
 import { findRule, listRules, type StoredRule } from './rule-store.js';
 
-export interface RuleTestResult {
+interface RuleTestResult {
   id: number;
   name: string;
   revision: number;
@@ -29,7 +29,7 @@ export interface RuleTestResult {
   stops: boolean;
 }
 
-export interface DatabaseMark { itemVersion: number; itemEvents: number; events: number; items: number; ruleRuns: number }
+interface DatabaseMark { itemVersion: number; itemEvents: number; events: number; items: number; ruleRuns: number }
 
 export interface RuleTestReport {
   itemId: number;
@@ -112,7 +112,7 @@ export async function testRules(ctx: Ctx, input: { itemId: number; rule?: string
   return { itemId: input.itemId, when, rules: results, stoppedBefore, before, after, unchanged };
 }
 
-export interface ReplayRow { id: number; name: string; when: Trigger; enabled: boolean; matched: number; examples: number[] }
+interface ReplayRow { id: number; name: string; when: Trigger; enabled: boolean; matched: number; examples: number[] }
 export interface ReplayReport { since: string; items: number; rules: ReplayRow[] }
 
 /** The item as it was created (from its 'created' event), for replaying `created` rules. */

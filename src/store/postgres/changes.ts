@@ -5,7 +5,7 @@
 import pg from 'pg';
 import type { ChangeFeed, ChangeSignal } from '../store.js';
 
-export const CHANNEL = 'tandem_changes';
+const CHANNEL = 'tandem_changes';
 
 export class ListenFeed implements ChangeFeed {
   private readonly listeners = new Set<(s: ChangeSignal) => void>();

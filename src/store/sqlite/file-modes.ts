@@ -14,7 +14,7 @@ export interface ShareOptions {
 }
 
 /** The group id of a group name (or number), from /etc/group. */
-export function groupId(group: string): number {
+function groupId(group: string): number {
   if (/^\d+$/.test(group)) return Number(group);
   let text = '';
   try {
@@ -50,15 +50,6 @@ export function createPrivateFile(file: string, share: ShareOptions = {}): void 
     if (gid !== null) fs.fchownSync(fd, -1, gid);
   } finally {
     fs.closeSync(fd);
-  }
-}
-
-/** Open a file Tandem writes for the user (an export, a copy): 0600 whatever the umask. */
-export function privateWriteMode(file: string): void {
-  try {
-    fs.chmodSync(file, 0o600);
-  } catch {
-    // not a regular file (a pipe, /dev/stdout): nothing to protect
   }
 }
 

@@ -5,14 +5,14 @@ import type { ConsoleApi, ItemDetailData } from '../console-api.js';
 import { detailLines } from '../detail-lines.js';
 import type { Theme } from '../theme.js';
 
-export interface DetailScroll {
+interface DetailScroll {
   id: number | null;
   offset: number;
 }
 
-export type ScrollAction = { type: 'by'; delta: number; max: number } | { type: 'to'; offset: number; max: number } | { type: 'reset'; id: number | null };
+type ScrollAction = { type: 'by'; delta: number; max: number } | { type: 'to'; offset: number; max: number } | { type: 'reset'; id: number | null };
 
-export function scrollReducer(s: DetailScroll, a: ScrollAction): DetailScroll {
+function scrollReducer(s: DetailScroll, a: ScrollAction): DetailScroll {
   switch (a.type) {
     case 'by': return { ...s, offset: Math.max(0, Math.min(a.max, s.offset + a.delta)) };
     case 'to': return { ...s, offset: Math.max(0, Math.min(a.max, a.offset)) };

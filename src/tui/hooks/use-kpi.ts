@@ -10,10 +10,10 @@ import { DEFAULT_SPAN, loadKpis, spanKey, type KpiSpan } from '../kpi-api.js';
 import { useLiveRefresh } from './use-live-refresh.js';
 
 /** Other processes' commits recompute the KPIs at most this often (a report can take a moment on a big store). */
-export const KPI_MIN_GAP_MS = 3000;
+const KPI_MIN_GAP_MS = 3000;
 const HOUR = 3_600_000;
 
-export interface KpiState {
+interface KpiState {
   span: KpiSpan;
   report: KpiReport | null;
   computing: boolean;

@@ -7,7 +7,7 @@ import type { Quote } from '../editor.js';
 import type { ViewName } from '../keymap.js';
 import type { MacroPick, MacroPickerSpec } from '../views/macro-picker.js';
 
-export interface PromptSpec {
+interface PromptSpec {
   label: string;
   initial?: string;
   hint?: string;
@@ -19,7 +19,7 @@ export interface PromptSpec {
   complete?: (text: string) => { text?: string; candidates: string };
 }
 
-export interface ChoiceOption {
+interface ChoiceOption {
   key: string;
   label: string;
   value: string;
@@ -34,7 +34,7 @@ export interface PickerOption {
 /** What the agent decided in the review step before a reply or note goes out. */
 export type ReviewChoice = 'send' | 'pending' | 'resolved' | 'edit' | 'keep' | 'discard';
 
-export interface ReviewSpec {
+interface ReviewSpec {
   kind: 'reply' | 'note';
   /** Reply to #3 Subject · customer */
   title: string;
@@ -53,13 +53,13 @@ export type Modal = { seq?: number } & (
   | { kind: 'customer'; history: CustomerHistory; now: Date; resolve: (openItemId: number | null) => void });
 
 /** The inline editor's answer; `macroAt` = closed by typing `::` there (the picker inserts at that index). */
-export interface EditResult {
+interface EditResult {
   text: string;
   sent: boolean;
   macroAt?: number;
 }
 
-export interface EditOptions {
+interface EditOptions {
   /** Where the cursor starts (default: the end). */
   cursor?: number;
   /** `::` opens the macro picker (replies and notes). */

@@ -10,7 +10,7 @@ import { useLiveRefresh } from './use-live-refresh.js';
 
 const HOUR = 3_600_000;
 
-export interface RulesState {
+interface RulesState {
   rules: StoredRule[];
   cursor: number;
   loading: boolean;

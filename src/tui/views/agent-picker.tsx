@@ -11,7 +11,7 @@ import { inputLine } from './text-cursor.js';
 
 type PickerModal = Extract<Modal, { kind: 'picker' }>;
 
-export function matchOptions(options: PickerOption[], query: string): PickerOption[] {
+function matchOptions(options: PickerOption[], query: string): PickerOption[] {
   const q = query.trim().toLowerCase().replace(/^@/, '');
   if (!q) return options;
   return options.filter((o) => `${o.label} ${o.detail ?? ''}`.toLowerCase().includes(q));

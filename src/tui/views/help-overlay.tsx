@@ -11,7 +11,7 @@ type HelpModal = Extract<Modal, { kind: 'help' }>;
 
 const GROUP_ORDER: Group[] = ['Move', 'Read', 'Filter', 'Act', 'Console'];
 
-export function helpLines(view: ViewName, width: number, theme: Theme): string[] {
+function helpLines(view: ViewName, width: number, theme: Theme): string[] {
   const lines: string[] = [];
   const cmds = commandsFor(view);
   for (const group of GROUP_ORDER) {

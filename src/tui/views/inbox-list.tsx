@@ -23,7 +23,7 @@ export interface InboxListProps {
 const rowCache = new Map<string, string>();
 const ROW_CACHE_LIMIT = 2000;
 
-export function listRows(p: InboxListProps): string[] {
+function listRows(p: InboxListProps): string[] {
   const { state, visible, width, height, now, theme } = p;
   const maxId = visible.reduce((m, r) => Math.max(m, r.id), 0);
   const layout = listLayout(width, maxId);

@@ -12,7 +12,7 @@ export interface ItemDetailProps {
   theme: Theme;
 }
 
-export function detailView(p: ItemDetailProps): string[] {
+function detailView(p: ItemDetailProps): string[] {
   const { detail, height, theme } = p;
   if (p.id === null) return [theme.dim('No item selected.')];
   if (!detail.data) return [detail.error ? theme.bad(detail.error) : theme.dim(`Loading #${p.id}…`)];

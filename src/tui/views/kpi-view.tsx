@@ -14,7 +14,7 @@ import { headerLines, type HeaderProps } from './header.js';
 const TABS = [7, 30, 90];
 
 /** The second header line in the KPI view: the period tabs (d cycles them), the period against the previous one, and progress. */
-export function kpiHeaderLine(kpi: KpiController, width: number, theme: Theme): string {
+function kpiHeaderLine(kpi: KpiController, width: number, theme: Theme): string {
   const { span, report, computing, error } = kpi.state;
   const days = 'days' in span ? span.days : null;
   const tabs = TABS.map((d) => (days === d ? theme.bold(`[${d} days]`) : theme.dim(` ${d} days `))).join('');

@@ -43,7 +43,7 @@ export interface MacroPick {
 type MacroModal = Extract<Modal, { kind: 'macro' }>;
 
 /** Fuzzy score of `query` in `text` (letters in order; runs and word starts score higher), or null. */
-export function fuzzyScore(query: string, text: string): number | null {
+function fuzzyScore(query: string, text: string): number | null {
   const q = query.toLowerCase().replace(/\s+/g, '');
   if (!q) return 0;
   const t = text.toLowerCase();
@@ -60,7 +60,7 @@ export function fuzzyScore(query: string, text: string): number | null {
   return score;
 }
 
-export function matchMacros(macros: MacroChoice[], query: string): MacroChoice[] {
+function matchMacros(macros: MacroChoice[], query: string): MacroChoice[] {
   const q = query.trim().toLowerCase();
   if (!q) return [...macros].sort((a, b) => Number(b.fits) - Number(a.fits));
   const scored: { m: MacroChoice; s: number }[] = [];

@@ -12,7 +12,7 @@ import type { Theme } from '../theme.js';
 
 const shown = (v: unknown) => sanitizeLine(Array.isArray(v) ? `[${v.join(', ')}]` : v === null || v === undefined ? '—' : JSON.stringify(v));
 
-export function testLines(report: RuleTestReport, subject: string, width: number, theme: Theme): string[] {
+function testLines(report: RuleTestReport, subject: string, width: number, theme: Theme): string[] {
   const out: string[] = [];
   const r = report.rules[0];
   out.push(theme.bold(truncate(`Test on #${report.itemId} “${sanitizeLine(subject)}”`, width)));
@@ -30,7 +30,7 @@ export function testLines(report: RuleTestReport, subject: string, width: number
   return out;
 }
 
-export function rulesLines(rules: RulesController, width: number, height: number, theme: Theme): string[] {
+function rulesLines(rules: RulesController, width: number, height: number, theme: Theme): string[] {
   const { state } = rules;
   const out: string[] = [];
   out.push(theme.bold(`Rules (${state.rules.length})`) + theme.dim('  in the order they run · Space on/off · K/J earlier/later · t test on the current item · Esc back'));

@@ -15,7 +15,7 @@ export interface StatusBarProps {
   deliveryProblems?: { count: number; itemIds: number[] } | undefined;
 }
 
-export function statusLines(p: StatusBarProps): [string, string] {
+function statusLines(p: StatusBarProps): [string, string] {
   const t = p.theme;
   const m = p.message;
   const paint = m?.tone === 'ok' ? t.ok : m?.tone === 'warn' ? t.warn : m?.tone === 'error' ? t.bad : (s: string) => s;
