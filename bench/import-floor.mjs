@@ -18,7 +18,14 @@ db.pragma('cache_size = -262144'); // as Tandem's bulk loader
 
 const snake = (k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const cell = (v) => (v === true ? 1 : v === false ? 0 : v !== null && typeof v === 'object' ? JSON.stringify(v) : v);
-const TABLES = { agent: 'agents', customer: 'customers', order: 'orders', survey: 'surveys', escalation: 'escalations', sla_policy: 'sla_policies' };
+const TABLES = {
+  agent: 'agents',
+  customer: 'customers',
+  order: 'orders',
+  survey: 'surveys',
+  escalation: 'escalations',
+  sla_policy: 'sla_policies',
+};
 const RENAME = { escalations: { escalatedBy: 'escalated_by' } };
 const statements = new Map();
 function insert(table, row) {
@@ -27,7 +34,9 @@ function insert(table, row) {
   let st = statements.get(key);
   if (!st) {
     // The migration seeds the default SLA policies; the export carries them too.
-    st = db.prepare(`insert ${table === 'sla_policies' ? 'or ignore ' : ''}into ${table} (${cols.join(',')}) values (${cols.map(() => '?').join(',')})`);
+    st = db.prepare(
+      `insert ${table === 'sla_policies' ? 'or ignore ' : ''}into ${table} (${cols.join(',')}) values (${cols.map(() => '?').join(',')})`,
+    );
     statements.set(key, st);
   }
   st.run(cols.map((c) => row[c]));
@@ -43,7 +52,11 @@ const lines = readline.createInterface({ input: fs.createReadStream(file), crlfD
 let items = 0;
 db.exec('begin');
 const triggers = db.prepare(`select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'events'`).all();
-const indexes = db.prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and sql not like 'create unique%' and tbl_name in ('items', 'events', 'orders', 'surveys', 'customers', 'item_tags', 'escalations')`).all();
+const indexes = db
+  .prepare(
+    `select name, sql from sqlite_master where type = 'index' and sql is not null and sql not like 'create unique%' and tbl_name in ('items', 'events', 'orders', 'surveys', 'customers', 'item_tags', 'escalations')`,
+  )
+  .all();
 for (const x of [...triggers, ...indexes]) db.exec(`drop ${triggers.includes(x) ? 'trigger' : 'index'} ${x.name}`);
 for await (const line of lines) {
   if (!line) continue;
@@ -56,8 +69,16 @@ for await (const line of lines) {
     for (const tag of tags) insert('item_tags', { item_id: rec.id, tag });
     for (const e of events) {
       insert('events', {
-        id: e.id, item_id: rec.id, version: e.version, type: e.type, author_type: e.author, author_agent_id: e.agentId,
-        author_customer_id: e.customerId, body: e.body, data: e.data === null ? null : JSON.stringify(e.data), created_at: e.createdAt,
+        id: e.id,
+        item_id: rec.id,
+        version: e.version,
+        type: e.type,
+        author_type: e.author,
+        author_agent_id: e.agentId,
+        author_customer_id: e.customerId,
+        body: e.body,
+        data: e.data === null ? null : JSON.stringify(e.data),
+        created_at: e.createdAt,
         message_id: e.messageId,
       });
     }

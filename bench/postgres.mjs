@@ -17,7 +17,11 @@ export async function benchPostgres({ BIN, CACHE, SIZES, env, timeProcess, quick
     fs.mkdirSync(dir, { recursive: true });
     if (root) execFileSync('chown', ['nobody:nogroup', dir]);
     const args = ['-D', cluster.data, '-U', 'tandem', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8'];
-    execFileSync(root ? 'setpriv' : path.join(bin, 'initdb'), root ? ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--', path.join(bin, 'initdb'), ...args] : args, { stdio: 'ignore' });
+    execFileSync(
+      root ? 'setpriv' : path.join(bin, 'initdb'),
+      root ? ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--', path.join(bin, 'initdb'), ...args] : args,
+      { stdio: 'ignore' },
+    );
   }
   cluster.start();
   const stop = () => cluster.stop('fast');
@@ -32,7 +36,10 @@ export async function benchPostgres({ BIN, CACHE, SIZES, env, timeProcess, quick
         console.error(`building ${size.toLocaleString('en-US')}-item demo database on PostgreSQL (kept in bench/cache/pg)…`);
         const t = Date.now();
         psql(cluster, 'postgres', `create database ${name}`);
-        execFileSync(process.execPath, [BIN, 'demo', '--db', url, '--items', String(size), '--seed', '42', '--now', DEMO_NOW, '--quiet'], { env, stdio: 'inherit' });
+        execFileSync(process.execPath, [BIN, 'demo', '--db', url, '--items', String(size), '--seed', '42', '--now', DEMO_NOW, '--quiet'], {
+          env,
+          stdio: 'inherit',
+        });
         psql(cluster, name, 'vacuum analyze');
         console.error(`  built in ${((Date.now() - t) / 1000).toFixed(1)} s`);
       }
@@ -57,10 +64,18 @@ export async function benchPostgres({ BIN, CACHE, SIZES, env, timeProcess, quick
           psql(cluster, 'postgres', 'drop database if exists bench_import with (force)');
           psql(cluster, 'postgres', 'create database bench_import');
           const t = process.hrtime.bigint();
-          execFileSync(process.execPath, [BIN, '--db', cluster.url('bench_import'), 'import', jsonl], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+          execFileSync(process.execPath, [BIN, '--db', cluster.url('bench_import'), 'import', jsonl], {
+            env,
+            stdio: ['ignore', 'ignore', 'inherit'],
+          });
           times.push(Number(process.hrtime.bigint() - t) / 1e6);
         }
-        const items = Number(spawnSync(process.execPath, [BIN, '--db', url, 'db', 'info', '--json'], { env, encoding: 'utf8' }).stdout ? JSON.parse(spawnSync(process.execPath, [BIN, '--db', url, 'db', 'info', '--json'], { env, encoding: 'utf8' }).stdout).counts.items : size);
+        const items = Number(
+          spawnSync(process.execPath, [BIN, '--db', url, 'db', 'info', '--json'], { env, encoding: 'utf8' }).stdout
+            ? JSON.parse(spawnSync(process.execPath, [BIN, '--db', url, 'db', 'info', '--json'], { env, encoding: 'utf8' }).stdout).counts
+                .items
+            : size,
+        );
         const ms = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
         r.importJsonl = { medianMs: ms, items, itemsPerSecond: Math.round(items / (ms / 1000)) };
       }

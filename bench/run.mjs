@@ -53,9 +53,16 @@ function demoDb(size) {
   fs.rmSync(tmp, { force: true });
   console.error(`building ${size.toLocaleString('en-US')}-item demo database (cached in bench/cache)…`);
   const t = Date.now();
-  execFileSync(process.execPath, [BIN, 'demo', '--db', tmp, '--items', String(size), '--seed', '42', '--now', DEMO_NOW, '--quiet'], { env, stdio: 'inherit' });
+  execFileSync(process.execPath, [BIN, 'demo', '--db', tmp, '--items', String(size), '--seed', '42', '--now', DEMO_NOW, '--quiet'], {
+    env,
+    stdio: 'inherit',
+  });
   // Fold the WAL into the file so the cache is one self-contained file.
-  execFileSync(process.execPath, ['-e', `const D=require('better-sqlite3');const d=new D(${JSON.stringify(tmp)});d.pragma('wal_checkpoint(TRUNCATE)');d.close()`], { cwd: ROOT });
+  execFileSync(
+    process.execPath,
+    ['-e', `const D=require('better-sqlite3');const d=new D(${JSON.stringify(tmp)});d.pragma('wal_checkpoint(TRUNCATE)');d.close()`],
+    { cwd: ROOT },
+  );
   fs.renameSync(tmp, file);
   for (const s of ['-wal', '-shm']) fs.rmSync(tmp + s, { force: true });
   console.error(`  built in ${((Date.now() - t) / 1000).toFixed(1)} s`);
@@ -100,12 +107,34 @@ if (storeArg !== -1 && process.argv[storeArg + 1] === 'postgres') {
   const lines = [['size', 'figure', 'median', 'spread', 'floor (pg alone)', 'ratio']];
   for (const [size, r] of Object.entries(sizes)) {
     for (const [name, m] of Object.entries(r)) {
-      if (name === 'importJsonl') lines.push([Number(size).toLocaleString('en-US'), 'import JSONL', `${m.itemsPerSecond.toLocaleString('en-US')} items/s`, `${fmt(m.medianMs)} ms`, '', '']);
-      else lines.push([Number(size).toLocaleString('en-US'), name, `${fmt(m.medianMs)} ms`, `${fmt(m.minMs)}–${fmt(m.maxMs)}`, m.floorMs ? `${fmt(m.floorMs)} ms` : '', m.ratio ? `${fmt(m.ratio, 2)}×` : '']);
+      if (name === 'importJsonl')
+        lines.push([
+          Number(size).toLocaleString('en-US'),
+          'import JSONL',
+          `${m.itemsPerSecond.toLocaleString('en-US')} items/s`,
+          `${fmt(m.medianMs)} ms`,
+          '',
+          '',
+        ]);
+      else
+        lines.push([
+          Number(size).toLocaleString('en-US'),
+          name,
+          `${fmt(m.medianMs)} ms`,
+          `${fmt(m.minMs)}–${fmt(m.maxMs)}`,
+          m.floorMs ? `${fmt(m.floorMs)} ms` : '',
+          m.ratio ? `${fmt(m.ratio, 2)}×` : '',
+        ]);
     }
   }
   const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => String(l[i]).length)));
-  for (const l of lines) console.log(l.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd());
+  for (const l of lines)
+    console.log(
+      l
+        .map((c, i) => String(c).padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    );
   const file = path.join(ROOT, 'bench/results.json');
   const previous = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
   fs.writeFileSync(file, JSON.stringify({ ...previous, postgres: { at: new Date().toISOString(), quick, sizes } }, null, 2) + '\n');
@@ -118,7 +147,12 @@ if (process.argv.includes('--build-only')) {
   process.exit(0);
 }
 
-const results = { machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` }, at: new Date().toISOString(), quick, sizes: {} };
+const results = {
+  machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
+  at: new Date().toISOString(),
+  quick,
+  sizes: {},
+};
 const floorNode = timeProcess(['-e', '0']);
 results.floorNode = floorNode;
 
@@ -159,25 +193,53 @@ for (const size of SIZES) {
       for (const s of ['', '-wal', '-shm']) fs.rmSync(target + s, { force: true });
       execFileSync(process.execPath, [BIN, 'db', 'migrate', '--db', target], { env, stdio: 'ignore' });
       const t = process.hrtime.bigint();
-      execFileSync(process.execPath, [path.join(ROOT, 'bench/import-floor.mjs'), jsonl, target], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      execFileSync(process.execPath, [path.join(ROOT, 'bench/import-floor.mjs'), jsonl, target], {
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       bare.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
     for (const s of ['', '-wal', '-shm']) fs.rmSync(target + s, { force: true });
     const items = size; // items in the file (escalations add a few; counted below)
-    const count = Number(execFileSync(process.execPath, ['-e', `const D=require('better-sqlite3');console.log(new D(${JSON.stringify(db)},{readonly:true}).prepare('select count(*) from items').pluck().get())`], { cwd: ROOT }).toString());
+    const count = Number(
+      execFileSync(
+        process.execPath,
+        [
+          '-e',
+          `const D=require('better-sqlite3');console.log(new D(${JSON.stringify(db)},{readonly:true}).prepare('select count(*) from items').pluck().get())`,
+        ],
+        { cwd: ROOT },
+      ).toString(),
+    );
     r.importJsonl = {
-      medianMs: median(times), items: count || items, itemsPerSecond: Math.round((count || items) / (median(times) / 1000)),
-      floorMs: median(bare), ratio: median(times) / median(bare), target: { itemsPerSecond: 30_000, ratio: 2 },
+      medianMs: median(times),
+      items: count || items,
+      itemsPerSecond: Math.round((count || items) / (median(times) / 1000)),
+      floorMs: median(bare),
+      ratio: median(times) / median(bare),
+      target: { itemsPerSecond: 30_000, ratio: 2 },
     };
-  } else r.importJsonl = { missing: tandemHas('import') ? 'measured at 100,000 items (items/s does not depend on the file size; a 1M import takes minutes)' : 'no `tandem import` yet' };
+  } else
+    r.importJsonl = {
+      missing: tandemHas('import')
+        ? 'measured at 100,000 items (items/s does not depend on the file size; a 1M import takes minutes)'
+        : 'no `tandem import` yet',
+    };
   // The console through a real pty: time to first frame, key-to-frame latency, peak memory.
-  const tui = spawnSync('python3', [path.join(ROOT, 'bench/pty_driver.py'), quick ? '60' : '300', '40', '120', '--', process.execPath, BIN, '--db', db, '--as', 'sam'], { env, encoding: 'utf8', timeout: 180_000 });
+  const tui = spawnSync(
+    'python3',
+    [path.join(ROOT, 'bench/pty_driver.py'), quick ? '60' : '300', '40', '120', '--', process.execPath, BIN, '--db', db, '--as', 'sam'],
+    { env, encoding: 'utf8', timeout: 180_000 },
+  );
   if (tui.status === 0 && tui.stdout.trim()) {
     const t = JSON.parse(tui.stdout);
     const lat = t.keyLatenciesMs;
     r.console = {
-      firstFrameMs: t.firstFrameMs, keyP50Ms: lat.length ? percentile(lat, 50) : null, keyP95Ms: lat.length ? percentile(lat, 95) : null,
-      keys: lat.length, peakRssMb: t.peakRssKb ? t.peakRssKb / 1024 : null,
+      firstFrameMs: t.firstFrameMs,
+      keyP50Ms: lat.length ? percentile(lat, 50) : null,
+      keyP95Ms: lat.length ? percentile(lat, 95) : null,
+      keys: lat.length,
+      peakRssMb: t.peakRssKb ? t.peakRssKb / 1024 : null,
       target: { firstFrameMs: 250, keyP95Ms: 12, peakRssMb: 120 },
     };
   } else r.console = { missing: `console run failed: ${(tui.stderr || tui.error?.message || '').slice(0, 200)}` };
@@ -189,31 +251,104 @@ const lines = [['size', 'figure', 'median', 'spread', 'floor', 'ratio', 'target'
 lines.push(['—', 'node -e 0', `${fmt(floorNode.medianMs)} ms`, `${fmt(floorNode.minMs)}–${fmt(floorNode.maxMs)}`, '', '', '', '']);
 for (const [size, r] of Object.entries(results.sizes)) {
   const label = Number(size).toLocaleString('en-US');
-  lines.push([label, 'floor: node + better-sqlite3 inbox query', `${fmt(r.floorQuery.medianMs)} ms`, `${fmt(r.floorQuery.minMs)}–${fmt(r.floorQuery.maxMs)}`, '', '', '', '']);
+  lines.push([
+    label,
+    'floor: node + better-sqlite3 inbox query',
+    `${fmt(r.floorQuery.medianMs)} ms`,
+    `${fmt(r.floorQuery.minMs)}–${fmt(r.floorQuery.maxMs)}`,
+    '',
+    '',
+    '',
+    '',
+  ]);
   for (const [name, m] of Object.entries(r)) {
     if (name === 'floorQuery' || name === 'floorShow' || name === 'floorSearch') {
-      if (name !== 'floorQuery') lines.push([label, `floor: ${name === 'floorShow' ? 'item show' : 'search'} queries`, `${fmt(m.medianMs)} ms`, `${fmt(m.minMs)}–${fmt(m.maxMs)}`, '', '', '', '']);
+      if (name !== 'floorQuery')
+        lines.push([
+          label,
+          `floor: ${name === 'floorShow' ? 'item show' : 'search'} queries`,
+          `${fmt(m.medianMs)} ms`,
+          `${fmt(m.minMs)}–${fmt(m.maxMs)}`,
+          '',
+          '',
+          '',
+          '',
+        ]);
       continue;
     }
-    if (m.missing) { lines.push([label, name, '—', '', '', '', '', m.missing]); continue; }
+    if (m.missing) {
+      lines.push([label, name, '—', '', '', '', '', m.missing]);
+      continue;
+    }
     if (name === 'importJsonl') {
       const ok = m.itemsPerSecond >= m.target.itemsPerSecond && m.ratio <= m.target.ratio;
-      lines.push([label, 'import JSONL', `${m.itemsPerSecond.toLocaleString('en-US')} items/s`, `${fmt(m.medianMs)} ms`, `${fmt(m.floorMs)} ms (bare script)`, `${fmt(m.ratio, 2)}×`, '≥ 30,000/s, ≤ 2× floor', ok ? 'ok' : 'MISSED']);
+      lines.push([
+        label,
+        'import JSONL',
+        `${m.itemsPerSecond.toLocaleString('en-US')} items/s`,
+        `${fmt(m.medianMs)} ms`,
+        `${fmt(m.floorMs)} ms (bare script)`,
+        `${fmt(m.ratio, 2)}×`,
+        '≥ 30,000/s, ≤ 2× floor',
+        ok ? 'ok' : 'MISSED',
+      ]);
       continue;
     }
     if (name === 'console') {
       const t = m.target;
-      lines.push([label, 'console first frame', `${fmt(m.firstFrameMs)} ms`, '', '', '', `≤ ${t.firstFrameMs} ms`, m.firstFrameMs <= t.firstFrameMs ? 'ok' : 'MISSED']);
-      lines.push([label, `console key→frame (${m.keys} keys)`, `p50 ${fmt(m.keyP50Ms, 1)} ms`, `p95 ${fmt(m.keyP95Ms, 1)} ms`, '', '', `p95 ≤ ${t.keyP95Ms} ms`, m.keyP95Ms !== null && m.keyP95Ms <= t.keyP95Ms ? 'ok' : 'MISSED']);
-      lines.push([label, 'console peak memory', `${fmt(m.peakRssMb)} MB`, '', '', '', `≤ ${t.peakRssMb} MB`, m.peakRssMb !== null && m.peakRssMb <= t.peakRssMb ? 'ok' : 'MISSED']);
+      lines.push([
+        label,
+        'console first frame',
+        `${fmt(m.firstFrameMs)} ms`,
+        '',
+        '',
+        '',
+        `≤ ${t.firstFrameMs} ms`,
+        m.firstFrameMs <= t.firstFrameMs ? 'ok' : 'MISSED',
+      ]);
+      lines.push([
+        label,
+        `console key→frame (${m.keys} keys)`,
+        `p50 ${fmt(m.keyP50Ms, 1)} ms`,
+        `p95 ${fmt(m.keyP95Ms, 1)} ms`,
+        '',
+        '',
+        `p95 ≤ ${t.keyP95Ms} ms`,
+        m.keyP95Ms !== null && m.keyP95Ms <= t.keyP95Ms ? 'ok' : 'MISSED',
+      ]);
+      lines.push([
+        label,
+        'console peak memory',
+        `${fmt(m.peakRssMb)} MB`,
+        '',
+        '',
+        '',
+        `≤ ${t.peakRssMb} MB`,
+        m.peakRssMb !== null && m.peakRssMb <= t.peakRssMb ? 'ok' : 'MISSED',
+      ]);
       continue;
     }
     const target = m.target?.ratio ? `≤ ${m.target.ratio}× floor` : m.target?.ms ? `≤ ${m.target.ms} ms` : '';
     const ok = m.target?.ratio ? m.ratio <= m.target.ratio : m.target?.ms ? m.medianMs <= m.target.ms : null;
-    lines.push([label, name, `${fmt(m.medianMs)} ms`, `${fmt(m.minMs)}–${fmt(m.maxMs)}`, `${fmt(m.floorMs)} ms`, `${fmt(m.ratio, 2)}×`, target, ok === null ? '' : ok ? 'ok' : 'MISSED']);
+    lines.push([
+      label,
+      name,
+      `${fmt(m.medianMs)} ms`,
+      `${fmt(m.minMs)}–${fmt(m.maxMs)}`,
+      `${fmt(m.floorMs)} ms`,
+      `${fmt(m.ratio, 2)}×`,
+      target,
+      ok === null ? '' : ok ? 'ok' : 'MISSED',
+    ]);
   }
 }
 const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => String(l[i]).length)));
-for (const l of lines) console.log(l.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd());
+for (const l of lines)
+  console.log(
+    l
+      .map((c, i) => String(c).padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );
 fs.writeFileSync(path.join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
 console.log('\nwritten to bench/results.json');

@@ -52,7 +52,8 @@ export async function up(db: Kysely<any>, engine: Engine = 'sqlite'): Promise<vo
     .addColumn('channel', 'text', (c) => c.notNull())
     .addColumn('direction', 'text', (c) => c.notNull().check(sql`direction in ('inbound','outbound')`))
     .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('new','open','pending','snoozed','escalated','resolved','closed')`))
+      c.notNull().check(sql`status in ('new','open','pending','snoozed','escalated','resolved','closed')`),
+    )
     .addColumn('priority', 'text', (c) => c.notNull().check(sql`priority in ('low','normal','high','urgent')`))
     .addColumn('assignee_id', 'integer', (c) => c.references('agents.id'))
     .addColumn('created_at', 'text', (c) => c.notNull())
@@ -70,9 +71,11 @@ export async function up(db: Kysely<any>, engine: Engine = 'sqlite'): Promise<vo
     // Derived columns for the inbox's hot path: "open work" and "soonest due first, undated last"
     // become plain index range scans, even at a million items.
     // SQLite computes them on read (virtual); PostgreSQL stores them, and needs the flag as an integer.
-    .addColumn('open_work', 'integer', (c) => pg
-      ? c.generatedAlwaysAs(sql`case when status in ('new','open','pending','escalated') then 1 else 0 end`).stored()
-      : c.generatedAlwaysAs(sql`status in ('new','open','pending','escalated')`))
+    .addColumn('open_work', 'integer', (c) =>
+      pg
+        ? c.generatedAlwaysAs(sql`case when status in ('new','open','pending','escalated') then 1 else 0 end`).stored()
+        : c.generatedAlwaysAs(sql`status in ('new','open','pending','escalated')`),
+    )
     .addColumn('due_sort', 'text', (c) => {
       const g = c.generatedAlwaysAs(sql`coalesce(next_due_at, '9999-12-31T23:59:59.999Z')`);
       return pg ? g.stored() : g;
@@ -168,9 +171,15 @@ export async function up(db: Kysely<any>, engine: Engine = 'sqlite'): Promise<vo
   ];
   await db
     .insertInto('sla_policies')
-    .values(defaults.map(([role, priority, fr, res]) => ({
-      role, priority, first_response_minutes: fr, resolution_minutes: res, updated_at: '1970-01-01T00:00:00.000Z',
-    })))
+    .values(
+      defaults.map(([role, priority, fr, res]) => ({
+        role,
+        priority,
+        first_response_minutes: fr,
+        resolution_minutes: res,
+        updated_at: '1970-01-01T00:00:00.000Z',
+      })),
+    )
     .execute();
 
   if (pg) await postgresSearch(db);
@@ -181,7 +190,9 @@ async function sqliteSearch(db: Kysely<any>): Promise<void> {
   // Full-text search (SQLite FTS5), contentless to keep the file small. Every row is an event (rowid =
   // event id); an item's subject is indexed with its 'created' event. Rowids thus only grow, which
   // keeps FTS5 from flushing a segment on every insert. Triggers keep it in sync on every write path.
-  await sql`create virtual table search_fts using fts5(text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
+  await sql`create virtual table search_fts using fts5(text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2')`.execute(
+    db,
+  );
   await sql`create trigger events_fts_created after insert on events when new.type = 'created' begin
     insert into search_fts (rowid, text)
       values (new.id, (select subject from items where id = new.item_id) || char(10) || coalesce(new.body, ''));

@@ -32,35 +32,62 @@ export async function up(db: Kysely<any>, engine: Engine = 'sqlite'): Promise<vo
   if (pg) await postgresSecondsFunction(db);
   const secondsBetween = (start: string, end: string) =>
     pg ? sql.raw(`tandem_seconds_between(${start}, ${end})`) : sqliteSecondsBetween(start, end);
-  await db.schema.alterTable('items')
+  await db.schema
+    .alterTable('items')
     .addColumn('first_response_secs', 'integer', (c) => {
       const g = c.generatedAlwaysAs(secondsBetween('first_customer_message_at', 'first_response_at'));
       return pg ? g.stored() : g;
     })
     .execute();
-  await db.schema.alterTable('items')
+  await db.schema
+    .alterTable('items')
     .addColumn('resolution_secs', 'integer', (c) => {
       const g = c.generatedAlwaysAs(secondsBetween('created_at', 'first_resolved_at'));
       return pg ? g.stored() : g;
     })
     .execute();
-  await db.schema.createIndex('items_kpi_first_response_secs').on('items')
-    .columns(['role', 'first_response_at', 'assignee_id', 'first_response_secs']).where(sql.ref('first_response_secs'), 'is not', null).execute();
-  await db.schema.createIndex('items_kpi_resolution_secs').on('items')
-    .columns(['role', 'first_resolved_at', 'assignee_id', 'resolution_secs', 'reopen_count', 'agent_reply_count']).where(sql.ref('resolution_secs'), 'is not', null).execute();
+  await db.schema
+    .createIndex('items_kpi_first_response_secs')
+    .on('items')
+    .columns(['role', 'first_response_at', 'assignee_id', 'first_response_secs'])
+    .where(sql.ref('first_response_secs'), 'is not', null)
+    .execute();
+  await db.schema
+    .createIndex('items_kpi_resolution_secs')
+    .on('items')
+    .columns(['role', 'first_resolved_at', 'assignee_id', 'resolution_secs', 'reopen_count', 'agent_reply_count'])
+    .where(sql.ref('resolution_secs'), 'is not', null)
+    .execute();
   // Follow-ups on time: the outbound service items' due times alone, not every service item's.
-  await db.schema.createIndex('items_kpi_follow_up_due').on('items')
-    .columns(['role', 'direction', 'resolution_due_at', 'assignee_id', 'first_resolved_at', 'closed_at']).where(sql.ref('resolution_due_at'), 'is not', null).execute();
+  await db.schema
+    .createIndex('items_kpi_follow_up_due')
+    .on('items')
+    .columns(['role', 'direction', 'resolution_due_at', 'assignee_id', 'first_resolved_at', 'closed_at'])
+    .where(sql.ref('resolution_due_at'), 'is not', null)
+    .execute();
   // CSAT, NPS and the at-risk window's low scores without reading the survey rows, nor items for the team.
   await db.schema.createIndex('surveys_kpi').on('surveys').columns(['kind', 'created_at', 'score', 'item_id', 'customer_id']).execute();
   // The backlog series follows reopened items (few) through their status events: both from indexes alone.
-  await db.schema.createIndex('items_kpi_reopened_cover').on('items')
-    .columns(['role', 'created_at', 'status', 'resolved_at', 'closed_at', 'assignee_id']).where(sql<boolean>`reopen_count > 0`).execute();
+  await db.schema
+    .createIndex('items_kpi_reopened_cover')
+    .on('items')
+    .columns(['role', 'created_at', 'status', 'resolved_at', 'closed_at', 'assignee_id'])
+    .where(sql<boolean>`reopen_count > 0`)
+    .execute();
   // Superseded by the covering one above (the planner kept choosing the narrower index).
   await db.schema.dropIndex('items_kpi_reopened').execute();
-  await db.schema.createIndex('events_status').on('events').columns(['item_id', 'id', 'created_at', 'data']).where(sql<boolean>`type = 'status'`).execute();
+  await db.schema
+    .createIndex('events_status')
+    .on('events')
+    .columns(['item_id', 'id', 'created_at', 'data'])
+    .where(sql<boolean>`type = 'status'`)
+    .execute();
   // The at-risk list's "open follow-up" lookup: a few customers, not a scan of every service item.
-  await db.schema.createIndex('items_customer_follow_up').on('items').columns(['customer_id', 'role', 'direction', 'status', 'id']).execute();
+  await db.schema
+    .createIndex('items_customer_follow_up')
+    .on('items')
+    .columns(['customer_id', 'role', 'direction', 'status', 'id'])
+    .execute();
 }
 
 export async function down(): Promise<void> {

@@ -74,7 +74,8 @@ export async function up(db: Kysely<any>, engine: Engine = 'sqlite'): Promise<vo
     // The whole mail, built once (base64): every attempt sends these bytes.
     .addColumn('raw', 'text')
     .addColumn('state', 'text', (c) =>
-      c.notNull().check(sql`state in ('queued','sending','retry','sent','failed','uncertain','cancelled')`))
+      c.notNull().check(sql`state in ('queued','sending','retry','sent','failed','uncertain','cancelled')`),
+    )
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('next_attempt_at', 'text')
     .addColumn('last_error', 'text')

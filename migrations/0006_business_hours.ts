@@ -25,18 +25,30 @@ export async function up(db: Kysely<any>, engine: Engine = 'sqlite'): Promise<vo
     .addPrimaryKeyConstraint('calendar_holidays_pk', ['calendar_id', 'date'])
     .execute();
 
-  await db.schema.alterTable('sla_policies').addColumn('calendar_id', 'integer', (c) => c.references('calendars.id')).execute();
+  await db.schema
+    .alterTable('sla_policies')
+    .addColumn('calendar_id', 'integer', (c) => c.references('calendars.id'))
+    .execute();
   // 1: time in pending and snoozed does not count toward resolution.
-  await db.schema.alterTable('sla_policies').addColumn('pause_when_waiting', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('sla_policies')
+    .addColumn('pause_when_waiting', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 
   await db.schema.alterTable('items').addColumn('first_response_business_secs', 'integer').execute();
   await db.schema.alterTable('items').addColumn('resolution_business_secs', 'integer').execute();
-  await db.schema.createIndex('items_kpi_first_response_business').on('items')
+  await db.schema
+    .createIndex('items_kpi_first_response_business')
+    .on('items')
     .columns(['role', 'first_response_at', 'assignee_id', 'first_response_business_secs'])
-    .where(sql.ref('first_response_business_secs'), 'is not', null).execute();
-  await db.schema.createIndex('items_kpi_resolution_business').on('items')
+    .where(sql.ref('first_response_business_secs'), 'is not', null)
+    .execute();
+  await db.schema
+    .createIndex('items_kpi_resolution_business')
+    .on('items')
     .columns(['role', 'first_resolved_at', 'assignee_id', 'resolution_business_secs'])
-    .where(sql.ref('resolution_business_secs'), 'is not', null).execute();
+    .where(sql.ref('resolution_business_secs'), 'is not', null)
+    .execute();
   // The console's SLA column and detail count down in a calendar's business time: an edit to the hours
   // or holidays must refresh open screens on PostgreSQL too (SQLite's feed watches the whole file).
   if (engine === 'postgres') {

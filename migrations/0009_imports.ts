@@ -8,7 +8,10 @@ export async function up(db: Kysely<any>, engine: Engine = 'sqlite'): Promise<vo
   if (engine === 'postgres') {
     // PostgreSQL alters the table in place (ids, indexes and the change trigger stay as they are).
     await sql`alter table surveys alter column customer_id drop not null`.execute(db);
-    await db.schema.alterTable('surveys').addColumn('external_id', 'text', (c) => c.unique()).execute();
+    await db.schema
+      .alterTable('surveys')
+      .addColumn('external_id', 'text', (c) => c.unique())
+      .execute();
   } else {
     // SQLite cannot drop NOT NULL from a column, nor add a UNIQUE one: surveys is rebuilt with the
     // same ids, and its indexes made again.
@@ -24,7 +27,11 @@ export async function up(db: Kysely<any>, engine: Engine = 'sqlite'): Promise<vo
       .addColumn('external_id', 'text', (c) => c.unique())
       .execute();
     const columns = ['id', 'kind', 'score', 'comment', 'customer_id', 'item_id', 'created_at'] as const;
-    await db.insertInto('surveys_0009').columns([...columns]).expression(db.selectFrom('surveys').select([...columns])).execute();
+    await db
+      .insertInto('surveys_0009')
+      .columns([...columns])
+      .expression(db.selectFrom('surveys').select([...columns]))
+      .execute();
     await db.schema.dropTable('surveys').execute();
     await db.schema.alterTable('surveys_0009').renameTo('surveys').execute();
     await db.schema.createIndex('surveys_kind_created').on('surveys').columns(['kind', 'created_at']).execute();

@@ -11,7 +11,9 @@ export const buildOptions = {
   keepNames: true,
   external: ['better-sqlite3', 'pg', 'pg-native'],
   // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __tandemCreateRequire } from 'node:module'; const require = __tandemCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __tandemCreateRequire } from 'node:module'; const require = __tandemCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
   jsx: 'automatic',
   plugins: [

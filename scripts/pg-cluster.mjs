@@ -23,9 +23,7 @@ export function findPgBin(env = process.env) {
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
 function asUser(bin, args, opts = {}) {
-  const [cmd, argv] = isRoot()
-    ? ['setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--', bin, ...args]]
-    : [bin, args];
+  const [cmd, argv] = isRoot() ? ['setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--', bin, ...args]] : [bin, args];
   return execFileSync(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...opts });
 }
 
@@ -50,8 +48,16 @@ export class PgCluster {
    */
   start() {
     asUser(path.join(this.bin, 'pg_ctl'), [
-      '-D', this.data, '-l', this.log, '-w', '-t', '60', 'start',
-      '-o', `-k ${this.socketDir} -c listen_addresses='' -c fsync=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=128MB`,
+      '-D',
+      this.data,
+      '-l',
+      this.log,
+      '-w',
+      '-t',
+      '60',
+      'start',
+      '-o',
+      `-k ${this.socketDir} -c listen_addresses='' -c fsync=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=128MB`,
     ]);
     this.running = true;
   }
@@ -110,7 +116,9 @@ export function startCluster(bin = findPgBin()) {
 
 /** Run psql against the cluster (setup statements only; tests talk to it through pg). */
 export function psql(cluster, database, command) {
-  const r = spawnSync(path.join(cluster.bin, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', cluster.url(database), '-c', command], { encoding: 'utf8' });
+  const r = spawnSync(path.join(cluster.bin, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', cluster.url(database), '-c', command], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`psql: ${r.stderr}`);
   return r.stdout;
 }

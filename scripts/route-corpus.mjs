@@ -37,13 +37,23 @@ function parseMail(text) {
     if (/^\s*>/.test(line) || /wrote:\s*$/.test(line)) continue; // quoted earlier messages
     lines.push(line);
   }
-  const subject = header('Subject').replace(/\[[^\]]*\]/g, ' ').replace(/^\s*((re|fwd?|aw)\s*:\s*)+/gi, '').replace(/\s+/g, ' ').trim();
+  const subject = header('Subject')
+    .replace(/\[[^\]]*\]/g, ' ')
+    .replace(/^\s*((re|fwd?|aw)\s*:\s*)+/gi, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return { listId, subject, body: lines.join('\n').trim().slice(0, 20000), date: header('Date') };
 }
 
 const items = [];
-for (const group of fs.readdirSync(dir).filter((g) => /ham/.test(g)).sort()) {
-  for (const f of fs.readdirSync(path.join(dir, group)).filter((n) => n.endsWith('.txt')).sort()) {
+for (const group of fs
+  .readdirSync(dir)
+  .filter((g) => /ham/.test(g))
+  .sort()) {
+  for (const f of fs
+    .readdirSync(path.join(dir, group))
+    .filter((n) => n.endsWith('.txt'))
+    .sort()) {
     const mail = parseMail(fs.readFileSync(path.join(dir, group, f), 'latin1'));
     const queue = QUEUES.find(([id]) => id === mail.listId);
     if (!queue || !mail.subject || mail.body.length < 20) continue;
@@ -55,21 +65,87 @@ const out = [];
 const now = '2026-01-01T00:00:00.000Z';
 out.push({ type: 'tandem', format: 'tandem-jsonl', version: 1, schema: '0001_initial', since: null });
 const agents = [...new Set(QUEUES.map((q) => q[1]))];
-agents.forEach((handle, i) => void out.push({ type: 'agent', id: i + 1, handle, name: QUEUES.find((q) => q[1] === handle)[2], email: null, roles: 'support', active: true, createdAt: now }));
+agents.forEach(
+  (handle, i) =>
+    void out.push({
+      type: 'agent',
+      id: i + 1,
+      handle,
+      name: QUEUES.find((q) => q[1] === handle)[2],
+      email: null,
+      roles: 'support',
+      active: true,
+      createdAt: now,
+    }),
+);
 items.forEach((m, i) => {
   const id = i + 1;
   const at = new Date(Date.parse('2025-01-01T00:00:00Z') + i * 60_000).toISOString();
   const done = new Date(Date.parse(at) + 3_600_000).toISOString();
-  out.push({ type: 'customer', id, name: `Customer ${id}`, email: `customer${id}@example.org`, phone: null, company: null, notes: null, createdAt: at, updatedAt: at });
   out.push({
-    type: 'item', id, role: 'support', kind: 'other', subject: m.subject.slice(0, 500), customerId: id, channel: 'email', direction: 'inbound',
-    status: 'resolved', priority: 'normal', assigneeId: agents.indexOf(m.agent) + 1, createdAt: at, updatedAt: done,
-    firstCustomerMessageAt: at, firstResponseAt: null, firstResolvedAt: done, resolvedAt: done, closedAt: null, snoozedUntil: null,
-    firstResponseDueAt: null, resolutionDueAt: null, resolutionDueExplicit: false, reopenCount: 0, agentReplyCount: 0, version: 2,
-    externalId: null, tags: [],
+    type: 'customer',
+    id,
+    name: `Customer ${id}`,
+    email: `customer${id}@example.org`,
+    phone: null,
+    company: null,
+    notes: null,
+    createdAt: at,
+    updatedAt: at,
+  });
+  out.push({
+    type: 'item',
+    id,
+    role: 'support',
+    kind: 'other',
+    subject: m.subject.slice(0, 500),
+    customerId: id,
+    channel: 'email',
+    direction: 'inbound',
+    status: 'resolved',
+    priority: 'normal',
+    assigneeId: agents.indexOf(m.agent) + 1,
+    createdAt: at,
+    updatedAt: done,
+    firstCustomerMessageAt: at,
+    firstResponseAt: null,
+    firstResolvedAt: done,
+    resolvedAt: done,
+    closedAt: null,
+    snoozedUntil: null,
+    firstResponseDueAt: null,
+    resolutionDueAt: null,
+    resolutionDueExplicit: false,
+    reopenCount: 0,
+    agentReplyCount: 0,
+    version: 2,
+    externalId: null,
+    tags: [],
     events: [
-      { id: 2 * id - 1, version: 1, type: 'created', author: 'customer', agentId: null, customerId: id, body: m.body, data: { role: 'support', kind: 'other' }, createdAt: at, messageId: null },
-      { id: 2 * id, version: 2, type: 'status', author: 'agent', agentId: agents.indexOf(m.agent) + 1, customerId: null, body: null, data: { from: 'new', to: 'resolved' }, createdAt: done, messageId: null },
+      {
+        id: 2 * id - 1,
+        version: 1,
+        type: 'created',
+        author: 'customer',
+        agentId: null,
+        customerId: id,
+        body: m.body,
+        data: { role: 'support', kind: 'other' },
+        createdAt: at,
+        messageId: null,
+      },
+      {
+        id: 2 * id,
+        version: 2,
+        type: 'status',
+        author: 'agent',
+        agentId: agents.indexOf(m.agent) + 1,
+        customerId: null,
+        body: null,
+        data: { from: 'new', to: 'resolved' },
+        createdAt: done,
+        messageId: null,
+      },
     ],
   });
 });

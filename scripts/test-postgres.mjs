@@ -19,7 +19,9 @@ if (!bin) {
 const cluster = startCluster(bin);
 psql(cluster, 'postgres', 'create database tandem_template');
 // Migrate the template once through Tandem itself (the built binary), so each test's copy is current.
-const migrated = spawnSync(process.execPath, ['bin/tandem.js', 'db', 'migrate', '--db', cluster.url('tandem_template')], { encoding: 'utf8' });
+const migrated = spawnSync(process.execPath, ['bin/tandem.js', 'db', 'migrate', '--db', cluster.url('tandem_template')], {
+  encoding: 'utf8',
+});
 if (migrated.status !== 0) {
   console.error(`test-postgres: could not migrate the template database: ${migrated.stderr}`);
   cluster.destroy();

@@ -6,7 +6,10 @@ import { processIO, type CliIO } from './io.js';
 import type { Deps } from './runtime.js';
 
 export function withJson(cmd: Command): Command {
-  return cmd.option('--json [fields]', 'print JSON (shapes in docs/cli.md, "JSON shapes"); --json id,subject,status keeps only those fields');
+  return cmd.option(
+    '--json [fields]',
+    'print JSON (shapes in docs/cli.md, "JSON shapes"); --json id,subject,status keeps only those fields',
+  );
 }
 
 export function withVersion(cmd: Command): Command {

@@ -30,11 +30,15 @@ function fishScript(program: Command): string {
   for (const o of program.options) lines.push(opt('', o));
   const topNames = program.commands.map((c) => c.name()).join(' ');
   for (const c of program.commands) {
-    lines.push(`complete -c tandem -f -n ${fishQuote(`not __fish_seen_subcommand_from ${topNames}`)} -a ${c.name()} -d ${fishQuote(firstLine(c.description()))}`);
+    lines.push(
+      `complete -c tandem -f -n ${fishQuote(`not __fish_seen_subcommand_from ${topNames}`)} -a ${c.name()} -d ${fishQuote(firstLine(c.description()))}`,
+    );
     const inC = `__fish_seen_subcommand_from ${c.name()}`;
     const subNames = c.commands.map((s) => s.name()).join(' ');
     for (const s of c.commands) {
-      lines.push(`complete -c tandem -f -n ${fishQuote(`${inC}; and not __fish_seen_subcommand_from ${subNames}`)} -a ${s.name()} -d ${fishQuote(firstLine(s.description()))}`);
+      lines.push(
+        `complete -c tandem -f -n ${fishQuote(`${inC}; and not __fish_seen_subcommand_from ${subNames}`)} -a ${s.name()} -d ${fishQuote(firstLine(s.description()))}`,
+      );
       for (const o of s.options) lines.push(opt(`${inC}; and __fish_seen_subcommand_from ${s.name()}`, o));
     }
     for (const o of c.options) lines.push(opt(inC, o));

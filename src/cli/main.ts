@@ -29,10 +29,18 @@ export function buildProgram(io: CliIO = processIO()): Command {
   const program = new Command('tandem');
   bindIO(program, io);
   program
-    .description('Customer service and support in one terminal console.\nRun `tandem` alone on a terminal for the console; subcommands for scripts.')
+    .description(
+      'Customer service and support in one terminal console.\nRun `tandem` alone on a terminal for the console; subcommands for scripts.',
+    )
     .version(VERSION, '-V, --version')
-    .option('--db <path|url>', 'database: an SQLite file, or a postgres:// URL (default: $TANDEM_DB, else `database` in ~/.config/tandem/config.toml, else $XDG_DATA_HOME/tandem/tandem.db)')
-    .option('--as <handle>', 'act as this agent (default: $TANDEM_AGENT, else the config file\'s agent, else the only agent; the console asks)')
+    .option(
+      '--db <path|url>',
+      'database: an SQLite file, or a postgres:// URL (default: $TANDEM_DB, else `database` in ~/.config/tandem/config.toml, else $XDG_DATA_HOME/tandem/tandem.db)',
+    )
+    .option(
+      '--as <handle>',
+      "act as this agent (default: $TANDEM_AGENT, else the config file's agent, else the only agent; the console asks)",
+    )
     .exitOverride()
     .showHelpAfterError('(see `tandem --help`)')
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
@@ -42,7 +50,9 @@ export function buildProgram(io: CliIO = processIO()): Command {
     const rt = runtimeFor(cmd, io);
     void rt.config;
     if (!io.stdin.isTTY || !io.stdout.isTTY) {
-      io.stderr.write('tandem: the console needs a terminal on stdin and stdout; for scripts use the subcommands (`tandem --help`, e.g. `tandem inbox --json`).\n');
+      io.stderr.write(
+        'tandem: the console needs a terminal on stdin and stdout; for scripts use the subcommands (`tandem --help`, e.g. `tandem inbox --json`).\n',
+      );
       throw new TandemError('usage', '');
     }
     const { runConsole } = await import('../tui/run.js');

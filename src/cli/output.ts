@@ -117,12 +117,18 @@ export class Output {
 
 /** "id, subject,status" → ['id', 'subject', 'status']; anything but field names is a usage error. */
 function parseJsonFields(text: string): string[] {
-  const fields = text.split(',').map((f) => f.trim()).filter(Boolean);
+  const fields = text
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   const bad = fields.find((f) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(f));
   if (fields.length === 0 || bad !== undefined) {
     // `--json 5` in `tandem item show --json 5` took the argument: say how to write it.
-    throw new TandemError('usage', `--json takes field names separated by commas, e.g. --json id,subject,status (got ${JSON.stringify(text)}; ` +
-      'put a bare --json after the command\'s arguments)');
+    throw new TandemError(
+      'usage',
+      `--json takes field names separated by commas, e.g. --json id,subject,status (got ${JSON.stringify(text)}; ` +
+        "put a bare --json after the command's arguments)",
+    );
   }
   return fields;
 }

@@ -11,15 +11,26 @@ import type { RuleActivity } from '../core/rules/acted.js';
 export function itemColumns(now: Date): Column<ItemView>[] {
   return [
     { header: 'ID', value: (i) => String(i.id), align: 'right' },
-    { header: 'ROLE', value: (i) => (i.role === 'service' ? 'SVC' : 'SUP'), color: (i, t, c) => (i.role === 'service' ? c.cyan(t) : c.magenta(t)) },
-    { header: 'PRI', value: (i) => i.priority, color: (i, t, c) => (i.priority === 'urgent' ? c.red.bold(t) : i.priority === 'high' ? c.yellow(t) : i.priority === 'low' ? c.dim(t) : t) },
+    {
+      header: 'ROLE',
+      value: (i) => (i.role === 'service' ? 'SVC' : 'SUP'),
+      color: (i, t, c) => (i.role === 'service' ? c.cyan(t) : c.magenta(t)),
+    },
+    {
+      header: 'PRI',
+      value: (i) => i.priority,
+      color: (i, t, c) =>
+        i.priority === 'urgent' ? c.red.bold(t) : i.priority === 'high' ? c.yellow(t) : i.priority === 'low' ? c.dim(t) : t,
+    },
     { header: 'STATUS', value: (i) => i.status },
     { header: 'SUBJECT', value: (i) => i.subject, flex: true, max: 60 },
     { header: 'CUSTOMER', value: (i) => i.customer?.name ?? '', max: 24 },
     { header: 'ASSIGNEE', value: (i) => (i.assignee ? '@' + i.assignee : '') },
     { header: 'AGE', value: (i) => ageOf(i.createdAt, now), align: 'right' },
     {
-      header: 'SLA', value: (i) => slaCell(i.sla, now), align: 'right',
+      header: 'SLA',
+      value: (i) => slaCell(i.sla, now),
+      align: 'right',
       color: (i, t, c) => (i.sla.state === 'breached' ? c.red(t) : i.sla.state === 'due_soon' ? c.yellow(t) : t),
     },
   ];
@@ -29,11 +40,16 @@ function eventHeading(e: EventView, now: Date): string {
   const who = sanitizeLine(authorLabel(e.author));
   const when = `${localTime(e.createdAt)} (${relativeTime(e.createdAt, now)})`;
   switch (e.type) {
-    case 'created': return `${who} opened the item · ${when}`;
-    case 'message': return `${who} wrote · ${when}`;
-    case 'reply': return `${who} replied${typeof e.data?.macro === 'string' ? ` with macro ${sanitizeLine(e.data.macro)}` : ''} · ${when}`;
-    case 'note': return `${who} internal note${typeof e.data?.macro === 'string' ? ` with macro ${sanitizeLine(e.data.macro)}` : ''} · ${when}`;
-    default: return `${who} ${describeEvent(e)} · ${when}`;
+    case 'created':
+      return `${who} opened the item · ${when}`;
+    case 'message':
+      return `${who} wrote · ${when}`;
+    case 'reply':
+      return `${who} replied${typeof e.data?.macro === 'string' ? ` with macro ${sanitizeLine(e.data.macro)}` : ''} · ${when}`;
+    case 'note':
+      return `${who} internal note${typeof e.data?.macro === 'string' ? ` with macro ${sanitizeLine(e.data.macro)}` : ''} · ${when}`;
+    default:
+      return `${who} ${describeEvent(e)} · ${when}`;
   }
 }
 
@@ -65,13 +81,24 @@ export function printItemDetail(
     ['Suggested', why.suggestion],
   ]);
   for (const e of links.asSource) {
-    out.print(c.yellow(`Escalated to support as #${e.supportItemId} by @${e.escalatedBy} ${relativeTime(e.escalatedAt, now)}: ${sanitizeLine(e.reason)} [${e.state.replace('_', ' ')}]`));
+    out.print(
+      c.yellow(
+        `Escalated to support as #${e.supportItemId} by @${e.escalatedBy} ${relativeTime(e.escalatedAt, now)}: ${sanitizeLine(e.reason)} [${e.state.replace('_', ' ')}]`,
+      ),
+    );
   }
   if (links.asSupport) printHandoffCard(out, links.asSupport, links.snapshot, now);
   out.print('');
   for (const e of events) {
     const heading = eventHeading(e, now);
-    const colour = e.type === 'note' ? c.yellow : e.type === 'message' || (e.type === 'created' && e.author.type === 'customer') ? c.cyan : e.type === 'reply' ? c.green : c.dim;
+    const colour =
+      e.type === 'note'
+        ? c.yellow
+        : e.type === 'message' || (e.type === 'created' && e.author.type === 'customer')
+          ? c.cyan
+          : e.type === 'reply'
+            ? c.green
+            : c.dim;
     out.print(colour(heading));
     // A reply bound for a channel: where its delivery stands (see `tandem outbox`).
     const d = e.type === 'reply' && e.messageId ? deliveries?.get(e.messageId) : undefined;
@@ -88,12 +115,17 @@ export function printItemDetail(
 function printHandoffCard(out: Output, esc: Escalation, snap: ContextSnapshot | null, now: Date): void {
   const c = out.c;
   out.print('');
-  out.print(c.bgYellow.black(' HAND-OFF ') + ` from service #${esc.sourceItemId}, escalated by @${esc.escalatedBy} ${relativeTime(esc.escalatedAt, now)}`);
+  out.print(
+    c.bgYellow.black(' HAND-OFF ') +
+      ` from service #${esc.sourceItemId}, escalated by @${esc.escalatedBy} ${relativeTime(esc.escalatedAt, now)}`,
+  );
   out.print(`  Reason: ${sanitizeLine(esc.reason)}`);
   if (!snap) return;
   if (snap.customer) {
     const cu = snap.customer;
-    out.print(`  Customer: ${sanitizeLine(cu.name)}${cu.email ? ` <${sanitizeLine(cu.email)}>` : ''}${cu.company ? `, ${sanitizeLine(cu.company)}` : ''}`);
+    out.print(
+      `  Customer: ${sanitizeLine(cu.name)}${cu.email ? ` <${sanitizeLine(cu.email)}>` : ''}${cu.company ? `, ${sanitizeLine(cu.company)}` : ''}`,
+    );
     out.print(`  Value: ${money(cu.lifetimeRevenue, cu.currency)} over ${cu.orderCount} order(s)`);
   }
   if (snap.openItems.length) out.print(`  Open items: ${snap.openItems.map((i) => `#${i.id} ${i.role} ${i.status}`).join(', ')}`);

@@ -48,7 +48,10 @@ export class Runtime implements Deps {
   /** Set by `init --shared-group` before the database is first opened. */
   sharedGroup: string | null = null;
 
-  constructor(readonly opts: GlobalOptions, readonly io: CliIO = processIO()) {
+  constructor(
+    readonly opts: GlobalOptions,
+    readonly io: CliIO = processIO(),
+  ) {
     this.env = io.env;
     this.out = new Output({ json: opts.json, env: io.env, stdout: io.stdout, stderr: io.stderr });
   }

@@ -41,7 +41,8 @@ function databaseKey(database: string, env: NodeJS.ProcessEnv = process.env): st
   return isPostgresSpec(database) ? printableLocation(database) : path.resolve(expandHome(database, env));
 }
 
-const isTable = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+const isTable = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
 /** Parse config text; `file` names the file in error messages. */
 export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): TandemConfig {

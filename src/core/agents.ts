@@ -22,8 +22,13 @@ type AgentRow = Selectable<AgentTable>;
 
 export function toAgent(r: AgentRow): Agent {
   return {
-    id: r.id, handle: r.handle, name: r.name, email: r.email,
-    roles: r.roles, active: r.active === 1, createdAt: r.created_at,
+    id: r.id,
+    handle: r.handle,
+    name: r.name,
+    email: r.email,
+    roles: r.roles,
+    active: r.active === 1,
+    createdAt: r.created_at,
   };
 }
 
@@ -107,17 +112,23 @@ export async function resolveIdentity(ctx: Ctx, asHandle: string | undefined, en
   const active = await listAgents(ctx);
   if (active.length === 1) return active[0]!;
   if (active.length === 0) throw usage('no agents yet: run `tandem init` or `tandem agent add HANDLE`');
-  throw usage(
-    `several agents exist (${active.map((a) => '@' + a.handle).join(', ')}): say who you are with --as HANDLE or TANDEM_AGENT`,
-  );
+  throw usage(`several agents exist (${active.map((a) => '@' + a.handle).join(', ')}): say who you are with --as HANDLE or TANDEM_AGENT`);
 }
 
 /** The first agent for `tandem init`: named after the OS user, with both roles. */
 export function defaultFirstAgent(env: NodeJS.ProcessEnv = process.env): NewAgent {
   let user = env.USER || env.LOGNAME || '';
   if (!user) {
-    try { user = os.userInfo().username; } catch { user = 'me'; }
+    try {
+      user = os.userInfo().username;
+    } catch {
+      user = 'me';
+    }
   }
-  const handle = user.toLowerCase().replace(/[^a-z0-9._-]/g, '').slice(0, 32) || 'me';
+  const handle =
+    user
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]/g, '')
+      .slice(0, 32) || 'me';
   return { handle, name: user, roles: 'both' };
 }

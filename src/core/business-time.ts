@@ -29,8 +29,23 @@ export interface Span {
 
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const DAY_WORDS: Record<string, number> = {
-  sun: 0, sunday: 0, mon: 1, monday: 1, tue: 2, tues: 2, tuesday: 2, wed: 3, wednesday: 3,
-  thu: 4, thur: 4, thurs: 4, thursday: 4, fri: 5, friday: 5, sat: 6, saturday: 6,
+  sun: 0,
+  sunday: 0,
+  mon: 1,
+  monday: 1,
+  tue: 2,
+  tues: 2,
+  tuesday: 2,
+  wed: 3,
+  wednesday: 3,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  thursday: 4,
+  fri: 5,
+  friday: 5,
+  sat: 6,
+  saturday: 6,
 };
 
 /** Searching further than this for open hours means the calendar has none (e.g. every day a holiday). */
@@ -79,7 +94,10 @@ function parseDays(text: string): number[] {
     if (ends.length === 1) days.add(ends[0]!);
     else if (ends.length === 2) {
       // A range may wrap over the week's end: fri-mon is fri, sat, sun, mon.
-      for (let d = ends[0]!; ; d = (d + 1) % 7) { days.add(d); if (d === ends[1]) break; }
+      for (let d = ends[0]!; ; d = (d + 1) % 7) {
+        days.add(d);
+        if (d === ends[1]) break;
+      }
     } else throw invalid(`not a weekday range: ${JSON.stringify(part)}`);
   }
   return [...days].sort((a, b) => a - b);
@@ -156,7 +174,11 @@ function checkDate(text: string): string {
 // ---------------------------------------------------------------------------------------------
 // Local dates (calendar arithmetic on year-month-day only; no clock, no offsets)
 
-interface LocalDate { y: number; m: number; d: number }
+interface LocalDate {
+  y: number;
+  m: number;
+  d: number;
+}
 
 function dateKey(x: LocalDate): string {
   return `${x.y}-${pad(x.m + 1)}-${pad(x.d)}`;
@@ -209,7 +231,10 @@ function shiftsOn(cal: BusinessCalendar, x: LocalDate, holidays: Set<string>): S
  * midnight and a shift running into the next day's opening is one span). A null calendar is always open.
  */
 export function* openSpans(cal: BusinessCalendar | null, from: number): Generator<Span> {
-  if (!cal) { yield { start: from, end: Infinity }; return; }
+  if (!cal) {
+    yield { start: from, end: Infinity };
+    return;
+  }
   const holidays = new Set(cal.holidays);
   // Start a day early: yesterday's overnight shift may still be running.
   let day = shiftDate(localDateOf(from, cal.tz), -1);
@@ -227,14 +252,20 @@ export function* openSpans(cal: BusinessCalendar | null, from: number): Generato
     }
     // A span can only grow from shifts starting before its end; once the day is past it, it is final.
     // A span that keeps growing (24/7) is handed out a week at a time: the pieces touch, so nothing is lost.
-    if (pending && (instantOf(shiftDate(day, 1), 0, cal.tz) > pending.end || pending.end - pending.start >= WEEK_MS)) { yield pending; pending = null; }
+    if (pending && (instantOf(shiftDate(day, 1), 0, cal.tz) > pending.end || pending.end - pending.start >= WEEK_MS)) {
+      yield pending;
+      pending = null;
+    }
   }
   if (pending) yield pending;
 }
 
 /** Sorted, merged pauses. An open pause has end = Infinity. */
 function normalisePauses(pauses: readonly Span[]): Span[] {
-  const sorted = pauses.filter((p) => p.end > p.start).map((p) => ({ ...p })).sort((a, b) => a.start - b.start);
+  const sorted = pauses
+    .filter((p) => p.end > p.start)
+    .map((p) => ({ ...p }))
+    .sort((a, b) => a.start - b.start);
   const out: Span[] = [];
   for (const p of sorted) {
     const last = out.at(-1);
@@ -253,7 +284,10 @@ function* countedSpans(cal: BusinessCalendar | null, from: number, pauses: reado
     while (start < span.end) {
       while (pi < ps.length && ps[pi]!.end <= start) pi++;
       const p = ps[pi];
-      if (!p || p.start >= span.end) { yield { start, end: span.end }; break; }
+      if (!p || p.start >= span.end) {
+        yield { start, end: span.end };
+        break;
+      }
       if (p.start > start) yield { start, end: p.start };
       start = p.end;
     }
@@ -266,7 +300,12 @@ function* countedSpans(cal: BusinessCalendar | null, from: number, pauses: reado
  * when that never happens (an open pause, or no open hours within three years). A target that ends
  * exactly at closing time is due at closing time, not at the next opening.
  */
-export function addBusinessMinutes(cal: BusinessCalendar | null, from: number, minutes: number, pauses: readonly Span[] = []): number | null {
+export function addBusinessMinutes(
+  cal: BusinessCalendar | null,
+  from: number,
+  minutes: number,
+  pauses: readonly Span[] = [],
+): number | null {
   let left = minutes * 60_000;
   if (left <= 0) return from;
   for (const s of countedSpans(cal, from, pauses)) {

@@ -25,7 +25,15 @@ export interface Order {
   reference: string | null;
 }
 
-type CustomerRow = { id: number; name: string; email: string | null; phone: string | null; company: string | null; notes: string | null; created_at: string };
+type CustomerRow = {
+  id: number;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  notes: string | null;
+  created_at: string;
+};
 type OrderRow = { id: number; customer_id: number; amount_cents: number; currency: string; ordered_at: string; reference: string | null };
 
 export function toCustomer(r: CustomerRow): Customer {
@@ -34,8 +42,13 @@ export function toCustomer(r: CustomerRow): Customer {
 
 export function toOrder(r: OrderRow): Order {
   return {
-    id: r.id, customerId: r.customer_id, amount: r.amount_cents / 100, amountCents: r.amount_cents,
-    currency: r.currency, orderedAt: r.ordered_at, reference: r.reference,
+    id: r.id,
+    customerId: r.customer_id,
+    amount: r.amount_cents / 100,
+    amountCents: r.amount_cents,
+    currency: r.currency,
+    orderedAt: r.ordered_at,
+    reference: r.reference,
   };
 }
 
@@ -66,8 +79,13 @@ async function insertCustomer(trx: Db, input: NewCustomer, at: string): Promise<
   const row = await trx
     .insertInto('customers')
     .values({
-      name, email, phone: input.phone?.trim() || null, company: input.company?.trim() || null,
-      notes: input.notes ?? null, created_at: at, updated_at: at,
+      name,
+      email,
+      phone: input.phone?.trim() || null,
+      company: input.company?.trim() || null,
+      notes: input.notes ?? null,
+      created_at: at,
+      updated_at: at,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -92,12 +110,18 @@ export async function findOrCreateCustomer(trx: Db, input: NewCustomer, at: stri
  * The customer of an imported record: by email (created if new), else by name among customers with
  * no email (created if new). Says whether it was created.
  */
-export async function findOrCreateCustomerByNameOrEmail(trx: Db, who: { email?: string | null; name?: string | null }, at: string): Promise<{ customer: Customer; created: boolean }> {
+export async function findOrCreateCustomerByNameOrEmail(
+  trx: Db,
+  who: { email?: string | null; name?: string | null },
+  at: string,
+): Promise<{ customer: Customer; created: boolean }> {
   const email = who.email ? normaliseEmail(who.email) : null;
   const name = who.name?.trim() || null;
   const row = email
     ? await trx.selectFrom('customers').selectAll().where('email', '=', email).executeTakeFirst()
-    : name ? await trx.selectFrom('customers').selectAll().where('email', 'is', null).where('name', '=', name).orderBy('id').executeTakeFirst() : undefined;
+    : name
+      ? await trx.selectFrom('customers').selectAll().where('email', 'is', null).where('name', '=', name).orderBy('id').executeTakeFirst()
+      : undefined;
   if (row) return { customer: toCustomer(row), created: false };
   return { customer: await insertCustomer(trx, { email, name: name ?? undefined }, at), created: true };
 }
@@ -119,27 +143,40 @@ export interface CustomerListOptions {
   limit?: number;
 }
 
-export async function listCustomers(ctx: Ctx, opts: CustomerListOptions = {}): Promise<(Customer & { orderCount: number; lifetimeRevenue: number })[]> {
+export async function listCustomers(
+  ctx: Ctx,
+  opts: CustomerListOptions = {},
+): Promise<(Customer & { orderCount: number; lifetimeRevenue: number })[]> {
   let q = ctx.store.db
     .selectFrom('customers as c')
     .selectAll('c')
     .select((eb) => [
-      eb.selectFrom('orders').whereRef('orders.customer_id', '=', 'c.id').select((o) => o.fn.countAll<number>().as('n')).as('order_count'),
-      eb.selectFrom('orders').whereRef('orders.customer_id', '=', 'c.id').select((o) => o.fn.coalesce(o.fn.sum<number>('orders.amount_cents'), o.val(0)).as('s')).as('revenue_cents'),
+      eb
+        .selectFrom('orders')
+        .whereRef('orders.customer_id', '=', 'c.id')
+        .select((o) => o.fn.countAll<number>().as('n'))
+        .as('order_count'),
+      eb
+        .selectFrom('orders')
+        .whereRef('orders.customer_id', '=', 'c.id')
+        .select((o) => o.fn.coalesce(o.fn.sum<number>('orders.amount_cents'), o.val(0)).as('s'))
+        .as('revenue_cents'),
     ])
     .orderBy('c.name')
     .orderBy('c.id')
     .limit(opts.limit ?? 100);
   if (opts.search) {
     const like = `%${opts.search.toLowerCase().replace(/[%_\\]/g, (m) => '\\' + m)}%`;
-    q = q.where((eb) => eb.or([
-      eb(eb.fn('lower', ['c.name']), 'like', like),
-      eb('c.email', 'like', like),
-      eb(eb.fn('lower', ['c.company']), 'like', like),
-    ]));
+    q = q.where((eb) =>
+      eb.or([eb(eb.fn('lower', ['c.name']), 'like', like), eb('c.email', 'like', like), eb(eb.fn('lower', ['c.company']), 'like', like)]),
+    );
   }
   const rows = await q.execute();
-  return rows.map((r) => ({ ...toCustomer(r), orderCount: Number(r.order_count ?? 0), lifetimeRevenue: Number(r.revenue_cents ?? 0) / 100 }));
+  return rows.map((r) => ({
+    ...toCustomer(r),
+    orderCount: Number(r.order_count ?? 0),
+    lifetimeRevenue: Number(r.revenue_cents ?? 0) / 100,
+  }));
 }
 
 export interface NewOrder {
@@ -166,7 +203,14 @@ export async function addOrder(ctx: Ctx, input: NewOrder): Promise<Order> {
     const customer = await findCustomer(trx, input.customer);
     const row = await trx
       .insertInto('orders')
-      .values({ customer_id: customer.id, amount_cents: amountCents, currency, ordered_at: orderedAt, reference: input.reference ?? null, created_at: nowIso(ctx) })
+      .values({
+        customer_id: customer.id,
+        amount_cents: amountCents,
+        currency,
+        ordered_at: orderedAt,
+        reference: input.reference ?? null,
+        created_at: nowIso(ctx),
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     return toOrder(row);

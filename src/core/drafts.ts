@@ -32,7 +32,8 @@ export async function saveDraft(ctx: Ctx, agent: Agent, itemId: number, kind: Dr
   await ctx.store.write(async (trx) => {
     const item = await trx.selectFrom('items').select('id').where('id', '=', itemId).executeTakeFirst();
     if (!item) throw notFound(`no item #${itemId}`);
-    await trx.insertInto('drafts')
+    await trx
+      .insertInto('drafts')
       .values({ item_id: itemId, agent_id: agent.id, kind, body: text, created_at: now, updated_at: now })
       .onConflict((oc) => oc.columns(['item_id', 'agent_id', 'kind']).doUpdateSet({ body: text, updated_at: now }))
       .execute();
@@ -41,8 +42,13 @@ export async function saveDraft(ctx: Ctx, agent: Agent, itemId: number, kind: Dr
 }
 
 export async function getDraft(ctx: Ctx, agent: Agent, itemId: number, kind: DraftKind): Promise<Draft | null> {
-  const row = await ctx.store.db.selectFrom('drafts').select(['item_id', 'kind', 'body', 'updated_at'])
-    .where('item_id', '=', itemId).where('agent_id', '=', agent.id).where('kind', '=', kind).executeTakeFirst();
+  const row = await ctx.store.db
+    .selectFrom('drafts')
+    .select(['item_id', 'kind', 'body', 'updated_at'])
+    .where('item_id', '=', itemId)
+    .where('agent_id', '=', agent.id)
+    .where('kind', '=', kind)
+    .executeTakeFirst();
   return row ? { itemId: row.item_id, kind: row.kind, body: row.body, updatedAt: row.updated_at } : null;
 }
 
@@ -57,16 +63,26 @@ async function removeDraft(trx: Db, itemId: number, agentId: number, kind: Draft
 
 /** The agent's drafts, newest first. */
 export async function listDrafts(ctx: Ctx, agent: Agent): Promise<Draft[]> {
-  const rows = await ctx.store.db.selectFrom('drafts').select(['item_id', 'kind', 'body', 'updated_at'])
-    .where('agent_id', '=', agent.id).orderBy('updated_at', 'desc').orderBy('id', 'desc').execute();
+  const rows = await ctx.store.db
+    .selectFrom('drafts')
+    .select(['item_id', 'kind', 'body', 'updated_at'])
+    .where('agent_id', '=', agent.id)
+    .orderBy('updated_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
   return rows.map((r) => ({ itemId: r.item_id, kind: r.kind, body: r.body, updatedAt: r.updated_at }));
 }
 
 /** Which of these items the agent has a draft on (for the list's mark). */
 export async function itemsWithDrafts(db: Db, agent: Agent, itemIds: number[]): Promise<Set<number>> {
   if (itemIds.length === 0) return new Set();
-  const rows = await db.selectFrom('drafts').select('item_id').distinct()
-    .where('agent_id', '=', agent.id).where('item_id', 'in', itemIds).execute();
+  const rows = await db
+    .selectFrom('drafts')
+    .select('item_id')
+    .distinct()
+    .where('agent_id', '=', agent.id)
+    .where('item_id', 'in', itemIds)
+    .execute();
   return new Set(rows.map((r) => r.item_id));
 }
 
@@ -82,7 +98,14 @@ export interface SendOptions {
  * Send a reply or note and remove the agent's draft of it in the same transaction: if the send is
  * refused (a conflict, a closed item), the draft stays exactly as it was.
  */
-export async function sendWithDraft(ctx: Ctx, agent: Agent, itemId: number, kind: DraftKind, text: string, opts: SendOptions = {}): Promise<MutationResult> {
+export async function sendWithDraft(
+  ctx: Ctx,
+  agent: Agent,
+  itemId: number,
+  kind: DraftKind,
+  text: string,
+  opts: SendOptions = {},
+): Promise<MutationResult> {
   const withinWrite = opts.keepDraft ? undefined : (trx: Db) => removeDraft(trx, itemId, agent.id, kind);
   if (kind === 'note') {
     if (opts.status) throw invalid('a note cannot change the status; reply, or set the status on its own');

@@ -27,13 +27,8 @@ export class TandemError extends Error {
   }
 }
 
-export const notFound = (message: string, detail?: Record<string, unknown>) =>
-  new TandemError('not_found', message, detail);
-export const conflict = (message: string, detail?: Record<string, unknown>) =>
-  new TandemError('conflict', message, detail);
-export const invalid = (message: string, detail?: Record<string, unknown>) =>
-  new TandemError('invalid', message, detail);
-export const usage = (message: string, detail?: Record<string, unknown>) =>
-  new TandemError('usage', message, detail);
-export const failure = (message: string, detail?: Record<string, unknown>) =>
-  new TandemError('failure', message, detail);
+export const notFound = (message: string, detail?: Record<string, unknown>) => new TandemError('not_found', message, detail);
+export const conflict = (message: string, detail?: Record<string, unknown>) => new TandemError('conflict', message, detail);
+export const invalid = (message: string, detail?: Record<string, unknown>) => new TandemError('invalid', message, detail);
+export const usage = (message: string, detail?: Record<string, unknown>) => new TandemError('usage', message, detail);
+export const failure = (message: string, detail?: Record<string, unknown>) => new TandemError('failure', message, detail);

@@ -4,7 +4,14 @@ import type { Agent } from './agents.js';
 import type { ItemRow } from './item-mutate.js';
 import { returnSourceIfEscalated } from './escalation.js';
 
-export async function onItemDone(trx: Db, row: ItemRow, how: 'resolved' | 'closed', note: string | null, agent: Agent, now: string): Promise<void> {
+export async function onItemDone(
+  trx: Db,
+  row: ItemRow,
+  how: 'resolved' | 'closed',
+  note: string | null,
+  agent: Agent,
+  now: string,
+): Promise<void> {
   if (row.role !== 'support') return;
   await returnSourceIfEscalated(trx, row, how, note, agent, now);
 }

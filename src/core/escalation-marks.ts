@@ -17,8 +17,21 @@ export async function escalationMarks(db: Db, items: Pick<ItemView, 'id' | 'role
     .selectFrom('escalations as x')
     .innerJoin('items as s', 's.id', 'x.support_item_id')
     .leftJoin('agents as h', 'h.id', 's.assignee_id')
-    .select(['x.source_item_id', 'x.support_item_id', 'x.state', 'x.escalated_at', 'x.returned_at', 'x.return_note', 's.status as support_status', 'h.handle as holder'])
-    .where('x.source_item_id', 'in', service.map((i) => i.id))
+    .select([
+      'x.source_item_id',
+      'x.support_item_id',
+      'x.state',
+      'x.escalated_at',
+      'x.returned_at',
+      'x.return_note',
+      's.status as support_status',
+      'h.handle as holder',
+    ])
+    .where(
+      'x.source_item_id',
+      'in',
+      service.map((i) => i.id),
+    )
     .orderBy('x.id', 'desc')
     .execute();
   const updatedAt = new Map(service.map((i) => [i.id, i.updatedAt]));
@@ -28,13 +41,19 @@ export async function escalationMarks(db: Db, items: Pick<ItemView, 'id' | 'role
     seen.add(r.source_item_id);
     if (r.state === 'open') {
       marks.set(r.source_item_id, {
-        kind: 'at_support', supportItemId: r.support_item_id, holder: r.holder ?? null,
-        supportStatus: r.support_status, escalatedAt: r.escalated_at,
+        kind: 'at_support',
+        supportItemId: r.support_item_id,
+        holder: r.holder ?? null,
+        supportStatus: r.support_status,
+        escalatedAt: r.escalated_at,
       });
     } else if (r.returned_at && r.returned_at >= (updatedAt.get(r.source_item_id) ?? '')) {
       marks.set(r.source_item_id, {
-        kind: 'back', supportItemId: r.support_item_id, outcome: r.state as 'resolved' | 'closed' | 'handed_back',
-        note: r.return_note, returnedAt: r.returned_at,
+        kind: 'back',
+        supportItemId: r.support_item_id,
+        outcome: r.state as 'resolved' | 'closed' | 'handed_back',
+        note: r.return_note,
+        returnedAt: r.returned_at,
       });
     }
   }

@@ -29,7 +29,13 @@ export interface ContextSnapshot {
 }
 
 interface SnapshotItem {
-  id: number; role: string; kind: string; subject: string; status: string; priority: string; createdAt: string;
+  id: number;
+  role: string;
+  kind: string;
+  subject: string;
+  status: string;
+  priority: string;
+  createdAt: string;
 }
 
 export interface Escalation {
@@ -55,24 +61,70 @@ async function buildSnapshot(trx: Db, source: ItemRow, agent: Agent, reason: str
   let surveys: ContextSnapshot['surveys'] = [];
   if (source.customer_id) {
     const c = await trx.selectFrom('customers').selectAll().where('id', '=', source.customer_id).executeTakeFirstOrThrow();
-    const totals = await trx.selectFrom('orders').where('customer_id', '=', c.id)
+    const totals = await trx
+      .selectFrom('orders')
+      .where('customer_id', '=', c.id)
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.coalesce(eb.fn.sum<number>('amount_cents'), eb.val(0)).as('cents')])
       .executeTakeFirstOrThrow();
-    const orders = await trx.selectFrom('orders').selectAll().where('customer_id', '=', c.id).orderBy('ordered_at', 'desc').orderBy('id', 'desc').limit(5).execute();
+    const orders = await trx
+      .selectFrom('orders')
+      .selectAll()
+      .where('customer_id', '=', c.id)
+      .orderBy('ordered_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(5)
+      .execute();
     lastOrders = orders.map(toOrder);
-    customer = { ...toCustomer(c), lifetimeRevenue: Number(totals.cents) / 100, orderCount: Number(totals.n), currency: orders[0]?.currency ?? null };
-    const toSnap = (r: { id: number; role: string; kind: string; subject: string; status: string; priority: string; created_at: string }): SnapshotItem =>
-      ({ id: r.id, role: r.role, kind: r.kind, subject: r.subject, status: r.status, priority: r.priority, createdAt: r.created_at });
+    customer = {
+      ...toCustomer(c),
+      lifetimeRevenue: Number(totals.cents) / 100,
+      orderCount: Number(totals.n),
+      currency: orders[0]?.currency ?? null,
+    };
+    const toSnap = (r: {
+      id: number;
+      role: string;
+      kind: string;
+      subject: string;
+      status: string;
+      priority: string;
+      created_at: string;
+    }): SnapshotItem => ({
+      id: r.id,
+      role: r.role,
+      kind: r.kind,
+      subject: r.subject,
+      status: r.status,
+      priority: r.priority,
+      createdAt: r.created_at,
+    });
     const cols = ['id', 'role', 'kind', 'subject', 'status', 'priority', 'created_at'] as const;
-    openItems = (await trx.selectFrom('items').select(cols).where('customer_id', '=', c.id)
-      .where('status', 'not in', ['resolved', 'closed']).where('id', '!=', source.id)
-      .orderBy('created_at', 'desc').limit(20).execute()).map(toSnap);
+    openItems = (
+      await trx
+        .selectFrom('items')
+        .select(cols)
+        .where('customer_id', '=', c.id)
+        .where('status', 'not in', ['resolved', 'closed'])
+        .where('id', '!=', source.id)
+        .orderBy('created_at', 'desc')
+        .limit(20)
+        .execute()
+    ).map(toSnap);
     const since = new Date(now.getTime() - RECENT_DAYS * 86_400_000).toISOString();
-    recentItems = (await trx.selectFrom('items').select(cols).where('customer_id', '=', c.id)
-      .where('status', 'in', ['resolved', 'closed']).where('created_at', '>=', since)
-      .orderBy('created_at', 'desc').limit(20).execute()).map(toSnap);
-    surveys = (await trx.selectFrom('surveys').selectAll().where('customer_id', '=', c.id).orderBy('created_at', 'desc').limit(10).execute())
-      .map((s) => ({ kind: s.kind, score: s.score, comment: s.comment, createdAt: s.created_at, itemId: s.item_id }));
+    recentItems = (
+      await trx
+        .selectFrom('items')
+        .select(cols)
+        .where('customer_id', '=', c.id)
+        .where('status', 'in', ['resolved', 'closed'])
+        .where('created_at', '>=', since)
+        .orderBy('created_at', 'desc')
+        .limit(20)
+        .execute()
+    ).map(toSnap);
+    surveys = (
+      await trx.selectFrom('surveys').selectAll().where('customer_id', '=', c.id).orderBy('created_at', 'desc').limit(10).execute()
+    ).map((s) => ({ kind: s.kind, score: s.score, comment: s.comment, createdAt: s.created_at, itemId: s.item_id }));
   }
   const sourceView = await getItemView(trx, source.id, now);
   return {
@@ -126,16 +178,24 @@ export async function escalate(ctx: Ctx, agent: Agent, sourceId: number, input: 
  * escalate action, whose events carry `eventData` naming the rule).
  */
 export async function escalateWithin(
-  trx: Db, agent: Agent, source: ItemRow,
+  trx: Db,
+  agent: Agent,
+  source: ItemRow,
   input: { reason: string; priority?: Priority | null; kind?: Kind; to: Agent | string | null },
-  clockNow: Date, eventData: Record<string, unknown> = {},
+  clockNow: Date,
+  eventData: Record<string, unknown> = {},
 ): Promise<{ supportId: number; escalationId: number }> {
   const { reason } = input;
   const kind = input.kind ?? 'other';
   const now = clockNow.toISOString();
   if (source.role !== 'service') throw conflict(`item #${source.id} is a support item; only service items are escalated`);
   if (source.status === 'escalated') {
-    const open = await trx.selectFrom('escalations').select('support_item_id').where('source_item_id', '=', source.id).where('state', '=', 'open').executeTakeFirst();
+    const open = await trx
+      .selectFrom('escalations')
+      .select('support_item_id')
+      .where('source_item_id', '=', source.id)
+      .where('state', '=', 'open')
+      .executeTakeFirst();
     throw conflict(`item #${source.id} is already escalated${open ? ` (support item #${open.support_item_id})` : ''}`);
   }
   if (source.status === 'resolved' || source.status === 'closed') {
@@ -151,15 +211,36 @@ export async function escalateWithin(
   // The support item is a new item like any other (new-item.ts): it keeps the source's subject,
   // customer, channel and tags, and support owes the customer a response from the moment of escalation.
   const tags = (await trx.selectFrom('item_tags').select('tag').where('item_id', '=', source.id).execute()).map((t) => t.tag);
-  const record = newItemRecord({
-    subject: source.subject, body: reason, bodyName: 'escalation reason', role: 'support', kind, channel: source.channel,
-    direction: 'inbound', priority, assignee, customerId: source.customer_id, tags, createdAt: now,
-    createdBy: agent.handle, openedBy: { type: 'agent', agentId: agent.id }, eventData: { escalatedFrom: source.id, ...eventData },
-    history: [{
-      type: 'escalate', at: now, author: { type: 'agent', agentId: agent.id }, body: reason,
-      data: { from: source.id, by: agent.handle, ...eventData }, sameChange: true,
-    }],
-  }, policyLookup(await policyRules(trx)));
+  const record = newItemRecord(
+    {
+      subject: source.subject,
+      body: reason,
+      bodyName: 'escalation reason',
+      role: 'support',
+      kind,
+      channel: source.channel,
+      direction: 'inbound',
+      priority,
+      assignee,
+      customerId: source.customer_id,
+      tags,
+      createdAt: now,
+      createdBy: agent.handle,
+      openedBy: { type: 'agent', agentId: agent.id },
+      eventData: { escalatedFrom: source.id, ...eventData },
+      history: [
+        {
+          type: 'escalate',
+          at: now,
+          author: { type: 'agent', agentId: agent.id },
+          body: reason,
+          data: { from: source.id, by: agent.handle, ...eventData },
+          sameChange: true,
+        },
+      ],
+    },
+    policyLookup(await policyRules(trx)),
+  );
 
   const snapshot = await buildSnapshot(trx, source, agent, reason, clockNow);
   // It has no external id, so nothing can already hold it.
@@ -167,36 +248,85 @@ export async function escalateWithin(
   // KPI day rollups: the source's creation day now counts it as escalated (the writer forgot the new item's days).
   await forgetKpiDays(trx, [source.created_at]);
 
-  const inserted = await trx.insertInto('escalations').values({
-    source_item_id: source.id, support_item_id: supportId, reason, escalated_by: agent.id, escalated_at: now,
-    snapshot: JSON.stringify(snapshot), state: 'open', returned_at: null, return_note: null,
-  }).returning('id').executeTakeFirstOrThrow();
+  const inserted = await trx
+    .insertInto('escalations')
+    .values({
+      source_item_id: source.id,
+      support_item_id: supportId,
+      reason,
+      escalated_by: agent.id,
+      escalated_at: now,
+      snapshot: JSON.stringify(snapshot),
+      state: 'open',
+      returned_at: null,
+      return_note: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
 
-  await applyChange(trx, source, asAgent(agent), {
-    set: { status: 'escalated', snoozed_until: null },
-    events: [
-      { type: 'escalate', body: reason, data: { to: supportId, escalationId: inserted.id, assignee: assignee?.handle ?? null, ...eventData } },
-      { type: 'status', data: { from: source.status, to: 'escalated', ...eventData } },
-    ],
-  }, now);
+  await applyChange(
+    trx,
+    source,
+    asAgent(agent),
+    {
+      set: { status: 'escalated', snoozed_until: null },
+      events: [
+        {
+          type: 'escalate',
+          body: reason,
+          data: { to: supportId, escalationId: inserted.id, assignee: assignee?.handle ?? null, ...eventData },
+        },
+        { type: 'status', data: { from: source.status, to: 'escalated', ...eventData } },
+      ],
+    },
+    now,
+  );
   // Rules for escalations run on the new support item, in this transaction.
   await fireRules(trx, 'escalated', supportId, { change: 'escalated', actor: asAgent(agent), now: clockNow });
   return { supportId, escalationId: inserted.id };
 }
 
-type EscalationRow = { id: number; source_item_id: number; support_item_id: number; reason: string; escalated_at: string; state: string; returned_at: string | null; return_note: string | null; handle: string };
+type EscalationRow = {
+  id: number;
+  source_item_id: number;
+  support_item_id: number;
+  reason: string;
+  escalated_at: string;
+  state: string;
+  returned_at: string | null;
+  return_note: string | null;
+  handle: string;
+};
 
 function toEscalation(r: EscalationRow): Escalation {
   return {
-    id: r.id, sourceItemId: r.source_item_id, supportItemId: r.support_item_id, reason: r.reason,
-    escalatedBy: r.handle, escalatedAt: r.escalated_at, state: r.state as Escalation['state'],
-    returnedAt: r.returned_at, returnNote: r.return_note,
+    id: r.id,
+    sourceItemId: r.source_item_id,
+    supportItemId: r.support_item_id,
+    reason: r.reason,
+    escalatedBy: r.handle,
+    escalatedAt: r.escalated_at,
+    state: r.state as Escalation['state'],
+    returnedAt: r.returned_at,
+    returnNote: r.return_note,
   };
 }
 
 function escalationQuery(db: Db) {
-  return db.selectFrom('escalations as x').innerJoin('agents as a', 'a.id', 'x.escalated_by')
-    .select(['x.id', 'x.source_item_id', 'x.support_item_id', 'x.reason', 'x.escalated_at', 'x.state', 'x.returned_at', 'x.return_note', 'a.handle']);
+  return db
+    .selectFrom('escalations as x')
+    .innerJoin('agents as a', 'a.id', 'x.escalated_by')
+    .select([
+      'x.id',
+      'x.source_item_id',
+      'x.support_item_id',
+      'x.reason',
+      'x.escalated_at',
+      'x.state',
+      'x.returned_at',
+      'x.return_note',
+      'a.handle',
+    ]);
 }
 
 async function getEscalation(db: Db, id: number): Promise<Escalation> {
@@ -209,7 +339,8 @@ async function getEscalation(db: Db, id: number): Promise<Escalation> {
 export async function escalationsOfItem(db: Db, itemId: number): Promise<{ asSource: Escalation[]; asSupport: Escalation | null }> {
   const rows = await escalationQuery(db)
     .where((eb) => eb.or([eb('x.source_item_id', '=', itemId), eb('x.support_item_id', '=', itemId)]))
-    .orderBy('x.id', 'desc').execute();
+    .orderBy('x.id', 'desc')
+    .execute();
   const all = rows.map(toEscalation);
   return { asSource: all.filter((e) => e.sourceItemId === itemId), asSupport: all.find((e) => e.supportItemId === itemId) ?? null };
 }
@@ -232,12 +363,16 @@ export async function listEscalations(ctx: Ctx, opts: { open?: boolean; limit?: 
     .innerJoin('items as s', 's.id', 'x.support_item_id')
     .leftJoin('agents as h', 'h.id', 's.assignee_id')
     .select(['s.subject', 's.status as support_status', 'h.handle as holder'])
-    .orderBy('x.escalated_at', 'desc').orderBy('x.id', 'desc')
+    .orderBy('x.escalated_at', 'desc')
+    .orderBy('x.id', 'desc')
     .limit(opts.limit ?? 200);
   if (opts.open) q = q.where('x.state', '=', 'open');
   const rows = await q.execute();
   return rows.map((r) => ({
-    ...toEscalation(r), subject: r.subject, supportStatus: r.support_status, holder: r.holder,
+    ...toEscalation(r),
+    subject: r.subject,
+    supportStatus: r.support_status,
+    holder: r.holder,
     ageSeconds: Math.round((now.getTime() - Date.parse(r.escalated_at)) / 1000),
   }));
 }
@@ -247,31 +382,61 @@ export async function listEscalations(ctx: Ctx, opts: { open?: boolean; limit?: 
  * an open escalation, the service source comes back to open with support's note.
  */
 export async function returnSourceIfEscalated(
-  trx: Db, support: ItemRow, outcome: 'resolved' | 'closed' | 'handed_back', noteText: string | null, agent: Agent, now: string,
+  trx: Db,
+  support: ItemRow,
+  outcome: 'resolved' | 'closed' | 'handed_back',
+  noteText: string | null,
+  agent: Agent,
+  now: string,
 ): Promise<void> {
-  const esc = await trx.selectFrom('escalations').selectAll().where('support_item_id', '=', support.id).where('state', '=', 'open').executeTakeFirst();
+  const esc = await trx
+    .selectFrom('escalations')
+    .selectAll()
+    .where('support_item_id', '=', support.id)
+    .where('state', '=', 'open')
+    .executeTakeFirst();
   if (!esc) return;
   let note = noteText;
   if (!note) {
-    const last = await trx.selectFrom('events').select('body').where('item_id', '=', support.id)
-      .where('type', 'in', ['reply', 'note']).where('body', 'is not', null).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const last = await trx
+      .selectFrom('events')
+      .select('body')
+      .where('item_id', '=', support.id)
+      .where('type', 'in', ['reply', 'note'])
+      .where('body', 'is not', null)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     note = last?.body ?? null;
   }
   await trx.updateTable('escalations').set({ state: outcome, returned_at: now, return_note: note }).where('id', '=', esc.id).execute();
   const source = await loadItemRow(trx, esc.source_item_id);
   if (source.status !== 'escalated') return; // someone already dealt with it
-  const said = outcome === 'resolved' ? 'support resolved' : outcome === 'closed' ? 'support closed without resolving' : 'support handed back';
-  await applyChange(trx, source, asAgent(agent), {
-    set: { status: 'open' },
-    events: [
-      { type: 'return', body: note, data: { supportItemId: support.id, outcome, summary: note ? `${said}: ${note}` : said } },
-      { type: 'status', data: { from: 'escalated', to: 'open' } },
-    ],
-  }, now);
+  const said =
+    outcome === 'resolved' ? 'support resolved' : outcome === 'closed' ? 'support closed without resolving' : 'support handed back';
+  await applyChange(
+    trx,
+    source,
+    asAgent(agent),
+    {
+      set: { status: 'open' },
+      events: [
+        { type: 'return', body: note, data: { supportItemId: support.id, outcome, summary: note ? `${said}: ${note}` : said } },
+        { type: 'status', data: { from: 'escalated', to: 'open' } },
+      ],
+    },
+    now,
+  );
 }
 
 /** Support returns an escalated item without resolving it: the support item closes, the source reopens. */
-export async function handback(ctx: Ctx, agent: Agent, supportId: number, reasonText: string, opts: { expectedVersion?: number } = {}): Promise<EscalateResult> {
+export async function handback(
+  ctx: Ctx,
+  agent: Agent,
+  supportId: number,
+  reasonText: string,
+  opts: { expectedVersion?: number } = {},
+): Promise<EscalateResult> {
   const reason = requireBody(reasonText, 'hand-back reason').trim();
   const clockNow = ctx.clock();
   const now = clockNow.toISOString();
@@ -281,15 +446,25 @@ export async function handback(ctx: Ctx, agent: Agent, supportId: number, reason
     const esc = await trx.selectFrom('escalations').select(['id', 'state']).where('support_item_id', '=', support.id).executeTakeFirst();
     if (!esc) throw conflict(`item #${support.id} did not come from an escalation; there is nothing to hand back`);
     if (esc.state !== 'open') throw conflict(`item #${support.id} was already returned to service (${esc.state.replace('_', ' ')})`);
-    await applyChange(trx, support, asAgent(agent), {
-      set: { status: 'closed', closed_at: now, snoozed_until: null },
-      events: [
-        { type: 'handback', body: reason },
-        { type: 'status', data: { from: support.status, to: 'closed' } },
-      ],
-      after: (t) => returnSourceIfEscalated(t, support, 'handed_back', reason, agent, now),
-    }, now);
+    await applyChange(
+      trx,
+      support,
+      asAgent(agent),
+      {
+        set: { status: 'closed', closed_at: now, snoozed_until: null },
+        events: [
+          { type: 'handback', body: reason },
+          { type: 'status', data: { from: support.status, to: 'closed' } },
+        ],
+        after: (t) => returnSourceIfEscalated(t, support, 'handed_back', reason, agent, now),
+      },
+      now,
+    );
     const e = await getEscalation(trx, esc.id);
-    return { escalation: e, source: await getItemView(trx, e.sourceItemId, clockNow), support: await getItemView(trx, support.id, clockNow) };
+    return {
+      escalation: e,
+      source: await getItemView(trx, e.sourceItemId, clockNow),
+      support: await getItemView(trx, support.id, clockNow),
+    };
   });
 }

@@ -21,7 +21,13 @@ export interface FollowUpOptions {
  * Create an open outbound service follow-up for a customer, due at `dueText` (ISO or "3d", "tomorrow 9:00").
  * It is assigned to the acting agent when they work service, else left for the service team.
  */
-export async function createFollowUp(ctx: Ctx, agent: Agent, customerId: number, dueText: string, opts: FollowUpOptions = {}): Promise<ItemView> {
+export async function createFollowUp(
+  ctx: Ctx,
+  agent: Agent,
+  customerId: number,
+  dueText: string,
+  opts: FollowUpOptions = {},
+): Promise<ItemView> {
   if (!dueText?.trim()) throw invalid('a follow-up needs a due time (e.g. 2d, "tomorrow 9:00")');
   const now = ctx.clock();
   if (parseWhen(dueText, now, 'future').getTime() <= now.getTime()) throw invalid(`the follow-up due time ${dueText} is not in the future`);

@@ -99,14 +99,36 @@ export async function queryInbox(ctx: Ctx, me: Agent | null, f: InboxFilter = {}
       q = q.orderBy('i.due_sort').orderBy('i.id');
       break;
     case 'priority':
-      q = q.orderBy((eb) => eb.case().when('i.priority', '=', 'urgent').then(0).when('i.priority', '=', 'high').then(1)
-        .when('i.priority', '=', 'normal').then(2).else(3).end()).orderBy('i.due_sort').orderBy('i.id');
+      q = q
+        .orderBy((eb) =>
+          eb
+            .case()
+            .when('i.priority', '=', 'urgent')
+            .then(0)
+            .when('i.priority', '=', 'high')
+            .then(1)
+            .when('i.priority', '=', 'normal')
+            .then(2)
+            .else(3)
+            .end(),
+        )
+        .orderBy('i.due_sort')
+        .orderBy('i.id');
       break;
-    case 'newest': q = q.orderBy('i.id', 'desc'); break;
-    case 'oldest': q = q.orderBy('i.id'); break;
-    case 'updated': q = q.orderBy('i.updated_at', 'desc').orderBy('i.id', 'desc'); break;
+    case 'newest':
+      q = q.orderBy('i.id', 'desc');
+      break;
+    case 'oldest':
+      q = q.orderBy('i.id');
+      break;
+    case 'updated':
+      q = q.orderBy('i.updated_at', 'desc').orderBy('i.id', 'desc');
+      break;
   }
-  const rows = await q.limit(limit).offset(f.offset ?? 0).execute();
+  const rows = await q
+    .limit(limit)
+    .offset(f.offset ?? 0)
+    .execute();
   return viewsFromRows(ctx.store.db, rows, ctx.clock());
 }
 
@@ -124,11 +146,20 @@ export async function inboxCounts(ctx: Ctx): Promise<{ service: number; support:
   const db = ctx.store.db;
   // One count per role, each within the (role, open_work) index: a GROUP BY over the open items would
   // visit every open row in the table (a third of a second at a million items).
-  const openOf = (role: Role) => db.selectFrom('items').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('role', '=', role).where('open_work', '=', 1).executeTakeFirstOrThrow();
+  const openOf = (role: Role) =>
+    db
+      .selectFrom('items')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('role', '=', role)
+      .where('open_work', '=', 1)
+      .executeTakeFirstOrThrow();
   const service = await openOf('service');
   const support = await openOf('support');
-  const breached = await db.selectFrom('items').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('open_work', '=', 1).where('due_sort', '<', now).executeTakeFirstOrThrow();
+  const breached = await db
+    .selectFrom('items')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('open_work', '=', 1)
+    .where('due_sort', '<', now)
+    .executeTakeFirstOrThrow();
   return { service: Number(service.n), support: Number(support.n), breached: Number(breached.n) };
 }

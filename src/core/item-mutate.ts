@@ -17,10 +17,7 @@ import { forgetChangedItemKpiDays } from './kpi-days.js';
 
 export type ItemRow = Selectable<ItemTable>;
 
-export type Actor =
-  | { type: 'agent'; agent: Agent }
-  | { type: 'customer'; customerId: number }
-  | { type: 'system' };
+export type Actor = { type: 'agent'; agent: Agent } | { type: 'customer'; customerId: number } | { type: 'system' };
 
 export const SYSTEM: Actor = { type: 'system' };
 export const asAgent = (agent: Agent): Actor => ({ type: 'agent', agent });
@@ -72,16 +69,18 @@ export async function insertEvents(trx: Db, itemId: number, version: number, act
   if (events.length === 0) return;
   await trx
     .insertInto('events')
-    .values(events.map((e) => ({
-      item_id: itemId,
-      version,
-      type: e.type,
-      ...eventAuthorColumns(e.actor ?? actor),
-      body: e.body ?? null,
-      data: e.data ? JSON.stringify(e.data) : null,
-      created_at: at,
-      message_id: e.messageId ?? null,
-    })))
+    .values(
+      events.map((e) => ({
+        item_id: itemId,
+        version,
+        type: e.type,
+        ...eventAuthorColumns(e.actor ?? actor),
+        body: e.body ?? null,
+        data: e.data ? JSON.stringify(e.data) : null,
+        created_at: at,
+        message_id: e.messageId ?? null,
+      })),
+    )
     .execute();
 }
 
@@ -102,35 +101,52 @@ function describeRuled(e: EventView): string {
 function describeChange(type: EventType, d: Record<string, unknown>): string {
   const fromTo = (what: string) => `${what} ${String(d.from ?? 'none')} → ${String(d.to ?? 'none')}`;
   switch (type) {
-    case 'created': return 'created the item';
-    case 'message': return 'customer wrote';
-    case 'reply': return 'replied';
-    case 'note': return 'added a note';
-    case 'status': return fromTo('status');
-    case 'priority': return fromTo('priority');
-    case 'role': return fromTo('role');
-    case 'kind': return fromTo('kind');
-    case 'assign': return `assignee ${d.from ? '@' + String(d.from) : 'none'} → ${d.to ? '@' + String(d.to) : 'none'}${d.how ? ` (${String(d.how)})` : ''}`;
+    case 'created':
+      return 'created the item';
+    case 'message':
+      return 'customer wrote';
+    case 'reply':
+      return 'replied';
+    case 'note':
+      return 'added a note';
+    case 'status':
+      return fromTo('status');
+    case 'priority':
+      return fromTo('priority');
+    case 'role':
+      return fromTo('role');
+    case 'kind':
+      return fromTo('kind');
+    case 'assign':
+      return `assignee ${d.from ? '@' + String(d.from) : 'none'} → ${d.to ? '@' + String(d.to) : 'none'}${d.how ? ` (${String(d.how)})` : ''}`;
     case 'tag': {
       const added = (d.added as string[] | undefined) ?? [];
       const removed = (d.removed as string[] | undefined) ?? [];
       return `tags ${[...added.map((t) => '+' + t), ...removed.map((t) => '-' + t)].join(' ')}`;
     }
-    case 'snooze': return `snoozed until ${String(d.until)}`;
-    case 'escalate': return 'escalated';
-    case 'handback': return 'handed back';
-    case 'return': return 'returned from support';
-    case 'survey': return `${String(d.kind).toUpperCase()} ${String(d.score)}`;
+    case 'snooze':
+      return `snoozed until ${String(d.until)}`;
+    case 'escalate':
+      return 'escalated';
+    case 'handback':
+      return 'handed back';
+    case 'return':
+      return 'returned from support';
+    case 'survey':
+      return `${String(d.kind).toUpperCase()} ${String(d.score)}`;
     case 'delivery':
       if (d.action === 'retry') return `sent a reply again (outbox ${String(d.outbox)})`;
       if (d.action === 'cancel') return `cancelled a reply's delivery (outbox ${String(d.outbox)})`;
       return `reply ${d.state === 'uncertain' ? 'delivery uncertain' : `delivery ${String(d.state)}`}${d.reason ? `: ${String(d.reason)}` : ''} (outbox ${String(d.outbox)})`;
-    case 'sla': return `SLA due times recomputed (${String(d.reason ?? 'policy changed')})`;
+    case 'sla':
+      return `SLA due times recomputed (${String(d.reason ?? 'policy changed')})`;
     case 'rule':
-      if (d.skipped === 'depth') return `not run: rules already changed this item ${Number(d.depth) - 1} levels deep (limit ${String(d.limit)}); the loop stopped here`;
+      if (d.skipped === 'depth')
+        return `not run: rules already changed this item ${Number(d.depth) - 1} levels deep (limit ${String(d.limit)}); the loop stopped here`;
       if (d.refused) return `${String(d.action ?? 'action')} refused: ${String(d.refused)}; the rule changed nothing`;
       return 'rule';
-    default: return type;
+    default:
+      return type;
   }
 }
 
@@ -195,7 +211,11 @@ export async function applyChange(trx: Db, row: ItemRow, actor: Actor, change: C
   if (change.after) await change.after(trx, version);
   await insertEvents(trx, row.id, version, actor, change.events, now);
   // A customer message or a status change runs the 'updated' rules, in this transaction.
-  const what = change.events.some((e) => e.type === 'message') ? 'message' : change.events.some((e) => e.type === 'status') ? 'status' : null;
+  const what = change.events.some((e) => e.type === 'message')
+    ? 'message'
+    : change.events.some((e) => e.type === 'status')
+      ? 'status'
+      : null;
   if (what) await fireRules(trx, 'updated', row.id, { change: what, actor, now: new Date(now) });
   return version;
 }
@@ -225,6 +245,10 @@ export async function composeChanges(row: ItemRow, trx: Db, now: string, steps: 
   return {
     set,
     events,
-    after: afters.length ? async (t, version) => { for (const after of afters) await after(t, version); } : undefined,
+    after: afters.length
+      ? async (t, version) => {
+          for (const after of afters) await after(t, version);
+        }
+      : undefined,
   };
 }

@@ -13,7 +13,9 @@ export function requireBody(body: string | undefined | null, what = 'message'): 
   if (!text.trim()) throw invalid(`the ${what} is empty; nothing was written`);
   if (text.includes('\u0000')) throw invalid(`the ${what} contains NUL bytes (binary data?); nothing was written`);
   if (text.length > MAX_BODY_CHARS) {
-    throw invalid(`the ${what} is ${text.length.toLocaleString('en-US')} characters; the limit is ${MAX_BODY_CHARS.toLocaleString('en-US')}`);
+    throw invalid(
+      `the ${what} is ${text.length.toLocaleString('en-US')} characters; the limit is ${MAX_BODY_CHARS.toLocaleString('en-US')}`,
+    );
   }
   return text;
 }

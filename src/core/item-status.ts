@@ -30,9 +30,7 @@ export function refuseTransition(row: ItemRow, to: Status): never {
   if (to === 'snoozed') throw invalid(`use \`tandem item snooze ${row.id} UNTIL\` to snooze an item`);
   if (to === 'new') throw conflict(`item #${row.id} cannot go back to new`);
   const allowed = TRANSITIONS[from];
-  throw conflict(
-    `item #${row.id} is ${from}; it can go to ${allowed.length ? allowed.join(', ') : 'no other status by hand'}, not ${to}`,
-  );
+  throw conflict(`item #${row.id} is ${from}; it can go to ${allowed.length ? allowed.join(', ') : 'no other status by hand'}, not ${to}`);
 }
 
 /** The row fields and events for moving to `to` (assumes the transition is allowed). */

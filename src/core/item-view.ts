@@ -110,7 +110,10 @@ async function tagsFor(db: Db, ids: number[]): Promise<Map<number, string[]>> {
 }
 
 export async function viewsFromRows(db: Db, rows: ItemRowWithJoins[], now: Date): Promise<ItemView[]> {
-  const tags = await tagsFor(db, rows.map((r) => r.id));
+  const tags = await tagsFor(
+    db,
+    rows.map((r) => r.id),
+  );
   const business = rows.length ? await businessSlaReader(db, now) : () => null;
   return rows.map((r) => toItemView(r, tags.get(r.id) ?? [], now, business(r)));
 }
@@ -151,7 +154,7 @@ export async function itemEvents(db: Db, id: number): Promise<EventView[]> {
 
 /** An event row of selectEvents as the faces see it. */
 export function toEventView(r: Awaited<ReturnType<ReturnType<typeof selectEvents>['execute']>>[number]): EventView {
-  return ({
+  return {
     id: r.id,
     version: r.version,
     type: r.type as EventType,
@@ -165,7 +168,7 @@ export function toEventView(r: Awaited<ReturnType<ReturnType<typeof selectEvents
     data: r.data ? (JSON.parse(r.data) as Record<string, unknown>) : null,
     createdAt: r.created_at,
     messageId: r.message_id,
-  });
+  };
 }
 
 /** "@ana", "Jo Customer" or "system": how an event's author is named in messages. */

@@ -19,22 +19,40 @@ export interface ItemWriter {
 /** The policy lookup new-item.ts needs, from the loaded policies; a missing one has no targets (as getPolicy). */
 export function policyLookup(rules: readonly PolicyRule[]): PolicyOf {
   const byKey = new Map(rules.map((p) => [`${p.role}:${p.priority}`, p]));
-  return (role, priority) => byKey.get(`${role}:${priority}`)
-    ?? { role, priority, firstResponseMinutes: 0, resolutionMinutes: 0, calendar: null, pauseWhenWaiting: false, hours: null };
+  return (role, priority) =>
+    byKey.get(`${role}:${priority}`) ?? {
+      role,
+      priority,
+      firstResponseMinutes: 0,
+      resolutionMinutes: 0,
+      calendar: null,
+      pauseWhenWaiting: false,
+      hours: null,
+    };
 }
 
 /** Inside a write transaction: ids from the database; the unique external id decides a duplicate, on any engine. */
 export function transactionItemWriter(trx: Db): ItemWriter {
   return {
     async create(record) {
-      const inserted = await trx.insertInto('items').values(record.item)
+      const inserted = await trx
+        .insertInto('items')
+        .values(record.item)
         .onConflict((oc) => oc.column('external_id').doNothing())
-        .returning('id').executeTakeFirst();
+        .returning('id')
+        .executeTakeFirst();
       if (!inserted) return null;
       const id = inserted.id;
       await forgetKpiDays(trx, itemKpiTimes(record.item)); // the KPI day rollups it now counts in
-      if (record.tags.length) await trx.insertInto('item_tags').values(record.tags.map((tag) => ({ item_id: id, tag }))).execute();
-      await trx.insertInto('events').values(record.events.map((e) => ({ ...e, item_id: id }))).execute();
+      if (record.tags.length)
+        await trx
+          .insertInto('item_tags')
+          .values(record.tags.map((tag) => ({ item_id: id, tag })))
+          .execute();
+      await trx
+        .insertInto('events')
+        .values(record.events.map((e) => ({ ...e, item_id: id })))
+        .execute();
       return id;
     },
   };
@@ -42,7 +60,16 @@ export function transactionItemWriter(trx: Db): ItemWriter {
 
 /** A recorded item as exported: its row (next_due_at is computed), tags and events with their ids. */
 export interface RestoredItem {
-  item: Omit<Selectable<ItemTable>, 'next_due_at' | 'open_work' | 'due_sort' | 'first_response_secs' | 'resolution_secs' | 'first_response_business_secs' | 'resolution_business_secs'>;
+  item: Omit<
+    Selectable<ItemTable>,
+    | 'next_due_at'
+    | 'open_work'
+    | 'due_sort'
+    | 'first_response_secs'
+    | 'resolution_secs'
+    | 'first_response_business_secs'
+    | 'resolution_business_secs'
+  >;
   tags: readonly string[];
   events: readonly (Insertable<EventTable> & { id: number; item_id: number })[];
 }
@@ -82,7 +109,11 @@ export class BulkItemWriter implements ItemWriter {
   async replace(r: RestoredItem): Promise<number> {
     const { id, ...columns } = r.item;
     const db = this.w.db;
-    await db.updateTable('items').set({ ...columns, next_due_at: nextDueAt(r.item) }).where('id', '=', id).execute();
+    await db
+      .updateTable('items')
+      .set({ ...columns, next_due_at: nextDueAt(r.item) })
+      .where('id', '=', id)
+      .execute();
     await db.deleteFrom('item_tags').where('item_id', '=', id).execute();
     for (const tag of new Set(r.tags)) this.w.insert('item_tags', { item_id: id, tag });
     let added = 0;

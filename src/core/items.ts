@@ -5,8 +5,15 @@ import { findCustomer, findOrCreateCustomer, type Customer } from './customers.j
 import { conflict, invalid } from './errors.js';
 import { getItemView, type ItemView } from './item-view.js';
 import {
-  applyChange, asAgent, mutateItem, type Actor, type Change, type ItemRow,
-  type MutationOptions, type MutationResult, type NewEvent,
+  applyChange,
+  asAgent,
+  mutateItem,
+  type Actor,
+  type Change,
+  type ItemRow,
+  type MutationOptions,
+  type MutationResult,
+  type NewEvent,
 } from './item-mutate.js';
 import { policyRules } from './sla.js';
 import { parseWhen } from './time.js';
@@ -22,8 +29,7 @@ import { queueReply } from '../mail/outbox.js';
 
 // The text and assignment rules live in item-rules.ts and the status rules in item-status.ts (escalation
 // and the rules engine need them without the actions); re-exported here.
-export { MAX_BODY_CHARS,  normaliseSubject, normaliseTag, requireBody } from './item-rules.js';
-;
+export { MAX_BODY_CHARS, normaliseSubject, normaliseTag, requireBody } from './item-rules.js';
 
 // ---------------------------------------------------------------------------------------------
 // Create
@@ -67,11 +73,28 @@ export async function createItem(ctx: Ctx, actor: Agent, input: NewItemInput): P
       customer = await findOrCreateCustomer(trx, input.customer, now);
     }
     const assignee = input.assignee ? await findAgent(trx, input.assignee) : null;
-    const record = newItemRecord({
-      subject: input.subject, body: input.body, role: input.role, kind: input.kind, channel: input.channel, direction: input.direction,
-      priority: input.priority, assignee, customerId: customer?.id ?? null, tags: input.tags, createdAt: now,
-      createdBy: actor.handle, creatorAgentId: actor.id, due: explicitDue, externalId: input.externalId, messageId: input.messageId, eventData: input.eventData,
-    }, policyLookup(await policyRules(trx)));
+    const record = newItemRecord(
+      {
+        subject: input.subject,
+        body: input.body,
+        role: input.role,
+        kind: input.kind,
+        channel: input.channel,
+        direction: input.direction,
+        priority: input.priority,
+        assignee,
+        customerId: customer?.id ?? null,
+        tags: input.tags,
+        createdAt: now,
+        createdBy: actor.handle,
+        creatorAgentId: actor.id,
+        due: explicitDue,
+        externalId: input.externalId,
+        messageId: input.messageId,
+        eventData: input.eventData,
+      },
+      policyLookup(await policyRules(trx)),
+    );
     const id = await transactionItemWriter(trx).create(record);
     if (id === null) {
       const externalId = record.item.external_id ?? null;
@@ -94,7 +117,13 @@ type WithinWrite = { withinWrite?: (trx: Db) => Promise<void> };
 function alsoAfter(change: Change, step: WithinWrite['withinWrite']): Change {
   if (!step) return change;
   const before = change.after;
-  return { ...change, after: async (trx, version) => { await before?.(trx, version); await step(trx); } };
+  return {
+    ...change,
+    after: async (trx, version) => {
+      await before?.(trx, version);
+      await step(trx);
+    },
+  };
 }
 
 export interface ReplyOptions {
@@ -123,20 +152,32 @@ export function replyChange(row: ItemRow, agent: Agent, text: string, now: strin
 }
 
 export async function reply(
-  ctx: Ctx, agent: Agent, itemId: number, body: string,
+  ctx: Ctx,
+  agent: Agent,
+  itemId: number,
+  body: string,
   opts: Opts & WithinWrite & ReplyOptions = {},
 ): Promise<MutationResult> {
   const text = requireBody(body, 'reply');
   if (opts.status) parseEnum('status', ['open', 'pending', 'resolved'] as const, opts.status);
   return mutateItem(ctx, itemId, asAgent(agent), opts, async (row, trx, now) =>
-    alsoAfter(await withDelivery(trx, row, agent, text, now, replyChange(row, agent, text, now, opts), opts.messageId), opts.withinWrite));
+    alsoAfter(await withDelivery(trx, row, agent, text, now, replyChange(row, agent, text, now, opts), opts.messageId), opts.withinWrite),
+  );
 }
 
 /**
  * Queue a public reply for delivery in the reply's own transaction (never lost, sent after commit) and
  * give the reply event the mail's Message-ID. A reply that brings its own Message-ID was sent elsewhere.
  */
-export async function withDelivery(trx: Db, row: ItemRow, agent: Agent, text: string, now: string, change: Change, ownMessageId?: string | null): Promise<Change> {
+export async function withDelivery(
+  trx: Db,
+  row: ItemRow,
+  agent: Agent,
+  text: string,
+  now: string,
+  change: Change,
+  ownMessageId?: string | null,
+): Promise<Change> {
   if (ownMessageId) return change;
   const queuedId = await queueReply(trx, row, agent, text, now);
   const event = change.events.find((e) => e.type === 'reply');
@@ -149,7 +190,10 @@ export function noteChange(text: string): Change {
 }
 
 export async function note(
-  ctx: Ctx, agent: Agent, itemId: number, body: string,
+  ctx: Ctx,
+  agent: Agent,
+  itemId: number,
+  body: string,
   opts: Opts & WithinWrite & { messageId?: string | null; data?: Record<string, unknown> | null } = {},
 ): Promise<MutationResult> {
   const text = requireBody(body, 'note');
@@ -175,29 +219,37 @@ export async function customerMessage(
   const text = requireBody(body);
   // The author (the item's customer) is known only once the row is loaded, so each event names it.
   return mutateItem(ctx, itemId, SYSTEM_PLACEHOLDER, opts, async (row, _trx, now) => {
-      if (!row.customer_id) throw invalid(`item #${row.id} has no customer to write as`);
-      const actor: Actor = { type: 'customer', customerId: row.customer_id };
-      const set: Change['set'] = {};
-      const events: NewEvent[] = [{ type: 'message', body: text, messageId: opts.messageId ?? null, data: opts.data ?? null, actor }];
-      // The first-response clock starts now; applyChange computes its due time (sla-due.ts).
-      if (!row.first_customer_message_at) set.first_customer_message_at = now;
-      const status = row.status as Status;
-      if (status === 'resolved' || status === 'closed' || status === 'pending' || status === 'snoozed') {
-        const sc = statusChange(row, 'open', now);
-        for (const e of sc.events) e.actor = actor;
-        return { set: { ...sc.set, ...set }, events: [...events, ...sc.events] };
-      }
-      return { set, events };
+    if (!row.customer_id) throw invalid(`item #${row.id} has no customer to write as`);
+    const actor: Actor = { type: 'customer', customerId: row.customer_id };
+    const set: Change['set'] = {};
+    const events: NewEvent[] = [{ type: 'message', body: text, messageId: opts.messageId ?? null, data: opts.data ?? null, actor }];
+    // The first-response clock starts now; applyChange computes its due time (sla-due.ts).
+    if (!row.first_customer_message_at) set.first_customer_message_at = now;
+    const status = row.status as Status;
+    if (status === 'resolved' || status === 'closed' || status === 'pending' || status === 'snoozed') {
+      const sc = statusChange(row, 'open', now);
+      for (const e of sc.events) e.actor = actor;
+      return { set: { ...sc.set, ...set }, events: [...events, ...sc.events] };
+    }
+    return { set, events };
   });
 }
 const SYSTEM_PLACEHOLDER: Actor = { type: 'system' };
 
 /** The change assigning `assigneeHandle` (null: nobody) makes, or null when it is already so. */
-export async function assignChange(trx: Db, row: ItemRow, agent: Agent, assigneeHandle: string | null, force = false): Promise<Change | null> {
+export async function assignChange(
+  trx: Db,
+  row: ItemRow,
+  agent: Agent,
+  assigneeHandle: string | null,
+  force = false,
+): Promise<Change | null> {
   const target = assigneeHandle ? await findAgent(trx, assigneeHandle) : null;
   if (target) checkAssignable(target, row.role as Role);
   if ((target?.id ?? null) === row.assignee_id) return null;
-  const current = row.assignee_id ? await trx.selectFrom('agents').select('handle').where('id', '=', row.assignee_id).executeTakeFirst() : null;
+  const current = row.assignee_id
+    ? await trx.selectFrom('agents').select('handle').where('id', '=', row.assignee_id).executeTakeFirst()
+    : null;
   // Collision detection: taking over someone else's item must be deliberate.
   if (row.assignee_id && row.assignee_id !== agent.id && target?.id === agent.id && !force) {
     throw conflict(`item #${row.id} is assigned to @${current?.handle}; use --force to take it over`, { assignee: current?.handle });
@@ -313,7 +365,11 @@ export async function tagsChange(trx: Db, row: ItemRow, add: string[], remove: s
     set: {},
     events: [{ type: 'tag', data: { added, removed } }],
     after: async (t) => {
-      if (added.length) await t.insertInto('item_tags').values(added.map((tag) => ({ item_id: row.id, tag }))).execute();
+      if (added.length)
+        await t
+          .insertInto('item_tags')
+          .values(added.map((tag) => ({ item_id: row.id, tag })))
+          .execute();
       if (removed.length) await t.deleteFrom('item_tags').where('item_id', '=', row.id).where('tag', 'in', removed).execute();
     },
   };
@@ -336,9 +392,12 @@ export async function changeTags(
 export async function wakeSnoozed(ctx: Ctx): Promise<number> {
   const now = ctx.clock().toISOString();
   const due = await ctx.store.db
-    .selectFrom('items').select('id')
-    .where('status', '=', 'snoozed').where('snoozed_until', '<=', now)
-    .limit(1).execute();
+    .selectFrom('items')
+    .select('id')
+    .where('status', '=', 'snoozed')
+    .where('snoozed_until', '<=', now)
+    .limit(1)
+    .execute();
   if (due.length === 0) return 0; // the common case costs one indexed read and no lock
   return ctx.store.write(async (trx) => {
     const rows = await trx.selectFrom('items').selectAll().where('status', '=', 'snoozed').where('snoozed_until', '<=', now).execute();
@@ -346,12 +405,17 @@ export async function wakeSnoozed(ctx: Ctx): Promise<number> {
       // The wake happens when the snooze ended, not when someone next looked: the same data gives the
       // same history whenever a command runs (a demo written with --now in the past stays deterministic).
       const endedAt = [row.snoozed_until!, row.updated_at].sort().at(-1)!;
-      await applyChange(trx, row, { type: 'system' }, {
-        set: { status: 'open', snoozed_until: null },
-        events: [{ type: 'status', data: { from: 'snoozed', to: 'open', reason: 'snooze ended' } }],
-      }, endedAt);
+      await applyChange(
+        trx,
+        row,
+        { type: 'system' },
+        {
+          set: { status: 'open', snoozed_until: null },
+          events: [{ type: 'status', data: { from: 'snoozed', to: 'open', reason: 'snooze ended' } }],
+        },
+        endedAt,
+      );
     }
     return rows.length;
   });
 }
-

@@ -49,7 +49,12 @@ export async function atRiskCustomers(db: Db, to: string, limit = 50): Promise<A
 }
 
 /** The at-risk list and its full count from one read of the window. */
-export async function atRiskSummary(db: Db, to: string, limit = 50, supportCustomers?: ArrayLike<number>): Promise<{ count: number; list: AtRiskCustomer[] }> {
+export async function atRiskSummary(
+  db: Db,
+  to: string,
+  limit = 50,
+  supportCustomers?: ArrayLike<number>,
+): Promise<{ count: number; list: AtRiskCustomer[] }> {
   const rows = await atRiskRows(db, atRiskWindow(to), supportCustomers);
   return { count: rows.length, list: await atRiskList(db, rows, limit) };
 }
@@ -59,13 +64,22 @@ async function atRiskList(db: Db, all: AtRiskRow[], limit: number): Promise<AtRi
   const keyed = all.map((r) => ({ r, reasons: reasonsOf(r).length }));
   const rows = keyed
     .sort((a, b) => b.reasons - a.reasons || b.r.supportItems - a.r.supportItems || a.r.customerId - b.r.customerId)
-    .slice(0, limit).map((k) => k.r);
+    .slice(0, limit)
+    .map((k) => k.r);
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.customerId);
-  const customers = new Map((await db.selectFrom('customers').select(['id', 'name', 'email']).where('id', 'in', ids).execute()).map((c) => [c.id, c]));
-  const followUps = await db.selectFrom('items').select(['customer_id', (eb) => eb.fn.max('id').as('id')])
-    .where('customer_id', 'in', ids).where('role', '=', 'service').where('direction', '=', 'outbound')
-    .where('status', 'not in', ['resolved', 'closed']).groupBy('customer_id').execute();
+  const customers = new Map(
+    (await db.selectFrom('customers').select(['id', 'name', 'email']).where('id', 'in', ids).execute()).map((c) => [c.id, c]),
+  );
+  const followUps = await db
+    .selectFrom('items')
+    .select(['customer_id', (eb) => eb.fn.max('id').as('id')])
+    .where('customer_id', 'in', ids)
+    .where('role', '=', 'service')
+    .where('direction', '=', 'outbound')
+    .where('status', 'not in', ['resolved', 'closed'])
+    .groupBy('customer_id')
+    .execute();
   const open = new Map(followUps.map((f) => [f.customer_id, Number(f.id)]));
   return rows.map((r) => ({
     customerId: r.customerId,

@@ -88,7 +88,8 @@ export async function readFamilies(store: CoreStore, now: string, requests: Fami
     for (const p of plans[i]!) for (const d of p.days) n.days.add(d);
   });
   const stored = await loadDays(store.db, needed);
-  const missing = [...needed.values()].map(({ family, scope, days }) => ({ family, scope, days: [...days].filter((d) => !stored.get(family.key)?.has(d)) }))
+  const missing = [...needed.values()]
+    .map(({ family, scope, days }) => ({ family, scope, days: [...days].filter((d) => !stored.get(family.key)?.has(d)) }))
     .filter((m) => m.days.length > 0);
   if (missing.length > 0) {
     // Counted and stored in one write transaction: no change can land between the count and the store.
@@ -101,10 +102,14 @@ export async function readFamilies(store: CoreStore, now: string, requests: Fami
   }
   // The rest of every request counted from the rows, in the request's own scope and split, one
   // statement per family.
-  const rawParts = await Promise.all(requests.map(async (r, i) => {
-    const ranges = plans[i]!.flatMap((p, bi) => p.raw.map((x, k) => ({ ...x, prev: false, day: `${bi}:${k}` })));
-    return ranges.length ? groupsByRange(r.family, ranges, await r.family.raw(store.db, r.scope, ranges, r.byAgent)) : new Map<string, Groups>();
-  }));
+  const rawParts = await Promise.all(
+    requests.map(async (r, i) => {
+      const ranges = plans[i]!.flatMap((p, bi) => p.raw.map((x, k) => ({ ...x, prev: false, day: `${bi}:${k}` })));
+      return ranges.length
+        ? groupsByRange(r.family, ranges, await r.family.raw(store.db, r.scope, ranges, r.byAgent))
+        : new Map<string, Groups>();
+    }),
+  );
   return requests.map((r, i) => answer(r, plans[i]!, stored.get(r.family.key) ?? new Map(), rawParts[i]!));
 }
 
@@ -119,12 +124,23 @@ const storingFailedLately = (store: CoreStore) => Date.now() - (lastFailure.get(
  * the days are counted without storing, and for a minute no report waits for the lock again; a query
  * that fails fails again there, and is reported.
  */
-async function countAndStore(store: CoreStore, missing: { family: Family; scope: Scope; days: string[] }[]): Promise<Map<string, Map<string, Groups>>> {
+async function countAndStore(
+  store: CoreStore,
+  missing: { family: Family; scope: Scope; days: string[] }[],
+): Promise<Map<string, Map<string, Groups>>> {
   try {
     return await store.write(async (trx) => {
       // Deleting first takes the table's write lock before any row is read: a bulk load (which
       // drops every stored day at its end) then waits for this transaction, or this one for it.
-      await trx.deleteFrom('kpi_days').where('day', 'in', [...new Set(missing.flatMap((m) => m.days))]).where('family', 'in', missing.map((m) => m.family.key)).execute();
+      await trx
+        .deleteFrom('kpi_days')
+        .where('day', 'in', [...new Set(missing.flatMap((m) => m.days))])
+        .where(
+          'family',
+          'in',
+          missing.map((m) => m.family.key),
+        )
+        .execute();
       const counted = await countDays(trx, missing);
       await saveDays(trx, counted);
       return counted;
@@ -210,8 +226,13 @@ async function loadDays(db: Db, needed: Map<string, { days: Set<string> }>): Pro
   const out = new Map<string, Map<string, Groups>>();
   const all = [...needed.values()].flatMap((n) => [...n.days]).sort();
   if (all.length === 0) return out;
-  const rows = await db.selectFrom('kpi_days').select(['day', 'family', 'groups', 'numbers'])
-    .where('day', '>=', all[0]!).where('day', '<=', all.at(-1)!).where('family', 'in', [...needed.keys()]).execute();
+  const rows = await db
+    .selectFrom('kpi_days')
+    .select(['day', 'family', 'groups', 'numbers'])
+    .where('day', '>=', all[0]!)
+    .where('day', '<=', all.at(-1)!)
+    .where('family', 'in', [...needed.keys()])
+    .execute();
   for (const r of rows) {
     if (!needed.get(r.family)!.days.has(r.day)) continue;
     let into = out.get(r.family);
@@ -225,7 +246,11 @@ async function saveDays(trx: Db, counted: Map<string, Map<string, Groups>>): Pro
   const rows = [...counted].flatMap(([family, days]) => [...days].map(([day, groups]) => ({ day, family, ...encode(groups) })));
   // A few rows per statement: each row's list of durations may be large.
   for (let i = 0; i < rows.length; i += 50) {
-    await trx.insertInto('kpi_days').values(rows.slice(i, i + 50)).onConflict((oc) => oc.columns(['day', 'family']).doNothing()).execute();
+    await trx
+      .insertInto('kpi_days')
+      .values(rows.slice(i, i + 50))
+      .onConflict((oc) => oc.columns(['day', 'family']).doNothing())
+      .execute();
   }
 }
 
@@ -266,7 +291,11 @@ function decode(json: string, numbers: Uint8Array | null): Groups {
 export async function forgetKpiDays(trx: Db, times: Iterable<string | null | undefined>): Promise<void> {
   const days = new Set<string>();
   for (const t of times) if (t) days.add(dayOf(t));
-  if (days.size > 0) await trx.deleteFrom('kpi_days').where('day', 'in', [...days]).execute();
+  if (days.size > 0)
+    await trx
+      .deleteFrom('kpi_days')
+      .where('day', 'in', [...days])
+      .execute();
 }
 
 /** The item columns whose days the KPI families count an item under. */

@@ -6,10 +6,30 @@ import { readFamilies, type Family, type FamilyAnswer, type FamilyRequest } from
 import type { Role } from './vocabulary.js';
 import { dayEnd, minIso, periodDays, type Period } from './kpi-period.js';
 import {
-  backlogAt, businessDurationLists, COUNT_FIELDS, createdTallies, csatTallies, durationLists, durationsWithTallies, escalationsReceivedTallies,
-  npsTallies, slaTallies, supportCustomerLists, zeroCounts,
-  type Bucket, type Counts, type CreatedCount, type CsatCount, type DurationPair, type ItemCount, type NpsCount, type ResolvedCount, type Scope,
-  type Tallies, type TallyPair, type TargetCount,
+  backlogAt,
+  businessDurationLists,
+  COUNT_FIELDS,
+  createdTallies,
+  csatTallies,
+  durationLists,
+  durationsWithTallies,
+  escalationsReceivedTallies,
+  npsTallies,
+  slaTallies,
+  supportCustomerLists,
+  zeroCounts,
+  type Bucket,
+  type Counts,
+  type CreatedCount,
+  type CsatCount,
+  type DurationPair,
+  type ItemCount,
+  type NpsCount,
+  type ResolvedCount,
+  type Scope,
+  type Tallies,
+  type TallyPair,
+  type TargetCount,
 } from './kpi-queries.js';
 
 /** Inputs of one role's figures for one group (the team, one agent, or one day). */
@@ -47,10 +67,18 @@ class Split<V, T> {
   private readonly byDay = new Map<string, T>();
   private readonly all: T;
 
-  constructor(entries: Iterable<[agent: string, day: string, value: V]>, fresh: () => T, add: (into: T, v: V) => void, private readonly none: T) {
+  constructor(
+    entries: Iterable<[agent: string, day: string, value: V]>,
+    fresh: () => T,
+    add: (into: T, v: V) => void,
+    private readonly none: T,
+  ) {
     this.all = fresh();
     for (const [agent, day, v] of entries) {
-      for (const [map, k] of [[this.byAgent, agent], [this.byDay, day]] as const) {
+      for (const [map, k] of [
+        [this.byAgent, agent],
+        [this.byDay, day],
+      ] as const) {
         let into = map.get(k);
         if (!into) map.set(k, (into = fresh()));
         add(into, v);
@@ -76,7 +104,9 @@ function tallySplit<K extends string>(t: Tallies<Record<K, number>>, fields: rea
     const bar = key.indexOf('|');
     return [key.slice(0, bar), key.slice(bar + 1), v];
   });
-  const add = (into: Record<K, number>, v: Record<K, number>) => { for (const f of fields) into[f] += v[f]; };
+  const add = (into: Record<K, number>, v: Record<K, number>) => {
+    for (const f of fields) into[f] += v[f];
+  };
   return new Split(entries, () => zeroCounts(fields), add, zeroCounts(fields));
 }
 
@@ -89,7 +119,10 @@ class DurationSplit {
 
   constructor(entries: [agent: string, day: string, seconds: ArrayLike<number>][]) {
     for (const [agent, day, seconds] of entries) {
-      for (const [map, k] of [[this.byAgent, agent], [this.byDay, day]] as const) {
+      for (const [map, k] of [
+        [this.byAgent, agent],
+        [this.byDay, day],
+      ] as const) {
         let into = map.get(k);
         if (!into) map.set(k, (into = []));
         into.push(seconds);
@@ -109,7 +142,10 @@ class DurationSplit {
     if (!out) {
       out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
       let at = 0;
-      for (const p of parts) { out.set(p, at); at += p.length; }
+      for (const p of parts) {
+        out.set(p, at);
+        at += p.length;
+      }
       this.joined.set(parts, out);
     }
     return out;
@@ -151,7 +187,14 @@ export function bucketsFor(cur: Period, prev: Period, byDay: boolean, clipTo?: s
 }
 
 /** Read everything a role's figures need for the period and the previous one, split as asked. */
-export async function gatherBoth(store: CoreStore, scope: Scope, cur: Period, prev: Period, now: string, g: Grouping): Promise<{ cur: Gathered; prev: Gathered }> {
+export async function gatherBoth(
+  store: CoreStore,
+  scope: Scope,
+  cur: Period,
+  prev: Period,
+  now: string,
+  g: Grouping,
+): Promise<{ cur: Gathered; prev: Gathered }> {
   const db = store.db;
   const all = bucketsFor(cur, prev, g.day);
   // A target "falls due" only once its time has come: due times after now are not counted yet.
@@ -164,23 +207,29 @@ export async function gatherBoth(store: CoreStore, scope: Scope, cur: Period, pr
   // (g.raw) straight from the rows, which is what the rollups are checked against.
   const ask = (family: Family | null, buckets: Bucket[]) => (family ? [{ family, buckets, scope, byAgent: by }] : []);
   const asked: FamilyRequest[] = [
-    ...ask(f.created, all), ...ask(f.firstResponse, all), ...ask(f.resolved, all), ...ask(support ? CSAT : NPS, all),
-    ...ask(f.slaFirstResponse, due), ...ask(f.slaResolution, due), ...ask(f.followUps, due), ...ask(support ? ESCALATIONS_RECEIVED : null, all),
+    ...ask(f.created, all),
+    ...ask(f.firstResponse, all),
+    ...ask(f.resolved, all),
+    ...ask(support ? CSAT : NPS, all),
+    ...ask(f.slaFirstResponse, due),
+    ...ask(f.slaResolution, due),
+    ...ask(f.followUps, due),
+    ...ask(support ? ESCALATIONS_RECEIVED : null, all),
   ];
   const [answers, backlogCur, backlogPrev] = await Promise.all([
     g.raw ? Promise.all(asked.map((r) => r.family.raw(db, scope, r.buckets, r.byAgent))) : readFamilies(store, now, asked),
-    support ? backlogAt(db, scope, cur.to, by) : new Map() as Tallies<ItemCount>,
-    support ? backlogAt(db, scope, prev.to, by) : new Map() as Tallies<ItemCount>,
+    support ? backlogAt(db, scope, cur.to, by) : (new Map() as Tallies<ItemCount>),
+    support ? backlogAt(db, scope, prev.to, by) : (new Map() as Tallies<ItemCount>),
   ]);
   const none: FamilyAnswer = { tallies: { cur: new Map(), prev: new Map() }, durations: noDurations };
-  const of = (family: Family | null) => (family ? answers[asked.findIndex((r) => r.family === family)] ?? none : none);
+  const of = (family: Family | null) => (family ? (answers[asked.findIndex((r) => r.family === family)] ?? none) : none);
   // Each family's counts, typed by what they count (each family reads the fields of its kind).
   const tallies = <T extends Counts>(family: Family | null) => of(family).tallies as TallyPair<T>;
   const [frBiz, resBiz] = g.business
     ? await Promise.all([
-      businessDurationLists(db, scope, all, by, 'first_response'),
-      support ? businessDurationLists(db, scope, all, by, 'resolution') : noDurations,
-    ])
+        businessDurationLists(db, scope, all, by, 'first_response'),
+        support ? businessDurationLists(db, scope, all, by, 'resolution') : noDurations,
+      ])
     : [noDurations, noDurations];
   const created = tallies<CreatedCount>(f.created);
   const fr = of(f.firstResponse).durations;
@@ -193,13 +242,24 @@ export async function gatherBoth(store: CoreStore, scope: Scope, cur: Period, pr
   const slaRes = tallies<TargetCount>(f.slaResolution);
   const followUps = tallies<TargetCount>(f.followUps);
   const escRecv = tallies<ItemCount>(support ? ESCALATIONS_RECEIVED : null);
-  const side = (which: 'cur' | 'prev', backlog: Tallies<ItemCount>) => assemble(
-    {
-      created: created[which], resolved: resolved[which], csat: csat[which], nps: nps[which], slaFirstResponse: slaFr[which],
-      slaResolution: slaRes[which], followUps: followUps[which], escalationsReceived: escRecv[which], backlog,
-    },
-    fr[which], res[which], frBiz[which], resBiz[which],
-  );
+  const side = (which: 'cur' | 'prev', backlog: Tallies<ItemCount>) =>
+    assemble(
+      {
+        created: created[which],
+        resolved: resolved[which],
+        csat: csat[which],
+        nps: nps[which],
+        slaFirstResponse: slaFr[which],
+        slaResolution: slaRes[which],
+        followUps: followUps[which],
+        escalationsReceived: escRecv[which],
+        backlog,
+      },
+      fr[which],
+      res[which],
+      frBiz[which],
+      resBiz[which],
+    );
   return { cur: side('cur', backlogCur), prev: side('prev', backlogPrev) };
 }
 
@@ -207,7 +267,17 @@ export async function gatherBoth(store: CoreStore, scope: Scope, cur: Period, pr
  * A family from its raw query (kpi-queries.ts). `version` is part of the stored name, so changing what
  * a family counts (bump it) never reads days counted the old way.
  */
-function family(key: string, version: number, fields: readonly string[], query: (db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean) => Promise<{ tallies?: TallyPair<Counts>; durations?: DurationPair }>): Family {
+function family(
+  key: string,
+  version: number,
+  fields: readonly string[],
+  query: (
+    db: Db,
+    scope: Scope,
+    buckets: readonly Bucket[],
+    byAgent: boolean,
+  ) => Promise<{ tallies?: TallyPair<Counts>; durations?: DurationPair }>,
+): Family {
   return {
     key: `${key}:v${version}`,
     fields,
@@ -221,25 +291,48 @@ function family(key: string, version: number, fields: readonly string[], query: 
 // Survey answers and escalations received are counted whatever the role of their item.
 const CSAT = family('csat', 1, COUNT_FIELDS.csat, async (db, s, b, by) => ({ tallies: await csatTallies(db, s.agentId, b, by) }));
 const NPS = family('nps', 1, COUNT_FIELDS.nps, async (db, s, b, by) => ({ tallies: await npsTallies(db, s.agentId, b, by) }));
-const ESCALATIONS_RECEIVED = family('escalations_received', 1, COUNT_FIELDS.items,
-  async (db, s, b, by) => ({ tallies: await escalationsReceivedTallies(db, s.agentId, b, by) }));
+const ESCALATIONS_RECEIVED = family('escalations_received', 1, COUNT_FIELDS.items, async (db, s, b, by) => ({
+  tallies: await escalationsReceivedTallies(db, s.agentId, b, by),
+}));
 
 /** The families of one role's figures (each role's items counted apart). */
 function makeRoleFamilies(role: Role) {
   const ofRole = (key: string, fields: readonly string[], q: Parameters<typeof family>[3]) => family(`${key}:${role}`, 1, fields, q);
   return {
-    created: ofRole('created', COUNT_FIELDS.created, async (db, s, b, by) => ({ tallies: await createdTallies(db, s, b, by, role === 'service') })),
-    firstResponse: ofRole('first_response', [], async (db, s, b, by) => ({ durations: await durationLists(db, s, b, by, 'first_response') })),
-    resolved: role === 'support' ? ofRole('resolved', COUNT_FIELDS.resolved, (db, s, b, by) => durationsWithTallies(db, s, b, by, 'resolution')) : null,
-    slaFirstResponse: role === 'support' ? ofRole('sla_first_response', COUNT_FIELDS.target, async (db, s, b, by) => ({ tallies: await slaTallies(db, s, b, by, 'first_response') })) : null,
-    slaResolution: role === 'support' ? ofRole('sla_resolution', COUNT_FIELDS.target, async (db, s, b, by) => ({ tallies: await slaTallies(db, s, b, by, 'resolution') })) : null,
-    followUps: role === 'service' ? ofRole('follow_ups', COUNT_FIELDS.target, async (db, s, b, by) => ({ tallies: await slaTallies(db, s, b, by, 'resolution', true) })) : null,
+    created: ofRole('created', COUNT_FIELDS.created, async (db, s, b, by) => ({
+      tallies: await createdTallies(db, s, b, by, role === 'service'),
+    })),
+    firstResponse: ofRole('first_response', [], async (db, s, b, by) => ({
+      durations: await durationLists(db, s, b, by, 'first_response'),
+    })),
+    resolved:
+      role === 'support'
+        ? ofRole('resolved', COUNT_FIELDS.resolved, (db, s, b, by) => durationsWithTallies(db, s, b, by, 'resolution'))
+        : null,
+    slaFirstResponse:
+      role === 'support'
+        ? ofRole('sla_first_response', COUNT_FIELDS.target, async (db, s, b, by) => ({
+            tallies: await slaTallies(db, s, b, by, 'first_response'),
+          }))
+        : null,
+    slaResolution:
+      role === 'support'
+        ? ofRole('sla_resolution', COUNT_FIELDS.target, async (db, s, b, by) => ({ tallies: await slaTallies(db, s, b, by, 'resolution') }))
+        : null,
+    followUps:
+      role === 'service'
+        ? ofRole('follow_ups', COUNT_FIELDS.target, async (db, s, b, by) => ({
+            tallies: await slaTallies(db, s, b, by, 'resolution', true),
+          }))
+        : null,
   };
 }
 const ROLE_FAMILIES = { support: makeRoleFamilies('support'), service: makeRoleFamilies('service') };
 
 /** The customer ids of support items created (their list in place of durations): the at-risk count. */
-const SUPPORT_CUSTOMERS = family('support_item_customers', 1, [], async (db, s, b, by) => ({ durations: await supportCustomerLists(db, s.agentId, b, by) }));
+const SUPPORT_CUSTOMERS = family('support_item_customers', 1, [], async (db, s, b, by) => ({
+  durations: await supportCustomerLists(db, s.agentId, b, by),
+}));
 
 /** The customer ids of the support items created in [from, to), one per item, from the day rollups. */
 export async function supportCustomersBetween(store: CoreStore, now: string, w: Period): Promise<ArrayLike<number>> {
@@ -264,7 +357,11 @@ interface PeriodTallies {
 }
 
 function assemble(
-  t: PeriodTallies, frEntries: DurationPair['cur'], resEntries: DurationPair['cur'], frBizEntries: DurationPair['cur'], resBizEntries: DurationPair['cur'],
+  t: PeriodTallies,
+  frEntries: DurationPair['cur'],
+  resEntries: DurationPair['cur'],
+  frBizEntries: DurationPair['cur'],
+  resBizEntries: DurationPair['cur'],
 ): Gathered {
   const cr = tallySplit(t.created, COUNT_FIELDS.created);
   const rs = tallySplit(t.resolved, COUNT_FIELDS.resolved);
@@ -284,12 +381,20 @@ function assemble(
   return {
     agents,
     pick: (which) => ({
-      created: cr.get(which), resolved: rs.get(which), csat: cs.get(which), nps: np.get(which),
-      slaFirstResponse: sf.get(which), slaResolution: sr.get(which), followUps: fu.get(which), escalationsReceived: er.get(which),
+      created: cr.get(which),
+      resolved: rs.get(which),
+      csat: cs.get(which),
+      nps: np.get(which),
+      slaFirstResponse: sf.get(which),
+      slaResolution: sr.get(which),
+      followUps: fu.get(which),
+      escalationsReceived: er.get(which),
       // The backlog is a count at an instant, not per day (its series is computed apart).
       backlog: 'day' in which ? zeroCounts(COUNT_FIELDS.items) : bl.get(which),
-      firstResponse: fr.get(which), resolution: res.get(which),
-      firstResponseBusiness: frBiz.get(which), resolutionBusiness: resBiz.get(which),
+      firstResponse: fr.get(which),
+      resolution: res.get(which),
+      firstResponseBusiness: frBiz.get(which),
+      resolutionBusiness: resBiz.get(which),
     }),
   };
 }

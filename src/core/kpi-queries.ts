@@ -126,10 +126,19 @@ function bucketOf(buckets: readonly Bucket[], t: string): number | null {
 }
 
 /** Items created in each bucket, and how many of them were escalated to support (service items, when asked). */
-export async function createdTallies(db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean, withEscalated = false): Promise<TallyPair<CreatedCount>> {
-  const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) => itemsOf(db, scope)
-    .where('items.created_at', '>=', b.from).where('items.created_at', '<', b.to)
-    .select(sql<number>`count(*)`.as('created')));
+export async function createdTallies(
+  db: Db,
+  scope: Scope,
+  buckets: readonly Bucket[],
+  byAgent: boolean,
+  withEscalated = false,
+): Promise<TallyPair<CreatedCount>> {
+  const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) =>
+    itemsOf(db, scope)
+      .where('items.created_at', '>=', b.from)
+      .where('items.created_at', '<', b.to)
+      .select(sql<number>`count(*)`.as('created')),
+  );
   const pair = toPair(buckets, rows, COUNT_FIELDS.created);
   if (!withEscalated || buckets.length === 0) return pair;
   // Escalated items are few: start from the escalations and look their source items up by id.
@@ -139,10 +148,14 @@ export async function createdTallies(db: Db, scope: Scope, buckets: readonly Buc
   const escalated: { created_at: string; assignee_id: number | null }[] = [];
   for (let i = 0; i < sources.length; i += 500) {
     // By id only: with the role and time in the WHERE, SQLite scans the period's range instead.
-    const found = await db.selectFrom('items').where('items.id', 'in', sources.slice(i, i + 500))
-      .select(['items.role', 'items.created_at', 'items.assignee_id']).execute();
+    const found = await db
+      .selectFrom('items')
+      .where('items.id', 'in', sources.slice(i, i + 500))
+      .select(['items.role', 'items.created_at', 'items.assignee_id'])
+      .execute();
     for (const r of found) {
-      if (r.role === scope.role && r.created_at >= lo && r.created_at < hi && (scope.agentId === null || r.assignee_id === scope.agentId)) escalated.push(r);
+      if (r.role === scope.role && r.created_at >= lo && r.created_at < hi && (scope.agentId === null || r.assignee_id === scope.agentId))
+        escalated.push(r);
     }
   }
   for (const e of escalated) {
@@ -163,12 +176,18 @@ export async function createdTallies(db: Db, scope: Scope, buckets: readonly Buc
  * closed without resolving, the close) came at or before its due time.
  */
 export async function slaTallies(
-  db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean, target: 'first_response' | 'resolution', outboundOnly = false,
+  db: Db,
+  scope: Scope,
+  buckets: readonly Bucket[],
+  byAgent: boolean,
+  target: 'first_response' | 'resolution',
+  outboundOnly = false,
 ): Promise<TallyPair<TargetCount>> {
   const dueCol = target === 'first_response' ? 'items.first_response_due_at' : 'items.resolution_due_at';
-  const met = target === 'first_response'
-    ? sql`items.first_response_at is not null and items.first_response_at <= items.first_response_due_at`
-    : sql`coalesce(items.first_resolved_at, items.closed_at) is not null and coalesce(items.first_resolved_at, items.closed_at) <= items.resolution_due_at`;
+  const met =
+    target === 'first_response'
+      ? sql`items.first_response_at is not null and items.first_response_at <= items.first_response_due_at`
+      : sql`coalesce(items.first_resolved_at, items.closed_at) is not null and coalesce(items.first_resolved_at, items.closed_at) <= items.resolution_due_at`;
   const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) => {
     let q = itemsOf(db, scope).where(sql.ref(dueCol), '>=', b.from).where(sql.ref(dueCol), '<', b.to);
     if (outboundOnly) q = q.where('items.direction', '=', 'outbound');
@@ -178,20 +197,38 @@ export async function slaTallies(
 }
 
 /** CSAT responses in each bucket (all of them for the team; by the item's assignee per agent), and those scored 4–5. */
-export async function csatTallies(db: Db, agentId: number | null, buckets: readonly Bucket[], byAgent: boolean): Promise<TallyPair<CsatCount>> {
+export async function csatTallies(
+  db: Db,
+  agentId: number | null,
+  buckets: readonly Bucket[],
+  byAgent: boolean,
+): Promise<TallyPair<CsatCount>> {
   const rows = await surveyRows(db, 'csat', agentId, buckets, byAgent, [flag(sql`surveys.score >= 4`).as('satisfied')]);
   return toPair(buckets, rows, COUNT_FIELDS.csat);
 }
 
 /** NPS responses in each bucket (as CSAT), the promoters (9–10) and the detractors (0–6). */
-export async function npsTallies(db: Db, agentId: number | null, buckets: readonly Bucket[], byAgent: boolean): Promise<TallyPair<NpsCount>> {
-  const rows = await surveyRows(db, 'nps', agentId, buckets, byAgent, [flag(sql`surveys.score >= 9`).as('promoters'), flag(sql`surveys.score <= 6`).as('detractors')]);
+export async function npsTallies(
+  db: Db,
+  agentId: number | null,
+  buckets: readonly Bucket[],
+  byAgent: boolean,
+): Promise<TallyPair<NpsCount>> {
+  const rows = await surveyRows(db, 'nps', agentId, buckets, byAgent, [
+    flag(sql`surveys.score >= 9`).as('promoters'),
+    flag(sql`surveys.score <= 6`).as('detractors'),
+  ]);
   return toPair(buckets, rows, COUNT_FIELDS.nps);
 }
 
 /** Responses of one kind per bucket, with the given counts of scores. */
 async function surveyRows(
-  db: Db, kind: 'csat' | 'nps', agentId: number | null, buckets: readonly Bucket[], byAgent: boolean, scores: AliasedRawBuilder<number, string>[],
+  db: Db,
+  kind: 'csat' | 'nps',
+  agentId: number | null,
+  buckets: readonly Bucket[],
+  byAgent: boolean,
+  scores: AliasedRawBuilder<number, string>[],
 ): Promise<ArmRow[]> {
   // The team's figures need no item: read the survey index alone.
   const needItems = byAgent || agentId !== null;
@@ -204,10 +241,18 @@ async function surveyRows(
 }
 
 /** Support items created by escalation in each bucket (by the support item's assignee). */
-export async function escalationsReceivedTallies(db: Db, agentId: number | null, buckets: readonly Bucket[], byAgent: boolean): Promise<TallyPair<ItemCount>> {
+export async function escalationsReceivedTallies(
+  db: Db,
+  agentId: number | null,
+  buckets: readonly Bucket[],
+  byAgent: boolean,
+): Promise<TallyPair<ItemCount>> {
   const rows = await perBucket(buckets, byAgent, 's.assignee_id', (b) => {
-    let q = db.selectFrom('escalations as x').innerJoin('items as s', 's.id', 'x.support_item_id')
-      .where('x.escalated_at', '>=', b.from).where('x.escalated_at', '<', b.to);
+    let q = db
+      .selectFrom('escalations as x')
+      .innerJoin('items as s', 's.id', 'x.support_item_id')
+      .where('x.escalated_at', '>=', b.from)
+      .where('x.escalated_at', '<', b.to);
     if (agentId !== null) q = q.where('s.assignee_id', '=', agentId);
     return q.select(sql<number>`count(*)`.as('items'));
   });
@@ -226,7 +271,13 @@ export interface DurationPair {
  * over items first resolved in it). The seconds come from generated columns kept in an index
  * (migration 0003), as one comma-separated list per bucket (and assignee): only integers cross into JS.
  */
-export async function durationLists(db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean, what: 'first_response' | 'resolution'): Promise<DurationPair> {
+export async function durationLists(
+  db: Db,
+  scope: Scope,
+  buckets: readonly Bucket[],
+  byAgent: boolean,
+  what: 'first_response' | 'resolution',
+): Promise<DurationPair> {
   return (await durationsWithTallies(db, scope, buckets, byAgent, what)).durations;
 }
 
@@ -235,17 +286,27 @@ export async function durationLists(db: Db, scope: Scope, buckets: readonly Buck
  * (reopened since, fewer than 2 agent replies) from the same scan of the same index.
  */
 export async function durationsWithTallies(
-  db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean, what: 'first_response' | 'resolution',
+  db: Db,
+  scope: Scope,
+  buckets: readonly Bucket[],
+  byAgent: boolean,
+  what: 'first_response' | 'resolution',
 ): Promise<{ durations: DurationPair; tallies: TallyPair<ResolvedCount> }> {
-  const [timeCol, secsCol] = what === 'first_response'
-    ? ['items.first_response_at', 'items.first_response_secs'] as const
-    : ['items.first_resolved_at', 'items.resolution_secs'] as const;
-  const flags = what === 'resolution'
-    ? [flag(sql`items.reopen_count > 0`).as('reopened'), flag(sql`items.agent_reply_count < 2`).as('fewerThanTwoReplies')]
-    : [sql<number>`0`.as('reopened'), sql<number>`0`.as('fewerThanTwoReplies')];
-  const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) => itemsOf(db, scope)
-    .where(sql.ref(timeCol), '>=', b.from).where(sql.ref(timeCol), '<', b.to).where(sql.ref(secsCol), 'is not', null)
-    .select([sql<number>`count(*)`.as('resolved'), ...flags, listOf(sql.ref(secsCol)).as('s')]));
+  const [timeCol, secsCol] =
+    what === 'first_response'
+      ? (['items.first_response_at', 'items.first_response_secs'] as const)
+      : (['items.first_resolved_at', 'items.resolution_secs'] as const);
+  const flags =
+    what === 'resolution'
+      ? [flag(sql`items.reopen_count > 0`).as('reopened'), flag(sql`items.agent_reply_count < 2`).as('fewerThanTwoReplies')]
+      : [sql<number>`0`.as('reopened'), sql<number>`0`.as('fewerThanTwoReplies')];
+  const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) =>
+    itemsOf(db, scope)
+      .where(sql.ref(timeCol), '>=', b.from)
+      .where(sql.ref(timeCol), '<', b.to)
+      .where(sql.ref(secsCol), 'is not', null)
+      .select([sql<number>`count(*)`.as('resolved'), ...flags, listOf(sql.ref(secsCol)).as('s')]),
+  );
   const durations: DurationPair = { cur: [], prev: [] };
   for (const r of rows) {
     if (!r.s) continue;
@@ -265,7 +326,9 @@ export function parseIntegerList(text: string): Float64Array {
   let count = 1;
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 44) count++;
   const out = new Float64Array(count);
-  let k = 0, value = 0, negative = false;
+  let k = 0,
+    value = 0,
+    negative = false;
   for (let i = 0; i <= text.length; i++) {
     const c = i < text.length ? text.charCodeAt(i) : 44;
     if (c === 44) {
@@ -307,14 +370,21 @@ export async function backlogAt(db: Db, scope: Scope, t: string, byAgent = true)
   const a = byAgent ? sql<number | null>`items.assignee_id` : sql<number | null>`null`;
   const keys = byAgent ? [a] : [];
   const count = (q: ReturnType<typeof itemsOf>) => {
-    let sq = q.where('items.created_at', '<', t).where(openAtT).select([a.as('a'), sql<number>`count(*)`.as('items')]);
+    let sq = q
+      .where('items.created_at', '<', t)
+      .where(openAtT)
+      .select([a.as('a'), sql<number>`count(*)`.as('items')]);
     if (keys.length) sq = sq.groupBy(keys);
     return sq.execute();
   };
   const parts = await Promise.all([
     count(itemsOf(db, scope).where('items.status', 'in', [...OPEN])),
     // Done now, but only since `t` or later: resolved at/after t, or closed at/after t without a resolution.
-    count(itemsOf(db, scope).where('items.status', 'in', [...DONE]).where('items.resolved_at', '>=', t)),
+    count(
+      itemsOf(db, scope)
+        .where('items.status', 'in', [...DONE])
+        .where('items.resolved_at', '>=', t),
+    ),
     count(itemsOf(db, scope).where('items.status', '=', 'closed').where('items.resolved_at', 'is', null).where('items.closed_at', '>=', t)),
   ]);
   const out: Tallies<ItemCount> = new Map();
@@ -334,36 +404,67 @@ export async function backlogAt(db: Db, scope: Scope, t: string, byAgent = true)
  * through their status events.
  */
 export async function backlogSeries(
-  db: Db, scope: Scope, p: Period, dayBuckets: readonly Bucket[], ends: string[], known: { atFrom: number; createdPerDay: Map<string, number> },
+  db: Db,
+  scope: Scope,
+  p: Period,
+  dayBuckets: readonly Bucket[],
+  ends: string[],
+  known: { atFrom: number; createdPerDay: Map<string, number> },
 ): Promise<number[]> {
   const days = dayBuckets.map((b) => b.day);
   const base = known.atFrom;
   const delta = new Map<string, number>(days.map((d) => [d, known.createdPerDay.get(d) ?? 0]));
   const bump = (day: string, by: number) => delta.set(day, (delta.get(day) ?? 0) + by);
   const [doneResolved, doneClosed] = await Promise.all([
-    perBucket(dayBuckets, false, 'items.assignee_id', (b) => itemsOf(db, scope).where('items.status', 'in', [...DONE])
-      .where('items.resolved_at', '>=', b.from).where('items.resolved_at', '<', b.to).select(sql<number>`count(*)`.as('done'))),
-    perBucket(dayBuckets, false, 'items.assignee_id', (b) => itemsOf(db, scope).where('items.status', '=', 'closed').where('items.resolved_at', 'is', null)
-      .where('items.closed_at', '>=', b.from).where('items.closed_at', '<', b.to).select(sql<number>`count(*)`.as('done'))),
+    perBucket(dayBuckets, false, 'items.assignee_id', (b) =>
+      itemsOf(db, scope)
+        .where('items.status', 'in', [...DONE])
+        .where('items.resolved_at', '>=', b.from)
+        .where('items.resolved_at', '<', b.to)
+        .select(sql<number>`count(*)`.as('done')),
+    ),
+    perBucket(dayBuckets, false, 'items.assignee_id', (b) =>
+      itemsOf(db, scope)
+        .where('items.status', '=', 'closed')
+        .where('items.resolved_at', 'is', null)
+        .where('items.closed_at', '>=', b.from)
+        .where('items.closed_at', '<', b.to)
+        .select(sql<number>`count(*)`.as('done')),
+    ),
   ]);
   for (const r of [...doneResolved, ...doneClosed]) bump(dayBuckets[Number(r.i)]!.day, -Number(r.done));
 
   // Reopened items that could have been open during the period: take them out of the day counts
   // above and count them at each day's end from their status events instead.
-  const reopened = await itemsOf(db, scope).where(sql<boolean>`items.reopen_count > 0`).where('items.created_at', '<', p.to)
-    .where((eb) => eb.or([
-      eb('items.status', 'in', [...OPEN]),
-      eb('items.resolved_at', '>=', p.from),
-      eb.and([eb('items.resolved_at', 'is', null), eb('items.closed_at', '>=', p.from)]),
-    ]))
-    .select(['items.id', 'items.created_at', 'items.status', 'items.resolved_at', 'items.closed_at']).execute();
+  const reopened = await itemsOf(db, scope)
+    .where(sql<boolean>`items.reopen_count > 0`)
+    .where('items.created_at', '<', p.to)
+    .where((eb) =>
+      eb.or([
+        eb('items.status', 'in', [...OPEN]),
+        eb('items.resolved_at', '>=', p.from),
+        eb.and([eb('items.resolved_at', 'is', null), eb('items.closed_at', '>=', p.from)]),
+      ]),
+    )
+    .select(['items.id', 'items.created_at', 'items.status', 'items.resolved_at', 'items.closed_at'])
+    .execute();
   const correction = ends.map(() => 0);
   let atFrom = 0;
   for (let i = 0; i < reopened.length; i += 2000) {
     const chunk = reopened.slice(i, i + 2000);
-    const events = await db.selectFrom('events').select(['item_id', 'data', 'created_at'])
-      .where('item_id', 'in', chunk.map((r) => r.id)).where('type', '=', 'status').where('created_at', '<', p.to)
-      .orderBy('item_id').orderBy('id').execute();
+    const events = await db
+      .selectFrom('events')
+      .select(['item_id', 'data', 'created_at'])
+      .where(
+        'item_id',
+        'in',
+        chunk.map((r) => r.id),
+      )
+      .where('type', '=', 'status')
+      .where('created_at', '<', p.to)
+      .orderBy('item_id')
+      .orderBy('id')
+      .execute();
     const byItem = new Map<number, { data: string | null; created_at: string }[]>();
     for (const e of events) {
       let list = byItem.get(e.item_id);
@@ -379,10 +480,12 @@ export async function backlogSeries(
         return !lastStatusIsDone(last);
       };
       if (r.created_at >= p.from) bump(r.created_at.slice(0, 10), -1);
-      const doneSince = DONE.includes(r.status as (typeof DONE)[number]) ? r.resolved_at ?? r.closed_at : null;
+      const doneSince = DONE.includes(r.status as (typeof DONE)[number]) ? (r.resolved_at ?? r.closed_at) : null;
       if (doneSince && doneSince >= p.from && doneSince < p.to) bump(doneSince.slice(0, 10), +1);
       if (openAt(p.from)) atFrom += 1;
-      ends.forEach((t, k) => { if (openAt(t)) correction[k]! += 1; });
+      ends.forEach((t, k) => {
+        if (openAt(t)) correction[k]! += 1;
+      });
     }
   }
   let running = base - atFrom;
@@ -398,32 +501,52 @@ export async function backlogSeries(
  * customers from one ordered pass over the per-customer index (each customer's first order), with no
  * DISTINCT sort.
  */
-export async function ordersBeforeEach(db: Db, ts: readonly string[]): Promise<{ orders: number; revenueCents: number; customers: number }[]> {
+export async function ordersBeforeEach(
+  db: Db,
+  ts: readonly string[],
+): Promise<{ orders: number; revenueCents: number; customers: number }[]> {
   // Totals per slice between consecutive times (plain range sums), added up to each time.
   const cuts = [...new Set(ts)].sort();
-  const slices = await Promise.all(cuts.map((t, i) => {
-    let q = db.selectFrom('orders').where('ordered_at', '<', t);
-    if (i > 0) q = q.where('ordered_at', '>=', cuts[i - 1]!);
-    return q.select([sql<number>`count(*)`.as('o'), sql<number>`coalesce(sum(amount_cents), 0)`.as('c')]).executeTakeFirstOrThrow();
-  }));
+  const slices = await Promise.all(
+    cuts.map((t, i) => {
+      let q = db.selectFrom('orders').where('ordered_at', '<', t);
+      if (i > 0) q = q.where('ordered_at', '>=', cuts[i - 1]!);
+      return q.select([sql<number>`count(*)`.as('o'), sql<number>`coalesce(sum(amount_cents), 0)`.as('c')]).executeTakeFirstOrThrow();
+    }),
+  );
   const upTo = (t: string) => {
-    let o = 0, c = 0;
-    cuts.forEach((cut, i) => { if (cut <= t) { o += Number(slices[i]!.o); c += Number(slices[i]!.c); } });
+    let o = 0,
+      c = 0;
+    cuts.forEach((cut, i) => {
+      if (cut <= t) {
+        o += Number(slices[i]!.o);
+        c += Number(slices[i]!.c);
+      }
+    });
     return { o, c };
   };
   const firsts = db.selectFrom('orders').select(sql<string>`min(ordered_at)`.as('first')).groupBy('customer_id');
-  const customers = await db.selectFrom(firsts.as('f'))
+  const customers = (await db
+    .selectFrom(firsts.as('f'))
     .select(ts.map((t, i) => sql<number>`sum(case when f.first < ${t} then 1 else 0 end)`.as(`n${i}`)))
-    .executeTakeFirstOrThrow() as Record<string, unknown>;
+    .executeTakeFirstOrThrow()) as Record<string, unknown>;
   return ts.map((t, i) => ({ orders: upTo(t).o, revenueCents: upTo(t).c, customers: Number(customers[`n${i}`] ?? 0) }));
 }
 
 /** Customers ordering in the period: with 1+ order, and with 2+ orders. */
 export async function repeatPurchaseTally(db: Db, p: Period): Promise<RepeatPurchaseCount> {
-  const perCustomer = db.selectFrom('orders').where('ordered_at', '>=', p.from).where('ordered_at', '<', p.to)
-    .select(['customer_id', sql<number>`count(*)`.as('orders')]).groupBy('customer_id');
-  const r = await db.selectFrom(perCustomer.as('c'))
-    .select([sql<number>`count(*)`.as('customers'), sql<number>`coalesce(sum(case when c.orders >= 2 then 1 else 0 end), 0)`.as('repeatCustomers')])
+  const perCustomer = db
+    .selectFrom('orders')
+    .where('ordered_at', '>=', p.from)
+    .where('ordered_at', '<', p.to)
+    .select(['customer_id', sql<number>`count(*)`.as('orders')])
+    .groupBy('customer_id');
+  const r = await db
+    .selectFrom(perCustomer.as('c'))
+    .select([
+      sql<number>`count(*)`.as('customers'),
+      sql<number>`coalesce(sum(case when c.orders >= 2 then 1 else 0 end), 0)`.as('repeatCustomers'),
+    ])
     .executeTakeFirstOrThrow();
   return { customers: Number(r.customers), repeatCustomers: Number(r.repeatCustomers) };
 }
@@ -439,10 +562,19 @@ export interface AtRiskRow {
  * The customer ids of the support items created in each bucket (one per item, in no order), split
  * like durationLists: the at-risk count of support items per customer.
  */
-export async function supportCustomerLists(db: Db, agentId: number | null, buckets: readonly Bucket[], byAgent: boolean): Promise<DurationPair> {
-  const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) => itemsOf(db, { role: 'support', agentId })
-    .where('items.created_at', '>=', b.from).where('items.created_at', '<', b.to).where('items.customer_id', 'is not', null)
-    .select([sql<number>`count(*)`.as('items'), listOf(sql.ref('items.customer_id')).as('s')]));
+export async function supportCustomerLists(
+  db: Db,
+  agentId: number | null,
+  buckets: readonly Bucket[],
+  byAgent: boolean,
+): Promise<DurationPair> {
+  const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) =>
+    itemsOf(db, { role: 'support', agentId })
+      .where('items.created_at', '>=', b.from)
+      .where('items.created_at', '<', b.to)
+      .where('items.customer_id', 'is not', null)
+      .select([sql<number>`count(*)`.as('items'), listOf(sql.ref('items.customer_id')).as('s')]),
+  );
   const out: DurationPair = { cur: [], prev: [] };
   for (const r of rows) {
     if (!r.s) continue;
@@ -459,16 +591,36 @@ export async function supportCustomerLists(db: Db, agentId: number | null, bucke
  * rollups); otherwise they are read here.
  */
 export async function atRiskRows(db: Db, w: Period, supportCustomers?: ArrayLike<number>): Promise<AtRiskRow[]> {
-  const low = async (kind: 'csat' | 'nps', max: number) => db.selectFrom('surveys')
-    .where('kind', '=', kind).where('score', '<=', max).where('created_at', '>=', w.from).where('created_at', '<', w.to)
-    .where('customer_id', 'is not', null) // an anonymous answer puts nobody at risk
-    .select((eb) => [eb.ref('customer_id').$notNull().as('customer_id'), 'score', 'created_at']).orderBy('customer_id').orderBy('score').orderBy('created_at', 'desc').execute();
+  const low = async (kind: 'csat' | 'nps', max: number) =>
+    db
+      .selectFrom('surveys')
+      .where('kind', '=', kind)
+      .where('score', '<=', max)
+      .where('created_at', '>=', w.from)
+      .where('created_at', '<', w.to)
+      .where('customer_id', 'is not', null) // an anonymous answer puts nobody at risk
+      .select((eb) => [eb.ref('customer_id').$notNull().as('customer_id'), 'score', 'created_at'])
+      .orderBy('customer_id')
+      .orderBy('score')
+      .orderBy('created_at', 'desc')
+      .execute();
   const csat = await low('csat', 2);
   const nps = await low('nps', 6);
   // Support items per customer, counted in JS from one list of ids: grouping in SQL sorts the whole window.
-  const list = supportCustomers ?? parseIntegerList((await db.selectFrom('items')
-    .where('role', '=', 'support').where('created_at', '>=', w.from).where('created_at', '<', w.to).where('customer_id', 'is not', null)
-    .select(listOf(sql.ref('customer_id')).as('ids')).executeTakeFirst())?.ids ?? '');
+  const list =
+    supportCustomers ??
+    parseIntegerList(
+      (
+        await db
+          .selectFrom('items')
+          .where('role', '=', 'support')
+          .where('created_at', '>=', w.from)
+          .where('created_at', '<', w.to)
+          .where('customer_id', 'is not', null)
+          .select(listOf(sql.ref('customer_id')).as('ids'))
+          .executeTakeFirst()
+      )?.ids ?? '',
+    );
   const busy: { customer_id: number; n: number }[] = [];
   let max = 0;
   for (let i = 0; i < list.length; i++) if (list[i]! > max) max = list[i]!;
@@ -479,7 +631,7 @@ export async function atRiskRows(db: Db, w: Period, supportCustomers?: ArrayLike
     for (let id = 0; id <= max; id++) if (counts[id]! >= 3) busy.push({ customer_id: id, n: counts[id]! });
   } else {
     const sorted = Float64Array.from(list).sort();
-    for (let i = 0; i < sorted.length;) {
+    for (let i = 0; i < sorted.length; ) {
       let j = i;
       while (j < sorted.length && sorted[j] === sorted[i]) j++;
       if (j - i >= 3) busy.push({ customer_id: sorted[i]!, n: j - i });
@@ -504,26 +656,40 @@ export async function atRiskRows(db: Db, w: Period, supportCustomers?: ArrayLike
  * the rows are read and put into buckets here, not concatenated in the database.
  */
 export async function businessDurationLists(
-  db: Db, scope: Scope, buckets: readonly Bucket[], byAgent: boolean, what: 'first_response' | 'resolution',
+  db: Db,
+  scope: Scope,
+  buckets: readonly Bucket[],
+  byAgent: boolean,
+  what: 'first_response' | 'resolution',
 ): Promise<DurationPair> {
   const out: DurationPair = { cur: [], prev: [] };
   if (buckets.length === 0) return out;
   const lo = buckets.reduce((m, b) => (b.from < m ? b.from : m), buckets[0]!.from);
   const hi = buckets.reduce((m, b) => (b.to > m ? b.to : m), buckets[0]!.to);
-  const rows = what === 'first_response'
-    ? await itemsOf(db, scope).where('items.first_response_at', '>=', lo).where('items.first_response_at', '<', hi)
-      .where('items.first_response_business_secs', 'is not', null)
-      .select(['items.assignee_id as a', 'items.first_response_at as t', 'items.first_response_business_secs as s']).execute()
-    : await itemsOf(db, scope).where('items.first_resolved_at', '>=', lo).where('items.first_resolved_at', '<', hi)
-      .where('items.resolution_business_secs', 'is not', null)
-      .select(['items.assignee_id as a', 'items.first_resolved_at as t', 'items.resolution_business_secs as s']).execute();
+  const rows =
+    what === 'first_response'
+      ? await itemsOf(db, scope)
+          .where('items.first_response_at', '>=', lo)
+          .where('items.first_response_at', '<', hi)
+          .where('items.first_response_business_secs', 'is not', null)
+          .select(['items.assignee_id as a', 'items.first_response_at as t', 'items.first_response_business_secs as s'])
+          .execute()
+      : await itemsOf(db, scope)
+          .where('items.first_resolved_at', '>=', lo)
+          .where('items.first_resolved_at', '<', hi)
+          .where('items.resolution_business_secs', 'is not', null)
+          .select(['items.assignee_id as a', 'items.first_resolved_at as t', 'items.resolution_business_secs as s'])
+          .execute();
   const groups = new Map<string, { prev: boolean; agent: string; day: string; seconds: number[] }>();
   const prevBuckets = buckets.filter((b) => b.prev);
   const curBuckets = buckets.filter((b) => !b.prev);
   for (const r of rows) {
     if (r.t === null || r.s === null) continue;
     const agent = byAgent && r.a !== null ? String(r.a) : '';
-    for (const [kind, list] of [[true, prevBuckets], [false, curBuckets]] as const) {
+    for (const [kind, list] of [
+      [true, prevBuckets],
+      [false, curBuckets],
+    ] as const) {
       const i = bucketOf(list, r.t);
       if (i === null) continue;
       const key = `${kind}|${agent}|${list[i]!.day}`;

@@ -4,7 +4,14 @@ import type { Ctx } from './context.js';
 import { findAgent, type Agent } from './agents.js';
 import { medianAndP90BySelection } from './percentiles.js';
 import { dayEnd, periodDays, previousPeriod, type Period } from './kpi-period.js';
-import { anyBusinessPolicy, backlogSeries, ordersBeforeEach, repeatPurchaseTally, type RepeatPurchaseCount, type Scope } from './kpi-queries.js';
+import {
+  anyBusinessPolicy,
+  backlogSeries,
+  ordersBeforeEach,
+  repeatPurchaseTally,
+  type RepeatPurchaseCount,
+  type Scope,
+} from './kpi-queries.js';
 import { bucketsFor, gatherBoth, supportCustomersBetween, type Gathered, type Inputs } from './kpi-gather.js';
 import { atRiskCount, atRiskSummary, atRiskWindow, type AtRiskCustomer } from './kpi-at-risk.js';
 import type { AgentRoles, Role } from './vocabulary.js';
@@ -176,8 +183,11 @@ function serviceValues(i: Inputs): Values {
 async function businessValues(ctx: Ctx, cur: Period, prev: Period, raw: boolean, atRiskKnown?: number): Promise<[Values, Values]> {
   const db = ctx.store.db;
   const [repeatCur, repeatPrev, orders, atRiskCur, atRiskPrev] = await Promise.all([
-    repeatPurchaseTally(db, cur), repeatPurchaseTally(db, prev), ordersBeforeEach(db, [cur.to, prev.to]),
-    atRiskKnown ?? atRiskCount(db, cur.to, await supportCustomers(ctx, cur.to, raw)), atRiskCount(db, prev.to, await supportCustomers(ctx, prev.to, raw)),
+    repeatPurchaseTally(db, cur),
+    repeatPurchaseTally(db, prev),
+    ordersBeforeEach(db, [cur.to, prev.to]),
+    atRiskKnown ?? atRiskCount(db, cur.to, await supportCustomers(ctx, cur.to, raw)),
+    atRiskCount(db, prev.to, await supportCustomers(ctx, prev.to, raw)),
   ]);
   const values = (repeat: RepeatPurchaseCount, o: { orders: number; revenueCents: number; customers: number }, atRisk: number): Values => ({
     repeatPurchaseRate: { value: ratio(repeat.repeatCustomers, repeat.customers), count: repeat.customers },
@@ -193,12 +203,21 @@ function figure(cur: Value | undefined, prev: Value | undefined): Figure {
   const value = cur?.value ?? null;
   const previous = prev?.value ?? null;
   return {
-    value, previous, change: value === null || previous === null ? null : value - previous,
-    count: cur?.count ?? 0, previousCount: prev?.count ?? 0,
+    value,
+    previous,
+    change: value === null || previous === null ? null : value - previous,
+    count: cur?.count ?? 0,
+    previousCount: prev?.count ?? 0,
   };
 }
 
-function figures(infos: readonly FigureInfo[], cur: Values, prev: Values, withTeamOnly: boolean, withBusiness: boolean): Record<string, Figure> {
+function figures(
+  infos: readonly FigureInfo[],
+  cur: Values,
+  prev: Values,
+  withTeamOnly: boolean,
+  withBusiness: boolean,
+): Record<string, Figure> {
   const out: Record<string, Figure> = {};
   for (const f of infos) {
     if ((withTeamOnly || !f.teamOnly) && (withBusiness || !f.business)) out[f.key] = figure(cur[f.key], prev[f.key]);
@@ -218,7 +237,12 @@ async function roleKpis(ctx: Ctx, role: Role, agent: Agent | null, opts: KpiOpti
   const series = opts.series ?? true;
   // Business-time figures appear once some policy counts in a calendar; without one the report is as it always was.
   const business = await anyBusinessPolicy(db);
-  const { cur: gc, prev: gp } = await gatherBoth(ctx.store, scope, cur, prev, now, { agent: byAgent, day: series, business, raw: opts.fromRawRows === true });
+  const { cur: gc, prev: gp } = await gatherBoth(ctx.store, scope, cur, prev, now, {
+    agent: byAgent,
+    day: series,
+    business,
+    raw: opts.fromRawRows === true,
+  });
   const teamOnly = role === 'service' && !agent;
   let curValues = values(gc.pick({}));
   let prevValues = values(gp.pick({}));
@@ -233,13 +257,21 @@ async function roleKpis(ctx: Ctx, role: Role, agent: Agent | null, opts: KpiOpti
   return result;
 }
 
-async function agentRows(db: Db, role: Role, gc: Gathered, gp: Gathered, values: (i: Inputs) => Values, business: boolean): Promise<AgentFigures[]> {
+async function agentRows(
+  db: Db,
+  role: Role,
+  gc: Gathered,
+  gp: Gathered,
+  values: (i: Inputs) => Values,
+  business: boolean,
+): Promise<AgentFigures[]> {
   const agents = await db.selectFrom('agents').select(['id', 'handle', 'name', 'roles', 'active']).orderBy('handle').execute();
   const withData = new Set([...gc.agents, ...gp.agents]);
   return agents
     .filter((a) => withData.has(String(a.id)) || (a.active === 1 && (a.roles === role || a.roles === 'both')))
     .map((a) => ({
-      handle: a.handle, name: a.name,
+      handle: a.handle,
+      name: a.name,
       figures: figures(FIGURES[role], values(gc.pick({ agent: String(a.id) })), values(gp.pick({ agent: String(a.id) })), false, business),
     }));
 }
@@ -258,7 +290,14 @@ async function seriesFor(db: Db, scope: Scope, p: Period, g: Gathered, gp: Gathe
     // The backlog at `from` is the previous period's backlog; the items created per day are the volume series.
     const dayBuckets = bucketsFor(p, p, true).filter((b) => !b.prev);
     const createdPerDay = new Map(days.map((day) => [day, g.pick({ day }).created.created]));
-    const backlog = await backlogSeries(db, scope, p, dayBuckets, days.map((d) => dayEnd(d, p)), { atFrom: gp.pick({}).backlog.items, createdPerDay });
+    const backlog = await backlogSeries(
+      db,
+      scope,
+      p,
+      dayBuckets,
+      days.map((d) => dayEnd(d, p)),
+      { atFrom: gp.pick({}).backlog.items, createdPerDay },
+    );
     out.backlog = days.map((date, i) => ({ date, value: backlog[i]!, count: backlog[i]! }));
   }
   return out;
@@ -281,13 +320,17 @@ export async function computeKpis(ctx: Ctx, opts: KpiOptions): Promise<KpiReport
   const report: KpiReport = { period: opts.period, previousPeriod: previousPeriod(opts.period), agent: agent?.handle ?? null };
   if (role === 'all' || role === 'support') report.support = await roleKpis(ctx, 'support', agent, opts);
   if (role === 'all' || role === 'service') {
-    const atRisk = agent ? null
-      : await atRiskSummary(ctx.store.db, opts.period.to, opts.atRiskLimit ?? 50, await supportCustomers(ctx, opts.period.to, opts.fromRawRows === true));
+    const atRisk = agent
+      ? null
+      : await atRiskSummary(
+          ctx.store.db,
+          opts.period.to,
+          opts.atRiskLimit ?? 50,
+          await supportCustomers(ctx, opts.period.to, opts.fromRawRows === true),
+        );
     const base = await roleKpis(ctx, 'service', agent, opts, atRisk?.count);
     report.service = { ...base, atRisk: atRisk?.list ?? [] };
   }
   return report;
 }
-
-;
-export { resolvePeriod,  type Period } from './kpi-period.js';
+export { resolvePeriod, type Period } from './kpi-period.js';

@@ -5,7 +5,15 @@ import type { Agent } from './agents.js';
 import type { Ctx } from './context.js';
 import { conflict } from './errors.js';
 import {
-  asAgent, checkExpectedVersion, composeChanges, describeEvent, loadItemRow, mutateItem, type ChangeStep, type ItemRow, type NewEvent,
+  asAgent,
+  checkExpectedVersion,
+  composeChanges,
+  describeEvent,
+  loadItemRow,
+  mutateItem,
+  type ChangeStep,
+  type ItemRow,
+  type NewEvent,
 } from './item-mutate.js';
 import type { EventView, ItemView } from './item-view.js';
 import { getItemView } from './item-view.js';
@@ -52,15 +60,24 @@ export async function templateData(db: Db, row: ItemRow, agent: Agent): Promise<
     ? await db.selectFrom('customers').select(['name', 'email', 'company']).where('id', '=', row.customer_id).executeTakeFirst()
     : undefined;
   const lastOrder = row.customer_id
-    ? await db.selectFrom('orders').select('reference').where('customer_id', '=', row.customer_id)
-      .orderBy('ordered_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst()
+    ? await db
+        .selectFrom('orders')
+        .select('reference')
+        .where('customer_id', '=', row.customer_id)
+        .orderBy('ordered_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst()
     : undefined;
   // A customer known only by email gets the email's local part as a name: never greet them by it.
   const madeUpName = customer?.email && customer.name === customer.email.split('@')[0];
   const name = customer && !madeUpName ? customer.name : null;
   return {
     customer: {
-      first_name: firstWord(name), name, email: customer?.email ?? null, company: customer?.company ?? null,
+      first_name: firstWord(name),
+      name,
+      email: customer?.email ?? null,
+      company: customer?.company ?? null,
       last_order: { reference: lastOrder?.reference ?? null },
     },
     item: { id: row.id, subject: row.subject },
@@ -78,22 +95,35 @@ function refuseWrongRole(macro: Macro, row: ItemRow): void {
 async function plan(db: Db, macro: Macro, row: ItemRow, agent: Agent, opts: ApplyOptions): Promise<{ text: string; steps: ChangeStep[] }> {
   refuseWrongRole(macro, row);
   const what = `item #${row.id}`;
-  const text = opts.body !== undefined
-    ? requireBody(opts.body, macro.kind)
-    : requireBody(renderTemplate(macro.body, await templateData(db, row, agent), what), macro.kind);
+  const text =
+    opts.body !== undefined
+      ? requireBody(opts.body, macro.kind)
+      : requireBody(renderTemplate(macro.body, await templateData(db, row, agent), what), macro.kind);
   const a = macro.actions;
   // A reply moves the status itself (new → open, or to the macro's status) in the same events.
   const statusWithReply = macro.kind === 'reply' && a.status && REPLY_STATUSES.includes(a.status) ? a.status : undefined;
   const steps: ChangeStep[] = [
-    (r, _trx, now) => (macro.kind === 'reply' ? replyChange(r, agent, text, now, { status: statusWithReply, data: { macro: macro.name } }) : withMacro(noteChange(text), macro)),
+    (r, _trx, now) =>
+      macro.kind === 'reply'
+        ? replyChange(r, agent, text, now, { status: statusWithReply, data: { macro: macro.name } })
+        : withMacro(noteChange(text), macro),
   ];
-  if (a.priority) { const p = a.priority; steps.push((r, trx) => priorityChange(trx, r, p)); }
+  if (a.priority) {
+    const p = a.priority;
+    steps.push((r, trx) => priorityChange(trx, r, p));
+  }
   if (a.assign) {
     const who = a.assign === 'me' ? agent.handle : a.assign === 'nobody' ? null : a.assign;
     steps.push((r, trx) => assignChange(trx, r, agent, who, opts.force));
   }
-  if (a.tags?.length) { const tags = a.tags; steps.push((r, trx) => tagsChange(trx, r, tags, [])); }
-  if (a.status && !statusWithReply) { const s = a.status as Status; steps.push((r, _trx, now) => setStatusChange(r, agent, s, now)); }
+  if (a.tags?.length) {
+    const tags = a.tags;
+    steps.push((r, trx) => tagsChange(trx, r, tags, []));
+  }
+  if (a.status && !statusWithReply) {
+    const s = a.status as Status;
+    steps.push((r, _trx, now) => setStatusChange(r, agent, s, now));
+  }
   return { text, steps };
 }
 
@@ -106,7 +136,12 @@ function planned(events: NewEvent[]): PlannedEvent[] {
   return events.map((e) => ({
     type: e.type,
     data: e.data ?? null,
-    summary: e.type === 'reply' ? 'public reply' : e.type === 'note' ? 'internal note' : describeEvent({ type: e.type, data: e.data ?? null } as EventView),
+    summary:
+      e.type === 'reply'
+        ? 'public reply'
+        : e.type === 'note'
+          ? 'internal note'
+          : describeEvent({ type: e.type, data: e.data ?? null } as EventView),
   }));
 }
 
@@ -119,7 +154,14 @@ export async function previewMacro(ctx: Ctx, agent: Agent, name: string, itemId:
   const now = ctx.clock().toISOString();
   const { text, steps } = await plan(db, macro, row, agent, opts);
   const change = await composeChanges(row, db, now, steps);
-  return { macro: macro.name, kind: macro.kind, text, events: planned(change?.events ?? []), item: await getItemView(db, itemId, ctx.clock()), written: false };
+  return {
+    macro: macro.name,
+    kind: macro.kind,
+    text,
+    events: planned(change?.events ?? []),
+    item: await getItemView(db, itemId, ctx.clock()),
+    written: false,
+  };
 }
 
 /** Apply the macro: the message and every action in one change, with its events. */

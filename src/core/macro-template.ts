@@ -7,13 +7,13 @@ import { invalid } from './errors.js';
 
 /** Every placeholder a macro may use, with what it holds (for help texts and errors). */
 export const PLACEHOLDERS: Readonly<Record<string, string>> = {
-  'customer.first_name': 'the customer\'s first name',
-  'customer.name': 'the customer\'s full name',
-  'customer.email': 'the customer\'s email address',
-  'customer.company': 'the customer\'s company',
-  'customer.last_order.reference': 'the reference of the customer\'s latest order',
-  'item.id': 'the item\'s number',
-  'item.subject': 'the item\'s subject',
+  'customer.first_name': "the customer's first name",
+  'customer.name': "the customer's full name",
+  'customer.email': "the customer's email address",
+  'customer.company': "the customer's company",
+  'customer.last_order.reference': "the reference of the customer's latest order",
+  'item.id': "the item's number",
+  'item.subject': "the item's subject",
   'agent.name': 'your full name',
   'agent.first_name': 'your first name',
   'agent.handle': 'your handle',
@@ -21,7 +21,13 @@ export const PLACEHOLDERS: Readonly<Record<string, string>> = {
 
 /** The values placeholders are filled with; null = the item has no such value. */
 export interface TemplateData {
-  customer: { first_name: string | null; name: string | null; email: string | null; company: string | null; last_order: { reference: string | null } };
+  customer: {
+    first_name: string | null;
+    name: string | null;
+    email: string | null;
+    company: string | null;
+    last_order: { reference: string | null };
+  };
   item: { id: number; subject: string };
   agent: { name: string; first_name: string; handle: string };
 }
@@ -37,7 +43,10 @@ const engine = new Liquid({
   dynamicPartials: false,
 });
 
-const placeholderList = () => Object.keys(PLACEHOLDERS).map((p) => `{{ ${p} }}`).join(', ');
+const placeholderList = () =>
+  Object.keys(PLACEHOLDERS)
+    .map((p) => `{{ ${p} }}`)
+    .join(', ');
 
 function parse(body: string): Template[] {
   try {
@@ -70,11 +79,15 @@ export function checkTemplate(body: string): void {
   for (const t of templates) {
     if (TypeGuards.isHTMLToken(t.token)) continue;
     if (!TypeGuards.isOutputToken(t.token)) {
-      throw invalid(`macros take placeholders like {{ customer.first_name }} only; the tag ${JSON.stringify(t.token.getText().slice(0, 40))} is not allowed`);
+      throw invalid(
+        `macros take placeholders like {{ customer.first_name }} only; the tag ${JSON.stringify(t.token.getText().slice(0, 40))} is not allowed`,
+      );
     }
     const initial = (t as unknown as { value?: { initial?: { postfix?: unknown[] } } }).value?.initial?.postfix ?? [];
     if (initial.length !== 1 || !(TypeGuards.isPropertyAccessToken(initial[0]) || TypeGuards.isQuotedToken(initial[0]))) {
-      throw invalid(`${JSON.stringify(t.token.getText())}: a placeholder is one name, like {{ customer.first_name }} (known: ${placeholderList()})`);
+      throw invalid(
+        `${JSON.stringify(t.token.getText())}: a placeholder is one name, like {{ customer.first_name }} (known: ${placeholderList()})`,
+      );
     }
     const path = outputPath(t);
     if (path !== null && !(path in PLACEHOLDERS)) throw invalid(`unknown placeholder {{ ${path} }}; known: ${placeholderList()}`);
@@ -87,7 +100,9 @@ export function checkTemplate(body: string): void {
       if (f.name !== 'default') continue;
       const arg = f.args[0];
       if (!TypeGuards.isQuotedToken(arg) || !arg.getText().slice(1, -1).trim()) {
-        throw invalid(`${JSON.stringify(t.token.getText())}: a default is a text in quotes, like {{ customer.first_name | default: "there" }}`);
+        throw invalid(
+          `${JSON.stringify(t.token.getText())}: a default is a text in quotes, like {{ customer.first_name | default: "there" }}`,
+        );
       }
     }
   }
@@ -136,7 +151,7 @@ export function renderTemplate(body: string, data: TemplateData, what: string): 
     const first = missing[0]!;
     throw invalid(
       `${missing.map((m) => `{{ ${m} }}`).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} empty for ${what}, and the macro gives no default: ` +
-      `nothing was written. Fill it in, or give the macro a default: {{ ${first} | default: "…" }}`,
+        `nothing was written. Fill it in, or give the macro a default: {{ ${first} | default: "…" }}`,
       { missing },
     );
   }

@@ -39,8 +39,14 @@ export interface Macro {
 
 export function toMacro(r: Selectable<MacroTable>): Macro {
   return {
-    id: r.id, name: r.name, kind: r.kind, body: r.body, actions: JSON.parse(r.actions) as MacroActions,
-    role: r.role, createdAt: r.created_at, updatedAt: r.updated_at,
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    body: r.body,
+    actions: JSON.parse(r.actions) as MacroActions,
+    role: r.role,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 
@@ -93,7 +99,16 @@ async function checkedMacro(db: Db, input: MacroInput, base: MacroActions = {}) 
   checkTemplate(body);
   const kind = parseEnum('macro kind', MACRO_KINDS, input.kind ?? 'reply');
   const actions = parseSetPairs(input.set ?? [], base);
-  if (input.tags?.length) actions.tags = [...new Set([...(actions.tags ?? []), ...input.tags.flatMap((t) => t.split(',')).filter((t) => t.trim()).map(normaliseTag)])];
+  if (input.tags?.length)
+    actions.tags = [
+      ...new Set([
+        ...(actions.tags ?? []),
+        ...input.tags
+          .flatMap((t) => t.split(','))
+          .filter((t) => t.trim())
+          .map(normaliseTag),
+      ]),
+    ];
   if (input.assign) actions.assign = await checkAssign(db, input.assign);
   else if (input.assign === null) delete actions.assign;
   const role = input.role ? parseEnum('role', ROLES, input.role) : null;
@@ -114,8 +129,17 @@ export async function addMacro(ctx: Ctx, input: MacroInput): Promise<Macro> {
   const now = ctx.clock().toISOString();
   return ctx.store.write(async (trx) => {
     const m = await checkedMacro(trx, input);
-    const row = await trx.insertInto('macros')
-      .values({ name: m.name, kind: m.kind, body: m.body, actions: JSON.stringify(m.actions), role: m.role, created_at: now, updated_at: now })
+    const row = await trx
+      .insertInto('macros')
+      .values({
+        name: m.name,
+        kind: m.kind,
+        body: m.body,
+        actions: JSON.stringify(m.actions),
+        role: m.role,
+        created_at: now,
+        updated_at: now,
+      })
       .onConflict((oc) => oc.column('name').doNothing())
       .returningAll()
       .executeTakeFirst();
@@ -157,15 +181,25 @@ export async function editMacro(ctx: Ctx, name: string, edit: MacroEdit): Promis
     const old = await getMacro(trx, name);
     const base = edit.clearActions ? {} : old.actions;
     const role = edit.role === undefined ? old.role : edit.role.trim().toLowerCase() === 'both' ? null : edit.role;
-    const m = await checkedMacro(trx, {
-      name: edit.rename ?? old.name, body: edit.body ?? old.body, kind: edit.kind ?? old.kind,
-      set: edit.set, tags: edit.tags, assign: edit.assign, role,
-    }, base);
+    const m = await checkedMacro(
+      trx,
+      {
+        name: edit.rename ?? old.name,
+        body: edit.body ?? old.body,
+        kind: edit.kind ?? old.kind,
+        set: edit.set,
+        tags: edit.tags,
+        assign: edit.assign,
+        role,
+      },
+      base,
+    );
     if (m.name !== old.name) {
       const taken = await trx.selectFrom('macros').select('id').where('name', '=', m.name).executeTakeFirst();
       if (taken) throw conflict(`a macro named ${m.name} already exists`);
     }
-    const row = await trx.updateTable('macros')
+    const row = await trx
+      .updateTable('macros')
       .set({ name: m.name, kind: m.kind, body: m.body, actions: JSON.stringify(m.actions), role: m.role, updated_at: now })
       .where('id', '=', old.id)
       .returningAll()
@@ -195,13 +229,27 @@ export function describeActions(a: MacroActions): string[] {
 // --- JSONL export and import ---------------------------------------------------------------------
 
 export interface MacroRecord {
-  type: 'macro'; id: number; name: string; kind: MacroKind; body: string; actions: MacroActions;
-  role: Role | null; createdAt: string; updatedAt: string;
+  type: 'macro';
+  id: number;
+  name: string;
+  kind: MacroKind;
+  body: string;
+  actions: MacroActions;
+  role: Role | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export const macroRecord = (m: Macro): MacroRecord => ({
-  type: 'macro', id: m.id, name: m.name, kind: m.kind, body: m.body, actions: m.actions, role: m.role,
-  createdAt: m.createdAt, updatedAt: m.updatedAt,
+  type: 'macro',
+  id: m.id,
+  name: m.name,
+  kind: m.kind,
+  body: m.body,
+  actions: m.actions,
+  role: m.role,
+  createdAt: m.createdAt,
+  updatedAt: m.updatedAt,
 });
 
 /**
@@ -235,12 +283,19 @@ export function macroRowFromRecord(o: Record<string, unknown>): Selectable<Macro
     actions.tags = (a.tags as string[]).map(normaliseTag);
   }
   if (a.assign !== undefined) {
-    if (typeof a.assign !== 'string' || !/^[a-z0-9][a-z0-9_.-]*$/.test(a.assign)) throw invalid('"actions.assign" must be me, nobody or a handle');
+    if (typeof a.assign !== 'string' || !/^[a-z0-9][a-z0-9_.-]*$/.test(a.assign))
+      throw invalid('"actions.assign" must be me, nobody or a handle');
     actions.assign = a.assign;
   }
   return {
-    id: o.id as number, name, kind, body, actions: JSON.stringify(orderedActions(actions)), role,
-    created_at: time('createdAt'), updated_at: time('updatedAt'),
+    id: o.id as number,
+    name,
+    kind,
+    body,
+    actions: JSON.stringify(orderedActions(actions)),
+    role,
+    created_at: time('createdAt'),
+    updated_at: time('updatedAt'),
   };
 }
 

@@ -11,15 +11,24 @@ import { checkAssignable, normaliseSubject, normaliseTag, requireBody } from './
 import { dueTimes, nextDueAt, type SlaPolicy } from './sla.js';
 import { pausesFromHistory } from './sla-due.js';
 import {
-  CHANNELS, DIRECTIONS, KINDS, PRIORITIES, ROLES, defaultRoleForKind, parseEnum,
-  type Channel, type Direction, type EventType, type Kind, type Priority, type Role, type Status,
+  CHANNELS,
+  DIRECTIONS,
+  KINDS,
+  PRIORITIES,
+  ROLES,
+  defaultRoleForKind,
+  parseEnum,
+  type Channel,
+  type Direction,
+  type EventType,
+  type Kind,
+  type Priority,
+  type Role,
+  type Status,
 } from './vocabulary.js';
 
 /** Who wrote an event of the new item's timeline. */
-export type EventAuthor =
-  | { type: 'agent'; agentId: number }
-  | { type: 'customer'; customerId: number }
-  | { type: 'system' };
+export type EventAuthor = { type: 'agent'; agentId: number } | { type: 'customer'; customerId: number } | { type: 'system' };
 
 /** One event after the item's creation (a historic item's later life: the demo, an import). */
 export interface TimelineEntry {
@@ -94,8 +103,16 @@ export type PolicyOf = (role: Role, priority: Priority) => SlaPolicy & { hours?:
 
 /** The items row of a new item (its id comes from the writer). */
 type NewItemRow = Omit<Insertable<ItemTable>, 'id'> & {
-  role: Role; kind: Kind; channel: Channel; direction: Direction; status: Status; priority: Priority;
-  version: number; created_at: string; updated_at: string; next_due_at: string | null;
+  role: Role;
+  kind: Kind;
+  channel: Channel;
+  direction: Direction;
+  status: Status;
+  priority: Priority;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  next_due_at: string | null;
 };
 
 /** An event row of a new item (its id and item id come from the writer). */
@@ -135,7 +152,9 @@ const SYSTEM: EventAuthor = { type: 'system' };
 export function newItemRecord(input: NewItem, policyOf: PolicyOf, options: NewItemOptions = {}): NewItemRecord {
   const direction = member('direction', DIRECTIONS, input.direction ?? 'inbound');
   const { role, kind } = decideRoleAndKind(
-    input.role ? member('role', ROLES, input.role) : undefined, input.kind ? member('kind', KINDS, input.kind) : undefined, direction,
+    input.role ? member('role', ROLES, input.role) : undefined,
+    input.kind ? member('kind', KINDS, input.kind) : undefined,
+    direction,
   );
   const channel = member('channel', CHANNELS, input.channel ?? (direction === 'inbound' ? 'email' : 'phone'));
   const priority = member('priority', PRIORITIES, input.priority ?? 'normal');
@@ -160,19 +179,37 @@ export function newItemRecord(input: NewItem, policyOf: PolicyOf, options: NewIt
 
   // An item someone holds, or one an agent started, is open; a customer's unassigned message is new.
   const initial: Status = direction === 'outbound' || assignee ? 'open' : 'new';
-  const opener: EventAuthor = input.openedBy
-    ?? (direction === 'inbound' && input.customerId !== null ? { type: 'customer', customerId: input.customerId }
-      : input.creatorAgentId ? { type: 'agent', agentId: input.creatorAgentId } : SYSTEM);
-  const events: NewItemEvent[] = [{
-    version: 1, type: 'created', ...authorColumns(opener), body,
-    data: JSON.stringify({
-      role, kind, channel, direction, priority, assignee: assignee?.handle ?? null, tags, createdBy: input.createdBy,
-      ...(importedAssignee ? { importedAssignee } : {}), ...input.eventData,
-    }),
-    created_at: createdAt, message_id: input.messageId ?? null,
-  }];
+  const opener: EventAuthor =
+    input.openedBy ??
+    (direction === 'inbound' && input.customerId !== null
+      ? { type: 'customer', customerId: input.customerId }
+      : input.creatorAgentId
+        ? { type: 'agent', agentId: input.creatorAgentId }
+        : SYSTEM);
+  const events: NewItemEvent[] = [
+    {
+      version: 1,
+      type: 'created',
+      ...authorColumns(opener),
+      body,
+      data: JSON.stringify({
+        role,
+        kind,
+        channel,
+        direction,
+        priority,
+        assignee: assignee?.handle ?? null,
+        tags,
+        createdBy: input.createdBy,
+        ...(importedAssignee ? { importedAssignee } : {}),
+        ...input.eventData,
+      }),
+      created_at: createdAt,
+      message_id: input.messageId ?? null,
+    },
+  ];
 
-  const later = input.outcome ? [...importedTimeline(input.outcome, initial, createdAt), ...(input.history ?? [])] : input.history ?? [];
+  const later = input.outcome ? [...importedTimeline(input.outcome, initial, createdAt), ...(input.history ?? [])] : (input.history ?? []);
   const timeline = inTimeOrder(later);
 
   // The row as its timeline leaves it: each event changes it as the same action would on a live item.
@@ -191,8 +228,13 @@ export function newItemRecord(input: NewItem, policyOf: PolicyOf, options: NewIt
     if (!e.sameChange) version++;
     if (e.at > updatedAt) updatedAt = e.at;
     events.push({
-      version, type: e.type, ...authorColumns(e.author), body: e.body ?? null, data: e.data ? JSON.stringify(e.data) : null,
-      created_at: e.at, message_id: e.messageId ?? null,
+      version,
+      type: e.type,
+      ...authorColumns(e.author),
+      body: e.body ?? null,
+      data: e.data ? JSON.stringify(e.data) : null,
+      created_at: e.at,
+      message_id: e.messageId ?? null,
     });
     switch (e.type) {
       case 'message':
@@ -227,26 +269,51 @@ export function newItemRecord(input: NewItem, policyOf: PolicyOf, options: NewIt
   }
 
   const policy = policyOf(role, priority);
-  const pauses = policy.pauseWhenWaiting && timeline.length
-    ? pausesFromHistory(timeline.filter((e) => e.type === 'status' || e.type === 'snooze').map((e) => ({ type: e.type, createdAt: e.at, data: e.data ?? null })))
-    : [];
+  const pauses =
+    policy.pauseWhenWaiting && timeline.length
+      ? pausesFromHistory(
+          timeline
+            .filter((e) => e.type === 'status' || e.type === 'snooze')
+            .map((e) => ({ type: e.type, createdAt: e.at, data: e.data ?? null })),
+        )
+      : [];
   const due = dueTimes(policy, createdAt, firstCustomerMessageAt, pauses);
   const explicitDue = input.due ?? null;
   const hours = policy.hours ?? null;
   const row = {
-    role, kind, subject, customer_id: input.customerId, channel, direction, status, priority,
-    assignee_id: assignee?.id ?? null, created_at: createdAt, updated_at: updatedAt,
-    first_customer_message_at: firstCustomerMessageAt, first_response_at: firstResponseAt, first_resolved_at: firstResolvedAt,
-    resolved_at: resolvedAt, closed_at: closedAt, snoozed_until: snoozedUntil,
+    role,
+    kind,
+    subject,
+    customer_id: input.customerId,
+    channel,
+    direction,
+    status,
+    priority,
+    assignee_id: assignee?.id ?? null,
+    created_at: createdAt,
+    updated_at: updatedAt,
+    first_customer_message_at: firstCustomerMessageAt,
+    first_response_at: firstResponseAt,
+    first_resolved_at: firstResolvedAt,
+    resolved_at: resolvedAt,
+    closed_at: closedAt,
+    snoozed_until: snoozedUntil,
     first_response_due_at: due.firstResponseDueAt,
     resolution_due_at: explicitDue ?? due.resolutionDueAt,
     resolution_due_explicit: explicitDue ? 1 : 0,
     // Business durations, as a live item gets them when it is answered and resolved (calendar policies).
-    first_response_business_secs: hours && firstResponseAt && firstCustomerMessageAt
-      ? Math.round(businessMsBetween(hours, Date.parse(firstCustomerMessageAt), Date.parse(firstResponseAt)) / 1000) : null,
-    resolution_business_secs: hours && firstResolvedAt
-      ? Math.round(businessMsBetween(hours, Date.parse(createdAt), Date.parse(firstResolvedAt), pauses) / 1000) : null,
-    reopen_count: reopenCount, agent_reply_count: agentReplyCount, version, external_id: externalId,
+    first_response_business_secs:
+      hours && firstResponseAt && firstCustomerMessageAt
+        ? Math.round(businessMsBetween(hours, Date.parse(firstCustomerMessageAt), Date.parse(firstResponseAt)) / 1000)
+        : null,
+    resolution_business_secs:
+      hours && firstResolvedAt
+        ? Math.round(businessMsBetween(hours, Date.parse(createdAt), Date.parse(firstResolvedAt), pauses) / 1000)
+        : null,
+    reopen_count: reopenCount,
+    agent_reply_count: agentReplyCount,
+    version,
+    external_id: externalId,
   };
   return { item: { ...row, next_due_at: nextDueAt(row) }, tags, events };
 }
@@ -270,7 +337,8 @@ function importedTimeline(outcome: NonNullable<NewItem['outcome']>, initial: Sta
   const updatedAt = outcome.updatedAt ?? null;
   const resolvedAt = outcome.resolvedAt ?? null;
   const out: TimelineEntry[] = [];
-  const move = (at: string, from: Status, to: Status) => out.push({ type: 'status', at, author: SYSTEM, data: { from, to, imported: true } });
+  const move = (at: string, from: Status, to: Status) =>
+    out.push({ type: 'status', at, author: SYSTEM, data: { from, to, imported: true } });
   let resolvedEventAt: string | null = null;
   if (status === 'resolved' || (status === 'closed' && resolvedAt)) {
     resolvedEventAt = notBefore(resolvedAt ?? updatedAt);

@@ -22,25 +22,41 @@ export async function recordOrder(ctx: Ctx, order: ShopOrder): Promise<OrderOutc
   if (!reference) throw invalid('an order needs a reference');
   const currency = order.currency.trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) throw invalid(`currency must be a 3-letter code like USD (got ${JSON.stringify(order.currency)})`);
-  if (!Number.isSafeInteger(order.amountCents) || order.amountCents < 0) throw invalid(`the net amount must not be negative (refunds exceed the total of order ${reference})`);
+  if (!Number.isSafeInteger(order.amountCents) || order.amountCents < 0)
+    throw invalid(`the net amount must not be negative (refunds exceed the total of order ${reference})`);
   return ctx.store.write(async (trx) => {
     const existing = await trx.selectFrom('orders').selectAll().where('reference', '=', reference).orderBy('id').executeTakeFirst();
     if (existing) {
-      if (existing.amount_cents === order.amountCents && existing.currency === currency) return { outcome: 'unchanged', orderId: existing.id, newCustomer: false };
+      if (existing.amount_cents === order.amountCents && existing.currency === currency)
+        return { outcome: 'unchanged', orderId: existing.id, newCustomer: false };
       await trx.updateTable('orders').set({ amount_cents: order.amountCents, currency }).where('id', '=', existing.id).execute();
       return { outcome: 'updated', orderId: existing.id, newCustomer: false };
     }
     const { customer, created } = await findOrCreateCustomerByNameOrEmail(trx, order.customer, order.orderedAt);
-    const row = await trx.insertInto('orders')
-      .values({ customer_id: customer.id, amount_cents: order.amountCents, currency, ordered_at: order.orderedAt, reference, created_at: nowIso(ctx) })
-      .returning('id').executeTakeFirstOrThrow();
+    const row = await trx
+      .insertInto('orders')
+      .values({
+        customer_id: customer.id,
+        amount_cents: order.amountCents,
+        currency,
+        ordered_at: order.orderedAt,
+        reference,
+        created_at: nowIso(ctx),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     return { outcome: 'added', orderId: row.id, newCustomer: created };
   });
 }
 
 /** The customer of an order reference, if the order is known. */
 export async function customerOfOrder(ctx: Ctx, reference: string): Promise<number | null> {
-  const row = await ctx.store.db.selectFrom('orders').select('customer_id').where('reference', '=', reference.trim()).orderBy('id').executeTakeFirst();
+  const row = await ctx.store.db
+    .selectFrom('orders')
+    .select('customer_id')
+    .where('reference', '=', reference.trim())
+    .orderBy('id')
+    .executeTakeFirst();
   return row?.customer_id ?? null;
 }
 

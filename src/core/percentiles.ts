@@ -38,16 +38,21 @@ export function medianAndP90BySelection(values: ArrayLike<number>): { median: nu
 
 /** Reorder a[lo..] so a[k] holds the value an ascending sort would put there; return it (Hoare's selection). */
 function selectKth(a: Float64Array, k: number, lo: number): number {
-  let l = lo, r = a.length - 1;
+  let l = lo,
+    r = a.length - 1;
   while (r > l) {
     const pivot = a[(l + r) >> 1]!;
-    let i = l, j = r;
+    let i = l,
+      j = r;
     while (i <= j) {
       while (a[i]! < pivot) i++;
       while (a[j]! > pivot) j--;
       if (i <= j) {
-        const t = a[i]!; a[i] = a[j]!; a[j] = t;
-        i++; j--;
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
       }
     }
     if (k <= j) r = j;

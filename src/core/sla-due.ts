@@ -24,9 +24,14 @@ export interface HistoryEvent {
 export async function pauseHistory(db: Db, itemIds: number[]): Promise<Map<number, HistoryEvent[]>> {
   const out = new Map<number, HistoryEvent[]>();
   for (let i = 0; i < itemIds.length; i += 500) {
-    const rows = await db.selectFrom('events').select(['item_id', 'type', 'created_at', 'data'])
-      .where('item_id', 'in', itemIds.slice(i, i + 500)).where('type', 'in', ['status', 'snooze'])
-      .orderBy('item_id').orderBy('id').execute();
+    const rows = await db
+      .selectFrom('events')
+      .select(['item_id', 'type', 'created_at', 'data'])
+      .where('item_id', 'in', itemIds.slice(i, i + 500))
+      .where('type', 'in', ['status', 'snooze'])
+      .orderBy('item_id')
+      .orderBy('id')
+      .execute();
     for (const r of rows) {
       let list = out.get(r.item_id);
       if (!list) out.set(r.item_id, (list = []));
@@ -64,7 +69,10 @@ export function pausesFromHistory(history: readonly HistoryEvent[]): Pause[] {
     const to = String(e.data?.to ?? '');
     if (isPause(to)) {
       // pending → snoozed (or back) is one pause; its label follows the latest status.
-      if (start !== null && to !== status) { close(status === 'snoozed' && until !== null ? Math.min(t, until) : t); start = t; }
+      if (start !== null && to !== status) {
+        close(status === 'snoozed' && until !== null ? Math.min(t, until) : t);
+        start = t;
+      }
       if (start === null) start = t;
       status = to;
       if (to !== 'snoozed') until = null;
@@ -79,11 +87,20 @@ export function pausesFromHistory(history: readonly HistoryEvent[]): Pause[] {
 
 /** The history plus the events of a change about to be written (they are stored after the row). */
 function withPending(history: readonly HistoryEvent[], events: readonly NewEvent[], now: string): HistoryEvent[] {
-  return [...history, ...events.filter((e) => e.type === 'status' || e.type === 'snooze').map((e) => ({ type: e.type, createdAt: now, data: e.data ?? null }))];
+  return [
+    ...history,
+    ...events
+      .filter((e) => e.type === 'status' || e.type === 'snooze')
+      .map((e) => ({ type: e.type, createdAt: now, data: e.data ?? null })),
+  ];
 }
 
 /** Due times of an item under a policy, given its pause history. */
-function computeDue(policy: PolicyRule, item: Pick<ItemRow, 'created_at' | 'first_customer_message_at' | 'resolution_due_at' | 'resolution_due_explicit'>, pauses: readonly Span[]) {
+function computeDue(
+  policy: PolicyRule,
+  item: Pick<ItemRow, 'created_at' | 'first_customer_message_at' | 'resolution_due_at' | 'resolution_due_explicit'>,
+  pauses: readonly Span[],
+) {
   const due = dueTimes(policy, item.created_at, item.first_customer_message_at, pauses);
   return {
     first_response_due_at: due.firstResponseDueAt,
@@ -98,8 +115,15 @@ function computeDue(policy: PolicyRule, item: Pick<ItemRow, 'created_at' | 'firs
  * changes; business durations when the first response or the first resolution happens (with a calendar).
  * Wall-clock policies without pauses give exactly the due times they always did.
  */
-export async function slaFieldsForChange(trx: Db, row: ItemRow, merged: ItemRow, events: readonly NewEvent[], now: string): Promise<Updateable<ItemTable>> {
-  const pauseMoved = (row.status !== merged.status || row.snoozed_until !== merged.snoozed_until) && (isPause(row.status) || isPause(merged.status));
+export async function slaFieldsForChange(
+  trx: Db,
+  row: ItemRow,
+  merged: ItemRow,
+  events: readonly NewEvent[],
+  now: string,
+): Promise<Updateable<ItemTable>> {
+  const pauseMoved =
+    (row.status !== merged.status || row.snoozed_until !== merged.snoozed_until) && (isPause(row.status) || isPause(merged.status));
   const clockStarted = !row.first_customer_message_at && Boolean(merged.first_customer_message_at);
   const retarget = row.priority !== merged.priority || row.role !== merged.role;
   const responded = !row.first_response_at && Boolean(merged.first_response_at);
@@ -109,7 +133,9 @@ export async function slaFieldsForChange(trx: Db, row: ItemRow, merged: ItemRow,
   const recompute = clockStarted || retarget || (pauseMoved && policy.pauseWhenWaiting);
   const business = policy.hours !== null && (responded || resolved);
   if (!recompute && !business) return {};
-  const pauses = policy.pauseWhenWaiting ? pausesFromHistory(withPending((await pauseHistory(trx, [row.id])).get(row.id) ?? [], events, now)) : [];
+  const pauses = policy.pauseWhenWaiting
+    ? pausesFromHistory(withPending((await pauseHistory(trx, [row.id])).get(row.id) ?? [], events, now))
+    : [];
   const out: Updateable<ItemTable> = {};
   if (recompute) {
     // Each trigger moves only the clock it concerns: the first message starts the first-response clock,
@@ -119,10 +145,14 @@ export async function slaFieldsForChange(trx: Db, row: ItemRow, merged: ItemRow,
     if (retarget || (pauseMoved && policy.pauseWhenWaiting)) out.resolution_due_at = due.resolution_due_at;
   }
   if (policy.hours && responded && merged.first_customer_message_at) {
-    out.first_response_business_secs = Math.round(businessMsBetween(policy.hours, Date.parse(merged.first_customer_message_at), Date.parse(merged.first_response_at!)) / 1000);
+    out.first_response_business_secs = Math.round(
+      businessMsBetween(policy.hours, Date.parse(merged.first_customer_message_at), Date.parse(merged.first_response_at!)) / 1000,
+    );
   }
   if (policy.hours && resolved) {
-    out.resolution_business_secs = Math.round(businessMsBetween(policy.hours, Date.parse(merged.created_at), Date.parse(merged.first_resolved_at!), pauses) / 1000);
+    out.resolution_business_secs = Math.round(
+      businessMsBetween(policy.hours, Date.parse(merged.created_at), Date.parse(merged.first_resolved_at!), pauses) / 1000,
+    );
   }
   return out;
 }
@@ -134,9 +164,14 @@ const OPEN_STATUSES: Status[] = ['new', 'open', 'pending', 'snoozed', 'escalated
  * due times move gets a system 'sla' event saying why. Inside a write transaction. Returns how many moved.
  */
 export async function recomputeOpenItems(
-  trx: Db, clock: Date, which: { role: Role; priority: Priority } | { calendarId: number }, reason: string,
+  trx: Db,
+  clock: Date,
+  which: { role: Role; priority: Priority } | { calendarId: number },
+  reason: string,
 ): Promise<number> {
-  const policies = (await policyRules(trx)).filter((p) => ('role' in which ? p.role === which.role && p.priority === which.priority : true));
+  const policies = (await policyRules(trx)).filter((p) =>
+    'role' in which ? p.role === which.role && p.priority === which.priority : true,
+  );
   let targets: PolicyRule[] = policies;
   if ('calendarId' in which) {
     const ids = await trx.selectFrom('sla_policies').select(['role', 'priority']).where('calendar_id', '=', which.calendarId).execute();
@@ -145,25 +180,43 @@ export async function recomputeOpenItems(
   const now = clock.toISOString();
   let moved = 0;
   for (const policy of targets) {
-    const rows = await trx.selectFrom('items').selectAll()
-      .where('role', '=', policy.role).where('priority', '=', policy.priority).where('status', 'in', OPEN_STATUSES).execute();
+    const rows = await trx
+      .selectFrom('items')
+      .selectAll()
+      .where('role', '=', policy.role)
+      .where('priority', '=', policy.priority)
+      .where('status', 'in', OPEN_STATUSES)
+      .execute();
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);
-      const history = policy.pauseWhenWaiting ? await pauseHistory(trx, chunk.map((r) => r.id)) : new Map<number, HistoryEvent[]>();
+      const history = policy.pauseWhenWaiting
+        ? await pauseHistory(
+            trx,
+            chunk.map((r) => r.id),
+          )
+        : new Map<number, HistoryEvent[]>();
       for (const row of chunk) {
         const due = computeDue(policy, row, pausesFromHistory(history.get(row.id) ?? []));
         if (due.first_response_due_at === row.first_response_due_at && due.resolution_due_at === row.resolution_due_at) continue;
-        await applyChange(trx, row, { type: 'system' }, {
-          set: due,
-          events: [{
-            type: 'sla',
-            data: {
-              reason,
-              firstResponseDueAt: { from: row.first_response_due_at, to: due.first_response_due_at },
-              resolutionDueAt: { from: row.resolution_due_at, to: due.resolution_due_at },
-            },
-          }],
-        }, now);
+        await applyChange(
+          trx,
+          row,
+          { type: 'system' },
+          {
+            set: due,
+            events: [
+              {
+                type: 'sla',
+                data: {
+                  reason,
+                  firstResponseDueAt: { from: row.first_response_due_at, to: due.first_response_due_at },
+                  resolutionDueAt: { from: row.resolution_due_at, to: due.resolution_due_at },
+                },
+              },
+            ],
+          },
+          now,
+        );
         moved++;
       }
     }

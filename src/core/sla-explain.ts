@@ -4,7 +4,14 @@ import type { Ctx } from './context.js';
 import type { Db } from '../store/store.js';
 import { invalid } from './errors.js';
 import {
-  addBusinessMinutes, businessMsBetween, countedSpansBetween, describeRule, localIso, localLabel, openSpans, type BusinessCalendar,
+  addBusinessMinutes,
+  businessMsBetween,
+  countedSpansBetween,
+  describeRule,
+  localIso,
+  localLabel,
+  openSpans,
+  type BusinessCalendar,
 } from './business-time.js';
 import { loadCalendar, loadCalendarsById } from './calendars.js';
 import { loadItemRow, type ItemRow } from './item-mutate.js';
@@ -32,7 +39,10 @@ export async function businessDue(ctx: Ctx, input: { calendar: string; from: str
   const cal = await loadCalendar(ctx.store.db, input.calendar);
   const due = addBusinessMinutes(cal.hours, Date.parse(from), minutes);
   return {
-    calendar: cal.name, tz: cal.hours.tz, from, minutes,
+    calendar: cal.name,
+    tz: cal.hours.tz,
+    from,
+    minutes,
     due: due === null ? null : new Date(due).toISOString(),
     dueLocal: due === null ? null : localIso(due, cal.hours.tz),
   };
@@ -79,8 +89,14 @@ export interface SlaExplained {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function clock(
-  cal: BusinessCalendar | null, targetMinutes: number, startedAt: string | null, dueAt: string | null, doneAt: string | null,
-  now: number, pauses: { start: number; end: number }[], paused: boolean,
+  cal: BusinessCalendar | null,
+  targetMinutes: number,
+  startedAt: string | null,
+  dueAt: string | null,
+  doneAt: string | null,
+  now: number,
+  pauses: { start: number; end: number }[],
+  paused: boolean,
 ): ClockExplained {
   if (!startedAt || (!dueAt && !paused) || targetMinutes <= 0) {
     return { targetMinutes, startedAt, dueAt, doneAt, usedSeconds: null, leftSeconds: null, state: 'none' };
@@ -88,9 +104,18 @@ function clock(
   const end = doneAt ? Date.parse(doneAt) : now;
   const used = Math.round(businessMsBetween(cal, Date.parse(startedAt), end, pauses) / 1000);
   if (doneAt) {
-    return { targetMinutes, startedAt, dueAt, doneAt, usedSeconds: used, leftSeconds: null, state: !dueAt || doneAt <= dueAt ? 'met' : 'missed' };
+    return {
+      targetMinutes,
+      startedAt,
+      dueAt,
+      doneAt,
+      usedSeconds: used,
+      leftSeconds: null,
+      state: !dueAt || doneAt <= dueAt ? 'met' : 'missed',
+    };
   }
-  if (paused) return { targetMinutes, startedAt, dueAt: null, doneAt, usedSeconds: used, leftSeconds: targetMinutes * 60 - used, state: 'paused' };
+  if (paused)
+    return { targetMinutes, startedAt, dueAt: null, doneAt, usedSeconds: used, leftSeconds: targetMinutes * 60 - used, state: 'paused' };
   const left = businessLeft(cal, now, Date.parse(dueAt!));
   return { targetMinutes, startedAt, dueAt, doneAt, usedSeconds: used, leftSeconds: left, state: left < 0 ? 'breached' : 'running' };
 }
@@ -115,19 +140,41 @@ export async function explainSla(ctx: Ctx, itemId: number): Promise<SlaExplained
   const resEnd = resolvedAt ? Date.parse(resolvedAt) : now;
   return {
     item: { id: row.id, role: row.role as Role, priority: row.priority as Priority, status: row.status, createdAt: row.created_at },
-    policy: { calendar: policy.calendar, tz: cal?.tz ?? null, hours: cal?.rules.map(describeRule) ?? [], holidays: cal?.holidays ?? [], pauseWhenWaiting: policy.pauseWhenWaiting },
+    policy: {
+      calendar: policy.calendar,
+      tz: cal?.tz ?? null,
+      hours: cal?.rules.map(describeRule) ?? [],
+      holidays: cal?.holidays ?? [],
+      pauseWhenWaiting: policy.pauseWhenWaiting,
+    },
     state: slaState(row, new Date(now)),
-    firstResponse: clock(cal, policy.firstResponseMinutes, row.first_customer_message_at, row.first_response_due_at, row.first_response_at, now, [], false),
+    firstResponse: clock(
+      cal,
+      policy.firstResponseMinutes,
+      row.first_customer_message_at,
+      row.first_response_due_at,
+      row.first_response_at,
+      now,
+      [],
+      false,
+    ),
     resolution: {
       ...clock(cal, policy.resolutionMinutes, row.created_at, row.resolution_due_at, resolvedAt, now, counting, waiting),
       explicit: row.resolution_due_explicit === 1,
     },
-    segments: countedSpansBetween(cal, Date.parse(row.created_at), resEnd, counting)
-      .map((s) => ({ start: iso(s.start), end: iso(s.end), seconds: Math.round((s.end - s.start) / 1000) })),
-    pauses: allPauses.filter((p) => p.start < resEnd).map((p) => ({
-      status: p.status, start: iso(p.start), end: Number.isFinite(p.end) && p.end <= now ? iso(p.end) : null,
-      businessSeconds: Math.round(businessMsBetween(cal, p.start, Math.min(p.end, resEnd)) / 1000),
+    segments: countedSpansBetween(cal, Date.parse(row.created_at), resEnd, counting).map((s) => ({
+      start: iso(s.start),
+      end: iso(s.end),
+      seconds: Math.round((s.end - s.start) / 1000),
     })),
+    pauses: allPauses
+      .filter((p) => p.start < resEnd)
+      .map((p) => ({
+        status: p.status,
+        start: iso(p.start),
+        end: Number.isFinite(p.end) && p.end <= now ? iso(p.end) : null,
+        businessSeconds: Math.round(businessMsBetween(cal, p.start, Math.min(p.end, resEnd)) / 1000),
+      })),
   };
 }
 
@@ -147,15 +194,29 @@ export interface BusinessSla {
   runningUntil: string | null;
 }
 
-type ViewRow = Pick<ItemRow, 'role' | 'priority' | 'status' | 'first_response_at' | 'first_response_due_at' | 'resolution_due_at' | 'resolved_at' | 'closed_at' | 'resolution_due_explicit'>;
+type ViewRow = Pick<
+  ItemRow,
+  | 'role'
+  | 'priority'
+  | 'status'
+  | 'first_response_at'
+  | 'first_response_due_at'
+  | 'resolution_due_at'
+  | 'resolved_at'
+  | 'closed_at'
+  | 'resolution_due_explicit'
+>;
 
 /**
  * A function giving each row's business SLA, for many rows at once: the policies that count business
  * time or pause are read once (none on a store that uses neither: one small query).
  */
 export async function businessSlaReader(db: Db, now: Date): Promise<(row: ViewRow) => BusinessSla | null> {
-  const rows = await db.selectFrom('sla_policies').select(['role', 'priority', 'calendar_id', 'pause_when_waiting'])
-    .where((eb) => eb.or([eb('calendar_id', 'is not', null), eb('pause_when_waiting', '=', 1)])).execute();
+  const rows = await db
+    .selectFrom('sla_policies')
+    .select(['role', 'priority', 'calendar_id', 'pause_when_waiting'])
+    .where((eb) => eb.or([eb('calendar_id', 'is not', null), eb('pause_when_waiting', '=', 1)]))
+    .execute();
   if (rows.length === 0) return () => null;
   const calendars = await loadCalendarsById(db, [...new Set(rows.map((r) => r.calendar_id).filter((id): id is number => id !== null))]);
   const t = now.getTime();
@@ -164,16 +225,27 @@ export async function businessSlaReader(db: Db, now: Date): Promise<(row: ViewRo
   const running = (id: number | null) => {
     let r = runningOf.get(id);
     if (!r) {
-      const cal = id === null ? null : calendars.get(id)?.hours ?? null;
+      const cal = id === null ? null : (calendars.get(id)?.hours ?? null);
       const span = openSpans(cal, t).next();
-      r = span.done ? { running: false, until: null }
-        : span.value.start <= t ? { running: true, until: Number.isFinite(span.value.end) ? iso(span.value.end) : null }
-        : { running: false, until: iso(span.value.start) };
+      r = span.done
+        ? { running: false, until: null }
+        : span.value.start <= t
+          ? { running: true, until: Number.isFinite(span.value.end) ? iso(span.value.end) : null }
+          : { running: false, until: iso(span.value.start) };
       runningOf.set(id, r);
     }
     return r;
   };
-  const byKey = new Map(rows.map((r) => [`${r.role}|${r.priority}`, { id: r.calendar_id, cal: r.calendar_id === null ? null : calendars.get(r.calendar_id) ?? null, pauses: r.pause_when_waiting === 1 }]));
+  const byKey = new Map(
+    rows.map((r) => [
+      `${r.role}|${r.priority}`,
+      {
+        id: r.calendar_id,
+        cal: r.calendar_id === null ? null : (calendars.get(r.calendar_id) ?? null),
+        pauses: r.pause_when_waiting === 1,
+      },
+    ]),
+  );
   return (row) => {
     const p = byKey.get(`${row.role}|${row.priority}`);
     if (!p) return null;

@@ -38,11 +38,15 @@ async function toRules(db: Db, rows: PolicyRow[]): Promise<PolicyRule[]> {
   const ids = [...new Set(rows.map((r) => r.calendar_id).filter((id): id is number => id !== null))];
   const calendars = await loadCalendarsById(db, ids);
   return rows.map((r) => {
-    const cal = r.calendar_id === null ? null : calendars.get(r.calendar_id) ?? null;
+    const cal = r.calendar_id === null ? null : (calendars.get(r.calendar_id) ?? null);
     return {
-      role: r.role as Role, priority: r.priority as Priority,
-      firstResponseMinutes: r.first_response_minutes, resolutionMinutes: r.resolution_minutes,
-      calendar: cal?.name ?? null, pauseWhenWaiting: r.pause_when_waiting === 1, hours: cal?.hours ?? null,
+      role: r.role as Role,
+      priority: r.priority as Priority,
+      firstResponseMinutes: r.first_response_minutes,
+      resolutionMinutes: r.resolution_minutes,
+      calendar: cal?.name ?? null,
+      pauseWhenWaiting: r.pause_when_waiting === 1,
+      hours: cal?.hours ?? null,
     };
   });
 }
@@ -50,8 +54,12 @@ async function toRules(db: Db, rows: PolicyRow[]): Promise<PolicyRule[]> {
 /** The public shape of a policy (what `sla list --json` prints). */
 export function policyShape(p: SlaPolicy): SlaPolicy {
   return {
-    role: p.role, priority: p.priority, firstResponseMinutes: p.firstResponseMinutes, resolutionMinutes: p.resolutionMinutes,
-    calendar: p.calendar, pauseWhenWaiting: p.pauseWhenWaiting,
+    role: p.role,
+    priority: p.priority,
+    firstResponseMinutes: p.firstResponseMinutes,
+    resolutionMinutes: p.resolutionMinutes,
+    calendar: p.calendar,
+    pauseWhenWaiting: p.pauseWhenWaiting,
   };
 }
 
@@ -63,7 +71,10 @@ export async function listPolicies(ctx: Ctx): Promise<PolicyRule[]> {
 export async function policyRules(db: Db): Promise<PolicyRule[]> {
   const rows = await db.selectFrom('sla_policies').selectAll().execute();
   const order = (r: { role: string; priority: string }) => ROLES.indexOf(r.role as Role) * 10 - PRIORITIES.indexOf(r.priority as Priority);
-  return toRules(db, rows.sort((a, b) => order(a) - order(b)));
+  return toRules(
+    db,
+    rows.sort((a, b) => order(a) - order(b)),
+  );
 }
 
 export async function getPolicy(db: Db, role: Role, priority: Priority): Promise<PolicyRule> {
@@ -122,20 +133,32 @@ export async function setPolicy(ctx: Ctx, input: PolicyInput): Promise<SlaPolicy
   const fr = input.firstResponse === undefined ? undefined : targetMinutes('first response target', input.firstResponse);
   const res = input.resolution === undefined ? undefined : targetMinutes('resolution target', input.resolution);
   const pauses = input.pauses === undefined ? undefined : parseSwitch('--pauses', input.pauses);
-  const calendarName = input.calendar === undefined ? undefined
-    : input.calendar === null || input.calendar.trim().toLowerCase() === 'none' ? null : input.calendar.trim();
+  const calendarName =
+    input.calendar === undefined
+      ? undefined
+      : input.calendar === null || input.calendar.trim().toLowerCase() === 'none'
+        ? null
+        : input.calendar.trim();
   return ctx.store.write(async (trx) => {
     const current = await getPolicy(trx, role, priority);
-    const currentCalendarId = (await trx.selectFrom('sla_policies').select('calendar_id')
-      .where('role', '=', role).where('priority', '=', priority).executeTakeFirst())?.calendar_id ?? null;
+    const currentCalendarId =
+      (
+        await trx
+          .selectFrom('sla_policies')
+          .select('calendar_id')
+          .where('role', '=', role)
+          .where('priority', '=', priority)
+          .executeTakeFirst()
+      )?.calendar_id ?? null;
     // undefined: keep the calendar; null: wall-clock; a name: that calendar (not found → exit 3).
     const calendar = calendarName === undefined || calendarName === null ? null : await findCalendarRow(trx, calendarName);
-    const calendarId = calendarName === undefined ? currentCalendarId : calendar?.id ?? null;
+    const calendarId = calendarName === undefined ? currentCalendarId : (calendar?.id ?? null);
     const next: SlaPolicy = {
-      role, priority,
+      role,
+      priority,
       firstResponseMinutes: fr ?? current.firstResponseMinutes,
       resolutionMinutes: res ?? current.resolutionMinutes,
-      calendar: calendarName === undefined ? current.calendar : calendar?.name ?? null,
+      calendar: calendarName === undefined ? current.calendar : (calendar?.name ?? null),
       pauseWhenWaiting: pauses ?? current.pauseWhenWaiting,
     };
     if (next.firstResponseMinutes <= 0 || next.resolutionMinutes <= 0) {
@@ -145,8 +168,11 @@ export async function setPolicy(ctx: Ctx, input: PolicyInput): Promise<SlaPolicy
       throw invalid('the first response target cannot be longer than the resolution target');
     }
     const values = {
-      first_response_minutes: next.firstResponseMinutes, resolution_minutes: next.resolutionMinutes, updated_at: nowIso(ctx),
-      calendar_id: calendarId, pause_when_waiting: next.pauseWhenWaiting ? 1 : 0,
+      first_response_minutes: next.firstResponseMinutes,
+      resolution_minutes: next.resolutionMinutes,
+      updated_at: nowIso(ctx),
+      calendar_id: calendarId,
+      pause_when_waiting: next.pauseWhenWaiting ? 1 : 0,
     };
     await trx
       .insertInto('sla_policies')
@@ -157,7 +183,12 @@ export async function setPolicy(ctx: Ctx, input: PolicyInput): Promise<SlaPolicy
     // apply to items created or re-prioritised from now on, as before.)
     const countingChanged = next.calendar !== current.calendar || next.pauseWhenWaiting !== current.pauseWhenWaiting;
     const recomputed = countingChanged
-      ? await recomputeOpenItems(trx, ctx.clock(), { role, priority }, `SLA policy ${role} ${priority} now counts ${next.calendar ? `calendar ${next.calendar}` : 'wall-clock time'}${next.pauseWhenWaiting ? ', paused while waiting' : ''}`)
+      ? await recomputeOpenItems(
+          trx,
+          ctx.clock(),
+          { role, priority },
+          `SLA policy ${role} ${priority} now counts ${next.calendar ? `calendar ${next.calendar}` : 'wall-clock time'}${next.pauseWhenWaiting ? ', paused while waiting' : ''}`,
+        )
       : 0;
     return { ...next, recomputed };
   });
@@ -181,7 +212,8 @@ export function dueTimes(
     return due === null ? null : new Date(due).toISOString();
   };
   return {
-    firstResponseDueAt: firstCustomerMessageAt && policy.firstResponseMinutes > 0 ? at(firstCustomerMessageAt, policy.firstResponseMinutes, []) : null,
+    firstResponseDueAt:
+      firstCustomerMessageAt && policy.firstResponseMinutes > 0 ? at(firstCustomerMessageAt, policy.firstResponseMinutes, []) : null,
     resolutionDueAt: policy.resolutionMinutes > 0 ? at(createdAt, policy.resolutionMinutes, policy.pauseWhenWaiting ? pauses : []) : null,
   };
 }

@@ -53,15 +53,24 @@ export async function addSurvey(ctx: Ctx, _agent: Agent, input: NewSurvey): Prom
       }
       customerId = row.customer_id;
       itemId = row.id;
-      await applyChange(trx, row, { type: 'customer', customerId }, {
-        set: {},
-        events: [{ type: 'survey', body: comment, data: { kind, score } }],
-      }, ctx.clock().toISOString());
+      await applyChange(
+        trx,
+        row,
+        { type: 'customer', customerId },
+        {
+          set: {},
+          events: [{ type: 'survey', body: comment, data: { kind, score } }],
+        },
+        ctx.clock().toISOString(),
+      );
     } else {
       customerId = (await findCustomer(trx, input.customer!)).id;
     }
-    const r = await trx.insertInto('surveys').values({ kind, score, comment, customer_id: customerId, item_id: itemId, created_at: at })
-      .returningAll().executeTakeFirstOrThrow();
+    const r = await trx
+      .insertInto('surveys')
+      .values({ kind, score, comment, customer_id: customerId, item_id: itemId, created_at: at })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await forgetKpiDays(trx, [at]);
     return { id: r.id, kind, score: r.score, comment: r.comment, customerId: r.customer_id, itemId: r.item_id, createdAt: r.created_at };
   });
@@ -85,20 +94,36 @@ export interface SurveyAnswer {
  */
 export async function recordSurveyAnswer(ctx: Ctx, a: SurveyAnswer): Promise<boolean> {
   const [lo, hi] = SCORE_RANGE[a.kind];
-  if (!Number.isInteger(a.score) || a.score < lo || a.score > hi) throw invalid(`a ${a.kind.toUpperCase()} score is a whole number from ${lo} to ${hi} (got ${a.score})`);
+  if (!Number.isInteger(a.score) || a.score < lo || a.score > hi)
+    throw invalid(`a ${a.kind.toUpperCase()} score is a whole number from ${lo} to ${hi} (got ${a.score})`);
   return ctx.store.write(async (trx) => {
     const seen = await trx.selectFrom('surveys').select('id').where('external_id', '=', a.externalId).executeTakeFirst();
     if (seen) return false;
     if (a.itemId !== null) {
       const row = await loadItemRow(trx, a.itemId);
-      await applyChange(trx, row, row.customer_id ? { type: 'customer', customerId: row.customer_id } : { type: 'system' }, {
-        set: {},
-        events: [{ type: 'survey', body: a.comment, data: { kind: a.kind, score: a.score, imported: true } }],
-      }, a.at > row.updated_at ? a.at : row.updated_at);
+      await applyChange(
+        trx,
+        row,
+        row.customer_id ? { type: 'customer', customerId: row.customer_id } : { type: 'system' },
+        {
+          set: {},
+          events: [{ type: 'survey', body: a.comment, data: { kind: a.kind, score: a.score, imported: true } }],
+        },
+        a.at > row.updated_at ? a.at : row.updated_at,
+      );
     }
-    await trx.insertInto('surveys').values({
-      kind: a.kind, score: a.score, comment: a.comment, customer_id: a.customerId, item_id: a.itemId, created_at: a.at, external_id: a.externalId,
-    }).execute();
+    await trx
+      .insertInto('surveys')
+      .values({
+        kind: a.kind,
+        score: a.score,
+        comment: a.comment,
+        customer_id: a.customerId,
+        item_id: a.itemId,
+        created_at: a.at,
+        external_id: a.externalId,
+      })
+      .execute();
     await forgetKpiDays(trx, [a.at]);
     return true;
   });

@@ -18,12 +18,31 @@ export function iso(d: Date): string {
 }
 
 const UNITS: Record<string, 'seconds' | 'minutes' | 'hours' | 'days' | 'weeks' | 'months'> = {
-  s: 'seconds', sec: 'seconds', secs: 'seconds', second: 'seconds', seconds: 'seconds',
-  m: 'minutes', min: 'minutes', mins: 'minutes', minute: 'minutes', minutes: 'minutes',
-  h: 'hours', hr: 'hours', hrs: 'hours', hour: 'hours', hours: 'hours',
-  d: 'days', day: 'days', days: 'days',
-  w: 'weeks', wk: 'weeks', week: 'weeks', weeks: 'weeks',
-  mo: 'months', month: 'months', months: 'months',
+  s: 'seconds',
+  sec: 'seconds',
+  secs: 'seconds',
+  second: 'seconds',
+  seconds: 'seconds',
+  m: 'minutes',
+  min: 'minutes',
+  mins: 'minutes',
+  minute: 'minutes',
+  minutes: 'minutes',
+  h: 'hours',
+  hr: 'hours',
+  hrs: 'hours',
+  hour: 'hours',
+  hours: 'hours',
+  d: 'days',
+  day: 'days',
+  days: 'days',
+  w: 'weeks',
+  wk: 'weeks',
+  week: 'weeks',
+  weeks: 'weeks',
+  mo: 'months',
+  month: 'months',
+  months: 'months',
 };
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
@@ -65,9 +84,7 @@ export function parseWhen(text: string, now: Date, relative: 'future' | 'past' =
   const raw = text.trim();
   const lower = raw.toLowerCase();
   const fail = () =>
-    invalid(
-      `not a date or time: ${JSON.stringify(text)} (try ISO 8601 like 2026-01-31T09:00Z, or 2h, 3d, "tomorrow 9:00", "monday 9am")`,
-    );
+    invalid(`not a date or time: ${JSON.stringify(text)} (try ISO 8601 like 2026-01-31T09:00Z, or 2h, 3d, "tomorrow 9:00", "monday 9am")`);
   if (!raw) throw fail();
   if (lower === 'now') return now;
 

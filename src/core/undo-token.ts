@@ -23,8 +23,17 @@ type UndoableEvent = (typeof UNDOABLE_EVENTS)[number];
 
 /** The columns an undo puts back exactly as they were. */
 const RESTORED_COLUMNS = [
-  'status', 'priority', 'assignee_id', 'snoozed_until', 'resolved_at', 'first_resolved_at', 'closed_at',
-  'reopen_count', 'first_response_due_at', 'resolution_due_at', 'resolution_due_explicit',
+  'status',
+  'priority',
+  'assignee_id',
+  'snoozed_until',
+  'resolved_at',
+  'first_resolved_at',
+  'closed_at',
+  'reopen_count',
+  'first_response_due_at',
+  'resolution_due_at',
+  'resolution_due_explicit',
 ] as const;
 type RestoredColumns = Pick<ItemRow, (typeof RESTORED_COLUMNS)[number]>;
 
@@ -45,7 +54,11 @@ export function captureUndo(row: ItemRow, agentId: number | null, events: Change
   if (!events.every((e) => (UNDOABLE_EVENTS as readonly string[]).includes(e.type) && (!e.actor || e.actor.type === 'agent'))) return null;
   const before = Object.fromEntries(RESTORED_COLUMNS.map((c) => [c, row[c]])) as RestoredColumns;
   return {
-    itemId: row.id, version, agentId, at, before,
+    itemId: row.id,
+    version,
+    agentId,
+    at,
+    before,
     events: events.map((e) => ({ type: e.type as UndoableEvent, data: e.data ?? null })),
   };
 }

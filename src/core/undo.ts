@@ -17,37 +17,71 @@ export async function undoChange(ctx: Ctx, agent: Agent, token: UndoToken): Prom
   const clockNow = ctx.clock();
   const now = clockNow.toISOString();
   if (clockNow.getTime() - Date.parse(token.at) > UNDO_WINDOW_MS) {
-    throw conflict(`the change on #${token.itemId} is more than ${UNDO_WINDOW_MS / 60_000} minutes old; change it back by hand`, { itemId: token.itemId });
+    throw conflict(`the change on #${token.itemId} is more than ${UNDO_WINDOW_MS / 60_000} minutes old; change it back by hand`, {
+      itemId: token.itemId,
+    });
   }
   return ctx.store.write(async (trx) => {
     const row = await loadItemRow(trx, token.itemId);
     // Someone (or something: a customer's message, a snooze waking) changed it since: undo would overwrite that.
     await checkExpectedVersion(trx, row, token.version, clockNow);
-    const written = await trx.selectFrom('events').select(['type', 'author_agent_id'])
-      .where('item_id', '=', token.itemId).where('version', '=', token.version).execute();
-    const expected = token.events.map((e) => e.type).sort().join(',');
-    if (written.some((e) => e.author_agent_id !== agent.id) || written.map((e) => e.type).sort().join(',') !== expected) {
+    const written = await trx
+      .selectFrom('events')
+      .select(['type', 'author_agent_id'])
+      .where('item_id', '=', token.itemId)
+      .where('version', '=', token.version)
+      .execute();
+    const expected = token.events
+      .map((e) => e.type)
+      .sort()
+      .join(',');
+    if (
+      written.some((e) => e.author_agent_id !== agent.id) ||
+      written
+        .map((e) => e.type)
+        .sort()
+        .join(',') !== expected
+    ) {
       throw conflict(`item #${token.itemId}'s last change is not the one to undo; nothing was changed`, { itemId: token.itemId });
     }
     // Resolving an escalated support item told service it came back: that message cannot be unsaid here.
-    const returned = await trx.selectFrom('escalations').select('source_item_id')
-      .where('support_item_id', '=', token.itemId).where('returned_at', '=', token.at).executeTakeFirst();
+    const returned = await trx
+      .selectFrom('escalations')
+      .select('source_item_id')
+      .where('support_item_id', '=', token.itemId)
+      .where('returned_at', '=', token.at)
+      .executeTakeFirst();
     if (returned) {
-      throw conflict(`closing #${token.itemId} sent service #${returned.source_item_id} its answer; that cannot be undone (reopen #${token.itemId} instead)`, { itemId: token.itemId });
+      throw conflict(
+        `closing #${token.itemId} sent service #${returned.source_item_id} its answer; that cannot be undone (reopen #${token.itemId} instead)`,
+        { itemId: token.itemId },
+      );
     }
     const tagEvents = token.events.filter((e) => e.type === 'tag');
-    await applyChange(trx, row, asAgent(agent), {
-      set: { ...token.before },
-      events: undoEvents(token),
-      after: tagEvents.length ? async (t) => {
-        for (const e of tagEvents) {
-          const added = (e.data?.added as string[] | undefined) ?? [];
-          const removed = (e.data?.removed as string[] | undefined) ?? [];
-          if (added.length) await t.deleteFrom('item_tags').where('item_id', '=', token.itemId).where('tag', 'in', added).execute();
-          if (removed.length) await t.insertInto('item_tags').values(removed.map((tag) => ({ item_id: token.itemId, tag }))).execute();
-        }
-      } : undefined,
-    }, now);
+    await applyChange(
+      trx,
+      row,
+      asAgent(agent),
+      {
+        set: { ...token.before },
+        events: undoEvents(token),
+        after: tagEvents.length
+          ? async (t) => {
+              for (const e of tagEvents) {
+                const added = (e.data?.added as string[] | undefined) ?? [];
+                const removed = (e.data?.removed as string[] | undefined) ?? [];
+                if (added.length) await t.deleteFrom('item_tags').where('item_id', '=', token.itemId).where('tag', 'in', added).execute();
+                if (removed.length)
+                  await t
+                    .insertInto('item_tags')
+                    .values(removed.map((tag) => ({ item_id: token.itemId, tag })))
+                    .execute();
+              }
+            }
+          : undefined,
+      },
+      now,
+    );
     return { item: await getItemView(trx, token.itemId, clockNow), changed: true };
   });
 }

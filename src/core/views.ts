@@ -41,7 +41,8 @@ function normaliseViewName(name: string): string {
 async function checkViewFilter(db: Db, f: ViewFilter): Promise<ViewFilter> {
   const out: ViewFilter = {};
   if (f.role && f.role !== 'all') out.role = parseEnum('role', ROLES, f.role) as Role;
-  if (f.statuses !== undefined) out.statuses = f.statuses === 'all' ? 'all' : f.statuses.map((s) => parseEnum('status', STATUSES, s) as Status);
+  if (f.statuses !== undefined)
+    out.statuses = f.statuses === 'all' ? 'all' : f.statuses.map((s) => parseEnum('status', STATUSES, s) as Status);
   if (f.assignee?.trim()) {
     const a = f.assignee.trim().toLowerCase().replace(/^@/, '');
     out.assignee = a === 'me' || a === 'none' ? a : (await findAgent(db, a)).handle;
@@ -78,7 +79,11 @@ export async function listViews(db: Db): Promise<SavedView[]> {
 }
 
 export async function getView(db: Db, name: string): Promise<SavedView> {
-  const row = await db.selectFrom('saved_views').selectAll().where('name', '=', (name ?? '').trim().toLowerCase()).executeTakeFirst();
+  const row = await db
+    .selectFrom('saved_views')
+    .selectAll()
+    .where('name', '=', (name ?? '').trim().toLowerCase())
+    .executeTakeFirst();
   if (!row) throw notFound(`no view named ${JSON.stringify(name)} (\`tandem view list\` shows them)`);
   return toSavedView(row);
 }
@@ -122,10 +127,22 @@ export function viewFilterFlags(f: ViewFilter): string {
 
 // --- JSONL export and import ---------------------------------------------------------------------
 
-export interface ViewRecord { type: 'view'; id: number; name: string; filter: ViewFilter; createdAt: string; updatedAt: string }
+export interface ViewRecord {
+  type: 'view';
+  id: number;
+  name: string;
+  filter: ViewFilter;
+  createdAt: string;
+  updatedAt: string;
+}
 
 export const viewRecord = (v: SavedView): ViewRecord => ({
-  type: 'view', id: v.id, name: v.name, filter: v.filter, createdAt: v.createdAt, updatedAt: v.updatedAt,
+  type: 'view',
+  id: v.id,
+  name: v.name,
+  filter: v.filter,
+  createdAt: v.createdAt,
+  updatedAt: v.updatedAt,
 });
 
 /** A view record from an export as the row to store; its filter's values are checked (not its agents). */
@@ -145,7 +162,8 @@ export function viewRowFromRecord(o: Record<string, unknown>): Selectable<SavedV
     if (!Array.isArray(f.priorities)) throw invalid('"filter.priorities" must be a list');
     for (const p of f.priorities) parseEnum('priority', PRIORITIES, p);
   }
-  for (const k of ['assignee', 'tag', 'customer', 'search']) if (f[k] !== undefined && typeof f[k] !== 'string') throw invalid(`"filter.${k}" must be a string`);
+  for (const k of ['assignee', 'tag', 'customer', 'search'])
+    if (f[k] !== undefined && typeof f[k] !== 'string') throw invalid(`"filter.${k}" must be a string`);
   if (f.breached !== undefined && typeof f.breached !== 'boolean') throw invalid('"filter.breached" must be true or false');
   if (f.sort !== undefined) parseEnum('sort', SORTS, f.sort);
   const time = (k: string) => {
@@ -153,5 +171,11 @@ export function viewRowFromRecord(o: Record<string, unknown>): Selectable<SavedV
     if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) throw invalid(`"${k}" is not a time`);
     return new Date(v).toISOString();
   };
-  return { id: o.id as number, name: normaliseViewName(o.name), filter: JSON.stringify(f), created_at: time('createdAt'), updated_at: time('updatedAt') };
+  return {
+    id: o.id as number,
+    name: normaliseViewName(o.name),
+    filter: JSON.stringify(f),
+    created_at: time('createdAt'),
+    updated_at: time('updatedAt'),
+  };
 }

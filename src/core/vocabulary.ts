@@ -8,8 +8,17 @@ export const AGENT_ROLES = ['service', 'support', 'both'] as const;
 export type AgentRoles = (typeof AGENT_ROLES)[number];
 
 export const KINDS = [
-  'question', 'onboarding', 'follow_up', 'renewal', 'feedback',
-  'bug', 'access', 'billing', 'delivery', 'complaint', 'other',
+  'question',
+  'onboarding',
+  'follow_up',
+  'renewal',
+  'feedback',
+  'bug',
+  'access',
+  'billing',
+  'delivery',
+  'complaint',
+  'other',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -29,10 +38,25 @@ export const SURVEY_KINDS = ['csat', 'nps'] as const;
 export type SurveyKind = (typeof SURVEY_KINDS)[number];
 
 export const EVENT_TYPES = [
-  'created', 'message', 'reply', 'note', 'status', 'priority', 'assign',
-  'tag', 'snooze', 'escalate', 'handback', 'return', 'survey', 'delivery', 'sla',
+  'created',
+  'message',
+  'reply',
+  'note',
+  'status',
+  'priority',
+  'assign',
+  'tag',
+  'snooze',
+  'escalate',
+  'handback',
+  'return',
+  'survey',
+  'delivery',
+  'sla',
   // Rules and routing: a role or kind change, and a rule's own log line (a refusal, a stopped loop).
-  'role', 'kind', 'rule',
+  'role',
+  'kind',
+  'rule',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

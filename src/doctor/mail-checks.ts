@@ -8,7 +8,8 @@ export async function mailChecks(db: Db, env: NodeJS.ProcessEnv): Promise<Findin
   const { verifyMailbox } = await import('../mail/verify.js');
   const out: Finding[] = [];
   const mailboxes = await listMailboxes(db);
-  if (mailboxes.length === 0) out.push({ check: 'mail', status: 'ok', message: 'no mailbox set up (email is optional: `tandem mailbox add`)' });
+  if (mailboxes.length === 0)
+    out.push({ check: 'mail', status: 'ok', message: 'no mailbox set up (email is optional: `tandem mailbox add`)' });
   for (const mb of mailboxes) {
     let r: Awaited<ReturnType<typeof verifyMailbox>>;
     try {
@@ -17,19 +18,40 @@ export async function mailChecks(db: Db, env: NodeJS.ProcessEnv): Promise<Findin
       out.push({ check: `mailbox ${mb.name}`, status: 'fail', message: (e as Error).message, fix: `tandem mailbox verify ${mb.name}` });
       continue;
     }
-    for (const [side, c] of [['IMAP', r.imap], ['SMTP', r.smtp]] as const) {
-      out.push(c.ok
-        ? { check: `mailbox ${mb.name}`, status: 'ok', message: c.message }
-        : { check: `mailbox ${mb.name}`, status: 'fail', message: `${side}: ${c.message}`, fix: c.stage === 'authentication' || c.stage === 'password' ? `check the password command or variable (tandem mailbox show ${mb.name})` : `tandem mailbox verify ${mb.name}` });
+    for (const [side, c] of [
+      ['IMAP', r.imap],
+      ['SMTP', r.smtp],
+    ] as const) {
+      out.push(
+        c.ok
+          ? { check: `mailbox ${mb.name}`, status: 'ok', message: c.message }
+          : {
+              check: `mailbox ${mb.name}`,
+              status: 'fail',
+              message: `${side}: ${c.message}`,
+              fix:
+                c.stage === 'authentication' || c.stage === 'password'
+                  ? `check the password command or variable (tandem mailbox show ${mb.name})`
+                  : `tandem mailbox verify ${mb.name}`,
+            },
+      );
     }
   }
-  const rows = await db.selectFrom('outbox').select(['state', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('state', 'in', ['failed', 'uncertain']).groupBy('state').execute();
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('state', 'in', ['failed', 'uncertain'])
+    .groupBy('state')
+    .execute();
   const n = (s: string) => Number(rows.find((r) => r.state === s)?.n ?? 0);
   if (n('failed') + n('uncertain') === 0) out.push({ check: 'outbox', status: 'ok', message: 'no failed or uncertain deliveries' });
   else {
-    out.push({ check: 'outbox', status: 'warn', message: `${n('failed')} failed and ${n('uncertain')} uncertain deliveries`,
-      fix: '`tandem outbox --state failed` / `--state uncertain`, then `tandem outbox retry ID` (an uncertain one may have arrived: check first)' });
+    out.push({
+      check: 'outbox',
+      status: 'warn',
+      message: `${n('failed')} failed and ${n('uncertain')} uncertain deliveries`,
+      fix: '`tandem outbox --state failed` / `--state uncertain`, then `tandem outbox retry ID` (an uncertain one may have arrived: check first)',
+    });
   }
   return out;
 }

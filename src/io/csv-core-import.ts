@@ -16,7 +16,12 @@ export interface RowTask {
  * is in the database.
  */
 export async function runRowsThroughCore(
-  ctx: Ctx, file: string, report: ImportReport, tasks: RowTask[], opts: ImportOptions, startAttempt?: () => void,
+  ctx: Ctx,
+  file: string,
+  report: ImportReport,
+  tasks: RowTask[],
+  opts: ImportOptions,
+  startAttempt?: () => void,
 ): Promise<ImportReport> {
   // Each attempt starts from the report as it was before the transaction (rows read before it keep
   // their counts).
@@ -30,7 +35,8 @@ export async function runRowsThroughCore(
         try {
           await session.record(() => task.run(session));
         } catch (e) {
-          if (e instanceof RecordError || (e as { kind?: string }).kind) addProblem(report, { file, line: task.line, reason: errorMessage(e) });
+          if (e instanceof RecordError || (e as { kind?: string }).kind)
+            addProblem(report, { file, line: task.line, reason: errorMessage(e) });
           else throw e;
         }
       }

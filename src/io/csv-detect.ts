@@ -33,7 +33,11 @@ interface FieldFound {
   about: string;
 }
 
-interface Passed { column: string; field: string; reason: string }
+interface Passed {
+  column: string;
+  field: string;
+  reason: string;
+}
 
 export interface Detection<F extends string> {
   columns: Map<F, number>;
@@ -73,7 +77,11 @@ function share(rows: CsvRow[], index: number, test: (v: string) => boolean): { s
 }
 
 export function detectColumns<F extends string>(
-  specs: FieldSpec<F>[], header: string[], rows: CsvRow[], maps: string[] | undefined, required: { fields: F[]; hint?: string }[] = [],
+  specs: FieldSpec<F>[],
+  header: string[],
+  rows: CsvRow[],
+  maps: string[] | undefined,
+  required: { fields: F[]; hint?: string }[] = [],
 ): Detection<F> {
   const byName = new Map<string, number>();
   header.forEach((h, i) => {
@@ -93,7 +101,8 @@ export function detectColumns<F extends string>(
       continue;
     }
     const index = byName.get(squash(column));
-    if (index === undefined) throw usage(`--map ${spec.field}=${column}: the file has no column ${JSON.stringify(column)} (columns: ${header.join(', ')})`);
+    if (index === undefined)
+      throw usage(`--map ${spec.field}=${column}: the file has no column ${JSON.stringify(column)} (columns: ${header.join(', ')})`);
     columns.set(spec.field, index);
     how.set(spec.field, 'map');
   }
@@ -102,15 +111,22 @@ export function detectColumns<F extends string>(
   for (const spec of specs) {
     if (columns.has(spec.field) || off.has(spec.field)) continue;
     const exact = spec.names.map((n) => byName.get(squash(n))).filter((i): i is number => i !== undefined);
-    const loose = header.map((h, i) => ({ k: squash(h), i }))
-      .filter(({ k, i }) => !exact.includes(i) && (spec.contains ?? []).some((w) => k.includes(w)) && !(spec.excludes ?? []).some((w) => k.includes(w)))
+    const loose = header
+      .map((h, i) => ({ k: squash(h), i }))
+      .filter(
+        ({ k, i }) =>
+          !exact.includes(i) && (spec.contains ?? []).some((w) => k.includes(w)) && !(spec.excludes ?? []).some((w) => k.includes(w)),
+      )
       .map(({ i }) => i);
     for (const [index, isExact] of [...exact.map((i) => [i, true] as const), ...loose.map((i) => [i, false] as const)]) {
       if (taken.has(index)) continue;
       if (spec.check && (spec.check.exactToo || !isExact)) {
         const s = share(rows, index, spec.check.test);
         if (s.share < spec.check.minShare || (!isExact && s.n === 0)) {
-          const why = s.n === 0 ? 'it is empty' : `values like ${s.odd.map((v) => JSON.stringify(v.length > 24 ? v.slice(0, 23) + '…' : v)).join(', ')} are not ${spec.check.what}`;
+          const why =
+            s.n === 0
+              ? 'it is empty'
+              : `values like ${s.odd.map((v) => JSON.stringify(v.length > 24 ? v.slice(0, 23) + '…' : v)).join(', ')} are not ${spec.check.what}`;
           passed.push({ column: header[index]!, field: spec.field, reason: why });
           continue;
         }
@@ -124,12 +140,20 @@ export function detectColumns<F extends string>(
   for (const r of required) {
     if (!r.fields.some((f) => columns.has(f))) {
       const f = r.fields[0]!;
-      throw usage(`no column for ${r.fields.join(' or ')} (columns: ${header.join(', ')}); name it with --map ${f}=COLUMN${r.hint ? `, ${r.hint}` : ''}`);
+      throw usage(
+        `no column for ${r.fields.join(' or ')} (columns: ${header.join(', ')}); name it with --map ${f}=COLUMN${r.hint ? `, ${r.hint}` : ''}`,
+      );
     }
   }
   const found = specs.map((s) => {
     const index = columns.get(s.field);
-    return { field: s.field, column: index === undefined ? null : header[index]!, index: index ?? null, how: how.get(s.field) ?? null, about: s.about };
+    return {
+      field: s.field,
+      column: index === undefined ? null : header[index]!,
+      index: index ?? null,
+      how: how.get(s.field) ?? null,
+      about: s.about,
+    };
   });
   return { columns, found, passed: passed.filter((p) => !columns.has(p.field as F) || header[columns.get(p.field as F)!] !== p.column) };
 }

@@ -31,7 +31,13 @@ export interface InspectReport {
   notes: string[];
 }
 
-export function inspectTable(file: string, format: string, table: CsvTable, detection: Detection<string>, required: string[][] = []): InspectReport {
+export function inspectTable(
+  file: string,
+  format: string,
+  table: CsvTable,
+  detection: Detection<string>,
+  required: string[][] = [],
+): InspectReport {
   const fields = detection.found.map((f) => {
     let sample: string | null = null;
     let sampleLine: number | null = null;
@@ -46,8 +52,14 @@ export function inspectTable(file: string, format: string, table: CsvTable, dete
   });
   const used = new Set(detection.found.map((f) => f.index).filter((i) => i !== null));
   return {
-    file, format, encoding: table.encoding, delimiter: table.delimiter, rows: table.rows.length, fields,
-    unused: table.header.filter((_, i) => !used.has(i)), passedOver: detection.passed,
+    file,
+    format,
+    encoding: table.encoding,
+    delimiter: table.delimiter,
+    rows: table.rows.length,
+    fields,
+    unused: table.header.filter((_, i) => !used.has(i)),
+    passedOver: detection.passed,
     missing: required.filter((any) => !any.some((f) => detection.columns.has(f))).map((any) => any.join(' or ')),
     notes: [],
   };

@@ -58,7 +58,10 @@ function firstBadUtf8(buf: Buffer): { line: number; offset: number } {
   while (i < buf.length) {
     const b = buf[i]!;
     if (b === 10) line++;
-    if (b < 0x80) { i++; continue; }
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
     const len = b >= 0xf0 && b < 0xf5 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 && b < 0xe0 ? 2 : 0;
     if (len === 0 || i + len > buf.length) return { line, offset: i };
     for (let k = 1; k < len; k++) if ((buf[i + k]! & 0xc0) !== 0x80) return { line, offset: i };
@@ -86,7 +89,9 @@ function decodeText(file: string, buf: Buffer, encoding?: string): { text: strin
   if (encoding) {
     const name = encoding.trim().toLowerCase();
     if (!iconv.encodingExists(name)) {
-      throw usage(`--encoding: unknown encoding ${JSON.stringify(encoding)} (e.g. utf-8, windows-1252, latin1, iso-8859-15, utf-16le, macintosh)`);
+      throw usage(
+        `--encoding: unknown encoding ${JSON.stringify(encoding)} (e.g. utf-8, windows-1252, latin1, iso-8859-15, utf-16le, macintosh)`,
+      );
     }
     if (name === 'utf-8' || name === 'utf8') return decodeText(file, buf);
     const text = iconv.decode(buf, name).replace(/^\uFEFF/, '');
@@ -112,7 +117,7 @@ function decodeText(file: string, buf: Buffer, encoding?: string): { text: strin
     const sample = iconv.decode(buf.subarray(start, end), guess).split('\n')[0]!.trim();
     throw invalid(
       `${file}:${bad.line}: not UTF-8 text (byte 0x${buf[bad.offset]!.toString(16).toUpperCase()}); it is likely ${guess}, ` +
-      `which reads that line as ${JSON.stringify(sample)}: give --encoding ${guess} (or the file's real encoding); nothing was written`,
+        `which reads that line as ${JSON.stringify(sample)}: give --encoding ${guess} (or the file's real encoding); nothing was written`,
     );
   }
 }
@@ -130,7 +135,12 @@ export function readCsvTable(file: string, opts: CsvReadOptions = {}): CsvTable 
   let rows: CsvRow[];
   try {
     const records = parseCsv(text, {
-      bom: true, delimiter, info: true, raw: true, relax_column_count: true, skip_empty_lines: true,
+      bom: true,
+      delimiter,
+      info: true,
+      raw: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
     }) as unknown as { record: string[]; info: { lines: number }; raw: string }[];
     // info.lines is the line a record ends on; a quoted multi-line cell starts earlier.
     rows = records.map((r) => ({ cells: r.record, line: r.info.lines - (r.raw.replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0) }));

@@ -19,7 +19,8 @@ export function parseMoneyCents(text: string, field: string): number {
   const whole = t.slice(0, cut);
   const frac = decimal ? t.slice(cut + 1) : '';
   const digits = whole.replace(/[.,]/g, '');
-  if (frac.length > 2 || (decimal && frac.length === 0) || /[.,]/.test(frac)) throw new RecordError(`${field}: ${JSON.stringify(text)} is not an amount of money`);
+  if (frac.length > 2 || (decimal && frac.length === 0) || /[.,]/.test(frac))
+    throw new RecordError(`${field}: ${JSON.stringify(text)} is not an amount of money`);
   const cents = Number(digits) * 100 + Number((frac + '00').slice(0, 2));
   if (!Number.isSafeInteger(cents)) throw new RecordError(`${field}: ${JSON.stringify(text)} is not an amount of money`);
   return negative ? -cents : cents;

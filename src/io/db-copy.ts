@@ -27,11 +27,24 @@ export async function copyDatabase(from: Ctx, to: LoadCtx, onProgress?: (done: n
     }
     const report = await importJsonl(to, file, { onProgress });
     if (report.problemCount > 0) {
-      throw conflict(`the copy was refused: ${report.problems.map((p) => `line ${p.line}: ${p.reason}`).slice(0, 3).join('; ')}`);
+      throw conflict(
+        `the copy was refused: ${report.problems
+          .map((p) => `line ${p.line}: ${p.reason}`)
+          .slice(0, 3)
+          .join('; ')}`,
+      );
     }
     const NAMES: Record<string, string> = {
-      calendars: 'calendar', calendar_holidays: 'holiday', rules: 'rule', rule_revisions: 'rule revision', route_models: 'routing model',
-      mailboxes: 'mailbox', mail_cursors: 'mail cursor', mail_messages: 'fetched mail', outbox: 'outbox entry', drafts: 'draft',
+      calendars: 'calendar',
+      calendar_holidays: 'holiday',
+      rules: 'rule',
+      rule_revisions: 'rule revision',
+      route_models: 'routing model',
+      mailboxes: 'mailbox',
+      mail_cursors: 'mail cursor',
+      mail_messages: 'fetched mail',
+      outbox: 'outbox entry',
+      drafts: 'draft',
     };
     for (const [table, n] of Object.entries(await copyExtraTables(from.store.db, to))) report.added[NAMES[table] ?? table] = n;
     return report;

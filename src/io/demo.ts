@@ -60,12 +60,73 @@ const DEMO_AGENTS = [
   { handle: 'eli', name: 'Eli Novak', roles: 'support', email: 'eli@tandem.example' },
 ] as const;
 
-const FIRST = ['Olivia', 'Liam', 'Emma', 'Noah', 'Amelia', 'Oliver', 'Sofia', 'Elijah', 'Mia', 'Lucas', 'Aiko', 'Mateo', 'Zara', 'Hugo', 'Ines', 'Kofi', 'Lena', 'Ravi', 'Yuki', 'Nora', 'Omar', 'Freya', 'Jonas', 'Priya'];
-const LAST = ['Smith', 'Garcia', 'Kim', 'Müller', 'Rossi', 'Dubois', 'Nakamura', 'Silva', 'Kowalski', 'Johnson', 'Ahmed', 'Larsen', 'Haddad', 'Novak', 'Chen', 'Okoro', 'Fischer', 'Moreau'];
-const COMPANIES = ['Acme Bakery', 'Northwind Studio', 'Blue Fern Dental', 'Kite & Key', 'Harbor Yoga', 'Pixel Forge', 'Maple Logistics', 'Sunday Roasters', null, null, null];
+const FIRST = [
+  'Olivia',
+  'Liam',
+  'Emma',
+  'Noah',
+  'Amelia',
+  'Oliver',
+  'Sofia',
+  'Elijah',
+  'Mia',
+  'Lucas',
+  'Aiko',
+  'Mateo',
+  'Zara',
+  'Hugo',
+  'Ines',
+  'Kofi',
+  'Lena',
+  'Ravi',
+  'Yuki',
+  'Nora',
+  'Omar',
+  'Freya',
+  'Jonas',
+  'Priya',
+];
+const LAST = [
+  'Smith',
+  'Garcia',
+  'Kim',
+  'Müller',
+  'Rossi',
+  'Dubois',
+  'Nakamura',
+  'Silva',
+  'Kowalski',
+  'Johnson',
+  'Ahmed',
+  'Larsen',
+  'Haddad',
+  'Novak',
+  'Chen',
+  'Okoro',
+  'Fischer',
+  'Moreau',
+];
+const COMPANIES = [
+  'Acme Bakery',
+  'Northwind Studio',
+  'Blue Fern Dental',
+  'Kite & Key',
+  'Harbor Yoga',
+  'Pixel Forge',
+  'Maple Logistics',
+  'Sunday Roasters',
+  null,
+  null,
+  null,
+];
 
 const SUPPORT_TOPICS: Record<string, string[]> = {
-  bug: ['Export button does nothing', 'App crashes when I upload a photo', 'Totals are wrong on the invoice page', 'Sync stopped after the update'],
+  bug: [
+    'Export button does nothing',
+    'App crashes when I upload a photo',
+    'Totals are wrong on the invoice page',
+    'Sync stopped after the update',
+  ],
   access: ['Cannot log in after password reset', 'Two-factor code never arrives', 'Locked out of my account', 'Invite link has expired'],
   billing: ['Charged twice this month', 'Refund has not arrived', 'Wrong VAT on my invoice', 'Card declined but money taken'],
   delivery: ['Parcel marked delivered but not here', 'Order stuck in transit for a week', 'Wrong item in the box', 'Damaged on arrival'],
@@ -154,16 +215,37 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
       const company = r.pick(COMPANIES);
       const createdAt = now - r.int(100, 700) * DAY;
       const id = w.nextId('customers');
-      w.insert('customers', { id, name, email, phone: r.chance(0.4) ? `+1 555 ${String(1000 + i % 9000)}` : null, company, notes: null, created_at: iso(createdAt), updated_at: iso(createdAt) });
-      const orders = r.weighted<number>([[0, 25], [1, 35], [2, 20], [3, 10], [5, 7], [8, 3]]);
+      w.insert('customers', {
+        id,
+        name,
+        email,
+        phone: r.chance(0.4) ? `+1 555 ${String(1000 + (i % 9000))}` : null,
+        company,
+        notes: null,
+        created_at: iso(createdAt),
+        updated_at: iso(createdAt),
+      });
+      const orders = r.weighted<number>([
+        [0, 25],
+        [1, 35],
+        [2, 20],
+        [3, 10],
+        [5, 7],
+        [8, 3],
+      ]);
       const customer = { id, name, email, company, revenueCents: 0, orderCount: orders };
       customers.push(customer);
       for (let k = 0; k < orders; k++) {
         const amountCents = r.int(15, 600) * 100 + r.pick([0, 50, 99]);
         customer.revenueCents += amountCents;
         w.insert('orders', {
-          id: w.nextId('orders'), customer_id: id, amount_cents: amountCents, currency: 'USD',
-          ordered_at: iso(now - r.int(0, 400) * DAY - r.int(0, 23) * HOUR), reference: `ORD-${10000 + summary.orders}`, created_at: iso(now),
+          id: w.nextId('orders'),
+          customer_id: id,
+          amount_cents: amountCents,
+          currency: 'USD',
+          ordered_at: iso(now - r.int(0, 400) * DAY - r.int(0, 23) * HOUR),
+          reference: `ORD-${10000 + summary.orders}`,
+          created_at: iso(now),
         });
         summary.orders++;
       }
@@ -193,8 +275,19 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
     const topic = r.pick(topics[kind]!);
     const outbound = role === 'service' && ['onboarding', 'follow_up', 'renewal', 'feedback'].includes(kind);
     const customer = customers[Math.floor(r.next() ** 1.3 * customers.length)]!;
-    const priority: Priority = r.weighted<Priority>([['low', 15], ['normal', 55], ['high', 22], ['urgent', 8]]);
-    const channel = r.pick<Channel>(outbound ? ['phone', 'email', 'whatsapp', 'sms'] : role === 'support' ? ['email', 'chat', 'web', 'phone'] : ['email', 'chat', 'phone', 'in_person']);
+    const priority: Priority = r.weighted<Priority>([
+      ['low', 15],
+      ['normal', 55],
+      ['high', 22],
+      ['urgent', 8],
+    ]);
+    const channel = r.pick<Channel>(
+      outbound
+        ? ['phone', 'email', 'whatsapp', 'sms']
+        : role === 'support'
+          ? ['email', 'chat', 'web', 'phone']
+          : ['email', 'chat', 'phone', 'in_person'],
+    );
     // Spread over 90 days, denser towards now, with the last few hours always busy.
     const createdAt = n % 25 === 0 ? now - r.int(5, 8 * 60) * 60_000 : now - Math.floor(r.next() ** 1.15 * 90 * DAY);
     const pool = role === 'support' ? supportAgents : serviceAgents;
@@ -208,21 +301,42 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
     const events: DemoEvent[] = [];
     const agentId = assigneeId ?? agentIds.get('sam')!;
     events.push({
-      type: 'created', at: createdAt, author: outbound ? 'agent' : 'customer', agent: outbound ? agentId : null,
-      body: outbound ? `Hi ${customer.name.split(' ')[0]}, ${topic.toLowerCase()}. ${r.pick(['Reply any time.', 'Happy to help with anything.', 'Let us know how it goes.'])}` : customerText,
+      type: 'created',
+      at: createdAt,
+      author: outbound ? 'agent' : 'customer',
+      agent: outbound ? agentId : null,
+      body: outbound
+        ? `Hi ${customer.name.split(' ')[0]}, ${topic.toLowerCase()}. ${r.pick(['Reply any time.', 'Happy to help with anything.', 'Let us know how it goes.'])}`
+        : customerText,
     });
 
     // How this item's life goes, decided up front, then cut at "now".
     const speed = priority === 'urgent' ? 0.3 : priority === 'high' ? 0.6 : 1;
     const late = r.chance(0.12); // some miss their SLA
-    const frMinutes = Math.max(2, Math.round((late ? policy.firstResponseMinutes * (1.2 + r.next()) : policy.firstResponseMinutes * r.next() * 0.8) * 1));
-    const replies = r.weighted<number>([[1, 55], [2, 30], [3, 15]]);
+    const frMinutes = Math.max(
+      2,
+      Math.round((late ? policy.firstResponseMinutes * (1.2 + r.next()) : policy.firstResponseMinutes * r.next() * 0.8) * 1),
+    );
+    const replies = r.weighted<number>([
+      [1, 55],
+      [2, 30],
+      [3, 15],
+    ]);
     let t = outbound ? firstCustomerAt : createdAt;
     let firstResponseAt: number | null = null;
     let agentReplies = 0;
     let lastAt = createdAt;
     if (outbound && t <= now) {
-      events.push({ type: 'message', at: t, author: 'customer', body: r.pick(['Thanks for checking in! All good so far.', 'Actually I do have a question about the invoice.', 'Could we talk next week?']) });
+      events.push({
+        type: 'message',
+        at: t,
+        author: 'customer',
+        body: r.pick([
+          'Thanks for checking in! All good so far.',
+          'Actually I do have a question about the invoice.',
+          'Could we talk next week?',
+        ]),
+      });
     }
     for (let k = 0; k < replies; k++) {
       t += k === 0 ? frMinutes * 60_000 : r.int(1, 30) * HOUR * speed;
@@ -237,7 +351,12 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
       if (k < replies - 1) {
         t += r.int(1, 20) * HOUR;
         if (t > now) break;
-        events.push({ type: 'message', at: t, author: 'customer', body: r.pick(['Thanks, that helped a bit but not fully.', 'Still seeing it, sorry!', 'Here is the screenshot you asked for.']) });
+        events.push({
+          type: 'message',
+          at: t,
+          author: 'customer',
+          body: r.pick(['Thanks, that helped a bit but not fully.', 'Still seeing it, sorry!', 'Here is the screenshot you asked for.']),
+        });
         lastAt = t;
       }
     }
@@ -262,7 +381,13 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
         resolvedAt = null;
         const again = reopenAt + r.int(1, 24) * HOUR;
         if (again <= now) {
-          events.push({ type: 'reply', at: again, author: 'agent', agent: agentId, body: 'Fixed for good this time, thanks for your patience.' });
+          events.push({
+            type: 'reply',
+            at: again,
+            author: 'agent',
+            agent: agentId,
+            body: 'Fixed for good this time, thanks for your patience.',
+          });
           agentReplies++;
           events.push({ type: 'status', at: again, author: 'agent', agent: agentId, data: { from: 'open', to: 'resolved' } });
           status = 'resolved';
@@ -271,7 +396,12 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
       }
       if (status === 'resolved' && resolvedAt! + 4 * DAY <= now) {
         closedAt = resolvedAt! + 4 * DAY;
-        events.push({ type: 'status', at: closedAt, author: 'system', data: { from: 'resolved', to: 'closed', reason: 'closed 4 days after resolution' } });
+        events.push({
+          type: 'status',
+          at: closedAt,
+          author: 'system',
+          data: { from: 'resolved', to: 'closed', reason: 'closed 4 days after resolution' },
+        });
         status = 'closed';
       }
     } else if (!assigneeHandle && agentReplies === 0) {
@@ -293,20 +423,40 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
     let survey: { kind: 'csat' | 'nps'; score: number; comment: string | null; created_at: string } | null = null;
     if (firstResolvedAt && firstResolvedAt + HOUR <= now) {
       if (role === 'support' && r.chance(0.35)) {
-        const score = r.weighted<number>([[5, 45], [4, 25], [3, 12], [2, 8], [1, 10]]);
+        const score = r.weighted<number>([
+          [5, 45],
+          [4, 25],
+          [3, 12],
+          [2, 8],
+          [1, 10],
+        ]);
         survey = { kind: 'csat', score, comment: score <= 2 ? 'Took far too long.' : null, created_at: iso(firstResolvedAt + HOUR) };
       } else if (role === 'service' && r.chance(0.25)) {
-        const score = r.weighted<number>([[10, 25], [9, 22], [8, 18], [7, 12], [6, 8], [5, 5], [3, 5], [1, 5]]);
+        const score = r.weighted<number>([
+          [10, 25],
+          [9, 22],
+          [8, 18],
+          [7, 12],
+          [6, 8],
+          [5, 5],
+          [3, 5],
+          [1, 5],
+        ]);
         survey = { kind: 'nps', score, comment: null, created_at: iso(firstResolvedAt + HOUR) };
       }
     }
     // A few service questions turn out to be problems and go to support with their context.
-    const escalation = role === 'service' && !outbound && assigneeHandle && (status === 'open' || status === 'pending') && r.chance(0.5)
-      ? planEscalation(itemId, assigneeHandle, Math.max(...events.map((e) => e.at)))
-      : null;
+    const escalation =
+      role === 'service' && !outbound && assigneeHandle && (status === 'open' || status === 'pending') && r.chance(0.5)
+        ? planEscalation(itemId, assigneeHandle, Math.max(...events.map((e) => e.at)))
+        : null;
     // The item's life after its creation, as the core reads a timeline (new-item.ts): the row follows it.
-    const author = (e: DemoEvent): EventAuthor => e.author === 'agent' ? { type: 'agent', agentId: e.agent ?? agentId }
-      : e.author === 'customer' ? { type: 'customer', customerId: customer.id } : { type: 'system' };
+    const author = (e: DemoEvent): EventAuthor =>
+      e.author === 'agent'
+        ? { type: 'agent', agentId: e.agent ?? agentId }
+        : e.author === 'customer'
+          ? { type: 'customer', customerId: customer.id }
+          : { type: 'system' };
     const history: TimelineEntry[] = [];
     for (let i = 1; i < events.length; i++) {
       const e = events[i]!;
@@ -324,16 +474,38 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
         const holder: EventAuthor = { type: 'agent', agentId: agentIds.get(escalation.holder)! };
         const at = iso(escalation.at + escalation.resolveAfter);
         history.push(
-          { type: 'return', at, author: holder, body: RETURN_NOTE, data: { supportItemId: supportId, outcome: 'resolved', summary: `support resolved: ${RETURN_NOTE}` } },
+          {
+            type: 'return',
+            at,
+            author: holder,
+            body: RETURN_NOTE,
+            data: { supportItemId: supportId, outcome: 'resolved', summary: `support resolved: ${RETURN_NOTE}` },
+          },
           { type: 'status', at, author: holder, data: { from: 'escalated', to: 'open' }, sameChange: true },
         );
       }
     }
-    const record = newItemRecord({
-      subject: topic, body: events[0]!.body, role, kind, channel, direction: outbound ? 'outbound' : 'inbound', priority,
-      assignee: assigneeHandle ? agents.get(assigneeHandle) : null, importedAssignee: assigneeHandle, customerId: customer.id,
-      tags: tag ? [tag] : [], createdAt: iso(createdAt), createdBy: 'demo', creatorAgentId: agentId, history,
-    }, policyOf, { keepUnassignable: true });
+    const record = newItemRecord(
+      {
+        subject: topic,
+        body: events[0]!.body,
+        role,
+        kind,
+        channel,
+        direction: outbound ? 'outbound' : 'inbound',
+        priority,
+        assignee: assigneeHandle ? agents.get(assigneeHandle) : null,
+        importedAssignee: assigneeHandle,
+        customerId: customer.id,
+        tags: tag ? [tag] : [],
+        createdAt: iso(createdAt),
+        createdBy: 'demo',
+        creatorAgentId: agentId,
+        history,
+      },
+      policyOf,
+      { keepUnassignable: true },
+    );
     items.add(record, itemId);
     summary.items++;
     summary.events += record.events.length;
@@ -348,7 +520,11 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
   function planEscalation(sourceId: number, byHandle: string, lastEventAt: number) {
     const at = lastEventAt + 30 * 60_000;
     if (at > now) return null;
-    const reason = r.pick(['Customer reports a billing error we cannot fix from service.', 'Looks like a bug in the export; needs support.', 'Login problem after the plan change.']);
+    const reason = r.pick([
+      'Customer reports a billing error we cannot fix from service.',
+      'Looks like a bug in the export; needs support.',
+      'Login problem after the plan change.',
+    ]);
     const holder = r.pick(['cleo', 'dev', 'eli']);
     const resolveAfter = r.int(2, 72) * HOUR;
     const done = at + resolveAfter <= now;
@@ -358,7 +534,10 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
 
   /** The support item of an escalation (a new item through the core path), and the escalation with its snapshot. */
   function writeEscalation(
-    w: BulkWriter, items: BulkItemWriter, plan: NonNullable<ReturnType<typeof planEscalation>>, supportId: number,
+    w: BulkWriter,
+    items: BulkItemWriter,
+    plan: NonNullable<ReturnType<typeof planEscalation>>,
+    supportId: number,
     source: { subject: string; priority: Priority; channel: Channel },
     customer: { id: number; name: string; email: string; company: string | null; revenueCents: number; orderCount: number },
     sourceEvents: readonly NewItemEvent[],
@@ -367,36 +546,96 @@ export async function writeDemo(ctx: LoadCtx, options: DemoOptions): Promise<Dem
     const by = agentIds.get(byHandle)!;
     const holderAuthor: EventAuthor = { type: 'agent', agentId: agentIds.get(holder)! };
     const supportResolvedAt = done ? at + resolveAfter : null;
-    const history: TimelineEntry[] = [{ type: 'escalate', at: iso(at), author: { type: 'agent', agentId: by }, body: reason, data: { from: sourceId, by: byHandle }, sameChange: true }];
+    const history: TimelineEntry[] = [
+      {
+        type: 'escalate',
+        at: iso(at),
+        author: { type: 'agent', agentId: by },
+        body: reason,
+        data: { from: sourceId, by: byHandle },
+        sameChange: true,
+      },
+    ];
     if (done) {
       history.push(
         { type: 'reply', at: iso(at + HOUR), author: holderAuthor, body: 'We found the cause and fixed it on our side.' },
         { type: 'status', at: iso(supportResolvedAt!), author: holderAuthor, data: { from: 'open', to: 'resolved' } },
       );
     }
-    const record = newItemRecord({
-      subject: source.subject, body: reason, role: 'support', kind, channel: source.channel, direction: 'inbound', priority: source.priority,
-      assignee: agents.get(holder), importedAssignee: holder, customerId: customer.id, createdAt: iso(at), createdBy: byHandle,
-      openedBy: { type: 'agent', agentId: by }, eventData: { escalatedFrom: sourceId }, history,
-    }, policyOf, { keepUnassignable: true });
+    const record = newItemRecord(
+      {
+        subject: source.subject,
+        body: reason,
+        role: 'support',
+        kind,
+        channel: source.channel,
+        direction: 'inbound',
+        priority: source.priority,
+        assignee: agents.get(holder),
+        importedAssignee: holder,
+        customerId: customer.id,
+        createdAt: iso(at),
+        createdBy: byHandle,
+        openedBy: { type: 'agent', agentId: by },
+        eventData: { escalatedFrom: sourceId },
+        history,
+      },
+      policyOf,
+      { keepUnassignable: true },
+    );
     items.add(record, supportId);
     summary.items++;
     summary.events += record.events.length;
     const escalatedAt = iso(at);
     const snapshot = {
-      schema: 1, escalatedAt, escalatedBy: { handle: byHandle, name: byHandle }, reason,
-      customer: { id: customer.id, name: customer.name, email: customer.email, company: customer.company, lifetimeRevenue: customer.revenueCents / 100, orderCount: customer.orderCount, currency: 'USD' },
-      lastOrders: [], openItems: [], recentItems: [], surveys: [],
-      source: { id: sourceId, subject: source.subject, thread: sourceEvents.filter((e) => e.created_at < escalatedAt).map((e) => ({
-        version: e.version, type: e.type,
-        author: e.author_type === 'agent' ? { type: 'agent', handle: handleOf.get(e.author_agent_id!) ?? byHandle }
-          : e.author_type === 'customer' ? { type: 'customer', name: customer.name, customerId: customer.id } : { type: 'system' },
-        body: e.body ?? null, data: e.data ? JSON.parse(e.data) : null, createdAt: e.created_at, messageId: null,
-      })) },
+      schema: 1,
+      escalatedAt,
+      escalatedBy: { handle: byHandle, name: byHandle },
+      reason,
+      customer: {
+        id: customer.id,
+        name: customer.name,
+        email: customer.email,
+        company: customer.company,
+        lifetimeRevenue: customer.revenueCents / 100,
+        orderCount: customer.orderCount,
+        currency: 'USD',
+      },
+      lastOrders: [],
+      openItems: [],
+      recentItems: [],
+      surveys: [],
+      source: {
+        id: sourceId,
+        subject: source.subject,
+        thread: sourceEvents
+          .filter((e) => e.created_at < escalatedAt)
+          .map((e) => ({
+            version: e.version,
+            type: e.type,
+            author:
+              e.author_type === 'agent'
+                ? { type: 'agent', handle: handleOf.get(e.author_agent_id!) ?? byHandle }
+                : e.author_type === 'customer'
+                  ? { type: 'customer', name: customer.name, customerId: customer.id }
+                  : { type: 'system' },
+            body: e.body ?? null,
+            data: e.data ? JSON.parse(e.data) : null,
+            createdAt: e.created_at,
+            messageId: null,
+          })),
+      },
     };
     w.insert('escalations', {
-      id: w.nextId('escalations'), source_item_id: sourceId, support_item_id: supportId, reason, escalated_by: by, escalated_at: escalatedAt,
-      snapshot: JSON.stringify(snapshot), state: done ? 'resolved' : 'open', returned_at: supportResolvedAt ? iso(supportResolvedAt) : null,
+      id: w.nextId('escalations'),
+      source_item_id: sourceId,
+      support_item_id: supportId,
+      reason,
+      escalated_by: by,
+      escalated_at: escalatedAt,
+      snapshot: JSON.stringify(snapshot),
+      state: done ? 'resolved' : 'open',
+      returned_at: supportResolvedAt ? iso(supportResolvedAt) : null,
       return_note: done ? RETURN_NOTE : null,
     });
     summary.escalations++;

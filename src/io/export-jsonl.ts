@@ -5,8 +5,18 @@ import { LATEST_SCHEMA } from '../store/migrations.js';
 import { listMacros, macroRecord } from '../core/macros.js';
 import { listViews, viewRecord } from '../core/views.js';
 import {
-  JSONL_FORMAT, JSONL_VERSION, agentRecord, customerRecord, escalationRecord, eventRecord, itemRecord, orderRecord,
-  slaPolicyRecord, surveyRecord, type EventRecord, type HeaderRecord,
+  JSONL_FORMAT,
+  JSONL_VERSION,
+  agentRecord,
+  customerRecord,
+  escalationRecord,
+  eventRecord,
+  itemRecord,
+  orderRecord,
+  slaPolicyRecord,
+  surveyRecord,
+  type EventRecord,
+  type HeaderRecord,
 } from './jsonl-records.js';
 
 export interface ExportOptions {
@@ -47,18 +57,28 @@ export async function exportJsonl(ctx: Ctx, sink: LineSink, opts: ExportOptions 
   const header: HeaderRecord = { type: 'tandem', format: JSONL_FORMAT, version: JSONL_VERSION, schema: LATEST_SCHEMA, since };
   await emit(header);
   delete counts.tandem;
-  for (const r of await db.selectFrom('sla_policies').selectAll().orderBy('role').orderBy('priority').execute()) await emit(slaPolicyRecord(r));
+  for (const r of await db.selectFrom('sla_policies').selectAll().orderBy('role').orderBy('priority').execute())
+    await emit(slaPolicyRecord(r));
   for (const r of await db.selectFrom('agents').selectAll().orderBy('id').execute()) await emit(agentRecord(r));
-  for (let after = 0; ;) {
-    const rows = await db.selectFrom('customers').selectAll().where('id', '>', after).orderBy('id').limit(PAGE * 5).execute();
+  for (let after = 0; ; ) {
+    const rows = await db
+      .selectFrom('customers')
+      .selectAll()
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(PAGE * 5)
+      .execute();
     if (rows.length === 0) break;
     for (const r of rows) await emit(customerRecord(r));
     after = rows.at(-1)!.id;
   }
-  for (let after = 0; ;) {
+  for (let after = 0; ; ) {
     let q = db.selectFrom('orders').selectAll().where('id', '>', after);
     if (since) q = q.where('created_at', '>=', since);
-    const rows = await q.orderBy('id').limit(PAGE * 5).execute();
+    const rows = await q
+      .orderBy('id')
+      .limit(PAGE * 5)
+      .execute();
     if (rows.length === 0) break;
     for (const r of rows) await emit(orderRecord(r));
     after = rows.at(-1)!.id;
@@ -68,7 +88,7 @@ export async function exportJsonl(ctx: Ctx, sink: LineSink, opts: ExportOptions 
   if (since) countQuery = countQuery.where('updated_at', '>=', since);
   const total = Number((await countQuery.executeTakeFirstOrThrow()).n);
   let done = 0;
-  for (let after = 0; ;) {
+  for (let after = 0; ; ) {
     let q = db.selectFrom('items').selectAll().where('id', '>', after);
     if (since) q = q.where('updated_at', '>=', since);
     const items = await q.orderBy('id').limit(PAGE).execute();
@@ -78,13 +98,27 @@ export async function exportJsonl(ctx: Ctx, sink: LineSink, opts: ExportOptions 
     const hi = ids.at(-1)!;
     // One range read per page; with --since some rows in the range belong to items not exported.
     const events = new Map<number, EventRecord[]>();
-    for (const e of await db.selectFrom('events').selectAll().where('item_id', '>=', lo).where('item_id', '<=', hi).orderBy('item_id').orderBy('id').execute()) {
+    for (const e of await db
+      .selectFrom('events')
+      .selectAll()
+      .where('item_id', '>=', lo)
+      .where('item_id', '<=', hi)
+      .orderBy('item_id')
+      .orderBy('id')
+      .execute()) {
       let list = events.get(e.item_id);
       if (!list) events.set(e.item_id, (list = []));
       list.push(eventRecord(e));
     }
     const tags = new Map<number, string[]>();
-    for (const t of await db.selectFrom('item_tags').selectAll().where('item_id', '>=', lo).where('item_id', '<=', hi).orderBy('item_id').orderBy('tag').execute()) {
+    for (const t of await db
+      .selectFrom('item_tags')
+      .selectAll()
+      .where('item_id', '>=', lo)
+      .where('item_id', '<=', hi)
+      .orderBy('item_id')
+      .orderBy('tag')
+      .execute()) {
       let list = tags.get(t.item_id);
       if (!list) tags.set(t.item_id, (list = []));
       list.push(t.tag);
@@ -104,10 +138,13 @@ export async function exportJsonl(ctx: Ctx, sink: LineSink, opts: ExportOptions 
     if (since && !(await bothUpdatedSince(ctx, r.source_item_id, r.support_item_id, since))) continue;
     await emit(escalationRecord(r));
   }
-  for (let after = 0; ;) {
+  for (let after = 0; ; ) {
     let q = db.selectFrom('surveys').selectAll().where('id', '>', after);
     if (since) q = q.where('created_at', '>=', since);
-    const rows = await q.orderBy('id').limit(PAGE * 5).execute();
+    const rows = await q
+      .orderBy('id')
+      .limit(PAGE * 5)
+      .execute();
     if (rows.length === 0) break;
     for (const r of rows) {
       if (since && r.item_id !== null && !(await bothUpdatedSince(ctx, r.item_id, r.item_id, since))) continue;

@@ -20,7 +20,18 @@ import { parseYesNo } from './csv-values.js';
 import { fallbackExternalId } from './csv-identity.js';
 import { RecordError, addProblem, bump, newReport, type ImportOptions, type ImportReport } from './import-report.js';
 
-export const MESSAGE_FIELDS = ['conversation', 'messageId', 'replyTo', 'author', 'fromCustomer', 'public', 'body', 'createdAt', 'subject', 'channel'] as const;
+export const MESSAGE_FIELDS = [
+  'conversation',
+  'messageId',
+  'replyTo',
+  'author',
+  'fromCustomer',
+  'public',
+  'body',
+  'createdAt',
+  'subject',
+  'channel',
+] as const;
 export type MessageField = (typeof MESSAGE_FIELDS)[number];
 
 export interface CsvMessagesOptions extends ImportOptions {
@@ -45,32 +56,71 @@ function messageSpecs(dateFormat?: string): FieldSpec<MessageField>[] {
   };
   return [
     {
-      field: 'conversation', about: 'which conversation the message belongs to',
-      names: ['conversation', 'conversation id', 'ticket id', 'ticket', 'thread id', 'thread', 'case id', 'issue key', 'chat id', 'ticket number'],
+      field: 'conversation',
+      about: 'which conversation the message belongs to',
+      names: [
+        'conversation',
+        'conversation id',
+        'ticket id',
+        'ticket',
+        'thread id',
+        'thread',
+        'case id',
+        'issue key',
+        'chat id',
+        'ticket number',
+      ],
       contains: ['conversation', 'thread', 'ticket'],
     },
-    { field: 'messageId', about: 'the message\'s own id', names: ['message id', 'comment id', 'tweet id', 'post id', 'id', 'reply id', 'event id'], contains: ['messageid', 'commentid', 'tweetid', 'postid'] },
     {
-      field: 'replyTo', about: 'the id of the message it answers (follows chains to the root)',
+      field: 'messageId',
+      about: "the message's own id",
+      names: ['message id', 'comment id', 'tweet id', 'post id', 'id', 'reply id', 'event id'],
+      contains: ['messageid', 'commentid', 'tweetid', 'postid'],
+    },
+    {
+      field: 'replyTo',
+      about: 'the id of the message it answers (follows chains to the root)',
       names: ['in response to tweet id', 'in reply to', 'in reply to id', 'reply to', 'parent id', 'parent message id', 'in response to'],
       contains: ['inresponseto', 'inreplyto', 'replyto', 'parent'],
     },
-    { field: 'author', about: 'who wrote it (handle, email or name)', names: ['author', 'author id', 'author email', 'author name', 'from', 'sender', 'user', 'user id', 'screen name', 'commenter'], contains: ['author', 'sender'] },
     {
-      field: 'fromCustomer', about: 'yes when the customer wrote it (true/false, yes/no, 1/0)',
+      field: 'author',
+      about: 'who wrote it (handle, email or name)',
+      names: ['author', 'author id', 'author email', 'author name', 'from', 'sender', 'user', 'user id', 'screen name', 'commenter'],
+      contains: ['author', 'sender'],
+    },
+    {
+      field: 'fromCustomer',
+      about: 'yes when the customer wrote it (true/false, yes/no, 1/0)',
       names: ['inbound', 'from customer', 'is customer', 'incoming', 'direction', 'is inbound'],
       check: { test: (v) => parseYesNo(v) !== null, what: 'yes/no values', minShare: 0.9, exactToo: true },
     },
     {
-      field: 'public', about: 'no for an internal note (Zendesk\'s "Public", true/false)', names: ['public', 'is public', 'public comment'],
+      field: 'public',
+      about: 'no for an internal note (Zendesk\'s "Public", true/false)',
+      names: ['public', 'is public', 'public comment'],
       check: { test: (v) => parseYesNo(v) !== null, what: 'yes/no values', minShare: 0.9, exactToo: true },
     },
-    { field: 'body', about: 'the message text', names: ['text', 'body', 'message', 'comment', 'content', 'html body', 'plain body'], contains: ['text', 'body', 'message'], excludes: ['id'] },
     {
-      field: 'createdAt', about: 'when it was written', names: ['created at', 'created', 'date', 'timestamp', 'sent at', 'time', 'posted at'],
-      contains: ['created', 'date', 'time', 'sent', 'posted'], check: { test: isDate, what: 'dates', minShare: 0.6, exactToo: true },
+      field: 'body',
+      about: 'the message text',
+      names: ['text', 'body', 'message', 'comment', 'content', 'html body', 'plain body'],
+      contains: ['text', 'body', 'message'],
+      excludes: ['id'],
     },
-    { field: 'subject', about: 'the conversation\'s subject (default: the first message\'s first words)', names: ['subject', 'title', 'summary'] },
+    {
+      field: 'createdAt',
+      about: 'when it was written',
+      names: ['created at', 'created', 'date', 'timestamp', 'sent at', 'time', 'posted at'],
+      contains: ['created', 'date', 'time', 'sent', 'posted'],
+      check: { test: isDate, what: 'dates', minShare: 0.6, exactToo: true },
+    },
+    {
+      field: 'subject',
+      about: "the conversation's subject (default: the first message's first words)",
+      names: ['subject', 'title', 'summary'],
+    },
     { field: 'channel', about: 'where it was written (email, chat, social…)', names: ['channel', 'via', 'source', 'platform'] },
   ];
 }
@@ -78,9 +128,18 @@ function messageSpecs(dateFormat?: string): FieldSpec<MessageField>[] {
 const REQUIRED: MessageField[][] = [['conversation', 'replyTo'], ['body'], ['createdAt']];
 
 function detect(table: CsvTable, opts: CsvMessagesOptions, required: boolean) {
-  return detectColumns(messageSpecs(opts.dateFormat), table.header, table.rows, opts.map, required ? REQUIRED.map((fields) => ({
-    fields, hint: fields.includes('replyTo') ? 'or --map replyTo=COLUMN for reply-to chains' : undefined,
-  })) : []);
+  return detectColumns(
+    messageSpecs(opts.dateFormat),
+    table.header,
+    table.rows,
+    opts.map,
+    required
+      ? REQUIRED.map((fields) => ({
+          fields,
+          hint: fields.includes('replyTo') ? 'or --map replyTo=COLUMN for reply-to chains' : undefined,
+        }))
+      : [],
+  );
 }
 
 export function inspectCsvMessages(file: string, opts: CsvMessagesOptions = {}): InspectReport {
@@ -90,8 +149,11 @@ export function inspectCsvMessages(file: string, opts: CsvMessagesOptions = {}):
   const c = detection.columns;
   if (c.has('conversation')) report.notes.push('Conversations are grouped by the conversation column.');
   else if (c.has('replyTo')) report.notes.push('Conversations are found by following reply-to ids back to their first message.');
-  report.notes.push(c.has('fromCustomer') ? 'Who wrote each message: the yes/no column.'
-    : 'Who wrote each message: agents by handle, email or name, and the --agent-author values; everyone else is the customer.');
+  report.notes.push(
+    c.has('fromCustomer')
+      ? 'Who wrote each message: the yes/no column.'
+      : 'Who wrote each message: agents by handle, email or name, and the --agent-author values; everyone else is the customer.',
+  );
   return report;
 }
 
@@ -120,10 +182,14 @@ export async function importCsvMessages(ctx: Ctx, importer: Agent, file: string,
   const table = readCsvTable(file, { encoding: opts.encoding, delimiter: opts.delimiter });
   const { columns } = detect(table, opts, true);
   if (!columns.has('conversation') && !columns.has('messageId')) {
-    throw usage(`reply-to chains need the messages' own ids: name that column with --map messageId=COLUMN (columns: ${table.header.join(', ')})`);
+    throw usage(
+      `reply-to chains need the messages' own ids: name that column with --map messageId=COLUMN (columns: ${table.header.join(', ')})`,
+    );
   }
   if (!columns.has('fromCustomer') && !columns.has('author')) {
-    throw usage('nothing says who wrote each message: name a yes/no column with --map fromCustomer=COLUMN, or an author column with --map author=COLUMN');
+    throw usage(
+      'nothing says who wrote each message: name a yes/no column with --map fromCustomer=COLUMN, or an author column with --map author=COLUMN',
+    );
   }
   const role = parseEnum('--role', ROLES, opts.role ?? 'support');
   const prefix = opts.idPrefix ?? '';
@@ -131,7 +197,12 @@ export async function importCsvMessages(ctx: Ctx, importer: Agent, file: string,
   const agents = await listAgents(ctx, { includeInactive: true });
   const agentByKey = new Map<string, Agent>();
   for (const a of agents) for (const k of [a.handle, a.email, a.name]) if (k) agentByKey.set(k.toLowerCase(), a);
-  const agentAuthors = new Set((opts.agentAuthors ?? []).flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase().replace(/^@/, '')).filter(Boolean));
+  const agentAuthors = new Set(
+    (opts.agentAuthors ?? [])
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim().toLowerCase().replace(/^@/, ''))
+      .filter(Boolean),
+  );
 
   // Read every row first: the order they are applied in is time order, not file order.
   const messages: Message[] = [];
@@ -152,8 +223,17 @@ export async function importCsvMessages(ctx: Ctx, importer: Agent, file: string,
       const isPublic = publicText === undefined ? true : parseYesNo(publicText);
       if (isPublic === null) throw new RecordError(`public: ${JSON.stringify(publicText)} is not yes or no`);
       messages.push({
-        line: row.line, order, id: cell('messageId') ?? null, replyTo: cell('replyTo') ?? null, conversation: cell('conversation') ?? null,
-        author: cell('author') ?? '', fromCustomer, isPublic, body, at: parseCsvDate(createdAt, 'createdAt', opts.dateFormat), subject: cell('subject') ?? null,
+        line: row.line,
+        order,
+        id: cell('messageId') ?? null,
+        replyTo: cell('replyTo') ?? null,
+        conversation: cell('conversation') ?? null,
+        author: cell('author') ?? '',
+        fromCustomer,
+        isPublic,
+        body,
+        at: parseCsvDate(createdAt, 'createdAt', opts.dateFormat),
+        subject: cell('subject') ?? null,
         channel: cell('channel') ?? null,
       });
     } catch (e) {
@@ -204,24 +284,37 @@ export async function importCsvMessages(ctx: Ctx, importer: Agent, file: string,
       // Message ids are namespaced by their conversation: two exports' "1" never meet.
       const messageId = `csv:${externalId}:${m.id ?? fallbackExternalId([key, m.author, m.at, m.body], occurrences)}`;
       const trx = session.trx;
-      if (await trx.selectFrom('events').select('id').where('message_id', '=', messageId).executeTakeFirst()) return bump(report.unchanged, 'message');
+      if (await trx.selectFrom('events').select('id').where('message_id', '=', messageId).executeTakeFirst())
+        return bump(report.unchanged, 'message');
       const c = session.ctxAt(new Date(m.at));
       const by = isAgent(m);
       const agent = by === 'company' ? importer : by;
       const data = { author: m.author || null, source: 'csv-messages' };
-      let itemId = itemOf.get(key) ?? (await trx.selectFrom('items').select('id').where('external_id', '=', externalId).executeTakeFirst())?.id;
+      let itemId =
+        itemOf.get(key) ?? (await trx.selectFrom('items').select('id').where('external_id', '=', externalId).executeTakeFirst())?.id;
       if (itemId === undefined) {
         // The customer is whoever of the conversation is not an agent; by email when the author is one.
-        if (!m.isPublic) throw new RecordError('an internal note before the conversation\'s first message');
+        if (!m.isPublic) throw new RecordError("an internal note before the conversation's first message");
         const customerMsg = group.find((g) => isAgent(g) === null);
         if (!customerMsg) throw new RecordError(`conversation ${JSON.stringify(externalId)} has no customer message`);
         const who = customerMsg.author;
-        const { customer } = await findOrCreateCustomerByNameOrEmail(trx, looksLikeEmail(who) ? { email: who } : { name: who || 'Unknown requester' }, m.at);
+        const { customer } = await findOrCreateCustomerByNameOrEmail(
+          trx,
+          looksLikeEmail(who) ? { email: who } : { name: who || 'Unknown requester' },
+          m.at,
+        );
         const subject = group.find((g) => g.subject)?.subject ?? firstWords(group[0]!.body);
         const channel = guessChannel(m.channel ?? (columns.has('conversation') ? 'email' : 'social'));
         const view = await createItem(c, agent ?? importer, {
-          subject, body: m.body, customer: `#${customer.id}`, channel, role: agent ? 'service' : role,
-          direction: agent ? 'outbound' : 'inbound', externalId, messageId, eventData: data,
+          subject,
+          body: m.body,
+          customer: `#${customer.id}`,
+          channel,
+          role: agent ? 'service' : role,
+          direction: agent ? 'outbound' : 'inbound',
+          externalId,
+          messageId,
+          eventData: data,
         });
         itemId = view.id;
         bump(report.added, 'item');

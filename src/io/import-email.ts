@@ -13,9 +13,7 @@ import { SYSTEM, mutateItem } from '../core/item-mutate.js';
 import { createItem, customerMessage, normaliseSubject, reply } from '../core/items.js';
 import { ROLES, parseEnum, type Role } from '../core/vocabulary.js';
 import { inOneTransaction } from './core-session.js';
-import {
-  Rollback, addProblem, bump, errorMessage, finish, newReport, type ImportOptions, type ImportReport,
-} from './import-report.js';
+import { Rollback, addProblem, bump, errorMessage, finish, newReport, type ImportOptions, type ImportReport } from './import-report.js';
 import { openForReading, refuseBinary } from './line-reader.js';
 import { classifyMail, type MachineMail } from './mail-classify.js';
 import { splitMbox } from './mbox.js';
@@ -29,8 +27,17 @@ export interface EmailOptions extends ImportOptions {
   role?: string;
 }
 
-interface RawMessage { file: string; number: number | undefined; raw: Buffer }
-interface Parsed extends RawMessage { mail: ParsedMail; date: Date; order: number; fallbackId: string }
+interface RawMessage {
+  file: string;
+  number: number | undefined;
+  raw: Buffer;
+}
+interface Parsed extends RawMessage {
+  mail: ParsedMail;
+  date: Date;
+  order: number;
+  fallbackId: string;
+}
 
 function readFileBuffer(file: string): Buffer {
   const fd = openForReading(file);
@@ -52,7 +59,9 @@ export function readMessages(files: string[], format: 'eml' | 'mbox', onBadFile:
         splitMbox(file, buf).forEach((raw, i) => void out.push({ file, number: i + 1, raw }));
       } else {
         if (!/^[\x21-\x39\x3b-\x7e]+:/.test(buf.subarray(0, 200).toString('latin1'))) {
-          throw invalid(`${file} is not an email message (it does not start with a header line such as "From: …"; a mailbox? use --format mbox)`);
+          throw invalid(
+            `${file} is not an email message (it does not start with a header line such as "From: …"; a mailbox? use --format mbox)`,
+          );
         }
         out.push({ file, number: undefined, raw: buf });
       }
@@ -69,7 +78,10 @@ export const attachmentsOf = (mail: ParsedMail) =>
 export function bodyOf(mail: ParsedMail): string {
   // mailparser leaves text empty for an HTML-only part inside multipart/alternative: convert it here.
   const source = mail.text?.trim() ? mail.text : typeof mail.html === 'string' ? htmlToText(mail.html, { wordwrap: false }) : '';
-  const text = source.replace(/\r\n/g, '\n').replace(/[ \t]+$/gm, '').trim();
+  const text = source
+    .replace(/\r\n/g, '\n')
+    .replace(/[ \t]+$/gm, '')
+    .trim();
   if (text) return text;
   const names = mail.attachments.map((a) => a.filename ?? a.contentType);
   return names.length ? `(no text; attachments: ${names.join(', ')})` : '(empty message)';
@@ -90,7 +102,8 @@ export function fallbackMessageId(raw: Buffer): string {
 /** The Message-IDs a message answers, most specific first: In-Reply-To, then References newest first. */
 export function referencesOf(mail: ParsedMail): string[] {
   return [mail.inReplyTo, ...(Array.isArray(mail.references) ? [...mail.references].reverse() : mail.references ? [mail.references] : [])]
-    .filter((x): x is string => Boolean(x)).map((x) => x.trim());
+    .filter((x): x is string => Boolean(x))
+    .map((x) => x.trim());
 }
 
 export interface MailToApply {
@@ -108,20 +121,31 @@ export interface MailToApply {
  * customer message that reopens anything); an agent's mail is their reply; a customer's is a message;
  * mail on no thread opens an item. Used by the file import and by `tandem mail fetch`.
  */
-export async function applyMail(c: Ctx, importer: Agent, agentByEmail: Map<string, Agent>, m: MailToApply): Promise<'note' | 'reply' | 'message' | 'item'> {
+export async function applyMail(
+  c: Ctx,
+  importer: Agent,
+  agentByEmail: Map<string, Agent>,
+  m: MailToApply,
+): Promise<'note' | 'reply' | 'message' | 'item'> {
   const { mail, messageId, itemId, machine } = m;
   const sender = mail.from?.value[0];
   if (!sender?.address) throw invalid('the message has no From address');
   const fromAddress = sender.address.toLowerCase();
   const body = bodyOf(mail);
   const data = {
-    from: fromAddress, ...(mail.attachments.length ? { attachments: attachmentsOf(mail) } : {}),
+    from: fromAddress,
+    ...(mail.attachments.length ? { attachments: attachmentsOf(mail) } : {}),
     ...(machine ? { auto: machine } : {}),
   };
   const agent = agentByEmail.get(fromAddress);
   if (itemId !== null && machine) {
     await mutateItem(c, itemId, SYSTEM, {}, async (row, trx) => {
-      const hasTag = await trx.selectFrom('item_tags').select('tag').where('item_id', '=', row.id).where('tag', '=', machine).executeTakeFirst();
+      const hasTag = await trx
+        .selectFrom('item_tags')
+        .select('tag')
+        .where('item_id', '=', row.id)
+        .where('tag', '=', machine)
+        .executeTakeFirst();
       return {
         set: {},
         events: [
@@ -146,19 +170,46 @@ export async function applyMail(c: Ctx, importer: Agent, agentByEmail: Map<strin
   const subject = normaliseSubject((mail.subject || '(no subject)').slice(0, 500));
   if (agent) {
     // An agent wrote first: an outbound conversation with the first recipient who is not an agent.
-    const to = [mail.to].flat().flatMap((t) => t?.value ?? []).map((a) => a.address?.toLowerCase()).find((a) => a && !agentByEmail.has(a));
+    const to = [mail.to]
+      .flat()
+      .flatMap((t) => t?.value ?? [])
+      .map((a) => a.address?.toLowerCase())
+      .find((a) => a && !agentByEmail.has(a));
     if (!to) throw invalid('a message from an agent to no customer address');
-    await createItem(c, agent, { subject, body, customer: to, channel: 'email', direction: 'outbound', role: 'service', messageId, eventData: data });
+    await createItem(c, agent, {
+      subject,
+      body,
+      customer: to,
+      channel: 'email',
+      direction: 'outbound',
+      role: 'service',
+      messageId,
+      eventData: data,
+    });
   } else {
     await createItem(c, importer, {
-      subject, body, customer: { email: fromAddress, name: sender.name || undefined }, channel: 'email', direction: 'inbound',
-      role: m.role, priority: machine ? 'low' : 'normal', tags: machine ? [machine] : [], messageId, eventData: data,
+      subject,
+      body,
+      customer: { email: fromAddress, name: sender.name || undefined },
+      channel: 'email',
+      direction: 'inbound',
+      role: m.role,
+      priority: machine ? 'low' : 'normal',
+      tags: machine ? [machine] : [],
+      messageId,
+      eventData: data,
     });
   }
   return 'item';
 }
 
-export async function importEmail(ctx: Ctx, importer: Agent, files: string[], format: 'eml' | 'mbox', opts: EmailOptions = {}): Promise<ImportReport> {
+export async function importEmail(
+  ctx: Ctx,
+  importer: Agent,
+  files: string[],
+  format: 'eml' | 'mbox',
+  opts: EmailOptions = {},
+): Promise<ImportReport> {
   const autoReplies = parseEnum('--auto-replies', AUTO_REPLY_CHOICES, opts.autoReplies ?? 'flag');
   const role = parseEnum('--role', ROLES, opts.role ?? 'support');
   const report = newReport(format, files, Boolean(opts.dryRun));
@@ -171,7 +222,14 @@ export async function importEmail(ctx: Ctx, importer: Agent, files: string[], fo
     try {
       const mail = await parseMail(m.raw);
       const fallbackId = fallbackMessageId(m.raw);
-      parsed.push({ ...m, raw: Buffer.alloc(0), fallbackId, mail, date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : ctx.clock(), order });
+      parsed.push({
+        ...m,
+        raw: Buffer.alloc(0),
+        fallbackId,
+        mail,
+        date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : ctx.clock(),
+        order,
+      });
     } catch (e) {
       addProblem(report, { ...where(m), reason: `cannot parse the message: ${errorMessage(e)}` });
     }
@@ -221,4 +279,3 @@ export async function importEmail(ctx: Ctx, importer: Agent, files: string[], fo
   }
   return finish(report, opts);
 }
-

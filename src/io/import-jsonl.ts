@@ -5,19 +5,36 @@ import type { LoadCtx } from '../core/context.js';
 import { invalid } from '../core/errors.js';
 import { normaliseTag } from '../core/items.js';
 import { BulkItemWriter, type RestoredItem } from '../core/item-writers.js';
-import { AGENT_ROLES, AUTHOR_TYPES, CHANNELS, EVENT_TYPES, DIRECTIONS, KINDS, PRIORITIES, ROLES, STATUSES, SURVEY_KINDS } from '../core/vocabulary.js';
+import {
+  AGENT_ROLES,
+  AUTHOR_TYPES,
+  CHANNELS,
+  EVENT_TYPES,
+  DIRECTIONS,
+  KINDS,
+  PRIORITIES,
+  ROLES,
+  STATUSES,
+  SURVEY_KINDS,
+} from '../core/vocabulary.js';
 import { violationOf } from '../store/engine-errors.js';
 import type { BulkTable, BulkWriter } from '../store/store.js';
 import {
-  Rollback, RecordError, addProblem, bump, errorMessage, finish, newReport, type ImportOptions, type ImportReport,
+  Rollback,
+  RecordError,
+  addProblem,
+  bump,
+  errorMessage,
+  finish,
+  newReport,
+  type ImportOptions,
+  type ImportReport,
 } from './import-report.js';
 import { JSONL_FORMAT, JSONL_VERSION } from './jsonl-records.js';
 import { macroRowFromRecord } from '../core/macros.js';
 import { viewRowFromRecord } from '../core/views.js';
 import { countLines, lines, readHead, refuseBinary } from './line-reader.js';
-import {
-  asObject, bool, describe, int, intOrNull, oneOf, str, strOrNull, time, timeOrNull, type Obj,
-} from './record-fields.js';
+import { asObject, bool, describe, int, intOrNull, oneOf, str, strOrNull, time, timeOrNull, type Obj } from './record-fields.js';
 
 type Row = Record<string, string | number | null>;
 type IdTable = Exclude<BulkTable, 'item_tags'>;
@@ -74,7 +91,11 @@ export async function importJsonl(ctx: LoadCtx, file: string, opts: ImportOption
       await batch.apply();
       if (!header) throw invalid(`${file} is empty: not a Tandem JSONL export`);
       if (!ended && !cutOff) {
-        addProblem(report, { file, line: lastLine, reason: 'the file ends without its closing {"type":"end"} record: it was cut off (truncated file?)' });
+        addProblem(report, {
+          file,
+          line: lastLine,
+          reason: 'the file ends without its closing {"type":"end"} record: it was cut off (truncated file?)',
+        });
       }
       opts.onProgress?.(total, total);
       if (opts.dryRun || (report.problemCount > 0 && !opts.skipInvalid)) throw new Rollback(report);
@@ -89,7 +110,9 @@ export async function importJsonl(ctx: LoadCtx, file: string, opts: ImportOption
 function checkHeader(file: string, line: number, value: unknown): void {
   const o = value as Obj | null;
   if (typeof o !== 'object' || o === null || o.type !== 'tandem' || o.format !== JSONL_FORMAT) {
-    throw invalid(`${file}:${line}: not a Tandem JSONL export (the first line must be {"type":"tandem","format":"${JSONL_FORMAT}",…}); for JSON lines from scripts use \`tandem ingest\``);
+    throw invalid(
+      `${file}:${line}: not a Tandem JSONL export (the first line must be {"type":"tandem","format":"${JSONL_FORMAT}",…}); for JSON lines from scripts use \`tandem ingest\``,
+    );
   }
   if (typeof o.version !== 'number' || o.version > JSONL_VERSION) {
     throw invalid(`${file} is export format version ${describe(o.version)}; this Tandem reads version ${JSONL_VERSION}: upgrade Tandem`);
@@ -110,7 +133,11 @@ class JsonlLoader {
   /** Items are restored through the core's item writer (typed rows, next due time by the core's rule). */
   private readonly items: BulkItemWriter;
 
-  private constructor(private readonly w: BulkWriter, private readonly report: ImportReport, private readonly maxId: Map<string, number>) {
+  private constructor(
+    private readonly w: BulkWriter,
+    private readonly report: ImportReport,
+    private readonly maxId: Map<string, number>,
+  ) {
     this.items = new BulkItemWriter(w);
   }
 
@@ -124,7 +151,8 @@ class JsonlLoader {
     const counts = (value as Obj).counts as Record<string, unknown> | undefined;
     if (typeof counts !== 'object' || counts === null) return '"end" record without counts';
     for (const [k, n] of Object.entries(counts)) {
-      if ((this.seen[k] ?? 0) !== n) return `the export says it holds ${String(n)} ${k} records but ${this.seen[k] ?? 0} were read: records are missing`;
+      if ((this.seen[k] ?? 0) !== n)
+        return `the export says it holds ${String(n)} ${k} records but ${this.seen[k] ?? 0} were read: records are missing`;
     }
     return null;
   }
@@ -151,16 +179,26 @@ class JsonlLoader {
   async apply(value: unknown): Promise<void> {
     const o = asObject(value, 'a record');
     switch (o.type) {
-      case 'sla_policy': return this.slaPolicy(o);
-      case 'agent': return this.agent(o);
-      case 'customer': return this.customer(o);
-      case 'order': return this.order(o);
-      case 'item': return this.item(o);
-      case 'escalation': return this.escalation(o);
-      case 'survey': return this.survey(o);
-      case 'macro': return this.macroOrView('macros', 'macro', macroRowFromRecord(o));
-      case 'view': return this.macroOrView('saved_views', 'view', viewRowFromRecord(o));
-      default: throw new RecordError(`unknown record type ${describe(o.type)}`);
+      case 'sla_policy':
+        return this.slaPolicy(o);
+      case 'agent':
+        return this.agent(o);
+      case 'customer':
+        return this.customer(o);
+      case 'order':
+        return this.order(o);
+      case 'item':
+        return this.item(o);
+      case 'escalation':
+        return this.escalation(o);
+      case 'survey':
+        return this.survey(o);
+      case 'macro':
+        return this.macroOrView('macros', 'macro', macroRowFromRecord(o));
+      case 'view':
+        return this.macroOrView('saved_views', 'view', viewRowFromRecord(o));
+      default:
+        throw new RecordError(`unknown record type ${describe(o.type)}`);
     }
   }
 
@@ -171,7 +209,13 @@ class JsonlLoader {
   }
 
   /** Insert a row with its exported id, or say how the row already there compares. */
-  private async put(table: IdTable, kind: string, row: Row & { id: number }, same: (existing: Row) => boolean, update?: (existing: Row) => Promise<boolean>): Promise<void> {
+  private async put(
+    table: IdTable,
+    kind: string,
+    row: Row & { id: number },
+    same: (existing: Row) => boolean,
+    update?: (existing: Row) => Promise<boolean>,
+  ): Promise<void> {
     const existing = await this.existing(table, row.id);
     if (!existing) {
       this.w.insert(table, row as never);
@@ -188,21 +232,34 @@ class JsonlLoader {
     const fr = int(o, 'firstResponseMinutes');
     const res = int(o, 'resolutionMinutes');
     const updatedAt = time(o, 'updatedAt');
-    const existing = await this.w.db.selectFrom('sla_policies').selectAll().where('role', '=', role).where('priority', '=', priority).executeTakeFirst();
+    const existing = await this.w.db
+      .selectFrom('sla_policies')
+      .selectAll()
+      .where('role', '=', role)
+      .where('priority', '=', priority)
+      .executeTakeFirst();
     if (existing && existing.first_response_minutes === fr && existing.resolution_minutes === res && existing.updated_at === updatedAt) {
       return bump(this.report.unchanged, 'sla_policy');
     }
-    await this.w.db.insertInto('sla_policies')
+    await this.w.db
+      .insertInto('sla_policies')
       .values({ role, priority, first_response_minutes: fr, resolution_minutes: res, updated_at: updatedAt })
-      .onConflict((oc) => oc.columns(['role', 'priority']).doUpdateSet({ first_response_minutes: fr, resolution_minutes: res, updated_at: updatedAt }))
+      .onConflict((oc) =>
+        oc.columns(['role', 'priority']).doUpdateSet({ first_response_minutes: fr, resolution_minutes: res, updated_at: updatedAt }),
+      )
       .execute();
     bump(existing ? this.report.updated : this.report.added, 'sla_policy');
   }
 
   private async agent(o: Obj): Promise<void> {
     const row = {
-      id: int(o, 'id', 1), handle: str(o, 'handle'), name: str(o, 'name'), email: strOrNull(o, 'email'),
-      roles: oneOf(o, 'roles', AGENT_ROLES), active: bool(o, 'active') ? 1 : 0, created_at: time(o, 'createdAt'),
+      id: int(o, 'id', 1),
+      handle: str(o, 'handle'),
+      name: str(o, 'name'),
+      email: strOrNull(o, 'email'),
+      roles: oneOf(o, 'roles', AGENT_ROLES),
+      active: bool(o, 'active') ? 1 : 0,
+      created_at: time(o, 'createdAt'),
     };
     // Agents are matched by handle: a database that already has its own agents (say, from
     // `tandem init`) takes the export's agents under the ids it gives them.
@@ -226,37 +283,68 @@ class JsonlLoader {
   /** Export agent id → id in this database, where they differ. */
   private readonly agentIds = new Map<number, number>();
   private agentId<T extends number | null>(id: T): T {
-    return (id === null ? null : this.agentIds.get(id) ?? id) as T;
+    return (id === null ? null : (this.agentIds.get(id) ?? id)) as T;
   }
 
   private async customer(o: Obj): Promise<void> {
     const row = {
-      id: int(o, 'id', 1), name: str(o, 'name'), email: strOrNull(o, 'email'), phone: strOrNull(o, 'phone'),
-      company: strOrNull(o, 'company'), notes: strOrNull(o, 'notes'), created_at: time(o, 'createdAt'), updated_at: time(o, 'updatedAt'),
+      id: int(o, 'id', 1),
+      name: str(o, 'name'),
+      email: strOrNull(o, 'email'),
+      phone: strOrNull(o, 'phone'),
+      company: strOrNull(o, 'company'),
+      notes: strOrNull(o, 'notes'),
+      created_at: time(o, 'createdAt'),
+      updated_at: time(o, 'updatedAt'),
     };
     await this.put('customers', 'customer', row, (e) => e.email === row.email && e.created_at === row.created_at);
   }
 
   private async order(o: Obj): Promise<void> {
     const row = {
-      id: int(o, 'id', 1), customer_id: int(o, 'customerId', 1), amount_cents: int(o, 'amountCents'),
-      currency: str(o, 'currency'), ordered_at: time(o, 'orderedAt'), reference: strOrNull(o, 'reference'), created_at: time(o, 'createdAt'),
+      id: int(o, 'id', 1),
+      customer_id: int(o, 'customerId', 1),
+      amount_cents: int(o, 'amountCents'),
+      currency: str(o, 'currency'),
+      ordered_at: time(o, 'orderedAt'),
+      reference: strOrNull(o, 'reference'),
+      created_at: time(o, 'createdAt'),
     };
-    await this.put('orders', 'order', row, (e) => e.customer_id === row.customer_id && e.ordered_at === row.ordered_at && e.amount_cents === row.amount_cents);
+    await this.put(
+      'orders',
+      'order',
+      row,
+      (e) => e.customer_id === row.customer_id && e.ordered_at === row.ordered_at && e.amount_cents === row.amount_cents,
+    );
   }
 
   private async item(o: Obj): Promise<void> {
     const id = int(o, 'id', 1);
     const row = {
-      id, role: oneOf(o, 'role', ROLES), kind: oneOf(o, 'kind', KINDS), subject: str(o, 'subject'),
-      customer_id: intOrNull(o, 'customerId'), channel: oneOf(o, 'channel', CHANNELS), direction: oneOf(o, 'direction', DIRECTIONS),
-      status: oneOf(o, 'status', STATUSES), priority: oneOf(o, 'priority', PRIORITIES), assignee_id: this.agentId(intOrNull(o, 'assigneeId')),
-      created_at: time(o, 'createdAt'), updated_at: time(o, 'updatedAt'),
-      first_customer_message_at: timeOrNull(o, 'firstCustomerMessageAt'), first_response_at: timeOrNull(o, 'firstResponseAt'),
-      first_resolved_at: timeOrNull(o, 'firstResolvedAt'), resolved_at: timeOrNull(o, 'resolvedAt'), closed_at: timeOrNull(o, 'closedAt'),
-      snoozed_until: timeOrNull(o, 'snoozedUntil'), first_response_due_at: timeOrNull(o, 'firstResponseDueAt'),
-      resolution_due_at: timeOrNull(o, 'resolutionDueAt'), resolution_due_explicit: bool(o, 'resolutionDueExplicit') ? 1 : 0,
-      reopen_count: int(o, 'reopenCount'), agent_reply_count: int(o, 'agentReplyCount'), version: int(o, 'version', 1),
+      id,
+      role: oneOf(o, 'role', ROLES),
+      kind: oneOf(o, 'kind', KINDS),
+      subject: str(o, 'subject'),
+      customer_id: intOrNull(o, 'customerId'),
+      channel: oneOf(o, 'channel', CHANNELS),
+      direction: oneOf(o, 'direction', DIRECTIONS),
+      status: oneOf(o, 'status', STATUSES),
+      priority: oneOf(o, 'priority', PRIORITIES),
+      assignee_id: this.agentId(intOrNull(o, 'assigneeId')),
+      created_at: time(o, 'createdAt'),
+      updated_at: time(o, 'updatedAt'),
+      first_customer_message_at: timeOrNull(o, 'firstCustomerMessageAt'),
+      first_response_at: timeOrNull(o, 'firstResponseAt'),
+      first_resolved_at: timeOrNull(o, 'firstResolvedAt'),
+      resolved_at: timeOrNull(o, 'resolvedAt'),
+      closed_at: timeOrNull(o, 'closedAt'),
+      snoozed_until: timeOrNull(o, 'snoozedUntil'),
+      first_response_due_at: timeOrNull(o, 'firstResponseDueAt'),
+      resolution_due_at: timeOrNull(o, 'resolutionDueAt'),
+      resolution_due_explicit: bool(o, 'resolutionDueExplicit') ? 1 : 0,
+      reopen_count: int(o, 'reopenCount'),
+      agent_reply_count: int(o, 'agentReplyCount'),
+      version: int(o, 'version', 1),
       external_id: strOrNull(o, 'externalId'),
     };
     if (!row.subject.trim()) throw new RecordError('"subject" is empty');
@@ -265,7 +353,8 @@ class JsonlLoader {
       if (typeof t !== 'string') throw new RecordError('"tags" must be a list of strings');
       return normaliseTag(t);
     });
-    if (!Array.isArray(o.events) || o.events.length === 0) throw new RecordError('"events" must be a non-empty list (an item has at least its "created" event)');
+    if (!Array.isArray(o.events) || o.events.length === 0)
+      throw new RecordError('"events" must be a non-empty list (an item has at least its "created" event)');
     const events = o.events.map((e, i) => this.eventRow(asObject(e, `events[${i}]`), id, i));
     if (events[0]!.type !== 'created') throw new RecordError('the first event must be the "created" event');
     for (let i = 1; i < events.length; i++) {
@@ -273,7 +362,8 @@ class JsonlLoader {
         throw new RecordError(`events[${i}] is out of order (event ids and versions only grow)`);
       }
     }
-    if (events.at(-1)!.version > row.version) throw new RecordError(`an event has version ${events.at(-1)!.version}, above the item's version ${row.version}`);
+    if (events.at(-1)!.version > row.version)
+      throw new RecordError(`an event has version ${events.at(-1)!.version}, above the item's version ${row.version}`);
     const restored: RestoredItem = { item: row, tags, events };
 
     const existing = await this.existing('items', id);
@@ -282,7 +372,8 @@ class JsonlLoader {
       bump(this.report.added, 'item');
       return bump(this.report.added, 'event', events.length);
     }
-    if (existing.role !== row.role || existing.created_at !== row.created_at) throw new RecordError(`item id ${id} already holds a different item in this database`);
+    if (existing.role !== row.role || existing.created_at !== row.created_at)
+      throw new RecordError(`item id ${id} already holds a different item in this database`);
     if ((existing.version as number) >= row.version) return bump(this.report.unchanged, 'item');
     // A later export of the same item: bring the row, tags and timeline up to date (events are only appended).
     const added = await this.items.replace(restored);
@@ -300,9 +391,17 @@ class JsonlLoader {
       if (author === 'customer' && customerId === null) throw new RecordError('a customer event needs "customerId"');
       const data = e.data === null || e.data === undefined ? null : JSON.stringify(asObject(e.data, '"data"'));
       return {
-        id: int(e, 'id', 1), item_id: itemId, version: int(e, 'version', 1), type, author_type: author,
-        author_agent_id: author === 'agent' ? this.agentId(agentId) : null, author_customer_id: author === 'customer' ? customerId : null,
-        body: strOrNull(e, 'body'), data, created_at: time(e, 'createdAt'), message_id: strOrNull(e, 'messageId'),
+        id: int(e, 'id', 1),
+        item_id: itemId,
+        version: int(e, 'version', 1),
+        type,
+        author_type: author,
+        author_agent_id: author === 'agent' ? this.agentId(agentId) : null,
+        author_customer_id: author === 'customer' ? customerId : null,
+        body: strOrNull(e, 'body'),
+        data,
+        created_at: time(e, 'createdAt'),
+        message_id: strOrNull(e, 'messageId'),
       };
     } catch (err) {
       throw new RecordError(`events[${i}]: ${errorMessage(err)}`);
@@ -310,41 +409,84 @@ class JsonlLoader {
   }
 
   private async escalation(o: Obj): Promise<void> {
-    if (o.snapshot === undefined || o.snapshot === null) throw new RecordError('"snapshot" is missing (an escalation keeps its frozen context)');
+    if (o.snapshot === undefined || o.snapshot === null)
+      throw new RecordError('"snapshot" is missing (an escalation keeps its frozen context)');
     const row = {
-      id: int(o, 'id', 1), source_item_id: int(o, 'sourceItemId', 1), support_item_id: int(o, 'supportItemId', 1),
-      reason: str(o, 'reason'), escalated_by: this.agentId(int(o, 'escalatedBy', 1)), escalated_at: time(o, 'escalatedAt'),
-      snapshot: JSON.stringify(o.snapshot), state: oneOf(o, 'state', ['open', 'resolved', 'closed', 'handed_back'] as const),
-      returned_at: timeOrNull(o, 'returnedAt'), return_note: strOrNull(o, 'returnNote'),
+      id: int(o, 'id', 1),
+      source_item_id: int(o, 'sourceItemId', 1),
+      support_item_id: int(o, 'supportItemId', 1),
+      reason: str(o, 'reason'),
+      escalated_by: this.agentId(int(o, 'escalatedBy', 1)),
+      escalated_at: time(o, 'escalatedAt'),
+      snapshot: JSON.stringify(o.snapshot),
+      state: oneOf(o, 'state', ['open', 'resolved', 'closed', 'handed_back'] as const),
+      returned_at: timeOrNull(o, 'returnedAt'),
+      return_note: strOrNull(o, 'returnNote'),
     };
-    await this.put('escalations', 'escalation', row, (e) => e.support_item_id === row.support_item_id, async (e) => {
-      // The snapshot is frozen; only the escalation's outcome moves on.
-      if (e.state === row.state && e.returned_at === row.returned_at && e.return_note === row.return_note) return false;
-      await this.w.db.updateTable('escalations').set({ state: row.state, returned_at: row.returned_at, return_note: row.return_note }).where('id', '=', row.id).execute();
-      return true;
-    });
+    await this.put(
+      'escalations',
+      'escalation',
+      row,
+      (e) => e.support_item_id === row.support_item_id,
+      async (e) => {
+        // The snapshot is frozen; only the escalation's outcome moves on.
+        if (e.state === row.state && e.returned_at === row.returned_at && e.return_note === row.return_note) return false;
+        await this.w.db
+          .updateTable('escalations')
+          .set({ state: row.state, returned_at: row.returned_at, return_note: row.return_note })
+          .where('id', '=', row.id)
+          .execute();
+        return true;
+      },
+    );
   }
 
   /** Macros and views (checked by the core): same name = the same record; a newer export replaces it. */
-  private async macroOrView(table: 'macros' | 'saved_views', kind: string, row: Row & { id: number; name: string; updated_at: string }): Promise<void> {
-    await this.put(table, kind, row, (e) => e.name === row.name, async (e) => {
-      if (String(e.updated_at) >= row.updated_at) return false;
-      const { id, ...columns } = row;
-      await this.w.db.updateTable(table).set(columns as never).where('id', '=', id).execute();
-      return true;
-    });
+  private async macroOrView(
+    table: 'macros' | 'saved_views',
+    kind: string,
+    row: Row & { id: number; name: string; updated_at: string },
+  ): Promise<void> {
+    await this.put(
+      table,
+      kind,
+      row,
+      (e) => e.name === row.name,
+      async (e) => {
+        if (String(e.updated_at) >= row.updated_at) return false;
+        const { id, ...columns } = row;
+        await this.w.db
+          .updateTable(table)
+          .set(columns as never)
+          .where('id', '=', id)
+          .execute();
+        return true;
+      },
+    );
   }
 
   private async survey(o: Obj): Promise<void> {
     const kind = oneOf(o, 'kind', SURVEY_KINDS);
     const score = int(o, 'score');
-    if (score > (kind === 'csat' ? 5 : 10) || (kind === 'csat' && score < 1)) throw new RecordError(`${kind} score ${score} is out of range`);
+    if (score > (kind === 'csat' ? 5 : 10) || (kind === 'csat' && score < 1))
+      throw new RecordError(`${kind} score ${score} is out of range`);
     const row = {
       // customerId is null for an anonymous answer (an imported survey row that linked to nobody).
-      id: int(o, 'id', 1), kind, score, comment: strOrNull(o, 'comment'), customer_id: intOrNull(o, 'customerId'),
-      item_id: intOrNull(o, 'itemId'), created_at: time(o, 'createdAt'), external_id: strOrNull(o, 'externalId'),
+      id: int(o, 'id', 1),
+      kind,
+      score,
+      comment: strOrNull(o, 'comment'),
+      customer_id: intOrNull(o, 'customerId'),
+      item_id: intOrNull(o, 'itemId'),
+      created_at: time(o, 'createdAt'),
+      external_id: strOrNull(o, 'externalId'),
     };
-    await this.put('surveys', 'survey', row, (e) => e.customer_id === row.customer_id && e.created_at === row.created_at && e.kind === row.kind);
+    await this.put(
+      'surveys',
+      'survey',
+      row,
+      (e) => e.customer_id === row.customer_id && e.created_at === row.created_at && e.kind === row.kind,
+    );
   }
 }
 

@@ -44,7 +44,19 @@ export interface ImportReport {
 const MAX_PROBLEMS = 100;
 
 export function newReport(format: string, files: string[], dryRun: boolean): ImportReport {
-  return { format, files, dryRun, written: false, added: {}, updated: {}, unchanged: {}, ignored: {}, flagged: {}, problems: [], problemCount: 0 };
+  return {
+    format,
+    files,
+    dryRun,
+    written: false,
+    added: {},
+    updated: {},
+    unchanged: {},
+    ignored: {},
+    flagged: {},
+    problems: [],
+    problemCount: 0,
+  };
 }
 
 export function bump(counts: Record<string, number>, kind: string, n = 1): void {
@@ -72,7 +84,10 @@ export class Rollback extends Error {
 
 /** The error for a refused import: the first problems, and that nothing was written. */
 function refusedError(report: ImportReport) {
-  const first = report.problems.slice(0, 5).map((p) => `  ${where(p)}: ${p.reason}`).join('\n');
+  const first = report.problems
+    .slice(0, 5)
+    .map((p) => `  ${where(p)}: ${p.reason}`)
+    .join('\n');
   const more = report.problemCount > 5 ? `\n  … and ${report.problemCount - 5} more` : '';
   return invalid(
     `${report.problemCount} bad record${report.problemCount === 1 ? '' : 's'}; nothing was written (use --skip-invalid to import the rest):\n${first}${more}`,

@@ -45,46 +45,93 @@ function surveySpecs(dateFormat?: string): FieldSpec<SurveyField>[] {
   };
   return [
     {
-      field: 'responseId', about: 'the answer\'s id in the survey tool (re-imports are idempotent by it)',
+      field: 'responseId',
+      about: "the answer's id in the survey tool (re-imports are idempotent by it)",
       names: ['response id', 'respondent id', 'survey response id', 'id', 'response', 'rating id', 'answer id', 'submission id', '#'],
       contains: ['responseid', 'respondentid', 'submissionid'],
       check: { test: (v) => v.trim().length <= 64 && !/\s/.test(v.trim()), what: 'ids', minShare: 0.95, exactToo: true },
     },
     {
-      field: 'score', about: 'the score (CSAT 1–5, NPS 0–10)',
+      field: 'score',
+      about: 'the score (CSAT 1–5, NPS 0–10)',
       names: ['score', 'rating', 'nps', 'csat', 'nps score', 'csat score', 'satisfaction', 'stars', 'rating score'],
-      contains: ['likely', 'recommend', 'satisf', 'rating', 'score', 'stars'], excludes: ['comment', 'reason', 'date', 'id'],
-      check: { test: (v) => parseScore(v) !== null || CSAT_WORDS[v.trim().toLowerCase()] !== undefined, what: 'scores', minShare: 0.6, exactToo: true },
+      contains: ['likely', 'recommend', 'satisf', 'rating', 'score', 'stars'],
+      excludes: ['comment', 'reason', 'date', 'id'],
+      check: {
+        test: (v) => parseScore(v) !== null || CSAT_WORDS[v.trim().toLowerCase()] !== undefined,
+        what: 'scores',
+        minShare: 0.6,
+        exactToo: true,
+      },
     },
     {
-      field: 'comment', about: 'what the customer wrote',
+      field: 'comment',
+      about: 'what the customer wrote',
       names: ['comment', 'comments', 'feedback', 'review', 'reason', 'why', 'text', 'body', 'message', 'verbatim', 'review text'],
       contains: ['comment', 'feedback', 'review', 'reason', 'why', 'verbatim', 'tellus'],
     },
     {
-      field: 'createdAt', about: 'when it was answered',
-      names: ['created at', 'date', 'submitted at', 'submitted', 'response date', 'timestamp', 'end date', 'date submitted', 'created', 'responded at', 'rated at', 'updated at'],
-      contains: ['date', 'time', 'submitted', 'created', 'responded'], excludes: ['start', 'order', 'ticket'],
+      field: 'createdAt',
+      about: 'when it was answered',
+      names: [
+        'created at',
+        'date',
+        'submitted at',
+        'submitted',
+        'response date',
+        'timestamp',
+        'end date',
+        'date submitted',
+        'created',
+        'responded at',
+        'rated at',
+        'updated at',
+      ],
+      contains: ['date', 'time', 'submitted', 'created', 'responded'],
+      excludes: ['start', 'order', 'ticket'],
       check: { test: isDate, what: 'dates', minShare: 0.6, exactToo: true },
     },
     {
-      field: 'email', about: 'the customer\'s email (a link)', names: ['email', 'customer email', 'respondent email', 'email address', 'requester email', 'person email'],
-      contains: ['email'], check: { test: looksLikeEmail, what: 'email addresses', minShare: 0.5, exactToo: true },
+      field: 'email',
+      about: "the customer's email (a link)",
+      names: ['email', 'customer email', 'respondent email', 'email address', 'requester email', 'person email'],
+      contains: ['email'],
+      check: { test: looksLikeEmail, what: 'email addresses', minShare: 0.5, exactToo: true },
     },
     {
-      field: 'orderReference', about: 'an order reference (a link: that order\'s customer)',
-      names: ['order', 'order number', 'order id', 'order reference', 'order #', 'order no'], contains: ['order'], excludes: ['date', 'total'],
+      field: 'orderReference',
+      about: "an order reference (a link: that order's customer)",
+      names: ['order', 'order number', 'order id', 'order reference', 'order #', 'order no'],
+      contains: ['order'],
+      excludes: ['date', 'total'],
     },
     {
-      field: 'itemExternalId', about: 'the item\'s external id (a link: that item and its customer)',
-      names: ['ticket id', 'ticket', 'ticket number', 'conversation id', 'case id', 'item', 'item external id', 'external id', 'conversation #'],
+      field: 'itemExternalId',
+      about: "the item's external id (a link: that item and its customer)",
+      names: [
+        'ticket id',
+        'ticket',
+        'ticket number',
+        'conversation id',
+        'case id',
+        'item',
+        'item external id',
+        'external id',
+        'conversation #',
+      ],
       contains: ['ticket', 'conversation', 'case'],
     },
   ];
 }
 
 function detect(table: CsvTable, opts: SurveysOptions, required: boolean) {
-  return detectColumns(surveySpecs(opts.dateFormat), table.header, table.rows, opts.map, required ? [{ fields: ['score'] }, { fields: ['createdAt'] }] : []);
+  return detectColumns(
+    surveySpecs(opts.dateFormat),
+    table.header,
+    table.rows,
+    opts.map,
+    required ? [{ fields: ['score'] }, { fields: ['createdAt'] }] : [],
+  );
 }
 
 export function inspectSurveys(file: string, opts: SurveysOptions = {}): InspectReport {
@@ -115,7 +162,8 @@ export async function importSurveys(ctx: Ctx, file: string, opts: SurveysOptions
       const scoreText = cell('score');
       if (scoreText === undefined) return bump(report.ignored, 'row without a score (not answered)');
       const word = kind === 'csat' ? CSAT_WORDS[scoreText.toLowerCase()] : undefined;
-      if (word === undefined && ['offered', 'unoffered'].includes(scoreText.toLowerCase())) return bump(report.ignored, 'row without a score (not answered)');
+      if (word === undefined && ['offered', 'unoffered'].includes(scoreText.toLowerCase()))
+        return bump(report.ignored, 'row without a score (not answered)');
       const score = word ?? parseScore(scoreText);
       if (score === null) throw new RecordError(`score: ${JSON.stringify(scoreText)} is not a number`);
       if (score < lo || score > hi) throw new RecordError(`score: ${score} is outside the ${kind.toUpperCase()} scale ${lo}–${hi}`);
@@ -133,7 +181,11 @@ export async function importSurveys(ctx: Ctx, file: string, opts: SurveysOptions
       const orderRef = cell('orderReference');
       const email = cell('email');
       if (itemRef) {
-        const item = await trx.selectFrom('items').select(['id', 'customer_id']).where('external_id', '=', (opts.idPrefix ?? '') + itemRef).executeTakeFirst();
+        const item = await trx
+          .selectFrom('items')
+          .select(['id', 'customer_id'])
+          .where('external_id', '=', (opts.idPrefix ?? '') + itemRef)
+          .executeTakeFirst();
         if (item) {
           itemId = item.id;
           customerId = item.customer_id;
@@ -147,10 +199,18 @@ export async function importSurveys(ctx: Ctx, file: string, opts: SurveysOptions
         newCustomer = found.created;
       }
       if (customerId === null && itemId === null && (itemRef || orderRef)) {
-        throw new RecordError(itemRef ? `no item with external id ${JSON.stringify((opts.idPrefix ?? '') + itemRef)} (import the items first)` : `no order ${JSON.stringify(orderRef)} (import the orders first)`);
+        throw new RecordError(
+          itemRef
+            ? `no item with external id ${JSON.stringify((opts.idPrefix ?? '') + itemRef)} (import the items first)`
+            : `no order ${JSON.stringify(orderRef)} (import the orders first)`,
+        );
       }
       const responseId = cell('responseId');
-      const externalId = `${kind}:` + (responseId ? `${opts.idPrefix ?? ''}${responseId}` : fallbackExternalId([String(score), at, comment ?? '', email ?? '', orderRef ?? '', itemRef ?? ''], occurrences));
+      const externalId =
+        `${kind}:` +
+        (responseId
+          ? `${opts.idPrefix ?? ''}${responseId}`
+          : fallbackExternalId([String(score), at, comment ?? '', email ?? '', orderRef ?? '', itemRef ?? ''], occurrences));
       const added = await recordSurveyAnswer(session.ctxAt(new Date(at)), { kind, score, comment, at, customerId, itemId, externalId });
       if (!added) return bump(report.unchanged, 'survey');
       bump(report.added, 'survey');

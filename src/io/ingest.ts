@@ -109,9 +109,14 @@ async function ingestOne(session: CoreSession, ctx: Ctx, me: Agent, raw: string)
       if (dup) return { outcome: 'exists', kind: 'item', itemId: dup.item_id };
     }
     const c = input.customer;
-    const customer = typeof c === 'object' && c !== null
-      ? (c.email ? { name: c.name, email: c.email, phone: c.phone, company: c.company } : c.id ? `#${c.id}` : { name: c.name })
-      : c;
+    const customer =
+      typeof c === 'object' && c !== null
+        ? c.email
+          ? { name: c.name, email: c.email, phone: c.phone, company: c.company }
+          : c.id
+            ? `#${c.id}`
+            : { name: c.name }
+        : c;
     const view = await createItem(session.ctxAt(at(input.createdAt)), me, { ...input, customer });
     return { outcome: 'created', kind: 'item', itemId: view.id };
   }

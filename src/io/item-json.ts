@@ -3,7 +3,13 @@ import { z } from 'zod';
 
 const CustomerJson = z.union([
   z.string(),
-  z.object({ id: z.number().optional(), name: z.string().optional(), email: z.string().nullish(), phone: z.string().nullish(), company: z.string().nullish() }),
+  z.object({
+    id: z.number().optional(),
+    name: z.string().optional(),
+    email: z.string().nullish(),
+    phone: z.string().nullish(),
+    company: z.string().nullish(),
+  }),
 ]);
 
 export const ItemJson = z.object({

@@ -17,15 +17,23 @@ export function classifyMail(mail: ParsedMail): MachineMail | null {
   const from = mail.from?.value[0]?.address?.toLowerCase() ?? '';
   const subject = (mail.subject ?? '').toLowerCase();
   const contentType = header(mail, 'content-type');
-  if (/^(mailer-daemon|postmaster)@/.test(from) || contentType.includes('multipart/report') || contentType.includes('delivery-status')
-    || /^(undeliver|delivery status notification|returned mail|mail delivery (failed|failure)|failure notice)/.test(subject)) {
+  if (
+    /^(mailer-daemon|postmaster)@/.test(from) ||
+    contentType.includes('multipart/report') ||
+    contentType.includes('delivery-status') ||
+    /^(undeliver|delivery status notification|returned mail|mail delivery (failed|failure)|failure notice)/.test(subject)
+  ) {
     return 'bounce';
   }
   const autoSubmitted = header(mail, 'auto-submitted');
   const precedence = header(mail, 'precedence');
-  if ((autoSubmitted && autoSubmitted !== 'no') || /^(bulk|junk|auto_reply)$/.test(precedence.trim())
-    || mail.headers.has('x-autoreply') || mail.headers.has('x-autorespond')
-    || /^(auto(matic)?[ -]?(reply|response)|out of (the )?office|abwesenheit)/.test(subject)) {
+  if (
+    (autoSubmitted && autoSubmitted !== 'no') ||
+    /^(bulk|junk|auto_reply)$/.test(precedence.trim()) ||
+    mail.headers.has('x-autoreply') ||
+    mail.headers.has('x-autorespond') ||
+    /^(auto(matic)?[ -]?(reply|response)|out of (the )?office|abwesenheit)/.test(subject)
+  ) {
     return 'auto-reply';
   }
   // mailparser gathers List-Id, List-Unsubscribe… under one 'list' header.

@@ -25,7 +25,8 @@ export function strOrNull(o: Obj, k: string): string | null {
 
 export function int(o: Obj, k: string, min = 0): number {
   const v = o[k];
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw new RecordError(`"${k}" must be a whole number ≥ ${min} (got ${describe(v)})`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min)
+    throw new RecordError(`"${k}" must be a whole number ≥ ${min} (got ${describe(v)})`);
   return v;
 }
 
@@ -44,7 +45,8 @@ export function bool(o: Obj, k: string): boolean {
 /** An ISO 8601 UTC time as Tandem stores them (2026-01-31T09:00:00.000Z). */
 export function time(o: Obj, k: string): string {
   const v = str(o, k);
-  if (!ISO_UTC.test(v) || Number.isNaN(Date.parse(v))) throw new RecordError(`"${k}" must be an ISO 8601 UTC time like 2026-01-31T09:00:00.000Z (got ${describe(v)})`);
+  if (!ISO_UTC.test(v) || Number.isNaN(Date.parse(v)))
+    throw new RecordError(`"${k}" must be an ISO 8601 UTC time like 2026-01-31T09:00:00.000Z (got ${describe(v)})`);
   return v;
 }
 
@@ -54,7 +56,8 @@ export function timeOrNull(o: Obj, k: string): string | null {
 
 export function oneOf<T extends string>(o: Obj, k: string, allowed: readonly T[]): T {
   const v = str(o, k);
-  if (!(allowed as readonly string[]).includes(v)) throw new RecordError(`"${k}" must be one of ${allowed.join(', ')} (got ${describe(v)})`);
+  if (!(allowed as readonly string[]).includes(v))
+    throw new RecordError(`"${k}" must be one of ${allowed.join(', ')} (got ${describe(v)})`);
   return v as T;
 }
 

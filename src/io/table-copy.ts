@@ -41,9 +41,13 @@ export async function copyExtraTables(from: Db, to: LoadCtx): Promise<Record<str
       if (!(await hasTable(from, table))) continue;
       let n = 0;
       for (let offset = 0; ; offset += CHUNK) {
-        const rows = (await sql.raw(`select * from ${table} order by ${order} limit ${CHUNK} offset ${offset}`).execute(from)).rows as Record<string, unknown>[];
+        const rows = (await sql.raw(`select * from ${table} order by ${order} limit ${CHUNK} offset ${offset}`).execute(from))
+          .rows as Record<string, unknown>[];
         if (rows.length === 0) break;
-        await w.db.insertInto(table as never).values(rows as never).execute();
+        await w.db
+          .insertInto(table as never)
+          .values(rows as never)
+          .execute();
         n += rows.length;
       }
       if (n > 0) counts[table] = n;
@@ -52,8 +56,11 @@ export async function copyExtraTables(from: Db, to: LoadCtx): Promise<Record<str
       if (!(await hasTable(from, table))) continue;
       const cols = await from.introspection.getTables().then((ts) => ts.find((t) => t.name === table)!.columns.map((c) => c.name));
       if (!columns.every((c) => cols.includes(c))) continue;
-      const rows = (await sql.raw(`select ${[...key, ...columns].join(', ')} from ${table} where ${columns.map((c) => `${c} is not null`).join(' or ')}`)
-        .execute(from)).rows as Record<string, unknown>[];
+      const rows = (
+        await sql
+          .raw(`select ${[...key, ...columns].join(', ')} from ${table} where ${columns.map((c) => `${c} is not null`).join(' or ')}`)
+          .execute(from)
+      ).rows as Record<string, unknown>[];
       for (const r of rows) {
         let q = w.db.updateTable(table as never).set(Object.fromEntries(columns.map((c) => [c, r[c]])) as never);
         for (const k of key) q = q.where(k as never, '=', r[k] as never);

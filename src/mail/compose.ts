@@ -17,7 +17,11 @@ export interface ReplyMail {
 
 /** `Re: <subject> [#id]`: one Re:, one tag, whatever the subject carried before. */
 export function replySubject(subject: string, itemId: number): string {
-  const bare = subject.replace(/\s*\[#\d+\]\s*/g, ' ').replace(/^\s*((re|aw|sv|fwd?)\s*:\s*)+/i, '').replace(/\s+/g, ' ').trim();
+  const bare = subject
+    .replace(/\s*\[#\d+\]\s*/g, ' ')
+    .replace(/^\s*((re|aw|sv|fwd?)\s*:\s*)+/i, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return `Re: ${bare || '(no subject)'} [#${itemId}]`;
 }
 

@@ -21,16 +21,37 @@ export function describeConnectError(e: unknown, a: ServerAddress): ConnectProbl
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EDNS' || /getaddrinfo|ENOTFOUND|EAI_AGAIN/.test(raw)) {
     return { stage: 'name lookup', message: `${where}: name lookup failed: no address for ${a.host}` };
   }
-  if (field(e, 'authenticationFailed') === true || code === 'EAUTH' || /authenticat/i.test(raw) && !/TLS/i.test(raw)) {
-    return { stage: 'authentication', message: `${where}: authentication failed for ${a.user ?? '(no user)'}${response ? `: ${response}` : ''}` };
+  if (field(e, 'authenticationFailed') === true || code === 'EAUTH' || (/authenticat/i.test(raw) && !/TLS/i.test(raw))) {
+    return {
+      stage: 'authentication',
+      message: `${where}: authentication failed for ${a.user ?? '(no user)'}${response ? `: ${response}` : ''}`,
+    };
   }
-  if (code === 'ETLS' || /^ERR_(TLS|SSL)/.test(code) || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
-    || /certificate|ssl|tls|wrong version number/i.test(raw)) {
+  if (
+    code === 'ETLS' ||
+    /^ERR_(TLS|SSL)/.test(code) ||
+    /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code) ||
+    /certificate|ssl|tls|wrong version number/i.test(raw)
+  ) {
     return { stage: 'TLS', message: `${where}: TLS failed: ${raw}` };
   }
-  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(raw)) return { stage: 'connection', message: `${where}: connection refused (nothing listens there?)` };
-  if (['ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNECTION', 'ESOCKET', 'NoConnection', 'EPIPE', 'ClosedAfterConnectTLS', 'ClosedAfterConnectText'].includes(code)
-    || /timed? ?out|connection (closed|reset|lost)|socket/i.test(raw)) {
+  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(raw))
+    return { stage: 'connection', message: `${where}: connection refused (nothing listens there?)` };
+  if (
+    [
+      'ETIMEDOUT',
+      'ECONNRESET',
+      'EHOSTUNREACH',
+      'ENETUNREACH',
+      'ECONNECTION',
+      'ESOCKET',
+      'NoConnection',
+      'EPIPE',
+      'ClosedAfterConnectTLS',
+      'ClosedAfterConnectText',
+    ].includes(code) ||
+    /timed? ?out|connection (closed|reset|lost)|socket/i.test(raw)
+  ) {
     return { stage: 'connection', message: `${where}: connection failed: ${raw}` };
   }
   return { stage: 'server', message: `${where}: ${raw}${response && !raw.includes(response) ? `: ${response}` : ''}` };

@@ -68,13 +68,25 @@ export async function fetchNew(ctx: Ctx, importer: Agent, mb: Mailbox, client: I
     lock = await client.getMailboxLock(folder);
   } catch (e) {
     const p = describeConnectError(e, mb.imap);
-    throw new MailConnectError(p.stage === 'server' ? { stage: 'folder', message: `${mb.imap.kind.toUpperCase()} ${mb.imap.host}: cannot open folder ${folder}: ${p.message.replace(/^[^:]*: /, '')}` } : p);
+    throw new MailConnectError(
+      p.stage === 'server'
+        ? {
+            stage: 'folder',
+            message: `${mb.imap.kind.toUpperCase()} ${mb.imap.host}: cannot open folder ${folder}: ${p.message.replace(/^[^:]*: /, '')}`,
+          }
+        : p,
+    );
   }
   try {
     const box = client.mailbox;
     if (!box) throw new Error(`folder ${folder} is not selected`);
     const uidvalidity = String(box.uidValidity);
-    const cursor = await ctx.store.db.selectFrom('mail_cursors').selectAll().where('mailbox_id', '=', mb.id).where('folder', '=', folder).executeTakeFirst();
+    const cursor = await ctx.store.db
+      .selectFrom('mail_cursors')
+      .selectAll()
+      .where('mailbox_id', '=', mb.id)
+      .where('folder', '=', folder)
+      .executeTakeFirst();
     const reset = Boolean(cursor && cursor.uidvalidity !== uidvalidity);
     const last = cursor && !reset ? Number(cursor.last_uid) : 0;
     const report: FetchReport = { mailbox: mb.name, folder, uidvalidity, reset, messages: [] };
@@ -89,7 +101,8 @@ export async function fetchNew(ctx: Ctx, importer: Agent, mb: Mailbox, client: I
       const chunk = uids.slice(i, i + CHUNK);
       const fetched: { uid: number; source: Buffer; internalDate: Date | null }[] = [];
       for await (const m of client.fetch(chunk.join(','), { uid: true, source: true, internalDate: true }, { uid: true })) {
-        if (m.uid > last && m.source) fetched.push({ uid: m.uid, source: m.source, internalDate: m.internalDate instanceof Date ? m.internalDate : null });
+        if (m.uid > last && m.source)
+          fetched.push({ uid: m.uid, source: m.source, internalDate: m.internalDate instanceof Date ? m.internalDate : null });
       }
       fetched.sort((a, b) => a.uid - b.uid);
       for (const f of fetched) {
@@ -105,7 +118,12 @@ export async function fetchNew(ctx: Ctx, importer: Agent, mb: Mailbox, client: I
 }
 
 async function applyFetched(
-  ctx: Ctx, importer: Agent, agentByEmail: Map<string, Agent>, mb: Mailbox, folder: string, uidvalidity: string,
+  ctx: Ctx,
+  importer: Agent,
+  agentByEmail: Map<string, Agent>,
+  mb: Mailbox,
+  folder: string,
+  uidvalidity: string,
   f: { uid: number; source: Buffer; internalDate: Date | null },
 ): Promise<FetchedMessage> {
   // Parse before taking the write lock: the lock is held only for the writes.
@@ -127,18 +145,38 @@ async function applyFetched(
   return inOneTransaction(ctx, async (session) => {
     const trx = session.trx;
     const nowText = now.toISOString();
-    const cursor = await trx.selectFrom('mail_cursors').selectAll().where('mailbox_id', '=', mb.id).where('folder', '=', folder).executeTakeFirst();
+    const cursor = await trx
+      .selectFrom('mail_cursors')
+      .selectAll()
+      .where('mailbox_id', '=', mb.id)
+      .where('folder', '=', folder)
+      .executeTakeFirst();
     if (cursor && cursor.uidvalidity === uidvalidity && Number(cursor.last_uid) >= f.uid) {
       return { ...base, state: 'already', outcome: null, itemId: null, error: null };
     }
-    const advance = () => trx.insertInto('mail_cursors')
-      .values({ mailbox_id: mb.id, folder, uidvalidity, last_uid: uid, updated_at: nowText })
-      .onConflict((oc) => oc.columns(['mailbox_id', 'folder']).doUpdateSet({ uidvalidity, last_uid: uid, updated_at: nowText }))
-      .execute();
-    const inserted = await trx.insertInto('mail_messages')
+    const advance = () =>
+      trx
+        .insertInto('mail_cursors')
+        .values({ mailbox_id: mb.id, folder, uidvalidity, last_uid: uid, updated_at: nowText })
+        .onConflict((oc) => oc.columns(['mailbox_id', 'folder']).doUpdateSet({ uidvalidity, last_uid: uid, updated_at: nowText }))
+        .execute();
+    const inserted = await trx
+      .insertInto('mail_messages')
       .values({
-        mailbox_id: mb.id, folder, uidvalidity, uid, message_id: messageId, subject: subject || null, from_address: from,
-        raw: f.source.toString('base64'), size: f.source.length, state: 'failed', outcome: null, error: null, item_id: null, fetched_at: nowText,
+        mailbox_id: mb.id,
+        folder,
+        uidvalidity,
+        uid,
+        message_id: messageId,
+        subject: subject || null,
+        from_address: from,
+        raw: f.source.toString('base64'),
+        size: f.source.length,
+        state: 'failed',
+        outcome: null,
+        error: null,
+        item_id: null,
+        fetched_at: nowText,
       })
       .onConflict((oc) => oc.column('message_id').doNothing())
       .returning('id')
@@ -164,7 +202,14 @@ async function applyFetched(
           const machine = classifyMail(mail);
           const thread = from ? await findThread(trx, referencesOf(mail), subject, from) : null;
           outcome = await session.record(() =>
-            applyMail(session.ctxAt(at), importer, agentByEmail, { mail: mail!, messageId, itemId: thread?.itemId ?? null, machine, role: mb.role }));
+            applyMail(session.ctxAt(at), importer, agentByEmail, {
+              mail: mail!,
+              messageId,
+              itemId: thread?.itemId ?? null,
+              machine,
+              role: mb.role,
+            }),
+          );
           const ev = await trx.selectFrom('events').select('item_id').where('message_id', '=', messageId).executeTakeFirst();
           itemId = ev?.item_id ?? null;
           if (machine) outcome = `${outcome} (${machine})`;
@@ -201,13 +246,43 @@ export interface FetchedMailEntry {
 
 /** Fetched mail, newest first (failed ones are what an agent looks at). */
 export async function listFetchedMail(ctx: Ctx, opts: { state?: MailMessageState; limit?: number } = {}): Promise<FetchedMailEntry[]> {
-  let q = ctx.store.db.selectFrom('mail_messages as mm').leftJoin('mailboxes as m', 'm.id', 'mm.mailbox_id')
-    .select(['mm.id', 'm.name', 'mm.folder', 'mm.uid', 'mm.message_id', 'mm.from_address', 'mm.subject', 'mm.size', 'mm.state', 'mm.outcome', 'mm.item_id', 'mm.error', 'mm.fetched_at']);
+  let q = ctx.store.db
+    .selectFrom('mail_messages as mm')
+    .leftJoin('mailboxes as m', 'm.id', 'mm.mailbox_id')
+    .select([
+      'mm.id',
+      'm.name',
+      'mm.folder',
+      'mm.uid',
+      'mm.message_id',
+      'mm.from_address',
+      'mm.subject',
+      'mm.size',
+      'mm.state',
+      'mm.outcome',
+      'mm.item_id',
+      'mm.error',
+      'mm.fetched_at',
+    ]);
   if (opts.state) q = q.where('mm.state', '=', opts.state);
-  const rows = await q.orderBy('mm.id', 'desc').limit(opts.limit ?? 200).execute();
+  const rows = await q
+    .orderBy('mm.id', 'desc')
+    .limit(opts.limit ?? 200)
+    .execute();
   return rows.map((r) => ({
-    id: r.id, mailbox: r.name, folder: r.folder, uid: r.uid, messageId: r.message_id, from: r.from_address, subject: r.subject,
-    size: r.size, state: r.state, outcome: r.outcome, itemId: r.item_id, error: r.error, fetchedAt: r.fetched_at,
+    id: r.id,
+    mailbox: r.name,
+    folder: r.folder,
+    uid: r.uid,
+    messageId: r.message_id,
+    from: r.from_address,
+    subject: r.subject,
+    size: r.size,
+    state: r.state,
+    outcome: r.outcome,
+    itemId: r.item_id,
+    error: r.error,
+    fetchedAt: r.fetched_at,
   }));
 }
 

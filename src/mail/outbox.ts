@@ -43,7 +43,8 @@ export interface OutboxEntry {
 type OutboxRow = Selectable<OutboxTable>;
 
 function selectEntries(db: Db) {
-  return db.selectFrom('outbox as o')
+  return db
+    .selectFrom('outbox as o')
     .leftJoin('mailboxes as m', 'm.id', 'o.mailbox_id')
     .leftJoin('agents as a', 'a.id', 'o.author_agent_id')
     .selectAll('o')
@@ -54,10 +55,22 @@ type EntryRow = OutboxRow & { mailbox_name: string | null; author_handle: string
 
 function toEntry(r: EntryRow): OutboxEntry {
   return {
-    id: r.id, itemId: r.item_id, channel: r.channel, mailbox: r.mailbox_name, author: r.author_handle,
-    messageId: r.message_id, recipient: r.recipient, subject: r.subject, body: r.body, state: r.state,
-    attempts: r.attempts, nextAttemptAt: r.next_attempt_at, lastError: r.last_error,
-    createdAt: r.created_at, updatedAt: r.updated_at, sentAt: r.sent_at,
+    id: r.id,
+    itemId: r.item_id,
+    channel: r.channel,
+    mailbox: r.mailbox_name,
+    author: r.author_handle,
+    messageId: r.message_id,
+    recipient: r.recipient,
+    subject: r.subject,
+    body: r.body,
+    state: r.state,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    sentAt: r.sent_at,
   };
 }
 
@@ -66,8 +79,14 @@ function toEntry(r: EntryRow): OutboxEntry {
 
 /** Which mailbox answers an item: the one its mail came through, else one of its role, else the first. */
 async function mailboxFor(trx: Db, row: ItemRow) {
-  const via = await trx.selectFrom('mail_messages as mm').innerJoin('mailboxes as m', 'm.id', 'mm.mailbox_id')
-    .selectAll('m').where('mm.item_id', '=', row.id).orderBy('mm.id', 'desc').limit(1).executeTakeFirst();
+  const via = await trx
+    .selectFrom('mail_messages as mm')
+    .innerJoin('mailboxes as m', 'm.id', 'mm.mailbox_id')
+    .selectAll('m')
+    .where('mm.item_id', '=', row.id)
+    .orderBy('mm.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (via) return toMailbox(via);
   const all = await trx.selectFrom('mailboxes').selectAll().orderBy('id').execute();
   const pick = all.find((m) => m.role === row.role) ?? all[0];
@@ -88,13 +107,26 @@ export async function queueReply(trx: Db, row: ItemRow, agent: Agent, text: stri
     ? await trx.selectFrom('customers').select(['name', 'email', 'phone']).where('id', '=', row.customer_id).executeTakeFirst()
     : undefined;
   const base = {
-    item_id: row.id, channel: row.channel, mailbox_id: mailbox?.id ?? null, author_agent_id: agent.id, body: text,
-    attempts: 0, next_attempt_at: now, last_error: null as string | null, lease_until: null, created_at: now, updated_at: now, sent_at: null,
+    item_id: row.id,
+    channel: row.channel,
+    mailbox_id: mailbox?.id ?? null,
+    author_agent_id: agent.id,
+    body: text,
+    attempts: 0,
+    next_attempt_at: now,
+    last_error: null as string | null,
+    lease_until: null,
+    created_at: now,
+    updated_at: now,
+    sent_at: null,
   };
   if (!mailbox) {
     const messageId = `<tandem.${row.id}.${randomBytes(8).toString('hex')}@${row.channel}.outbox>`;
     const recipient = customer?.phone ?? customer?.email ?? null;
-    await trx.insertInto('outbox').values({ ...base, message_id: messageId, recipient, sender: null, subject: row.subject, raw: null, state: 'queued' }).execute();
+    await trx
+      .insertInto('outbox')
+      .values({ ...base, message_id: messageId, recipient, sender: null, subject: row.subject, raw: null, state: 'queued' })
+      .execute();
     return messageId;
   }
   const { buildReplyMail, newMessageId, replySubject } = await import('./compose.js');
@@ -102,26 +134,58 @@ export async function queueReply(trx: Db, row: ItemRow, agent: Agent, text: stri
   const subject = replySubject(row.subject, row.id);
   if (!customer?.email) {
     // Kept and shown as failed rather than silently not sent.
-    await trx.insertInto('outbox').values({
-      ...base, message_id: messageId, recipient: null, sender: mailbox.address, subject, raw: null,
-      state: 'failed', last_error: 'the customer has no email address', next_attempt_at: null,
-    }).execute();
+    await trx
+      .insertInto('outbox')
+      .values({
+        ...base,
+        message_id: messageId,
+        recipient: null,
+        sender: mailbox.address,
+        subject,
+        raw: null,
+        state: 'failed',
+        last_error: 'the customer has no email address',
+        next_attempt_at: null,
+      })
+      .execute();
     return messageId;
   }
-  const thread = await trx.selectFrom('events').select(['message_id', 'author_type'])
-    .where('item_id', '=', row.id).where('message_id', 'is not', null).orderBy('id').execute();
+  const thread = await trx
+    .selectFrom('events')
+    .select(['message_id', 'author_type'])
+    .where('item_id', '=', row.id)
+    .where('message_id', 'is not', null)
+    .orderBy('id')
+    .execute();
   const lastFromCustomer = thread.filter((e) => e.author_type === 'customer').at(-1)?.message_id ?? null;
-  const references = thread.map((e) => e.message_id!).filter((id) => /^<[^<>\s]+>$/.test(id)).slice(-20);
+  const references = thread
+    .map((e) => e.message_id!)
+    .filter((id) => /^<[^<>\s]+>$/.test(id))
+    .slice(-20);
   const raw = await buildReplyMail({
     from: { name: mailbox.fromName ?? agent.name, address: mailbox.address },
     to: { name: customer.name, address: customer.email },
     replyTo: mailbox.address,
-    subject, text, messageId, inReplyTo: lastFromCustomer, references, date: new Date(now), itemId: row.id,
+    subject,
+    text,
+    messageId,
+    inReplyTo: lastFromCustomer,
+    references,
+    date: new Date(now),
+    itemId: row.id,
   });
-  await trx.insertInto('outbox').values({
-    ...base, message_id: messageId, recipient: customer.email, sender: mailbox.address, subject,
-    raw: raw.toString('base64'), state: 'queued',
-  }).execute();
+  await trx
+    .insertInto('outbox')
+    .values({
+      ...base,
+      message_id: messageId,
+      recipient: customer.email,
+      sender: mailbox.address,
+      subject,
+      raw: raw.toString('base64'),
+      state: 'queued',
+    })
+    .execute();
   return messageId;
 }
 
@@ -142,7 +206,10 @@ export async function listOutbox(db: Db, f: OutboxFilter = {}): Promise<OutboxEn
   if (f.channel) q = q.where('o.channel', '=', f.channel.trim().toLowerCase());
   if (f.itemId !== undefined) q = q.where('o.item_id', '=', f.itemId);
   if (f.afterId !== undefined) q = q.where('o.id', '>', f.afterId);
-  const rows = await q.orderBy('o.id', f.afterId !== undefined ? 'asc' : 'desc').limit(f.limit ?? 200).execute();
+  const rows = await q
+    .orderBy('o.id', f.afterId !== undefined ? 'asc' : 'desc')
+    .limit(f.limit ?? 200)
+    .execute();
   return rows.map((r) => toEntry(r as EntryRow));
 }
 
@@ -167,14 +234,20 @@ export async function deliveryProblemCount(db: Db): Promise<number> {
 export async function deliveryProblems(db: Db): Promise<{ count: number; itemIds: number[] }> {
   // One round trip (the console asks on every refresh; on PostgreSQL each query is a pool connection):
   // the window count is taken before the limit, so it is the total.
-  const rows = await db.selectFrom('outbox').select((eb) => ['item_id', eb.fn.countAll<number>().over().as('n')])
-    .where('state', 'in', ['failed', 'uncertain']).orderBy('id', 'desc').limit(20).execute();
+  const rows = await db
+    .selectFrom('outbox')
+    .select((eb) => ['item_id', eb.fn.countAll<number>().over().as('n')])
+    .where('state', 'in', ['failed', 'uncertain'])
+    .orderBy('id', 'desc')
+    .limit(20)
+    .execute();
   return { count: Number(rows[0]?.n ?? 0), itemIds: [...new Set(rows.map((i) => i.item_id))].slice(0, 3) };
 }
 
 export function parseOutboxId(text: string | number): number {
   const m = /^(\d+)$/.exec(String(text).trim());
-  if (!m || !Number.isSafeInteger(Number(m[1])) || Number(m[1]) <= 0) throw notFound(`no outbox entry ${JSON.stringify(String(text))} (outbox ids are numbers)`);
+  if (!m || !Number.isSafeInteger(Number(m[1])) || Number(m[1]) <= 0)
+    throw notFound(`no outbox entry ${JSON.stringify(String(text))} (outbox ids are numbers)`);
   return Number(m[1]);
 }
 
@@ -202,7 +275,11 @@ export async function retryOutbox(ctx: Ctx, agent: Agent, id: number): Promise<O
       throw conflict(`outbox entry ${id} is ${row.state}; only failed, uncertain, retrying or cancelled replies can be retried`);
     }
     if (row.channel === 'email' && !row.raw) throw conflict(`outbox entry ${id} cannot be sent: ${row.last_error ?? 'it has no mail'}`);
-    await trx.updateTable('outbox').set({ state: 'queued', next_attempt_at: now, lease_until: null, updated_at: now }).where('id', '=', id).execute();
+    await trx
+      .updateTable('outbox')
+      .set({ state: 'queued', next_attempt_at: now, lease_until: null, updated_at: now })
+      .where('id', '=', id)
+      .execute();
     await deliveryEvent(trx, row.item_id, asAgent(agent), { outbox: id, state: 'queued', action: 'retry', from: row.state }, now);
   });
   return getOutboxEntry(ctx.store.db, id);
@@ -227,12 +304,28 @@ export async function ackOutbox(ctx: Ctx, agent: Agent, id: number, failedReason
   if (failedReason !== undefined && failedReason !== null && !reason) throw invalid('--failed needs a reason');
   await ctx.store.write(async (trx) => {
     const row = await lockedEntry(trx, id);
-    if (!['queued', 'sending', 'retry', 'uncertain'].includes(row.state)) throw conflict(`outbox entry ${id} is ${row.state}; nothing to acknowledge`);
+    if (!['queued', 'sending', 'retry', 'uncertain'].includes(row.state))
+      throw conflict(`outbox entry ${id} is ${row.state}; nothing to acknowledge`);
     if (reason) {
-      await trx.updateTable('outbox').set({ state: 'failed', last_error: reason.slice(0, 500), attempts: row.attempts + 1, lease_until: null, next_attempt_at: null, updated_at: now }).where('id', '=', id).execute();
+      await trx
+        .updateTable('outbox')
+        .set({
+          state: 'failed',
+          last_error: reason.slice(0, 500),
+          attempts: row.attempts + 1,
+          lease_until: null,
+          next_attempt_at: null,
+          updated_at: now,
+        })
+        .where('id', '=', id)
+        .execute();
       await deliveryEvent(trx, row.item_id, asAgent(agent), { outbox: id, state: 'failed', reason: reason.slice(0, 500) }, now);
     } else {
-      await trx.updateTable('outbox').set({ state: 'sent', sent_at: now, attempts: row.attempts + 1, lease_until: null, next_attempt_at: null, updated_at: now }).where('id', '=', id).execute();
+      await trx
+        .updateTable('outbox')
+        .set({ state: 'sent', sent_at: now, attempts: row.attempts + 1, lease_until: null, next_attempt_at: null, updated_at: now })
+        .where('id', '=', id)
+        .execute();
     }
   });
   return getOutboxEntry(ctx.store.db, id);
@@ -242,7 +335,11 @@ export async function ackOutbox(ctx: Ctx, agent: Agent, id: number, failedReason
  * Take due replies of a channel for sending: queued ones, and retries whose time has come (all
  * retries with `ignoreBackoff`). Each becomes `sending` under a lease, so two senders never take the same.
  */
-export async function claimDue(ctx: Ctx, channel: string, opts: { ignoreBackoff?: boolean; limit?: number; exclude?: number[] } = {}): Promise<OutboxRow[]> {
+export async function claimDue(
+  ctx: Ctx,
+  channel: string,
+  opts: { ignoreBackoff?: boolean; limit?: number; exclude?: number[] } = {},
+): Promise<OutboxRow[]> {
   const now = ctx.clock();
   const nowText = now.toISOString();
   const lease = new Date(now.getTime() + SENDING_LEASE_MS).toISOString();
@@ -252,15 +349,26 @@ export async function claimDue(ctx: Ctx, channel: string, opts: { ignoreBackoff?
       ? q.where('state', 'in', ['queued', 'retry'])
       : q.where((eb) => eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'retry'), eb('next_attempt_at', '<=', nowText)])]));
     if (opts.exclude?.length) q = q.where('id', 'not in', opts.exclude);
-    const rows = await q.orderBy('id').limit(opts.limit ?? 50).execute();
+    const rows = await q
+      .orderBy('id')
+      .limit(opts.limit ?? 50)
+      .execute();
     if (rows.length === 0) return [];
     // The claim is conditional (only rows still queued or retrying become sending) and is committed
     // before anything is sent: a second sender, or this function run again by PostgreSQL after a
     // serialization failure, can never hand the same reply to SMTP twice. Only rows this update
     // actually changed are returned.
-    const claimed = await trx.updateTable('outbox').set({ state: 'sending', lease_until: lease, updated_at: nowText })
-      .where('id', 'in', rows.map((r) => r.id)).where('state', 'in', ['queued', 'retry'])
-      .returning('id').execute();
+    const claimed = await trx
+      .updateTable('outbox')
+      .set({ state: 'sending', lease_until: lease, updated_at: nowText })
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .where('state', 'in', ['queued', 'retry'])
+      .returning('id')
+      .execute();
     const ids = new Set(claimed.map((c) => c.id));
     return rows.filter((r) => ids.has(r.id)).map((r) => ({ ...r, state: 'sending' as const, lease_until: lease }));
   });
@@ -292,11 +400,19 @@ export async function recordOutcome(ctx: Ctx, id: number, outcome: DeliveryOutco
       state = 'failed';
       error = `gave up after ${attempts} attempts; last: ${error}`;
     }
-    await trx.updateTable('outbox').set({
-      state, attempts, last_error: error, lease_until: null, updated_at: nowText,
-      next_attempt_at: state === 'retry' ? new Date(now.getTime() + backoffMs(attempts)).toISOString() : null,
-      ...(state === 'sent' ? { sent_at: nowText } : {}),
-    }).where('id', '=', id).execute();
+    await trx
+      .updateTable('outbox')
+      .set({
+        state,
+        attempts,
+        last_error: error,
+        lease_until: null,
+        updated_at: nowText,
+        next_attempt_at: state === 'retry' ? new Date(now.getTime() + backoffMs(attempts)).toISOString() : null,
+        ...(state === 'sent' ? { sent_at: nowText } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
     if (state === 'failed' || state === 'uncertain') {
       await deliveryEvent(trx, row.item_id, SYSTEM, { outbox: id, state, reason: error }, nowText);
     }
@@ -307,13 +423,23 @@ export async function recordOutcome(ctx: Ctx, id: number, outcome: DeliveryOutco
 /** Replies left in `sending` by a sender that died: the server may have them, so an agent decides. */
 export async function recoverStaleSending(ctx: Ctx): Promise<number> {
   const nowText = ctx.clock().toISOString();
-  const stale = await ctx.store.db.selectFrom('outbox').select('id').where('state', '=', 'sending').where('lease_until', '<', nowText).limit(1).execute();
+  const stale = await ctx.store.db
+    .selectFrom('outbox')
+    .select('id')
+    .where('state', '=', 'sending')
+    .where('lease_until', '<', nowText)
+    .limit(1)
+    .execute();
   if (stale.length === 0) return 0;
   return ctx.store.write(async (trx) => {
     const rows = await trx.selectFrom('outbox').selectAll().where('state', '=', 'sending').where('lease_until', '<', nowText).execute();
     const reason = 'the sender stopped while sending; the server may have taken it';
     for (const r of rows) {
-      await trx.updateTable('outbox').set({ state: 'uncertain', last_error: reason, lease_until: null, updated_at: nowText }).where('id', '=', r.id).execute();
+      await trx
+        .updateTable('outbox')
+        .set({ state: 'uncertain', last_error: reason, lease_until: null, updated_at: nowText })
+        .where('id', '=', r.id)
+        .execute();
       await deliveryEvent(trx, r.item_id, SYSTEM, { outbox: r.id, state: 'uncertain', reason }, nowText);
     }
     return rows.length;
@@ -325,7 +451,13 @@ export async function recoverStaleSending(ctx: Ctx): Promise<number> {
  * becomes `sending`) and hand it over, until aborted; replies taken but never acknowledged become
  * uncertain after the lease, like any sender that died.
  */
-export async function followChannel(ctx: Ctx, channel: string, signal: AbortSignal, onEntry: (e: OutboxEntry) => void, everyMs = 1000): Promise<void> {
+export async function followChannel(
+  ctx: Ctx,
+  channel: string,
+  signal: AbortSignal,
+  onEntry: (e: OutboxEntry) => void,
+  everyMs = 1000,
+): Promise<void> {
   const c = channel.trim().toLowerCase();
   if (c === 'email') throw invalid('email is delivered by `tandem mail send` or `tandem mail run`, not followed by a script');
   while (!signal.aborted) {

@@ -7,7 +7,8 @@ import type { Mailbox } from './mailboxes.js';
 export async function mailboxPassword(mb: Mailbox, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
   if (mb.passwordEnv) {
     const value = env[mb.passwordEnv];
-    if (value === undefined || value === '') throw failure(`the environment variable ${mb.passwordEnv} (the mailbox's password) is not set`);
+    if (value === undefined || value === '')
+      throw failure(`the environment variable ${mb.passwordEnv} (the mailbox's password) is not set`);
     return value;
   }
   if (mb.passwordCmd) return runPasswordCommand(mb.passwordCmd, env);
@@ -30,7 +31,8 @@ function runPasswordCommand(command: string, env: NodeJS.ProcessEnv): Promise<st
       clearTimeout(timer);
       // Only the command's stderr is ever quoted: its stdout is the secret.
       const why = err.trim().split('\n')[0]?.slice(0, 200) ?? '';
-      if (code !== 0) return reject(failure(`the password command failed (${signal ? `killed by ${signal}` : `exit ${code}`})${why ? ': ' + why : ''}`));
+      if (code !== 0)
+        return reject(failure(`the password command failed (${signal ? `killed by ${signal}` : `exit ${code}`})${why ? ': ' + why : ''}`));
       // Like pass(1): the first line is the password.
       const password = Buffer.concat(out).toString('utf8').split(/\r?\n/)[0] ?? '';
       if (!password) return reject(failure(`the password command printed nothing`));

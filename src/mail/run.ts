@@ -51,7 +51,8 @@ async function watchMailbox(ctx: Ctx, importer: Agent, mb: Mailbox, opts: RunOpt
       });
       for (;;) {
         const r = await fetchNew(ctx, importer, mb, client, opts);
-        if (r.reset) opts.log(`${mb.name}: the server's UIDVALIDITY changed; rescanned ${mb.imap.folder} (Message-IDs keep it free of duplicates)`);
+        if (r.reset)
+          opts.log(`${mb.name}: the server's UIDVALIDITY changed; rescanned ${mb.imap.folder} (Message-IDs keep it free of duplicates)`);
         backoff = 1_000;
         if (opts.signal.aborted) break;
         // Keep the folder selected so the server's IDLE notices arrive; wait for one, the poll, or the end.

@@ -36,7 +36,13 @@ export async function sendQueue(ctx: Ctx, opts: SendOptions = {}): Promise<{ rec
       else if (!row.raw || !row.recipient || !row.sender) outcome = { kind: 'failed', error: row.last_error ?? 'nothing to send' };
       else outcome = await deliverMail(mb, { from: row.sender, to: row.recipient }, Buffer.from(row.raw, 'base64'), opts.env);
       const state = await recordOutcome(ctx, row.id, outcome);
-      const r: SendResult = { id: row.id, itemId: row.item_id, recipient: row.recipient, state, detail: outcome.kind === 'sent' ? outcome.response : outcome.error };
+      const r: SendResult = {
+        id: row.id,
+        itemId: row.item_id,
+        recipient: row.recipient,
+        state,
+        detail: outcome.kind === 'sent' ? outcome.response : outcome.error,
+      };
       results.push(r);
       opts.onResult?.(r);
     }

@@ -26,7 +26,9 @@ export function parseServerUrl(kind: 'imap' | 'smtp', text: string, opts: { inse
   try {
     url = new URL(text.trim());
   } catch {
-    throw invalid(`${flag} must be a URL like ${kind}s://user@mail.example.com${kind === 'imap' ? '/INBOX' : ''} (got ${JSON.stringify(text)})`);
+    throw invalid(
+      `${flag} must be a URL like ${kind}s://user@mail.example.com${kind === 'imap' ? '/INBOX' : ''} (got ${JSON.stringify(text)})`,
+    );
   }
   const scheme = url.protocol.replace(/:$/, '');
   if (scheme !== kind && scheme !== `${kind}s`) throw invalid(`${flag} must start with ${kind}s:// (TLS) or ${kind}:// (got ${scheme}://)`);
@@ -36,14 +38,19 @@ export function parseServerUrl(kind: 'imap' | 'smtp', text: string, opts: { inse
   if (!url.hostname) throw invalid(`${flag} needs a host name`);
   const secure = scheme === `${kind}s`;
   if (!secure && !isLoopback(url.hostname) && !opts.insecure) {
-    throw invalid(`${flag} ${scheme}:// sends the password unencrypted; use ${kind}s://, or --insecure if you really mean it (only loopback hosts are allowed without it)`);
+    throw invalid(
+      `${flag} ${scheme}:// sends the password unencrypted; use ${kind}s://, or --insecure if you really mean it (only loopback hosts are allowed without it)`,
+    );
   }
   const port = url.port ? Number(url.port) : DEFAULT_PORTS[scheme as keyof typeof DEFAULT_PORTS];
   const path = decodeURIComponent(url.pathname.replace(/^\//, '')).trim();
   if (kind === 'smtp' && path) throw invalid(`${flag} takes no folder (got /${path})`);
   if (url.search || url.hash) throw invalid(`${flag} takes no ?query or #fragment`);
   return {
-    kind, secure, host: url.hostname.replace(/^\[|\]$/g, ''), port,
+    kind,
+    secure,
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port,
     user: url.username ? decodeURIComponent(url.username) : null,
     folder: kind === 'imap' ? path || 'INBOX' : '',
   };

@@ -61,7 +61,12 @@ function serverWords(e: unknown): string {
   return response || (e instanceof Error ? e.message : String(e));
 }
 
-export async function deliverMail(mb: Mailbox, envelope: { from: string; to: string }, raw: Buffer, env: NodeJS.ProcessEnv = process.env): Promise<DeliveryOutcome> {
+export async function deliverMail(
+  mb: Mailbox,
+  envelope: { from: string; to: string },
+  raw: Buffer,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<DeliveryOutcome> {
   let conn: SMTPConnection;
   try {
     conn = await openSmtp(mb, env);
@@ -77,7 +82,9 @@ export async function deliverMail(mb: Mailbox, envelope: { from: string; to: str
     const response = await new Promise<string>((resolve, reject) => {
       conn.once('error', reject);
       conn.once('end', () => reject(Object.assign(new Error('connection closed'), { code: 'ECONNECTION' })));
-      conn.send({ from: envelope.from, to: [envelope.to] }, source, (err, info) => (err ? reject(err) : resolve(String(info?.response ?? '250'))));
+      conn.send({ from: envelope.from, to: [envelope.to] }, source, (err, info) =>
+        err ? reject(err) : resolve(String(info?.response ?? '250')),
+      );
     });
     conn.quit();
     return { kind: 'sent', response };
@@ -89,7 +96,8 @@ export async function deliverMail(mb: Mailbox, envelope: { from: string; to: str
     if (code >= 400) return { kind: 'retry', error: words };
     // No answer from the server. Before the whole message was handed over it cannot have been
     // accepted (no final dot); after, it may have been.
-    if (handedOver) return { kind: 'uncertain', error: `the connection was lost after the message was sent, before the server answered (${words})` };
+    if (handedOver)
+      return { kind: 'uncertain', error: `the connection was lost after the message was sent, before the server answered (${words})` };
     return { kind: 'retry', error: words };
   }
 }

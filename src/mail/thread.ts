@@ -6,7 +6,12 @@ import { itemOfTandemMessageId } from './compose.js';
 
 export type ThreadHow = 'references' | 'tandem-id' | 'subject-tag';
 
-export async function findThread(db: Db, refs: string[], subject: string, fromAddress: string): Promise<{ itemId: number; how: ThreadHow } | null> {
+export async function findThread(
+  db: Db,
+  refs: string[],
+  subject: string,
+  fromAddress: string,
+): Promise<{ itemId: number; how: ThreadHow } | null> {
   if (refs.length) {
     const rows = await db.selectFrom('events').select(['item_id', 'message_id']).where('message_id', 'in', refs.slice(0, 100)).execute();
     for (const id of refs) {
@@ -22,8 +27,12 @@ export async function findThread(db: Db, refs: string[], subject: string, fromAd
   }
   for (const m of subject.matchAll(/\[#(\d{1,15})\]/g)) {
     const itemId = Number(m[1]);
-    const item = await db.selectFrom('items as i').innerJoin('customers as c', 'c.id', 'i.customer_id')
-      .select(['i.id', 'c.email']).where('i.id', '=', itemId).executeTakeFirst();
+    const item = await db
+      .selectFrom('items as i')
+      .innerJoin('customers as c', 'c.id', 'i.customer_id')
+      .select(['i.id', 'c.email'])
+      .where('i.id', '=', itemId)
+      .executeTakeFirst();
     if (item?.email && item.email.toLowerCase() === fromAddress.toLowerCase()) return { itemId, how: 'subject-tag' };
   }
   return null;

@@ -32,10 +32,20 @@ export async function verifyMailbox(mb: Mailbox, env: NodeJS.ProcessEnv = proces
       const st = await client.status(mb.imap.folder, { messages: true });
       if (!st) throw new Error('no STATUS answer');
       const n = st.messages ?? 0;
-      imap = { ok: true, stage: null, message: `${imapWhere}: logged in as ${mb.imap.user}; folder ${mb.imap.folder} has ${n} message${n === 1 ? '' : 's'}`, messages: n };
+      imap = {
+        ok: true,
+        stage: null,
+        message: `${imapWhere}: logged in as ${mb.imap.user}; folder ${mb.imap.folder} has ${n} message${n === 1 ? '' : 's'}`,
+        messages: n,
+      };
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      imap = { ok: false, stage: 'folder', message: `${imapWhere}: logged in, but folder ${mb.imap.folder} cannot be opened (missing?): ${why}`, messages: null };
+      imap = {
+        ok: false,
+        stage: 'folder',
+        message: `${imapWhere}: logged in, but folder ${mb.imap.folder} cannot be opened (missing?): ${why}`,
+        messages: null,
+      };
     } finally {
       await client.logout().catch(() => client.close());
     }
@@ -46,7 +56,11 @@ export async function verifyMailbox(mb: Mailbox, env: NodeJS.ProcessEnv = proces
   try {
     const conn = await openSmtp(mb, env);
     conn.quit();
-    smtp = { ok: true, stage: null, message: `SMTP ${mb.smtp.host}:${mb.smtp.port}: ${mb.smtp.user ? `logged in as ${mb.smtp.user}` : 'connected (no login)'}` };
+    smtp = {
+      ok: true,
+      stage: null,
+      message: `SMTP ${mb.smtp.host}:${mb.smtp.port}: ${mb.smtp.user ? `logged in as ${mb.smtp.user}` : 'connected (no login)'}`,
+    };
   } catch (e) {
     smtp = failed(e, mb.smtp);
   }

@@ -52,26 +52,41 @@ export function translatePgError(e: unknown, location: string): unknown {
   const err = e as { code?: unknown; message?: string; detail?: string; constraint?: string };
   const code = typeof err.code === 'string' ? err.code : '';
   const message = err.message ?? String(e);
-  if (NET_CODES.has(code) || /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(message)) {
+  if (
+    NET_CODES.has(code) ||
+    /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(message)
+  ) {
     return fromViolation('unavailable', `cannot reach PostgreSQL at ${location} (${code || message}); nothing was written`, e);
   }
   if (code === '28P01' || code === '28000') {
     return new TandemError('failure', `PostgreSQL at ${location} refused the login: ${message}`, { violation: 'unavailable' });
   }
   if (code === '3D000') return new TandemError('not_found', `no PostgreSQL database at ${location} (${message}); create it with createdb`);
-  if (code === '42501') return new TandemError('failure', `PostgreSQL at ${location}: permission denied (${message}); see docs/stores.md, "A team on PostgreSQL", for the rights Tandem needs`);
+  if (code === '42501')
+    return new TandemError(
+      'failure',
+      `PostgreSQL at ${location}: permission denied (${message}); see docs/stores.md, "A team on PostgreSQL", for the rights Tandem needs`,
+    );
   if (!(code in PG)) return e;
   const text = err.detail ? `${message} (${err.detail})` : message;
   return fromViolation(PG[code]!, text, e);
 }
 
 function fromViolation(v: Violation, message: string, cause: unknown): TandemError {
-  const kind = v === 'unavailable' ? 'failure' : v === 'busy' || v === 'serialization' ? 'conflict' : v === 'unique' || v === 'foreign_key' ? 'conflict' : 'invalid';
-  const text = v === 'busy'
-    ? `the database is busy (another process holds its lock): ${message}; nothing was written, try again`
-    : v === 'serialization'
-      ? `another change to the same data won the race: ${message}; nothing was written, try again`
-      : message;
+  const kind =
+    v === 'unavailable'
+      ? 'failure'
+      : v === 'busy' || v === 'serialization'
+        ? 'conflict'
+        : v === 'unique' || v === 'foreign_key'
+          ? 'conflict'
+          : 'invalid';
+  const text =
+    v === 'busy'
+      ? `the database is busy (another process holds its lock): ${message}; nothing was written, try again`
+      : v === 'serialization'
+        ? `another change to the same data won the race: ${message}; nothing was written, try again`
+        : message;
   const err = new TandemError(kind, text, { violation: v });
   (err as { cause?: unknown }).cause = cause;
   return err;

@@ -56,8 +56,12 @@ async function inspectPostgres(url: string): Promise<SchemaState> {
   b.on('error', () => undefined);
   try {
     await a.connect();
-    const has = await a.query(`select 1 from information_schema.tables where table_schema = current_schema() and table_name = 'kysely_migration'`);
-    const applied = has.rowCount ? (await a.query<{ name: string }>('select name from kysely_migration order by name')).rows.map((r) => r.name) : [];
+    const has = await a.query(
+      `select 1 from information_schema.tables where table_schema = current_schema() and table_name = 'kysely_migration'`,
+    );
+    const applied = has.rowCount
+      ? (await a.query<{ name: string }>('select name from kysely_migration order by name')).rows.map((r) => r.name)
+      : [];
     // LISTEN on one connection, NOTIFY from another: what live refresh needs.
     await b.connect();
     await a.query('listen tandem_doctor');

@@ -1,8 +1,6 @@
 // Table types for Kysely: the shape of the database as the core sees it.
 import type { Generated, GeneratedAlways } from 'kysely';
-import type {
-  AgentRoles, AuthorType, Channel, Direction, Kind, Priority, Role, Status, SurveyKind,
-} from '../core/vocabulary.js';
+import type { AgentRoles, AuthorType, Channel, Direction, Kind, Priority, Role, Status, SurveyKind } from '../core/vocabulary.js';
 
 /** An escalation's state (migration 0001's check constraint). */
 type EscalationState = 'open' | 'resolved' | 'closed' | 'handed_back';

@@ -49,7 +49,16 @@ export interface ChangeFeed {
 
 /** Tables the bulk loader writes. */
 export type BulkTable =
-  | 'agents' | 'customers' | 'orders' | 'items' | 'item_tags' | 'events' | 'escalations' | 'surveys' | 'macros' | 'saved_views';
+  | 'agents'
+  | 'customers'
+  | 'orders'
+  | 'items'
+  | 'item_tags'
+  | 'events'
+  | 'escalations'
+  | 'surveys'
+  | 'macros'
+  | 'saved_views';
 
 /**
  * One bulk load, inside one write transaction. Rows carry explicit ids (from `nextId`), so inserts can

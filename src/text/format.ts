@@ -57,7 +57,10 @@ function businessLeftAt(b: BusinessSlaText, now: Date): number | null {
 }
 
 /** SLA cell of a list: business time left when the policy counts business hours, "paused" while waiting. */
-export function slaCell(sla: { nextDueAt: string | null; business?: (BusinessSlaText & { calendar: string | null }) | null }, now: Date): string {
+export function slaCell(
+  sla: { nextDueAt: string | null; business?: (BusinessSlaText & { calendar: string | null }) | null },
+  now: Date,
+): string {
   const b = sla.business;
   if (b?.paused && !sla.nextDueAt) return 'paused';
   if (b?.calendar) {

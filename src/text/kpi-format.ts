@@ -7,12 +7,18 @@ import { money, shortDuration } from './format.js';
 export function formatKpiValue(info: FigureInfo, v: number | null): string {
   if (v === null) return '—';
   switch (info.unit) {
-    case 'seconds': return shortDuration(v);
-    case 'ratio': return `${(v * 100).toFixed(1)}%`;
-    case 'nps': return (v > 0 ? '+' : '') + v.toFixed(1);
-    case 'money': return money(v, null);
-    case 'number': return v.toFixed(2);
-    default: return String(v);
+    case 'seconds':
+      return shortDuration(v);
+    case 'ratio':
+      return `${(v * 100).toFixed(1)}%`;
+    case 'nps':
+      return (v > 0 ? '+' : '') + v.toFixed(1);
+    case 'money':
+      return money(v, null);
+    case 'number':
+      return v.toFixed(2);
+    default:
+      return String(v);
   }
 }
 
@@ -23,12 +29,18 @@ export function formatKpiChange(info: FigureInfo, d: number | null): string {
   const sign = d > 0 ? '+' : '−';
   const a = Math.abs(d);
   switch (info.unit) {
-    case 'seconds': return sign + shortDuration(a);
-    case 'ratio': return `${sign}${(a * 100).toFixed(1)} pts`;
-    case 'nps': return sign + a.toFixed(1);
-    case 'money': return sign + money(a, null);
-    case 'number': return sign + a.toFixed(2);
-    default: return sign + String(a);
+    case 'seconds':
+      return sign + shortDuration(a);
+    case 'ratio':
+      return `${sign}${(a * 100).toFixed(1)} pts`;
+    case 'nps':
+      return sign + a.toFixed(1);
+    case 'money':
+      return sign + money(a, null);
+    case 'number':
+      return sign + a.toFixed(2);
+    default:
+      return sign + String(a);
   }
 }
 
@@ -51,8 +63,10 @@ export function sparkline(values: readonly (number | null)[]): string {
   if (present.length === 0) return ' '.repeat(values.length);
   const lo = Math.min(...present);
   const hi = Math.max(...present);
-  return values
-    // A flat series sits on the floor when it is all zeros, else mid-height.
-    .map((v) => (v === null ? ' ' : BARS[hi === lo ? (hi === 0 ? 0 : 3) : Math.round(((v - lo) / (hi - lo)) * (BARS.length - 1))]!))
-    .join('');
+  return (
+    values
+      // A flat series sits on the floor when it is all zeros, else mid-height.
+      .map((v) => (v === null ? ' ' : BARS[hi === lo ? (hi === 0 ? 0 : 3) : Math.round(((v - lo) / (hi - lo)) * (BARS.length - 1))]!))
+      .join('')
+  );
 }

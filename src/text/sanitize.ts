@@ -25,11 +25,7 @@ function placeholder(ch: string): string {
 
 /** Multi-line text safe for a terminal: escape sequences removed, controls made visible, tabs expanded. */
 export function sanitizeText(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(ESCAPE_SEQUENCES, '')
-    .replace(/\t/g, '    ')
-    .replace(CONTROL, placeholder);
+  return text.replace(/\r\n?/g, '\n').replace(ESCAPE_SEQUENCES, '').replace(/\t/g, '    ').replace(CONTROL, placeholder);
 }
 
 /** One-line text (list cells, headers): as sanitizeText, with line breaks shown as spaces. */

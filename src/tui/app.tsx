@@ -61,13 +61,28 @@ function useNavigation(): { nav: Navigation; view: ViewName; shown: number | nul
   const [shownState, setShownState] = useState<number | null>(null);
   const view = useRef<ViewName>('list');
   const shown = useRef<number | null>(null);
-  const setView = useCallback((v: ViewName) => { view.current = v; setViewState(v); }, []);
-  const showItem = useCallback((id: number | null) => { shown.current = id; setShownState(id); }, []);
+  const setView = useCallback((v: ViewName) => {
+    view.current = v;
+    setViewState(v);
+  }, []);
+  const showItem = useCallback((id: number | null) => {
+    shown.current = id;
+    setShownState(id);
+  }, []);
   const nav = useMemo(() => ({ view, shown, setView, showItem }), [setView, showItem]);
   return { nav, view: viewState, shown: shownState };
 }
 
-export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL, runEditor, pollMs, initialFilter, initialWindow }: ConsoleProps) {
+export function Console({
+  api,
+  theme,
+  env = process.env,
+  terminal = NO_TERMINAL,
+  runEditor,
+  pollMs,
+  initialFilter,
+  initialWindow,
+}: ConsoleProps) {
   const { exit } = useApp();
   const layout = layoutFor(useTerminalSize());
   const { nav, view, shown } = useNavigation();
@@ -85,7 +100,12 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   // The newest event seen: others' changes after it are announced in the status line.
   const seenEvent = useRef<number | null>(null);
   useEffect(() => {
-    void api.lastEventId().then((id) => { seenEvent.current ??= id; }, () => undefined);
+    void api.lastEventId().then(
+      (id) => {
+        seenEvent.current ??= id;
+      },
+      () => undefined,
+    );
   }, [api]);
   const inboxRef = useRef<Inbox | null>(null);
   const onExternalChange = useCallback(async () => {
@@ -112,11 +132,16 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
   const rules = useRules(api, view === 'rules', { pollMs });
   const redraw = useRedraw();
   const now = clock.now;
-  const refresh = useCallback(async (opts?: ReloadOptions) => {
-    const [, d] = await Promise.all([inbox.reload(opts), detail.reload(), counts.reload(), saved.reload()]).catch(() => [undefined, null] as const);
-    clock.touch();
-    if (d) detailRef.current = d;
-  }, [inbox.reload, detail.reload, counts.reload, saved.reload, clock.touch]);
+  const refresh = useCallback(
+    async (opts?: ReloadOptions) => {
+      const [, d] = await Promise.all([inbox.reload(opts), detail.reload(), counts.reload(), saved.reload()]).catch(
+        () => [undefined, null] as const,
+      );
+      clock.touch();
+      if (d) detailRef.current = d;
+    },
+    [inbox.reload, detail.reload, counts.reload, saved.reload, clock.touch],
+  );
   refreshRef.current = refresh;
   inboxRef.current = inbox;
   sayRef.current = status.say;
@@ -124,7 +149,12 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
 
   const macroText = useMemo(() => macroTextPicker(api, modal), [api, modal]);
   const writeText = useWriteText({ env, terminal, runEditor, modal, redraw, macroText });
-  const { context, runKey, running } = useCommands(api, { inbox, detail, kpi, rules, modal, status, wide: layout.wide, writeText, refresh, redraw }, nav, exit);
+  const { context, runKey, running } = useCommands(
+    api,
+    { inbox, detail, kpi, rules, modal, status, wide: layout.wide, writeText, refresh, redraw },
+    nav,
+    exit,
+  );
   const keys = useKeyRouter({
     // Ctrl-C in an input cancels the input; elsewhere it quits (asking first about unsent drafts).
     first: (input, key) => {
@@ -138,12 +168,26 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
     running,
   });
 
-  const body = modalBody(modal.modal, layout, theme)
-    ?? (view === 'kpi' ? <KpiView kpi={kpi} me={api.me} width={layout.columns} height={layout.body} theme={theme} />
-      : view === 'rules' ? <RulesView rules={rules} width={layout.columns} height={layout.body} theme={theme} /> : inboxBody());
+  const body =
+    modalBody(modal.modal, layout, theme) ??
+    (view === 'kpi' ? (
+      <KpiView kpi={kpi} me={api.me} width={layout.columns} height={layout.body} theme={theme} />
+    ) : view === 'rules' ? (
+      <RulesView rules={rules} width={layout.columns} height={layout.body} theme={theme} />
+    ) : (
+      inboxBody()
+    ));
   function inboxBody() {
     const list = (width: number) => (
-      <InboxList state={inbox.state} visible={inbox.visible} width={width} height={layout.body} now={now} focused={view === 'list'} theme={theme} />
+      <InboxList
+        state={inbox.state}
+        visible={inbox.visible}
+        width={width}
+        height={layout.body}
+        now={now}
+        focused={view === 'list'}
+        theme={theme}
+      />
     );
     const item = (width: number) => (
       <ItemDetailView detail={detail} id={detailId} width={width} height={layout.body} focused={view === 'detail'} theme={theme} />
@@ -164,19 +208,44 @@ export function Console({ api, theme, env = process.env, terminal = NO_TERMINAL,
 
   return (
     <KeyRouterContext.Provider value={keys}>
-    <Box flexDirection="column" width={layout.columns} height={layout.rows}>
-      {view === 'kpi' ? (
-        <KpiHeader kpi={kpi} me={api.me} counts={counts.counts} filter={inbox.state.filter} position={{ cursor: inbox.state.cursor, total: inbox.state.total }}
-          selected={0} width={layout.columns} theme={theme} />
-      ) : (
-        <Header me={api.me} counts={counts.counts} filter={inbox.state.filter} position={{ cursor: inbox.state.cursor, total: inbox.state.total }}
-          selected={inbox.state.selection.size} width={layout.columns} theme={theme} views={saved.tabs} />
-      )}
-      <Box height={layout.body} flexDirection="row">{body}</Box>
-      {modalFooter(modal.modal, layout, theme) ?? (
-        <StatusBar message={status.message} view={view} selecting={inbox.state.selection.size > 0} width={layout.columns} theme={theme} deliveryProblems={counts.counts?.deliveryProblems} />
-      )}
-    </Box>
+      <Box flexDirection="column" width={layout.columns} height={layout.rows}>
+        {view === 'kpi' ? (
+          <KpiHeader
+            kpi={kpi}
+            me={api.me}
+            counts={counts.counts}
+            filter={inbox.state.filter}
+            position={{ cursor: inbox.state.cursor, total: inbox.state.total }}
+            selected={0}
+            width={layout.columns}
+            theme={theme}
+          />
+        ) : (
+          <Header
+            me={api.me}
+            counts={counts.counts}
+            filter={inbox.state.filter}
+            position={{ cursor: inbox.state.cursor, total: inbox.state.total }}
+            selected={inbox.state.selection.size}
+            width={layout.columns}
+            theme={theme}
+            views={saved.tabs}
+          />
+        )}
+        <Box height={layout.body} flexDirection="row">
+          {body}
+        </Box>
+        {modalFooter(modal.modal, layout, theme) ?? (
+          <StatusBar
+            message={status.message}
+            view={view}
+            selecting={inbox.state.selection.size > 0}
+            width={layout.columns}
+            theme={theme}
+            deliveryProblems={counts.counts?.deliveryProblems}
+          />
+        )}
+      </Box>
     </KeyRouterContext.Provider>
   );
 }

@@ -5,7 +5,17 @@ import { listAgents, type Agent } from '../core/agents.js';
 import type { Ctx } from '../core/context.js';
 import type { ChangeFeed, ChangeSignal, CoreStore } from '../store/store.js';
 import { customerHistory, type CustomerHistory } from '../core/customer-history.js';
-import { deleteDraft, getDraft, itemsWithDrafts, listDrafts, saveDraft, sendWithDraft, type Draft, type DraftKind, type SendOptions } from '../core/drafts.js';
+import {
+  deleteDraft,
+  getDraft,
+  itemsWithDrafts,
+  listDrafts,
+  saveDraft,
+  sendWithDraft,
+  type Draft,
+  type DraftKind,
+  type SendOptions,
+} from '../core/drafts.js';
 import { escalate, escalationsOfItem, getSnapshot, handback, type ContextSnapshot, type Escalation } from '../core/escalation.js';
 import { escalationMarks, type EscalationMark } from '../core/escalation-marks.js';
 import { countInbox, inboxCounts, queryInbox, type InboxFilter, type Sort } from '../core/inbox.js';
@@ -38,7 +48,14 @@ export interface ConsoleFilter {
 }
 
 export const DEFAULT_FILTER: ConsoleFilter = {
-  role: 'all', search: '', assignee: '', statuses: null, priorities: [], tag: '', breached: false, sort: 'due',
+  role: 'all',
+  search: '',
+  assignee: '',
+  statuses: null,
+  priorities: [],
+  tag: '',
+  breached: false,
+  sort: 'due',
 };
 
 export function toInboxFilter(f: ConsoleFilter): InboxFilter {
@@ -91,7 +108,10 @@ export interface Counts {
 type Version = { expectedVersion?: number };
 
 export class ConsoleApi {
-  constructor(readonly ctx: Ctx<CoreStore & { readonly changes: ChangeFeed }>, readonly me: Agent) {}
+  constructor(
+    readonly ctx: Ctx<CoreStore & { readonly changes: ChangeFeed }>,
+    readonly me: Agent,
+  ) {}
 
   now(): Date {
     return this.ctx.clock();
@@ -104,7 +124,14 @@ export class ConsoleApi {
 
   async inboxWindow(filter: ConsoleFilter, offset: number, limit: number): Promise<InboxWindow> {
     const rows = await queryInbox(this.ctx, this.me, { ...toInboxFilter(filter), offset, limit });
-    const [marks, drafts] = await Promise.all([escalationMarks(this.ctx.store.db, rows), itemsWithDrafts(this.ctx.store.db, this.me, rows.map((r) => r.id))]);
+    const [marks, drafts] = await Promise.all([
+      escalationMarks(this.ctx.store.db, rows),
+      itemsWithDrafts(
+        this.ctx.store.db,
+        this.me,
+        rows.map((r) => r.id),
+      ),
+    ]);
     return { rows, marks, drafts };
   }
 
@@ -139,7 +166,18 @@ export class ConsoleApi {
     const wantsSuggestion = item.direction === 'inbound' && !['resolved', 'closed', 'escalated'].includes(item.status);
     const suggestion = wantsSuggestion ? await this.suggestion(id) : null;
     const deliveries = await deliveriesOfItem(db, id);
-    return { item, events, asSource: links.asSource, asSupport: links.asSupport, snapshot, linked, history, rules: rulesThatActed(events), suggestion, deliveries };
+    return {
+      item,
+      events,
+      asSource: links.asSource,
+      asSupport: links.asSupport,
+      snapshot,
+      linked,
+      history,
+      rules: rulesThatActed(events),
+      suggestion,
+      deliveries,
+    };
   }
 
   private modelsChecked: Promise<boolean> | null = null;

@@ -69,7 +69,8 @@ function eventHeading(e: EventView, now: Date): { mark: string; text: string; ki
   const when = ago(e.createdAt, now) ? `${localTime(e.createdAt)} · ${ago(e.createdAt, now)}` : '';
   const fromCustomer = e.author.type === 'customer';
   switch (e.type) {
-    case 'message': return { mark: '←', text: `${who} wrote · ${when}`, kind: 'customer' };
+    case 'message':
+      return { mark: '←', text: `${who} wrote · ${when}`, kind: 'customer' };
     case 'created':
       if (typeof e.data?.escalatedFrom === 'number') {
         // Made by an escalation: its text is the reason, which the hand-off card shows (once).
@@ -78,13 +79,16 @@ function eventHeading(e: EventView, now: Date): { mark: string; text: string; ki
       return fromCustomer
         ? { mark: '←', text: `${who} wrote · ${when}`, kind: 'customer' }
         : { mark: '→', text: `${who} opened the item · ${when}`, kind: e.body ? 'reply' : 'other' };
-    case 'reply': return { mark: '→', text: `${who} replied${viaMacro(e)} · ${when}`, kind: 'reply' };
-    case 'note': return { mark: '✎', text: `${who} internal note${viaMacro(e)} · ${when}`, kind: 'note' };
+    case 'reply':
+      return { mark: '→', text: `${who} replied${viaMacro(e)} · ${when}`, kind: 'reply' };
+    case 'note':
+      return { mark: '✎', text: `${who} internal note${viaMacro(e)} · ${when}`, kind: 'note' };
     case 'return': {
       const summary = typeof e.data?.summary === 'string' ? sanitizeLine(e.data.summary) : 'returned from support';
       return { mark: '↩', text: `${summary} · ${ago(e.createdAt, now)}`, kind: 'other' };
     }
-    default: return { mark: '·', text: `${who} ${sanitizeLine(describeEvent(e))} · ${ago(e.createdAt, now)}`, kind: 'other' };
+    default:
+      return { mark: '·', text: `${who} ${sanitizeLine(describeEvent(e))} · ${ago(e.createdAt, now)}`, kind: 'other' };
   }
 }
 
@@ -93,19 +97,32 @@ function deliveryLine(l: Lines, d: OutboxEntry, indent: string, now: Date, theme
   const to = d.recipient ? ` to ${sanitizeLine(d.recipient)}` : '';
   const why = d.lastError ? `: ${sanitizeLine(d.lastError)}` : '';
   switch (d.state) {
-    case 'sent': l.line(`${indent}    ✉ sent${to} ${ago(d.sentAt, now)}`, theme.ok);
+    case 'sent':
+      l.line(`${indent}    ✉ sent${to} ${ago(d.sentAt, now)}`, theme.ok);
       return;
-    case 'queued': l.line(`${indent}    ✉ queued${to} (the mail daemon sends it)`, theme.dim);
+    case 'queued':
+      l.line(`${indent}    ✉ queued${to} (the mail daemon sends it)`, theme.dim);
       return;
-    case 'sending': l.line(`${indent}    ✉ sending${to}…`, theme.dim);
+    case 'sending':
+      l.line(`${indent}    ✉ sending${to}…`, theme.dim);
       return;
-    case 'retry': l.line(`${indent}    ✉ retrying${to} (attempt ${d.attempts + 1}, ${d.nextAttemptAt ? localTime(d.nextAttemptAt) : 'soon'})${why}`, theme.warn);
+    case 'retry':
+      l.line(
+        `${indent}    ✉ retrying${to} (attempt ${d.attempts + 1}, ${d.nextAttemptAt ? localTime(d.nextAttemptAt) : 'soon'})${why}`,
+        theme.warn,
+      );
       return;
-    case 'failed': l.line(`${indent}    ✉ NOT DELIVERED${to}${why} · D sends it again`, theme.bad);
+    case 'failed':
+      l.line(`${indent}    ✉ NOT DELIVERED${to}${why} · D sends it again`, theme.bad);
       return;
-    case 'uncertain': l.line(`${indent}    ✉ UNCERTAIN${to}: the server may have it${why.replace(/^: /, ' (') + (why ? ')' : '')} · D sends it again`, theme.bad);
+    case 'uncertain':
+      l.line(
+        `${indent}    ✉ UNCERTAIN${to}: the server may have it${why.replace(/^: /, ' (') + (why ? ')' : '')} · D sends it again`,
+        theme.bad,
+      );
       return;
-    case 'cancelled': l.line(`${indent}    ✉ cancelled: not sent`, theme.dim);
+    case 'cancelled':
+      l.line(`${indent}    ✉ cancelled: not sent`, theme.dim);
       return;
   }
 }
@@ -124,7 +141,14 @@ function thread(l: Lines, events: EventView[], now: Date, theme: Theme, indent =
     if (!e.body || returned || supportSide) continue;
     const internal = h.kind === 'note' || e.type === 'escalate' || e.type === 'handback';
     const prefix = indent + (internal ? '  ┊ ' : '    ');
-    l.para(prefix, sanitizeText(e.body).replace(/\n{3,}/g, '\n\n').trimEnd(), internal ? theme.note : undefined, internal ? theme.note : undefined);
+    l.para(
+      prefix,
+      sanitizeText(e.body)
+        .replace(/\n{3,}/g, '\n\n')
+        .trimEnd(),
+      internal ? theme.note : undefined,
+      internal ? theme.note : undefined,
+    );
   }
 }
 
@@ -138,12 +162,21 @@ function slaLine(item: ItemView, now: Date): string {
   const business = businessCountdown(item.sla.business, now);
   const paused = item.sla.business?.paused ? ' · resolution paused' : '';
   if (business) return (state === 'breached' ? `SLA breached: ${what} ${business}` : `${what} due in ${business}`) + paused;
-  return (state === 'breached' ? `SLA breached: ${what} was due ${relativeTime(due, now)}` : `${what} due ${relativeTime(due, now)}`) + paused;
+  return (
+    (state === 'breached' ? `SLA breached: ${what} was due ${relativeTime(due, now)}` : `${what} due ${relativeTime(due, now)}`) + paused
+  );
 }
 
 function handoffCard(l: Lines, esc: Escalation, snap: ContextSnapshot | null, source: ItemView | undefined, now: Date, theme: Theme): void {
   const bar = theme.warn('│ ');
-  l.out.push(theme.handoff(' HAND-OFF ') + ' ' + truncate(`from service #${esc.sourceItemId}${source ? ` (now ${source.status})` : ''} · escalated by @${sanitizeLine(esc.escalatedBy)} ${relativeTime(esc.escalatedAt, now)} · l opens it`, Math.max(0, l.width - 11)));
+  l.out.push(
+    theme.handoff(' HAND-OFF ') +
+      ' ' +
+      truncate(
+        `from service #${esc.sourceItemId}${source ? ` (now ${source.status})` : ''} · escalated by @${sanitizeLine(esc.escalatedBy)} ${relativeTime(esc.escalatedAt, now)} · l opens it`,
+        Math.max(0, l.width - 11),
+      ),
+  );
   l.para('│ Why: ', sanitizeLine(esc.reason), theme.bold, theme.warn);
   if (!snap) {
     l.line('│ (no context snapshot)', theme.dim);
@@ -152,15 +185,46 @@ function handoffCard(l: Lines, esc: Escalation, snap: ContextSnapshot | null, so
   // A snapshot is stored JSON: read it defensively (older or hand-made ones may lack fields).
   const cu = snap.customer;
   if (cu) {
-    const contact = [cu.email ? `<${sanitizeLine(cu.email)}>` : '', cu.company ? sanitizeLine(cu.company) : '', cu.phone ? sanitizeLine(cu.phone) : ''].filter(Boolean).join(' · ');
+    const contact = [
+      cu.email ? `<${sanitizeLine(cu.email)}>` : '',
+      cu.company ? sanitizeLine(cu.company) : '',
+      cu.phone ? sanitizeLine(cu.phone) : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
     l.out.push(bar + truncate(`Customer: ${sanitizeLine(cu.name)} ${contact}`, l.width - 2));
     const last = snap.lastOrders?.[0];
-    const value = typeof cu.lifetimeRevenue === 'number' ? `${money(cu.lifetimeRevenue, cu.currency)} over ${cu.orderCount ?? '?'} order${cu.orderCount === 1 ? '' : 's'}` : 'not recorded';
-    l.out.push(bar + truncate(`Value: ${value}${last ? ` · last ${money(last.amount, last.currency)} ${relativeTime(last.orderedAt, now)}` : ''}`, l.width - 2));
+    const value =
+      typeof cu.lifetimeRevenue === 'number'
+        ? `${money(cu.lifetimeRevenue, cu.currency)} over ${cu.orderCount ?? '?'} order${cu.orderCount === 1 ? '' : 's'}`
+        : 'not recorded';
+    l.out.push(
+      bar +
+        truncate(
+          `Value: ${value}${last ? ` · last ${money(last.amount, last.currency)} ${relativeTime(last.orderedAt, now)}` : ''}`,
+          l.width - 2,
+        ),
+    );
   }
-  const itemList = (xs: ContextSnapshot['openItems'] = []) => xs.slice(0, 4).map((i) => `#${i.id} ${i.role === 'service' ? 'SVC' : 'SUP'} ${i.status} “${sanitizeLine(i.subject)}”`).join('; ');
-  if (snap.openItems?.length) l.para('│ Open then: ', itemList(snap.openItems) + (snap.openItems.length > 4 ? ` (+${snap.openItems.length - 4})` : ''), undefined, theme.warn);
-  if (snap.recentItems?.length) l.para('│ Recent: ', itemList(snap.recentItems) + (snap.recentItems.length > 4 ? ` (+${snap.recentItems.length - 4})` : ''), undefined, theme.warn);
+  const itemList = (xs: ContextSnapshot['openItems'] = []) =>
+    xs
+      .slice(0, 4)
+      .map((i) => `#${i.id} ${i.role === 'service' ? 'SVC' : 'SUP'} ${i.status} “${sanitizeLine(i.subject)}”`)
+      .join('; ');
+  if (snap.openItems?.length)
+    l.para(
+      '│ Open then: ',
+      itemList(snap.openItems) + (snap.openItems.length > 4 ? ` (+${snap.openItems.length - 4})` : ''),
+      undefined,
+      theme.warn,
+    );
+  if (snap.recentItems?.length)
+    l.para(
+      '│ Recent: ',
+      itemList(snap.recentItems) + (snap.recentItems.length > 4 ? ` (+${snap.recentItems.length - 4})` : ''),
+      undefined,
+      theme.warn,
+    );
   const scores = (snap.surveys ?? []).slice(0, 4).map((s) => `${s.kind.toUpperCase()} ${s.score} ${relativeTime(s.createdAt, now)}`);
   if (scores.length) l.out.push(bar + truncate(`Scores: ${scores.join(' · ')}`, l.width - 2));
   const sourceThread = (snap.source?.thread ?? []).map((e) => ({ ...e, author: e.author ?? { type: 'system' as const } }));
@@ -177,10 +241,20 @@ function escalationState(l: Lines, data: ItemDetailData, now: Date, theme: Theme
   const support = data.linked.get(latest.supportItemId);
   if (latest.state === 'open') {
     const holder = support?.assignee ? `@${sanitizeLine(support.assignee)} holds it` : 'not yet assigned';
-    l.para('⇢ ', `At support as #${latest.supportItemId} (${support?.status ?? 'open'}, ${holder}) since ${relativeTime(latest.escalatedAt, now)} · l opens it · why: ${sanitizeLine(latest.reason)}`, theme.warn, theme.warn);
+    l.para(
+      '⇢ ',
+      `At support as #${latest.supportItemId} (${support?.status ?? 'open'}, ${holder}) since ${relativeTime(latest.escalatedAt, now)} · l opens it · why: ${sanitizeLine(latest.reason)}`,
+      theme.warn,
+      theme.warn,
+    );
   } else {
     const back = latest.returnedAt && latest.returnedAt >= data.item.updatedAt;
-    const said = latest.state === 'resolved' ? 'support resolved' : latest.state === 'closed' ? 'support closed it without resolving' : 'support handed it back';
+    const said =
+      latest.state === 'resolved'
+        ? 'support resolved'
+        : latest.state === 'closed'
+          ? 'support closed it without resolving'
+          : 'support handed it back';
     const text = `${back ? 'Back from support' : 'Was escalated'} (#${latest.supportItemId}, ${latest.returnedAt ? relativeTime(latest.returnedAt, now) : ''}): ${said}${latest.returnNote ? ': ' + sanitizeLine(latest.returnNote) : ''}`;
     l.para('↩ ', text, back ? theme.ok : theme.dim, back ? theme.ok : theme.dim);
   }
@@ -192,17 +266,34 @@ function customerCard(l: Lines, data: ItemDetailData, now: Date, theme: Theme): 
   l.blank();
   l.rule('Customer', theme);
   const cu = h.customer;
-  const contact = [cu.email ? `<${sanitizeLine(cu.email)}>` : '', cu.company ? sanitizeLine(cu.company) : '', cu.phone ? sanitizeLine(cu.phone) : ''].filter(Boolean).join(' · ');
+  const contact = [
+    cu.email ? `<${sanitizeLine(cu.email)}>` : '',
+    cu.company ? sanitizeLine(cu.company) : '',
+    cu.phone ? sanitizeLine(cu.phone) : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
   l.line(`${sanitizeLine(cu.name)} ${contact}`, theme.bold);
   const last = h.orders[0];
-  l.line(`Lifetime ${money(h.lifetimeRevenue, h.currency)} over ${h.orderCount} order${h.orderCount === 1 ? '' : 's'}${last ? ` · last ${money(last.amount, last.currency)} ${relativeTime(last.orderedAt, now)}` : ''}`);
+  l.line(
+    `Lifetime ${money(h.lifetimeRevenue, h.currency)} over ${h.orderCount} order${h.orderCount === 1 ? '' : 's'}${last ? ` · last ${money(last.amount, last.currency)} ${relativeTime(last.orderedAt, now)}` : ''}`,
+  );
   const others = h.items.filter((i) => i.id !== data.item.id && i.status !== 'resolved' && i.status !== 'closed');
   if (others.length) {
-    l.para('Open: ', others.slice(0, 6).map((i) => `#${i.id} ${i.role === 'service' ? 'SVC' : 'SUP'} ${i.status} “${sanitizeLine(i.subject)}”`).join('; ') + (others.length > 6 ? ` (+${others.length - 6})` : ''));
+    l.para(
+      'Open: ',
+      others
+        .slice(0, 6)
+        .map((i) => `#${i.id} ${i.role === 'service' ? 'SVC' : 'SUP'} ${i.status} “${sanitizeLine(i.subject)}”`)
+        .join('; ') + (others.length > 6 ? ` (+${others.length - 6})` : ''),
+    );
   } else {
     l.line('No other open items', theme.dim);
   }
-  const scores = [h.lastCsat ? `last CSAT ${h.lastCsat.score}/5 ${relativeTime(h.lastCsat.createdAt, now)}` : '', h.lastNps ? `last NPS ${h.lastNps.score}/10 ${relativeTime(h.lastNps.createdAt, now)}` : ''].filter(Boolean);
+  const scores = [
+    h.lastCsat ? `last CSAT ${h.lastCsat.score}/5 ${relativeTime(h.lastCsat.createdAt, now)}` : '',
+    h.lastNps ? `last NPS ${h.lastNps.score}/10 ${relativeTime(h.lastNps.createdAt, now)}` : '',
+  ].filter(Boolean);
   l.line(scores.length ? scores.join(' · ') : 'No survey answers yet', scores.length ? undefined : theme.dim);
   if (cu.notes) l.para('Notes: ', sanitizeLine(cu.notes), theme.dim);
 }
@@ -217,7 +308,10 @@ function whyLines(l: Lines, data: ItemDetailData, theme: Theme): void {
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   const same = s.role.label === data.item.role && s.kind.label === data.item.kind && (!s.agent || data.item.assignee);
   const agent = s.agent ? ` · @${sanitizeLine(s.agent.label)} ${pct(s.agent.confidence)}` : '';
-  l.line(`Suggested ${s.role.label} ${pct(s.role.confidence)} · ${s.kind.label} ${pct(s.kind.confidence)}${agent}${same ? '' : ' · y accepts'}`, same ? theme.dim : theme.warn);
+  l.line(
+    `Suggested ${s.role.label} ${pct(s.role.confidence)} · ${s.kind.label} ${pct(s.kind.confidence)}${agent}${same ? '' : ' · y accepts'}`,
+    same ? theme.dim : theme.warn,
+  );
 }
 
 export function detailLines(data: ItemDetailData, width: number, now: Date, theme: Theme): string[] {
@@ -226,9 +320,16 @@ export function detailLines(data: ItemDetailData, width: number, now: Date, them
   const title = `#${item.id} ${sanitizeLine(item.subject)}`;
   for (const t of wrap(title, l.width)) l.out.push(theme.bold(t));
   const status = item.status + (item.status === 'snoozed' && item.snoozedUntil ? ` until ${localTime(item.snoozedUntil)}` : '');
-  l.out.push(badge(item.role, theme) + ' ' + truncate(`${item.kind} · ${item.direction} via ${item.channel} · `, l.width - 4)
-    + theme.priority(item.priority, item.priority) + ` · ${status}`);
-  const customer = item.customer ? `${sanitizeLine(item.customer.name)}${item.customer.email ? ` <${sanitizeLine(item.customer.email)}>` : ''}` : '—';
+  l.out.push(
+    badge(item.role, theme) +
+      ' ' +
+      truncate(`${item.kind} · ${item.direction} via ${item.channel} · `, l.width - 4) +
+      theme.priority(item.priority, item.priority) +
+      ` · ${status}`,
+  );
+  const customer = item.customer
+    ? `${sanitizeLine(item.customer.name)}${item.customer.email ? ` <${sanitizeLine(item.customer.email)}>` : ''}`
+    : '—';
   l.line(`Customer ${customer} · assignee ${item.assignee ? '@' + sanitizeLine(item.assignee) : 'nobody'}`);
   if (item.tags.length) l.line(`Tags ${item.tags.map((t) => '#' + sanitizeLine(t)).join(' ')}`);
   const sla = slaLine(item, now);

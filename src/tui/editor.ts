@@ -30,7 +30,13 @@ export interface EditorResult {
  * Run `command` on a temporary file holding `initial`; returns what the file holds afterwards.
  * Synchronous on purpose: while the editor runs, this process reads nothing from the terminal.
  */
-export function runExternalEditor(command: string, initial: string, fileName: string, terminal: TerminalControl, env: NodeJS.ProcessEnv = process.env): EditorResult {
+export function runExternalEditor(
+  command: string,
+  initial: string,
+  fileName: string,
+  terminal: TerminalControl,
+  env: NodeJS.ProcessEnv = process.env,
+): EditorResult {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-edit-'));
   const file = path.join(dir, fileName.replace(/[^a-zA-Z0-9._-]/g, '_'));
   fs.writeFileSync(file, initial, { mode: 0o600 });
@@ -71,8 +77,14 @@ export const SCISSORS = '# ------------------------ >8 ------------------------'
 /** The context block put under the text in $EDITOR: the quoted message as comment lines. */
 export function quoteBlock(quote: Quote | null): string {
   if (!quote) return '';
-  const quoted = quote.body.replace(/\r\n?/g, '\n').trimEnd().split('\n').map((l) => `# > ${l}`.trimEnd());
-  return ['', '', SCISSORS, '# Everything from the line above down is removed before sending.', `# ${quote.heading}:`, ...quoted, ''].join('\n');
+  const quoted = quote.body
+    .replace(/\r\n?/g, '\n')
+    .trimEnd()
+    .split('\n')
+    .map((l) => `# > ${l}`.trimEnd());
+  return ['', '', SCISSORS, '# Everything from the line above down is removed before sending.', `# ${quote.heading}:`, ...quoted, ''].join(
+    '\n',
+  );
 }
 
 /** The text without the context block: everything before the scissors line, trailing blank lines trimmed. */

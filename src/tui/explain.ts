@@ -30,7 +30,10 @@ export function changedElsewhere(before: ItemDetailData, after: ItemDetailData, 
   if (before.item.id !== after.item.id || after.item.version <= before.item.version) return null;
   const news = after.events.filter((e) => e.version > before.item.version && !(e.author.type === 'agent' && e.author.handle === me));
   if (news.length === 0) return null;
-  const what = news.slice(-3).map((e) => `${sanitizeLine(authorLabel(e.author))} ${e.type === 'message' ? 'wrote' : sanitizeLine(describeEvent(e))}`).join('; ');
+  const what = news
+    .slice(-3)
+    .map((e) => `${sanitizeLine(authorLabel(e.author))} ${e.type === 'message' ? 'wrote' : sanitizeLine(describeEvent(e))}`)
+    .join('; ');
   return `#${after.item.id} changed meanwhile: ${what}.`;
 }
 

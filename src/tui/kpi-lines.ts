@@ -22,9 +22,22 @@ const GAP = ' │ ';
 
 /** Headline columns of the per-agent tables, most telling first; the ones that do not fit are left out. */
 const AGENT_COLUMNS: Record<Role, [key: string, header: string][]> = {
-  support: [['volume', 'VOLUME'], ['backlog', 'BACKLOG'], ['firstResponseMedian', '1ST RESP'], ['resolutionMedian', 'RESOLVE'],
-    ['csat', 'CSAT'], ['slaFirstResponse', 'SLA FR'], ['slaResolution', 'SLA RES'], ['oneTouch', '1-TOUCH']],
-  service: [['nps', 'NPS'], ['followUpsOnTime', 'FOLLOW-UPS'], ['firstResponseMedian', '1ST RESP'], ['escalationRate', 'ESC RATE']],
+  support: [
+    ['volume', 'VOLUME'],
+    ['backlog', 'BACKLOG'],
+    ['firstResponseMedian', '1ST RESP'],
+    ['resolutionMedian', 'RESOLVE'],
+    ['csat', 'CSAT'],
+    ['slaFirstResponse', 'SLA FR'],
+    ['slaResolution', 'SLA RES'],
+    ['oneTouch', '1-TOUCH'],
+  ],
+  service: [
+    ['nps', 'NPS'],
+    ['followUpsOnTime', 'FOLLOW-UPS'],
+    ['firstResponseMedian', '1ST RESP'],
+    ['escalationRate', 'ESC RATE'],
+  ],
 };
 
 const ROLE_TITLE: Record<Role, string> = { support: 'Support', service: 'Service' };
@@ -100,8 +113,14 @@ function agentTable(role: Role, agents: AgentFigures[], width: number, theme: Th
   }
   const head = theme.dim(fit('AGENT', handleWidth) + cols.map((c) => ' ' + fit(c.header, c.width, 'right')).join(''));
   if (agents.length === 0) return [head, theme.dim('No agents.')];
-  return [head, ...agents.map((a) => fit('@' + sanitizeLine(a.handle), handleWidth)
-    + cols.map((c) => ' ' + fit(formatKpiValue(infos.get(c.key)!, a.figures[c.key]?.value ?? null), c.width, 'right')).join(''))];
+  return [
+    head,
+    ...agents.map(
+      (a) =>
+        fit('@' + sanitizeLine(a.handle), handleWidth) +
+        cols.map((c) => ' ' + fit(formatKpiValue(infos.get(c.key)!, a.figures[c.key]?.value ?? null), c.width, 'right')).join(''),
+    ),
+  ];
 }
 
 /** One role's panel: title, column header, a row per figure, then its per-agent table. */
@@ -116,8 +135,15 @@ function agentLines(role: Role, k: RoleKpis, width: number, theme: Theme): strin
 function figureLines(role: Role, k: RoleKpis, width: number, theme: Theme, mine: boolean): string[] {
   const cols = panelColumns(width);
   const title = theme.bold(ROLE_TITLE[role]) + (mine ? theme.dim('  (your role)') : '');
-  const head = theme.dim(fit('', LABEL) + ' ' + fit('VALUE', VALUE, 'right') + (cols.count ? ' ' + fit('N', COUNT, 'right') : '')
-    + ' ' + fit('VS PREVIOUS', CHANGE, 'right') + (cols.spark > 0 ? ' ' + truncate('DAILY', cols.spark) : ''));
+  const head = theme.dim(
+    fit('', LABEL) +
+      ' ' +
+      fit('VALUE', VALUE, 'right') +
+      (cols.count ? ' ' + fit('N', COUNT, 'right') : '') +
+      ' ' +
+      fit('VS PREVIOUS', CHANGE, 'right') +
+      (cols.spark > 0 ? ' ' + truncate('DAILY', cols.spark) : ''),
+  );
   const lines = [title, head];
   for (const info of FIGURES[role]) {
     const f = k.figures[info.key];
@@ -134,20 +160,25 @@ function atRiskLines(report: KpiReport, width: number, theme: Theme, cursor: num
   const list: AtRiskCustomer[] = report.service?.atRisk ?? [];
   const total = report.service?.figures.atRiskCustomers?.value ?? list.length;
   const lines = [
-    theme.bold('At-risk customers') + theme.dim(truncate(`  ${total} · CSAT ≤ 2, NPS detractor or 3+ support items in 30 days · F follow-up`, Math.max(0, width - 17))),
+    theme.bold('At-risk customers') +
+      theme.dim(truncate(`  ${total} · CSAT ≤ 2, NPS detractor or 3+ support items in 30 days · F follow-up`, Math.max(0, width - 17))),
   ];
   if (list.length === 0) return { lines: [...lines, theme.dim('  No customer is at risk.')], cursorLine: null };
   const nameWidth = Math.min(24, Math.max(8, ...list.map((r) => displayWidth(sanitizeLine(r.name)))));
   const reasonsOf = (r: AtRiskCustomer) => r.reasons.map(describeReason).join(', ');
   const fixed = 2 + 7 + nameWidth + 2;
-  const followWidth = list.some((r) => r.openFollowUpId) ? 2 + displayWidth(`follow-up #${Math.max(...list.map((r) => r.openFollowUpId ?? 0))} open`) : 0;
+  const followWidth = list.some((r) => r.openFollowUpId)
+    ? 2 + displayWidth(`follow-up #${Math.max(...list.map((r) => r.openFollowUpId ?? 0))} open`)
+    : 0;
   const reasonsWidth = Math.max(10, Math.min(Math.max(...list.map((r) => displayWidth(reasonsOf(r)))), width - fixed - followWidth));
   let cursorLine: number | null = null;
   list.forEach((r, i) => {
     const at = i === cursor;
     const follow = r.openFollowUpId ? `follow-up #${r.openFollowUpId} open` : '';
-    const text = `${at ? '>' : ' '} ${fit('#' + r.customerId, 6)} ${fit(sanitizeLine(r.name), nameWidth)}  `
-      + fit(reasonsOf(r), reasonsWidth) + (follow ? '  ' + follow : '');
+    const text =
+      `${at ? '>' : ' '} ${fit('#' + r.customerId, 6)} ${fit(sanitizeLine(r.name), nameWidth)}  ` +
+      fit(reasonsOf(r), reasonsWidth) +
+      (follow ? '  ' + follow : '');
     const row = truncate(text, width);
     if (at) cursorLine = lines.length;
     lines.push(at ? theme.cursor(pad(row, width)) : follow ? row.replace(follow, theme.ok(follow)) : row);

@@ -24,5 +24,13 @@ export function layoutFor(size: TerminalSize): Layout {
   const body = rows - 4;
   const wide = size.columns >= WIDE_COLUMNS;
   const listWidth = wide ? Math.floor(size.columns * 0.55) : size.columns;
-  return { columns: size.columns, rows, body, wide, listWidth, detailWidth: wide ? size.columns - listWidth - 1 : size.columns, pageSize: Math.max(1, body - 1) };
+  return {
+    columns: size.columns,
+    rows,
+    body,
+    wide,
+    listWidth,
+    detailWidth: wide ? size.columns - listWidth - 1 : size.columns,
+    pageSize: Math.max(1, body - 1),
+  };
 }

@@ -26,7 +26,12 @@ export async function previewMacro(api: ConsoleApi, name: string, itemId: number
 }
 
 /** Apply the macro (with `body`, the text as the agent edited it). */
-export async function applyMacro(api: ConsoleApi, name: string, itemId: number, v: Version & { body?: string } = {}): Promise<MacroOutcome> {
+export async function applyMacro(
+  api: ConsoleApi,
+  name: string,
+  itemId: number,
+  v: Version & { body?: string } = {},
+): Promise<MacroOutcome> {
   const { applyMacro: apply } = await import('../core/macro-apply.js');
   return apply(api.ctx, api.me, name, itemId, v);
 }
@@ -58,9 +63,17 @@ function consoleFilterOf(f: ViewFilter): ConsoleFilter {
 /** True when the console shows exactly this view's filter (the header marks it). */
 export function sameFilter(a: ConsoleFilter, b: ConsoleFilter): boolean {
   const list = (x: unknown) => (Array.isArray(x) ? [...x].sort().join(',') : String(x));
-  return a.role === b.role && a.search === b.search && a.assignee === b.assignee && list(a.statuses) === list(b.statuses)
-    && list(a.priorities) === list(b.priorities) && a.tag === b.tag && a.breached === b.breached && a.sort === b.sort
-    && (a.customer ?? '') === (b.customer ?? '');
+  return (
+    a.role === b.role &&
+    a.search === b.search &&
+    a.assignee === b.assignee &&
+    list(a.statuses) === list(b.statuses) &&
+    list(a.priorities) === list(b.priorities) &&
+    a.tag === b.tag &&
+    a.breached === b.breached &&
+    a.sort === b.sort &&
+    (a.customer ?? '') === (b.customer ?? '')
+  );
 }
 
 /** Saved views in key order; counted: 'keyed' (the header's six), 'all' (the picker) or 'none'. */

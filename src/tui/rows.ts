@@ -28,11 +28,29 @@ const DRAFT_MARK = '✎ ';
 export function listLayout(width: number, maxId: number): ListLayout {
   const id = Math.max(4, String(maxId).length);
   const l: ListLayout = { id, pri: 6, status: 9, subject: 0, customer: 16, assignee: 9, age: 7, sla: 8 };
-  const fixed = () => GUTTER + l.id + 1 + 3 + 1 + l.pri + 1 + l.status + 1 + (l.customer ? l.customer + 1 : 0)
-    + (l.assignee ? l.assignee + 1 : 0) + (l.age ? l.age + 1 : 0) + l.sla + 1;
+  const fixed = () =>
+    GUTTER +
+    l.id +
+    1 +
+    3 +
+    1 +
+    l.pri +
+    1 +
+    l.status +
+    1 +
+    (l.customer ? l.customer + 1 : 0) +
+    (l.assignee ? l.assignee + 1 : 0) +
+    (l.age ? l.age + 1 : 0) +
+    l.sla +
+    1;
   // The subject is what an agent reads: it keeps 36 columns before the age and the customer show,
   // and 24 before the assignee and status go.
-  const drop: [keyof ListLayout, number][] = [['age', 36], ['customer', 36], ['assignee', 24], ['status', 24]];
+  const drop: [keyof ListLayout, number][] = [
+    ['age', 36],
+    ['customer', 36],
+    ['assignee', 24],
+    ['status', 24],
+  ];
   for (const [col, room] of drop) {
     if (width - fixed() >= room) continue;
     l[col] = 0;
@@ -77,9 +95,15 @@ function markText(mark: EscalationMark, now: Date): string {
 
 export function headerRow(layout: ListLayout, theme: Theme): string {
   const cells = [
-    ' '.repeat(GUTTER - 1) + fit('ID', layout.id, 'right'), 'ROL', fit('PRI', layout.pri), layout.status ? fit('STATUS', layout.status) : null,
-    fit('SUBJECT', layout.subject), layout.customer ? fit('CUSTOMER', layout.customer) : null,
-    layout.assignee ? fit('ASSIGNEE', layout.assignee) : null, layout.age ? fit('AGE', layout.age, 'right') : null, fit('SLA', layout.sla, 'right'),
+    ' '.repeat(GUTTER - 1) + fit('ID', layout.id, 'right'),
+    'ROL',
+    fit('PRI', layout.pri),
+    layout.status ? fit('STATUS', layout.status) : null,
+    fit('SUBJECT', layout.subject),
+    layout.customer ? fit('CUSTOMER', layout.customer) : null,
+    layout.assignee ? fit('ASSIGNEE', layout.assignee) : null,
+    layout.age ? fit('AGE', layout.age, 'right') : null,
+    fit('SLA', layout.sla, 'right'),
   ];
   return theme.dim(cells.filter((c) => c !== null).join(' '));
 }
@@ -93,12 +117,21 @@ export interface RowState {
   draft?: boolean;
 }
 
-export function itemRow(item: ItemView, mark: EscalationMark | undefined, layout: ListLayout, now: Date, state: RowState, theme: Theme): string {
+export function itemRow(
+  item: ItemView,
+  mark: EscalationMark | undefined,
+  layout: ListLayout,
+  now: Date,
+  state: RowState,
+  theme: Theme,
+): string {
   const t = theme;
   const plainGutter = (state.cursor ? '>' : ' ') + (state.selected ? '*' : ' ');
   const badge = item.role === 'service' ? t.svc : t.sup;
   const pri = t.priority(item.priority, fit(item.priority, layout.pri));
-  const status = layout.status ? fit(item.status === 'snoozed' && item.snoozedUntil ? snoozeText(item.snoozedUntil, now) : item.status, layout.status) : null;
+  const status = layout.status
+    ? fit(item.status === 'snoozed' && item.snoozedUntil ? snoozeText(item.snoozedUntil, now) : item.status, layout.status)
+    : null;
   let subjectCell: string;
   // An unsent draft of mine shows before the subject (✎), so it is not forgotten.
   // Tags follow the subject (#vip), whole or not at all.

@@ -43,14 +43,17 @@ async function importInteractive<T>(load: () => Promise<T>): Promise<T> {
  * the answer in the config file when the user says so. Null when the user left instead.
  */
 async function pickAgent(rt: Runtime, agents: Agent[]): Promise<Agent | null> {
-  const [{ render }, React, { WhoAreYou }, { colourLevel, makeTheme }] = await importInteractive(() => Promise.all([
-    import('ink'), import('react'), import('./views/who-are-you.js'), import('./theme.js'),
-  ]));
+  const [{ render }, React, { WhoAreYou }, { colourLevel, makeTheme }] = await importInteractive(() =>
+    Promise.all([import('ink'), import('react'), import('./views/who-are-you.js'), import('./theme.js')]),
+  );
   let result: WhoAreYouResult | null = null;
   process.stdout.write(ENTER_ALT + HIDE_CURSOR);
   const instance = render(
     ((React as unknown as { default?: typeof React }).default ?? React).createElement(WhoAreYou, {
-      agents, database: rt.location, configFile: configPath(rt.env), theme: makeTheme(colourLevel(process.env, true)),
+      agents,
+      database: rt.location,
+      configFile: configPath(rt.env),
+      theme: makeTheme(colourLevel(process.env, true)),
       onDone: (r) => (result = r),
     }),
     { exitOnCtrlC: false, patchConsole: false },
@@ -87,9 +90,9 @@ export async function runConsole(rt: Runtime): Promise<void> {
     (w) => ({ start: 0, rows: w.rows, marks: w.marks, drafts: w.drafts }),
     () => undefined, // the console loads it again and shows what went wrong
   );
-  const [{ render }, React, { Console }, { colourLevel, makeTheme }, trace] = await importInteractive(() => Promise.all([
-    import('ink'), import('react'), import('./app.js'), import('./theme.js'), import('./trace.js'),
-  ]));
+  const [{ render }, React, { Console }, { colourLevel, makeTheme }, trace] = await importInteractive(() =>
+    Promise.all([import('ink'), import('react'), import('./app.js'), import('./theme.js'), import('./trace.js')]),
+  );
   const initialWindow = await firstWindow;
   trace.startKeyTrace(process.env.TANDEM_TRACE_KEYS);
   const { shareInkLineCache } = await import('./ink-speedup.js');
@@ -125,7 +128,13 @@ export async function runConsole(rt: Runtime): Promise<void> {
   stdout.write(ENTER_ALT);
   const instance = render(
     // A bundled dynamic import of a CommonJS module may arrive as { default: module.exports }.
-    ((React as unknown as { default?: typeof React }).default ?? React).createElement(Console, { api, theme: makeTheme(colourLevel(process.env, true)), env: process.env, terminal, initialWindow }),
+    ((React as unknown as { default?: typeof React }).default ?? React).createElement(Console, {
+      api,
+      theme: makeTheme(colourLevel(process.env, true)),
+      env: process.env,
+      terminal,
+      initialWindow,
+    }),
     // Not incrementalRendering: in Ink 6.8 it writes each frame one line lower than the last.
     { exitOnCtrlC: false, patchConsole: true, maxFps: 120, onRender: trace.noteFrame },
   );

@@ -10,8 +10,10 @@ import { newDatabase } from '../helpers/store-target.js';
 
 let dir: string;
 let db: string;
-const run = (args: string[], opts: { input?: string; as?: string; env?: Record<string, string | undefined> } = {}) => runTandem(args, { db, as: opts.as ?? 'sam', ...opts });
-const json = <T = any>(args: string[], opts: { input?: string; as?: string } = {}) => runJson<T>(args, { db, as: opts.as ?? 'sam', ...opts });
+const run = (args: string[], opts: { input?: string; as?: string; env?: Record<string, string | undefined> } = {}) =>
+  runTandem(args, { db, as: opts.as ?? 'sam', ...opts });
+const json = <T = any>(args: string[], opts: { input?: string; as?: string } = {}) =>
+  runJson<T>(args, { db, as: opts.as ?? 'sam', ...opts });
 
 beforeAll(async () => {
   dir = tempDir();
@@ -56,8 +58,30 @@ describe('init and identity', () => {
 
 describe('items through the binary', () => {
   it('creates, shows and acts on an item, each change bumping the version with an event', async () => {
-    const created = await json(['item', 'add', '--subject', 'Charged twice', '--customer', 'jo@example.com', '--name', 'Jo Park', '--kind', 'billing', '--body', 'I see two charges', '--tag', 'refund,vip']);
-    expect(created).toMatchObject({ role: 'support', kind: 'billing', status: 'new', version: 1, tags: ['refund', 'vip'], customer: { name: 'Jo Park', email: 'jo@example.com' } });
+    const created = await json([
+      'item',
+      'add',
+      '--subject',
+      'Charged twice',
+      '--customer',
+      'jo@example.com',
+      '--name',
+      'Jo Park',
+      '--kind',
+      'billing',
+      '--body',
+      'I see two charges',
+      '--tag',
+      'refund,vip',
+    ]);
+    expect(created).toMatchObject({
+      role: 'support',
+      kind: 'billing',
+      status: 'new',
+      version: 1,
+      tags: ['refund', 'vip'],
+      customer: { name: 'Jo Park', email: 'jo@example.com' },
+    });
     const id = String(created.id);
     expect(await json(['item', 'take', id], { as: 'cleo' })).toMatchObject({ assignee: 'cleo', status: 'open', version: 2 });
     expect(await json(['item', 'reply', id, 'Refund', 'on', 'its', 'way'], { as: 'cleo' })).toMatchObject({ version: 3 });
@@ -71,7 +95,20 @@ describe('items through the binary', () => {
     expect(await json(['item', 'close', id])).toMatchObject({ status: 'closed' });
     const shown = await json(['item', 'show', id]);
     expect(shown.events.map((e: any) => e.type)).toEqual([
-      'created', 'assign', 'status', 'reply', 'note', 'priority', 'tag', 'status', 'snooze', 'status', 'status', 'note', 'status', 'status',
+      'created',
+      'assign',
+      'status',
+      'reply',
+      'note',
+      'priority',
+      'tag',
+      'status',
+      'snooze',
+      'status',
+      'status',
+      'note',
+      'status',
+      'status',
     ]);
     expect(shown.events[4]).toMatchObject({ type: 'note', body: 'checked stripe\nsecond line', author: { type: 'agent', handle: 'cleo' } });
     expect(shown.version).toBe(shown.events.at(-1).version);
@@ -79,9 +116,23 @@ describe('items through the binary', () => {
   });
 
   it('takes an item as JSON on stdin', async () => {
-    const input = JSON.stringify({ subject: 'Renewal chat', customer: { email: 'kim@example.com', name: 'Kim' }, direction: 'outbound', kind: 'renewal', tags: ['q4'], due: '3d' });
+    const input = JSON.stringify({
+      subject: 'Renewal chat',
+      customer: { email: 'kim@example.com', name: 'Kim' },
+      direction: 'outbound',
+      kind: 'renewal',
+      tags: ['q4'],
+      due: '3d',
+    });
     const item = await json(['item', 'add', '-'], { input });
-    expect(item).toMatchObject({ role: 'service', kind: 'renewal', direction: 'outbound', status: 'open', tags: ['q4'], customer: { name: 'Kim' } });
+    expect(item).toMatchObject({
+      role: 'service',
+      kind: 'renewal',
+      direction: 'outbound',
+      status: 'open',
+      tags: ['q4'],
+      customer: { name: 'Kim' },
+    });
     const bad = await run(['item', 'add', '--json', '-'], { input: '{"subject": 5}' });
     expect(bad.code).toBe(5);
     expect(bad.stderr).toMatch(/subject/);
@@ -98,7 +149,10 @@ describe('items through the binary', () => {
     const ids = await run(['inbox', '--ids', '--role', 'support']);
     expect(ids.stdout.split('\n')).toContain(id);
     const rows = await run(['inbox', '--search', 'pipe']);
-    const row = rows.stdout.trim().split('\n').find((l) => l.startsWith(id + '\t'))!;
+    const row = rows.stdout
+      .trim()
+      .split('\n')
+      .find((l) => l.startsWith(id + '\t'))!;
     expect(row.split('\t').slice(0, 5)).toEqual([id, 'SUP', 'normal', 'new', 'Pipe me']);
   });
 
@@ -125,11 +179,15 @@ describe('items through the binary', () => {
       const r = await run(args, { input });
       expect({ args, code: r.code }).toEqual({ args, code });
       expect(r.stderr).toMatch(message);
-      expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('tandem:')).length).toBeLessThanOrEqual(1);
+      expect(
+        r.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => l.startsWith('tandem:')).length,
+      ).toBeLessThanOrEqual(1);
     }
     expect((await json<any[]>(['inbox', '--status', 'all', '--limit', '1000'])).length).toBe(before);
   });
-
 });
 
 describe('shell completion', () => {

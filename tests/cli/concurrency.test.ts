@@ -19,7 +19,10 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('two processes, one item', () => {
   it('with the same expected version: one wins, the other exits 4, nothing is lost or doubled', async () => {
     for (let round = 0; round < 3; round++) {
-      const item = await runJson(['item', 'add', '--subject', `Race ${round}`, '--customer', 'race@example.com', '--kind', 'bug'], { db, as: 'sam' });
+      const item = await runJson(['item', 'add', '--subject', `Race ${round}`, '--customer', 'race@example.com', '--kind', 'bug'], {
+        db,
+        as: 'sam',
+      });
       const id = String(item.id);
       const [a, b] = await Promise.all([
         runTandem(['item', 'priority', id, 'urgent', '--if-version', '1'], { db, as: 'sam' }),
@@ -41,10 +44,15 @@ describe('two processes, one item', () => {
     const item = await runJson(['item', 'add', '--subject', 'Busy', '--customer', 'busy@example.com', '--kind', 'bug'], { db, as: 'sam' });
     const id = String(item.id);
     const n = 8;
-    const results = await Promise.all(Array.from({ length: n }, (_, i) => runTandem(['item', 'note', id, `note ${i}`], { db, as: i % 2 ? 'sam' : 'cleo' })));
+    const results = await Promise.all(
+      Array.from({ length: n }, (_, i) => runTandem(['item', 'note', id, `note ${i}`], { db, as: i % 2 ? 'sam' : 'cleo' })),
+    );
     expect(results.map((r) => r.code)).toEqual(Array(n).fill(0));
     const shown = await runJson(['item', 'show', id], { db, as: 'sam' });
-    const notes = shown.events.filter((e: any) => e.type === 'note').map((e: any) => e.body).sort();
+    const notes = shown.events
+      .filter((e: any) => e.type === 'note')
+      .map((e: any) => e.body)
+      .sort();
     expect(notes).toEqual(Array.from({ length: n }, (_, i) => `note ${i}`).sort());
     expect(shown.version).toBe(n + 1);
     expect(shown.events.map((e: any) => e.version)).toEqual(Array.from({ length: n + 1 }, (_, i) => i + 1));
@@ -55,8 +63,14 @@ describe('two processes, one external id', () => {
   it('exactly one item is created; the other process is refused with exit 4, naming the item', async () => {
     for (let round = 0; round < 3; round++) {
       const ext = `shop-order-${round}`;
-      const runs = await Promise.all([0, 1, 2].map((k) =>
-        runTandem(['item', 'add', '--subject', `Order ${round}/${k}`, '--customer', `buyer${k}@example.com`, '--external-id', ext, '--json'], { db, as: 'sam' })));
+      const runs = await Promise.all(
+        [0, 1, 2].map((k) =>
+          runTandem(
+            ['item', 'add', '--subject', `Order ${round}/${k}`, '--customer', `buyer${k}@example.com`, '--external-id', ext, '--json'],
+            { db, as: 'sam' },
+          ),
+        ),
+      );
       const won = runs.filter((r) => r.code === 0);
       expect(won, runs.map((r) => r.stderr).join('\n')).toHaveLength(1);
       const id = JSON.parse(won[0]!.stdout).id;

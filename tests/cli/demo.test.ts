@@ -29,14 +29,19 @@ describe('tandem demo', () => {
     for (const s of ['new', 'open', 'pending', 'snoozed', 'escalated', 'resolved', 'closed']) {
       expect(await count(`select count(*) from items where status = '${s}'`), s).toBeGreaterThan(0);
     }
-    for (const t of ['reply', 'note', 'message', 'escalate', 'return']) expect(await count(`select count(*) from events where type = '${t}'`), t).toBeGreaterThan(0);
+    for (const t of ['reply', 'note', 'message', 'escalate', 'return'])
+      expect(await count(`select count(*) from events where type = '${t}'`), t).toBeGreaterThan(0);
     expect(await count(`select count(*) from items where reopen_count > 0`)).toBeGreaterThan(0);
     expect(await count(`select count(*) from surveys where kind = 'csat'`)).toBeGreaterThan(0);
     expect(await count(`select count(*) from surveys where kind = 'nps'`)).toBeGreaterThan(0);
-    expect(await count(`select count(*) from items where next_due_at < '${NOW}' and status not in ('resolved','closed')`)).toBeGreaterThan(0);
+    expect(await count(`select count(*) from items where next_due_at < '${NOW}' and status not in ('resolved','closed')`)).toBeGreaterThan(
+      0,
+    );
     expect(await count(`select count(*) from escalations`)).toBeGreaterThan(0);
     // Versions and events agree on every item, as the core would have written them.
-    expect(await count(`select count(*) from items i where i.version != (select max(version) from events e where e.item_id = i.id)`)).toBe(0);
+    expect(await count(`select count(*) from items i where i.version != (select max(version) from events e where e.item_id = i.id)`)).toBe(
+      0,
+    );
     // And the CLI reads it: search finds demo text.
     const hits = await runJson(['inbox', '--search', 'password', '--status', 'all'], { db: file, as: 'sam' });
     expect(hits.length).toBeGreaterThan(0);
@@ -65,7 +70,9 @@ describe('tandem demo', () => {
     const a = await newDatabase('wake-a');
     const b = await newDatabase('wake-b');
     await runJson(['demo', '--items', '600', '--seed', '3', '--now', NOW], { db: a });
-    const ends = await withStore(a, (s) => s.db.selectFrom('items').select(['id', 'snoozed_until']).where('status', '=', 'snoozed').orderBy('id').execute());
+    const ends = await withStore(a, (s) =>
+      s.db.selectFrom('items').select(['id', 'snoozed_until']).where('status', '=', 'snoozed').orderBy('id').execute(),
+    );
     expect(ends.length).toBeGreaterThan(0);
     await runJson(['inbox'], { db: a, as: 'sam' }); // wakes them (the real clock is past NOW + 72 h)
     await new Promise((r) => setTimeout(r, 50));
@@ -74,7 +81,13 @@ describe('tandem demo', () => {
     expect(await content(a)).toBe(await content(b));
     await withStore(a, async (s) => {
       for (const { id, snoozed_until } of ends) {
-        const wake = await s.db.selectFrom('events').select(['created_at', 'data']).where('item_id', '=', id).orderBy('version', 'desc').limit(1).executeTakeFirstOrThrow();
+        const wake = await s.db
+          .selectFrom('events')
+          .select(['created_at', 'data'])
+          .where('item_id', '=', id)
+          .orderBy('version', 'desc')
+          .limit(1)
+          .executeTakeFirstOrThrow();
         expect(JSON.parse(wake.data!)).toMatchObject({ from: 'snoozed', to: 'open' });
         expect(wake.created_at).toBe(snoozed_until);
       }

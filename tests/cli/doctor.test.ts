@@ -7,7 +7,14 @@ import { runJson, runTandem } from '../helpers/cli-inproc.js';
 import { tempDir } from '../helpers/core.js';
 import { newDatabase, onPostgres } from '../helpers/store-target.js';
 
-const sane = (config: string) => ({ LANG: 'C.UTF-8', LC_ALL: undefined, LC_CTYPE: undefined, EDITOR: undefined, VISUAL: undefined, XDG_CONFIG_HOME: config });
+const sane = (config: string) => ({
+  LANG: 'C.UTF-8',
+  LC_ALL: undefined,
+  LC_CTYPE: undefined,
+  EDITOR: undefined,
+  VISUAL: undefined,
+  XDG_CONFIG_HOME: config,
+});
 
 describe('tandem doctor', () => {
   it('says all is well on a sound set-up, and exits 0', async () => {
@@ -18,7 +25,9 @@ describe('tandem doctor', () => {
     expect(r.code, r.stdout).toBe(0);
     const j = await runJson(['doctor'], { db, env: sane(tempDir()) });
     expect(j.ok).toBe(true);
-    expect(j.findings.map((f: { check: string }) => f.check)).toEqual(expect.arrayContaining(['store', 'schema', 'config', 'editor', 'locale']));
+    expect(j.findings.map((f: { check: string }) => f.check)).toEqual(
+      expect.arrayContaining(['store', 'schema', 'config', 'editor', 'locale']),
+    );
     if (onPostgres) expect(j.findings.find((f: { check: string }) => f.check === 'live refresh').status).toBe('ok');
   });
 

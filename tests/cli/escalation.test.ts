@@ -21,15 +21,35 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('escalation through the CLI', () => {
   it('escalates with context, shows the link both ways, and loops back when support resolves', async () => {
-    const src = await json(['item', 'add', '--subject', 'Invoice shows wrong plan', '--customer', 'jo@example.com', '--kind', 'question', '--body', 'My invoice says Pro but I have Starter']);
+    const src = await json([
+      'item',
+      'add',
+      '--subject',
+      'Invoice shows wrong plan',
+      '--customer',
+      'jo@example.com',
+      '--kind',
+      'question',
+      '--body',
+      'My invoice says Pro but I have Starter',
+    ]);
     await json(['item', 'note', String(src.id), 'internal: billing bug suspected']);
-    const esc = await json(['escalate', String(src.id), '--reason', '-', '--to', 'cleo', '--priority', 'high'], 'ana', 'Billing shows the wrong plan');
+    const esc = await json(
+      ['escalate', String(src.id), '--reason', '-', '--to', 'cleo', '--priority', 'high'],
+      'ana',
+      'Billing shows the wrong plan',
+    );
     expect(esc.source).toMatchObject({ id: src.id, status: 'escalated' });
     expect(esc.support).toMatchObject({ role: 'support', assignee: 'cleo', priority: 'high' });
     const supportId = String(esc.support.id);
 
     const shown = await json(['item', 'show', supportId], 'cleo');
-    expect(shown.escalation.escalatedFrom).toMatchObject({ sourceItemId: src.id, reason: 'Billing shows the wrong plan', escalatedBy: 'ana', state: 'open' });
+    expect(shown.escalation.escalatedFrom).toMatchObject({
+      sourceItemId: src.id,
+      reason: 'Billing shows the wrong plan',
+      escalatedBy: 'ana',
+      state: 'open',
+    });
     const snap = shown.escalation.escalatedFrom.snapshot;
     expect(snap.customer.email).toBe('jo@example.com');
     expect(snap.source.thread.map((e: any) => e.body)).toContain('internal: billing bug suspected');

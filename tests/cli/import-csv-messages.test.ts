@@ -22,7 +22,8 @@ beforeEach(async () => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const importMessages = (file: string, ...args: string[]) => runJson(['import', '--format', 'csv-messages', file, ...args], { db, as: 'sam' });
+const importMessages = (file: string, ...args: string[]) =>
+  runJson(['import', '--format', 'csv-messages', file, ...args], { db, as: 'sam' });
 const list = async () => runJson<any[]>(['inbox', '--status', 'all'], { db, as: 'sam' });
 const show = async (id: number) => runJson(['item', 'show', String(id)], { db, as: 'sam' });
 const bySubject = async (start: string) => show((await list()).find((i) => i.subject.startsWith(start))!.id);
@@ -44,7 +45,7 @@ describe('--format csv-messages', () => {
     expect(again.unchanged.message).toBe(7);
   });
 
-  it('without a yes/no column, --agent-author names the company account; without it every message is the customer\'s', async () => {
+  it("without a yes/no column, --agent-author names the company account; without it every message is the customer's", async () => {
     await importMessages(twitter, '--map', 'fromCustomer=', '--agent-author', '@SprintCare');
     expect((await bySubject('@sprintcare I have sent')).firstResponseAt).toBe('2017-10-31T22:09:40.000Z');
     const other = await newDatabase('other');
@@ -62,7 +63,10 @@ describe('--format csv-messages', () => {
     expect(broken.events[0].body).toBe('My order arrived broken.\nPhotos attached.');
     expect(broken.firstResponseAt).toBe('2024-05-01T09:45:00.000Z');
     // Public=false is an internal note by its author, never shown to the customer as a reply.
-    expect(broken.events.find((e: any) => e.type === 'note')).toMatchObject({ body: 'Replacement sent from the Leeds warehouse.', author: { handle: 'cleo' } });
+    expect(broken.events.find((e: any) => e.type === 'note')).toMatchObject({
+      body: 'Replacement sent from the Leeds warehouse.',
+      author: { handle: 'cleo' },
+    });
     expect(broken.events.filter((e: any) => e.type === 'reply')).toHaveLength(1);
     expect((await importMessages(comments)).added).toEqual({});
     const checkIn = await bySubject('Checking in');

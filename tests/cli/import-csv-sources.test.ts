@@ -26,7 +26,10 @@ const show = async (id: number) => runJson(['item', 'show', String(id)], { db, a
 /** Every imported item by its external id, from one `tandem export`. */
 const exported = async () => {
   const r = await runTandem(['export'], { db, as: 'sam' });
-  return r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 };
 const byExternal = async (ext: string) => {
   const lines = await exported();
@@ -57,7 +60,9 @@ describe('CSV exports from helpdesks and complaint datasets', () => {
     const r = await runTandem(['import', fixture('zendesk.csv'), '--kind', 'nps'], { db, as: 'sam' });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--kind is for --format surveys, not csv/);
-    expect((await runTandem(['import', '--format', 'orders', fixture('zendesk.csv'), '--customer', 'a@b.co'], { db, as: 'sam' })).stderr).toMatch(/--customer is for --format csv/);
+    expect(
+      (await runTandem(['import', '--format', 'orders', fixture('zendesk.csv'), '--customer', 'a@b.co'], { db, as: 'sam' })).stderr,
+    ).toMatch(/--customer is for --format csv/);
   });
 
   it('--customer EMAIL takes the rows that name nobody', async () => {
@@ -122,7 +127,13 @@ describe('CSV exports from helpdesks and complaint datasets', () => {
     fs.writeFileSync(latin, Buffer.from('id,subject,email,created\n9,Se\u00f1or M\u00fcller,jo@example.com,2024-01-02\n', 'latin1'));
     await runJson(['import', latin, '--encoding', 'latin1'], { db, as: 'sam' });
     const utf16 = path.join(dir, 'utf16.csv');
-    fs.writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,subject,email,created\n10,\u65e5\u672c\u8a9e,jo@example.com,2024-01-03\n', 'utf16le')]));
+    fs.writeFileSync(
+      utf16,
+      Buffer.concat([
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('id,subject,email,created\n10,\u65e5\u672c\u8a9e,jo@example.com,2024-01-03\n', 'utf16le'),
+      ]),
+    );
     await runJson(['import', utf16], { db, as: 'sam' });
     expect((await items()).map((i) => i.subject).sort()).toEqual(['Se\u00f1or M\u00fcller', '\u65e5\u672c\u8a9e']);
     const bad = await runTandem(['import', latin, '--encoding', 'klingon'], { db, as: 'sam' });
@@ -136,7 +147,13 @@ describe('CSV exports from helpdesks and complaint datasets', () => {
       expect(r.code, `${f}: ${r.stderr}`).toBe(0);
     }
     const hs = await byExternal('48211');
-    expect(hs).toMatchObject({ status: 'open', channel: 'email', assignee: 'cleo', tags: ['billing', 'invoice'], createdAt: '2024-02-05T14:02:11.000Z' });
+    expect(hs).toMatchObject({
+      status: 'open',
+      channel: 'email',
+      assignee: 'cleo',
+      tags: ['billing', 'invoice'],
+      createdAt: '2024-02-05T14:02:11.000Z',
+    });
     expect((await byExternal('48212')).channel).toBe('chat');
     const vpn = await byExternal('ITSM-101');
     expect(vpn).toMatchObject({ status: 'open', priority: 'urgent', kind: 'bug', createdAt: '2017-10-11T06:55:00.000Z' });

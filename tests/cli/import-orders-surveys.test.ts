@@ -20,11 +20,16 @@ beforeEach(async () => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const exported = async () => (await runTandem(['export'], { db, as: 'sam' })).stdout.trim().split('\n').map((l) => JSON.parse(l));
+const exported = async () =>
+  (await runTandem(['export'], { db, as: 'sam' })).stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 const ordersOf = async () => (await exported()).filter((r) => r.type === 'order');
 const surveysOf = async () => (await exported()).filter((r) => r.type === 'survey');
 const customerByEmail = async (email: string) => (await exported()).find((r) => r.type === 'customer' && r.email === email);
-const service = async (from: string, to: string) => (await runJson(['kpi', '--role', 'service', '--from', from, '--to', to], { db, as: 'sam' })).service.figures;
+const service = async (from: string, to: string) =>
+  (await runJson(['kpi', '--role', 'service', '--from', from, '--to', to], { db, as: 'sam' })).service.figures;
 
 describe('orders from shop and payment exports', () => {
   it('reads a Shopify export: line-item rows folded in, net of refunds, voided and fully refunded orders are no purchases', async () => {
@@ -46,10 +51,13 @@ describe('orders from shop and payment exports', () => {
     expect(again.added).toEqual({});
     expect(again.unchanged.order).toBe(3);
     const later = path.join(dir, 'later.csv');
-    const text = fs.readFileSync(orders('shopify-orders.csv'), 'utf8')
+    const text = fs
+      .readFileSync(orders('shopify-orders.csv'), 'utf8')
       .replace('#1003,mara@example.com,paid', '#1003,mara@example.com,refunded')
-      .replace('#1001,mara@example.com,paid,2024-03-01 10:05:00 +0100,fulfilled,2024-03-02 09:00:00 +0100,yes,EUR,50.00,5.00,10.45,65.45,,0.00,Standard,2024-03-01 10:04:12 +0100,1,Grinder,50.00,Mara Quinn,0.00',
-        '#1001,mara@example.com,partially_refunded,2024-03-01 10:05:00 +0100,fulfilled,2024-03-02 09:00:00 +0100,yes,EUR,50.00,5.00,10.45,65.45,,0.00,Standard,2024-03-01 10:04:12 +0100,1,Grinder,50.00,Mara Quinn,5.45');
+      .replace(
+        '#1001,mara@example.com,paid,2024-03-01 10:05:00 +0100,fulfilled,2024-03-02 09:00:00 +0100,yes,EUR,50.00,5.00,10.45,65.45,,0.00,Standard,2024-03-01 10:04:12 +0100,1,Grinder,50.00,Mara Quinn,0.00',
+        '#1001,mara@example.com,partially_refunded,2024-03-01 10:05:00 +0100,fulfilled,2024-03-02 09:00:00 +0100,yes,EUR,50.00,5.00,10.45,65.45,,0.00,Standard,2024-03-01 10:04:12 +0100,1,Grinder,50.00,Mara Quinn,5.45',
+      );
     fs.writeFileSync(later, text);
     const r = await runJson(['import', '--format', 'orders', later], { db, as: 'sam' });
     expect(r.updated).toEqual({ order: 1, 'order removed as refunded in full': 1 });
@@ -73,7 +81,10 @@ describe('orders from shop and payment exports', () => {
 
   it('refuses a file with no currency unless --currency names it, and reports bad rows with their line', async () => {
     const file = path.join(dir, 'plain.csv');
-    fs.writeFileSync(file, 'Order,Email,Total,Date\nA-1,jo@example.com,10.00,2024-01-02\nA-2,jo@example.com,ten,2024-01-03\nA-3,al@example.com,"1,5",2024-01-04\n');
+    fs.writeFileSync(
+      file,
+      'Order,Email,Total,Date\nA-1,jo@example.com,10.00,2024-01-02\nA-2,jo@example.com,ten,2024-01-03\nA-3,al@example.com,"1,5",2024-01-04\n',
+    );
     const noCurrency = await runTandem(['import', '--format', 'orders', file], { db, as: 'sam' });
     expect(noCurrency.code).toBe(2);
     expect(noCurrency.stderr).toMatch(/--currency/);
@@ -82,7 +93,10 @@ describe('orders from shop and payment exports', () => {
     expect(bad.stderr).toMatch(/plain\.csv:3: amount: "ten" is not an amount of money/);
     expect(await ordersOf()).toEqual([]);
     await runJson(['import', '--format', 'orders', file, '--currency', 'EUR', '--skip-invalid'], { db, as: 'sam' });
-    expect((await ordersOf()).map((o) => [o.reference, o.amountCents, o.currency])).toEqual([['A-1', 1000, 'EUR'], ['A-3', 150, 'EUR']]);
+    expect((await ordersOf()).map((o) => [o.reference, o.amountCents, o.currency])).toEqual([
+      ['A-1', 1000, 'EUR'],
+      ['A-3', 150, 'EUR'],
+    ]);
   });
 });
 
@@ -96,12 +110,14 @@ describe('survey answers from survey and review exports', () => {
     expect(byComment['Love the grinder'].customerId).toBe((await customerByEmail('mara@example.com')).id);
     expect(byComment['Shipping took ages'].customerId).toBe((await customerByEmail('tom@example.com')).id); // by order #1002
     expect(byComment['No idea who I am'].customerId).toBeNull();
-    expect((await customerByEmail('newbie@example.com'))).toBeDefined();
+    expect(await customerByEmail('newbie@example.com')).toBeDefined();
     // NPS over all four: promoters 1 (10), detractors 2 (3, 6) → (1 − 2) / 4 = −25.
     const k = await service('2024-03-01T00:00:00Z', '2024-04-01T00:00:00Z');
     expect(k.nps).toMatchObject({ value: -25, count: 4 });
     // An anonymous detractor puts no one at risk; Tom (3) is.
-    const atRisk = (await runJson(['kpi', '--role', 'service', '--from', '2024-03-01T00:00:00Z', '--to', '2024-03-20T00:00:00Z'], { db, as: 'sam' })).service.atRisk;
+    const atRisk = (
+      await runJson(['kpi', '--role', 'service', '--from', '2024-03-01T00:00:00Z', '--to', '2024-03-20T00:00:00Z'], { db, as: 'sam' })
+    ).service.atRisk;
     expect(atRisk.map((c: any) => c.email)).toEqual(['tom@example.com']);
     const again = await runJson(['import', '--format', 'surveys', '--kind', 'nps', surveys('delighted-nps.csv')], { db, as: 'sam' });
     expect(again.added).toEqual({});
@@ -117,7 +133,10 @@ describe('survey answers from survey and review exports', () => {
 
   it('links Zendesk satisfaction ratings to the imported tickets (good/bad on the CSAT scale; offered-only rows skipped)', async () => {
     await runJson(['import', path.join(FIXTURES, 'csv', 'helpscout.csv'), '--id-prefix', 'zd:'], { db, as: 'sam' });
-    const r = await runJson(['import', '--format', 'surveys', '--kind', 'csat', surveys('zendesk-satisfaction.csv'), '--id-prefix', 'zd:'], { db, as: 'sam' });
+    const r = await runJson(
+      ['import', '--format', 'surveys', '--kind', 'csat', surveys('zendesk-satisfaction.csv'), '--id-prefix', 'zd:'],
+      { db, as: 'sam' },
+    );
     expect(r.added).toEqual({ survey: 2 });
     expect(r.ignored).toEqual({ 'row without a score (not answered)': 1 });
     const items = (await exported()).filter((x) => x.type === 'item');
@@ -125,7 +144,9 @@ describe('survey answers from survey and review exports', () => {
     expect(items.find((i) => i.id === good.itemId).externalId).toBe('zd:48211');
     const show = await runJson(['item', 'show', String(good.itemId)], { db, as: 'sam' });
     expect(show.events.at(-1)).toMatchObject({ type: 'survey', body: 'Quick and kind' });
-    const k = (await runJson(['kpi', '--role', 'support', '--from', '2024-02-01T00:00:00Z', '--to', '2024-03-01T00:00:00Z'], { db, as: 'sam' })).support.figures;
+    const k = (
+      await runJson(['kpi', '--role', 'support', '--from', '2024-02-01T00:00:00Z', '--to', '2024-03-01T00:00:00Z'], { db, as: 'sam' })
+    ).support.figures;
     expect(k.csat).toMatchObject({ value: 0.5, count: 2 });
   });
 
@@ -134,7 +155,10 @@ describe('survey answers from survey and review exports', () => {
     expect(bad.code).toBe(5);
     expect(bad.stderr).toMatch(/google-forms-nps\.csv:4: score: 11 is outside the NPS scale 0–10/);
     expect(await surveysOf()).toEqual([]);
-    const ok = await runJson(['import', '--format', 'surveys', '--kind', 'nps', surveys('google-forms-nps.csv'), '--skip-invalid'], { db, as: 'sam' });
+    const ok = await runJson(['import', '--format', 'surveys', '--kind', 'nps', surveys('google-forms-nps.csv'), '--skip-invalid'], {
+      db,
+      as: 'sam',
+    });
     expect(ok.added.survey).toBe(2);
     expect((await surveysOf()).map((s) => s.createdAt).sort()).toEqual(['2024-03-14T09:15:02.000Z', '2024-03-14T10:01:44.000Z']);
     const noKind = await runTandem(['import', '--format', 'surveys', surveys('google-forms-nps.csv')], { db, as: 'sam' });

@@ -49,7 +49,8 @@ describe.skipIf(!hasFish)('fish completion', () => {
     const r = await runBinary(['completion', 'fish']);
     expect(r.code).toBe(0);
     fs.writeFileSync(script, r.stdout);
-    const complete = (line: string) => spawnSync('fish', ['--no-config', '-c', `source ${script}; complete -C '${line}'`], { encoding: 'utf8' }).stdout;
+    const complete = (line: string) =>
+      spawnSync('fish', ['--no-config', '-c', `source ${script}; complete -C '${line}'`], { encoding: 'utf8' }).stdout;
     expect(complete('tandem imp')).toMatch(/^import\t/m);
     expect(complete('tandem import --enc')).toMatch(/^--encoding\t/m);
     expect(complete('tandem item sn')).toMatch(/^snooze\t/m);

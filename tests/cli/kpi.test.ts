@@ -29,7 +29,13 @@ describe('tandem kpi --json', () => {
     expect(r.support.figures.firstResponseMedian).toEqual({ value: 7200, previous: 7200, change: 0, count: 6, previousCount: 3 });
     expect(r.support.figures.slaResolution.value).toBeCloseTo(4 / 7, 12);
     expect(r.service.figures.nps).toEqual({ value: 25, previous: 0, change: 25, count: 4, previousCount: 2 });
-    expect(r.service.figures.customerLifetimeValue).toEqual({ value: 150, previous: 200 / 3, change: 150 - 200 / 3, count: 3, previousCount: 3 });
+    expect(r.service.figures.customerLifetimeValue).toEqual({
+      value: 150,
+      previous: 200 / 3,
+      change: 150 - 200 / 3,
+      count: 3,
+      previousCount: 3,
+    });
     expect(r.support.agents.map((a: any) => a.handle)).toEqual(['cleo', 'sam']);
     expect(r.support.agents[0]).toMatchObject({ handle: 'cleo', name: 'Cleo', figures: { volume: { value: 5, previous: 2 } } });
     expect(r.support.series.backlog.map((p: any) => p.value)).toEqual([1, 1, 1, 1, 1, 1, 2, 3, 4, 3]);

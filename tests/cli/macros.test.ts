@@ -9,8 +9,10 @@ import { newDatabase } from '../helpers/store-target.js';
 
 let dir: string;
 let db: string;
-const run = (args: string[], opts: { as?: string; input?: string } = {}) => runTandem(args, { db, as: opts.as ?? 'sam', input: opts.input });
-const json = <T = any>(args: string[], opts: { as?: string; input?: string } = {}) => runJson<T>(args, { db, as: opts.as ?? 'sam', input: opts.input });
+const run = (args: string[], opts: { as?: string; input?: string } = {}) =>
+  runTandem(args, { db, as: opts.as ?? 'sam', input: opts.input });
+const json = <T = any>(args: string[], opts: { as?: string; input?: string } = {}) =>
+  runJson<T>(args, { db, as: opts.as ?? 'sam', input: opts.input });
 
 let jo: number; // Jo Park, with an order
 let anon: number; // a customer known only by email, no orders
@@ -19,19 +21,61 @@ beforeAll(async () => {
   db = await newDatabase('m');
   expect((await runTandem(['init', '--handle', 'sam', '--name', 'Sam Rivera'], { db })).code).toBe(0);
   await json(['agent', 'add', 'ana', '--roles', 'service', '--name', 'Ana Lopez']);
-  jo = (await json(['item', 'add', '--subject', 'Charged twice', '--customer', 'jo@example.com', '--name', 'Jo Park', '--kind', 'billing', '--body', 'Two charges'])).id;
+  jo = (
+    await json([
+      'item',
+      'add',
+      '--subject',
+      'Charged twice',
+      '--customer',
+      'jo@example.com',
+      '--name',
+      'Jo Park',
+      '--kind',
+      'billing',
+      '--body',
+      'Two charges',
+    ])
+  ).id;
   await json(['order', 'add', '--customer', 'jo@example.com', '--amount', '49', '--reference', 'A-1001', '--date', '2026-01-02']);
   await json(['order', 'add', '--customer', 'jo@example.com', '--amount', '19', '--reference', 'A-1002', '--date', '2026-02-02']);
-  anon = (await json(['item', 'add', '--subject', 'Parcel late', '--customer', 'x92@example.com', '--kind', 'delivery', '--body', 'Where is it'])).id;
+  anon = (
+    await json(['item', 'add', '--subject', 'Parcel late', '--customer', 'x92@example.com', '--kind', 'delivery', '--body', 'Where is it'])
+  ).id;
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const REFUND = 'Hi {{ customer.first_name | default: "there" }},\n\nthe refund for order {{ customer.last_order.reference | default: "of yours" }} is on its way (#{{ item.id }}).\n{{ agent.first_name }}';
+const REFUND =
+  'Hi {{ customer.first_name | default: "there" }},\n\nthe refund for order {{ customer.last_order.reference | default: "of yours" }} is on its way (#{{ item.id }}).\n{{ agent.first_name }}';
 
 describe('saving macros', () => {
   it('saves a reply template with actions, and lists and shows it', async () => {
-    const m = await json(['macro', 'add', 'refund-sent', '--body', '-', '--set', 'status=pending', '--set', 'priority=high', '--tag', 'refund', '--assign', 'me', '--role', 'support'], { input: REFUND + '\n' });
-    expect(m).toMatchObject({ name: 'refund-sent', kind: 'reply', role: 'support', actions: { status: 'pending', priority: 'high', tags: ['refund'], assign: 'me' } });
+    const m = await json(
+      [
+        'macro',
+        'add',
+        'refund-sent',
+        '--body',
+        '-',
+        '--set',
+        'status=pending',
+        '--set',
+        'priority=high',
+        '--tag',
+        'refund',
+        '--assign',
+        'me',
+        '--role',
+        'support',
+      ],
+      { input: REFUND + '\n' },
+    );
+    expect(m).toMatchObject({
+      name: 'refund-sent',
+      kind: 'reply',
+      role: 'support',
+      actions: { status: 'pending', priority: 'high', tags: ['refund'], assign: 'me' },
+    });
     expect(m.body).toBe(REFUND); // the trailing newline of stdin is not part of the text
     expect((await json(['macro', 'list'])).map((x: any) => x.name)).toContain('refund-sent');
     const shown = await run(['macro', 'show', 'REFUND-SENT']);
@@ -47,7 +91,18 @@ describe('saving macros', () => {
   });
 
   it('refuses tags that could read files, unknown filters, broken templates and empty defaults', async () => {
-    for (const body of ['{% include "/etc/passwd" %}', '{% render "x" %}', '{% layout "x" %}Hi', 'Hi {{ customer.name | shout }}', 'Hi {{ customer.name', 'Hi {{ customer.name | default: "" }}', 'Hi {{ customer.name | default: customer.email }}', 'Hi {{ "x" | append: customer.first_name }}', 'Hi {{ customer["secret"] }}', 'Hi {{ customer }}']) {
+    for (const body of [
+      '{% include "/etc/passwd" %}',
+      '{% render "x" %}',
+      '{% layout "x" %}Hi',
+      'Hi {{ customer.name | shout }}',
+      'Hi {{ customer.name',
+      'Hi {{ customer.name | default: "" }}',
+      'Hi {{ customer.name | default: customer.email }}',
+      'Hi {{ "x" | append: customer.first_name }}',
+      'Hi {{ customer["secret"] }}',
+      'Hi {{ customer }}',
+    ]) {
       const r = await run(['macro', 'add', 'evil', '--body', body]);
       expect(r.code, body).toBe(5);
       expect(r.stderr, body).toMatch(/^tandem: /);
@@ -112,7 +167,22 @@ describe('preview, dry run and apply', () => {
 
   it('previews a takeover only with --force, as apply does, and writes nothing either way', async () => {
     await json(['agent', 'add', 'dev', '--roles', 'support', '--name', 'Dev Patel']);
-    const held = (await json(['item', 'add', '--subject', 'Refund missing', '--customer', 'jo@example.com', '--kind', 'billing', '--body', 'Still waiting', '--assign', 'dev'])).id;
+    const held = (
+      await json([
+        'item',
+        'add',
+        '--subject',
+        'Refund missing',
+        '--customer',
+        'jo@example.com',
+        '--kind',
+        'billing',
+        '--body',
+        'Still waiting',
+        '--assign',
+        'dev',
+      ])
+    ).id;
     const refused = await run(['macro', 'preview', 'refund-sent', String(held)]);
     expect(refused.code).toBe(4);
     expect(refused.stderr).toMatch(/@dev/);
@@ -153,7 +223,17 @@ describe('preview, dry run and apply', () => {
   });
 
   it('a refused action refuses the whole macro: the reply is not sent either', async () => {
-    await json(['macro', 'add', 'close-it', '--body', 'Closing this, {{ customer.first_name | default: "friend" }}.', '--set', 'status=closed', '--assign', 'ana']);
+    await json([
+      'macro',
+      'add',
+      'close-it',
+      '--body',
+      'Closing this, {{ customer.first_name | default: "friend" }}.',
+      '--set',
+      'status=closed',
+      '--assign',
+      'ana',
+    ]);
     const item = await json(['item', 'add', '--subject', 'Bug', '--customer', 'jo@example.com', '--kind', 'bug']);
     // @ana does not work support: the assignment is refused, so nothing at all is written.
     const r = await run(['macro', 'apply', 'close-it', String(item.id)]);
@@ -177,7 +257,11 @@ describe('export and import', () => {
     await json(['view', 'add', 'exported', '--role', 'support', '--status', 'open,pending', '--sort', 'priority']);
     const file = path.join(dir, 'backup.jsonl');
     expect((await run(['export', '-o', file])).code).toBe(0);
-    const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.type === 'macro').map((l) => l.name)).toEqual(expect.arrayContaining(['refund-sent', 'greet', 'called']));
     const copy = await newDatabase('copy');
     const imp = await runTandem(['import', file, '--json'], { db: copy });
@@ -200,7 +284,9 @@ describe('export and import', () => {
   it('an exported macro with an unknown placeholder is a bad record, and nothing is imported', async () => {
     const file = path.join(dir, 'bad.jsonl');
     const good = fs.readFileSync(path.join(dir, 'backup.jsonl'), 'utf8').split('\n');
-    const bad = good.map((l) => (l.includes('"type":"macro"') && l.includes('"greet"') ? l.replace('customer.first_name', 'customer.secret') : l));
+    const bad = good.map((l) =>
+      l.includes('"type":"macro"') && l.includes('"greet"') ? l.replace('customer.first_name', 'customer.secret') : l,
+    );
     fs.writeFileSync(file, bad.join('\n'));
     const r = await runTandem(['import', file, '--json'], { db: await newDatabase('empty') });
     expect(r.code).toBe(5);

@@ -57,8 +57,22 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
   async function addMailbox(extra: string[] = [], imapPath = `/${folder}`) {
     const pwFile = path.join(dir, 'imap-pw');
     fs.writeFileSync(pwFile, dv.password + '\n', { mode: 0o600 });
-    const r = await run(['mailbox', 'add', 'support', '--address', 'support@shop.example', '--imap', `${dv.url}${imapPath}`,
-      '--smtp', smtp.url, '--password-cmd', `cat ${pwFile}`, '--from-name', 'Shop support', ...extra]);
+    const r = await run([
+      'mailbox',
+      'add',
+      'support',
+      '--address',
+      'support@shop.example',
+      '--imap',
+      `${dv.url}${imapPath}`,
+      '--smtp',
+      smtp.url,
+      '--password-cmd',
+      `cat ${pwFile}`,
+      '--from-name',
+      'Shop support',
+      ...extra,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   }
@@ -73,20 +87,79 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
       expect(r.code).toBe(5);
       expect(r.stderr).toMatch(message);
     };
-    await bad(['--imap', 'imap://u@mail.example.com', '--smtp', 'smtps://u@mail.example.com', '--password-env', 'PW'], /unencrypted.*--insecure/);
-    await bad(['--imap', 'imaps://u:hunter2@mail.example.com', '--smtp', 'smtps://u@mail.example.com', '--password-env', 'PW'], /must not contain a password/);
-    await bad(['--imap', 'imaps://u@mail.example.com', '--smtp', 'smtps://u@mail.example.com', '--password-env', 'hunter2 is my password'], /NAME of an environment variable/);
+    await bad(
+      ['--imap', 'imap://u@mail.example.com', '--smtp', 'smtps://u@mail.example.com', '--password-env', 'PW'],
+      /unencrypted.*--insecure/,
+    );
+    await bad(
+      ['--imap', 'imaps://u:hunter2@mail.example.com', '--smtp', 'smtps://u@mail.example.com', '--password-env', 'PW'],
+      /must not contain a password/,
+    );
+    await bad(
+      ['--imap', 'imaps://u@mail.example.com', '--smtp', 'smtps://u@mail.example.com', '--password-env', 'hunter2 is my password'],
+      /NAME of an environment variable/,
+    );
     await bad(['--imap', 'imaps://u@mail.example.com', '--smtp', 'smtps://u@mail.example.com'], /needs a password/);
-    await bad(['--imap', 'pop3://u@mail.example.com', '--smtp', 'smtps://u@mail.example.com', '--password-env', 'PW'], /must start with imaps:\/\//);
+    await bad(
+      ['--imap', 'pop3://u@mail.example.com', '--smtp', 'smtps://u@mail.example.com', '--password-env', 'PW'],
+      /must start with imaps:\/\//,
+    );
     expect(await json(['mailbox', 'list'])).toEqual([]);
     // Plain text to a real host is possible, but only when asked for by name.
-    const insecure = await run(['mailbox', 'add', 'legacy', '--address', 'old@shop.example', '--imap', 'imap://u@mail.example.com', '--smtp', 'smtp://u@mail.example.com', '--password-env', 'PW', '--insecure']);
+    const insecure = await run([
+      'mailbox',
+      'add',
+      'legacy',
+      '--address',
+      'old@shop.example',
+      '--imap',
+      'imap://u@mail.example.com',
+      '--smtp',
+      'smtp://u@mail.example.com',
+      '--password-env',
+      'PW',
+      '--insecure',
+    ]);
     expect(insecure.code).toBe(0);
 
-    const r = await run(['mailbox', 'add', 'support', '--address', 'Support@Shop.example', '--imap', `${dv.url}/${folder}`, '--smtp', smtp.url, '--password-env', 'SHOP_IMAP_PW', '--json']);
+    const r = await run([
+      'mailbox',
+      'add',
+      'support',
+      '--address',
+      'Support@Shop.example',
+      '--imap',
+      `${dv.url}/${folder}`,
+      '--smtp',
+      smtp.url,
+      '--password-env',
+      'SHOP_IMAP_PW',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ name: 'support', address: 'support@shop.example', role: 'support', password: { from: 'env', variable: 'SHOP_IMAP_PW' } });
-    expect((await run(['mailbox', 'add', 'support', '--address', 'a@shop.example', '--imap', `${dv.url}`, '--smtp', smtp.url, '--password-env', 'X'])).code).toBe(4);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      name: 'support',
+      address: 'support@shop.example',
+      role: 'support',
+      password: { from: 'env', variable: 'SHOP_IMAP_PW' },
+    });
+    expect(
+      (
+        await run([
+          'mailbox',
+          'add',
+          'support',
+          '--address',
+          'a@shop.example',
+          '--imap',
+          `${dv.url}`,
+          '--smtp',
+          smtp.url,
+          '--password-env',
+          'X',
+        ])
+      ).code,
+    ).toBe(4);
     await dv.append(mailText({ from: 'jo@customer.example', subject: 'Hi' }), folder);
     expect((await run(['mail', 'fetch', '--mailbox', 'support'])).code).toBe(0);
     // Every mailbox is tried; the one that cannot connect is named, and the exit code says so.
@@ -94,8 +167,11 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
     expect(all.code).toBe(1);
     expect(all.stderr).toMatch(/tandem: legacy: the environment variable PW \(the mailbox's password\) is not set/);
     const outputs = [
-      (await run(['mailbox', 'list'])).stdout, (await run(['mailbox', 'show', 'support', '--json'])).stdout,
-      (await run(['mailbox', 'verify', 'support'])).stdout, (await run(['export'])).stdout, all.stderr,
+      (await run(['mailbox', 'list'])).stdout,
+      (await run(['mailbox', 'show', 'support', '--json'])).stdout,
+      (await run(['mailbox', 'verify', 'support'])).stdout,
+      (await run(['export'])).stdout,
+      all.stderr,
     ];
     expect(outputs[1]).toContain('SHOP_IMAP_PW');
     for (const out of outputs) expect(out).not.toContain(dv.password);
@@ -125,24 +201,71 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
       expect(r.code).toBe(1);
       return { ...JSON.parse(r.stdout), stage };
     };
-    const wrongPw = await diagnose('wrongpw', ['--imap', dv.url, '--smtp', smtp.url, '--password-cmd', 'echo not-the-password'], /authentication/);
+    const wrongPw = await diagnose(
+      'wrongpw',
+      ['--imap', dv.url, '--smtp', smtp.url, '--password-cmd', 'echo not-the-password'],
+      /authentication/,
+    );
     expect(wrongPw.imap).toMatchObject({ ok: false, stage: 'authentication' });
     expect(wrongPw.smtp).toMatchObject({ ok: false, stage: 'authentication' });
-    const noFolder = await diagnose('nofolder', ['--imap', `${dv.url}/NoSuchFolder`, '--smtp', smtp.url, '--password-cmd', `printf %s ${dv.password}`], /folder/);
+    const noFolder = await diagnose(
+      'nofolder',
+      ['--imap', `${dv.url}/NoSuchFolder`, '--smtp', smtp.url, '--password-cmd', `printf %s ${dv.password}`],
+      /folder/,
+    );
     expect(noFolder.imap).toMatchObject({ ok: false, stage: 'folder', message: expect.stringContaining('NoSuchFolder') });
     expect(noFolder.smtp.ok).toBe(true);
-    const refused = await diagnose('refused', ['--imap', 'imap://support@127.0.0.1:1', '--smtp', 'smtp://support@127.0.0.1:1', '--password-env', 'SHOP_IMAP_PW'], /connection/);
+    const refused = await diagnose(
+      'refused',
+      ['--imap', 'imap://support@127.0.0.1:1', '--smtp', 'smtp://support@127.0.0.1:1', '--password-env', 'SHOP_IMAP_PW'],
+      /connection/,
+    );
     expect(refused.imap).toMatchObject({ ok: false, stage: 'connection', message: expect.stringContaining('connection refused') });
     expect(refused.smtp).toMatchObject({ ok: false, stage: 'connection' });
     // TLS to a server that speaks plain text: the TLS stage, not a vague connection error.
-    const tls = await diagnose('tls', ['--imap', `imaps://support@127.0.0.1:${dv.port}`, '--smtp', `smtps://support@127.0.0.1:${smtp.port}`, '--password-env', 'SHOP_IMAP_PW'], /TLS/);
+    const tls = await diagnose(
+      'tls',
+      [
+        '--imap',
+        `imaps://support@127.0.0.1:${dv.port}`,
+        '--smtp',
+        `smtps://support@127.0.0.1:${smtp.port}`,
+        '--password-env',
+        'SHOP_IMAP_PW',
+      ],
+      /TLS/,
+    );
     expect(tls.imap).toMatchObject({ ok: false, stage: 'TLS' });
     expect(tls.smtp).toMatchObject({ ok: false, stage: 'TLS' });
-    const lookup = await diagnose('nohost', ['--imap', 'imap://support@no-such-host.invalid', '--smtp', 'smtp://support@no-such-host.invalid', '--password-env', 'SHOP_IMAP_PW', '--insecure'], /name lookup/);
+    const lookup = await diagnose(
+      'nohost',
+      [
+        '--imap',
+        'imap://support@no-such-host.invalid',
+        '--smtp',
+        'smtp://support@no-such-host.invalid',
+        '--password-env',
+        'SHOP_IMAP_PW',
+        '--insecure',
+      ],
+      /name lookup/,
+    );
     expect(lookup.imap).toMatchObject({ ok: false, stage: 'name lookup' });
     expect(lookup.smtp).toMatchObject({ ok: false, stage: 'name lookup' });
     // A password command that fails says so, without quoting what it printed.
-    await run(['mailbox', 'add', 'badcmd', '--address', 'b@shop.example', '--imap', dv.url, '--smtp', smtp.url, '--password-cmd', 'echo leaked-secret; echo "gpg: decryption failed" >&2; exit 2']);
+    await run([
+      'mailbox',
+      'add',
+      'badcmd',
+      '--address',
+      'b@shop.example',
+      '--imap',
+      dv.url,
+      '--smtp',
+      smtp.url,
+      '--password-cmd',
+      'echo leaked-secret; echo "gpg: decryption failed" >&2; exit 2',
+    ]);
     const bc = await run(['mailbox', 'verify', 'badcmd']);
     expect(bc.stdout).toContain('password command failed (exit 2): gpg: decryption failed');
     expect(bc.stdout + bc.stderr).not.toContain('leaked-secret');
@@ -160,7 +283,15 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
 
   it('fetches mail into items, sends a reply through SMTP, and shows the outbox', async () => {
     await addMailbox();
-    await dv.append(mailText({ from: 'Jo Lee <jo@customer.example>', subject: 'Broken zipper', messageId: '<zip@customer.example>', body: 'The zipper broke.' }), folder);
+    await dv.append(
+      mailText({
+        from: 'Jo Lee <jo@customer.example>',
+        subject: 'Broken zipper',
+        messageId: '<zip@customer.example>',
+        body: 'The zipper broke.',
+      }),
+      folder,
+    );
     const f = await run(['mail', 'fetch']);
     expect(f.code).toBe(0);
     expect(f.stderr).toMatch(/support C\d+: 1 new \(1 item\)/);
@@ -170,7 +301,14 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
 
     expect((await run(['item', 'reply', String(item.id), 'A new one is on its way.'])).code).toBe(0);
     const [queued] = await json<any[]>(['outbox']);
-    expect(queued).toMatchObject({ itemId: item.id, state: 'queued', channel: 'email', mailbox: 'support', author: 'sam', recipient: 'jo@customer.example' });
+    expect(queued).toMatchObject({
+      itemId: item.id,
+      state: 'queued',
+      channel: 'email',
+      mailbox: 'support',
+      author: 'sam',
+      recipient: 'jo@customer.example',
+    });
     const s = await run(['mail', 'send']);
     expect(s.code).toBe(0);
     expect(s.stderr).toMatch(new RegExp(`outbox ${queued.id} \\(#${item.id}\\) to jo@customer.example: sent`));
@@ -182,7 +320,10 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
     expect((await run(['item', 'show', String(item.id)])).stdout).toMatch(/sam replied[^\n]*\n\s+✉ sent to jo@customer\.example/);
 
     // The customer answers the mail we sent: it joins the item.
-    await dv.append(mailText({ from: 'jo@customer.example', subject: `Re: Broken zipper [#${item.id}]`, inReplyTo: queued.messageId, body: 'Thanks!' }), folder);
+    await dv.append(
+      mailText({ from: 'jo@customer.example', subject: `Re: Broken zipper [#${item.id}]`, inReplyTo: queued.messageId, body: 'Thanks!' }),
+      folder,
+    );
     await run(['mail', 'fetch']);
     const shown = await json(['item', 'show', String(item.id)]);
     expect(shown.events.at(-1)).toMatchObject({ type: 'message', body: 'Thanks!' });
@@ -207,7 +348,8 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
     const N = 150;
     for (let i = 1; i <= N; i++) await dv.append(mailText({ from: `c${i}@customer.example`, subject: `Message ${i}` }), folder);
     const child = spawn(process.execPath, [BIN, 'mail', 'fetch', '--verbose'], {
-      env: { ...process.env, ...pwEnv, TANDEM_DB: db, TANDEM_AGENT: 'sam', NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...pwEnv, TANDEM_DB: db, TANDEM_AGENT: 'sam', NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
     let lines = 0;
     const killed = new Promise<void>((resolve) => {
@@ -246,7 +388,8 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
   it('`mail run` picks up new mail within seconds (IDLE), delivers replies, and stops cleanly', async () => {
     await addMailbox();
     const daemon = spawn(process.execPath, [BIN, 'mail', 'run', '--send-every', '1'], {
-      env: { ...process.env, ...pwEnv, TANDEM_DB: db, TANDEM_AGENT: 'sam', NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...pwEnv, TANDEM_DB: db, TANDEM_AGENT: 'sam', NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
     let log = '';
     daemon.stderr.setEncoding('utf8').on('data', (d: string) => (log += d));
@@ -281,12 +424,25 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
     expect(log).not.toContain(dv.password);
   }, 60_000);
 
-  it('streams a script channel\'s replies with --follow and records the script\'s outcome with ack', async () => {
-    const add = await run(['item', 'add', '--subject', 'Text me', '--customer', 'p@customer.example', '--channel', 'sms', '--body', 'hi', '--json']);
+  it("streams a script channel's replies with --follow and records the script's outcome with ack", async () => {
+    const add = await run([
+      'item',
+      'add',
+      '--subject',
+      'Text me',
+      '--customer',
+      'p@customer.example',
+      '--channel',
+      'sms',
+      '--body',
+      'hi',
+      '--json',
+    ]);
     const item = JSON.parse(add.stdout);
     await run(['item', 'reply', String(item.id), 'Your parcel left the depot.']);
     const child = spawn(process.execPath, [BIN, 'outbox', '--channel', 'sms', '--follow', '--json'], {
-      env: { ...process.env, TANDEM_DB: db, TANDEM_AGENT: 'sam' }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TANDEM_DB: db, TANDEM_AGENT: 'sam' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     const line = await new Promise<string>((resolve, reject) => {
       let buf = '';

@@ -8,8 +8,10 @@ import { newDatabase } from '../helpers/store-target.js';
 
 let dir: string;
 let db: string;
-const run = (args: string[], opts: { input?: string; as?: string; env?: Record<string, string | undefined> } = {}) => runTandem(args, { db, as: opts.as ?? 'sam', ...opts });
-const json = <T = any>(args: string[], opts: { input?: string; as?: string } = {}) => runJson<T>(args, { db, as: opts.as ?? 'sam', ...opts });
+const run = (args: string[], opts: { input?: string; as?: string; env?: Record<string, string | undefined> } = {}) =>
+  runTandem(args, { db, as: opts.as ?? 'sam', ...opts });
+const json = <T = any>(args: string[], opts: { input?: string; as?: string } = {}) =>
+  runJson<T>(args, { db, as: opts.as ?? 'sam', ...opts });
 
 beforeAll(async () => {
   dir = tempDir();
@@ -23,13 +25,26 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('the inbox and item conflicts', () => {
   it('filters the inbox by role, status, assignee, priority, tag, customer and breach', async () => {
-    const a = await json(['item', 'add', '--subject', 'Filter A', '--customer', 'fa@example.com', '--kind', 'question', '--priority', 'urgent', '--tag', 'alpha']);
+    const a = await json([
+      'item',
+      'add',
+      '--subject',
+      'Filter A',
+      '--customer',
+      'fa@example.com',
+      '--kind',
+      'question',
+      '--priority',
+      'urgent',
+      '--tag',
+      'alpha',
+    ]);
     const b = await json(['item', 'add', '--subject', 'Filter B', '--customer', 'fb@example.com', '--kind', 'bug', '--assign', 'cleo']);
     const ids = async (args: string[]) => (await json<any[]>(['inbox', ...args])).map((i) => i.id);
     expect(await ids(['--role', 'service'])).toContain(a.id);
     expect(await ids(['--role', 'service'])).not.toContain(b.id);
     expect(await ids(['--assignee', 'cleo'])).toEqual([b.id]);
-    expect(await ids(['--assignee', 'me'], )).not.toContain(b.id);
+    expect(await ids(['--assignee', 'me'])).not.toContain(b.id);
     expect(await ids(['--priority', 'urgent'])).toContain(a.id);
     expect(await ids(['--priority', 'urgent'])).not.toContain(b.id);
     expect(await ids(['--tag', 'alpha'])).toEqual([a.id]);
@@ -39,9 +54,46 @@ describe('the inbox and item conflicts', () => {
   });
 
   it('sorts the inbox by due time, priority, newest and oldest', async () => {
-    const low = await json(['item', 'add', '--subject', 'Sort low', '--customer', 'sort@example.com', '--kind', 'bug', '--priority', 'low', '--tag', 'sorting']);
-    const urgent = await json(['item', 'add', '--subject', 'Sort urgent', '--customer', 'sort@example.com', '--kind', 'bug', '--priority', 'urgent', '--tag', 'sorting']);
-    const normal = await json(['item', 'add', '--subject', 'Sort normal', '--customer', 'sort@example.com', '--kind', 'bug', '--tag', 'sorting']);
+    const low = await json([
+      'item',
+      'add',
+      '--subject',
+      'Sort low',
+      '--customer',
+      'sort@example.com',
+      '--kind',
+      'bug',
+      '--priority',
+      'low',
+      '--tag',
+      'sorting',
+    ]);
+    const urgent = await json([
+      'item',
+      'add',
+      '--subject',
+      'Sort urgent',
+      '--customer',
+      'sort@example.com',
+      '--kind',
+      'bug',
+      '--priority',
+      'urgent',
+      '--tag',
+      'sorting',
+    ]);
+    const normal = await json([
+      'item',
+      'add',
+      '--subject',
+      'Sort normal',
+      '--customer',
+      'sort@example.com',
+      '--kind',
+      'bug',
+      '--tag',
+      'sorting',
+    ]);
     const order = async (sort: string) => (await json<any[]>(['inbox', '--tag', 'sorting', '--sort', sort])).map((i) => i.id);
     // Due: urgent's targets come first (1 h), then normal (8 h), then low (1 d).
     expect(await order('due')).toEqual([urgent.id, normal.id, low.id]);
@@ -60,7 +112,7 @@ describe('the inbox and item conflicts', () => {
     expect(shown.events.map((e: any) => e.type)).toEqual(['created', 'priority']);
   });
 
-  it('refuses taking someone else\'s item without --force (collision)', async () => {
+  it("refuses taking someone else's item without --force (collision)", async () => {
     const item = await json(['item', 'add', '--subject', 'Mine', '--customer', 'mine@example.com', '--kind', 'bug', '--assign', 'cleo']);
     const r = await run(['item', 'take', String(item.id)]);
     expect(r.code).toBe(4);
@@ -108,9 +160,26 @@ describe('customers, orders, surveys, agents, SLA', () => {
   it('lists and changes SLA policies; new items take the new targets', async () => {
     const list = await json<any[]>(['sla', 'list']);
     expect(list).toHaveLength(8);
-    expect(list.find((p) => p.role === 'support' && p.priority === 'urgent')).toMatchObject({ firstResponseMinutes: 60, resolutionMinutes: 480 });
-    expect(await json(['sla', 'set', 'service', 'low', '--first-response', '90m', '--resolution', '2d'])).toMatchObject({ firstResponseMinutes: 90, resolutionMinutes: 2880 });
-    const item = await json(['item', 'add', '--subject', 'Low prio', '--customer', 'lp@example.com', '--kind', 'question', '--priority', 'low']);
+    expect(list.find((p) => p.role === 'support' && p.priority === 'urgent')).toMatchObject({
+      firstResponseMinutes: 60,
+      resolutionMinutes: 480,
+    });
+    expect(await json(['sla', 'set', 'service', 'low', '--first-response', '90m', '--resolution', '2d'])).toMatchObject({
+      firstResponseMinutes: 90,
+      resolutionMinutes: 2880,
+    });
+    const item = await json([
+      'item',
+      'add',
+      '--subject',
+      'Low prio',
+      '--customer',
+      'lp@example.com',
+      '--kind',
+      'question',
+      '--priority',
+      'low',
+    ]);
     expect(Date.parse(item.sla.firstResponseDueAt) - Date.parse(item.createdAt)).toBe(90 * 60_000);
     expect((await run(['sla', 'set', 'service', 'low', '--first-response', '3d', '--resolution', '1d'])).code).toBe(5);
     expect((await run(['sla', 'set', 'sales', 'low', '--resolution', '1d'])).code).toBe(5);

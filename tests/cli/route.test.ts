@@ -13,8 +13,20 @@ let env: TestEnv;
 const run = (args: string[]) => runTandem(args, { db: env.dbPath, as: 'sam' });
 const json = (args: string[]) => runJson(args, { db: env.dbPath, as: 'sam' });
 
-const BILLING = ['refund for my invoice', 'charged twice on my card', 'invoice amount wrong refund', 'card charged twice refund please', 'billing invoice overcharge'];
-const ONBOARDING = ['how do I set up my account', 'getting started setup help', 'onboarding call to set up the team', 'setup of the first project', 'welcome session getting started'];
+const BILLING = [
+  'refund for my invoice',
+  'charged twice on my card',
+  'invoice amount wrong refund',
+  'card charged twice refund please',
+  'billing invoice overcharge',
+];
+const ONBOARDING = [
+  'how do I set up my account',
+  'getting started setup help',
+  'onboarding call to set up the team',
+  'setup of the first project',
+  'welcome session getting started',
+];
 
 async function history(n: number, offset = 0): Promise<void> {
   const { ctx } = env;
@@ -24,8 +36,11 @@ async function history(n: number, offset = 0): Promise<void> {
     const billing = i % 2 === 0;
     const text = (billing ? BILLING : ONBOARDING)[i % 5]!;
     const item = await createItem(ctx, me, {
-      subject: text, body: `${text} thanks`, customer: `c${i}@example.org`,
-      kind: billing ? 'billing' : 'onboarding', assignee: billing ? 'bo' : 'ana',
+      subject: text,
+      body: `${text} thanks`,
+      customer: `c${i}@example.org`,
+      kind: billing ? 'billing' : 'onboarding',
+      assignee: billing ? 'bo' : 'ana',
     });
     await resolve(ctx, me, item.id);
   }
@@ -52,7 +67,11 @@ describe('routing suggestions through the CLI', () => {
   it('trains, evaluates beside the majority baseline, suggests with confidences, and one command accepts', async () => {
     const trained = await json(['route', 'train']);
     expect(trained.examples).toBe(30);
-    expect(trained.models.map((m: any) => [m.target, m.labels])).toEqual([['role', 2], ['kind', 2], ['agent', 2]]);
+    expect(trained.models.map((m: any) => [m.target, m.labels])).toEqual([
+      ['role', 2],
+      ['kind', 2],
+      ['agent', 2],
+    ]);
 
     const evalReport = await json(['route', 'eval', '--folds', '3']);
     expect(evalReport.role.examples).toBe(30);
@@ -60,9 +79,23 @@ describe('routing suggestions through the CLI', () => {
     expect(evalReport.role.labels).toEqual(['service', 'support']);
     expect(evalReport.role.model.accuracy).toBe(1);
     expect(evalReport.role.baseline.accuracy).toBe(0.5);
-    expect(evalReport.kind.confusion).toEqual([[15, 0], [0, 15]]);
+    expect(evalReport.kind.confusion).toEqual([
+      [15, 0],
+      [0, 15],
+    ]);
 
-    const item = await json(['item', 'add', '--subject', 'I was charged twice', '--customer', 'new@example.org', '--kind', 'question', '--body', 'please refund the invoice']);
+    const item = await json([
+      'item',
+      'add',
+      '--subject',
+      'I was charged twice',
+      '--customer',
+      'new@example.org',
+      '--kind',
+      'question',
+      '--body',
+      'please refund the invoice',
+    ]);
     const s = await json(['route', 'suggest', String(item.id)]);
     expect(s.suggestion.role.label).toBe('support');
     expect(s.suggestion.kind.label).toBe('billing');

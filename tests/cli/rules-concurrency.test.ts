@@ -23,8 +23,25 @@ beforeAll(async () => {
 describe('rules under concurrent writers', () => {
   it('six processes creating, then six changing status at once: each rule ran once per change and counted once', async () => {
     const n = 6;
-    const added = await Promise.all(Array.from({ length: n }, (_, i) =>
-      runJson(['item', 'add', '--subject', `Order ${i} late`, '--customer', `c${i}@example.com`, '--kind', 'delivery', '--body', 'Where is it?'], { db, as: 'sam' })));
+    const added = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        runJson(
+          [
+            'item',
+            'add',
+            '--subject',
+            `Order ${i} late`,
+            '--customer',
+            `c${i}@example.com`,
+            '--kind',
+            'delivery',
+            '--body',
+            'Where is it?',
+          ],
+          { db, as: 'sam' },
+        ),
+      ),
+    );
     const ids: number[] = added.map((a: any) => a.id);
     for (const a of added) {
       expect(a.status).toBe('open');

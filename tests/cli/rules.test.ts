@@ -22,7 +22,11 @@ beforeAll(async () => {
   dir = tempDir();
   db = await newDatabase('rules');
   expect((await runTandem(['init', '--handle', 'sam'], { db })).code).toBe(0);
-  for (const [h, roles] of [['bo', 'support'], ['cy', 'support'], ['ana', 'service']]) {
+  for (const [h, roles] of [
+    ['bo', 'support'],
+    ['cy', 'support'],
+    ['ana', 'service'],
+  ]) {
     expect((await run(['agent', 'add', h!, '--roles', roles!])).code).toBe(0);
   }
   await json(['customer', 'add', '--name', 'Jo', '--email', 'jo@bigco.com']);
@@ -49,7 +53,10 @@ const CONDITIONS: [string, string][] = [
   ['open-items', '{ field: open_items, is: 1 }'],
   ['hours-created', '{ field: hours_since_created, lt: 1 }'],
   ['hours-updated', '{ field: hours_since_updated, lte: 0.5 }'],
-  ['always-hours', '{ any: [ { field: business_hours, is: true, hours: "mon-sun 00:00-24:00", tz: "Europe/Paris" }, { field: business_hours, is: true } ] }'],
+  [
+    'always-hours',
+    '{ any: [ { field: business_hours, is: true, hours: "mon-sun 00:00-24:00", tz: "Europe/Paris" }, { field: business_hours, is: true } ] }',
+  ],
   ['change', '{ field: change, is: created }'],
   ['assignee', '{ field: assignee, is: "" }'],
   ['not', '{ not: { field: channel, is: phone } }'],
@@ -73,7 +80,9 @@ const MISSES: [string, string][] = [
 ];
 
 function conditionFile(): string {
-  const rules = [...CONDITIONS, ...MISSES].map(([name, cond]) => `- name: c ${name}\n  when: created\n  if: ${cond}\n  then: [ { tag: ${name} } ]`);
+  const rules = [...CONDITIONS, ...MISSES].map(
+    ([name, cond]) => `- name: c ${name}\n  when: created\n  if: ${cond}\n  then: [ { tag: ${name} } ]`,
+  );
   return rules.join('\n') + '\n';
 }
 
@@ -81,8 +90,22 @@ describe('rule conditions through the CLI', () => {
   it('tests every field with its operators when an item is created, and only the matching rules act', async () => {
     const imported = await json(['rule', 'import', file('conditions.yaml', conditionFile())]);
     expect(imported.added).toHaveLength(CONDITIONS.length + MISSES.length);
-    const item = await json(['item', 'add', '--subject', 'Refund: charged twice', '--customer', 'jo@bigco.com', '--kind', 'billing',
-      '--channel', 'chat', '--tag', 'vip', '--body', 'For order 1234 I was charged twice']);
+    const item = await json([
+      'item',
+      'add',
+      '--subject',
+      'Refund: charged twice',
+      '--customer',
+      'jo@bigco.com',
+      '--kind',
+      'billing',
+      '--channel',
+      'chat',
+      '--tag',
+      'vip',
+      '--body',
+      'For order 1234 I was charged twice',
+    ]);
     const tags = await tagsOf(item.id);
     for (const [name] of CONDITIONS) expect(tags, `condition ${name}`).toContain(name);
     for (const [name] of MISSES) expect(tags, `condition ${name}`).not.toContain(name);
@@ -97,8 +120,13 @@ describe('rule conditions through the CLI', () => {
     expect(await json(['rule', 'list'])).toEqual([]);
   });
 
-  it('rule test shows each condition\'s value and result and writes nothing', async () => {
-    await json(['rule', 'import', file('t.yaml', `- name: refunds to billing
+  it("rule test shows each condition's value and result and writes nothing", async () => {
+    await json([
+      'rule',
+      'import',
+      file(
+        't.yaml',
+        `- name: refunds to billing
   when: created
   if: { all: [ { field: subject, matches: "(?i)refund|charged twice" }, { field: role, is: support } ] }
   then: [ { set: { priority: high } }, { tag: billing }, { assign: least-loaded } ]
@@ -106,7 +134,10 @@ describe('rule conditions through the CLI', () => {
 - name: after stop
   when: created
   then: [ { tag: never } ]
-`), '--replace']);
+`,
+      ),
+      '--replace',
+    ]);
     await json(['rule', 'disable', 'refunds to billing']);
     const item = await json(['item', 'add', '--subject', 'I want a REFUND', '--customer', 'kim@example.com', '--kind', 'billing']);
     await json(['rule', 'enable', 'refunds to billing']);
@@ -134,7 +165,12 @@ describe('rule conditions through the CLI', () => {
 
 describe('rule actions through the CLI', () => {
   it('sets role, kind and priority, assigns, tags, untags, notes, each an event naming the rule', async () => {
-    await json(['rule', 'import', file('a.yaml', `- name: route
+    await json([
+      'rule',
+      'import',
+      file(
+        'a.yaml',
+        `- name: route
   when: created
   if: { field: subject, contains: invoice }
   then:
@@ -143,9 +179,19 @@ describe('rule actions through the CLI', () => {
     - tag: [billing, finance]
     - untag: inbox
     - note: "Routed by rule: invoices go to billing"
-`), '--replace']);
+`,
+      ),
+      '--replace',
+    ]);
     const item = await json(['item', 'add', '--subject', 'Invoice wrong', '--customer', 'a@x.org', '--kind', 'question', '--tag', 'inbox']);
-    expect(item).toMatchObject({ role: 'support', kind: 'billing', priority: 'urgent', assignee: 'cy', status: 'open', tags: ['billing', 'finance'] });
+    expect(item).toMatchObject({
+      role: 'support',
+      kind: 'billing',
+      priority: 'urgent',
+      assignee: 'cy',
+      status: 'open',
+      tags: ['billing', 'finance'],
+    });
     const shown = await json(['item', 'show', String(item.id)]);
     const byRule = shown.events.filter((e: any) => e.data?.rule?.name === 'route');
     expect(byRule.map((e: any) => e.type)).toEqual(['role', 'kind', 'priority', 'assign', 'status', 'tag', 'tag', 'note']);
@@ -159,7 +205,12 @@ describe('rule actions through the CLI', () => {
   });
 
   it('round-robin takes turns, least-loaded picks whoever has least open work', async () => {
-    await json(['rule', 'import', file('rr.yaml', `- name: rr
+    await json([
+      'rule',
+      'import',
+      file(
+        'rr.yaml',
+        `- name: rr
   when: created
   if: { field: subject, contains: rr }
   then: [ { assign: round-robin } ]
@@ -167,14 +218,19 @@ describe('rule actions through the CLI', () => {
   when: created
   if: { field: subject, contains: ll }
   then: [ { assign: least-loaded, among: [bo, cy] } ]
-`), '--replace']);
+`,
+      ),
+      '--replace',
+    ]);
     const picks: string[] = [];
-    for (let i = 0; i < 4; i++) picks.push((await json(['item', 'add', '--subject', `rr ${i}`, '--customer', 'r@x.org', '--kind', 'bug'])).assignee);
+    for (let i = 0; i < 4; i++)
+      picks.push((await json(['item', 'add', '--subject', `rr ${i}`, '--customer', 'r@x.org', '--kind', 'bug'])).assignee);
     // Support agents in handle order: bo, cy, sam (both roles) — then round again.
     expect(picks).toEqual(['bo', 'cy', 'sam', 'bo']);
     // Give bo two more open items than cy: least-loaded must then pick cy.
     const open = async (h: string) => Number((await run(['inbox', '--assignee', h, '--count'])).stdout.trim());
-    for (let i = 0; i < 2; i++) await json(['item', 'add', '--subject', `extra ${i}`, '--customer', 'r@x.org', '--kind', 'bug', '--assign', 'bo']);
+    for (let i = 0; i < 2; i++)
+      await json(['item', 'add', '--subject', `extra ${i}`, '--customer', 'r@x.org', '--kind', 'bug', '--assign', 'bo']);
     expect(await open('bo')).toBeGreaterThan(await open('cy'));
     const ll = await json(['item', 'add', '--subject', 'll', '--customer', 'r@x.org', '--kind', 'bug']);
     expect(ll.assignee).toBe('cy');
@@ -184,7 +240,12 @@ describe('rule actions through the CLI', () => {
   });
 
   it('snoozes, escalates with a reason, and runs escalated rules on the new support item', async () => {
-    await json(['rule', 'import', file('esc.yaml', `- name: escalate outages
+    await json([
+      'rule',
+      'import',
+      file(
+        'esc.yaml',
+        `- name: escalate outages
   when: created
   if: { all: [ { field: role, is: service }, { field: body, matches: "(?i)outage|down" } ] }
   then: [ { escalate: "customer reports an outage" } ]
@@ -195,8 +256,22 @@ describe('rule actions through the CLI', () => {
   when: created
   if: { field: subject, contains: later }
   then: [ { snooze: 2h } ]
-`), '--replace']);
-    const src = await json(['item', 'add', '--subject', 'Site', '--customer', 'e@x.org', '--kind', 'question', '--body', 'Your site is down']);
+`,
+      ),
+      '--replace',
+    ]);
+    const src = await json([
+      'item',
+      'add',
+      '--subject',
+      'Site',
+      '--customer',
+      'e@x.org',
+      '--kind',
+      'question',
+      '--body',
+      'Your site is down',
+    ]);
     expect(src.status).toBe('escalated');
     const shown = await json(['item', 'show', String(src.id)]);
     const supportId = shown.escalation.escalatedTo[0].supportItemId;
@@ -212,7 +287,12 @@ describe('rule actions through the CLI', () => {
   });
 
   it('refuses at run time what the status rules forbid: a rule event says why, the item is still saved', async () => {
-    await json(['rule', 'import', file('bad.yaml', `- name: escalate support
+    await json([
+      'rule',
+      'import',
+      file(
+        'bad.yaml',
+        `- name: escalate support
   when: created
   if: { field: role, is: support }
   then: [ { tag: tried }, { escalate: "wrong" } ]
@@ -224,7 +304,10 @@ describe('rule actions through the CLI', () => {
   when: created
   if: { field: subject, contains: ana }
   then: [ { assign: ana } ]
-`), '--replace']);
+`,
+      ),
+      '--replace',
+    ]);
     const item = await json(['item', 'add', '--subject', 'Bug for ana', '--customer', 'f@x.org', '--kind', 'bug']);
     expect(item).toMatchObject({ status: 'new', assignee: null, tags: [] }); // neither rule changed anything
     const shown = await json(['item', 'show', String(item.id)]);
@@ -236,16 +319,26 @@ describe('rule actions through the CLI', () => {
     const resolved = await json(['item', 'resolve', String(item.id)]);
     expect(resolved.status).toBe('resolved');
     const human = await run(['item', 'show', String(item.id)]);
-    expect(human.stdout).toContain(`rule "snooze resolved" (v1): snooze 1d refused: item #${item.id} is resolved and cannot be snoozed; the rule changed nothing`);
+    expect(human.stdout).toContain(
+      `rule "snooze resolved" (v1): snooze 1d refused: item #${item.id} is resolved and cannot be snoozed; the rule changed nothing`,
+    );
   });
 });
 
 describe('every creation path runs created rules', () => {
   it('ingest and email import run them', async () => {
-    await json(['rule', 'import', file('paths.yaml', `- name: mark new
+    await json([
+      'rule',
+      'import',
+      file(
+        'paths.yaml',
+        `- name: mark new
   when: created
   then: [ { tag: seen-by-rules } ]
-`), '--replace']);
+`,
+      ),
+      '--replace',
+    ]);
     const line = JSON.stringify({ type: 'item', subject: 'From a webhook', customer: 'hook@example.org', body: 'hello' });
     const ing = await run(['ingest'], line + '\n');
     expect(ing.code).toBe(0);
@@ -262,13 +355,21 @@ describe('every creation path runs created rules', () => {
 
 describe('order, stop and loops', () => {
   it('runs rules in their order, move --before changes it, stop ends the pass, a rule runs once per change', async () => {
-    await json(['rule', 'import', file('o.yaml', `- name: low
+    await json([
+      'rule',
+      'import',
+      file(
+        'o.yaml',
+        `- name: low
   when: created
   then: [ { set: { priority: low } } ]
 - name: high
   when: created
   then: [ { set: { priority: high } } ]
-`), '--replace']);
+`,
+      ),
+      '--replace',
+    ]);
     expect((await json(['item', 'add', '--subject', 'o1', '--customer', 'o@x.org'])).priority).toBe('high');
     const moved = await json(['rule', 'move', 'high', '--before', 'low']);
     expect(moved.map((r: any) => r.name)).toEqual(['high', 'low']);
@@ -282,7 +383,12 @@ describe('order, stop and loops', () => {
   });
 
   it('edits a rule in $EDITOR as YAML: a new revision; a bad edit is refused and nothing is saved', async () => {
-    await json(['rule', 'import', file('ed.yaml', '- { name: edme, when: created, then: [ { set: { priority: high } } ] }\n'), '--replace']);
+    await json([
+      'rule',
+      'import',
+      file('ed.yaml', '- { name: edme, when: created, then: [ { set: { priority: high } } ] }\n'),
+      '--replace',
+    ]);
     const editor = file('editor.sh', '#!/bin/sh\nsed -i "s/high/urgent/" "$1"\n');
     fs.chmodSync(editor, 0o755);
     const r = await runTandem(['rule', 'edit', 'edme', '--json'], { db, as: 'sam', env: { EDITOR: editor } });
@@ -291,7 +397,10 @@ describe('order, stop and loops', () => {
     const bad = file('bad-editor.sh', '#!/bin/sh\nsed -i "s/urgent/soon/" "$1"\n');
     fs.chmodSync(bad, 0o755);
     const b = await runTandem(['rule', 'edit', 'edme'], { db, as: 'sam', env: { EDITOR: bad } });
-    expect([b.code, b.stderr]).toEqual([5, expect.stringMatching(/set priority must be one of low, normal, high, urgent \(got "soon"\); nothing was saved/)]);
+    expect([b.code, b.stderr]).toEqual([
+      5,
+      expect.stringMatching(/set priority must be one of low, normal, high, urgent \(got "soon"\); nothing was saved/),
+    ]);
     expect((await json(['rule', 'show', 'edme'])).revision).toBe(2);
     const none = await runTandem(['rule', 'edit', 'edme'], { db, as: 'sam', env: { EDITOR: '', VISUAL: '' } });
     expect(none.code).toBe(2);
@@ -300,11 +409,19 @@ describe('order, stop and loops', () => {
   it('stops a loop of rule-made changes at the depth limit and logs it on the item', async () => {
     // Each rule's change is what the next one waits for, and each sits before the one that enables
     // it, so every step needs a new level: a at depth 1, b at 2, c at 3, d would be 4.
-    await json(['rule', 'import', file('loop.yaml', `- { name: d, when: updated, if: { all: [ { field: status, is: pending }, { field: priority, is: low } ] }, then: [ { set: { status: open } } ] }
+    await json([
+      'rule',
+      'import',
+      file(
+        'loop.yaml',
+        `- { name: d, when: updated, if: { all: [ { field: status, is: pending }, { field: priority, is: low } ] }, then: [ { set: { status: open } } ] }
 - { name: c, when: updated, if: { all: [ { field: status, is: open }, { field: priority, is: urgent } ] }, then: [ { set: { priority: low, status: pending } } ] }
 - { name: b, when: updated, if: { all: [ { field: status, is: pending }, { field: priority, is: high } ] }, then: [ { set: { priority: urgent, status: open } } ] }
 - { name: a, when: updated, if: { all: [ { field: status, is: open }, { field: priority, is: normal } ] }, then: [ { set: { priority: high, status: pending } } ] }
-`), '--replace']);
+`,
+      ),
+      '--replace',
+    ]);
     const item = await json(['item', 'add', '--subject', 'loop', '--customer', 'l@x.org']);
     const r = await json(['item', 'status', String(item.id), 'open']);
     const shown = await json(['item', 'show', String(r.id)]);
@@ -314,27 +431,52 @@ describe('order, stop and loops', () => {
     expect(stopped.map((e: any) => [e.data.rule.name, e.data.skipped])).toEqual([['d', 'depth']]);
     expect([shown.status, shown.priority]).toEqual(['pending', 'low']);
     const human = await run(['item', 'show', String(item.id)]);
-    expect(human.stdout).toContain('rule "d" (v1): not run: rules already changed this item 3 levels deep (limit 3); the loop stopped here');
+    expect(human.stdout).toContain(
+      'rule "d" (v1): not run: rules already changed this item 3 levels deep (limit 3); the loop stopped here',
+    );
   });
 
   it('runs each rule at most once per change, even when its own change would trigger it again', async () => {
-    await json(['rule', 'import', file('once.yaml', `- { name: x, when: updated, if: { field: status, is: open }, then: [ { set: { status: pending } }, { note: "x ran" } ] }
+    await json([
+      'rule',
+      'import',
+      file(
+        'once.yaml',
+        `- { name: x, when: updated, if: { field: status, is: open }, then: [ { set: { status: pending } }, { note: "x ran" } ] }
 - { name: y, when: updated, if: { field: status, is: pending }, then: [ { set: { status: open } } ] }
-`), '--replace']);
+`,
+      ),
+      '--replace',
+    ]);
     const item = await json(['item', 'add', '--subject', 'once', '--customer', 'l@x.org']);
     const r = await json(['item', 'status', String(item.id), 'open']);
     const shown = await json(['item', 'show', String(r.id)]);
-    expect(shown.events.filter((e: any) => e.data?.rule).map((e: any) => `${e.data.rule.name}:${e.type}`)).toEqual(['x:status', 'x:note', 'y:status']);
+    expect(shown.events.filter((e: any) => e.data?.rule).map((e: any) => `${e.data.rule.name}:${e.type}`)).toEqual([
+      'x:status',
+      'x:note',
+      'y:status',
+    ]);
     expect(shown.status).toBe('open');
-    expect((await json(['rule', 'list'])).map((x: any) => [x.name, x.firedCount])).toEqual([['x', 1], ['y', 1]]);
+    expect((await json(['rule', 'list'])).map((x: any) => [x.name, x.firedCount])).toEqual([
+      ['x', 1],
+      ['y', 1],
+    ]);
   });
 
   it('runs updated rules on a customer message', async () => {
-    await json(['rule', 'import', file('msg.yaml', `- name: angry
+    await json([
+      'rule',
+      'import',
+      file(
+        'msg.yaml',
+        `- name: angry
   when: updated
   if: { all: [ { field: change, is: message }, { field: body, matches: "(?i)angry|furious" } ] }
   then: [ { set: { priority: urgent } } ]
-`), '--replace']);
+`,
+      ),
+      '--replace',
+    ]);
     const item = await json(['item', 'add', '--subject', 'hello', '--customer', 'm@x.org']);
     const r = await json(['item', 'message', String(item.id), 'I am furious about this']);
     expect(r.priority).toBe('urgent');
@@ -368,9 +510,16 @@ describe('validation: a bad rule is a clear error, exit 5, and nothing is writte
       expect([r.code, r.stderr], flags.join(' ')).toEqual([5, expect.stringMatching(message)]);
     }
     // A file with one bad rule among good ones writes none of them.
-    const r = await run(['rule', 'import', file('mixed.yaml', `- { name: good, when: created, then: [ { tag: a } ] }
+    const r = await run([
+      'rule',
+      'import',
+      file(
+        'mixed.yaml',
+        `- { name: good, when: created, then: [ { tag: a } ] }
 - { name: bad, when: created, if: { field: body, matches: "[z-a]" }, then: [ { tag: b } ] }
-`)]);
+`,
+      ),
+    ]);
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/rule "bad": if: bad regex/);
     expect((await run(['rule', 'import', file('broken.yaml', '- name: [unclosed\n')])).code).toBe(5);
@@ -429,7 +578,11 @@ describe('import, export and replay', () => {
     await json(['item', 'add', '--subject', 'Login broken', '--customer', 'rp@x.org', '--kind', 'access']);
     const replay = await json(['rule', 'replay', '--since', since]);
     expect(replay.items).toBe(4);
-    expect(replay.rules.find((r: any) => r.name === 'refunds to billing')).toMatchObject({ matched: 2, examples: [a.id, b.id], enabled: false });
+    expect(replay.rules.find((r: any) => r.name === 'refunds to billing')).toMatchObject({
+      matched: 2,
+      examples: [a.id, b.id],
+      enabled: false,
+    });
     expect((await json(['item', 'show', String(a.id)])).priority).toBe('normal'); // replay wrote nothing
   });
 });
@@ -446,7 +599,10 @@ describe('moving the database', () => {
     expect(await runJson(['rule', 'list'], { db: target, as: 'sam' })).toEqual(before);
     const shown = await runJson(['rule', 'show', String(edited.id)], { db: target, as: 'sam' });
     expect(shown.revisions).toEqual((await json(['rule', 'show', String(edited.id)])).revisions);
-    const added = await runJson(['rule', 'add', '--name', 'after the copy', '--when', 'created', '--then', '{ tag: copied }'], { db: target, as: 'sam' });
+    const added = await runJson(['rule', 'add', '--name', 'after the copy', '--when', 'created', '--then', '{ tag: copied }'], {
+      db: target,
+      as: 'sam',
+    });
     expect(added.id).toBeGreaterThan(Math.max(...before.map((x: any) => x.id)));
   });
 });

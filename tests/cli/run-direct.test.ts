@@ -20,8 +20,19 @@ afterAll(() => dropDatabase(db));
 function deps(input = '', json: boolean | string = false) {
   let out = '';
   let err = '';
-  const sink = (add: (s: string) => void) => new Writable({ write(c, _e, cb) { add(String(c)); cb(); } });
-  const io: CliIO = { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), stdin: Readable.from([Buffer.from(input)]), env: { NO_COLOR: '1' } };
+  const sink = (add: (s: string) => void) =>
+    new Writable({
+      write(c, _e, cb) {
+        add(String(c));
+        cb();
+      },
+    });
+  const io: CliIO = {
+    stdout: sink((s) => (out += s)),
+    stderr: sink((s) => (err += s)),
+    stdin: Readable.from([Buffer.from(input)]),
+    env: { NO_COLOR: '1' },
+  };
   const rt = new Runtime({ db, as: 'sam', json }, io);
   return { rt, out: () => out, err: () => err };
 }

@@ -33,10 +33,34 @@ afterAll(() => dropDatabase(db));
 
 describe('tandem calendar', () => {
   it('adds, lists, shows and removes calendars, with holidays added and removed later', async () => {
-    const added = await runJson(['calendar', 'add', 'nights', '--tz', 'America/New_York', '--hours', 'mon-fri 22:00-06:00', '--hours', 'sat 10:00-14:00', '--holiday', '2026-12-24..2026-12-25'], { db });
-    expect(added).toEqual({ name: 'nights', tz: 'America/New_York', hours: ['mon-fri 22:00-06:00', 'sat 10:00-14:00'], holidays: ['2026-12-24', '2026-12-25'], policies: [] });
+    const added = await runJson(
+      [
+        'calendar',
+        'add',
+        'nights',
+        '--tz',
+        'America/New_York',
+        '--hours',
+        'mon-fri 22:00-06:00',
+        '--hours',
+        'sat 10:00-14:00',
+        '--holiday',
+        '2026-12-24..2026-12-25',
+      ],
+      { db },
+    );
+    expect(added).toEqual({
+      name: 'nights',
+      tz: 'America/New_York',
+      hours: ['mon-fri 22:00-06:00', 'sat 10:00-14:00'],
+      holidays: ['2026-12-24', '2026-12-25'],
+      policies: [],
+    });
     const list = await runJson(['calendar', 'list'], { db });
-    expect(list.map((c: any) => [c.name, c.policies])).toEqual([['nights', []], ['office', ['support high']]]);
+    expect(list.map((c: any) => [c.name, c.policies])).toEqual([
+      ['nights', []],
+      ['office', ['support high']],
+    ]);
     await runJson(['calendar', 'holiday', 'add', 'nights', '2026-12-31'], { db });
     const after = await runJson(['calendar', 'holiday', 'remove', 'nights', '2026-12-24'], { db });
     expect(after.holidays).toEqual(['2026-12-25', '2026-12-31']);
@@ -69,21 +93,64 @@ describe('tandem sla due', () => {
     expect(r.stdout.trim()).toBe('2026-03-09T11:00:00.000Z');
     await runJson(['calendar', 'holiday', 'add', 'office', '2026-03-09'], { db });
     const j = await runJson(['sla', 'due', '--calendar', 'office', '--from', '2026-03-06T16:00:00+01:00', '--minutes', '4h'], { db });
-    expect(j).toEqual({ calendar: 'office', tz: 'Europe/Berlin', from: '2026-03-06T15:00:00.000Z', minutes: 240, due: '2026-03-10T11:00:00.000Z', dueLocal: '2026-03-10T12:00:00.000+01:00' });
+    expect(j).toEqual({
+      calendar: 'office',
+      tz: 'Europe/Berlin',
+      from: '2026-03-06T15:00:00.000Z',
+      minutes: 240,
+      due: '2026-03-10T11:00:00.000Z',
+      dueLocal: '2026-03-10T12:00:00.000+01:00',
+    });
     await runJson(['calendar', 'holiday', 'remove', 'office', '2026-03-09'], { db });
     expect((await runTandem(['sla', 'due', '--calendar', 'office', '--from', 'yesterday', '--minutes', '60'], { db })).code).toBe(5);
-    expect((await runTandem(['sla', 'due', '--calendar', 'office', '--from', '2026-03-06T16:00:00Z', '--minutes', 'soon'], { db })).code).toBe(5);
-    expect((await runTandem(['sla', 'due', '--calendar', 'nope', '--from', '2026-03-06T16:00:00Z', '--minutes', '60'], { db })).code).toBe(3);
+    expect(
+      (await runTandem(['sla', 'due', '--calendar', 'office', '--from', '2026-03-06T16:00:00Z', '--minutes', 'soon'], { db })).code,
+    ).toBe(5);
+    expect((await runTandem(['sla', 'due', '--calendar', 'nope', '--from', '2026-03-06T16:00:00Z', '--minutes', '60'], { db })).code).toBe(
+      3,
+    );
   });
 });
 
 describe('tandem sla set and list', () => {
   it('puts a policy on a calendar with pauses, by flags; unknown calendars and switches are refused', async () => {
-    const p = await runJson(['sla', 'set', '--role', 'service', '--priority', 'low', '--first-response', '8h', '--resolution', '5d', '--calendar', 'office', '--pauses', 'on'], { db });
-    expect(p).toEqual({ role: 'service', priority: 'low', firstResponseMinutes: 480, resolutionMinutes: 7200, calendar: 'office', pauseWhenWaiting: true, recomputed: 0 });
+    const p = await runJson(
+      [
+        'sla',
+        'set',
+        '--role',
+        'service',
+        '--priority',
+        'low',
+        '--first-response',
+        '8h',
+        '--resolution',
+        '5d',
+        '--calendar',
+        'office',
+        '--pauses',
+        'on',
+      ],
+      { db },
+    );
+    expect(p).toEqual({
+      role: 'service',
+      priority: 'low',
+      firstResponseMinutes: 480,
+      resolutionMinutes: 7200,
+      calendar: 'office',
+      pauseWhenWaiting: true,
+      recomputed: 0,
+    });
     const list = await runJson(['sla', 'list'], { db });
-    expect(list.find((x: any) => x.role === 'service' && x.priority === 'low')).toMatchObject({ calendar: 'office', pauseWhenWaiting: true });
-    expect(list.find((x: any) => x.role === 'support' && x.priority === 'urgent')).toMatchObject({ calendar: null, pauseWhenWaiting: false });
+    expect(list.find((x: any) => x.role === 'service' && x.priority === 'low')).toMatchObject({
+      calendar: 'office',
+      pauseWhenWaiting: true,
+    });
+    expect(list.find((x: any) => x.role === 'support' && x.priority === 'urgent')).toMatchObject({
+      calendar: null,
+      pauseWhenWaiting: false,
+    });
     expect((await runTandem(['sla', 'set', 'service', 'low', '--calendar', 'nowhere'], { db })).code).toBe(3);
     expect((await runTandem(['sla', 'set', 'service', 'low', '--pauses', 'sometimes'], { db })).code).toBe(5);
     const back = await runJson(['sla', 'set', 'service', 'low', '--calendar', 'none', '--pauses', 'off'], { db });
@@ -101,7 +168,9 @@ describe('tandem sla explain', () => {
       { start: '2026-03-09T08:00:00.000Z', end: '2026-03-09T09:00:00.000Z', seconds: 3600 },
       { start: '2026-03-10T09:00:00.000Z', end: '2026-03-10T10:00:00.000Z', seconds: 3600 },
     ]);
-    expect(e.pauses).toEqual([{ status: 'pending', start: '2026-03-09T09:00:00.000Z', end: '2026-03-10T09:00:00.000Z', businessSeconds: 8 * 3600 }]);
+    expect(e.pauses).toEqual([
+      { status: 'pending', start: '2026-03-09T09:00:00.000Z', end: '2026-03-10T09:00:00.000Z', businessSeconds: 8 * 3600 },
+    ]);
     expect(e.firstResponse).toMatchObject({ state: 'met', usedSeconds: 7200, dueAt: '2026-03-09T11:00:00.000Z' }); // Mon 12:00 CET
     expect(e.resolution).toMatchObject({ state: 'met', usedSeconds: 3 * 3600 });
     const text = await runTandem(['sla', 'explain', String(worked)], { db });

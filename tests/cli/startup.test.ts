@@ -27,8 +27,37 @@ async function loaded(entries: string[]): Promise<{ files: string[]; packages: s
   return { files, packages: [...packages].sort() };
 }
 
-const HEAVY = ['zod', 'liquidjs', 'mailparser', 'nodemailer', 'imapflow', 'ink', 'react', 'yaml', 'csv-parse', 'html-to-text', 'iconv-lite', 'string-width'];
-const PLAIN = ['inbox', 'items', 'escalation', 'people', 'sla', 'kpi', 'route', 'db', 'demo', 'admin', 'data', 'macros', 'rules', 'mail', 'doctor'];
+const HEAVY = [
+  'zod',
+  'liquidjs',
+  'mailparser',
+  'nodemailer',
+  'imapflow',
+  'ink',
+  'react',
+  'yaml',
+  'csv-parse',
+  'html-to-text',
+  'iconv-lite',
+  'string-width',
+];
+const PLAIN = [
+  'inbox',
+  'items',
+  'escalation',
+  'people',
+  'sla',
+  'kpi',
+  'route',
+  'db',
+  'demo',
+  'admin',
+  'data',
+  'macros',
+  'rules',
+  'mail',
+  'doctor',
+];
 
 describe('start-up', () => {
   it('loads only commander and the command wiring before a command runs', async () => {
@@ -36,19 +65,27 @@ describe('start-up', () => {
     expect(packages).toEqual(['commander']);
     // No store, no config, no core rules: only the error type and the sanitizer main() reports with.
     expect(files.filter((f) => f.startsWith('src/') && !f.startsWith('src/cli/'))).toEqual(
-      expect.arrayContaining(['src/core/errors.ts', 'src/text/sanitize.ts']));
+      expect.arrayContaining(['src/core/errors.ts', 'src/text/sanitize.ts']),
+    );
     expect(files.filter((f) => /^src\/(core|store|config|io|mail|tui|doctor)\//.test(f) && f !== 'src/core/errors.ts')).toEqual([]);
     expect(files.filter((f) => /^src\/cli\/commands\/.*\.run\.ts$/.test(f) || f === 'src/cli/runtime.ts')).toEqual([]);
   }, 60_000);
 
-  it.each(PLAIN)('a %s command loads its run module and the runtime, not another command\'s libraries (date-fns: its default en-US only)', async (group) => {
-    const { files, packages } = await loaded(['src/cli/main.ts', 'src/cli/runtime.ts', `src/cli/commands/${group}.run.ts`]);
-    expect(files).toContain(`src/cli/commands/${group}.run.ts`);
-    expect(packages.filter((p) => HEAVY.includes(p) || /\/locale\/(?!en-US|_lib)/.test(p))).toEqual([]);
-    // Other commands' run modules stay unloaded.
-    expect(files.filter((f) => /^src\/cli\/commands\/.*\.run\.ts$/.test(f) && !f.includes(`/${group}.run.ts`))
-      .filter((f) => !SHARED_RUN.includes(f))).toEqual([]);
-  }, 60_000);
+  it.each(PLAIN)(
+    "a %s command loads its run module and the runtime, not another command's libraries (date-fns: its default en-US only)",
+    async (group) => {
+      const { files, packages } = await loaded(['src/cli/main.ts', 'src/cli/runtime.ts', `src/cli/commands/${group}.run.ts`]);
+      expect(files).toContain(`src/cli/commands/${group}.run.ts`);
+      expect(packages.filter((p) => HEAVY.includes(p) || /\/locale\/(?!en-US|_lib)/.test(p))).toEqual([]);
+      // Other commands' run modules stay unloaded.
+      expect(
+        files
+          .filter((f) => /^src\/cli\/commands\/.*\.run\.ts$/.test(f) && !f.includes(`/${group}.run.ts`))
+          .filter((f) => !SHARED_RUN.includes(f)),
+      ).toEqual([]);
+    },
+    60_000,
+  );
 });
 
 /** Run modules others build on (item changes are reported alike; views use the inbox's filter flags). */

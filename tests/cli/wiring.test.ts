@@ -4,7 +4,7 @@ import { SORTS } from '../../src/core/inbox.js';
 import { SORT_CHOICES } from '../../src/cli/commands/inbox.js';
 
 describe('command wiring', () => {
-  it('offers exactly the core\'s sort orders for --sort', () => {
+  it("offers exactly the core's sort orders for --sort", () => {
     expect([...SORT_CHOICES]).toEqual([...SORTS]);
   });
 });

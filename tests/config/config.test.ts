@@ -99,7 +99,10 @@ imap = { host = "imap.shop.example", port = 993 }
     writeConfig('agent = "nobody"\n');
     const db = await newDatabase('x');
     await runTandem(['init', '--handle', 'sam'], { db });
-    const r = await runTandem(['item', 'add', '--subject', 'Hi', '--customer', 'jo@example.com'], { db, env: { XDG_CONFIG_HOME: path.join(dir, 'cfg') } });
+    const r = await runTandem(['item', 'add', '--subject', 'Hi', '--customer', 'jo@example.com'], {
+      db,
+      env: { XDG_CONFIG_HOME: path.join(dir, 'cfg') },
+    });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(configFile());
   });
@@ -113,7 +116,10 @@ imap = { host = "imap.shop.example", port = 993 }
     const doctor = await runTandem(['doctor', '--json'], { db: await newDatabase('z'), env: { XDG_CONFIG_HOME: path.join(dir, 'cfg') } });
     expect(doctor.code).toBe(1);
     const findings = JSON.parse(doctor.stdout).findings;
-    expect(findings.find((f: any) => f.check === 'config')).toMatchObject({ status: 'fail', message: expect.stringMatching(/config\.toml:1: not valid TOML/) });
+    expect(findings.find((f: any) => f.check === 'config')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/config\.toml:1: not valid TOML/),
+    });
     expect(findings.map((f: any) => f.check)).toContain('locale');
   });
 });

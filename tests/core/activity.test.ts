@@ -15,7 +15,7 @@ beforeEach(async () => {
 });
 afterEach(async () => env.close());
 
-it('lists the events after one, oldest first, without the reader\'s own, the latest few only', async () => {
+it("lists the events after one, oldest first, without the reader's own, the latest few only", async () => {
   expect(await lastEventId(env.store.db)).toBe(0);
   const a = await items.createItem(env.ctx, sam, { subject: 'A question', customer: 'jo@example.com', kind: 'question' });
   const seen = await lastEventId(env.store.db);
@@ -23,7 +23,10 @@ it('lists the events after one, oldest first, without the reader\'s own, the lat
   await items.setPriority(env.ctx, ana, a.id, 'urgent');
   await items.customerMessage(env.ctx, a.id, 'Hello?');
   const news = await eventsAfter(env.store.db, seen, { excludeAgentId: sam.id });
-  expect(news.map((e) => [e.itemId, e.type, e.author.type])).toEqual([[a.id, 'priority', 'agent'], [a.id, 'message', 'customer']]);
+  expect(news.map((e) => [e.itemId, e.type, e.author.type])).toEqual([
+    [a.id, 'priority', 'agent'],
+    [a.id, 'message', 'customer'],
+  ]);
   expect(news[0]!.data).toMatchObject({ from: 'high', to: 'urgent' });
   const latest = await eventsAfter(env.store.db, seen, { excludeAgentId: sam.id, limit: 1 });
   expect(latest.map((e) => e.type)).toEqual(['message']);

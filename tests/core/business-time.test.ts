@@ -1,13 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addBusinessMinutes, businessMsBetween, countedSpansBetween, describeRule, isOpenAt, localIso, localLabel, openSpans,
-  parseHolidays, parseHours, checkTimeZone, type BusinessCalendar,
+  addBusinessMinutes,
+  businessMsBetween,
+  countedSpansBetween,
+  describeRule,
+  isOpenAt,
+  localIso,
+  localLabel,
+  openSpans,
+  parseHolidays,
+  parseHours,
+  checkTimeZone,
+  type BusinessCalendar,
 } from '../../src/core/business-time.js';
 import { pausesFromHistory } from '../../src/core/sla-due.js';
 import { TandemError } from '../../src/core/errors.js';
 
 const H = 3_600_000;
-const cal = (tz: string, hours: string[], holidays: string[] = []): BusinessCalendar => ({ tz, rules: hours.flatMap(parseHours), holidays });
+const cal = (tz: string, hours: string[], holidays: string[] = []): BusinessCalendar => ({
+  tz,
+  rules: hours.flatMap(parseHours),
+  holidays,
+});
 const at = (iso: string) => Date.parse(iso);
 const due = (c: BusinessCalendar | null, from: string, minutes: number, pauses: { start: number; end: number }[] = []) => {
   const t = addBusinessMinutes(c, at(from), minutes, pauses);
@@ -138,7 +152,9 @@ describe('pauses', () => {
     expect(due(berlin, '2026-03-06T14:00:00Z', 240)).toBe('2026-03-09T10:00:00.000Z');
     expect(due(berlin, '2026-03-06T14:00:00Z', 240, [pause])).toBe('2026-03-09T13:00:00.000Z');
     // Wall-clock: the whole pause is left out.
-    expect(due(null, '2026-03-06T12:00:00Z', 480, [{ start: at('2026-03-06T14:00:00Z'), end: at('2026-03-09T08:00:00Z') }])).toBe('2026-03-09T14:00:00.000Z');
+    expect(due(null, '2026-03-06T12:00:00Z', 480, [{ start: at('2026-03-06T14:00:00Z'), end: at('2026-03-09T08:00:00Z') }])).toBe(
+      '2026-03-09T14:00:00.000Z',
+    );
     const counted = countedSpansBetween(berlin, at('2026-03-06T14:00:00Z'), at('2026-03-09T13:00:00Z'), [pause]);
     expect(counted.map((s) => [new Date(s.start).toISOString(), new Date(s.end).toISOString()])).toEqual([
       ['2026-03-06T14:00:00.000Z', '2026-03-06T15:00:00.000Z'],
@@ -148,7 +164,11 @@ describe('pauses', () => {
 
   it('an open pause stops the clock: no due time until it ends', () => {
     expect(due(berlin, '2026-03-06T08:00:00Z', 240, [{ start: at('2026-03-06T09:00:00Z'), end: Infinity }])).toBeNull();
-    expect(businessMsBetween(berlin, at('2026-03-06T08:00:00Z'), at('2026-03-09T16:00:00Z'), [{ start: at('2026-03-06T09:00:00Z'), end: Infinity }])).toBe(1 * H);
+    expect(
+      businessMsBetween(berlin, at('2026-03-06T08:00:00Z'), at('2026-03-09T16:00:00Z'), [
+        { start: at('2026-03-06T09:00:00Z'), end: Infinity },
+      ]),
+    ).toBe(1 * H);
   });
 
   it('reads pauses from the status history: pending until the next status, snoozed until the earlier of wake-up and change', () => {
@@ -162,7 +182,9 @@ describe('pauses', () => {
       ev('2026-03-02T15:05:00Z', 'snoozed', 'open'), // woken a little late: the pause ends at the wake-up time
       ev('2026-03-02T16:00:00Z', 'open', 'pending'),
     ]);
-    expect(pauses.map((p) => [p.status, new Date(p.start).toISOString(), Number.isFinite(p.end) ? new Date(p.end).toISOString() : 'open'])).toEqual([
+    expect(
+      pauses.map((p) => [p.status, new Date(p.start).toISOString(), Number.isFinite(p.end) ? new Date(p.end).toISOString() : 'open']),
+    ).toEqual([
       ['pending', '2026-03-02T11:00:00.000Z', '2026-03-02T12:00:00.000Z'],
       ['snoozed', '2026-03-02T13:00:00.000Z', '2026-03-02T15:00:00.000Z'],
       ['pending', '2026-03-02T16:00:00.000Z', 'open'],

@@ -18,24 +18,27 @@ let id: number;
 beforeEach(async () => {
   env = await testEnv();
   ({ sam, ana } = await standardAgents(env.ctx));
-  id = (await items.createItem(env.ctx, sam, { subject: 'Refund missing', body: 'Where is it?', customer: 'jo@example.com', kind: 'billing' })).id;
+  id = (
+    await items.createItem(env.ctx, sam, { subject: 'Refund missing', body: 'Where is it?', customer: 'jo@example.com', kind: 'billing' })
+  ).id;
   env.clock.minutes(5);
 });
 afterEach(async () => env.close());
 
 const row = () => env.store.db.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const tags = async () => (await env.store.db.selectFrom('item_tags').select('tag').where('item_id', '=', id).execute()).map((t) => t.tag).sort();
+const tags = async () =>
+  (await env.store.db.selectFrom('item_tags').select('tag').where('item_id', '=', id).execute()).map((t) => t.tag).sort();
 
 describe('drafts', () => {
   it('keeps one draft per item, agent and kind; saving again replaces it; empty text removes it', async () => {
     await saveDraft(env.ctx, sam, id, 'reply', 'Half a reply');
     await saveDraft(env.ctx, sam, id, 'reply', 'Half a reply, longer');
     await saveDraft(env.ctx, sam, id, 'note', 'A note');
-    await saveDraft(env.ctx, ana, id, 'reply', 'Ana\'s own');
+    await saveDraft(env.ctx, ana, id, 'reply', "Ana's own");
     expect((await getDraft(env.ctx, sam, id, 'reply'))?.body).toBe('Half a reply, longer');
     expect((await listDrafts(env.ctx, sam)).map((d) => d.kind).sort()).toEqual(['note', 'reply']);
-    expect((await getDraft(env.ctx, ana, id, 'reply'))?.body).toBe('Ana\'s own');
-    expect([...await itemsWithDrafts(env.store.db, sam, [id, 999])]).toEqual([id]);
+    expect((await getDraft(env.ctx, ana, id, 'reply'))?.body).toBe("Ana's own");
+    expect([...(await itemsWithDrafts(env.store.db, sam, [id, 999]))]).toEqual([id]);
     await saveDraft(env.ctx, sam, id, 'note', '   ');
     expect(await getDraft(env.ctx, sam, id, 'note')).toBeNull();
     await deleteDraft(env.ctx, sam, id, 'reply');
@@ -48,7 +51,9 @@ describe('drafts', () => {
   it('sending removes the draft in the same change; a refused send keeps it', async () => {
     await saveDraft(env.ctx, sam, id, 'reply', 'We are on it.');
     await items.setPriority(env.ctx, ana, id, 'high'); // the item moves on: version 2
-    await expect(sendWithDraft(env.ctx, sam, id, 'reply', 'We are on it.', { expectedVersion: 1 })).rejects.toMatchObject({ kind: 'conflict' });
+    await expect(sendWithDraft(env.ctx, sam, id, 'reply', 'We are on it.', { expectedVersion: 1 })).rejects.toMatchObject({
+      kind: 'conflict',
+    });
     expect((await getDraft(env.ctx, sam, id, 'reply'))?.body).toBe('We are on it.');
     const r = await sendWithDraft(env.ctx, sam, id, 'reply', 'We are on it.', { expectedVersion: 2, status: 'pending' });
     expect(r.item.status).toBe('pending');
@@ -71,7 +76,17 @@ describe('undo', () => {
     const u = await undoChange(env.ctx, sam, r.undo!);
     expect(u.item.status).toBe('open');
     const after = await row();
-    for (const col of ['status', 'resolved_at', 'first_resolved_at', 'closed_at', 'reopen_count', 'first_response_due_at', 'resolution_due_at', 'next_due_at', 'resolution_secs'] as const) {
+    for (const col of [
+      'status',
+      'resolved_at',
+      'first_resolved_at',
+      'closed_at',
+      'reopen_count',
+      'first_response_due_at',
+      'resolution_due_at',
+      'next_due_at',
+      'resolution_secs',
+    ] as const) {
       expect(after[col], col).toEqual(before[col]);
     }
     expect(after.version).toBe(before.version + 2);
@@ -88,7 +103,12 @@ describe('undo', () => {
     const reopen = await items.setStatus(env.ctx, sam, id, 'open');
     expect((await row()).reopen_count).toBe(1);
     await undoChange(env.ctx, sam, reopen.undo!);
-    expect(await row()).toMatchObject({ status: 'resolved', reopen_count: 0, resolved_at: resolved.resolved_at, first_resolved_at: resolved.first_resolved_at });
+    expect(await row()).toMatchObject({
+      status: 'resolved',
+      reopen_count: 0,
+      resolved_at: resolved.resolved_at,
+      first_resolved_at: resolved.first_resolved_at,
+    });
     await items.reopen(env.ctx, sam, id);
 
     const open = await row();
@@ -99,7 +119,11 @@ describe('undo', () => {
     const p = await items.setPriority(env.ctx, sam, id, 'urgent');
     expect((await row()).first_response_due_at).not.toBe(open.first_response_due_at);
     await undoChange(env.ctx, sam, p.undo!);
-    expect(await row()).toMatchObject({ priority: 'normal', first_response_due_at: open.first_response_due_at, resolution_due_at: open.resolution_due_at });
+    expect(await row()).toMatchObject({
+      priority: 'normal',
+      first_response_due_at: open.first_response_due_at,
+      resolution_due_at: open.resolution_due_at,
+    });
 
     await items.changeTags(env.ctx, sam, id, { add: ['vip'] });
     const t = await items.changeTags(env.ctx, sam, id, { add: ['late'], remove: ['vip'] });

@@ -19,7 +19,10 @@ beforeEach(async () => {
 afterEach(async () => env.close());
 
 async function refused(p: Promise<unknown>, kind: TandemError['kind'], re: RegExp) {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(TandemError);
   expect((e as TandemError).kind).toBe(kind);
   expect((e as TandemError).message).toMatch(re);
@@ -27,7 +30,13 @@ async function refused(p: Promise<unknown>, kind: TandemError['kind'], re: RegEx
 
 async function serviceItemWithHistory() {
   await addOrder(env.ctx, { customer: 'jo@example.com', amount: 10, orderedAt: '2026-01-01T00:00:00Z' }).catch(() => undefined);
-  const item = await items.createItem(env.ctx, ana, { subject: 'Pre-sales: invoice wrong?', customer: { email: 'jo@example.com', name: 'Jo' }, kind: 'question', body: 'My invoice shows the wrong plan', priority: 'high' });
+  const item = await items.createItem(env.ctx, ana, {
+    subject: 'Pre-sales: invoice wrong?',
+    customer: { email: 'jo@example.com', name: 'Jo' },
+    kind: 'question',
+    body: 'My invoice shows the wrong plan',
+    priority: 'high',
+  });
   await addOrder(env.ctx, { customer: 'jo@example.com', amount: 120, orderedAt: '2026-02-01T00:00:00Z' });
   await addOrder(env.ctx, { customer: 'jo@example.com', amount: 80.5, orderedAt: '2026-02-15T00:00:00Z' });
   await addSurvey(env.ctx, ana, { kind: 'nps', score: 4, customer: 'jo@example.com' });
@@ -45,7 +54,13 @@ describe('escalate', () => {
     env.clock.minutes(5);
     const r = await escalate(env.ctx, ana, item.id, { reason: 'Billing system shows the wrong plan', to: 'cleo' });
     expect(r.source).toMatchObject({ id: item.id, status: 'escalated' });
-    expect(r.support).toMatchObject({ role: 'support', status: 'open', priority: 'high', assignee: 'cleo', customer: { email: 'jo@example.com' } });
+    expect(r.support).toMatchObject({
+      role: 'support',
+      status: 'open',
+      priority: 'high',
+      assignee: 'cleo',
+      customer: { email: 'jo@example.com' },
+    });
     expect(r.escalation).toMatchObject({ sourceItemId: item.id, supportItemId: r.support.id, escalatedBy: 'ana', state: 'open' });
 
     const snap = (await getSnapshot(env.store.db, r.support.id))!;
@@ -75,7 +90,7 @@ describe('escalate', () => {
     expect(JSON.stringify(await getSnapshot(env.store.db, r.support.id))).toBe(before);
   });
 
-  it('returns the source to open, still assigned, with support\'s resolution note', async () => {
+  it("returns the source to open, still assigned, with support's resolution note", async () => {
     const { item } = await serviceItemWithHistory();
     const r = await escalate(env.ctx, ana, item.id, { reason: 'Needs support', to: 'cleo' });
     env.clock.hours(3);
@@ -84,8 +99,15 @@ describe('escalate', () => {
     expect(source).toMatchObject({ status: 'open', assignee: 'ana' });
     const ret = (await itemEvents(env.store.db, item.id)).find((e) => e.type === 'return')!;
     expect(ret.body).toBe('Refunded the difference and fixed the plan');
-    expect(ret.data).toMatchObject({ outcome: 'resolved', summary: 'support resolved: Refunded the difference and fixed the plan', supportItemId: r.support.id });
-    expect((await listEscalations(env.ctx))[0]).toMatchObject({ state: 'resolved', returnNote: 'Refunded the difference and fixed the plan' });
+    expect(ret.data).toMatchObject({
+      outcome: 'resolved',
+      summary: 'support resolved: Refunded the difference and fixed the plan',
+      supportItemId: r.support.id,
+    });
+    expect((await listEscalations(env.ctx))[0]).toMatchObject({
+      state: 'resolved',
+      returnNote: 'Refunded the difference and fixed the plan',
+    });
     expect(await listEscalations(env.ctx, { open: true })).toEqual([]);
   });
 
@@ -114,7 +136,13 @@ describe('escalate', () => {
   it('refuses with a conflict and writes nothing: support items, escalated, resolved or closed items, non-support assignees', async () => {
     const { item } = await serviceItemWithHistory();
     const support = await items.createItem(env.ctx, cleo, { subject: 'Bug', customer: 'jo@example.com', kind: 'bug' });
-    const count = async () => (await env.store.db.selectFrom('items').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    const count = async () =>
+      (
+        await env.store.db
+          .selectFrom('items')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n;
     const n0 = await count();
     await refused(escalate(env.ctx, ana, support.id, { reason: 'x' }), 'conflict', /support item; only service items/);
     await refused(escalate(env.ctx, ana, item.id, { reason: 'x', to: 'ana' }), 'conflict', /does not work support/);
@@ -122,7 +150,11 @@ describe('escalate', () => {
     await refused(escalate(env.ctx, ana, item.id, { reason: '  ' }), 'invalid', /empty/);
     expect(await count()).toBe(n0);
     const r = await escalate(env.ctx, ana, item.id, { reason: 'x' });
-    await refused(escalate(env.ctx, ana, item.id, { reason: 'again' }), 'conflict', new RegExp(`already escalated \\(support item #${r.support.id}\\)`));
+    await refused(
+      escalate(env.ctx, ana, item.id, { reason: 'again' }),
+      'conflict',
+      new RegExp(`already escalated \\(support item #${r.support.id}\\)`),
+    );
     await refused(items.setStatus(env.ctx, ana, item.id, 'resolved'), 'conflict', /escalated to support/);
     await refused(items.assign(env.ctx, cleo, r.support.id, 'ana'), 'conflict', /does not work support/);
     const done = await items.createItem(env.ctx, ana, { subject: 'Done', customer: 'jo@example.com', kind: 'question' });

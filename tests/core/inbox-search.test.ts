@@ -21,8 +21,12 @@ beforeAll(async () => {
     env.clock.minutes(7 + (i % 5) * 3);
     const inSubject = i % 3 === 0;
     const item = await items.createItem(env.ctx, sam, {
-      subject: inSubject ? `Invoice ${i} is wrong` : `Question ${i}`, customer: '#1', kind: 'bug',
-      priority: priorities[(i * 7) % 4], body: i % 4 === 0 ? 'the invoice total again' : 'hello', assignee: i % 2 ? 'cleo' : null,
+      subject: inSubject ? `Invoice ${i} is wrong` : `Question ${i}`,
+      customer: '#1',
+      kind: 'bug',
+      priority: priorities[(i * 7) % 4],
+      body: i % 4 === 0 ? 'the invoice total again' : 'hello',
+      assignee: i % 2 ? 'cleo' : null,
     });
     all.push(item.id);
     if (inSubject || i % 4 === 0) invoice.add(item.id);
@@ -46,7 +50,12 @@ describe('inbox search', () => {
       const expected = whole.filter((id) => invoice.has(id));
       const found = (await queryInbox(env.ctx, null, { statuses: 'all', sort, search: 'invoice', limit: 1000 })).map((i) => i.id);
       expect(found, sort).toEqual(expected);
-      for (const [limit, offset] of [[5, 0], [5, 5], [4, 13], [50, 10]] as const) {
+      for (const [limit, offset] of [
+        [5, 0],
+        [5, 5],
+        [4, 13],
+        [50, 10],
+      ] as const) {
         const page = (await queryInbox(env.ctx, null, { statuses: 'all', sort, search: 'invoice', limit, offset })).map((i) => i.id);
         expect(page, `${sort} ${limit}@${offset}`).toEqual(expected.slice(offset, offset + limit));
       }

@@ -17,11 +17,23 @@ beforeEach(async () => {
   ({ cleo } = await standardAgents(env.ctx));
   const customer = await addCustomer(env.ctx, { name: 'Olivia', email: 'olivia@example.com' });
   const policyOf = policyLookup(await policyRules(env.store.db));
-  record = async (externalId) => newItemRecord({
-    subject: 'Sync stopped', body: 'Since the update.', kind: 'bug', priority: 'high', assignee: cleo, customerId: customer.id,
-    tags: ['vip'], createdAt: '2026-03-01T08:00:00.000Z', createdBy: 'import', externalId,
-    outcome: { status: 'resolved', resolvedAt: '2026-03-01T12:00:00.000Z' },
-  }, policyOf);
+  record = async (externalId) =>
+    newItemRecord(
+      {
+        subject: 'Sync stopped',
+        body: 'Since the update.',
+        kind: 'bug',
+        priority: 'high',
+        assignee: cleo,
+        customerId: customer.id,
+        tags: ['vip'],
+        createdAt: '2026-03-01T08:00:00.000Z',
+        createdBy: 'import',
+        externalId,
+        outcome: { status: 'resolved', resolvedAt: '2026-03-01T12:00:00.000Z' },
+      },
+      policyOf,
+    );
 });
 afterEach(async () => env.close());
 
@@ -29,8 +41,12 @@ async function rowsOf(id: number) {
   const db = env.store.db;
   const { id: _id, ...item } = await db.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const tags = (await db.selectFrom('item_tags').select('tag').where('item_id', '=', id).execute()).map((t) => t.tag);
-  const events = await db.selectFrom('events').select(['version', 'type', 'author_type', 'author_agent_id', 'author_customer_id', 'body', 'data', 'created_at', 'message_id'])
-    .where('item_id', '=', id).orderBy('id').execute();
+  const events = await db
+    .selectFrom('events')
+    .select(['version', 'type', 'author_type', 'author_agent_id', 'author_customer_id', 'body', 'data', 'created_at', 'message_id'])
+    .where('item_id', '=', id)
+    .orderBy('id')
+    .execute();
   return { item: { ...item, external_id: item.external_id?.replace(/-\w+$/, '') }, tags, events };
 }
 
@@ -52,7 +68,10 @@ describe('writing a new item', () => {
     const again = await env.store.write(async (trx) => transactionItemWriter(trx).create(await record('dup')));
     expect(first).not.toBeNull();
     expect(again).toBeNull();
-    const count = await env.store.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const count = await env.store.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(2);
   });
 });

@@ -16,7 +16,10 @@ beforeEach(async () => {
 afterEach(async () => env.close());
 
 async function expectError(p: Promise<unknown>, kind: TandemError['kind'], match?: RegExp) {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e, 'expected the call to be refused').toBeInstanceOf(TandemError);
   expect((e as TandemError).kind).toBe(kind);
   if (match) expect((e as TandemError).message).toMatch(match);
@@ -28,8 +31,21 @@ async function eventCount(id: number) {
 
 describe('creating items', () => {
   it('makes an inbound item from a customer, new and unassigned, with SLA due times from the policy', async () => {
-    const item = await items.createItem(env.ctx, sam, { subject: 'Cannot log in', body: 'Help', customer: 'jo@example.com', kind: 'access' });
-    expect(item).toMatchObject({ role: 'support', kind: 'access', status: 'new', priority: 'normal', direction: 'inbound', version: 1, assignee: null });
+    const item = await items.createItem(env.ctx, sam, {
+      subject: 'Cannot log in',
+      body: 'Help',
+      customer: 'jo@example.com',
+      kind: 'access',
+    });
+    expect(item).toMatchObject({
+      role: 'support',
+      kind: 'access',
+      status: 'new',
+      priority: 'normal',
+      direction: 'inbound',
+      version: 1,
+      assignee: null,
+    });
     expect(item.customer?.email).toBe('jo@example.com');
     // support normal: first response 8h, resolution 3 days, from creation (09:00).
     expect(item.sla.firstResponseDueAt).toBe('2026-03-02T17:00:00.000Z');
@@ -40,7 +56,13 @@ describe('creating items', () => {
   });
 
   it('makes an outbound item started by the agent, open, with no first-response clock until the customer writes', async () => {
-    const item = await items.createItem(env.ctx, ana, { subject: 'How is onboarding going?', customer: 'jo@example.com', direction: 'outbound', kind: 'onboarding', body: 'Hi Jo' });
+    const item = await items.createItem(env.ctx, ana, {
+      subject: 'How is onboarding going?',
+      customer: 'jo@example.com',
+      direction: 'outbound',
+      kind: 'onboarding',
+      body: 'Hi Jo',
+    });
     expect(item).toMatchObject({ role: 'service', status: 'open', direction: 'outbound' });
     expect(item.sla.firstResponseDueAt).toBeNull();
     const events = await itemEvents(env.store.db, item.id);
@@ -58,12 +80,20 @@ describe('creating items', () => {
 
   it('refuses bad input and writes nothing', async () => {
     await expectError(items.createItem(env.ctx, sam, { subject: '  ', customer: 'a@b.co' }), 'invalid', /subject/);
-    await expectError(items.createItem(env.ctx, sam, { subject: 'x', customer: 'a@b.co', priority: 'asap' }), 'invalid', /priority must be one of/);
+    await expectError(
+      items.createItem(env.ctx, sam, { subject: 'x', customer: 'a@b.co', priority: 'asap' }),
+      'invalid',
+      /priority must be one of/,
+    );
     await expectError(items.createItem(env.ctx, sam, { subject: 'x', customer: 'not-an-email' }), 'invalid', /email/);
     await expectError(items.createItem(env.ctx, sam, { subject: 'x', customer: 'a@b.co', body: '   ' }), 'invalid', /empty/);
     await expectError(items.createItem(env.ctx, sam, { subject: 'x' }), 'invalid', /customer/);
     await expectError(items.createItem(env.ctx, sam, { subject: 'x', customer: 'a@b.co', assignee: 'nobody' }), 'not_found');
-    await expectError(items.createItem(env.ctx, sam, { subject: 'x', customer: 'a@b.co', kind: 'bug', assignee: 'ana' }), 'conflict', /does not work support/);
+    await expectError(
+      items.createItem(env.ctx, sam, { subject: 'x', customer: 'a@b.co', kind: 'bug', assignee: 'ana' }),
+      'conflict',
+      /does not work support/,
+    );
     const all = await queryInbox(env.ctx, null, { statuses: 'all' });
     expect(all).toHaveLength(0);
     const customers = await env.store.db.selectFrom('customers').selectAll().execute();
@@ -152,7 +182,10 @@ describe('actions', () => {
     const r = await items.customerMessage(env.ctx, id, 'It broke again');
     expect(r.item).toMatchObject({ status: 'open', reopenCount: 1, resolvedAt: null, firstResponseAt: '2026-03-02T09:20:00.000Z' });
     const events = await itemEvents(env.store.db, id);
-    expect(events.slice(-2).map((e) => [e.type, e.author.type])).toEqual([['message', 'customer'], ['status', 'customer']]);
+    expect(events.slice(-2).map((e) => [e.type, e.author.type])).toEqual([
+      ['message', 'customer'],
+      ['status', 'customer'],
+    ]);
   });
 
   it('needs --force to take an item assigned to someone else', async () => {
@@ -168,8 +201,17 @@ describe('actions', () => {
     env.clock.minutes(61);
     const r = await items.setPriority(env.ctx, sam, id, 'urgent');
     // support urgent: 1h / 8h from creation at 09:00
-    expect(r.item.sla).toMatchObject({ firstResponseDueAt: '2026-03-02T10:00:00.000Z', resolutionDueAt: '2026-03-02T17:00:00.000Z', state: 'breached' });
-    const f = await items.createItem(env.ctx, ana, { subject: 'Follow up', customer: 'jo@example.com', direction: 'outbound', due: '2026-03-10T09:00:00Z' });
+    expect(r.item.sla).toMatchObject({
+      firstResponseDueAt: '2026-03-02T10:00:00.000Z',
+      resolutionDueAt: '2026-03-02T17:00:00.000Z',
+      state: 'breached',
+    });
+    const f = await items.createItem(env.ctx, ana, {
+      subject: 'Follow up',
+      customer: 'jo@example.com',
+      direction: 'outbound',
+      due: '2026-03-10T09:00:00Z',
+    });
     const r2 = await items.setPriority(env.ctx, ana, f.id, 'high');
     expect(r2.item.sla.resolutionDueAt).toBe('2026-03-10T09:00:00.000Z');
   });
@@ -201,7 +243,12 @@ describe('actions', () => {
 describe('search', () => {
   it('finds items by subject and by message body, and treats FTS syntax as plain words', async () => {
     const a = await items.createItem(env.ctx, sam, { subject: 'Refund for order 1234', customer: 'jo@example.com', kind: 'billing' });
-    const b = await items.createItem(env.ctx, sam, { subject: 'Login', customer: 'al@example.com', kind: 'access', body: 'the "magic" link NEAR(expired) -again' });
+    const b = await items.createItem(env.ctx, sam, {
+      subject: 'Login',
+      customer: 'al@example.com',
+      kind: 'access',
+      body: 'the "magic" link NEAR(expired) -again',
+    });
     const ids = async (q: string) => (await queryInbox(env.ctx, null, { search: q, statuses: 'all' })).map((i) => i.id).sort();
     expect(await ids('refund')).toEqual([a.id]);
     expect(await ids('magic link')).toEqual([b.id]);

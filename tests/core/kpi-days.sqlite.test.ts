@@ -35,7 +35,12 @@ describe('KPI day rollups that cannot be stored', () => {
     const store = await openSqliteStore(env.dbPath);
     try {
       expect(store.readonly).toBe(true);
-      expect(await computeKpis(makeCtx(store, () => new Date(NOW)), opts)).toEqual(expected);
+      expect(
+        await computeKpis(
+          makeCtx(store, () => new Date(NOW)),
+          opts,
+        ),
+      ).toEqual(expected);
     } finally {
       await store.close();
       fs.chmodSync(env.dbPath, 0o644);

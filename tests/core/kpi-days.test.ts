@@ -62,12 +62,18 @@ async function expectSameAsRaw(e: TestEnv, handles: string[], quick = false) {
 }
 
 async function storedDays(e: TestEnv): Promise<number> {
-  const r = await e.store.db.selectFrom('kpi_days').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await e.store.db
+    .selectFrom('kpi_days')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 /** Item ids made so far (a later history works on earlier items too). */
-interface Made { ids: number[]; serviceIds: number[] }
+interface Made {
+  ids: number[];
+  serviceIds: number[];
+}
 
 /** Random work by random agents, the clock moving forward by minutes to hours at each step. */
 async function randomHistory(e: TestEnv, seed: number, agents: Agent[], steps: number, made: Made) {
@@ -84,8 +90,13 @@ async function randomHistory(e: TestEnv, seed: number, agents: Agent[], steps: n
         const outbound = service && rnd.next() < 0.5;
         const assignee = rnd.next() < 0.2 ? null : rnd.pick(service ? ['sam', 'ana'] : ['sam', 'cleo', 'dev']);
         const item = await items.createItem(e.ctx, agents[0]!, {
-          subject: `s${step}`, customer: `#${1 + rnd.int(6)}`, role: service ? 'service' : 'support', kind: outbound ? 'follow_up' : service ? 'question' : 'bug',
-          direction: outbound ? 'outbound' : 'inbound', assignee, priority: rnd.pick(['low', 'normal', 'high', 'urgent']),
+          subject: `s${step}`,
+          customer: `#${1 + rnd.int(6)}`,
+          role: service ? 'service' : 'support',
+          kind: outbound ? 'follow_up' : service ? 'question' : 'bug',
+          direction: outbound ? 'outbound' : 'inbound',
+          assignee,
+          priority: rnd.pick(['low', 'normal', 'high', 'urgent']),
           due: outbound && rnd.next() < 0.7 ? new Date(e.clock.now().getTime() + rnd.int(4 * 86_400_000) + 3_600_000).toISOString() : null,
         });
         ids.push(item.id);
@@ -93,21 +104,45 @@ async function randomHistory(e: TestEnv, seed: number, agents: Agent[], steps: n
       } else {
         const id = rnd.pick(ids);
         switch (op) {
-          case 3: case 4: await items.reply(e.ctx, actor, id, 'reply'); break;
-          case 5: await items.resolve(e.ctx, actor, id); break;
-          case 6: await items.customerMessage(e.ctx, id, 'again'); break;
-          case 7: await items.assign(e.ctx, actor, id, rnd.next() < 0.2 ? null : rnd.pick(handles), { force: true }); break;
-          case 8: await items.close(e.ctx, actor, id); break;
+          case 3:
+          case 4:
+            await items.reply(e.ctx, actor, id, 'reply');
+            break;
+          case 5:
+            await items.resolve(e.ctx, actor, id);
+            break;
+          case 6:
+            await items.customerMessage(e.ctx, id, 'again');
+            break;
+          case 7:
+            await items.assign(e.ctx, actor, id, rnd.next() < 0.2 ? null : rnd.pick(handles), { force: true });
+            break;
+          case 8:
+            await items.close(e.ctx, actor, id);
+            break;
           case 9: {
             const kind = rnd.pick(['csat', 'nps'] as const);
             // Answers arrive late, for days already passed too.
             const at = new Date(e.clock.now().getTime() - rnd.int(6 * 86_400_000)).toISOString();
-            await addSurvey(e.ctx, actor, { kind, score: kind === 'csat' ? 1 + rnd.int(5) : rnd.int(11), itemId: rnd.next() < 0.8 ? id : null, customer: '#1', at });
+            await addSurvey(e.ctx, actor, {
+              kind,
+              score: kind === 'csat' ? 1 + rnd.int(5) : rnd.int(11),
+              itemId: rnd.next() < 0.8 ? id : null,
+              customer: '#1',
+              at,
+            });
             break;
           }
           case 10:
-            if (rnd.next() < 0.5 && serviceIds.length) await escalate(e.ctx, actor, rnd.pick(serviceIds), { reason: 'needs a fix', to: rnd.next() < 0.5 ? 'cleo' : null });
-            else await setPolicy(e.ctx, { role: rnd.pick(['support', 'service']), priority: rnd.pick(['low', 'normal', 'high', 'urgent']), firstResponse: String(30 + rnd.int(600)), resolution: String(600 + rnd.int(5000)) });
+            if (rnd.next() < 0.5 && serviceIds.length)
+              await escalate(e.ctx, actor, rnd.pick(serviceIds), { reason: 'needs a fix', to: rnd.next() < 0.5 ? 'cleo' : null });
+            else
+              await setPolicy(e.ctx, {
+                role: rnd.pick(['support', 'service']),
+                priority: rnd.pick(['low', 'normal', 'high', 'urgent']),
+                firstResponse: String(30 + rnd.int(600)),
+                resolution: String(600 + rnd.int(5000)),
+              });
             break;
         }
       }
@@ -119,34 +154,46 @@ async function randomHistory(e: TestEnv, seed: number, agents: Agent[], steps: n
 }
 
 describe('KPI day rollups', () => {
-  it.each([11, 29, 4242])('give the raw figures on a random history (seed %i), before and after more changes', async (seed) => {
-    env = await testEnv('2026-05-01T08:00:00.000Z');
-    const { sam, ana, cleo } = await standardAgents(env.ctx);
-    const dev = await addAgent(env.ctx, { handle: 'dev', name: 'Dev', roles: 'support' });
-    for (let c = 1; c <= 6; c++) await addCustomer(env.ctx, { name: `c${c}`, email: `c${c}@example.com` });
-    const agents = [sam, ana, cleo, dev];
-    const handles = agents.map((a) => a.handle);
-    const made: Made = { ids: [], serviceIds: [] };
-    await randomHistory(env, seed, agents, 220, made);
-    // The history has every kind of change the figures count.
-    const count = async (q: string) => Number((await env!.store.db.selectFrom(q as 'items').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    expect(await count('surveys')).toBeGreaterThan(3);
-    expect(await count('escalations')).toBeGreaterThan(0);
-    const reopened = await env.store.db.selectFrom('items').select('id').where('reopen_count', '>', 0).execute();
-    const resolved = await env.store.db.selectFrom('items').select('id').where('first_resolved_at', 'is not', null).execute();
-    expect([reopened.length > 0, resolved.length > 5]).toEqual([true, true]);
-    await expectSameAsRaw(env, handles);
-    // The reports stored the days they counted; more work (on old items too) must forget what it
-    // touches: checked every few changes, so one change's stale day is not hidden by the next.
-    expect(await storedDays(env)).toBeGreaterThan(0);
-    for (let chunk = 0; chunk < 10; chunk++) {
-      await randomHistory(env, seed * 100 + chunk, agents, 8, made);
-      await expectSameAsRaw(env, handles, true);
-    }
-    await expectSameAsRaw(env, handles);
-  }, 120_000);
+  it.each([11, 29, 4242])(
+    'give the raw figures on a random history (seed %i), before and after more changes',
+    async (seed) => {
+      env = await testEnv('2026-05-01T08:00:00.000Z');
+      const { sam, ana, cleo } = await standardAgents(env.ctx);
+      const dev = await addAgent(env.ctx, { handle: 'dev', name: 'Dev', roles: 'support' });
+      for (let c = 1; c <= 6; c++) await addCustomer(env.ctx, { name: `c${c}`, email: `c${c}@example.com` });
+      const agents = [sam, ana, cleo, dev];
+      const handles = agents.map((a) => a.handle);
+      const made: Made = { ids: [], serviceIds: [] };
+      await randomHistory(env, seed, agents, 220, made);
+      // The history has every kind of change the figures count.
+      const count = async (q: string) =>
+        Number(
+          (
+            await env!.store.db
+              .selectFrom(q as 'items')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      expect(await count('surveys')).toBeGreaterThan(3);
+      expect(await count('escalations')).toBeGreaterThan(0);
+      const reopened = await env.store.db.selectFrom('items').select('id').where('reopen_count', '>', 0).execute();
+      const resolved = await env.store.db.selectFrom('items').select('id').where('first_resolved_at', 'is not', null).execute();
+      expect([reopened.length > 0, resolved.length > 5]).toEqual([true, true]);
+      await expectSameAsRaw(env, handles);
+      // The reports stored the days they counted; more work (on old items too) must forget what it
+      // touches: checked every few changes, so one change's stale day is not hidden by the next.
+      expect(await storedDays(env)).toBeGreaterThan(0);
+      for (let chunk = 0; chunk < 10; chunk++) {
+        await randomHistory(env, seed * 100 + chunk, agents, 8, made);
+        await expectSameAsRaw(env, handles, true);
+      }
+      await expectSameAsRaw(env, handles);
+    },
+    120_000,
+  );
 
-  it('give the fixture\'s figures, and stay true when old items change', async () => {
+  it("give the fixture's figures, and stay true when old items change", async () => {
     env = await testEnv(NOW);
     const fx = await buildKpiFixture(env);
     const handles = ['sam', 'ana', 'cleo'];
@@ -202,7 +249,15 @@ describe('a bulk load', () => {
     expect(await storedDays(env)).toBeGreaterThan(0);
     // An import adds an answer to a day already stored (bulk writes bypass the core's write path).
     await env.store.bulk.load(async (w) => {
-      w.insert('surveys', { id: w.nextId('surveys'), kind: 'csat', score: 5, comment: null, customer_id: 2, item_id: null, created_at: '2026-03-13T09:00:00.000Z' });
+      w.insert('surveys', {
+        id: w.nextId('surveys'),
+        kind: 'csat',
+        score: 5,
+        comment: null,
+        customer_id: 2,
+        item_id: null,
+        created_at: '2026-03-13T09:00:00.000Z',
+      });
     });
     expect(await storedDays(env)).toBe(0);
     const fast = await computeKpis(env.ctx, opts);
@@ -217,17 +272,25 @@ describe('the pieces of a range', () => {
     const now = '2026-03-20T15:00:00.000Z';
     expect(piecesOf({ from: '2026-03-10T06:00:00.000Z', to: '2026-03-13T02:00:00.000Z' }, now)).toEqual({
       days: ['2026-03-11', '2026-03-12'],
-      raw: [{ from: '2026-03-10T06:00:00.000Z', to: '2026-03-11T00:00:00.000Z' }, { from: '2026-03-13T00:00:00.000Z', to: '2026-03-13T02:00:00.000Z' }],
+      raw: [
+        { from: '2026-03-10T06:00:00.000Z', to: '2026-03-11T00:00:00.000Z' },
+        { from: '2026-03-13T00:00:00.000Z', to: '2026-03-13T02:00:00.000Z' },
+      ],
     });
     // Midnight to midnight: only whole days.
-    expect(piecesOf({ from: '2026-03-10T00:00:00.000Z', to: '2026-03-12T00:00:00.000Z' }, now)).toEqual({ days: ['2026-03-10', '2026-03-11'], raw: [] });
+    expect(piecesOf({ from: '2026-03-10T00:00:00.000Z', to: '2026-03-12T00:00:00.000Z' }, now)).toEqual({
+      days: ['2026-03-10', '2026-03-11'],
+      raw: [],
+    });
     // Today (not over yet) and the future are counted raw.
     expect(piecesOf({ from: '2026-03-19T00:00:00.000Z', to: '2026-03-22T00:00:00.000Z' }, now)).toEqual({
-      days: ['2026-03-19'], raw: [{ from: '2026-03-20T00:00:00.000Z', to: '2026-03-22T00:00:00.000Z' }],
+      days: ['2026-03-19'],
+      raw: [{ from: '2026-03-20T00:00:00.000Z', to: '2026-03-22T00:00:00.000Z' }],
     });
     // Inside one day: raw.
     expect(piecesOf({ from: '2026-03-10T01:00:00.000Z', to: '2026-03-10T05:00:00.000Z' }, now)).toEqual({
-      days: [], raw: [{ from: '2026-03-10T01:00:00.000Z', to: '2026-03-10T05:00:00.000Z' }],
+      days: [],
+      raw: [{ from: '2026-03-10T01:00:00.000Z', to: '2026-03-10T05:00:00.000Z' }],
     });
   });
 

@@ -55,13 +55,20 @@ describe('KPI durations with milliseconds', () => {
     const fr = made.map((m) => exactSeconds(m.created, m.replied)).sort((a, b) => a - b);
     const res = made.map((m) => exactSeconds(m.created, m.resolved)).sort((a, b) => a - b);
     const f = r.support!.figures;
-    expect([f.firstResponseMedian!.value, f.firstResponseP90!.value, f.firstResponseMedian!.count]).toEqual([nearestRank(fr, 50), nearestRank(fr, 90), fr.length]);
+    expect([f.firstResponseMedian!.value, f.firstResponseP90!.value, f.firstResponseMedian!.count]).toEqual([
+      nearestRank(fr, 50),
+      nearestRank(fr, 90),
+      fr.length,
+    ]);
     expect([f.resolutionMedian!.value, f.resolutionP90!.value]).toEqual([nearestRank(res, 50), nearestRank(res, 90)]);
     const cleo = r.support!.agents!.find((a) => a.handle === 'cleo')!.figures;
     expect(cleo.firstResponseMedian!.value).toBe(nearestRank(fr, 50));
     // Each day's point covers the first responses made that day only.
     for (const point of r.support!.series.firstResponseMedian!) {
-      const that = made.filter((m) => m.replied.slice(0, 10) === point.date).map((m) => exactSeconds(m.created, m.replied)).sort((a, b) => a - b);
+      const that = made
+        .filter((m) => m.replied.slice(0, 10) === point.date)
+        .map((m) => exactSeconds(m.created, m.replied))
+        .sort((a, b) => a - b);
       expect([point.date, point.value, point.count]).toEqual([point.date, nearestRank(that, 50), that.length]);
     }
   });

@@ -46,7 +46,12 @@ describe('percentiles (nearest rank)', () => {
     expect(nearestRank([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90)).toBe(9); // rank ceil(9) = 9
     expect(nearestRank([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 90)).toBe(10); // rank ceil(9.9) = 10
     // n = 20: rank ceil(18) = 18 exactly.
-    expect(nearestRank(Array.from({ length: 20 }, (_, i) => i + 1), 90)).toBe(18);
+    expect(
+      nearestRank(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+        90,
+      ),
+    ).toBe(18);
     expect(medianAndP90([30, 10, 20])).toEqual({ median: 20, p90: 30, count: 3 });
   });
 });
@@ -217,8 +222,14 @@ describe('service KPIs, team', () => {
     // Order: most reasons first (bob, gus: 2; by id), then most support items, then id (alice 1, carol 3).
     expect(report.service!.atRisk.map((r) => r.name)).toEqual(['bob', 'gus', 'alice', 'carol']);
     expect(report.service!.atRisk[0]).toEqual({
-      customerId: 2, name: 'bob', email: 'bob@example.com', openFollowUpId: null,
-      reasons: [{ kind: 'csat', score: 2, at: '2026-03-12T12:00:00.000Z' }, { kind: 'nps', score: 6, at: '2026-03-15T00:00:00.000Z' }],
+      customerId: 2,
+      name: 'bob',
+      email: 'bob@example.com',
+      openFollowUpId: null,
+      reasons: [
+        { kind: 'csat', score: 2, at: '2026-03-12T12:00:00.000Z' },
+        { kind: 'nps', score: 6, at: '2026-03-15T00:00:00.000Z' },
+      ],
     });
     expect(report.service!.atRisk[2]!.reasons).toEqual([{ kind: 'support_items', count: 3 }]);
   });
@@ -227,7 +238,13 @@ describe('service KPIs, team', () => {
 describe('service KPIs, per agent', () => {
   it('lists the service agents, without the business-wide figures', () => {
     expect(report.service!.agents!.map((a) => a.handle)).toEqual(['ana', 'sam']);
-    expect(Object.keys(agent('service', 'ana'))).toEqual(['nps', 'followUpsOnTime', 'firstResponseMedian', 'firstResponseP90', 'escalationRate']);
+    expect(Object.keys(agent('service', 'ana'))).toEqual([
+      'nps',
+      'followUpsOnTime',
+      'firstResponseMedian',
+      'firstResponseP90',
+      'escalationRate',
+    ]);
   });
 
   it('ana', () => {
@@ -257,7 +274,7 @@ describe('service KPIs, per agent', () => {
 });
 
 describe('limiting to one agent', () => {
-  it('gives that agent\'s figures as the panel, and leaves out the business-wide ones', async () => {
+  it("gives that agent's figures as the panel, and leaves out the business-wide ones", async () => {
     const r = await computeKpis(env.ctx, { role: 'all', period: P, agent: 'cleo' });
     expect(r.agent).toBe('cleo');
     expect(r.support!.figures).toEqual(agent('support', 'cleo'));
@@ -270,7 +287,7 @@ describe('limiting to one agent', () => {
 });
 
 describe('daily series', () => {
-  it('has one point per UTC day of the period, each computed with the figure\'s formula over that day', () => {
+  it("has one point per UTC day of the period, each computed with the figure's formula over that day", () => {
     const s = report.support!.series;
     expect(s.volume!.map((p) => p.date)).toEqual(periodDays(P));
     expect(s.volume!).toHaveLength(10);
@@ -291,13 +308,17 @@ describe('daily series', () => {
     expect(report.support!.series.backlog!.at(-1)!.value).toBe(report.support!.figures.backlog!.value);
   });
 
-  it('cuts the first and last day at the period\'s edges when it does not start at midnight', async () => {
+  it("cuts the first and last day at the period's edges when it does not start at midnight", async () => {
     // [D12 12:00, D14 12:00): days D12 (from 12:00), D13, D14 (until 12:00). Created: S8 (D13 12:00) only —
     // S3 was created D12 08:00, before the period. Backlog at D13 00:00: S3 (resolved D13 08:00) → 1;
     // at D14 00:00: S8 → 1; at D14 12:00: S2 (reopened D14 09:00) and S8, resolved at 12:00 exactly — a resolution
     // at `to` belongs to the next period, so S8 is still in the backlog at `to` → 2.
     const r = await computeKpis(env.ctx, { role: 'support', period: { from: '2026-03-12T12:00:00.000Z', to: '2026-03-14T12:00:00.000Z' } });
-    expect(r.support!.series.volume!.map((p) => [p.date, p.value])).toEqual([['2026-03-12', 0], ['2026-03-13', 1], ['2026-03-14', 0]]);
+    expect(r.support!.series.volume!.map((p) => [p.date, p.value])).toEqual([
+      ['2026-03-12', 0],
+      ['2026-03-13', 1],
+      ['2026-03-14', 0],
+    ]);
     expect(r.support!.figures.volume!.value).toBe(1);
     expect(r.support!.series.backlog!.map((p) => p.value)).toEqual([1, 1, 2]);
     expect(r.support!.figures.backlog!.value).toBe(2);
@@ -317,10 +338,29 @@ describe('an empty period', () => {
     const r = await computeKpis(env.ctx, { role: 'all', period: { from: '2025-01-01T00:00:00.000Z', to: '2025-01-11T00:00:00.000Z' } });
     const s = r.support!.figures;
     const v = r.service!.figures;
-    for (const key of ['firstResponseMedian', 'firstResponseP90', 'resolutionMedian', 'resolutionP90', 'csat', 'slaFirstResponse', 'slaResolution', 'reopenRate', 'oneTouch']) {
+    for (const key of [
+      'firstResponseMedian',
+      'firstResponseP90',
+      'resolutionMedian',
+      'resolutionP90',
+      'csat',
+      'slaFirstResponse',
+      'slaResolution',
+      'reopenRate',
+      'oneTouch',
+    ]) {
       expect(s[key], key).toEqual({ value: null, previous: null, change: null, count: 0, previousCount: 0 });
     }
-    for (const key of ['nps', 'repeatPurchaseRate', 'customerLifetimeValue', 'averageOrderValue', 'ordersPerCustomer', 'followUpsOnTime', 'firstResponseMedian', 'escalationRate']) {
+    for (const key of [
+      'nps',
+      'repeatPurchaseRate',
+      'customerLifetimeValue',
+      'averageOrderValue',
+      'ordersPerCustomer',
+      'followUpsOnTime',
+      'firstResponseMedian',
+      'escalationRate',
+    ]) {
       expect(v[key], key).toEqual({ value: null, previous: null, change: null, count: 0, previousCount: 0 });
     }
     for (const key of ['volume', 'backlog', 'escalationsReceived']) expect(s[key]!.value, key).toBe(0);
@@ -350,7 +390,14 @@ describe('periods', () => {
     expect(resolvePeriod({}, clock)).toEqual({ from: '2026-02-23T00:00:00.000Z', to: NOW });
     expect(resolvePeriod({ from: '2026-03-10', to: '2026-03-20' }, clock)).toEqual(P);
     expect(previousPeriod(P)).toEqual(Q);
-    const kind = (f: () => unknown) => { try { f(); return null; } catch (e) { return (e as TandemError).kind; } };
+    const kind = (f: () => unknown) => {
+      try {
+        f();
+        return null;
+      } catch (e) {
+        return (e as TandemError).kind;
+      }
+    };
     expect(kind(() => resolvePeriod({ from: '2026-03-20', to: '2026-03-10' }, clock))).toBe('invalid');
     expect(kind(() => resolvePeriod({ from: '2026-03-20', to: '2026-03-20' }, clock))).toBe('invalid');
     expect(kind(() => resolvePeriod({ last: 'week' }, clock))).toBe('invalid');

@@ -27,34 +27,64 @@ describe('migration 0009_imports', () => {
     const spec = await newDatabase('old', { fresh: true });
     const engine = onPostgres ? 'postgres' : 'sqlite';
     const old = rawDatabase(spec);
-    const before = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name < '0009')
-      .map(([name, m]) => [name, { up: (db: Kysely<any>) => m.up(db, engine) }]));
+    const before = Object.fromEntries(
+      Object.entries(MIGRATIONS)
+        .filter(([name]) => name < '0009')
+        .map(([name, m]) => [name, { up: (db: Kysely<any>) => m.up(db, engine) }]),
+    );
     const r = await new Migrator({ db: old, provider: { getMigrations: async () => before } }).migrateToLatest();
     expect(r.error).toBeUndefined();
     const at = '2026-01-01T00:00:00.000Z';
-    const customer = await old.insertInto('customers').values({ name: 'Jo', email: 'jo@example.com', created_at: at, updated_at: at }).returning('id').executeTakeFirstOrThrow();
+    const customer = await old
+      .insertInto('customers')
+      .values({ name: 'Jo', email: 'jo@example.com', created_at: at, updated_at: at })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const ids: number[] = [];
-    for (const [kind, score, comment] of [['csat', 5, 'great'], ['nps', 2, null]] as const) {
-      const row = await old.insertInto('surveys').values({ kind, score, comment, customer_id: customer.id, item_id: null, created_at: at }).returning('id').executeTakeFirstOrThrow();
+    for (const [kind, score, comment] of [
+      ['csat', 5, 'great'],
+      ['nps', 2, null],
+    ] as const) {
+      const row = await old
+        .insertInto('surveys')
+        .values({ kind, score, comment, customer_id: customer.id, item_id: null, created_at: at })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       ids.push(row.id);
     }
     await old.destroy();
 
     const store = await openStore(spec);
     try {
-      const rows = await store.db.selectFrom('surveys').select(['id', 'kind', 'score', 'comment', 'customer_id', 'external_id']).orderBy('id').execute();
+      const rows = await store.db
+        .selectFrom('surveys')
+        .select(['id', 'kind', 'score', 'comment', 'customer_id', 'external_id'])
+        .orderBy('id')
+        .execute();
       expect(rows).toEqual([
         { id: ids[0], kind: 'csat', score: 5, comment: 'great', customer_id: customer.id, external_id: null },
         { id: ids[1], kind: 'nps', score: 2, comment: null, customer_id: customer.id, external_id: null },
       ]);
-      const anon = await store.write((trx) => trx.insertInto('surveys')
-        .values({ kind: 'nps', score: 10, comment: null, customer_id: null, item_id: null, created_at: at, external_id: 'nps:r1' })
-        .returning(['id', 'customer_id']).executeTakeFirstOrThrow());
+      const anon = await store.write((trx) =>
+        trx
+          .insertInto('surveys')
+          .values({ kind: 'nps', score: 10, comment: null, customer_id: null, item_id: null, created_at: at, external_id: 'nps:r1' })
+          .returning(['id', 'customer_id'])
+          .executeTakeFirstOrThrow(),
+      );
       expect(anon.id).toBeGreaterThan(ids[1]!); // ids go on after the highest one kept
       expect(anon.customer_id).toBeNull();
-      const again = await store.write((trx) => trx.insertInto('surveys')
-        .values({ kind: 'nps', score: 9, comment: null, customer_id: null, item_id: null, created_at: at, external_id: 'nps:r1' }).execute())
-        .then(() => null, (e: unknown) => e);
+      const again = await store
+        .write((trx) =>
+          trx
+            .insertInto('surveys')
+            .values({ kind: 'nps', score: 9, comment: null, customer_id: null, item_id: null, created_at: at, external_id: 'nps:r1' })
+            .execute(),
+        )
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(violationOf(again)).toBe('unique');
     } finally {
       await store.close();

@@ -11,19 +11,34 @@ const T0 = '2026-03-02T09:00:00.000Z';
 const plus = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 
 const rule = (role: Role, priority: Priority, fr: number, res: number): PolicyRule => ({
-  role, priority, firstResponseMinutes: fr, resolutionMinutes: res, calendar: null, pauseWhenWaiting: false, hours: null,
+  role,
+  priority,
+  firstResponseMinutes: fr,
+  resolutionMinutes: res,
+  calendar: null,
+  pauseWhenWaiting: false,
+  hours: null,
 });
 // Distinct targets per role and priority, so a due time says which policy it came from.
 const policies: PolicyOf = policyLookup([
-  rule('support', 'normal', 60, 24 * 60), rule('support', 'urgent', 15, 4 * 60),
-  rule('service', 'normal', 120, 48 * 60), rule('service', 'high', 30, 8 * 60),
+  rule('support', 'normal', 60, 24 * 60),
+  rule('support', 'urgent', 15, 4 * 60),
+  rule('service', 'normal', 120, 48 * 60),
+  rule('service', 'high', 30, 8 * 60),
 ]);
 
 const ana = { id: 2, handle: 'ana', roles: 'service' as const, active: true };
 const cleo = { id: 4, handle: 'cleo', roles: 'support' as const, active: true };
 const gone = { id: 9, handle: 'gone', roles: 'both' as const, active: false };
 
-const base: NewItem = { subject: 'Charged twice', body: 'Please refund one.', customerId: 7, createdAt: T0, createdBy: 'sam', creatorAgentId: 1 };
+const base: NewItem = {
+  subject: 'Charged twice',
+  body: 'Please refund one.',
+  customerId: 7,
+  createdAt: T0,
+  createdBy: 'sam',
+  creatorAgentId: 1,
+};
 const make = (input: Partial<NewItem>, options = {}) => newItemRecord({ ...base, ...input }, policies, options);
 const data = (json: string | null | undefined) => JSON.parse(json ?? 'null');
 
@@ -54,16 +69,30 @@ describe('a new item', () => {
     expect(refusal(() => make({ kind: 'weather' })).message).toMatch(/kind must be one of/);
   });
 
-  it('is due by its role and priority\'s policy, from the customer\'s message; the earliest due is next', () => {
+  it("is due by its role and priority's policy, from the customer's message; the earliest due is next", () => {
     const support = make({ kind: 'bug', priority: 'urgent' }).item;
-    expect(support).toMatchObject({ first_response_due_at: plus(T0, 15), resolution_due_at: plus(T0, 240), next_due_at: plus(T0, 15), resolution_due_explicit: 0 });
+    expect(support).toMatchObject({
+      first_response_due_at: plus(T0, 15),
+      resolution_due_at: plus(T0, 240),
+      next_due_at: plus(T0, 15),
+      resolution_due_explicit: 0,
+    });
     const service = make({ role: 'service', priority: 'high' }).item;
     expect(service).toMatchObject({ first_response_due_at: plus(T0, 30), resolution_due_at: plus(T0, 480) });
     // An agent's opening message is no customer message: nothing to respond to yet.
     const outbound = make({ role: 'service', direction: 'outbound' }).item;
-    expect(outbound).toMatchObject({ first_customer_message_at: null, first_response_due_at: null, resolution_due_at: plus(T0, 48 * 60), next_due_at: plus(T0, 48 * 60) });
+    expect(outbound).toMatchObject({
+      first_customer_message_at: null,
+      first_response_due_at: null,
+      resolution_due_at: plus(T0, 48 * 60),
+      next_due_at: plus(T0, 48 * 60),
+    });
     // No policy for a role and priority: no targets, never a crash.
-    expect(make({ role: 'support', priority: 'low' }).item).toMatchObject({ first_response_due_at: null, resolution_due_at: null, next_due_at: null });
+    expect(make({ role: 'support', priority: 'low' }).item).toMatchObject({
+      first_response_due_at: null,
+      resolution_due_at: null,
+      next_due_at: null,
+    });
   });
 
   it('keeps an explicit due time as the resolution due, marked explicit', () => {
@@ -76,8 +105,22 @@ describe('a new item', () => {
     const inbound = make({ tags: ['VIP', '#vip', 'refund'], eventData: { source: 'test' } });
     expect(inbound.tags).toEqual(['vip', 'refund']);
     expect(inbound.events).toHaveLength(1);
-    expect(inbound.events[0]).toMatchObject({ version: 1, type: 'created', author_type: 'customer', author_customer_id: 7, body: 'Please refund one.', created_at: T0 });
-    expect(data(inbound.events[0]!.data)).toMatchObject({ role: 'support', kind: 'other', assignee: null, tags: ['vip', 'refund'], createdBy: 'sam', source: 'test' });
+    expect(inbound.events[0]).toMatchObject({
+      version: 1,
+      type: 'created',
+      author_type: 'customer',
+      author_customer_id: 7,
+      body: 'Please refund one.',
+      created_at: T0,
+    });
+    expect(data(inbound.events[0]!.data)).toMatchObject({
+      role: 'support',
+      kind: 'other',
+      assignee: null,
+      tags: ['vip', 'refund'],
+      createdBy: 'sam',
+      source: 'test',
+    });
     const outbound = make({ direction: 'outbound' });
     expect(outbound.events[0]).toMatchObject({ author_type: 'agent', author_agent_id: 1, author_customer_id: null });
     expect(outbound.item.version).toBe(1);
@@ -92,7 +135,7 @@ describe('a new item', () => {
 });
 
 describe('who may be assigned', () => {
-  it('refuses an agent who does not work the item\'s role, and a deactivated one', () => {
+  it("refuses an agent who does not work the item's role, and a deactivated one", () => {
     const wrongRole = refusal(() => make({ kind: 'bug', assignee: ana }));
     expect(wrongRole.kind).toBe('conflict');
     expect(wrongRole.message).toMatch(/@ana does not work support/);
@@ -122,8 +165,13 @@ describe('a historic item', () => {
     expect(data(events[1]!.data)).toEqual({ from: 'new', to: 'resolved', imported: true });
     expect(events[1]!.author_type).toBe('system');
     expect(item).toMatchObject({
-      status: 'closed', version: 3, first_resolved_at: resolvedAt, resolved_at: resolvedAt, closed_at: resolvedAt,
-      updated_at: resolvedAt, next_due_at: null,
+      status: 'closed',
+      version: 3,
+      first_resolved_at: resolvedAt,
+      resolved_at: resolvedAt,
+      closed_at: resolvedAt,
+      updated_at: resolvedAt,
+      next_due_at: null,
     });
   });
 
@@ -141,7 +189,8 @@ describe('a historic item', () => {
     const agent = { type: 'agent' as const, agentId: 4 };
     const customer = { type: 'customer' as const, customerId: 7 };
     const { item, events } = make({
-      role: 'support', assignee: cleo,
+      role: 'support',
+      assignee: cleo,
       history: [
         { type: 'reply', at: plus(T0, 20), author: agent, body: 'On it.' },
         { type: 'status', at: plus(T0, 80), author: agent, data: { from: 'open', to: 'resolved' } },
@@ -152,8 +201,15 @@ describe('a historic item', () => {
       ],
     });
     expect(item).toMatchObject({
-      status: 'snoozed', snoozed_until: plus(T0, 900), first_response_at: plus(T0, 20), agent_reply_count: 1,
-      first_resolved_at: plus(T0, 80), resolved_at: null, reopen_count: 1, version: 6, updated_at: plus(T0, 300),
+      status: 'snoozed',
+      snoozed_until: plus(T0, 900),
+      first_response_at: plus(T0, 20),
+      agent_reply_count: 1,
+      first_resolved_at: plus(T0, 80),
+      resolved_at: null,
+      reopen_count: 1,
+      version: 6,
+      updated_at: plus(T0, 300),
     });
     expect(events.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 6]);
   });
@@ -163,7 +219,8 @@ describe('a historic item', () => {
     const customer = { type: 'customer' as const, customerId: 7 };
     expect(make({ history: [{ type: 'reply', at: plus(T0, 5), author: agent, body: 'Hi' }] }).item.status).toBe('open');
     const { item } = make({
-      role: 'support', assignee: cleo,
+      role: 'support',
+      assignee: cleo,
       history: [
         { type: 'status', at: plus(T0, 10), author: agent, data: { from: 'open', to: 'resolved' } },
         { type: 'status', at: plus(T0, 20), author: customer, data: { from: 'resolved', to: 'open', reopen: true } },
@@ -173,9 +230,13 @@ describe('a historic item', () => {
     expect(item).toMatchObject({ status: 'resolved', first_resolved_at: plus(T0, 10), resolved_at: plus(T0, 30), reopen_count: 1 });
   });
 
-  it('an agent-started item owes a first response from the customer\'s first message', () => {
+  it("an agent-started item owes a first response from the customer's first message", () => {
     const customer = { type: 'customer' as const, customerId: 7 };
-    const { item } = make({ role: 'service', direction: 'outbound', history: [{ type: 'message', at: plus(T0, 600), author: customer, body: 'Thanks!' }] });
+    const { item } = make({
+      role: 'service',
+      direction: 'outbound',
+      history: [{ type: 'message', at: plus(T0, 600), author: customer, body: 'Thanks!' }],
+    });
     expect(item).toMatchObject({ status: 'open', first_customer_message_at: plus(T0, 600), first_response_due_at: plus(T0, 600 + 120) });
   });
 });

@@ -22,20 +22,32 @@ beforeEach(async () => {
 afterEach(async () => env.close());
 
 async function refused(p: Promise<unknown>, kind: TandemError['kind'], match?: RegExp) {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e, 'expected the call to be refused').toBeInstanceOf(TandemError);
   expect((e as TandemError).kind).toBe(kind);
   if (match) expect((e as TandemError).message).toMatch(match);
 }
 
-const ticket = (priority = 'normal') => items.createItem(env.ctx, sam, { subject: 'Broken', customer: 'jo@example.com', kind: 'bug', priority });
+const ticket = (priority = 'normal') =>
+  items.createItem(env.ctx, sam, { subject: 'Broken', customer: 'jo@example.com', kind: 'bug', priority });
 
 describe('calendars', () => {
   it('are added, listed, shown, changed and removed; names are unique and bad input writes nothing', async () => {
-    await addCalendar(env.ctx, { name: 'ny', tz: 'America/New_York', hours: ['mon-fri 08:00-18:00', 'sat 10:00-14:00'], holidays: ['2026-12-24..2026-12-25'] });
+    await addCalendar(env.ctx, {
+      name: 'ny',
+      tz: 'America/New_York',
+      hours: ['mon-fri 08:00-18:00', 'sat 10:00-14:00'],
+      holidays: ['2026-12-24..2026-12-25'],
+    });
     expect((await listCalendars(env.ctx)).map((c) => c.name)).toEqual(['berlin', 'ny']);
     expect(await showCalendar(env.ctx, 'ny')).toMatchObject({
-      tz: 'America/New_York', hours: ['mon-fri 08:00-18:00', 'sat 10:00-14:00'], holidays: ['2026-12-24', '2026-12-25'], policies: [],
+      tz: 'America/New_York',
+      hours: ['mon-fri 08:00-18:00', 'sat 10:00-14:00'],
+      holidays: ['2026-12-24', '2026-12-25'],
+      policies: [],
     });
     await refused(addCalendar(env.ctx, { name: 'ny', tz: 'UTC', hours: ['24/7'] }), 'conflict', /already exists/);
     await refused(addCalendar(env.ctx, { name: 'x', tz: 'Nowhere/City', hours: ['24/7'] }), 'invalid', /time zone/);
@@ -103,12 +115,15 @@ describe('business-hours policies', () => {
     expect((await getItemView(env.store.db, done.id, env.clock.now())).sla.firstResponseDueAt).toBe(done.sla.firstResponseDueAt);
   });
 
-  it('a role change takes the new role\'s policy (applyChange recomputes for any writer)', async () => {
+  it("a role change takes the new role's policy (applyChange recomputes for any writer)", async () => {
     await setPolicy(env.ctx, { role: 'support', priority: 'normal', firstResponse: '4h', resolution: '16h', calendar: 'berlin' });
     env.clock.set('2026-03-06T15:00:00.000Z'); // Fri 16:00 CET
     const item = await ticket();
     expect(item.sla.firstResponseDueAt).toBe('2026-03-09T11:00:00.000Z');
-    const moved = await mutateItem(env.ctx, item.id, asAgent(sam), {}, () => ({ set: { role: 'service' }, events: [{ type: 'note', body: 'moving to service' }] }));
+    const moved = await mutateItem(env.ctx, item.id, asAgent(sam), {}, () => ({
+      set: { role: 'service' },
+      events: [{ type: 'note', body: 'moving to service' }],
+    }));
     // service normal: 24h / 7 days of wall-clock time.
     expect(moved.item.sla.firstResponseDueAt).toBe('2026-03-07T15:00:00.000Z');
     expect(moved.item.sla.resolutionDueAt).toBe('2026-03-13T15:00:00.000Z');
@@ -126,8 +141,22 @@ describe('business-hours policies', () => {
 
 describe('pauses', () => {
   beforeEach(async () => {
-    await setPolicy(env.ctx, { role: 'support', priority: 'normal', firstResponse: '2h', resolution: '8h', calendar: 'berlin', pauses: 'on' });
-    await setPolicy(env.ctx, { role: 'support', priority: 'high', firstResponse: '1h', resolution: '4h', calendar: 'berlin', pauses: 'on' });
+    await setPolicy(env.ctx, {
+      role: 'support',
+      priority: 'normal',
+      firstResponse: '2h',
+      resolution: '8h',
+      calendar: 'berlin',
+      pauses: 'on',
+    });
+    await setPolicy(env.ctx, {
+      role: 'support',
+      priority: 'high',
+      firstResponse: '1h',
+      resolution: '4h',
+      calendar: 'berlin',
+      pauses: 'on',
+    });
   });
 
   it('pending time does not count; the priority changing during the pause takes effect when it ends', async () => {
@@ -158,7 +187,11 @@ describe('pauses', () => {
       { status: 'pending', start: '2026-03-02T10:00:00.000Z', end: '2026-03-03T09:00:00.000Z', businessSeconds: 6 * 3600 + 3600 },
     ]);
     expect(explained.resolution).toMatchObject({ state: 'met', usedSeconds: 3 * 3600, targetMinutes: 240 });
-    const row = await env.store.db.selectFrom('items').select(['resolution_business_secs', 'first_response_business_secs']).where('id', '=', item.id).executeTakeFirstOrThrow();
+    const row = await env.store.db
+      .selectFrom('items')
+      .select(['resolution_business_secs', 'first_response_business_secs'])
+      .where('id', '=', item.id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ resolution_business_secs: 3 * 3600, first_response_business_secs: 3600 });
   });
 
@@ -187,7 +220,11 @@ describe('pauses', () => {
 
 describe('KPIs in business time', () => {
   it('add business-time first response and resolution where a calendar applies; wall-clock figures are unchanged', async () => {
-    const before = await computeKpis(env.ctx, { role: 'support', period: { from: '2026-03-01T00:00:00.000Z', to: '2026-03-15T00:00:00.000Z' }, series: false });
+    const before = await computeKpis(env.ctx, {
+      role: 'support',
+      period: { from: '2026-03-01T00:00:00.000Z', to: '2026-03-15T00:00:00.000Z' },
+      series: false,
+    });
     expect(before.support!.figures.firstResponseBusinessMedian).toBeUndefined();
     await setPolicy(env.ctx, { role: 'support', priority: 'normal', firstResponse: '4h', resolution: '16h', calendar: 'berlin' });
     env.clock.set('2026-03-06T15:00:00.000Z'); // Fri 16:00 CET
@@ -198,7 +235,11 @@ describe('KPIs in business time', () => {
     const urgent = await ticket('urgent'); // wall-clock policy: no business figure
     env.clock.minutes(30);
     await items.reply(env.ctx, sam, urgent.id, 'On it');
-    const k = await computeKpis(env.ctx, { role: 'support', period: { from: '2026-03-01T00:00:00.000Z', to: '2026-03-15T00:00:00.000Z' }, series: false });
+    const k = await computeKpis(env.ctx, {
+      role: 'support',
+      period: { from: '2026-03-01T00:00:00.000Z', to: '2026-03-15T00:00:00.000Z' },
+      series: false,
+    });
     const f = k.support!.figures;
     expect(f.firstResponseBusinessMedian).toMatchObject({ value: 2 * 3600, count: 1 });
     expect(f.resolutionBusinessMedian).toMatchObject({ value: 2 * 3600, count: 1 });
@@ -207,7 +248,11 @@ describe('KPIs in business time', () => {
     expect(f.resolutionMedian).toMatchObject({ value: 66 * 3600, count: 1 });
     // SLA compliance reads the business due times: Monday 12:00 was met.
     env.clock.set('2026-03-14T00:00:00.000Z');
-    const later = await computeKpis(env.ctx, { role: 'support', period: { from: '2026-03-01T00:00:00.000Z', to: '2026-03-15T00:00:00.000Z' }, series: false });
+    const later = await computeKpis(env.ctx, {
+      role: 'support',
+      period: { from: '2026-03-01T00:00:00.000Z', to: '2026-03-15T00:00:00.000Z' },
+      series: false,
+    });
     expect(later.support!.figures.slaFirstResponse).toMatchObject({ value: 1, count: 2 });
   });
 });

@@ -25,7 +25,10 @@ afterEach(() => {
 });
 
 async function refusal(file: string): Promise<TandemError> {
-  const e = await openSqliteStore(file).then(() => null, (err: unknown) => err);
+  const e = await openSqliteStore(file).then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(TandemError);
   return e as TandemError;
 }
@@ -61,10 +64,10 @@ describe('refusing files that are not ours', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('my precious notes\n');
   });
 
-  it('refuses another program\'s SQLite database without altering it', async () => {
+  it("refuses another program's SQLite database without altering it", async () => {
     const file = path.join(dir(), 'other.db');
     const raw = new BetterSqlite3(file);
-    raw.exec('create table photos (id integer primary key, name text); insert into photos (name) values (\'cat\')');
+    raw.exec("create table photos (id integer primary key, name text); insert into photos (name) values ('cat')");
     raw.close();
     const before = fs.readFileSync(file);
     const e = await refusal(file);
@@ -114,9 +117,15 @@ describe('migrations', () => {
     const t = '2026-01-01T00:00:00.000Z';
     raw.prepare(`insert into agents (handle, name, roles, active, created_at) values ('sam', 'Sam', 'both', 1, ?)`).run(t);
     raw.prepare(`insert into customers (name, email, created_at, updated_at) values ('Old', 'o@example.com', ?, ?)`).run(t, t);
-    raw.prepare(`insert into items (role, kind, subject, customer_id, channel, direction, status, priority, created_at, updated_at, version)
-      values ('support', 'bug', 'Old data', 1, 'email', 'inbound', 'open', 'normal', ?, ?, 1)`).run(t, t);
-    raw.prepare(`insert into events (item_id, version, type, author_type, author_customer_id, body, created_at) values (1, 1, 'created', 'customer', 1, 'old body', ?)`).run(t);
+    raw
+      .prepare(`insert into items (role, kind, subject, customer_id, channel, direction, status, priority, created_at, updated_at, version)
+      values ('support', 'bug', 'Old data', 1, 'email', 'inbound', 'open', 'normal', ?, ?, 1)`)
+      .run(t, t);
+    raw
+      .prepare(
+        `insert into events (item_id, version, type, author_type, author_customer_id, body, created_at) values (1, 1, 'created', 'customer', 1, 'old body', ?)`,
+      )
+      .run(t);
     await db.destroy();
 
     const store = await openSqliteStore(file);

@@ -35,7 +35,14 @@ describe('parseWhen', () => {
 
   it('refuses anything else with an invalid-input error that shows the accepted forms', () => {
     for (const bad of ['', 'soon', '31/02/2026', 'tomorrow 25:00', '2026-13-45', '5 parsecs']) {
-      const e = (() => { try { parseWhen(bad, now); return null; } catch (err) { return err; } })();
+      const e = (() => {
+        try {
+          parseWhen(bad, now);
+          return null;
+        } catch (err) {
+          return err;
+        }
+      })();
       expect(e, bad).toBeInstanceOf(TandemError);
       expect((e as TandemError).kind).toBe('invalid');
       expect((e as TandemError).message).toMatch(/try ISO 8601/);

@@ -37,7 +37,9 @@ async function seed(extra?: (ctx: ReturnType<typeof makeCtx>, sam: Agent) => Pro
 
 /** Run the console as a user would, with a shell line before and after it to check the terminal. */
 function open(env: Record<string, string> = {}) {
-  const vars = Object.entries(env).map(([k, v]) => `${k}=${sh(v)}`).join(' ');
+  const vars = Object.entries(env)
+    .map(([k, v]) => `${k}=${sh(v)}`)
+    .join(' ');
   const consoleCmd = `env -u CI -u NO_COLOR -u EDITOR -u VISUAL ${vars} ${sh(process.execPath)} ${sh(BIN)} --db ${sh(db)} --as sam`;
   term = new TmuxSession(`bash --noprofile --norc -c ${sh(`echo BEFORE; ${consoleCmd}; echo "AFTER exit=$?"; sleep 120`)}`);
   return term;
@@ -98,7 +100,9 @@ describe.skipIf(!hasTmux)('the console in a real terminal', () => {
     await seed();
     const editor = path.join(dir, 'editor.sh');
     // Types at the top, as one does; the quoted message below the scissors line is left as it is.
-    fs.writeFileSync(editor, '#!/bin/sh\n{ printf "Thanks, the refund is on its way.\\n"; cat "$1"; } > "$1.new" && mv "$1.new" "$1"\n', { mode: 0o755 });
+    fs.writeFileSync(editor, '#!/bin/sh\n{ printf "Thanks, the refund is on its way.\\n"; cat "$1"; } > "$1.new" && mv "$1.new" "$1"\n', {
+      mode: 0o755,
+    });
     const t = open({ EDITOR: editor });
     await t.waitFor('breached');
     t.keys('j', 'r');
@@ -117,7 +121,11 @@ describe.skipIf(!hasTmux)('the console in a real terminal', () => {
     // A fake editor: the first run writes half a reply and fails (vim's :cq), later runs change nothing (:q!).
     const editor = path.join(dir, 'editor.sh');
     const runs = path.join(dir, 'runs');
-    fs.writeFileSync(editor, `#!/bin/sh\necho run >> ${sh(runs)}\nif [ "$(wc -l < ${sh(runs)})" -eq 1 ]; then printf "Half a reply" > "$1"; exit 1; fi\nexit 0\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      editor,
+      `#!/bin/sh\necho run >> ${sh(runs)}\nif [ "$(wc -l < ${sh(runs)})" -eq 1 ]; then printf "Half a reply" > "$1"; exit 1; fi\nexit 0\n`,
+      { mode: 0o755 },
+    );
     const replies = async () => (await show(ids.refund!)).events.filter((e: { type: string }) => e.type === 'reply').length;
     let t = open({ EDITOR: editor });
     await t.waitFor('breached');
@@ -178,7 +186,9 @@ describe.skipIf(!hasTmux)('the console in a real terminal', () => {
     await t.waitFor('breached');
     t.keys('x');
     // The message, then the reloaded list with the cursor on the next item.
-    const s = await t.waitFor((screen) => screen.includes(`#${ids.crash} resolved. Next: #${ids.refund}.`) && !screen.includes('App crashes on upload'));
+    const s = await t.waitFor(
+      (screen) => screen.includes(`#${ids.crash} resolved. Next: #${ids.refund}.`) && !screen.includes('App crashes on upload'),
+    );
     expect(t.cursorLine(s)).toContain('Refund has not arrived');
     expect(s).not.toContain('App crashes on upload');
     expect((await show(ids.crash!)).status).toBe('resolved');
@@ -211,7 +221,12 @@ describe.skipIf(!hasTmux)('the console in a real terminal', () => {
 
   it('shows a subject full of escape sequences harmlessly', async () => {
     await seed(async (ctx, sam) => {
-      await items.createItem(ctx, sam, { subject: 'Evil \u001b[2J\u001b]0;title\u0007\u001b]52;c;aGVsbG8=\u0007 subject end', customer: 'eve@example.com', kind: 'bug', priority: 'urgent' });
+      await items.createItem(ctx, sam, {
+        subject: 'Evil \u001b[2J\u001b]0;title\u0007\u001b]52;c;aGVsbG8=\u0007 subject end',
+        customer: 'eve@example.com',
+        kind: 'bug',
+        priority: 'urgent',
+      });
     });
     const t = open();
     const s = await t.waitFor('subject end');

@@ -83,7 +83,8 @@ describe.skipIf(!hasTmux)('first run', () => {
     t.kill();
     const again = open();
     await again.waitFor('Who are you?');
-    for (let attempt = 0; ; attempt++) { // as in narrowTo: the first key may come before Ink reads input
+    for (let attempt = 0; ; attempt++) {
+      // as in narrowTo: the first key may come before Ink reads input
       again.keys('Escape');
       try {
         await again.waitFor('AFTER exit=0', 2000);

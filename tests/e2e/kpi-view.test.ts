@@ -24,7 +24,10 @@ afterAll(() => {
 
 describe.skipIf(!hasTmux)('the KPI view in a terminal', () => {
   it('% shows both panels with their figures; d switches the period (to 90, then 7 days); Esc goes back', async () => {
-    session = new TmuxSession(`env -u CI TZ=UTC TANDEM_DB=${sh(db)} TANDEM_AGENT=sam ${sh(process.execPath)} ${sh(BIN)}`, { width: 140, height: 40 });
+    session = new TmuxSession(`env -u CI TZ=UTC TANDEM_DB=${sh(db)} TANDEM_AGENT=sam ${sh(process.execPath)} ${sh(BIN)}`, {
+      width: 140,
+      height: 40,
+    });
     await session.waitFor('SUBJECT');
     session.keys('%');
     let screen = await session.waitFor((s) => s.includes('[30 days]') && /Volume\s+\d+/.test(s) && !s.includes('computing…'));

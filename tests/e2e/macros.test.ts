@@ -25,9 +25,45 @@ describe.skipIf(!hasTmux)('macros in a real terminal', () => {
   it('m opens the picker with the filled-in preview; Enter writes the reply and the actions as one change', async () => {
     const run = (args: string[], input?: string) => runTandem(args, { db, as: 'sam', input });
     expect((await runTandem(['init', '--handle', 'sam', '--name', 'Sam Rivera'], { db })).code).toBe(0);
-    const item = await runJson(['item', 'add', '--subject', 'Refund has not arrived', '--customer', 'jo@example.com', '--name', 'Jo Park', '--kind', 'billing', '--body', 'Where is my refund?'], { db, as: 'sam' });
-    expect((await run(['macro', 'add', 'refund-sent', '--body', '-', '--set', 'status=pending', '--set', 'priority=high', '--tag', 'refund', '--assign', 'me'],
-      'Hi {{ customer.first_name | default: "there" }},\nthe refund for #{{ item.id }} is on its way.\n{{ agent.first_name }}\n')).code).toBe(0);
+    const item = await runJson(
+      [
+        'item',
+        'add',
+        '--subject',
+        'Refund has not arrived',
+        '--customer',
+        'jo@example.com',
+        '--name',
+        'Jo Park',
+        '--kind',
+        'billing',
+        '--body',
+        'Where is my refund?',
+      ],
+      { db, as: 'sam' },
+    );
+    expect(
+      (
+        await run(
+          [
+            'macro',
+            'add',
+            'refund-sent',
+            '--body',
+            '-',
+            '--set',
+            'status=pending',
+            '--set',
+            'priority=high',
+            '--tag',
+            'refund',
+            '--assign',
+            'me',
+          ],
+          'Hi {{ customer.first_name | default: "there" }},\nthe refund for #{{ item.id }} is on its way.\n{{ agent.first_name }}\n',
+        )
+      ).code,
+    ).toBe(0);
     await run(['view', 'add', 'waiting', '--status', 'pending']);
 
     const consoleCmd = `env -u CI -u NO_COLOR -u EDITOR -u VISUAL ${sh(process.execPath)} ${sh(BIN)} --db ${sh(db)} --as sam`;

@@ -33,19 +33,32 @@ describe.skipIf(!hasTmux)('a reply typed in the console is delivered by email', 
     await dropDatabase(db);
   });
 
-  it('reaches the SMTP server with the customer as recipient and the thread\'s headers', async () => {
+  it("reaches the SMTP server with the customer as recipient and the thread's headers", async () => {
     const store = await openStore(db);
     const ctx = makeCtx(store);
     const sam = await addAgent(ctx, { handle: 'sam', name: 'Sam Rivera', roles: 'both' });
-    await addMailbox(ctx, { name: 'support', address: 'support@shop.example', fromName: 'Shop support', imap: 'imap://support@127.0.0.1:1', smtp: smtp.url, passwordEnv: 'SHOP_PW' });
+    await addMailbox(ctx, {
+      name: 'support',
+      address: 'support@shop.example',
+      fromName: 'Shop support',
+      imap: 'imap://support@127.0.0.1:1',
+      smtp: smtp.url,
+      passwordEnv: 'SHOP_PW',
+    });
     const item = await items.createItem(ctx, sam, {
-      subject: 'Where is my parcel?', body: 'It has been a week.', customer: { email: 'jo@customer.example', name: 'Jo Lee' }, channel: 'email', messageId: '<parcel@customer.example>',
+      subject: 'Where is my parcel?',
+      body: 'It has been a week.',
+      customer: { email: 'jo@customer.example', name: 'Jo Lee' },
+      channel: 'email',
+      messageId: '<parcel@customer.example>',
     });
     await store.close();
 
     const editor = path.join(dir, 'editor.sh');
     // The reply goes above the quoted message (everything from the scissors line down is dropped).
-    fs.writeFileSync(editor, '#!/bin/sh\n{ printf "It is out for delivery today.\\n"; cat "$1"; } > "$1.new" && mv "$1.new" "$1"\n', { mode: 0o755 });
+    fs.writeFileSync(editor, '#!/bin/sh\n{ printf "It is out for delivery today.\\n"; cat "$1"; } > "$1.new" && mv "$1.new" "$1"\n', {
+      mode: 0o755,
+    });
     const consoleCmd = `env -u CI -u NO_COLOR -u VISUAL EDITOR=${sh(editor)} ${sh(process.execPath)} ${sh(BIN)} --db ${sh(db)} --as sam`;
     term = new TmuxSession(`bash --noprofile --norc -c ${sh(`${consoleCmd}; sleep 120`)}`);
     await term.waitFor('Where is my parcel?');

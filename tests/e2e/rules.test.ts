@@ -28,7 +28,10 @@ describe.skipIf(!hasTmux)('rules in the console, in a real terminal', () => {
 - { name: shout, when: created, then: [ { set: { priority: urgent } } ] }
 `;
     expect((await runTandem(['rule', 'import', '-'], { db, as: 'sam', input: rules })).code).toBe(0);
-    const item = await runJson(['item', 'add', '--subject', 'Parcel lost', '--customer', 'jo@example.com', '--kind', 'delivery'], { db, as: 'sam' });
+    const item = await runJson(['item', 'add', '--subject', 'Parcel lost', '--customer', 'jo@example.com', '--kind', 'delivery'], {
+      db,
+      as: 'sam',
+    });
     expect(item.priority).toBe('urgent');
     const cmd = `env -u CI -u NO_COLOR ${sh(process.execPath)} ${sh(BIN)} --db ${sh(db)} --as sam`;
     term = new TmuxSession(`bash --noprofile --norc -c ${sh(`${cmd}; sleep 120`)}`);
@@ -41,7 +44,10 @@ describe.skipIf(!hasTmux)('rules in the console, in a real terminal', () => {
     t.keys('K');
     await t.waitFor('now runs 1 in the order');
     const listed = await runJson(['rule', 'list'], { db });
-    expect(listed.map((r: any) => [r.name, r.enabled])).toEqual([['shout', false], ['tag pending', true]]);
+    expect(listed.map((r: any) => [r.name, r.enabled])).toEqual([
+      ['shout', false],
+      ['tag pending', true],
+    ]);
     t.keys('Escape');
     await t.waitFor('Parcel lost');
     t.keys('s');

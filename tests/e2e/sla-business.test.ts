@@ -17,7 +17,10 @@ beforeAll(async () => {
   expect((await runTandem(['init', '--handle', 'sam'], { db })).code).toBe(0);
   // Open around the clock in Tokyo, so the countdown does not depend on when the test runs.
   await runJson(['calendar', 'add', 'tokyo', '--tz', 'Asia/Tokyo', '--hours', '24/7'], { db });
-  await runJson(['sla', 'set', '--role', 'support', '--priority', 'normal', '--first-response', '4h', '--resolution', '16h', '--calendar', 'tokyo'], { db });
+  await runJson(
+    ['sla', 'set', '--role', 'support', '--priority', 'normal', '--first-response', '4h', '--resolution', '16h', '--calendar', 'tokyo'],
+    { db },
+  );
   await runJson(['item', 'add', '--subject', 'Invoice export fails', '--customer', 'jo@example.com', '--kind', 'bug'], { db, as: 'sam' });
 });
 afterAll(async () => {
@@ -28,7 +31,10 @@ afterAll(async () => {
 
 describe.skipIf(!hasTmux)('business-hours SLA in a terminal', () => {
   it('the detail counts the first response down in business time, with the due time in the calendar zone', async () => {
-    session = new TmuxSession(`env -u CI TZ=UTC TANDEM_DB=${sh(db)} TANDEM_AGENT=sam ${sh(process.execPath)} ${sh(BIN)}`, { width: 140, height: 40 });
+    session = new TmuxSession(`env -u CI TZ=UTC TANDEM_DB=${sh(db)} TANDEM_AGENT=sam ${sh(process.execPath)} ${sh(BIN)}`, {
+      width: 140,
+      height: 40,
+    });
     const list = await session.waitFor('Invoice export fails');
     expect(list).toMatch(/Invoice export fails.*\s(3h 5\dm|4h)\s*$/m);
     session.keys('Enter');

@@ -28,12 +28,18 @@ class Capture extends Writable {
 export async function runTandem(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   // As the binary's environment in tests/helpers/cli.ts: no user config, no inherited agent or database.
   const env: Record<string, string | undefined> = {
-    ...process.env, NO_COLOR: '1', TZ: 'UTC', TANDEM_AGENT: undefined, TANDEM_DB: undefined, XDG_CONFIG_HOME: NO_CONFIG, ...opts.env,
+    ...process.env,
+    NO_COLOR: '1',
+    TZ: 'UTC',
+    TANDEM_AGENT: undefined,
+    TANDEM_DB: undefined,
+    XDG_CONFIG_HOME: NO_CONFIG,
+    ...opts.env,
   };
   if (opts.db) env.TANDEM_DB = opts.db;
   if (opts.as) env.TANDEM_AGENT = opts.as;
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  if (env.TZ !== 'UTC') throw new Error('in-process runs share the test process\'s time zone (UTC); use the binary for another TZ');
+  if (env.TZ !== 'UTC') throw new Error("in-process runs share the test process's time zone (UTC); use the binary for another TZ");
   const stdout = new Capture();
   const stderr = new Capture();
   const input = opts.input === undefined ? [] : [typeof opts.input === 'string' ? Buffer.from(opts.input) : opts.input];

@@ -24,7 +24,13 @@ export interface RunOptions {
 export function runTandem(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   // No user config file unless a test gives XDG_CONFIG_HOME: the machine's own settings never leak in.
   const env: Record<string, string | undefined> = {
-    ...process.env, NO_COLOR: '1', TZ: 'UTC', TANDEM_AGENT: undefined, TANDEM_DB: undefined, XDG_CONFIG_HOME: NO_CONFIG, ...opts.env,
+    ...process.env,
+    NO_COLOR: '1',
+    TZ: 'UTC',
+    TANDEM_AGENT: undefined,
+    TANDEM_DB: undefined,
+    XDG_CONFIG_HOME: NO_CONFIG,
+    ...opts.env,
   };
   if (opts.db) env.TANDEM_DB = opts.db;
   if (opts.as) env.TANDEM_AGENT = opts.as;

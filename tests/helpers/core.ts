@@ -49,7 +49,10 @@ export async function testEnv(start?: string): Promise<TestEnv> {
   const store = await openStore(dbPath);
   const clock = new TestClock(start);
   return {
-    ctx: makeCtx(store, clock.now), store, clock, dbPath,
+    ctx: makeCtx(store, clock.now),
+    store,
+    clock,
+    dbPath,
     close: async () => {
       await store.close();
       await dropDatabase(dbPath);

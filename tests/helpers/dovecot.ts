@@ -62,7 +62,10 @@ export class Dovecot {
   private child: ChildProcess | null = null;
   private clientValue: ImapFlow | null = null;
 
-  private constructor(readonly dir: string, readonly port: number) {}
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+  ) {}
 
   static async start(): Promise<Dovecot> {
     const dir = tempDir('tandem-dovecot-');
@@ -84,7 +87,9 @@ export class Dovecot {
     const d = this.dir;
     for (const sub of ['run', 'state', 'home']) fs.mkdirSync(path.join(d, sub), { recursive: true });
     fs.writeFileSync(path.join(d, 'passwd'), `${this.user}:{PLAIN}${this.password}:${uid}:${gid}::${d}/home/${this.user}::\n`);
-    fs.writeFileSync(path.join(d, 'dovecot.conf'), `
+    fs.writeFileSync(
+      path.join(d, 'dovecot.conf'),
+      `
 protocols = imap
 listen = 127.0.0.1
 base_dir = ${d}/run
@@ -121,10 +126,19 @@ service anvil {
 service stats {
   chroot =
 }
-`);
+`,
+    );
     if (root) chownTree(d, uid, gid);
     // setpriv: drop root when we have it, and take Dovecot down if this test process dies.
-    const args = [...(root ? ['--reuid=65534', '--regid=65534', '--clear-groups'] : []), '--pdeathsig', 'KILL', DOVECOT, '-F', '-c', path.join(d, 'dovecot.conf')];
+    const args = [
+      ...(root ? ['--reuid=65534', '--regid=65534', '--clear-groups'] : []),
+      '--pdeathsig',
+      'KILL',
+      DOVECOT,
+      '-F',
+      '-c',
+      path.join(d, 'dovecot.conf'),
+    ];
     // Its own process group, so stopping it takes its imap, auth and log processes too.
     const child = spawn('setpriv', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stderr = '';
@@ -152,7 +166,13 @@ service stats {
   /** A logged-in client for seeding (APPEND) and changing folders. */
   async client(): Promise<ImapFlow> {
     if (this.clientValue?.usable) return this.clientValue;
-    const c = new ImapFlow({ host: '127.0.0.1', port: this.port, secure: false, auth: { user: this.user, pass: this.password }, logger: false });
+    const c = new ImapFlow({
+      host: '127.0.0.1',
+      port: this.port,
+      secure: false,
+      auth: { user: this.user, pass: this.password },
+      logger: false,
+    });
     c.on('error', () => undefined);
     await c.connect();
     this.clientValue = c;
@@ -215,8 +235,15 @@ let seq = 0;
 
 /** A plain RFC 5322 message. */
 export function mailText(o: {
-  from: string; to?: string; subject: string; body?: string; messageId?: string; inReplyTo?: string; references?: string;
-  headers?: Record<string, string>; date?: string;
+  from: string;
+  to?: string;
+  subject: string;
+  body?: string;
+  messageId?: string;
+  inReplyTo?: string;
+  references?: string;
+  headers?: Record<string, string>;
+  date?: string;
 }): string {
   const id = o.messageId ?? `<t${++seq}.${process.pid}.${Date.now()}@customer.example>`;
   const lines = [

@@ -35,12 +35,23 @@ export async function buildKpiFixture(env: TestEnv): Promise<Fixture> {
   const ids: Record<string, number> = {};
   const support = async (name: string, created: string, customer: number, assignee: Agent | null, priority = 'normal') => {
     at(created);
-    ids[name] = (await items.createItem(ctx, sam, { subject: name, customer: c(customer), kind: 'bug', priority, assignee: assignee?.handle ?? null })).id;
+    ids[name] = (
+      await items.createItem(ctx, sam, { subject: name, customer: c(customer), kind: 'bug', priority, assignee: assignee?.handle ?? null })
+    ).id;
     return ids[name]!;
   };
-  const reply = async (who: Agent, id: number, when: string) => { at(when); await items.reply(ctx, who, id, 'reply'); };
-  const resolve = async (who: Agent, id: number, when: string) => { at(when); await items.resolve(ctx, who, id); };
-  const customerWrites = async (id: number, when: string) => { at(when); await items.customerMessage(ctx, id, 'again'); };
+  const reply = async (who: Agent, id: number, when: string) => {
+    at(when);
+    await items.reply(ctx, who, id, 'reply');
+  };
+  const resolve = async (who: Agent, id: number, when: string) => {
+    at(when);
+    await items.resolve(ctx, who, id);
+  };
+  const customerWrites = async (id: number, when: string) => {
+    at(when);
+    await items.customerMessage(ctx, id, 'again');
+  };
 
   // ---- Support, previous period Q
   const S9 = await support('S9', '2026-03-01T00:00:00.000Z', 1, cleo);
@@ -80,12 +91,26 @@ export async function buildKpiFixture(env: TestEnv): Promise<Fixture> {
   await customerWrites(S13, '2026-03-22T00:00:00.000Z'); // reopened after `to`
 
   // ---- Service
-  const service = async (name: string, created: string, customer: number, assignee: Agent, direction: 'inbound' | 'outbound', due?: string) => {
+  const service = async (
+    name: string,
+    created: string,
+    customer: number,
+    assignee: Agent,
+    direction: 'inbound' | 'outbound',
+    due?: string,
+  ) => {
     at(created);
-    ids[name] = (await items.createItem(ctx, assignee, {
-      subject: name, customer: c(customer), role: 'service', kind: direction === 'outbound' ? 'follow_up' : 'question',
-      direction, assignee: assignee.handle, due: due ?? null,
-    })).id;
+    ids[name] = (
+      await items.createItem(ctx, assignee, {
+        subject: name,
+        customer: c(customer),
+        role: 'service',
+        kind: direction === 'outbound' ? 'follow_up' : 'question',
+        direction,
+        assignee: assignee.handle,
+        due: due ?? null,
+      })
+    ).id;
     return ids[name]!;
   };
   const V7 = await service('V7', '2026-03-01T00:00:00.000Z', 1, ana, 'outbound', '2026-03-03T00:00:00.000Z');

@@ -57,7 +57,10 @@ export class TestSmtp {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks);
-          const envelope = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) };
+          const envelope = {
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+          };
           if (mode === 'accept') {
             this.received.push({ ...envelope, raw, mode });
             return cb(null);
@@ -68,7 +71,11 @@ export class TestSmtp {
             return;
           }
           const code = Number(mode);
-          cb(Object.assign(new Error(code === 451 ? 'Try again later: greylisted' : 'Mailbox unavailable: no such user'), { responseCode: code }));
+          cb(
+            Object.assign(new Error(code === 451 ? 'Try again later: greylisted' : 'Mailbox unavailable: no such user'), {
+              responseCode: code,
+            }),
+          );
         });
       },
     });

@@ -56,7 +56,9 @@ export async function dropDatabase(spec: string): Promise<void> {
     return;
   }
   const name = new URL(spec).pathname.slice(1);
-  await adminPool().query(`drop database if exists "${name}" with (force)`).catch(() => undefined);
+  await adminPool()
+    .query(`drop database if exists "${name}" with (force)`)
+    .catch(() => undefined);
 }
 
 /** Open the database for a moment (any engine), run `fn`, close it. */
@@ -77,7 +79,10 @@ export async function scalar(spec: string, query: string): Promise<number> {
 const KEYS: Record<string, string> = { item_tags: 'item_id, tag', sla_policies: 'role, priority', kysely_migration: 'name' };
 
 /** A logical dump of Tandem's tables, ordered by key: equal for equal content on either engine. */
-export async function dumpTables(spec: string, tables = ['agents', 'customers', 'orders', 'items', 'events', 'surveys', 'escalations', 'item_tags', 'sla_policies']): Promise<string> {
+export async function dumpTables(
+  spec: string,
+  tables = ['agents', 'customers', 'orders', 'items', 'events', 'surveys', 'escalations', 'item_tags', 'sla_policies'],
+): Promise<string> {
   return withStore(spec, async (s) => {
     const out: string[] = [];
     for (const t of tables) {

@@ -22,7 +22,19 @@ export class TmuxSession {
   readonly name = 'console';
 
   constructor(command: string, opts: TmuxOptions = {}) {
-    this.tmux(['-f', '/dev/null', 'new-session', '-d', '-s', this.name, '-x', String(opts.width ?? 120), '-y', String(opts.height ?? 40), command]);
+    this.tmux([
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-s',
+      this.name,
+      '-x',
+      String(opts.width ?? 120),
+      '-y',
+      String(opts.height ?? 40),
+      command,
+    ]);
   }
 
   private tmux(args: string[]): string {

@@ -5,8 +5,19 @@ import { parseMoneyCents, parseScore, parseYesNo } from '../../src/io/csv-values
 describe('reading export cells', () => {
   it('reads money in US and European spellings, with symbols, codes and refunds in parentheses', () => {
     const cases: [string, number][] = [
-      ['25', 2500], ['25.00', 2500], ['$1,234.50', 123450], ['1.234,50 €', 123450], ['(25.00)', -2500], ['-25.00', -2500],
-      ['EUR 12,5', 1250], ['1,234', 123400], ['1.234', 123400], ['0.99', 99], ['USD 99.95', 9995], ['€ -3,00', -300], ["1'234.50", 123450],
+      ['25', 2500],
+      ['25.00', 2500],
+      ['$1,234.50', 123450],
+      ['1.234,50 €', 123450],
+      ['(25.00)', -2500],
+      ['-25.00', -2500],
+      ['EUR 12,5', 1250],
+      ['1,234', 123400],
+      ['1.234', 123400],
+      ['0.99', 99],
+      ['USD 99.95', 9995],
+      ['€ -3,00', -300],
+      ["1'234.50", 123450],
     ];
     for (const [text, cents] of cases) expect(parseMoneyCents(text, 'amount'), text).toBe(cents);
     for (const bad of ['abc', '1,234.567', '12.', '']) expect(() => parseMoneyCents(bad, 'amount'), bad).toThrow(/amount/);

@@ -87,7 +87,10 @@ describe('CSV import', () => {
     expect(report.added.item).toBe(2);
     expect(report.problems.map((p) => p.line)).toEqual([3, 4]);
     // The bad rows left no customer behind.
-    expect((await env.store.db.selectFrom('customers').select('email').orderBy('email').execute()).map((c) => c.email)).toEqual(['a@example.com', 'd@example.com']);
+    expect((await env.store.db.selectFrom('customers').select('email').orderBy('email').execute()).map((c) => c.email)).toEqual([
+      'a@example.com',
+      'd@example.com',
+    ]);
   });
 
   it('importing the same file twice adds nothing the second time', async () => {
@@ -110,11 +113,21 @@ describe('CSV import', () => {
     fs.writeFileSync(file, 'Ref\tHeadline\tWho\tState\tSeverity\tOpened\nA-1\tSlow app\tpat@example.com\tTriage\tSev1\t2017|10|11 08:00\n');
     const report = await importCsv(env.ctx, file, {
       map: ['externalId=Ref', 'subject=Headline', 'requesterEmail=Who', 'status=State', 'priority=Severity', 'createdAt=Opened'],
-      statusMap: ['Triage=open'], priorityMap: ['Sev1=urgent'], dateFormat: 'yyyy|MM|dd HH:mm', idPrefix: 'jira:', role: 'service',
+      statusMap: ['Triage=open'],
+      priorityMap: ['Sev1=urgent'],
+      dateFormat: 'yyyy|MM|dd HH:mm',
+      idPrefix: 'jira:',
+      role: 'service',
     });
     expect(report.added.item).toBe(1);
     const item = await byExternalId('jira:A-1');
-    expect(item.view).toMatchObject({ subject: 'Slow app', status: 'open', priority: 'urgent', role: 'service', createdAt: '2017-10-11T08:00:00.000Z' });
+    expect(item.view).toMatchObject({
+      subject: 'Slow app',
+      status: 'open',
+      priority: 'urgent',
+      role: 'service',
+      createdAt: '2017-10-11T08:00:00.000Z',
+    });
   });
 
   it('a quote left open is a clear error with the line, through the binary (exit 5)', async () => {

@@ -98,7 +98,11 @@ describe('email import', () => {
   it('a customer writing again on a resolved item reopens it (the core rule)', async () => {
     await importEmail(env.ctx, sam, [F('01-question.eml'), F('02-agent-reply.eml')], 'eml');
     const [row] = await items();
-    await env.store.db.updateTable('items').set({ status: 'resolved', resolved_at: '2026-03-02T11:00:00.000Z', first_resolved_at: '2026-03-02T11:00:00.000Z' }).where('id', '=', row!.id).execute();
+    await env.store.db
+      .updateTable('items')
+      .set({ status: 'resolved', resolved_at: '2026-03-02T11:00:00.000Z', first_resolved_at: '2026-03-02T11:00:00.000Z' })
+      .where('id', '=', row!.id)
+      .execute();
     await importEmail(env.ctx, sam, [F('thread-and-noise.mbox')], 'mbox', { autoReplies: 'skip' });
     const view = await getItemView(env.store.db, row!.id, env.clock.now());
     expect(view.status).toBe('open');

@@ -5,7 +5,11 @@ import { newDatabase } from '../helpers/store-target.js';
 
 let db: string;
 const lines = (...objs: unknown[]) => objs.map((o) => (typeof o === 'string' ? o : JSON.stringify(o))).join('\n') + '\n';
-const outcomes = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l));
+const outcomes = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 beforeEach(async () => {
   db = await newDatabase('t');
@@ -13,7 +17,14 @@ beforeEach(async () => {
 });
 
 const webhook = [
-  { subject: 'Payment failed at checkout', body: 'Gateway timeout', customer: { email: 'kim@example.com', name: 'Kim' }, kind: 'billing', externalId: 'shop-77', createdAt: '2026-03-01T10:00:00Z' },
+  {
+    subject: 'Payment failed at checkout',
+    body: 'Gateway timeout',
+    customer: { email: 'kim@example.com', name: 'Kim' },
+    kind: 'billing',
+    externalId: 'shop-77',
+    createdAt: '2026-03-01T10:00:00Z',
+  },
   { type: 'message', externalId: 'shop-77', body: 'Any news?', messageId: '<m2@shop>', createdAt: '2026-03-01T11:00:00Z' },
   { type: 'reply', item: 1, body: 'Refunded, sorry!', messageId: '<r1@shop>' },
 ];

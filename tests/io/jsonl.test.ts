@@ -32,7 +32,8 @@ function exportWith(name: string, change: (lines: string[]) => void): string {
   fs.writeFileSync(file, lines.join('\n'));
   return file;
 }
-const itemLine = (lines: string[], nth = 0) => lines.map((l, i) => [l, i] as const).filter(([l]) => l.startsWith('{"type":"item"'))[nth]![1];
+const itemLine = (lines: string[], nth = 0) =>
+  lines.map((l, i) => [l, i] as const).filter(([l]) => l.startsWith('{"type":"item"'))[nth]![1];
 
 describe('tandem export / import (JSONL)', () => {
   it('round-trips a database: import into an empty one, export again, byte for byte the same', async () => {
@@ -47,10 +48,13 @@ describe('tandem export / import (JSONL)', () => {
     expect(again.stdout).toBe(fs.readFileSync(exportFile, 'utf8'));
     // Same rows, same ids: so every KPI computed from them is the same.
     for (const table of ['items', 'events', 'item_tags', 'customers', 'orders', 'agents', 'escalations', 'surveys', 'sla_policies']) {
-      expect(await rows(db, `select * from ${table} order by 1, 2`), table).toEqual(await rows(demoDb, `select * from ${table} order by 1, 2`));
+      expect(await rows(db, `select * from ${table} order by 1, 2`), table).toEqual(
+        await rows(demoDb, `select * from ${table} order by 1, 2`),
+      );
     }
     // Imported events are searchable like any others.
-    const hits = async (file: string) => (await runJson(['inbox', '--search', 'screenshot', '--status', 'all'], { db: file, as: 'sam' })).map((i: { id: number }) => i.id);
+    const hits = async (file: string) =>
+      (await runJson(['inbox', '--search', 'screenshot', '--status', 'all'], { db: file, as: 'sam' })).map((i: { id: number }) => i.id);
     expect((await hits(db)).length).toBeGreaterThan(0);
     expect(await hits(db)).toEqual(await hits(demoDb));
   });
@@ -78,7 +82,10 @@ describe('tandem export / import (JSONL)', () => {
     expect(await count(db, 'customers')).toBe(0);
     // The search triggers lifted for the load are back: later messages are still found.
     expect((await runTandem(['init', '--handle', 'sam'], { db })).code).toBe(0);
-    await runJson(['item', 'add', '--subject', 'Zebra crossing', '--customer', 'z@example.com', '--body', 'Quagga sighting'], { db, as: 'sam' });
+    await runJson(['item', 'add', '--subject', 'Zebra crossing', '--customer', 'z@example.com', '--body', 'Quagga sighting'], {
+      db,
+      as: 'sam',
+    });
     expect(await runJson(['inbox', '--search', 'quagga'], { db, as: 'sam' })).toHaveLength(1);
   });
 
@@ -109,11 +116,9 @@ describe('tandem export / import (JSONL)', () => {
     const r = await runTandem(['import', file, '--skip-invalid', '--json'], { db });
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report.problems).toEqual([
-      expect.objectContaining({ line: bad + 1, reason: expect.stringContaining('"created" event') }),
-    ]);
+    expect(report.problems).toEqual([expect.objectContaining({ line: bad + 1, reason: expect.stringContaining('"created" event') })]);
     // The skipped item's escalation or surveys may go with it; everything else is there.
-    expect(await count(db, 'items')).toBe(await count(demoDb, 'items') - 1);
+    expect(await count(db, 'items')).toBe((await count(demoDb, 'items')) - 1);
     const skippedId = JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[bad]!).id;
     expect(await rows(db, `select id from items where id = ${skippedId}`)).toEqual([]);
     expect(await rows(db, `select id from events where item_id = ${skippedId}`)).toEqual([]);
@@ -159,7 +164,9 @@ describe('tandem export / import (JSONL)', () => {
     const r = await runTandem(['import', delta, '--json'], { db });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).updated.item).toBe(1);
-    expect(await rows(db, 'select * from events where item_id = 1 order by id')).toEqual(await rows(src, 'select * from events where item_id = 1 order by id'));
+    expect(await rows(db, 'select * from events where item_id = 1 order by id')).toEqual(
+      await rows(src, 'select * from events where item_id = 1 order by id'),
+    );
     expect(await rows(db, 'select * from items where id = 1')).toEqual(await rows(src, 'select * from items where id = 1'));
   });
 
@@ -169,8 +176,10 @@ describe('tandem export / import (JSONL)', () => {
     expect((await runTandem(['agent', 'add', 'cleo', '--roles', 'support'], { db })).code).toBe(0);
     const r = await runTandem(['import', exportFile], { db });
     expect(r.code, r.stderr).toBe(0);
-    const byHandle = (file: string) => rows(file, `select i.id, a.handle from items i left join agents a on a.id = i.assignee_id order by i.id`);
-    const authors = (file: string) => rows(file, `select e.id, a.handle from events e left join agents a on a.id = e.author_agent_id order by e.id`);
+    const byHandle = (file: string) =>
+      rows(file, `select i.id, a.handle from items i left join agents a on a.id = i.assignee_id order by i.id`);
+    const authors = (file: string) =>
+      rows(file, `select e.id, a.handle from events e left join agents a on a.id = e.author_agent_id order by e.id`);
     expect(await byHandle(db)).toEqual(await byHandle(demoDb));
     expect(await authors(db)).toEqual(await authors(demoDb));
   });

@@ -37,7 +37,10 @@ describe.skipIf(!present)('mail fetch against Dovecot', () => {
     folder = `T${++folderSeq}`;
     await (await dv.client()).mailboxCreate(folder);
     mb = await addMailbox(env.ctx, {
-      name: 'support', address: 'support@shop.example', imap: `${dv.url}/${folder}`, smtp: 'smtp://support@127.0.0.1:1',
+      name: 'support',
+      address: 'support@shop.example',
+      imap: `${dv.url}/${folder}`,
+      smtp: 'smtp://support@127.0.0.1:1',
       passwordEnv: 'TANDEM_TEST_IMAP_PW',
     });
   });
@@ -57,8 +60,17 @@ describe.skipIf(!present)('mail fetch against Dovecot', () => {
     const list = await allItems();
     expect(list.map((i) => i.subject).sort()).toEqual(['Invoice question', 'Order 1042 never arrived']);
     const jo = list.find((i) => i.subject.startsWith('Order'))!;
-    expect(jo).toMatchObject({ channel: 'email', direction: 'inbound', role: 'support', customer: { name: 'Jo', email: 'jo@customer.example' } });
-    expect((await itemEvents(env.store.db, jo.id))[0]).toMatchObject({ type: 'created', body: 'Where is it?', author: { type: 'customer' } });
+    expect(jo).toMatchObject({
+      channel: 'email',
+      direction: 'inbound',
+      role: 'support',
+      customer: { name: 'Jo', email: 'jo@customer.example' },
+    });
+    expect((await itemEvents(env.store.db, jo.id))[0]).toMatchObject({
+      type: 'created',
+      body: 'Where is it?',
+      author: { type: 'customer' },
+    });
 
     const again = await fetch();
     expect(again.messages).toEqual([]);
@@ -78,18 +90,32 @@ describe.skipIf(!present)('mail fetch against Dovecot', () => {
     expect((await allItems()).map((i) => i.subject)).toEqual(['This week']);
   });
 
-  it('puts a customer\'s reply on its item and reopens it; [#id] joins only for that item\'s customer', async () => {
+  it("puts a customer's reply on its item and reopens it; [#id] joins only for that item's customer", async () => {
     await append(mailText({ from: 'jo@customer.example', subject: 'Refund', messageId: '<first@customer.example>' }));
     await fetch();
     const [item] = await allItems();
     await items.resolve(env.ctx, sam, item!.id);
-    await append(mailText({ from: 'jo@customer.example', subject: 'Re: Refund', inReplyTo: '<first@customer.example>', body: 'Still nothing.' }));
+    await append(
+      mailText({ from: 'jo@customer.example', subject: 'Re: Refund', inReplyTo: '<first@customer.example>', body: 'Still nothing.' }),
+    );
     // Threads by Tandem's own Message-ID pattern even when the id is not one we stored.
-    await append(mailText({ from: 'jo@customer.example', subject: 'Re: something', references: `<tandem.${item!.id}.0123456789abcdef@shop.example>`, body: 'By pattern.' }));
+    await append(
+      mailText({
+        from: 'jo@customer.example',
+        subject: 'Re: something',
+        references: `<tandem.${item!.id}.0123456789abcdef@shop.example>`,
+        body: 'By pattern.',
+      }),
+    );
     await append(mailText({ from: 'jo@customer.example', subject: `About my refund [#${item!.id}]`, body: 'By tag.' }));
     await append(mailText({ from: 'stranger@elsewhere.example', subject: `Hijack [#${item!.id}]`, body: 'Not my item.' }));
     const r = await fetch();
-    expect(r.messages.map((m) => [m.outcome, m.itemId === item!.id])).toEqual([['message', true], ['message', true], ['message', true], ['item', false]]);
+    expect(r.messages.map((m) => [m.outcome, m.itemId === item!.id])).toEqual([
+      ['message', true],
+      ['message', true],
+      ['message', true],
+      ['item', false],
+    ]);
     const events = await itemEvents(env.store.db, item!.id);
     expect(events.filter((e) => e.type === 'message').map((e) => e.body)).toEqual(['Still nothing.', 'By pattern.', 'By tag.']);
     const after = (await allItems()).find((i) => i.id === item!.id)!;
@@ -98,11 +124,19 @@ describe.skipIf(!present)('mail fetch against Dovecot', () => {
     expect(await allItems()).toHaveLength(2);
   });
 
-  it('records mail an agent sent from another client as that agent\'s reply, and does not send it again', async () => {
+  it("records mail an agent sent from another client as that agent's reply, and does not send it again", async () => {
     await append(mailText({ from: 'jo@customer.example', subject: 'Hello', messageId: '<q@customer.example>' }));
     await fetch();
     const [item] = await allItems();
-    await append(mailText({ from: 'Sam <sam@shop.example>', to: 'jo@customer.example', subject: 'Re: Hello', inReplyTo: '<q@customer.example>', body: 'Answered from my phone.' }));
+    await append(
+      mailText({
+        from: 'Sam <sam@shop.example>',
+        to: 'jo@customer.example',
+        subject: 'Re: Hello',
+        inReplyTo: '<q@customer.example>',
+        body: 'Answered from my phone.',
+      }),
+    );
     await fetch();
     const reply = (await itemEvents(env.store.db, item!.id)).find((e) => e.type === 'reply');
     expect(reply).toMatchObject({ body: 'Answered from my phone.', author: { type: 'agent', handle: 'sam' } });
@@ -110,18 +144,20 @@ describe.skipIf(!present)('mail fetch against Dovecot', () => {
   });
 
   it('reads an ISO-2022-JP subject and body correctly', async () => {
-    await append([
-      'From: =?ISO-2022-JP?B?GyRCOzNFRBsoQg==?= <yamada@customer.example.jp>',
-      'To: support@shop.example',
-      'Subject: =?ISO-2022-JP?B?GyRCJDRDbUo4JE43bxsoQg==?=',
-      'Message-ID: <jp1@customer.example.jp>',
-      'MIME-Version: 1.0',
-      'Content-Type: text/plain; charset=ISO-2022-JP',
-      'Content-Transfer-Encoding: 7bit',
-      '',
-      Buffer.from('GyRCJCpAJE9DJEskSiRDJEYkKiRqJF4kOSEjGyhC', 'base64').toString('latin1'),
-      '',
-    ].join('\r\n'));
+    await append(
+      [
+        'From: =?ISO-2022-JP?B?GyRCOzNFRBsoQg==?= <yamada@customer.example.jp>',
+        'To: support@shop.example',
+        'Subject: =?ISO-2022-JP?B?GyRCJDRDbUo4JE43bxsoQg==?=',
+        'Message-ID: <jp1@customer.example.jp>',
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=ISO-2022-JP',
+        'Content-Transfer-Encoding: 7bit',
+        '',
+        Buffer.from('GyRCJCpAJE9DJEskSiRDJEYkKiRqJF4kOSEjGyhC', 'base64').toString('latin1'),
+        '',
+      ].join('\r\n'),
+    );
     await fetch();
     const [item] = await allItems();
     expect(item!.subject).toBe('ご注文の件');
@@ -136,10 +172,15 @@ describe.skipIf(!present)('mail fetch against Dovecot', () => {
     await items.reply(env.ctx, sam, item!.id, 'Here is the answer.', { status: 'resolved' });
     const queued = await listOutbox(env.store.db);
     expect(queued).toHaveLength(1);
-    await append(mailText({
-      from: 'jo@customer.example', subject: 'Automatic reply: Re: Question', inReplyTo: queued[0]!.messageId,
-      headers: { 'Auto-Submitted': 'auto-replied' }, body: 'I am out of the office until Monday.',
-    }));
+    await append(
+      mailText({
+        from: 'jo@customer.example',
+        subject: 'Automatic reply: Re: Question',
+        inReplyTo: queued[0]!.messageId,
+        headers: { 'Auto-Submitted': 'auto-replied' },
+        body: 'I am out of the office until Monday.',
+      }),
+    );
     // A new conversation from a list is flagged too, at low priority.
     await append(mailText({ from: 'news@vendor.example', subject: 'Our newsletter', headers: { 'List-Id': '<news.vendor.example>' } }));
     const r = await fetch();

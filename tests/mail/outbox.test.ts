@@ -7,7 +7,14 @@ import { itemEvents } from '../../src/core/item-view.js';
 import * as items from '../../src/core/items.js';
 import { addMailbox } from '../../src/mail/mailboxes.js';
 import {
-  ackOutbox, cancelOutbox, claimDue, deliveryProblemCount, getOutboxEntry, listOutbox, recoverStaleSending, retryOutbox,
+  ackOutbox,
+  cancelOutbox,
+  claimDue,
+  deliveryProblemCount,
+  getOutboxEntry,
+  listOutbox,
+  recoverStaleSending,
+  retryOutbox,
 } from '../../src/mail/outbox.js';
 import { sendQueue } from '../../src/mail/send.js';
 import { runTandem } from '../helpers/cli.js';
@@ -32,7 +39,11 @@ afterEach(async () => {
 
 async function withMailbox() {
   return addMailbox(env.ctx, {
-    name: 'support', address: 'support@shop.example', fromName: 'Shop support', imap: 'imap://support@127.0.0.1:1', smtp: smtp.url,
+    name: 'support',
+    address: 'support@shop.example',
+    fromName: 'Shop support',
+    imap: 'imap://support@127.0.0.1:1',
+    smtp: smtp.url,
     passwordEnv: 'TANDEM_TEST_SMTP_PW',
   });
 }
@@ -40,7 +51,11 @@ async function withMailbox() {
 /** An email item whose opening message has a Message-ID, and a later customer message. */
 async function emailItem() {
   const item = await items.createItem(env.ctx, sam, {
-    subject: 'Parcel lost', body: 'Where is my parcel?', customer: { email: 'jo@customer.example', name: 'Jo Lee' }, channel: 'email', messageId: '<open@customer.example>',
+    subject: 'Parcel lost',
+    body: 'Where is my parcel?',
+    customer: { email: 'jo@customer.example', name: 'Jo Lee' },
+    channel: 'email',
+    messageId: '<open@customer.example>',
   });
   await items.customerMessage(env.ctx, item.id, 'Any news?', { messageId: '<news@customer.example>' });
   return item;
@@ -49,7 +64,7 @@ async function emailItem() {
 const send = (o: { ignoreBackoff?: boolean } = {}) => sendQueue(env.ctx, { env: secrets, ...o });
 
 describe('outbox and delivery', () => {
-  it('delivers an agent\'s reply to the customer with the threading headers, once', async () => {
+  it("delivers an agent's reply to the customer with the threading headers, once", async () => {
     await withMailbox();
     const item = await emailItem();
     const r = await items.reply(env.ctx, sam, item.id, 'We found it; it arrives tomorrow.');
@@ -139,7 +154,10 @@ describe('outbox and delivery', () => {
     expect(smtp.received).toHaveLength(2);
     expect(headerOf(smtp.received[1]!.raw, 'Message-ID')).toBe(entry!.messageId);
     const decided = (await itemEvents(env.store.db, item.id)).filter((e) => e.type === 'delivery');
-    expect(decided.map((e) => [e.author.type, e.data?.state])).toEqual([['system', 'uncertain'], ['agent', 'queued']]);
+    expect(decided.map((e) => [e.author.type, e.data?.state])).toEqual([
+      ['system', 'uncertain'],
+      ['agent', 'queued'],
+    ]);
   });
 
   it('keeps a reply queued when the SMTP server is down, and sends it when it is back', async () => {
@@ -213,11 +231,19 @@ describe('outbox and delivery', () => {
   });
 
   it('queues replies on script channels for scripts, which acknowledge the outcome', async () => {
-    const item = await items.createItem(env.ctx, sam, { subject: 'SMS', body: 'hi', customer: { email: 'p@customer.example', phone: '+15550100', name: 'P' }, channel: 'sms' });
+    const item = await items.createItem(env.ctx, sam, {
+      subject: 'SMS',
+      body: 'hi',
+      customer: { email: 'p@customer.example', phone: '+15550100', name: 'P' },
+      channel: 'sms',
+    });
     await items.reply(env.ctx, sam, item.id, 'Your order shipped.');
     await items.reply(env.ctx, sam, item.id, 'Tracking: 123.');
     const claimed = await claimDue(env.ctx, 'sms');
-    expect(claimed.map((c) => [c.recipient, c.body])).toEqual([['+15550100', 'Your order shipped.'], ['+15550100', 'Tracking: 123.']]);
+    expect(claimed.map((c) => [c.recipient, c.body])).toEqual([
+      ['+15550100', 'Your order shipped.'],
+      ['+15550100', 'Tracking: 123.'],
+    ]);
     expect(await claimDue(env.ctx, 'sms')).toEqual([]);
     await ackOutbox(env.ctx, sam, claimed[0]!.id);
     await ackOutbox(env.ctx, sam, claimed[1]!.id, 'provider said: number unreachable');

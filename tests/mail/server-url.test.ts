@@ -7,7 +7,11 @@ describe('mail server URLs', () => {
   it('reads a provider login with @ in the user name, default ports and the INBOX folder', () => {
     const imap = parseServerUrl('imap', 'imaps://support%40shop.example@mail.shop.example');
     expect(imap).toMatchObject({ secure: true, host: 'mail.shop.example', port: 993, user: 'support@shop.example', folder: 'INBOX' });
-    expect(parseServerUrl('smtp', 'smtps://support%40shop.example@mail.shop.example')).toMatchObject({ port: 465, user: 'support@shop.example', folder: '' });
+    expect(parseServerUrl('smtp', 'smtps://support%40shop.example@mail.shop.example')).toMatchObject({
+      port: 465,
+      user: 'support@shop.example',
+      folder: '',
+    });
     expect(parseServerUrl('smtp', 'smtp://u@127.0.0.1')).toMatchObject({ secure: false, port: 587 });
     const folder = parseServerUrl('imap', 'imaps://u@h.example:1993/Support%20Tickets/2026');
     expect(folder).toMatchObject({ port: 1993, folder: 'Support Tickets/2026' });

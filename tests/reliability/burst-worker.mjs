@@ -6,7 +6,7 @@ import { main } from '../../dist/bundle/tandem.js';
 const [db, agent, worker, countText, idsText, seedText] = process.argv.slice(2);
 const ids = idsText.split(',');
 let seed = Number(seedText ?? worker) + 1;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const seen = new Map(); // item -> last version this worker saw
 
 // Capture what main() prints so each result can be parsed.
@@ -36,7 +36,12 @@ for (let i = 0; i < Number(countText); i++) {
   const item = ids[Math.floor(rand() * ids.length)];
   const marker = `w${worker}-${i}`;
   const kind = Math.floor(rand() * 3);
-  const args = kind === 0 ? ['item', 'note', item, `note ${marker}`] : kind === 1 ? ['item', 'reply', item, `reply ${marker}`] : ['item', 'tag', item, marker];
+  const args =
+    kind === 0
+      ? ['item', 'note', item, `note ${marker}`]
+      : kind === 1
+        ? ['item', 'reply', item, `reply ${marker}`]
+        : ['item', 'tag', item, marker];
   const useVersion = rand() < 0.5 && seen.has(item);
   if (useVersion) args.push('--if-version', String(seen.get(item)));
   const r = await tandem([...args, '--json']);

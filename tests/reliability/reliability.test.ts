@@ -12,23 +12,36 @@ import { newDatabase, onPostgres } from '../helpers/store-target.js';
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'burst-worker.mjs');
 const SIZE = { workers: Number(process.env.TANDEM_STRESS_WORKERS ?? 8), changes: Number(process.env.TANDEM_STRESS_CHANGES ?? 120) };
 
-
-interface Ack { status: 'ok' | 'refused' | 'error'; item: string; marker: string; version?: number; raw: string }
+interface Ack {
+  status: 'ok' | 'refused' | 'error';
+  item: string;
+  marker: string;
+  version?: number;
+  raw: string;
+}
 
 function parseAcks(text: string): Ack[] {
-  return text.split('\n').filter(Boolean).map((line) => {
-    const [status, item, marker, version] = line.split(' ');
-    return { status: status as Ack['status'], item: item!, marker: marker!, version: version ? Number(version) : undefined, raw: line };
-  });
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [status, item, marker, version] = line.split(' ');
+      return { status: status as Ack['status'], item: item!, marker: marker!, version: version ? Number(version) : undefined, raw: line };
+    });
 }
 
 function startWorker(db: string, agent: string, id: number, count: number, ids: number[]) {
-  const child = spawn(process.execPath, [WORKER, db, agent, String(id), String(count), ids.join(',')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [WORKER, db, agent, String(id), String(count), ids.join(',')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   return { child, done, out: () => out, err: () => err };
 }
 
@@ -37,7 +50,11 @@ async function setup(name: string, items: number): Promise<{ db: string; ids: nu
   expect((await runTandem(['init', '--handle', 'sam'], { db })).code).toBe(0);
   await runJson(['agent', 'add', 'cleo', '--roles', 'support'], { db, as: 'sam' });
   const ids: number[] = [];
-  for (let i = 0; i < items; i++) ids.push((await runJson(['item', 'add', '--subject', `Shared ${i}`, '--customer', `c${i}@example.com`, '--kind', 'bug'], { db, as: 'sam' })).id);
+  for (let i = 0; i < items; i++)
+    ids.push(
+      (await runJson(['item', 'add', '--subject', `Shared ${i}`, '--customer', `c${i}@example.com`, '--kind', 'bug'], { db, as: 'sam' }))
+        .id,
+    );
   return { db, ids };
 }
 
@@ -83,7 +100,9 @@ async function verify(db: string, acks: Ack[]) {
     if (onPostgres) {
       // The search index holds one row per indexed event: none lost or doubled by the races either.
       const r = await sql<{ n: number }>`select count(*) as n from events e left join search_docs d on d.event_id = e.id
-        where d.event_id is null and (e.type = 'created' or (e.body is not null and e.type in ('message', 'reply', 'note')))`.execute(store.db);
+        where d.event_id is null and (e.type = 'created' or (e.body is not null and e.type in ('message', 'reply', 'note')))`.execute(
+        store.db,
+      );
       expect(Number(r.rows[0]!.n)).toBe(0);
     }
   } finally {
@@ -98,7 +117,10 @@ describe('concurrency', () => {
     const results = await Promise.all(workers.map((w) => w.done));
     expect(results.map((r) => r.code)).toEqual(Array(SIZE.workers).fill(0));
     const acks = workers.flatMap((w) => parseAcks(w.out()));
-    expect(acks.filter((a) => a.status === 'error'), 'no change may fail with anything but a conflict').toEqual([]);
+    expect(
+      acks.filter((a) => a.status === 'error'),
+      'no change may fail with anything but a conflict',
+    ).toEqual([]);
     expect(acks).toHaveLength(SIZE.workers * SIZE.changes);
     expect(acks.some((a) => a.status === 'refused')).toBe(true); // the stale versions really raced
     await verify(db, acks);
@@ -117,7 +139,10 @@ describe('crash', () => {
     expect(results.map((r) => r.signal)).toEqual(['SIGKILL', 'SIGKILL', 'SIGKILL']);
     const acks = workers.flatMap((w) => parseAcks(w.out()));
     expect(acks.length).toBeGreaterThanOrEqual(75);
-    await verify(db, acks.filter((a) => a.status !== 'error'));
+    await verify(
+      db,
+      acks.filter((a) => a.status !== 'error'),
+    );
     // And the database still works normally afterwards.
     const note = await runTandem(['item', 'note', String(ids[0]), 'after the crash'], { db, as: 'sam' });
     expect(note.code).toBe(0);

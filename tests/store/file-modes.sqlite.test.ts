@@ -12,7 +12,8 @@ const mode = (file: string) => (fs.statSync(file).mode & 0o777).toString(8).padS
 
 function tandemWithUmask(umask: string, args: string[], env: Record<string, string> = {}) {
   const r = spawnSync('sh', ['-c', `umask ${umask}; exec "$0" "$@"`, process.execPath, BIN, ...args], {
-    encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', TANDEM_DB: '', TANDEM_AGENT: '', ...env },
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', TANDEM_DB: '', TANDEM_AGENT: '', ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -57,10 +57,12 @@ describe('two processes migrating a fresh database at once', () => {
     const db = await newDatabase('fresh', { fresh: true });
     const runs = await Promise.all([0, 1, 2].map(() => runTandem(['db', 'migrate', '--json'], { db })));
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
-    expect(await scalar(db, 'select count(*) from kysely_migration')).toBe(await scalar(db, 'select count(distinct name) from kysely_migration'));
+    expect(await scalar(db, 'select count(*) from kysely_migration')).toBe(
+      await scalar(db, 'select count(distinct name) from kysely_migration'),
+    );
     const info = await runJson(['db', 'info'], { db });
     expect(info).toMatchObject({ engine: 'postgres', counts: { items: 0 } });
-    expect(await scalar(db, "select count(*) from sla_policies")).toBe(8); // seeded once, not three times
+    expect(await scalar(db, 'select count(*) from sla_policies')).toBe(8); // seeded once, not three times
   });
 
   it('refuses a database that holds other tables, and changes nothing', async () => {
@@ -82,8 +84,17 @@ describe('moving from SQLite', () => {
     const lite = path.join(dir, 'demo.db');
     expect((await runTandem(['demo', '--items', '300', '--now', '2026-03-01T00:00:00Z', '--quiet'], { db: lite })).code).toBe(0);
     // What the JSONL export does not carry moves too: a business-hours calendar and the policy using it.
-    expect((await runTandem(['calendar', 'add', 'office', '--tz', 'Europe/Berlin', '--hours', 'mon-fri 09:00-17:00', '--holiday', '2026-12-25'], { db: lite, as: 'sam' })).code).toBe(0);
-    expect((await runTandem(['sla', 'set', 'support', 'high', '--calendar', 'office', '--pauses', 'on'], { db: lite, as: 'sam' })).code).toBe(0);
+    expect(
+      (
+        await runTandem(
+          ['calendar', 'add', 'office', '--tz', 'Europe/Berlin', '--hours', 'mon-fri 09:00-17:00', '--holiday', '2026-12-25'],
+          { db: lite, as: 'sam' },
+        )
+      ).code,
+    ).toBe(0);
+    expect(
+      (await runTandem(['sla', 'set', 'support', 'high', '--calendar', 'office', '--pauses', 'on'], { db: lite, as: 'sam' })).code,
+    ).toBe(0);
     const exported = await runTandem(['export'], { db: lite });
     const file = path.join(dir, 'demo.jsonl');
     fs.writeFileSync(file, exported.stdout);
@@ -96,7 +107,10 @@ describe('moving from SQLite', () => {
     const copy = await runJson(['db', 'copy', '--to', viaCopy], { db: lite });
     expect(copy.added.item).toBeGreaterThanOrEqual(300);
     expect((await runTandem(['export'], { db: viaCopy })).stdout).toBe(exported.stdout);
-    for (const args of [['calendar', 'list'], ['sla', 'list']]) {
+    for (const args of [
+      ['calendar', 'list'],
+      ['sla', 'list'],
+    ]) {
       expect(await runJson(args, { db: viaCopy, as: 'sam' }), args.join(' ')).toEqual(await runJson(args, { db: lite, as: 'sam' }));
     }
     expect(copy.added.calendar).toBe(1);
@@ -148,16 +162,23 @@ describe('a server that goes away', () => {
       }
       cluster.stop('immediate'); // a crash: no clean shutdown
       await until('the offline signal', () => signals.includes('offline'));
-      const during = await addNote(ctx, agent, item.id, 'during the outage').then(() => null, (e: unknown) => e);
+      const during = await addNote(ctx, agent, item.id, 'during the outage').then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(during).toBeInstanceOf(TandemError);
-      expect((during as TandemError).message).toMatch(/cannot reach PostgreSQL at postgres:\/\/tandem@localhost\/postgres.*nothing was written/);
+      expect((during as TandemError).message).toMatch(
+        /cannot reach PostgreSQL at postgres:\/\/tandem@localhost\/postgres.*nothing was written/,
+      );
       const cli = await runTandem(['item', 'note', String(item.id), 'from the CLI'], { db: url, as: 'sam' });
       expect(cli.code).toBe(1);
       expect(cli.stderr).toMatch(/cannot reach PostgreSQL/);
       expect(cli.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
       cluster.start();
       await until('the online signal', () => signals.includes('online'), 15_000);
-      const bodies = (await store.db.selectFrom('events').select('body').where('item_id', '=', item.id).where('type', '=', 'note').execute()).map((e) => e.body);
+      const bodies = (
+        await store.db.selectFrom('events').select('body').where('item_id', '=', item.id).where('type', '=', 'note').execute()
+      ).map((e) => e.body);
       expect(bodies).toEqual(acked);
       // And it works again, from the same open store.
       await addNote(ctx, agent, item.id, 'after');

@@ -40,7 +40,7 @@ describe('sparkline', () => {
 });
 
 describe('panel order', () => {
-  it('puts an agent\'s own role first; a solo founder sees support then service', () => {
+  it("puts an agent's own role first; a solo founder sees support then service", () => {
     expect(panelOrder('service')).toEqual(['service', 'support']);
     expect(panelOrder('support')).toEqual(['support', 'service']);
     expect(panelOrder('both')).toEqual(['support', 'service']);

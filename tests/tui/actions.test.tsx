@@ -46,7 +46,7 @@ describe('acting on an item', () => {
     expect(ui.cursorLine()).toMatch(/Refund has not arrived .*@cleo/);
   });
 
-  it('takes an item (A); taking someone else\'s asks first', async () => {
+  it("takes an item (A); taking someone else's asks first", async () => {
     ui = await renderConsole(inbox.env, inbox.sam);
     await cursorTo(ui, 'App crashes');
     await ui.press('A');
@@ -141,7 +141,10 @@ describe('acting on an item', () => {
   });
 
   it('sends a reply and sets pending (p) or resolved (x) from the review, or discards it (d)', async () => {
-    ui = await renderConsole(inbox.env, inbox.sam, { env: { EDITOR: 'vim' }, runEditor: (_c, initial) => ({ text: 'Answer' + initial, ok: true }) });
+    ui = await renderConsole(inbox.env, inbox.sam, {
+      env: { EDITOR: 'vim' },
+      runEditor: (_c, initial) => ({ text: 'Answer' + initial, ok: true }),
+    });
     await cursorTo(ui, 'Does the Pro plan');
     await ui.press('r');
     await ui.waitFor('Review: reply to #3');
@@ -181,7 +184,9 @@ describe('acting on an item', () => {
     await ui.waitFor('The editor exited with status 1: nothing was sent. Your text is kept as a draft: r opens it.');
     expect(runs[0]).toMatchObject({ command: 'vim', file: 'tandem-reply-1.txt' });
     // The editor gets the customer's last message quoted below a scissors line, removed before sending.
-    expect(runs[0]!.initial).toMatch(/^\n\n# -+ >8 -+\n# Everything from the line above down is removed before sending\.\n# Jo Park wrote on 2026-03-02 \d\d:\d\d:\n# > Any news\?\n$/);
+    expect(runs[0]!.initial).toMatch(
+      /^\n\n# -+ >8 -+\n# Everything from the line above down is removed before sending\.\n# Jo Park wrote on 2026-03-02 \d\d:\d\d:\n# > Any news\?\n$/,
+    );
     await ui.press('r');
     await ui.waitFor('Review: reply to #1');
     answer = (initial) => ({ text: initial, ok: true }); // :q! leaves the file as it was given
@@ -198,7 +203,7 @@ describe('acting on an item', () => {
     await ui.waitFor('Review: reply to #1');
     await ui.press('y');
     await ui.waitFor('Reply sent on #1');
-    expect((await lastEvent(inbox.ids.refund))).toMatchObject({ type: 'reply', body: 'half a reply, finished' });
+    expect(await lastEvent(inbox.ids.refund)).toMatchObject({ type: 'reply', body: 'half a reply, finished' });
     // Notes the same way.
     answer = () => ({ text: 'half a note', ok: false, error: 'the editor exited with status 1' });
     await ui.press('n');
@@ -207,7 +212,7 @@ describe('acting on an item', () => {
     await ui.waitFor('Review: internal note on #1');
     await ui.press('y');
     await ui.waitFor('Internal note added to #1.');
-    expect((await lastEvent(inbox.ids.refund))).toMatchObject({ type: 'note', body: 'half a note' });
+    expect(await lastEvent(inbox.ids.refund)).toMatchObject({ type: 'note', body: 'half a note' });
   });
 
   it(':reply TEXT goes to the review too, and leaves a draft I already had alone', async () => {
@@ -224,14 +229,19 @@ describe('acting on an item', () => {
     expect(f).toContain('Quick: on it.');
     await ui.press('y');
     await ui.waitFor('Reply sent on #1');
-    expect((await lastEvent(inbox.ids.refund))).toMatchObject({ type: 'reply', body: 'Quick: on it.' });
+    expect(await lastEvent(inbox.ids.refund)).toMatchObject({ type: 'reply', body: 'Quick: on it.' });
     const drafts = await inbox.env.store.db.selectFrom('drafts').select('body').execute();
     expect(drafts.map((d) => d.body)).toEqual(['A long careful answer, half done']);
   });
 
   it('keys faster than frames act in order: "jry" in one read replies to the second item and sends it', async () => {
     ui = await renderConsole(inbox.env, inbox.sam, { env: { EDITOR: 'ed' }, runEditor: () => ({ text: 'Quick one', ok: true }) });
-    const second = /^ +(\d+) /m.exec(ui.frame().split('\n').filter((l) => /^[> ] +\d+ (SVC|SUP)/.test(l))[1]!)![1];
+    const second = /^ +(\d+) /m.exec(
+      ui
+        .frame()
+        .split('\n')
+        .filter((l) => /^[> ] +\d+ (SVC|SUP)/.test(l))[1]!,
+    )![1];
     await ui.press('jry');
     await ui.waitFor(`Reply sent on #${second}`);
     // A name and Enter in one read pick at once; so do "y" and Enter; "j" and Enter open the next item.
@@ -257,7 +267,10 @@ describe('acting on an item', () => {
 
   it('resolves with x and goes to the next item', async () => {
     ui = await renderConsole(inbox.env, inbox.sam);
-    const rows = ui.frame().split('\n').filter((l) => /^[> ] +\d+ (SVC|SUP)/.test(l));
+    const rows = ui
+      .frame()
+      .split('\n')
+      .filter((l) => /^[> ] +\d+ (SVC|SUP)/.test(l));
     const second = /^[> ] +(\d+)/.exec(rows[1]!)![1];
     const first = /^[> ] +(\d+)/.exec(rows[0]!)![1];
     await ui.press('x');
@@ -315,7 +328,9 @@ describe('acting on an item', () => {
     await ui.type('We have re-sent the refund.');
     await ui.press('ctrl+d', 'y');
     const f = await ui.waitFor('changed while you were looking');
-    expect(f).toMatch(/#1 changed while you were looking \(just now\) — @ana: priority high → urgent\. Nothing was written; it is reloaded\./);
+    expect(f).toMatch(
+      /#1 changed while you were looking \(just now\) — @ana: priority high → urgent\. Nothing was written; it is reloaded\./,
+    );
     expect(f.replace(/\s+/g, ' ')).toMatch(/Your text is kept as a draft: r opens it again\./);
     expect(ui.cursorLine()).toMatch(/Refund has not arrived/);
     await ui.waitFor((fr) => /urgent .*Refund has not arrived/.test(fr));
@@ -348,7 +363,10 @@ describe('escalation in the console', () => {
     f = await ui.waitFor(/Escalated #3 to support as #(\d+) \(@cleo\)\. l jumps to it\./);
     const supportId = Number(/as #(\d+)/.exec(f)![1]);
     expect((await item(inbox.ids.seats)).status).toBe('escalated');
-    expect((await escalationsOfItem(inbox.env.store.db, inbox.ids.seats)).asSource[0]).toMatchObject({ supportItemId: supportId, reason: 'Seats page errors for this account' });
+    expect((await escalationsOfItem(inbox.env.store.db, inbox.ids.seats)).asSource[0]).toMatchObject({
+      supportItemId: supportId,
+      reason: 'Seats page errors for this account',
+    });
     await ui.waitFor(new RegExp(`→SUP #${supportId} @cleo`));
     // l opens the support item with its hand-off card.
     await cursorTo(ui, 'Does the Pro plan');

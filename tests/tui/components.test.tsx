@@ -49,10 +49,11 @@ async function show<T>(make: (resolve: (v: T) => void) => { modal: Modal; elemen
 }
 
 describe('Prompt', () => {
-  const prompt = (spec: Partial<Extract<Modal, { kind: 'prompt' }>> = {}) => show<string | null>((resolve) => ({
-    modal: { kind: 'prompt', label: 'Tags: ', resolve, ...spec } as Modal,
-    element: (m) => <Prompt modal={m as Extract<Modal, { kind: 'prompt' }>} width={60} theme={theme} />,
-  }));
+  const prompt = (spec: Partial<Extract<Modal, { kind: 'prompt' }>> = {}) =>
+    show<string | null>((resolve) => ({
+      modal: { kind: 'prompt', label: 'Tags: ', resolve, ...spec } as Modal,
+      element: (m) => <Prompt modal={m as Extract<Modal, { kind: 'prompt' }>} width={60} theme={theme} />,
+    }));
 
   it('edits a line, keeps itself open on a refused value, and answers on Enter', async () => {
     const p = await prompt({ validate: (t) => (t.includes('!') ? 'no bangs' : null), hint: 'words add a tag' });
@@ -80,7 +81,9 @@ describe('Prompt', () => {
   });
 
   it('completes with Tab', async () => {
-    const p = await prompt({ complete: (t) => (t === 'pr' ? { text: 'priority ', candidates: 'priority — set it' } : { candidates: 'nothing' }) });
+    const p = await prompt({
+      complete: (t) => (t === 'pr' ? { text: 'priority ', candidates: 'priority — set it' } : { candidates: 'nothing' }),
+    });
     await p.press('pr', '\t');
     expect(p.frame()).toContain('priority — set it');
     expect(p.frame()).toContain('Tags: priority');
@@ -88,11 +91,16 @@ describe('Prompt', () => {
 });
 
 describe('Choice', () => {
-  const options = [{ key: 'l', label: 'low', value: 'low' }, { key: 'n', label: 'normal', value: 'normal' }, { key: 'u', label: 'urgent', value: 'urgent' }];
-  const choice = () => show<string | null>((resolve) => ({
-    modal: { kind: 'choice', label: 'Priority', options, current: 'normal', resolve } as Modal,
-    element: (m) => <Choice modal={m as Extract<Modal, { kind: 'choice' }>} width={80} theme={theme} />,
-  }));
+  const options = [
+    { key: 'l', label: 'low', value: 'low' },
+    { key: 'n', label: 'normal', value: 'normal' },
+    { key: 'u', label: 'urgent', value: 'urgent' },
+  ];
+  const choice = () =>
+    show<string | null>((resolve) => ({
+      modal: { kind: 'choice', label: 'Priority', options, current: 'normal', resolve } as Modal,
+      element: (m) => <Choice modal={m as Extract<Modal, { kind: 'choice' }>} width={80} theme={theme} />,
+    }));
 
   it('picks with one letter, and marks the current value', async () => {
     const c = await choice();
@@ -117,10 +125,11 @@ describe('AgentPicker', () => {
     { value: 'ana', label: '@ana', detail: 'Ana Costa · service' },
     { value: 'cleo', label: '@cleo', detail: 'Cleo Martin · support' },
   ];
-  const picker = () => show<{ value: string | null } | null>((resolve) => ({
-    modal: { kind: 'picker', title: 'Assign #4 to', options: agents, resolve } as Modal,
-    element: (m) => <AgentPicker modal={m as Extract<Modal, { kind: 'picker' }>} width={60} height={10} theme={theme} />,
-  }));
+  const picker = () =>
+    show<{ value: string | null } | null>((resolve) => ({
+      modal: { kind: 'picker', title: 'Assign #4 to', options: agents, resolve } as Modal,
+      element: (m) => <AgentPicker modal={m as Extract<Modal, { kind: 'picker' }>} width={60} height={10} theme={theme} />,
+    }));
 
   it('narrows as you type (handle or name) and picks the best match; a name and Enter in one read too', async () => {
     const p = await picker();
@@ -148,10 +157,11 @@ describe('AgentPicker', () => {
 });
 
 describe('Review', () => {
-  const review = (kind: 'reply' | 'note') => show<ReviewChoice>((resolve) => ({
-    modal: { kind: 'review', review: { kind, title: 'reply to #3 Seats', text: 'Yes, five seats.\nBest, Sam' }, resolve } as Modal,
-    element: (m) => <Review modal={m as Extract<Modal, { kind: 'review' }>} width={90} height={12} theme={theme} />,
-  }));
+  const review = (kind: 'reply' | 'note') =>
+    show<ReviewChoice>((resolve) => ({
+      modal: { kind: 'review', review: { kind, title: 'reply to #3 Seats', text: 'Yes, five seats.\nBest, Sam' }, resolve } as Modal,
+      element: (m) => <Review modal={m as Extract<Modal, { kind: 'review' }>} width={90} height={12} theme={theme} />,
+    }));
 
   it('shows the text as it will go, and answers one key per choice; Enter does nothing', async () => {
     const r = await review('reply');
@@ -160,7 +170,14 @@ describe('Review', () => {
     expect(r.answers).toEqual([]);
     await r.press('x');
     expect(r.answers).toEqual(['resolved']);
-    for (const [key, answer] of [['y', 'send'], ['p', 'pending'], ['e', 'edit'], ['k', 'keep'], ['d', 'discard'], ['\u001b', 'keep']] as const) {
+    for (const [key, answer] of [
+      ['y', 'send'],
+      ['p', 'pending'],
+      ['e', 'edit'],
+      ['k', 'keep'],
+      ['d', 'discard'],
+      ['\u001b', 'keep'],
+    ] as const) {
       const s = await review('reply');
       await s.press(key);
       expect(s.answers).toEqual([answer]);

@@ -103,7 +103,12 @@ describe('live refresh', () => {
     await ui.press('g', 'j');
     expect(ui.cursorLine()).toContain('Cannot log in');
     // Another process makes an item jump above the cursor and assigns the login item.
-    const created = await items.createItem(otherCtx, inbox.ana, { subject: 'Outage: nothing loads', customer: 'x@example.com', kind: 'bug', priority: 'urgent' });
+    const created = await items.createItem(otherCtx, inbox.ana, {
+      subject: 'Outage: nothing loads',
+      customer: 'x@example.com',
+      kind: 'bug',
+      priority: 'urgent',
+    });
     await items.assign(otherCtx, inbox.ana, inbox.ids.login, 'sam');
     // Live refresh, not a manual reload: the change shows within the wait (speed itself is the bench's).
     const f = await ui.waitFor('Outage: nothing loads', 2000);
@@ -116,8 +121,14 @@ describe('live refresh', () => {
     await ui.waitFor(/· \d+\/7$/m);
   });
 
-  it('announces others\' changes in the status line, and where a new row is when it lands above the window', async () => {
-    for (let i = 0; i < 6; i++) await items.createItem(inbox.env.ctx, inbox.sam, { subject: `Filler ${i}`, customer: 'f@example.com', kind: 'question', priority: 'low' });
+  it("announces others' changes in the status line, and where a new row is when it lands above the window", async () => {
+    for (let i = 0; i < 6; i++)
+      await items.createItem(inbox.env.ctx, inbox.sam, {
+        subject: `Filler ${i}`,
+        customer: 'f@example.com',
+        kind: 'question',
+        priority: 'low',
+      });
     other = await openStore(inbox.env.dbPath);
     const otherCtx = makeCtx(other, inbox.env.clock.now);
     ui = await renderConsole(inbox.env, inbox.sam, { pollMs: 50, rows: 12 });
@@ -125,7 +136,13 @@ describe('live refresh', () => {
     await ui.waitFor('12/12');
     await items.setPriority(otherCtx, inbox.ana, inbox.ids.renewal, 'high');
     await ui.waitFor(`@ana: #${inbox.ids.renewal} priority normal → high`);
-    const created = await items.createItem(otherCtx, inbox.ana, { subject: 'Outage: nothing loads', customer: 'x@example.com', kind: 'bug', priority: 'urgent', assignee: 'cleo' });
+    const created = await items.createItem(otherCtx, inbox.ana, {
+      subject: 'Outage: nothing loads',
+      customer: 'x@example.com',
+      kind: 'bug',
+      priority: 'urgent',
+      assignee: 'cleo',
+    });
     await ui.waitFor(new RegExp(`#${created.id} new item \\(row 2, above: g goes to the top\\)`));
   });
 

@@ -16,7 +16,13 @@ let ui: Harness | undefined;
 beforeEach(async () => {
   inbox = await seededInbox();
   smtp = await TestSmtp.start();
-  await addMailbox(inbox.env.ctx, { name: 'support', address: 'support@shop.example', imap: 'imap://support@127.0.0.1:1', smtp: smtp.url, passwordEnv: 'PW' });
+  await addMailbox(inbox.env.ctx, {
+    name: 'support',
+    address: 'support@shop.example',
+    imap: 'imap://support@127.0.0.1:1',
+    smtp: smtp.url,
+    passwordEnv: 'PW',
+  });
 });
 afterEach(async () => {
   ui?.unmount();

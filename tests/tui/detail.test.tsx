@@ -130,8 +130,14 @@ describe('the item detail', () => {
   });
 
   it('says a wrapped label once: continuation lines are indented, not labelled again', async () => {
-    for (let i = 0; i < 6; i++) await items.createItem(inbox.env.ctx, inbox.sam, { subject: `Another long open question number ${i} about seats`, customer: 'jo@example.com', kind: 'question' });
-    const reason = 'The seats page fails for this account with a long error that will certainly need more than one line to show at eighty columns';
+    for (let i = 0; i < 6; i++)
+      await items.createItem(inbox.env.ctx, inbox.sam, {
+        subject: `Another long open question number ${i} about seats`,
+        customer: 'jo@example.com',
+        kind: 'question',
+      });
+    const reason =
+      'The seats page fails for this account with a long error that will certainly need more than one line to show at eighty columns';
     const r = await escalate(inbox.env.ctx, inbox.ana, inbox.ids.seats, { reason, to: 'cleo' });
     ui = await renderConsole(inbox.env, inbox.sam, { rows: 80, columns: 80 });
     await ui.press(':');
@@ -142,7 +148,10 @@ describe('the item detail', () => {
     for (const label of ['│ Why:', '│ Open then:', 'Open:']) {
       const at = lines.findIndex((l) => l.startsWith(label));
       expect(at, label).toBeGreaterThan(-1);
-      expect(lines.filter((l) => l.startsWith(label)), label).toHaveLength(1);
+      expect(
+        lines.filter((l) => l.startsWith(label)),
+        label,
+      ).toHaveLength(1);
       // The next line goes on with the text, indented under it (the card keeps its bar).
       const indent = label.startsWith('│') ? '│ ' + ' '.repeat(label.length - 2) : ' '.repeat(label.length);
       expect(lines[at + 1]!.startsWith(indent + ' ') || lines[at + 1]!.startsWith(indent), label).toBe(true);
@@ -153,7 +162,11 @@ describe('the item detail', () => {
   it(':go moves the list cursor to the item when the list has it, so J and K go on from there', async () => {
     await items.resolve(inbox.env.ctx, inbox.sam, inbox.ids.invoice); // not in the list of open work
     ui = await renderConsole(inbox.env, inbox.sam, { rows: 30 });
-    const order = ui.frame().split('\n').filter((l) => /^[> ][* ]\s*\d+ (SVC|SUP) /.test(l)).map((l) => Number(/^[> ][* ]\s*(\d+)/.exec(l)![1]));
+    const order = ui
+      .frame()
+      .split('\n')
+      .filter((l) => /^[> ][* ]\s*\d+ (SVC|SUP) /.test(l))
+      .map((l) => Number(/^[> ][* ]\s*(\d+)/.exec(l)![1]));
     await ui.press(':');
     await ui.type(`go ${order[3]}`);
     await ui.press('enter');

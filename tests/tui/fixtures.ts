@@ -23,12 +23,48 @@ export async function seededInbox(): Promise<Inbox> {
     env.clock.minutes(1);
     return v.id;
   };
-  const refund = await mk({ subject: 'Refund has not arrived', body: 'I was promised a refund two weeks ago.', customer: { email: 'jo@example.com', name: 'Jo Park' }, kind: 'billing', priority: 'high' });
-  const login = await mk({ subject: 'Cannot log in after password reset', body: 'The reset link loops.', customer: 'max@example.com', kind: 'access', assignee: 'cleo' });
-  const seats = await mk({ subject: 'Does the Pro plan include team seats?', body: 'We are five people.', customer: 'jo@example.com', kind: 'question' });
-  const renewal = await mk({ subject: 'Your annual plan renews next month', customer: 'lee@example.com', kind: 'renewal', direction: 'outbound', assignee: 'ana', body: 'Hi Lee, a heads-up about renewal.' });
-  const crash = await mk({ subject: 'App crashes when I upload a photo', body: 'Every time.', customer: 'max@example.com', kind: 'bug', priority: 'urgent' });
-  const invoice = await mk({ subject: 'Wrong VAT on my invoice', body: 'VAT should be 20%.', customer: 'lee@example.com', kind: 'billing', priority: 'low' });
+  const refund = await mk({
+    subject: 'Refund has not arrived',
+    body: 'I was promised a refund two weeks ago.',
+    customer: { email: 'jo@example.com', name: 'Jo Park' },
+    kind: 'billing',
+    priority: 'high',
+  });
+  const login = await mk({
+    subject: 'Cannot log in after password reset',
+    body: 'The reset link loops.',
+    customer: 'max@example.com',
+    kind: 'access',
+    assignee: 'cleo',
+  });
+  const seats = await mk({
+    subject: 'Does the Pro plan include team seats?',
+    body: 'We are five people.',
+    customer: 'jo@example.com',
+    kind: 'question',
+  });
+  const renewal = await mk({
+    subject: 'Your annual plan renews next month',
+    customer: 'lee@example.com',
+    kind: 'renewal',
+    direction: 'outbound',
+    assignee: 'ana',
+    body: 'Hi Lee, a heads-up about renewal.',
+  });
+  const crash = await mk({
+    subject: 'App crashes when I upload a photo',
+    body: 'Every time.',
+    customer: 'max@example.com',
+    kind: 'bug',
+    priority: 'urgent',
+  });
+  const invoice = await mk({
+    subject: 'Wrong VAT on my invoice',
+    body: 'VAT should be 20%.',
+    customer: 'lee@example.com',
+    kind: 'billing',
+    priority: 'low',
+  });
   // A thread with every kind of message on the refund.
   await items.reply(env.ctx, cleo, refund, 'Sorry about that, checking with finance.');
   await items.note(env.ctx, cleo, refund, 'Finance says the refund bounced.');

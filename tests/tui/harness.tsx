@@ -15,10 +15,23 @@ export async function settle(): Promise<void> {
 }
 
 const KEYS: Record<string, string> = {
-  enter: '\r', esc: '\u001b', tab: '\t', space: ' ', backspace: '\u007f',
-  up: '\u001b[A', down: '\u001b[B', right: '\u001b[C', left: '\u001b[D',
-  pageup: '\u001b[5~', pagedown: '\u001b[6~', home: '\u001b[H', end: '\u001b[F',
-  'ctrl+c': '\u0003', 'ctrl+d': '\u0004', 'ctrl+l': '\u000c', 'ctrl+u': '\u0015',
+  enter: '\r',
+  esc: '\u001b',
+  tab: '\t',
+  space: ' ',
+  backspace: '\u007f',
+  up: '\u001b[A',
+  down: '\u001b[B',
+  right: '\u001b[C',
+  left: '\u001b[D',
+  pageup: '\u001b[5~',
+  pagedown: '\u001b[6~',
+  home: '\u001b[H',
+  end: '\u001b[F',
+  'ctrl+c': '\u0003',
+  'ctrl+d': '\u0004',
+  'ctrl+l': '\u000c',
+  'ctrl+u': '\u0015',
 };
 
 export interface HarnessOptions {
@@ -52,8 +65,14 @@ export interface Harness {
 export async function renderConsole(env: TestEnv, me: Agent, opts: HarnessOptions = {}): Promise<Harness> {
   const api = opts.api ?? new ConsoleApi(env.ctx, me);
   const ui = render(
-    <Console api={api} theme={makeTheme(opts.colour ?? 0)} env={opts.env ?? {}} runEditor={opts.runEditor}
-      pollMs={opts.pollMs ?? 60_000} initialFilter={opts.initialFilter} />,
+    <Console
+      api={api}
+      theme={makeTheme(opts.colour ?? 0)}
+      env={opts.env ?? {}}
+      runEditor={opts.runEditor}
+      pollMs={opts.pollMs ?? 60_000}
+      initialFilter={opts.initialFilter}
+    />,
   );
   let columns = opts.columns ?? 120;
   let rows = opts.rows ?? 30;
@@ -96,7 +115,11 @@ export async function renderConsole(env: TestEnv, me: Agent, opts: HarnessOption
       await settle();
     },
     cursorLine() {
-      return frame().split('\n').find((l) => l.startsWith('>')) ?? '';
+      return (
+        frame()
+          .split('\n')
+          .find((l) => l.startsWith('>')) ?? ''
+      );
     },
     unmount() {
       ui.unmount();

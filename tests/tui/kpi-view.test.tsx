@@ -50,7 +50,7 @@ function row(frame: string, label: string): string {
 const lineOf = (frame: string, re: RegExp) => frame.split('\n').findIndex((l) => re.test(l));
 
 describe('the KPI panels', () => {
-  it('show the fixture period\'s figures, each with n and the change against the previous period', async () => {
+  it("show the fixture period's figures, each with n and the change against the previous period", async () => {
     ui = await renderConsole(env, fx.sam, { columns: 170, rows: 70 });
     const f = await openOnP(ui);
     expect(f).toContain('2026-03-10 00:00 → 2026-03-20 00:00');
@@ -80,7 +80,7 @@ describe('the KPI panels', () => {
     expect(f).toMatch(/^Support\s.*│ Service/m);
   });
 
-  it('draw a sparkline of each headline figure\'s daily series', async () => {
+  it("draw a sparkline of each headline figure's daily series", async () => {
     ui = await renderConsole(env, fx.sam, { columns: 170, rows: 70 });
     const f = await openOnP(ui);
     // Volume per day [1,1,1,1,0,1,1,1,1,0]: top bar on days with an item, the floor on the empty ones.
@@ -91,7 +91,7 @@ describe('the KPI panels', () => {
     expect(row(f, 'Customer lifetime value')).toMatch(/\+\$83\.33$/);
   });
 
-  it('fit a long series into the sparkline\'s columns by averaging neighbouring days, gaps staying gaps', () => {
+  it("fit a long series into the sparkline's columns by averaging neighbouring days, gaps staying gaps", () => {
     const points = (values: (number | null)[]) => values.map((value, i) => ({ date: `d${i}`, value, count: 1 }));
     expect(squeeze(points([1, 2, 3]), 5)).toEqual([1, 2, 3]);
     expect(squeeze(points([1, 3, 5, 7, null, null, 2, null]), 4)).toEqual([2, 6, null, 2]);
@@ -142,10 +142,14 @@ describe('periods', () => {
     // [Feb 23, D25): S1…S13 (S12 on Feb 27).
     expect(row(f, 'Volume')).toMatch(/^Volume\s+13\s+n=13/);
     await ui.press('d');
-    f = await ui.waitFor((fr) => fr.includes('[90 days]') && fr.includes('2025-12-25 00:00 → 2026-03-25 00:00') && !fr.includes('computing…'));
+    f = await ui.waitFor(
+      (fr) => fr.includes('[90 days]') && fr.includes('2025-12-25 00:00 → 2026-03-25 00:00') && !fr.includes('computing…'),
+    );
     expect(row(f, 'Volume')).toMatch(/^Volume\s+13\s+n=13\s+↑ \+13/);
     await ui.press('d');
-    f = await ui.waitFor((fr) => fr.includes('[7 days]') && fr.includes('2026-03-18 00:00 → 2026-03-25 00:00') && !fr.includes('computing…'));
+    f = await ui.waitFor(
+      (fr) => fr.includes('[7 days]') && fr.includes('2026-03-18 00:00 → 2026-03-25 00:00') && !fr.includes('computing…'),
+    );
     // [D18, D25): S6 (D18 00:00) and S7 (D20).
     expect(row(f, 'Volume')).toMatch(/^Volume\s+2\s+n=2/);
     // Two d's in one read: 7 → 30 → 90.
@@ -186,7 +190,11 @@ describe('periods', () => {
     const f = await openOnP(ui);
     expect(row(f, 'Volume')).toMatch(/^Volume\s+8\s/);
     // Another terminal, whose clock says D15: one more support item in P.
-    await items.createItem(makeCtx(other, () => new Date('2026-03-15T00:00:00.000Z')), fx.cleo, { subject: 'new', customer: '#6', kind: 'bug' });
+    await items.createItem(
+      makeCtx(other, () => new Date('2026-03-15T00:00:00.000Z')),
+      fx.cleo,
+      { subject: 'new', customer: '#6', kind: 'bug' },
+    );
     // Recomputation is debounced to one every few seconds: wait for it rather than time it.
     await ui.waitFor((fr) => /^Volume\s+9\s/m.test(fr), 8000);
   });
@@ -206,7 +214,7 @@ describe('layout by width and role', () => {
     await ui.waitFor((fr) => /^Support\s.*│ Service/m.test(fr));
   });
 
-  it('puts a one-role agent\'s own panel first', async () => {
+  it("puts a one-role agent's own panel first", async () => {
     ui = await renderConsole(env, fx.ana, { columns: 170, rows: 70 });
     let f = await openOnP(ui);
     expect(f).toMatch(/^Service {2}\(your role\)\s.*│ Support/m);
@@ -242,7 +250,11 @@ describe('at-risk customers', () => {
     const id = Number(/Follow-up #(\d+)/.exec(f)![1]);
     const made = await getItemView(env.store.db, id, env.clock.now());
     expect(made).toMatchObject({
-      role: 'service', kind: 'follow_up', direction: 'outbound', status: 'open', assignee: 'sam',
+      role: 'service',
+      kind: 'follow_up',
+      direction: 'outbound',
+      status: 'open',
+      assignee: 'sam',
       customer: { id: 1, name: 'alice' },
     });
     expect(made.sla.resolutionDueAt).toBe('2026-03-27T00:00:00.000Z');
@@ -260,7 +272,7 @@ describe('at-risk customers', () => {
     await ui.waitFor(`#${id} Proactive follow-up with alice`);
   });
 
-  it('show a customer\'s name without the terminal control sequences in it', async () => {
+  it("show a customer's name without the terminal control sequences in it", async () => {
     env.clock.set('2026-03-12T00:00:00.000Z');
     const evil = await addCustomer(env.ctx, { name: 'Evil\u001b]0;pwned\u0007\u001b[2J Corp', email: 'evil@example.com' });
     await addSurvey(env.ctx, fx.sam, { kind: 'csat', score: 1, customer: `#${evil.id}`, at: '2026-03-12T00:00:00.000Z' });

@@ -133,7 +133,8 @@ describe('the inbox list', () => {
   });
 
   it('renders and queries only the visible window of a long list', async () => {
-    for (let i = 0; i < 120; i++) await items.createItem(inbox.env.ctx, inbox.sam, { subject: `Bulk question ${i}`, customer: 'bulk@example.com', kind: 'question' });
+    for (let i = 0; i < 120; i++)
+      await items.createItem(inbox.env.ctx, inbox.sam, { subject: `Bulk question ${i}`, customer: 'bulk@example.com', kind: 'question' });
     const calls: { offset: number; limit: number }[] = [];
     class CountingApi extends ConsoleApi {
       override inboxWindow(filter: ConsoleFilter, offset: number, limit: number) {
@@ -187,8 +188,16 @@ describe('the inbox list', () => {
   });
 
   it('shows escape sequences in customer text harmlessly, and keeps wide characters aligned', async () => {
-    await items.createItem(inbox.env.ctx, inbox.sam, { subject: 'Evil \u001b[2J\u001b]0;title\u0007\u001b]52;c;aGVsbG8=\u0007 subject end', customer: { email: 'evil@example.com', name: 'Eve \u001b[31mRed' }, kind: 'bug' });
-    await items.createItem(inbox.env.ctx, inbox.sam, { subject: '返金がまだ届きません 😀 とても長い件名がここに続きます', customer: { email: 'ja@example.com', name: '山田太郎' }, kind: 'billing' });
+    await items.createItem(inbox.env.ctx, inbox.sam, {
+      subject: 'Evil \u001b[2J\u001b]0;title\u0007\u001b]52;c;aGVsbG8=\u0007 subject end',
+      customer: { email: 'evil@example.com', name: 'Eve \u001b[31mRed' },
+      kind: 'bug',
+    });
+    await items.createItem(inbox.env.ctx, inbox.sam, {
+      subject: '返金がまだ届きません 😀 とても長い件名がここに続きます',
+      customer: { email: 'ja@example.com', name: '山田太郎' },
+      kind: 'billing',
+    });
     ui = await renderConsole(inbox.env, inbox.sam);
     const f = await ui.waitFor('subject end');
     expect(f).not.toContain('\u001b'); // plain theme: any escape would be the customer's
@@ -251,7 +260,9 @@ describe('layout details', () => {
     await items.snooze(inbox.env.ctx, inbox.sam, inbox.ids.invoice, '2026-03-04 10:00');
     await items.resolve(inbox.env.ctx, inbox.sam, inbox.ids.seats);
     await items.createItem(inbox.env.ctx, inbox.sam, { subject: 'Brand new question', customer: 'new@example.com', kind: 'question' });
-    ui = await renderConsole(inbox.env, inbox.sam, { initialFilter: { ...(await import('../../src/tui/console-api.js')).DEFAULT_FILTER, statuses: 'all' } });
+    ui = await renderConsole(inbox.env, inbox.sam, {
+      initialFilter: { ...(await import('../../src/tui/console-api.js')).DEFAULT_FILTER, statuses: 'all' },
+    });
     const f = await ui.waitFor('Brand new question');
     const line = (s: string) => f.split('\n').find((l) => l.includes(s))!;
     expect(line('Refund has not arrived')).toMatch(/Refund has not arrived #vip/);
@@ -266,13 +277,19 @@ describe('layout details', () => {
   it('sorts by priority, then by the next due time', async () => {
     inbox.env.clock.minutes(30);
     // A normal support item made last is due (8 h) before the older normal service items (24 h, 7 d).
-    const late = await items.createItem(inbox.env.ctx, inbox.sam, { subject: 'Late but due soon', customer: 'x@example.com', kind: 'access' });
+    const late = await items.createItem(inbox.env.ctx, inbox.sam, {
+      subject: 'Late but due soon',
+      customer: 'x@example.com',
+      kind: 'access',
+    });
     ui = await renderConsole(inbox.env, inbox.sam);
     await ui.press(':');
     await ui.type('sort priority');
     await ui.press('enter');
     const f = await ui.waitFor('sort: priority');
-    const normal = rowsOf(f).filter((r) => / normal /.test(r)).map((r) => Number(/^[> ][* ]\s*(\d+)/.exec(r)![1]));
+    const normal = rowsOf(f)
+      .filter((r) => / normal /.test(r))
+      .map((r) => Number(/^[> ][* ]\s*(\d+)/.exec(r)![1]));
     expect(normal).toEqual([inbox.ids.login, late.id, inbox.ids.seats, inbox.ids.renewal]);
   });
 });

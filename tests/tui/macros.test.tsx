@@ -14,7 +14,12 @@ let ui: Harness | undefined;
 beforeEach(async () => {
   inbox = await seededInbox();
   const ctx = inbox.env.ctx;
-  await addMacro(ctx, { name: 'refund-sent', body: 'Hi {{ customer.first_name | default: "there" }}, your refund for #{{ item.id }} is on its way.\n{{ agent.first_name }}', set: ['status=pending'], tags: ['refund'] });
+  await addMacro(ctx, {
+    name: 'refund-sent',
+    body: 'Hi {{ customer.first_name | default: "there" }}, your refund for #{{ item.id }} is on its way.\n{{ agent.first_name }}',
+    set: ['status=pending'],
+    tags: ['refund'],
+  });
   await addMacro(ctx, { name: 'greet', body: 'Hello {{ customer.first_name }}!' });
   await addMacro(ctx, { name: 'plans-answer', body: 'All plans include unlimited seats.', role: 'service' });
 });
@@ -127,7 +132,10 @@ describe('the macro picker (m)', () => {
     let answer = '';
     ui = await renderConsole(inbox.env, inbox.sam, {
       env: { EDITOR: 'vi' },
-      runEditor: (_cmd, initial) => { seen.push(initial); return { text: answer, ok: true }; },
+      runEditor: (_cmd, initial) => {
+        seen.push(initial);
+        return { text: answer, ok: true };
+      },
     });
     await cursorTo(ui, 'Refund has not arrived');
     await ui.press('m');

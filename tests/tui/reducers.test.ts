@@ -6,7 +6,12 @@ import { inboxReducer, initialInboxState, rowAt, scrollTop, type InboxCache } fr
 import { selectReducer } from '../../src/tui/hooks/use-select-state.js';
 
 const row = (id: number, version = 1) => ({ id, version }) as ItemView;
-const cache = (start: number, ids: number[], version = 1): InboxCache => ({ start, rows: ids.map((id) => row(id, version)), marks: new Map(), drafts: new Set() });
+const cache = (start: number, ids: number[], version = 1): InboxCache => ({
+  start,
+  rows: ids.map((id) => row(id, version)),
+  marks: new Map(),
+  drafts: new Set(),
+});
 
 describe('the inbox list reducer', () => {
   it('keeps the cursor on screen, moving the window as little as possible', () => {
@@ -29,7 +34,10 @@ describe('the inbox list reducer', () => {
     let s = initialInboxState(10, DEFAULT_FILTER, cache(0, [1, 2, 3]));
     s = inboxReducer(s, { type: 'toggleSelect', id: 2, version: 1 });
     s = inboxReducer(s, { type: 'toggleSelect', id: 3, version: 1 });
-    expect([...s.selection]).toEqual([[2, 1], [3, 1]]);
+    expect([...s.selection]).toEqual([
+      [2, 1],
+      [3, 1],
+    ]);
     s = inboxReducer(s, { type: 'toggleSelect', id: 3, version: 1 });
     expect([...s.selection]).toEqual([[2, 1]]);
     s = inboxReducer(s, { type: 'loaded', filter: DEFAULT_FILTER, cache: cache(0, [1, 2, 3], 4), cursor: 1, top: 0 });

@@ -33,15 +33,34 @@ async function cursorTo(h: Harness, text: string) {
 }
 
 const RULES = [
-  { name: 'vat to billing', when: 'created', if: { field: 'subject', matches: '(?i)\\bvat\\b' }, then: [{ set: { priority: 'high' } }, { tag: 'tax' }] },
-  { name: 'escalate pending support', when: 'updated', if: { all: [{ field: 'status', is: 'pending' }, { field: 'kind', is: 'bug' }] }, then: [{ escalate: 'needs engineering' }] },
+  {
+    name: 'vat to billing',
+    when: 'created',
+    if: { field: 'subject', matches: '(?i)\\bvat\\b' },
+    then: [{ set: { priority: 'high' } }, { tag: 'tax' }],
+  },
+  {
+    name: 'escalate pending support',
+    when: 'updated',
+    if: {
+      all: [
+        { field: 'status', is: 'pending' },
+        { field: 'kind', is: 'bug' },
+      ],
+    },
+    then: [{ escalate: 'needs engineering' }],
+  },
   { name: 'urgent crashes', when: 'created', if: { field: 'subject', contains: 'crash' }, then: [{ set: { priority: 'urgent' } }] },
 ];
 
 describe('rules in the console', () => {
-  it('the detail shows which rules acted on the item, and a refusal from an agent\'s change', async () => {
+  it("the detail shows which rules acted on the item, and a refusal from an agent's change", async () => {
     await importRules(inbox.env.ctx, inbox.sam, RULES);
-    const v = await items.createItem(inbox.env.ctx, inbox.sam, { subject: 'VAT number missing', customer: 'lee@example.com', kind: 'question' });
+    const v = await items.createItem(inbox.env.ctx, inbox.sam, {
+      subject: 'VAT number missing',
+      customer: 'lee@example.com',
+      kind: 'question',
+    });
     ui = await renderConsole(inbox.env, inbox.sam, { columns: 160, rows: 40 });
     await cursorTo(ui, 'VAT number missing');
     await ui.press('enter');
@@ -93,14 +112,18 @@ describe('rules in the console', () => {
 
     await ui.press('J');
     await ui.waitFor('now runs 2 in the order');
-    expect((await listRules(inbox.env.store.db)).map((r) => r.name)).toEqual(['escalate pending support', 'vat to billing', 'urgent crashes']);
+    expect((await listRules(inbox.env.store.db)).map((r) => r.name)).toEqual([
+      'escalate pending support',
+      'vat to billing',
+      'urgent crashes',
+    ]);
     await ui.press('j', 't');
     f = await ui.waitFor(/Test on #\d+[\s\S]*Does not match: no actions\./);
     expect(f).toContain('✗ subject contains "crash"  = "Wrong VAT on my invoice"');
 
     await ui.press('?');
     f = await ui.waitFor('Switch the rule on or off');
-    expect(f).toContain('Test the rule against the inbox\'s current item');
+    expect(f).toContain("Test the rule against the inbox's current item");
     await ui.press('esc');
     await ui.press('esc');
     await ui.waitFor(/Wrong VAT on my invoice/);
@@ -131,12 +154,18 @@ describe('suggestions in the console', () => {
       const v = await items.createItem(inbox.env.ctx, inbox.sam, {
         subject: billing ? 'refund for a double charge' : 'help setting up the workspace',
         body: billing ? 'my card was charged twice, please refund' : 'how do I get started with setup',
-        customer: `h${i}@example.com`, kind: billing ? 'billing' : 'onboarding', assignee: billing ? 'cleo' : 'ana',
+        customer: `h${i}@example.com`,
+        kind: billing ? 'billing' : 'onboarding',
+        assignee: billing ? 'cleo' : 'ana',
       });
       await items.resolve(inbox.env.ctx, inbox.sam, v.id);
     }
     await trainModels(inbox.env.ctx);
-    const v = await items.createItem(inbox.env.ctx, inbox.sam, { subject: 'charged twice on my card', customer: 'new@example.com', kind: 'question' });
+    const v = await items.createItem(inbox.env.ctx, inbox.sam, {
+      subject: 'charged twice on my card',
+      customer: 'new@example.com',
+      kind: 'question',
+    });
     ui = await renderConsole(inbox.env, inbox.sam, { columns: 160, rows: 40 });
     await cursorTo(ui, 'charged twice on my card');
     await ui.press('enter');

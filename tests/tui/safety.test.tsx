@@ -126,8 +126,12 @@ describe('undo', () => {
     await ui.press('U');
     await ui.waitFor(`Undone: resolve #${inbox.ids.refund}`);
     const after = await row(inbox.ids.refund);
-    for (const col of ['status', 'resolved_at', 'first_resolved_at', 'closed_at', 'reopen_count', 'next_due_at'] as const) expect(after[col], col).toEqual(before[col]);
-    expect((await itemEvents(inbox.env.store.db, inbox.ids.refund)).at(-1)).toMatchObject({ type: 'status', data: { from: 'resolved', to: 'open' } });
+    for (const col of ['status', 'resolved_at', 'first_resolved_at', 'closed_at', 'reopen_count', 'next_due_at'] as const)
+      expect(after[col], col).toEqual(before[col]);
+    expect((await itemEvents(inbox.env.store.db, inbox.ids.refund)).at(-1)).toMatchObject({
+      type: 'status',
+      data: { from: 'resolved', to: 'open' },
+    });
     // Once only.
     await ui.press('U');
     await ui.waitFor('Nothing to undo');

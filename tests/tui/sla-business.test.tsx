@@ -16,7 +16,14 @@ beforeEach(async () => {
   env = await testEnv('2026-03-06T15:00:00.000Z');
   ({ sam } = await standardAgents(env.ctx));
   await addCalendar(env.ctx, { name: 'office', tz: 'Europe/Berlin', hours: ['mon-fri 09:00-17:00'] });
-  await setPolicy(env.ctx, { role: 'support', priority: 'normal', firstResponse: '4h', resolution: '16h', calendar: 'office', pauses: 'on' });
+  await setPolicy(env.ctx, {
+    role: 'support',
+    priority: 'normal',
+    firstResponse: '4h',
+    resolution: '16h',
+    calendar: 'office',
+    pauses: 'on',
+  });
 });
 afterEach(async () => {
   ui?.unmount();

@@ -7,12 +7,28 @@ import { makeTheme } from '../../src/tui/theme.js';
 import { WhoAreYou, type WhoAreYouResult } from '../../src/tui/views/who-are-you.js';
 import { settle } from './harness.js';
 
-const agent = (handle: string, name: string, roles: Agent['roles']): Agent => ({ id: handle.length, handle, name, email: null, roles, active: true, createdAt: '' });
+const agent = (handle: string, name: string, roles: Agent['roles']): Agent => ({
+  id: handle.length,
+  handle,
+  name,
+  email: null,
+  roles,
+  active: true,
+  createdAt: '',
+});
 const AGENTS = [agent('ana', 'Ana Costa', 'service'), agent('cleo', 'Cleo Martin', 'support'), agent('sam', 'Sam Rivera', 'both')];
 
 function start() {
   const done: (WhoAreYouResult | null)[] = [];
-  const ui = render(<WhoAreYou agents={AGENTS} database="/data/team.db" configFile="/home/me/.config/tandem/config.toml" theme={makeTheme(0)} onDone={(r) => done.push(r)} />);
+  const ui = render(
+    <WhoAreYou
+      agents={AGENTS}
+      database="/data/team.db"
+      configFile="/home/me/.config/tandem/config.toml"
+      theme={makeTheme(0)}
+      onDone={(r) => done.push(r)}
+    />,
+  );
   const press = async (...keys: string[]) => {
     for (const k of keys) {
       ui.stdin.write(k);
@@ -59,7 +75,9 @@ describe('who are you', () => {
 describe('who are you, with a hostile agent name', () => {
   it('draws the name harmlessly: no escape sequence reaches the terminal', async () => {
     const evil = [agent('eve', 'Eve \u001b[2J\u001b]0;owned\u0007Mallory', 'support'), ...AGENTS];
-    const ui = render(<WhoAreYou agents={evil} database="/data/team.db" configFile="/c.toml" theme={makeTheme(0)} onDone={() => undefined} />);
+    const ui = render(
+      <WhoAreYou agents={evil} database="/data/team.db" configFile="/c.toml" theme={makeTheme(0)} onDone={() => undefined} />,
+    );
     await settle();
     const f = ui.lastFrame() ?? '';
     expect(f).toMatch(/@eve\s+Eve .*Mallory · support/);

@@ -17,11 +17,15 @@ export function registerAdminCommands(program: Command): void {
     .option('--shared-group <group>', 'a new database file shared by this Unix group (mode 0660) instead of private to you (0600)')
     .action(lazyAction(load, (m, deps, o: run.InitOptions) => m.runInit(o, deps)));
 
-  program.command('completion')
-    .description('print a shell completion script: eval "$(tandem completion bash)", or tandem completion fish > ~/.config/fish/completions/tandem.fish')
+  program
+    .command('completion')
+    .description(
+      'print a shell completion script: eval "$(tandem completion bash)", or tandem completion fish > ~/.config/fish/completions/tandem.fish',
+    )
     .argument('<shell>', 'bash | zsh | fish')
     .action((shell: string, _o: unknown, cmd: Command) => {
-      if (!(COMPLETION_SHELLS as readonly string[]).includes(shell)) throw usage(`completion is available for bash, zsh and fish, not ${JSON.stringify(shell)}`);
+      if (!(COMPLETION_SHELLS as readonly string[]).includes(shell))
+        throw usage(`completion is available for bash, zsh and fish, not ${JSON.stringify(shell)}`);
       ioOf(cmd).stdout.write(completionScript(program, shell as CompletionShell));
     });
 }

@@ -31,12 +31,21 @@ function formatOf(files: string[], given: string | undefined): Format {
   if (given) {
     const f = given.trim().toLowerCase();
     if (f === 'ndjson') return 'jsonl';
-    if (!(FORMATS as readonly string[]).includes(f)) throw usage(`--format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(given)})`);
+    if (!(FORMATS as readonly string[]).includes(f))
+      throw usage(`--format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(given)})`);
     return f as Format;
   }
   const exts = new Set(files.map((f) => path.extname(f).toLowerCase()));
   const guess = (ext: string): Format | null =>
-    ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.tsv' ? 'csv' : ext === '.eml' ? 'eml' : ext === '.mbox' || ext === '.mbx' ? 'mbox' : null;
+    ext === '.jsonl' || ext === '.ndjson'
+      ? 'jsonl'
+      : ext === '.csv' || ext === '.tsv'
+        ? 'csv'
+        : ext === '.eml'
+          ? 'eml'
+          : ext === '.mbox' || ext === '.mbx'
+            ? 'mbox'
+            : null;
   const formats = new Set([...exts].map(guess));
   if (formats.size === 1 && !formats.has(null)) return [...formats][0]!;
   throw usage(`cannot tell the format from the file name: give --format ${FORMATS.join(', ')}`);
@@ -44,7 +53,9 @@ function formatOf(files: string[], given: string | undefined): Format {
 
 const plural = (k: string, n: number) => (n === 1 ? k : /[^aeiou]y$/.test(k) ? k.slice(0, -1) + 'ies' : k.endsWith('s') ? k : k + 's');
 const kinds = (counts: Record<string, number>) =>
-  Object.entries(counts).map(([k, n]) => `${n.toLocaleString('en-US')} ${plural(k.replace(/_/g, ' '), n)}`).join(', ');
+  Object.entries(counts)
+    .map(([k, n]) => `${n.toLocaleString('en-US')} ${plural(k.replace(/_/g, ' '), n)}`)
+    .join(', ');
 
 /** Print an import's outcome: JSON, or sentences (to stderr on a pipe, so stdout stays data). */
 export function printReport(rt: Deps, report: ImportReport, seconds: number): void {
@@ -53,12 +64,14 @@ export function printReport(rt: Deps, report: ImportReport, seconds: number): vo
   const lines: string[] = [];
   const files = report.files.length === 1 ? report.files[0]! : `${report.files.length} files`;
   const items = (report.added.item ?? 0) + (report.updated.item ?? 0);
-  const rate = seconds >= 0.5 && items > 0 ? ` in ${seconds.toFixed(1)}s (${Math.round(items / seconds).toLocaleString('en-US')} items/s)` : '';
+  const rate =
+    seconds >= 0.5 && items > 0 ? ` in ${seconds.toFixed(1)}s (${Math.round(items / seconds).toLocaleString('en-US')} items/s)` : '';
   lines.push(report.dryRun ? `Dry run of ${files}: would add ${added}; nothing was written.` : `Imported ${files}: ${added}${rate}.`);
   if (Object.keys(report.updated).length) lines.push(`  ${report.dryRun ? 'would update' : 'updated'}: ${kinds(report.updated)}`);
   if (Object.keys(report.unchanged).length) lines.push(`  already there (left as is): ${kinds(report.unchanged)}`);
   if (Object.keys(report.ignored).length) lines.push(`  not imported on purpose: ${kinds(report.ignored)}`);
-  for (const [what, n] of Object.entries(report.flagged ?? {})) lines.push(`  imported with a caveat: ${n.toLocaleString('en-US')} × ${what}`);
+  for (const [what, n] of Object.entries(report.flagged ?? {}))
+    lines.push(`  imported with a caveat: ${n.toLocaleString('en-US')} × ${what}`);
   if (report.problemCount) {
     lines.push(`  ${report.dryRun ? 'bad records' : 'skipped bad records'}: ${report.problemCount}`);
     for (const p of report.problems.slice(0, 20)) lines.push(`    ${sanitizeLine(where(p))}: ${sanitizeLine(p.reason)}`);
@@ -68,37 +81,72 @@ export function printReport(rt: Deps, report: ImportReport, seconds: number): vo
 }
 
 export interface ImportFlags {
-  format?: string; dryRun?: boolean; skipInvalid?: boolean; progress?: boolean;
-  map?: string[]; statusMap?: string[]; priorityMap?: string[]; role?: string; dateFormat?: string; idPrefix?: string; delimiter?: string;
-  autoReplies?: string; encoding?: string; customer?: string; inspect?: boolean; kind?: string; agentAuthor?: string[]; currency?: string;
+  format?: string;
+  dryRun?: boolean;
+  skipInvalid?: boolean;
+  progress?: boolean;
+  map?: string[];
+  statusMap?: string[];
+  priorityMap?: string[];
+  role?: string;
+  dateFormat?: string;
+  idPrefix?: string;
+  delimiter?: string;
+  autoReplies?: string;
+  encoding?: string;
+  customer?: string;
+  inspect?: boolean;
+  kind?: string;
+  agentAuthor?: string[];
+  currency?: string;
 }
 
 /** Print what `--inspect` found: the field → column table, a sample, what was passed over. */
 function printInspect(rt: Deps, r: InspectReport): void {
   if (rt.out.json) return rt.out.printJson(r);
   const delim = r.delimiter === '\t' ? 'tab' : JSON.stringify(r.delimiter);
-  rt.out.print(`${sanitizeLine(r.file)}: ${r.rows.toLocaleString('en-US')} rows, ${r.encoding}, delimiter ${delim}, read as --format ${r.format}`);
-  rt.out.table(r.fields, [
-    { header: 'FIELD', value: (f) => f.field },
-    { header: 'COLUMN', value: (f) => (f.how === 'off' ? '(off: --map ' + f.field + '=)' : f.column ?? '—') },
-    { header: 'FOUND BY', value: (f) => f.how ?? '' },
-    { header: 'SAMPLE', value: (f) => (f.sample === null ? '' : `${f.sample.replace(/\s+/g, ' ').slice(0, 60)}${f.sampleLine ? `  (line ${f.sampleLine})` : ''}`), flex: true },
-  ], { headers: true });
+  rt.out.print(
+    `${sanitizeLine(r.file)}: ${r.rows.toLocaleString('en-US')} rows, ${r.encoding}, delimiter ${delim}, read as --format ${r.format}`,
+  );
+  rt.out.table(
+    r.fields,
+    [
+      { header: 'FIELD', value: (f) => f.field },
+      { header: 'COLUMN', value: (f) => (f.how === 'off' ? '(off: --map ' + f.field + '=)' : (f.column ?? '—')) },
+      { header: 'FOUND BY', value: (f) => f.how ?? '' },
+      {
+        header: 'SAMPLE',
+        value: (f) =>
+          f.sample === null ? '' : `${f.sample.replace(/\s+/g, ' ').slice(0, 60)}${f.sampleLine ? `  (line ${f.sampleLine})` : ''}`,
+        flex: true,
+      },
+    ],
+    { headers: true },
+  );
   if (r.unused.length) rt.out.print(`Not used: ${r.unused.map(sanitizeLine).join(', ')}`);
   for (const p of r.passedOver) rt.out.print(`Passed over: ${sanitizeLine(p.column)} for ${p.field} (${sanitizeLine(p.reason)})`);
   for (const n of r.notes) rt.out.print(n);
-  if (r.missing.length) rt.out.print(`Missing: ${r.missing.join('; ')} — give ${r.missing.length === 1 ? 'it' : 'them'} with --map FIELD=COLUMN`);
+  if (r.missing.length)
+    rt.out.print(`Missing: ${r.missing.join('; ')} — give ${r.missing.length === 1 ? 'it' : 'them'} with --map FIELD=COLUMN`);
   rt.out.print('Nothing was written. Change a field with --map FIELD=COLUMN, switch one off with --map FIELD=.');
 }
 
 /** Which formats each format-specific flag means something for: elsewhere it is a usage error, not ignored. */
 const FLAG_FORMATS: [keyof ImportFlags, string, Format[]][] = [
-  ['statusMap', '--status-map', ['csv']], ['priorityMap', '--priority-map', ['csv']], ['customer', '--customer', ['csv']],
-  ['kind', '--kind', ['surveys']], ['currency', '--currency', ['orders']], ['agentAuthor', '--agent-author', ['csv-messages']],
-  ['autoReplies', '--auto-replies', ['eml', 'mbox']], ['role', '--role', ['csv', 'eml', 'mbox', 'csv-messages']],
-  ['map', '--map', ['csv', 'orders', 'surveys', 'csv-messages']], ['encoding', '--encoding', ['csv', 'orders', 'surveys', 'csv-messages']],
-  ['inspect', '--inspect', ['csv', 'orders', 'surveys', 'csv-messages']], ['dateFormat', '--date-format', ['csv', 'orders', 'surveys', 'csv-messages']],
-  ['delimiter', '--delimiter', ['csv', 'orders', 'surveys', 'csv-messages']], ['idPrefix', '--id-prefix', ['csv', 'surveys', 'csv-messages']],
+  ['statusMap', '--status-map', ['csv']],
+  ['priorityMap', '--priority-map', ['csv']],
+  ['customer', '--customer', ['csv']],
+  ['kind', '--kind', ['surveys']],
+  ['currency', '--currency', ['orders']],
+  ['agentAuthor', '--agent-author', ['csv-messages']],
+  ['autoReplies', '--auto-replies', ['eml', 'mbox']],
+  ['role', '--role', ['csv', 'eml', 'mbox', 'csv-messages']],
+  ['map', '--map', ['csv', 'orders', 'surveys', 'csv-messages']],
+  ['encoding', '--encoding', ['csv', 'orders', 'surveys', 'csv-messages']],
+  ['inspect', '--inspect', ['csv', 'orders', 'surveys', 'csv-messages']],
+  ['dateFormat', '--date-format', ['csv', 'orders', 'surveys', 'csv-messages']],
+  ['delimiter', '--delimiter', ['csv', 'orders', 'surveys', 'csv-messages']],
+  ['idPrefix', '--id-prefix', ['csv', 'surveys', 'csv-messages']],
 ];
 
 function checkFlagsFit(format: Format, o: ImportFlags): void {
@@ -121,9 +169,13 @@ function drained(stream: NodeJS.WritableStream): Promise<void> {
   });
 }
 
-
 /** Run one import: progress bar on a terminal, report printed, refused imports still show their report with --json. */
-async function runImport(rt: Deps, label: string, o: ImportFlags, fn: (opts: ImportOptions) => Promise<ImportReport> | ImportReport): Promise<void> {
+async function runImport(
+  rt: Deps,
+  label: string,
+  o: ImportFlags,
+  fn: (opts: ImportOptions) => Promise<ImportReport> | ImportReport,
+): Promise<void> {
   const bar = progressBar(label, rt.io.stderr as NodeJS.WriteStream, o.progress !== false && Boolean(rt.io.stderr.isTTY));
   const started = Date.now();
   let report: ImportReport;
@@ -138,14 +190,18 @@ async function runImport(rt: Deps, label: string, o: ImportFlags, fn: (opts: Imp
   printReport(rt, report, (Date.now() - started) / 1000);
   // A dry run that found bad records fails like the real import would.
   if (report.dryRun && report.problemCount > 0 && !o.skipInvalid) {
-    throw new TandemError('invalid', `${report.problemCount} bad record${report.problemCount === 1 ? '' : 's'}: the import would be refused (use --skip-invalid to import the rest)`);
+    throw new TandemError(
+      'invalid',
+      `${report.problemCount} bad record${report.problemCount === 1 ? '' : 's'}: the import would be refused (use --skip-invalid to import the rest)`,
+    );
   }
 }
 
 export type ExportOptions = { format: string; since?: string; output?: string; json?: boolean };
 
 export async function runExport(o: ExportOptions, rt: Deps): Promise<void> {
-  if (o.format.toLowerCase() !== 'jsonl' && o.format.toLowerCase() !== 'ndjson') throw usage(`--format: only jsonl can be exported (got ${JSON.stringify(o.format)})`);
+  if (o.format.toLowerCase() !== 'jsonl' && o.format.toLowerCase() !== 'ndjson')
+    throw usage(`--format: only jsonl can be exported (got ${JSON.stringify(o.format)})`);
   const ctx = await rt.ctx();
   const since = o.since ? parseWhen(o.since, ctx.clock(), 'past').toISOString() : null;
   // A file is written beside its name and renamed at the end, so a failed export never leaves half a file.
@@ -154,18 +210,26 @@ export async function runExport(o: ExportOptions, rt: Deps): Promise<void> {
   const file = partial ? fs.createWriteStream(partial, { mode: 0o600 }) : null;
   if (file) file.once('open', () => fs.chmodSync(partial!, 0o600));
   const stream: NodeJS.WritableStream = file ?? rt.io.stdout;
-  const bar = progressBar('items', rt.io.stderr as NodeJS.WriteStream, Boolean(rt.io.stderr.isTTY) && (Boolean(o.output) || !rt.io.stdout.isTTY));
+  const bar = progressBar(
+    'items',
+    rt.io.stderr as NodeJS.WriteStream,
+    Boolean(rt.io.stderr.isTTY) && (Boolean(o.output) || !rt.io.stdout.isTTY),
+  );
   let writeError: Error | null = null;
   stream.on('error', (e: Error) => (writeError = writeError ?? e));
   let counts: Record<string, number>;
   try {
-    counts = await (await io.exportJsonl())(ctx, {
-      write: async (text) => {
-        if (writeError) throw writeError;
-        if (!stream.write(text)) await drained(stream);
-        if (writeError) throw writeError;
+    counts = await (await io.exportJsonl())(
+      ctx,
+      {
+        write: async (text) => {
+          if (writeError) throw writeError;
+          if (!stream.write(text)) await drained(stream);
+          if (writeError) throw writeError;
+        },
       },
-    }, { since, onProgress: (d, t) => bar.update(d, t) });
+      { since, onProgress: (d, t) => bar.update(d, t) },
+    );
   } catch (e) {
     bar.done();
     if (file) {
@@ -195,8 +259,15 @@ export async function runImportCommand(o: ImportCommandOptions, rt: Deps): Promi
   if (format !== 'eml' && files.length !== 1) throw usage(`--format ${format} imports one file at a time`);
   checkFlagsFit(format, o);
   const csvOpts = {
-    map: o.map, statusMap: o.statusMap, priorityMap: o.priorityMap, role: o.role, dateFormat: o.dateFormat,
-    idPrefix: o.idPrefix, delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter, encoding: o.encoding, customer: o.customer,
+    map: o.map,
+    statusMap: o.statusMap,
+    priorityMap: o.priorityMap,
+    role: o.role,
+    dateFormat: o.dateFormat,
+    idPrefix: o.idPrefix,
+    delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter,
+    encoding: o.encoding,
+    customer: o.customer,
   };
   const file = files[0]!;
   const tableOpts = { map: o.map, dateFormat: o.dateFormat, encoding: o.encoding, delimiter: csvOpts.delimiter };
@@ -209,16 +280,26 @@ export async function runImportCommand(o: ImportCommandOptions, rt: Deps): Promi
   }
   const ctx = await rt.ctx();
   if (format === 'orders') {
-    return runImport(rt, 'rows', o, async (opts) => (await io.orders()).importOrders(ctx, file, { ...opts, ...tableOpts, currency: o.currency }));
+    return runImport(rt, 'rows', o, async (opts) =>
+      (await io.orders()).importOrders(ctx, file, { ...opts, ...tableOpts, currency: o.currency }),
+    );
   }
   if (format === 'csv-messages') {
     const me = await rt.me();
-    return runImport(rt, 'messages', o, async (opts) => (await io.messages()).importCsvMessages(ctx, me, file, {
-      ...opts, ...tableOpts, agentAuthors: o.agentAuthor, role: o.role, idPrefix: o.idPrefix,
-    }));
+    return runImport(rt, 'messages', o, async (opts) =>
+      (await io.messages()).importCsvMessages(ctx, me, file, {
+        ...opts,
+        ...tableOpts,
+        agentAuthors: o.agentAuthor,
+        role: o.role,
+        idPrefix: o.idPrefix,
+      }),
+    );
   }
   if (format === 'surveys') {
-    return runImport(rt, 'rows', o, async (opts) => (await io.surveys()).importSurveys(ctx, file, { ...opts, ...tableOpts, kind: o.kind, idPrefix: o.idPrefix }));
+    return runImport(rt, 'rows', o, async (opts) =>
+      (await io.surveys()).importSurveys(ctx, file, { ...opts, ...tableOpts, kind: o.kind, idPrefix: o.idPrefix }),
+    );
   }
   if (format === 'jsonl') return runImport(rt, 'lines', o, async (opts) => (await io.importJsonl())(ctx, files[0]!, opts));
   if (format === 'csv') {
@@ -226,7 +307,9 @@ export async function runImportCommand(o: ImportCommandOptions, rt: Deps): Promi
   }
   // Email goes through the core's own operations, which name who created each item.
   const me = await rt.me();
-  return runImport(rt, 'messages', o, async (opts) => (await io.importEmail())(ctx, me, files, format, { ...opts, autoReplies: o.autoReplies, role: o.role }));
+  return runImport(rt, 'messages', o, async (opts) =>
+    (await io.importEmail())(ctx, me, files, format, { ...opts, autoReplies: o.autoReplies, role: o.role }),
+  );
 }
 
 export type IngestOptions = { dryRun?: boolean; skipInvalid?: boolean };
@@ -240,10 +323,13 @@ export async function runIngest(o: IngestOptions, rt: Deps): Promise<void> {
     if (rt.out.json) {
       const line = { ...r, written: report.written && r.ok };
       rt.io.stdout.write(JSON.stringify(rt.out.jsonFields ? pickFields(line, rt.out.jsonFields) : line) + '\n');
-    }
-    else if (r.ok) rt.out.print(`line ${r.line}: ${r.outcome} ${r.kind} on #${r.itemId}${report.written ? '' : ' (not written)'}`);
+    } else if (r.ok) rt.out.print(`line ${r.line}: ${r.outcome} ${r.kind} on #${r.itemId}${report.written ? '' : ' (not written)'}`);
     else rt.out.print(`line ${r.line}: error: ${sanitizeLine(r.error)}`);
   }
   if (!rt.out.json && !refused) printReport(rt, { ...report, problems: [] }, 0);
-  if (refused) throw new TandemError('invalid', `${report.problemCount} bad line${report.problemCount === 1 ? '' : 's'}; ${o.dryRun ? 'the ingest would be refused' : 'nothing was written'} (use --skip-invalid to write the good lines)`);
+  if (refused)
+    throw new TandemError(
+      'invalid',
+      `${report.problemCount} bad line${report.problemCount === 1 ? '' : 's'}; ${o.dryRun ? 'the ingest would be refused' : 'nothing was written'} (use --skip-invalid to write the good lines)`,
+    );
 }

@@ -22,16 +22,40 @@ export async function runInfo(_o: InfoOptions, rt: Deps): Promise<void> {
   const ctx = await rt.ctx();
   const d = ctx.store.db;
   const count = async (t: 'agents' | 'customers' | 'orders' | 'items' | 'events' | 'escalations' | 'surveys' | 'macros' | 'saved_views') =>
-    Number((await d.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await d
+          .selectFrom(t)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const counts = {
-    agents: await count('agents'), customers: await count('customers'), orders: await count('orders'), items: await count('items'),
-    events: await count('events'), escalations: await count('escalations'), surveys: await count('surveys'),
-    macros: await count('macros'), views: await count('saved_views'),
+    agents: await count('agents'),
+    customers: await count('customers'),
+    orders: await count('orders'),
+    items: await count('items'),
+    events: await count('events'),
+    escalations: await count('escalations'),
+    surveys: await count('surveys'),
+    macros: await count('macros'),
+    views: await count('saved_views'),
   };
-  const info = { database: rt.location, engine: ctx.store.engine, readonly: ctx.store.readonly, schema: Object.keys(MIGRATIONS).sort().at(-1)!, counts };
+  const info = {
+    database: rt.location,
+    engine: ctx.store.engine,
+    readonly: ctx.store.readonly,
+    schema: Object.keys(MIGRATIONS).sort().at(-1)!,
+    counts,
+  };
   if (rt.out.json) return rt.out.printJson(info);
   rt.out.note(`${info.database}\n  engine ${info.engine}${info.readonly ? ' (read-only)' : ''}, schema ${info.schema}`);
-  rt.out.note('  ' + Object.entries(counts).map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`).join(', '));
+  rt.out.note(
+    '  ' +
+      Object.entries(counts)
+        .map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`)
+        .join(', '),
+  );
 }
 
 export type CopyOptions = { to: string; progress: boolean };
@@ -48,7 +72,11 @@ export async function runCopy(o: CopyOptions, rt: Deps): Promise<void> {
     bar.done();
     const to = printableLocation(o.to);
     if (rt.out.json) return rt.out.printJson({ from: rt.location, to, added: report.added });
-    rt.out.note(`Copied ${rt.location} to ${to} in ${((Date.now() - started) / 1000).toFixed(1)}s: ${Object.entries(report.added).map(([k, n]) => `${n} ${k}s`).join(', ')}.`);
+    rt.out.note(
+      `Copied ${rt.location} to ${to} in ${((Date.now() - started) / 1000).toFixed(1)}s: ${Object.entries(report.added)
+        .map(([k, n]) => `${n} ${k}s`)
+        .join(', ')}.`,
+    );
   } finally {
     bar.done();
     await target.close();

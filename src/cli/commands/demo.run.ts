@@ -17,16 +17,28 @@ export async function runDemo(o: DemoOptions, rt: Deps): Promise<void> {
   const started = Date.now();
   const progress = !o.quiet && rt.io.stderr.isTTY;
   const summary = await writeDemo(ctx, {
-    items, seed, now,
-    onProgress: progress ? (done, total) => {
-      const rate = Math.round(done / Math.max(0.001, (Date.now() - started) / 1000));
-      rt.io.stderr.write(`\r  ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} items · ${rate.toLocaleString('en-US')}/s `);
-    } : undefined,
+    items,
+    seed,
+    now,
+    onProgress: progress
+      ? (done, total) => {
+          const rate = Math.round(done / Math.max(0.001, (Date.now() - started) / 1000));
+          rt.io.stderr.write(
+            `\r  ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} items · ${rate.toLocaleString('en-US')}/s `,
+          );
+        }
+      : undefined,
   });
   if (progress) rt.io.stderr.write('\n');
   if (rt.out.json) return rt.out.printJson({ database: rt.location, ...summary });
   if (!o.quiet) {
-    rt.out.note(`Demo written to ${rt.location}: ${summary.items} items, ${summary.customers} customers, ${summary.orders} orders, ${summary.surveys} surveys, ${summary.escalations} escalations in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
-    rt.out.note('Agents: sam (both roles), ana and ben (service), cleo, dev and eli (support). Try: tandem --db ' + rt.location + ' (the console asks who you are; --as sam skips the question)');
+    rt.out.note(
+      `Demo written to ${rt.location}: ${summary.items} items, ${summary.customers} customers, ${summary.orders} orders, ${summary.surveys} surveys, ${summary.escalations} escalations in ${((Date.now() - started) / 1000).toFixed(1)}s.`,
+    );
+    rt.out.note(
+      'Agents: sam (both roles), ana and ben (service), cleo, dev and eli (support). Try: tandem --db ' +
+        rt.location +
+        ' (the console asks who you are; --as sam skips the question)',
+    );
   }
 }

@@ -18,9 +18,10 @@ export async function runDoctor(_o: DoctorOptions, rt: Deps): Promise<void> {
   } catch (e) {
     configError = (e as Error).message;
   }
-  const spec = configError === null ? rt.dbPath : rt.opts.db ?? defaultDatabaseSpec(rt.env);
+  const spec = configError === null ? rt.dbPath : (rt.opts.db ?? defaultDatabaseSpec(rt.env));
   const findings: Finding[] = await runChecks({
-    spec, env: rt.env,
+    spec,
+    env: rt.env,
     // Mailboxes and the outbox need the opened store (the schema check has passed by then).
     more: async () => {
       const { mailChecks } = await import('../../doctor/mail-checks.js');
@@ -35,7 +36,12 @@ export async function runDoctor(_o: DoctorOptions, rt: Deps): Promise<void> {
   });
   if (configError !== null) {
     const at = findings.findIndex((f) => f.check === 'config');
-    const finding: Finding = { check: 'config', status: 'fail', message: configError, fix: 'correct the line it names (docs/configuration.md: Config file); every other command refuses to run until then' };
+    const finding: Finding = {
+      check: 'config',
+      status: 'fail',
+      message: configError,
+      fix: 'correct the line it names (docs/configuration.md: Config file); every other command refuses to run until then',
+    };
     if (at >= 0) findings.splice(at, 1, finding);
     else findings.push(finding);
   }

@@ -12,7 +12,7 @@ export function registerEscalationCommands(program: Command): void {
     .argument('<id>', 'service item id')
     .requiredOption('--reason <text>', 'why support is needed ("-" reads standard input)')
     .option('--to <handle>', 'assign the support item to this support agent')
-    .option('--priority <priority>', 'support priority (at least the source\'s)')
+    .option('--priority <priority>', "support priority (at least the source's)")
     .option('--kind <kind>', 'support kind: bug, access, billing, delivery, complaint, other', 'other')
     .action(lazyAction(load, (m, deps, id: string, o: run.EscalateFlags) => m.runEscalate({ ...o, id }, deps)));
 

@@ -63,5 +63,8 @@ export async function runInbox(o: InboxOptions, deps: Deps): Promise<void> {
     for (const i of list) out.print(String(i.id));
     return;
   }
-  out.table(list, itemColumns(ctx.clock()), { headers: Boolean(o.headers), empty: 'No items match. (Resolved, closed and snoozed items are hidden; try --status all.)' });
+  out.table(list, itemColumns(ctx.clock()), {
+    headers: Boolean(o.headers),
+    empty: 'No items match. (Resolved, closed and snoozed items are hidden; try --status all.)',
+  });
 }

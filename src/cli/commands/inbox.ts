@@ -16,7 +16,7 @@ export function withInboxFilterOptions(cmd: Command): Command {
     .option('-a, --assignee <who>', 'me | none | HANDLE')
     .option('-p, --priority <list>', 'comma-separated priorities')
     .option('-t, --tag <tag>', 'only items with this tag')
-    .option('-c, --customer <email|#id>', 'only this customer\'s items')
+    .option('-c, --customer <email|#id>', "only this customer's items")
     .option('-q, --search <text>', 'full-text search over subjects and messages')
     .option('--breached', 'only items past an SLA due time')
     .addOption(new Option('--sort <order>', 'sort order (default due)').choices([...SORT_CHOICES]));
@@ -31,5 +31,10 @@ export function registerInboxCommand(program: Command): void {
     .option('--ids', 'print only item ids, one per line')
     .option('--count', 'print only the number of matching items')
     .option('--headers', 'print a header line on a pipe')
-    .action(lazyAction(() => import('./inbox.run.js'), (m, deps, o: InboxOptions) => m.runInbox(o, deps)));
+    .action(
+      lazyAction(
+        () => import('./inbox.run.js'),
+        (m, deps, o: InboxOptions) => m.runInbox(o, deps),
+      ),
+    );
 }

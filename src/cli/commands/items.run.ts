@@ -5,14 +5,13 @@ import { escalationsOfItem, getSnapshot } from '../../core/escalation.js';
 import { deliveriesOfItem } from '../../mail/outbox.js';
 import type { MutationResult } from '../../core/item-mutate.js';
 import { invalid } from '../../core/errors.js';
-import {bodyFrom, parseVersion } from '../runtime.js';
+import { bodyFrom, parseVersion } from '../runtime.js';
 import { printItemDetail } from '../present.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { rulesThatActed } from '../../core/rules/acted.js';
 import { suggestionForItem } from '../../core/routing/suggest.js';
 import { suggestionLine } from './route.run.js';
 import type { Deps } from '../runtime.js';
-
 
 /** Print a changed item: JSON view, or a sentence on a terminal, or the id on a pipe. */
 export function reportChange(rt: Deps, result: MutationResult, sentence: string): void {
@@ -75,8 +74,15 @@ export async function runAdd(o: AddOptions, rt: Deps): Promise<void> {
       subject: o.subject,
       body: o.body === '-' ? await rt.readStdin() : o.body,
       customer: o.customer ? (o.name ? { email: o.customer, name: o.name } : o.customer) : null,
-      role: o.role, kind: o.kind, channel: o.channel, direction: o.outbound ? 'outbound' : 'inbound',
-      priority: o.priority, assignee: o.assign, tags: o.tag, due: o.due, externalId: o.externalId,
+      role: o.role,
+      kind: o.kind,
+      channel: o.channel,
+      direction: o.outbound ? 'outbound' : 'inbound',
+      priority: o.priority,
+      assignee: o.assign,
+      tags: o.tag,
+      due: o.due,
+      externalId: o.externalId,
     };
   }
   const ctx = await rt.ctx();
@@ -86,7 +92,9 @@ export async function runAdd(o: AddOptions, rt: Deps): Promise<void> {
   else rt.out.print(`Created #${view.id} (${view.role}, ${view.status}): ${sanitizeLine(view.subject)}`);
 }
 
-export interface ShowOptions { id: string }
+export interface ShowOptions {
+  id: string;
+}
 
 export async function runShow(o: ShowOptions, rt: Deps): Promise<void> {
   const { id } = o;
@@ -122,7 +130,10 @@ export type ReplyOptions = ReplyFlags & { id: string; text: string[] };
 export async function runReply(o: ReplyOptions, rt: Deps): Promise<void> {
   const { id, text } = o;
   const body = await bodyFrom(rt, text, 'reply');
-  const r = await items.reply(await rt.ctx(), await rt.me(), parseItemId(id), body, { expectedVersion: parseVersion(o.ifVersion), status: o.status });
+  const r = await items.reply(await rt.ctx(), await rt.me(), parseItemId(id), body, {
+    expectedVersion: parseVersion(o.ifVersion),
+    status: o.status,
+  });
   reportChange(rt, r, `replied${o.status ? ` and set ${r.item.status}` : ''}`);
 }
 
@@ -132,7 +143,11 @@ export type NoteOptions = NoteFlags & { id: string; text: string[] };
 export async function runNote(o: NoteOptions, rt: Deps): Promise<void> {
   const { id, text } = o;
   const body = await bodyFrom(rt, text, 'note');
-  reportChange(rt, await items.note(await rt.ctx(), await rt.me(), parseItemId(id), body, { expectedVersion: parseVersion(o.ifVersion) }), 'note added');
+  reportChange(
+    rt,
+    await items.note(await rt.ctx(), await rt.me(), parseItemId(id), body, { expectedVersion: parseVersion(o.ifVersion) }),
+    'note added',
+  );
 }
 
 export type MessageFlags = VersionOpts & { messageId?: string };
@@ -141,7 +156,10 @@ export type MessageOptions = MessageFlags & { id: string; text: string[] };
 export async function runMessage(o: MessageOptions, rt: Deps): Promise<void> {
   const { id, text } = o;
   const body = await bodyFrom(rt, text, 'message');
-  const r = await items.customerMessage(await rt.ctx(), parseItemId(id), body, { expectedVersion: parseVersion(o.ifVersion), messageId: o.messageId });
+  const r = await items.customerMessage(await rt.ctx(), parseItemId(id), body, {
+    expectedVersion: parseVersion(o.ifVersion),
+    messageId: o.messageId,
+  });
   reportChange(rt, r, `customer message recorded, status ${r.item.status}`);
 }
 
@@ -150,7 +168,10 @@ export type AssignOptions = AssignFlags & { id: string; handle: string };
 
 export async function runAssign(o: AssignOptions, rt: Deps): Promise<void> {
   const { id, handle } = o;
-  const r = await items.assign(await rt.ctx(), await rt.me(), parseItemId(id), handle, { expectedVersion: parseVersion(o.ifVersion), force: o.force });
+  const r = await items.assign(await rt.ctx(), await rt.me(), parseItemId(id), handle, {
+    expectedVersion: parseVersion(o.ifVersion),
+    force: o.force,
+  });
   reportChange(rt, r, `assigned to @${r.item.assignee}`);
 }
 
@@ -159,7 +180,10 @@ export type TakeOptions = TakeFlags & { id: string };
 
 export async function runTake(o: TakeOptions, rt: Deps): Promise<void> {
   const { id } = o;
-  const r = await items.take(await rt.ctx(), await rt.me(), parseItemId(id), { expectedVersion: parseVersion(o.ifVersion), force: o.force });
+  const r = await items.take(await rt.ctx(), await rt.me(), parseItemId(id), {
+    expectedVersion: parseVersion(o.ifVersion),
+    force: o.force,
+  });
   reportChange(rt, r, `taken by @${r.item.assignee}`);
 }
 
@@ -168,7 +192,11 @@ export type UnassignOptions = UnassignFlags & { id: string };
 
 export async function runUnassign(o: UnassignOptions, rt: Deps): Promise<void> {
   const { id } = o;
-  reportChange(rt, await items.assign(await rt.ctx(), await rt.me(), parseItemId(id), null, { expectedVersion: parseVersion(o.ifVersion) }), 'unassigned');
+  reportChange(
+    rt,
+    await items.assign(await rt.ctx(), await rt.me(), parseItemId(id), null, { expectedVersion: parseVersion(o.ifVersion) }),
+    'unassigned',
+  );
 }
 
 export type PriorityFlags = VersionOpts;
@@ -176,7 +204,9 @@ export type PriorityOptions = PriorityFlags & { id: string; priority: string };
 
 export async function runPriority(o: PriorityOptions, rt: Deps): Promise<void> {
   const { id, priority } = o;
-  const r = await items.setPriority(await rt.ctx(), await rt.me(), parseItemId(id), priority, { expectedVersion: parseVersion(o.ifVersion) });
+  const r = await items.setPriority(await rt.ctx(), await rt.me(), parseItemId(id), priority, {
+    expectedVersion: parseVersion(o.ifVersion),
+  });
   reportChange(rt, r, `priority ${r.item.priority}`);
 }
 
@@ -194,7 +224,13 @@ export type TagOptions = TagFlags & { id: string; tags: string[] };
 
 export async function runTag(o: TagOptions, rt: Deps): Promise<void> {
   const { id, tags } = o;
-  const r = await items.changeTags(await rt.ctx(), await rt.me(), parseItemId(id), { add: tags.flatMap((t) => t.split(',')) }, { expectedVersion: parseVersion(o.ifVersion) });
+  const r = await items.changeTags(
+    await rt.ctx(),
+    await rt.me(),
+    parseItemId(id),
+    { add: tags.flatMap((t) => t.split(',')) },
+    { expectedVersion: parseVersion(o.ifVersion) },
+  );
   reportChange(rt, r, `tags: ${r.item.tags.join(', ') || '(none)'}`);
 }
 
@@ -203,7 +239,13 @@ export type UntagOptions = UntagFlags & { id: string; tags: string[] };
 
 export async function runUntag(o: UntagOptions, rt: Deps): Promise<void> {
   const { id, tags } = o;
-  const r = await items.changeTags(await rt.ctx(), await rt.me(), parseItemId(id), { remove: tags.flatMap((t) => t.split(',')) }, { expectedVersion: parseVersion(o.ifVersion) });
+  const r = await items.changeTags(
+    await rt.ctx(),
+    await rt.me(),
+    parseItemId(id),
+    { remove: tags.flatMap((t) => t.split(',')) },
+    { expectedVersion: parseVersion(o.ifVersion) },
+  );
   reportChange(rt, r, `tags: ${r.item.tags.join(', ') || '(none)'}`);
 }
 
@@ -212,7 +254,9 @@ export type SnoozeOptions = SnoozeFlags & { id: string; when: string[] };
 
 export async function runSnooze(o: SnoozeOptions, rt: Deps): Promise<void> {
   const { id, when } = o;
-  const r = await items.snooze(await rt.ctx(), await rt.me(), parseItemId(id), when.join(' '), { expectedVersion: parseVersion(o.ifVersion) });
+  const r = await items.snooze(await rt.ctx(), await rt.me(), parseItemId(id), when.join(' '), {
+    expectedVersion: parseVersion(o.ifVersion),
+  });
   reportChange(rt, r, `snoozed until ${r.item.snoozedUntil}`);
 }
 
@@ -222,7 +266,11 @@ export type ResolveOptions = ResolveFlags & { id: string };
 export async function runResolve(o: ResolveOptions, rt: Deps): Promise<void> {
   const { id } = o;
   const noteText = o.note === '-' ? await rt.readStdin() : o.note;
-  reportChange(rt, await items.resolve(await rt.ctx(), await rt.me(), parseItemId(id), { expectedVersion: parseVersion(o.ifVersion), note: noteText }), 'resolved');
+  reportChange(
+    rt,
+    await items.resolve(await rt.ctx(), await rt.me(), parseItemId(id), { expectedVersion: parseVersion(o.ifVersion), note: noteText }),
+    'resolved',
+  );
 }
 
 export type ReopenFlags = VersionOpts;
@@ -230,7 +278,11 @@ export type ReopenOptions = ReopenFlags & { id: string };
 
 export async function runReopen(o: ReopenOptions, rt: Deps): Promise<void> {
   const { id } = o;
-  reportChange(rt, await items.reopen(await rt.ctx(), await rt.me(), parseItemId(id), { expectedVersion: parseVersion(o.ifVersion) }), 'reopened');
+  reportChange(
+    rt,
+    await items.reopen(await rt.ctx(), await rt.me(), parseItemId(id), { expectedVersion: parseVersion(o.ifVersion) }),
+    'reopened',
+  );
 }
 
 export type CloseFlags = VersionOpts;
@@ -238,5 +290,9 @@ export type CloseOptions = CloseFlags & { id: string };
 
 export async function runClose(o: CloseOptions, rt: Deps): Promise<void> {
   const { id } = o;
-  reportChange(rt, await items.close(await rt.ctx(), await rt.me(), parseItemId(id), { expectedVersion: parseVersion(o.ifVersion) }), 'closed');
+  reportChange(
+    rt,
+    await items.close(await rt.ctx(), await rt.me(), parseItemId(id), { expectedVersion: parseVersion(o.ifVersion) }),
+    'closed',
+  );
 }

@@ -5,7 +5,13 @@ import type * as run from './items.run.js';
 
 // The work is in items.run.ts, loaded only when one of these commands runs.
 const load = () => import('./items.run.js');
-const collect = (value: string, prev: string[] = []) => [...prev, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+const collect = (value: string, prev: string[] = []) => [
+  ...prev,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 export function registerItemCommands(program: Command): void {
   const item = program.command('item').description('create, show and act on inbox items');
@@ -44,16 +50,18 @@ export function registerItemCommands(program: Command): void {
     .option('--status <status>', 'also set the status: open | pending | resolved')
     .action(lazyAction(load, (m, deps, id: string, text: string[], o: run.ReplyFlags) => m.runReply({ ...o, id, text }, deps)));
 
-  textAction('note', 'add an internal note (never shown to the customer)', 'note')
-    .action(lazyAction(load, (m, deps, id: string, text: string[], o: run.NoteFlags) => m.runNote({ ...o, id, text }, deps)));
+  textAction('note', 'add an internal note (never shown to the customer)', 'note').action(
+    lazyAction(load, (m, deps, id: string, text: string[], o: run.NoteFlags) => m.runNote({ ...o, id, text }, deps)),
+  );
 
   textAction('message', 'record a message from the customer (reopens a resolved item)', 'message')
-    .option('--message-id <id>', 'the message\'s id in another system (e.g. an email Message-ID)')
+    .option('--message-id <id>', "the message's id in another system (e.g. an email Message-ID)")
     .action(lazyAction(load, (m, deps, id: string, text: string[], o: run.MessageFlags) => m.runMessage({ ...o, id, text }, deps)));
 
   withVersion(withJson(item.command('assign')))
     .description('assign an item to an agent (use `take` for yourself)')
-    .argument('<id>', 'item id').argument('<handle>', 'agent handle')
+    .argument('<id>', 'item id')
+    .argument('<handle>', 'agent handle')
     .option('--force', 'take over an item assigned to someone else')
     .action(lazyAction(load, (m, deps, id: string, handle: string, o: run.AssignFlags) => m.runAssign({ ...o, id, handle }, deps)));
 
@@ -70,25 +78,32 @@ export function registerItemCommands(program: Command): void {
 
   withVersion(withJson(item.command('priority')))
     .description('set the priority (due times follow the SLA policy)')
-    .argument('<id>', 'item id').argument('<priority>', 'low | normal | high | urgent')
+    .argument('<id>', 'item id')
+    .argument('<priority>', 'low | normal | high | urgent')
     .action(lazyAction(load, (m, deps, id: string, priority: string, o: run.PriorityFlags) => m.runPriority({ ...o, id, priority }, deps)));
 
   withVersion(withJson(item.command('status')))
     .description('set the status (new → open → pending → resolved → closed)')
-    .argument('<id>', 'item id').argument('<status>', 'open | pending | resolved | closed')
+    .argument('<id>', 'item id')
+    .argument('<status>', 'open | pending | resolved | closed')
     .action(lazyAction(load, (m, deps, id: string, status: string, o: run.StatusFlags) => m.runStatus({ ...o, id, status }, deps)));
 
   withVersion(withJson(item.command('tag')))
-    .description('add tags').argument('<id>', 'item id').argument('<tags...>', 'tags to add')
+    .description('add tags')
+    .argument('<id>', 'item id')
+    .argument('<tags...>', 'tags to add')
     .action(lazyAction(load, (m, deps, id: string, tags: string[], o: run.TagFlags) => m.runTag({ ...o, id, tags }, deps)));
 
   withVersion(withJson(item.command('untag')))
-    .description('remove tags').argument('<id>', 'item id').argument('<tags...>', 'tags to remove')
+    .description('remove tags')
+    .argument('<id>', 'item id')
+    .argument('<tags...>', 'tags to remove')
     .action(lazyAction(load, (m, deps, id: string, tags: string[], o: run.UntagFlags) => m.runUntag({ ...o, id, tags }, deps)));
 
   withVersion(withJson(item.command('snooze')))
     .description('hide an item until a time; it comes back to the inbox by itself')
-    .argument('<id>', 'item id').argument('<when...>', 'e.g. 2h, 3d, "tomorrow 9:00", 2026-12-01T09:00Z')
+    .argument('<id>', 'item id')
+    .argument('<when...>', 'e.g. 2h, 3d, "tomorrow 9:00", 2026-12-01T09:00Z')
     .action(lazyAction(load, (m, deps, id: string, when: string[], o: run.SnoozeFlags) => m.runSnooze({ ...o, id, when }, deps)));
 
   withVersion(withJson(item.command('resolve')))
@@ -98,10 +113,12 @@ export function registerItemCommands(program: Command): void {
     .action(lazyAction(load, (m, deps, id: string, o: run.ResolveFlags) => m.runResolve({ ...o, id }, deps)));
 
   withVersion(withJson(item.command('reopen')))
-    .description('reopen a resolved or closed item').argument('<id>', 'item id')
+    .description('reopen a resolved or closed item')
+    .argument('<id>', 'item id')
     .action(lazyAction(load, (m, deps, id: string, o: run.ReopenFlags) => m.runReopen({ ...o, id }, deps)));
 
   withVersion(withJson(item.command('close')))
-    .description('close an item').argument('<id>', 'item id')
+    .description('close an item')
+    .argument('<id>', 'item id')
     .action(lazyAction(load, (m, deps, id: string, o: run.CloseFlags) => m.runClose({ ...o, id }, deps)));
 }

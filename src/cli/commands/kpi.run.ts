@@ -1,7 +1,16 @@
 // `tandem kpi`: per-role KPIs for a period against the previous one, as a table, tab-separated lines, CSV or JSON.
 import type { ChalkInstance } from 'chalk';
 import { invalid, usage } from '../../core/errors.js';
-import { computeKpis, FIGURES, panelOrder, resolvePeriod, type Figure, type FigureInfo, type KpiReport, type RoleKpis } from '../../core/kpi.js';
+import {
+  computeKpis,
+  FIGURES,
+  panelOrder,
+  resolvePeriod,
+  type Figure,
+  type FigureInfo,
+  type KpiReport,
+  type RoleKpis,
+} from '../../core/kpi.js';
 import { describeReason } from '../../core/kpi-at-risk.js';
 import type { Role } from '../../core/vocabulary.js';
 import { localTime } from '../../text/format.js';
@@ -15,9 +24,19 @@ const AT_RISK_SHOWN = 10;
 
 /** Column headers of the per-agent table (its headline figures). */
 const SHORT: Record<string, string> = {
-  volume: 'VOLUME', backlog: 'BACKLOG', firstResponseMedian: 'FIRST RESP', resolutionMedian: 'RESOLUTION', csat: 'CSAT',
-  slaFirstResponse: 'SLA FR', slaResolution: 'SLA RES', reopenRate: 'REOPEN', oneTouch: '1-TOUCH', escalationsReceived: 'ESC IN',
-  nps: 'NPS', followUpsOnTime: 'FOLLOW-UPS', escalationRate: 'ESC RATE',
+  volume: 'VOLUME',
+  backlog: 'BACKLOG',
+  firstResponseMedian: 'FIRST RESP',
+  resolutionMedian: 'RESOLUTION',
+  csat: 'CSAT',
+  slaFirstResponse: 'SLA FR',
+  slaResolution: 'SLA RES',
+  reopenRate: 'REOPEN',
+  oneTouch: '1-TOUCH',
+  escalationsReceived: 'ESC IN',
+  nps: 'NPS',
+  followUpsOnTime: 'FOLLOW-UPS',
+  escalationRate: 'ESC RATE',
 };
 
 function panels(report: KpiReport): [Role, RoleKpis][] {
@@ -38,7 +57,11 @@ function trend(k: RoleKpis, key: string): string {
 function printHuman(out: Output, report: KpiReport, order: Role[]): void {
   const c = out.c;
   const range = (p: { from: string; to: string }) => `${localTime(p.from)} → ${localTime(p.to)}`;
-  out.print(c.bold(`KPIs ${range(report.period)}`) + c.dim(`  (previous: ${range(report.previousPeriod)})`) + (report.agent ? `  @${report.agent}` : ''));
+  out.print(
+    c.bold(`KPIs ${range(report.period)}`) +
+      c.dim(`  (previous: ${range(report.previousPeriod)})`) +
+      (report.agent ? `  @${report.agent}` : ''),
+  );
   for (const [role, k] of panels(report).sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]))) {
     out.print('');
     out.print(c.bold(role === 'support' ? 'Support' : 'Service'));
@@ -47,20 +70,33 @@ function printHuman(out: Output, report: KpiReport, order: Role[]): void {
       { header: 'FIGURE', value: (f) => f.label },
       { header: 'VALUE', value: (f) => formatKpiValue(f, k.figures[f.key]!.value), align: 'right', color: (_f, t, ch) => ch.bold(t) },
       { header: 'PREVIOUS', value: (f) => formatKpiValue(f, k.figures[f.key]!.previous), align: 'right' },
-      { header: 'CHANGE', value: (f) => {
-        const x = k.figures[f.key]!;
-        return x.change ? `${changeArrow(x)} ${formatKpiChange(f, x.change)}` : formatKpiChange(f, x.change);
-      }, align: 'right', color: (f, t, ch) => colourChange(ch, f, k.figures[f.key]!, t) },
+      {
+        header: 'CHANGE',
+        value: (f) => {
+          const x = k.figures[f.key]!;
+          return x.change ? `${changeArrow(x)} ${formatKpiChange(f, x.change)}` : formatKpiChange(f, x.change);
+        },
+        align: 'right',
+        color: (f, t, ch) => colourChange(ch, f, k.figures[f.key]!, t),
+      },
       { header: 'N', value: (f) => String(k.figures[f.key]!.count), align: 'right' },
       { header: 'TREND', value: (f) => trend(k, f.key), color: (_f, t, ch) => ch.cyan(t) },
     ]);
     if (k.agents) {
       const cols = FIGURES[role].filter((f) => SHORT[f.key] && !f.teamOnly);
       out.print('');
-      out.table(k.agents, [
-        { header: 'AGENT', value: (a) => '@' + a.handle },
-        ...cols.map((f) => ({ header: SHORT[f.key]!, value: (a: (typeof k.agents)[number]) => formatKpiValue(f, a.figures[f.key]!.value), align: 'right' as const })),
-      ], { empty: 'No agents.' });
+      out.table(
+        k.agents,
+        [
+          { header: 'AGENT', value: (a) => '@' + a.handle },
+          ...cols.map((f) => ({
+            header: SHORT[f.key]!,
+            value: (a: (typeof k.agents)[number]) => formatKpiValue(f, a.figures[f.key]!.value),
+            align: 'right' as const,
+          })),
+        ],
+        { empty: 'No agents.' },
+      );
     }
     const atRisk = role === 'service' ? report.service?.atRisk : undefined;
     if (atRisk?.length) {
@@ -90,7 +126,8 @@ function rows(report: KpiReport): string[][] {
   for (const [role, k] of panels(report)) {
     for (const f of FIGURES[role]) {
       const x = k.figures[f.key];
-      if (x) out.push([role, report.agent ?? '', f.key, raw(x.value), raw(x.previous), raw(x.change), String(x.count), String(x.previousCount)]);
+      if (x)
+        out.push([role, report.agent ?? '', f.key, raw(x.value), raw(x.previous), raw(x.change), String(x.count), String(x.previousCount)]);
     }
     for (const a of k.agents ?? []) {
       for (const f of FIGURES[role]) {
@@ -115,15 +152,27 @@ export type KpiOptions = Record<string, string | boolean | undefined>;
 
 export async function runKpi(o: KpiOptions, rt: Deps): Promise<void> {
   if (o.json && o.csv) throw usage('give either --json or --csv, not both');
-  const roleText = String(o.role ?? 'all').trim().toLowerCase();
-  if (!['service', 'support', 'all'].includes(roleText)) throw invalid(`--role must be service, support or all (got ${JSON.stringify(o.role)})`);
+  const roleText = String(o.role ?? 'all')
+    .trim()
+    .toLowerCase();
+  if (!['service', 'support', 'all'].includes(roleText))
+    throw invalid(`--role must be service, support or all (got ${JSON.stringify(o.role)})`);
   const role = roleText as Role | 'all';
   if (o.by !== undefined && o.by !== 'agent') throw invalid(`--by takes "agent" (got ${JSON.stringify(o.by)})`);
   const ctx = await rt.ctx();
-  const period = resolvePeriod({ last: o.last as string | undefined, from: o.from as string | undefined, to: o.to as string | undefined }, ctx.clock);
+  const period = resolvePeriod(
+    { last: o.last as string | undefined, from: o.from as string | undefined, to: o.to as string | undefined },
+    ctx.clock,
+  );
   // CSV and piped lines carry no series: skip computing them.
   const series = Boolean(rt.out.json || (rt.out.tty && !o.csv));
-  const report = await computeKpis(ctx, { role, period, agent: (o.agent as string | undefined) ?? null, byAgent: o.by === 'agent', series });
+  const report = await computeKpis(ctx, {
+    role,
+    period,
+    agent: (o.agent as string | undefined) ?? null,
+    byAgent: o.by === 'agent',
+    series,
+  });
   if (rt.out.json) return rt.out.printJson(report);
   if (o.csv) return printCsv(rt.out, report);
   if (rt.out.tty) return printHuman(rt.out, report, panelOrder((await rt.meOrNull())?.roles ?? null));

@@ -6,7 +6,7 @@ import { parseItemId } from '../../core/item-view.js';
 import { invalid } from '../../core/errors.js';
 import { addView, getView, listViews, removeView, viewCounts, viewFilterFlags, VIEW_KEYS } from '../../core/views.js';
 import { sanitizeLine, sanitizeText } from '../../text/sanitize.js';
-import {parseVersion } from '../runtime.js';
+import { parseVersion } from '../runtime.js';
 import { filterFromOptions, type InboxFilterFlags } from './inbox.run.js';
 import type { Deps } from '../runtime.js';
 
@@ -15,7 +15,6 @@ const core = {
   apply: () => import('../../core/macro-apply.js'),
   template: () => import('../../core/macro-template.js'),
 };
-
 
 async function bodyOption(rt: Deps, body: string | undefined): Promise<string | undefined> {
   return body === '-' ? rt.readStdin() : body;
@@ -39,8 +38,14 @@ function printOutcome(rt: Deps, o: MacroOutcome, dryRun: boolean): void {
     rt.out.print(`#${o.item.id} ${o.macro} applied (version ${o.item.version}): ${sanitizeLine(changes)}`);
     return;
   }
-  const to = o.item.customer ? ` to ${sanitizeLine(o.item.customer.name)}${o.item.customer.email ? ` <${sanitizeLine(o.item.customer.email)}>` : ''}` : '';
-  rt.out.print(rt.out.c.bold(`${o.kind === 'reply' ? `Reply${to}` : 'Internal note'} on #${o.item.id} (macro ${o.macro}${dryRun ? ', dry run' : ''}; nothing was written):`));
+  const to = o.item.customer
+    ? ` to ${sanitizeLine(o.item.customer.name)}${o.item.customer.email ? ` <${sanitizeLine(o.item.customer.email)}>` : ''}`
+    : '';
+  rt.out.print(
+    rt.out.c.bold(
+      `${o.kind === 'reply' ? `Reply${to}` : 'Internal note'} on #${o.item.id} (macro ${o.macro}${dryRun ? ', dry run' : ''}; nothing was written):`,
+    ),
+  );
   rt.out.print('');
   rt.out.print(sanitizeText(o.text));
   rt.out.print('');
@@ -54,7 +59,15 @@ export async function runMacroAdd(o: MacroAddOptions, rt: Deps): Promise<void> {
   const { name } = o;
   const { addMacro } = await core.macros();
   const body = (await bodyOption(rt, o.body))!;
-  const m = await addMacro(await rt.ctx(), { name, body, kind: o.note ? 'note' : 'reply', set: o.set, tags: o.tag, assign: o.assign, role: o.role });
+  const m = await addMacro(await rt.ctx(), {
+    name,
+    body,
+    kind: o.note ? 'note' : 'reply',
+    set: o.set,
+    tags: o.tag,
+    assign: o.assign,
+    role: o.role,
+  });
   if (rt.out.json) rt.out.printJson(m);
   else if (!rt.out.tty) rt.out.print(m.name);
   else rt.out.print(`Saved macro ${m.name} (${m.kind}${m.role ? `, ${m.role} items` : ''}): ${await actionsText(m)}`);
@@ -66,16 +79,22 @@ export async function runMacroList(_o: MacroListOptions, rt: Deps): Promise<void
   const { listMacros, describeActions } = await core.macros();
   const list = await listMacros((await rt.ctx()).store.db);
   if (rt.out.json) return rt.out.printJson(list);
-  rt.out.table(list, [
-    { header: 'NAME', value: (m) => m.name },
-    { header: 'KIND', value: (m) => m.kind },
-    { header: 'ROLE', value: (m) => m.role ?? 'both' },
-    { header: 'ACTIONS', value: (m) => describeActions(m.actions).join(', ') || '—', max: 40 },
-    { header: 'TEXT', value: (m) => firstLine(m.body), flex: true },
-  ], { empty: 'No macros yet. `tandem macro add NAME --body TEXT` saves one.' });
+  rt.out.table(
+    list,
+    [
+      { header: 'NAME', value: (m) => m.name },
+      { header: 'KIND', value: (m) => m.kind },
+      { header: 'ROLE', value: (m) => m.role ?? 'both' },
+      { header: 'ACTIONS', value: (m) => describeActions(m.actions).join(', ') || '—', max: 40 },
+      { header: 'TEXT', value: (m) => firstLine(m.body), flex: true },
+    ],
+    { empty: 'No macros yet. `tandem macro add NAME --body TEXT` saves one.' },
+  );
 }
 
-export interface MacroShowOptions { name: string }
+export interface MacroShowOptions {
+  name: string;
+}
 
 export async function runMacroShow(o: MacroShowOptions, rt: Deps): Promise<void> {
   const { name } = o;
@@ -84,15 +103,27 @@ export async function runMacroShow(o: MacroShowOptions, rt: Deps): Promise<void>
   const m = await getMacro((await rt.ctx()).store.db, name);
   if (rt.out.json) return rt.out.printJson(m);
   rt.out.fields([
-    ['Name', m.name], ['Kind', m.kind === 'reply' ? 'reply (public, to the customer)' : 'note (internal)'],
-    ['For', m.role ? `${m.role} items` : 'service and support items'], ['Actions', await actionsText(m)],
+    ['Name', m.name],
+    ['Kind', m.kind === 'reply' ? 'reply (public, to the customer)' : 'note (internal)'],
+    ['For', m.role ? `${m.role} items` : 'service and support items'],
+    ['Actions', await actionsText(m)],
     ['Placeholders', placeholdersOf(m.body).join(', ') || '—'],
   ]);
   rt.out.print('');
   rt.out.print(sanitizeText(m.body));
 }
 
-export type MacroEditFlags = { body?: string; name?: string; note?: boolean; reply?: boolean; clearActions?: boolean; set?: string[]; tag?: string[]; assign?: string; role?: string };
+export type MacroEditFlags = {
+  body?: string;
+  name?: string;
+  note?: boolean;
+  reply?: boolean;
+  clearActions?: boolean;
+  set?: string[];
+  tag?: string[];
+  assign?: string;
+  role?: string;
+};
 /** `macro` is the macro edited; `name`, when given, its new name (--name). */
 export type MacroEditOptions = MacroEditFlags & { macro: string };
 
@@ -101,15 +132,23 @@ export async function runMacroEdit(o: MacroEditOptions, rt: Deps): Promise<void>
   if (o.note && o.reply) throw invalid('--note and --reply contradict each other');
   const { editMacro } = await core.macros();
   const m = await editMacro(await rt.ctx(), macro, {
-    rename: o.name, body: await bodyOption(rt, o.body), kind: o.note ? 'note' : o.reply ? 'reply' : undefined,
-    clearActions: o.clearActions, set: o.set, tags: o.tag, assign: o.assign, role: o.role,
+    rename: o.name,
+    body: await bodyOption(rt, o.body),
+    kind: o.note ? 'note' : o.reply ? 'reply' : undefined,
+    clearActions: o.clearActions,
+    set: o.set,
+    tags: o.tag,
+    assign: o.assign,
+    role: o.role,
   });
   if (rt.out.json) rt.out.printJson(m);
   else if (!rt.out.tty) rt.out.print(m.name);
   else rt.out.print(`Macro ${m.name} saved (${m.kind}): ${await actionsText(m)}`);
 }
 
-export interface MacroRemoveOptions { name: string }
+export interface MacroRemoveOptions {
+  name: string;
+}
 
 export async function runMacroRemove(o: MacroRemoveOptions, rt: Deps): Promise<void> {
   const { name } = o;
@@ -119,7 +158,11 @@ export async function runMacroRemove(o: MacroRemoveOptions, rt: Deps): Promise<v
   else rt.out.note(`Macro ${m.name} removed.`);
 }
 
-export interface PreviewOptions { name: string; id: string; force?: boolean | undefined }
+export interface PreviewOptions {
+  name: string;
+  id: string;
+  force?: boolean | undefined;
+}
 
 export async function runPreview(o: PreviewOptions, rt: Deps): Promise<void> {
   const { name, id } = o;
@@ -136,7 +179,9 @@ export async function runApply(o: ApplyOptions, rt: Deps): Promise<void> {
   const opts = { expectedVersion: parseVersion(o.ifVersion), force: o.force };
   const ctx = await rt.ctx();
   const me = await rt.me();
-  const outcome = o.dryRun ? await previewMacro(ctx, me, name, parseItemId(id), opts) : await applyMacro(ctx, me, name, parseItemId(id), opts);
+  const outcome = o.dryRun
+    ? await previewMacro(ctx, me, name, parseItemId(id), opts)
+    : await applyMacro(ctx, me, name, parseItemId(id), opts);
   printOutcome(rt, outcome, Boolean(o.dryRun));
 }
 
@@ -167,15 +212,21 @@ export async function runViewList(_o: ViewListOptions, rt: Deps): Promise<void> 
   const counts = await viewCounts(ctx, await rt.meOrNull(), views);
   const rows = views.map((v, i) => ({ ...v, key: VIEW_KEYS[i] ?? null, count: counts[i] ?? null }));
   if (rt.out.json) return rt.out.printJson(rows);
-  rt.out.table(rows, [
-    { header: 'KEY', value: (r) => r.key ?? '' },
-    { header: 'NAME', value: (r) => r.name },
-    { header: 'COUNT', value: (r) => (r.count === null ? '?' : String(r.count)), align: 'right' },
-    { header: 'FILTER', value: (r) => viewFilterFlags(r.filter), flex: true },
-  ], { empty: 'No saved views yet. `tandem view add NAME --assignee me --breached` saves one.' });
+  rt.out.table(
+    rows,
+    [
+      { header: 'KEY', value: (r) => r.key ?? '' },
+      { header: 'NAME', value: (r) => r.name },
+      { header: 'COUNT', value: (r) => (r.count === null ? '?' : String(r.count)), align: 'right' },
+      { header: 'FILTER', value: (r) => viewFilterFlags(r.filter), flex: true },
+    ],
+    { empty: 'No saved views yet. `tandem view add NAME --assignee me --breached` saves one.' },
+  );
 }
 
-export interface ViewShowOptions { name: string }
+export interface ViewShowOptions {
+  name: string;
+}
 
 export async function runViewShow(o: ViewShowOptions, rt: Deps): Promise<void> {
   const { name } = o;
@@ -184,7 +235,9 @@ export async function runViewShow(o: ViewShowOptions, rt: Deps): Promise<void> {
   rt.out.print(`tandem inbox ${viewFilterFlags(v.filter)}`);
 }
 
-export interface ViewRemoveOptions { name: string }
+export interface ViewRemoveOptions {
+  name: string;
+}
 
 export async function runViewRemove(o: ViewRemoveOptions, rt: Deps): Promise<void> {
   const { name } = o;

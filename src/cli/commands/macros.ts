@@ -14,13 +14,19 @@ export function registerMacroCommands(program: Command): void {
   withJson(macro.command('add'))
     .description('save a macro: a reply (or --note) template with placeholders, plus actions')
     .argument('<name>', 'a short name, e.g. refund-sent')
-    .requiredOption('-b, --body <text>', 'the template ("-" reads standard input); placeholders like {{ customer.first_name | default: "there" }}')
+    .requiredOption(
+      '-b, --body <text>',
+      'the template ("-" reads standard input); placeholders like {{ customer.first_name | default: "there" }}',
+    )
     .option('--note', 'an internal note instead of a public reply')
     .option('--set <key=value>', 'status=open|pending|resolved|closed, priority=low|normal|high|urgent (repeatable)', collect)
     .option('-t, --tag <tag>', 'add this tag (repeatable, or comma-separated)', collect)
     .option('-a, --assign <who>', 'assign to me (whoever applies it), nobody, or HANDLE')
     .option('-r, --role <role>', 'only for service or support items (default: both)')
-    .addHelpText('after', '\nPlaceholders: `tandem macro placeholders` lists them; give a default where a value may be missing:\n  tandem macro add thanks --body \'Hi {{ customer.first_name | default: "there" }}, thanks! {{ agent.first_name }}\' --set status=resolved')
+    .addHelpText(
+      'after',
+      '\nPlaceholders: `tandem macro placeholders` lists them; give a default where a value may be missing:\n  tandem macro add thanks --body \'Hi {{ customer.first_name | default: "there" }}, thanks! {{ agent.first_name }}\' --set status=resolved',
+    )
     .action(lazyAction(load, (m, deps, name: string, o: run.MacroAddFlags) => m.runMacroAdd({ ...o, name }, deps)));
 
   withJson(macro.command('list'))
@@ -53,13 +59,17 @@ export function registerMacroCommands(program: Command): void {
 
   withJson(macro.command('preview'))
     .description('print the text a macro would send to an item, and its changes; writes nothing')
-    .argument('<name>', 'macro name').argument('<item>', 'item id')
+    .argument('<name>', 'macro name')
+    .argument('<item>', 'item id')
     .option('--force', 'preview taking over an item someone else holds, as `apply --force` would')
-    .action(lazyAction(load, (m, deps, name: string, id: string, o: { force?: boolean }) => m.runPreview({ name, id, force: o.force }, deps)));
+    .action(
+      lazyAction(load, (m, deps, name: string, id: string, o: { force?: boolean }) => m.runPreview({ name, id, force: o.force }, deps)),
+    );
 
   withVersion(withJson(macro.command('apply')))
     .description('apply a macro to an item: the message and its actions as one change')
-    .argument('<name>', 'macro name').argument('<item>', 'item id')
+    .argument('<name>', 'macro name')
+    .argument('<item>', 'item id')
     .option('--dry-run', 'show what would be written, and write nothing')
     .option('--force', 'take over an item assigned to someone else when the macro assigns it to you')
     .action(lazyAction(load, (m, deps, name: string, id: string, o: run.ApplyFlags) => m.runApply({ ...o, name, id }, deps)));
@@ -81,7 +91,7 @@ export function registerMacroCommands(program: Command): void {
     .action(lazyAction(load, (m, deps) => m.runViewList({}, deps)));
 
   withJson(view.command('show'))
-    .description('a view\'s filter, as inbox flags')
+    .description("a view's filter, as inbox flags")
     .argument('<name>', 'view name')
     .action(lazyAction(load, (m, deps, name: string) => m.runViewShow({ name }, deps)));
 

@@ -22,8 +22,8 @@ export function registerMailCommands(program: Command): void {
     .requiredOption('--imap <url>', 'imaps://USER@HOST[:PORT][/FOLDER] (folder default INBOX)')
     .requiredOption('--smtp <url>', 'smtps://USER@HOST[:PORT] (smtp:// uses STARTTLS when offered)')
     .option('--role <role>', 'role of items its mail opens: support | service', 'support')
-    .option('--from-name <name>', 'sender name on replies (default: the replying agent\'s name)')
-    .option('--password-cmd <command>', 'a command that prints the password, run each time (e.g. \'pass show shop/mail\')')
+    .option('--from-name <name>', "sender name on replies (default: the replying agent's name)")
+    .option('--password-cmd <command>', "a command that prints the password, run each time (e.g. 'pass show shop/mail')")
     .option('--password-env <VAR>', 'the name of an environment variable holding the password')
     .option('--insecure', 'allow plain imap:// or smtp:// to a host that is not loopback')
     .action(lazyAction(load, (m, deps, name: string, o: run.AddFlags) => m.runAdd({ ...o, name }, deps)));
@@ -55,7 +55,10 @@ export function registerMailCommands(program: Command): void {
     .option('--mailbox <name>', 'only this mailbox')
     .option('--watch', 'stay connected (IMAP IDLE), fetch new mail within seconds, reconnect with backoff; Ctrl-C stops')
     .option('-v, --verbose', 'a line per message as it is committed')
-    .option('--since <when>', 'only mail received on or after this day (e.g. 2026-03-01 or 30d): a first fetch that skips years of old mail')
+    .option(
+      '--since <when>',
+      'only mail received on or after this day (e.g. 2026-03-01 or 30d): a first fetch that skips years of old mail',
+    )
     .action(lazyAction(load, (m, deps, o: run.FetchOptions) => m.runFetch(o, deps)));
 
   withJson(mail.command('send'))
@@ -63,7 +66,8 @@ export function registerMailCommands(program: Command): void {
     .option('--now', 'also send replies waiting to retry now, without waiting for their backoff')
     .action(lazyAction(load, (m, deps, o: run.SendOptions) => m.runSend(o, deps)));
 
-  mail.command('run')
+  mail
+    .command('run')
     .description('the mail daemon: watch every mailbox (IDLE) and deliver the outbox, until Ctrl-C')
     .option('--mailbox <name>', 'only this mailbox')
     .option('--send-every <seconds>', 'how often the outbox is delivered', toInt('--send-every'), 5)
@@ -76,8 +80,9 @@ export function registerMailCommands(program: Command): void {
     .option('-n, --limit <n>', 'at most', toInt('--limit'), 100)
     .action(lazyAction(load, (m, deps, o: run.List2Options) => m.runList2(o, deps)));
 
-  mail.command('show')
-    .description('write a fetched message\'s raw bytes to standard output (e.g. to re-import or inspect a failed one)')
+  mail
+    .command('show')
+    .description("write a fetched message's raw bytes to standard output (e.g. to re-import or inspect a failed one)")
     .argument('<id>', 'id from `tandem mail list`')
     .action(lazyAction(load, (m, deps, id: string) => m.runShow2({ id }, deps)));
 
@@ -86,17 +91,21 @@ export function registerMailCommands(program: Command): void {
     .description('replies waiting for delivery, and what became of them; scripts deliver other channels with --follow and ack')
     .option('--state <state>', 'queued | sending | retry | sent | failed | uncertain | cancelled')
     .option('--channel <channel>', 'email, sms, whatsapp, chat, social')
-    .option('--item <id>', 'only this item\'s replies')
+    .option('--item <id>', "only this item's replies")
     .option('--follow', 'stream replies of --channel as they are queued, taking each for delivery (then `outbox ack ID`)')
     .option('-n, --limit <n>', 'at most', toInt('--limit'), 200)
     .action(lazyAction(load, (m, deps, o: run.OutboxOptions) => m.runOutbox(o, deps)));
 
   const outboxAction = (verb: 'retry' | 'cancel' | 'ack', description: string) =>
-    withJson(ob.command(verb)).description(description).argument('<id>', 'outbox id (see tandem outbox)')
+    withJson(ob.command(verb))
+      .description(description)
+      .argument('<id>', 'outbox id (see tandem outbox)')
       .action(lazyAction(load, (m, deps, id: string, o: { failed?: string }) => m.runOutboxChange(verb, { ...o, id }, deps)));
 
   outboxAction('retry', 'send a failed, uncertain or retrying reply again (now); the same mail, the same Message-ID');
   outboxAction('cancel', 'never send this reply (it stays in the thread as written)');
-  outboxAction('ack', 'record a script\'s delivery: sent, or --failed REASON')
-    .option('--failed <reason>', 'the delivery failed, with the provider\'s words');
+  outboxAction('ack', "record a script's delivery: sent, or --failed REASON").option(
+    '--failed <reason>',
+    "the delivery failed, with the provider's words",
+  );
 }

@@ -34,7 +34,9 @@ export async function runAgentList(o: AgentListOptions, rt: Deps): Promise<void>
   ]);
 }
 
-export interface AgentDeactivateOptions { handle: string }
+export interface AgentDeactivateOptions {
+  handle: string;
+}
 
 export async function runAgentDeactivate(o: AgentDeactivateOptions, rt: Deps): Promise<void> {
   const { handle } = o;
@@ -52,7 +54,9 @@ export async function runCustomerAdd(o: CustomerAddOptions, rt: Deps): Promise<v
   else rt.out.print(`Added customer #${c.id} ${sanitizeLine(c.name)}`);
 }
 
-export interface CustomerShowOptions { ref: string }
+export interface CustomerShowOptions {
+  ref: string;
+}
 
 export async function runCustomerShow(o: CustomerShowOptions, rt: Deps): Promise<void> {
   const { ref } = o;
@@ -62,7 +66,10 @@ export async function runCustomerShow(o: CustomerShowOptions, rt: Deps): Promise
   const c = h.customer;
   rt.out.print(rt.out.c.bold(`#${c.id} ${sanitizeLine(c.name)}`));
   rt.out.fields([
-    ['Email', c.email], ['Phone', c.phone], ['Company', c.company], ['Notes', c.notes],
+    ['Email', c.email],
+    ['Phone', c.phone],
+    ['Company', c.company],
+    ['Notes', c.notes],
     ['Lifetime', `${money(h.lifetimeRevenue, h.currency)} over ${h.orderCount} order(s)`],
     ['Open items', String(h.openItems)],
     ['Last CSAT', h.lastCsat ? `${h.lastCsat.score}/5 ${localTime(h.lastCsat.createdAt)}` : null],
@@ -114,7 +121,14 @@ export type SurveyAddOptions = { kind: string; score: string; item?: string; cus
 export async function runSurveyAdd(o: SurveyAddOptions, rt: Deps): Promise<void> {
   const ctx = await rt.ctx();
   const at = o.date ? parseWhen(o.date, ctx.clock(), 'past').toISOString() : undefined;
-  const s = await addSurvey(ctx, await rt.me(), { kind: o.kind, score: o.score, comment: o.comment, itemId: o.item ? parseItemId(o.item) : null, customer: o.customer, at });
+  const s = await addSurvey(ctx, await rt.me(), {
+    kind: o.kind,
+    score: o.score,
+    comment: o.comment,
+    itemId: o.item ? parseItemId(o.item) : null,
+    customer: o.customer,
+    at,
+  });
   if (rt.out.json) rt.out.printJson(s);
   else if (!rt.out.tty) rt.out.print(String(s.id));
   else rt.out.print(`Recorded ${s.kind.toUpperCase()} ${s.score}${s.itemId ? ` on #${s.itemId}` : ''}`);

@@ -5,8 +5,18 @@ import { parseItemId } from '../../core/item-view.js';
 import { ruleText } from '../../core/rules/definition.js';
 import { formatOf, parseInlineValue, parseRuleText, stringifyRules, type RuleFormat } from '../../core/rules/rule-file.js';
 import {
-  addRule, editRule, exportRules, findRule, importRules, listRules, moveRule, removeRule, ruleRevisions, setRuleEnabled,
-  type MoveTarget, type StoredRule,
+  addRule,
+  editRule,
+  exportRules,
+  findRule,
+  importRules,
+  listRules,
+  moveRule,
+  removeRule,
+  ruleRevisions,
+  setRuleEnabled,
+  type MoveTarget,
+  type StoredRule,
 } from '../../core/rules/rule-store.js';
 import { replayRules, testRules, type RuleTestReport } from '../../core/rules/rule-test.js';
 import { sanitizeLine, sanitizeText } from '../../text/sanitize.js';
@@ -15,9 +25,20 @@ import type { Deps } from '../runtime.js';
 /** The JSON shape of a rule (documented in docs/rules-and-macros.md). */
 export function ruleJson(r: StoredRule) {
   return {
-    id: r.id, name: r.name, when: r.when, position: r.position, enabled: r.enabled, revision: r.revision, stop: r.spec.stop,
-    if: r.spec.if ?? null, then: r.spec.then, firedCount: r.firedCount, lastFiredAt: r.lastFiredAt, savedBy: r.savedBy,
-    createdAt: r.createdAt, updatedAt: r.updatedAt,
+    id: r.id,
+    name: r.name,
+    when: r.when,
+    position: r.position,
+    enabled: r.enabled,
+    revision: r.revision,
+    stop: r.spec.stop,
+    if: r.spec.if ?? null,
+    then: r.spec.then,
+    firedCount: r.firedCount,
+    lastFiredAt: r.lastFiredAt,
+    savedBy: r.savedBy,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
   };
 }
 
@@ -38,7 +59,17 @@ function parseFormat(text: string | undefined): RuleFormat | undefined {
   throw invalid(`--format takes yaml or json (got ${JSON.stringify(text)})`);
 }
 
-interface RuleFlags { file?: string; name?: string; when?: string; if?: string; then?: string; stop?: boolean; disabled?: boolean; before?: string; format?: string }
+interface RuleFlags {
+  file?: string;
+  name?: string;
+  when?: string;
+  if?: string;
+  then?: string;
+  stop?: boolean;
+  disabled?: boolean;
+  before?: string;
+  format?: string;
+}
 
 /** The rule (or the changed parts of it) from --file or from the flags. */
 async function ruleFromFlags(rt: Deps, o: RuleFlags): Promise<{ raw: Record<string, unknown>; whole: boolean }> {
@@ -47,7 +78,8 @@ async function ruleFromFlags(rt: Deps, o: RuleFlags): Promise<{ raw: Record<stri
     const { text, name } = await readFileArg(rt, o.file);
     let data = await parseRuleText(text, parseFormat(o.format) ?? formatOf(name, text));
     if (Array.isArray(data)) {
-      if (data.length !== 1) throw invalid(`the file holds ${data.length} rules; \`tandem rule import\` reads a list, \`rule add\` one rule`);
+      if (data.length !== 1)
+        throw invalid(`the file holds ${data.length} rules; \`tandem rule import\` reads a list, \`rule add\` one rule`);
       data = data[0];
     }
     if (typeof data !== 'object' || data === null) throw invalid('a rule file holds a rule: name, when, if, then; nothing was saved');
@@ -65,7 +97,10 @@ async function ruleFromFlags(rt: Deps, o: RuleFlags): Promise<{ raw: Record<stri
 
 function printRule(rt: Deps, r: StoredRule): void {
   const c = rt.out.c;
-  rt.out.print(c.bold(`Rule #${r.id} ${sanitizeLine(JSON.stringify(r.name))}`) + c.dim(` (v${r.revision}, position ${r.position}${r.enabled ? '' : ', disabled'})`));
+  rt.out.print(
+    c.bold(`Rule #${r.id} ${sanitizeLine(JSON.stringify(r.name))}`) +
+      c.dim(` (v${r.revision}, position ${r.position}${r.enabled ? '' : ', disabled'})`),
+  );
   rt.out.fields([
     ['When', r.when],
     ['Runs', `${r.firedCount}${r.lastFiredAt ? `, last ${r.lastFiredAt}` : ''}`],
@@ -76,22 +111,39 @@ function printRule(rt: Deps, r: StoredRule): void {
 function ruleChanged(rt: Deps, r: StoredRule, sentence: string, changed = true): void {
   if (rt.out.json) return rt.out.printJson(ruleJson(r));
   if (!rt.out.tty) return rt.out.print(String(r.id));
-  rt.out.print(changed ? `Rule #${r.id} ${sanitizeLine(JSON.stringify(r.name))} ${sentence} (v${r.revision})` : `Rule #${r.id} unchanged: ${sentence} already`);
+  rt.out.print(
+    changed
+      ? `Rule #${r.id} ${sanitizeLine(JSON.stringify(r.name))} ${sentence} (v${r.revision})`
+      : `Rule #${r.id} unchanged: ${sentence} already`,
+  );
 }
 
 function printTest(rt: Deps, report: RuleTestReport): void {
   const c = rt.out.c;
   const mark = (ok: boolean) => (ok ? c.green('✓ yes') : c.red('✗ no'));
-  const shown = (v: unknown) => sanitizeLine(Array.isArray(v) ? `[${v.join(', ')}]` : v === null || v === undefined ? '—' : JSON.stringify(v));
+  const shown = (v: unknown) =>
+    sanitizeLine(Array.isArray(v) ? `[${v.join(', ')}]` : v === null || v === undefined ? '—' : JSON.stringify(v));
   if (report.rules.length === 0) rt.out.print(`No enabled ${report.when} rules to test.`);
   for (const r of report.rules) {
-    rt.out.print(c.bold(`Rule #${r.id} ${sanitizeLine(JSON.stringify(r.name))} (v${r.revision}, ${r.when}${r.enabled ? '' : ', disabled'}) on item #${report.itemId}`));
+    rt.out.print(
+      c.bold(
+        `Rule #${r.id} ${sanitizeLine(JSON.stringify(r.name))} (v${r.revision}, ${r.when}${r.enabled ? '' : ', disabled'}) on item #${report.itemId}`,
+      ),
+    );
     for (const t of r.conditions) {
-      const value = 'value' in t ? `  value ${shown(t.value)}${t.confidence !== undefined ? `, confidence ${t.confidence === null ? '—' : t.confidence}` : ''}` : '';
+      const value =
+        'value' in t
+          ? `  value ${shown(t.value)}${t.confidence !== undefined ? `, confidence ${t.confidence === null ? '—' : t.confidence}` : ''}`
+          : '';
       rt.out.print(`  ${'  '.repeat(t.depth)}${sanitizeLine(t.label)}${value}  → ${mark(t.result)}`);
     }
     if (!r.matched) rt.out.print(c.dim('  does not match: no actions'));
-    else if (r.refused) rt.out.print(c.yellow(`  matches, but ${sanitizeLine(r.refused.action)} would be refused: ${sanitizeLine(r.refused.reason)}; the rule would change nothing`));
+    else if (r.refused)
+      rt.out.print(
+        c.yellow(
+          `  matches, but ${sanitizeLine(r.refused.action)} would be refused: ${sanitizeLine(r.refused.reason)}; the rule would change nothing`,
+        ),
+      );
     else if (r.actions.length === 0) rt.out.print('  matches; its actions would change nothing (already so)');
     else {
       rt.out.print('  matches; it would:');
@@ -99,12 +151,19 @@ function printTest(rt: Deps, report: RuleTestReport): void {
     }
     if (r.stops) rt.out.print(c.dim('  stop: the rules after it would not run'));
   }
-  if (report.stoppedBefore.length) rt.out.print(c.dim(`Not evaluated (after a stop): ${report.stoppedBefore.map((n) => sanitizeLine(n)).join(', ')}`));
+  if (report.stoppedBefore.length)
+    rt.out.print(c.dim(`Not evaluated (after a stop): ${report.stoppedBefore.map((n) => sanitizeLine(n)).join(', ')}`));
   const b = report.before;
   const a = report.after;
-  rt.out.print(report.unchanged
-    ? c.dim(`Nothing was written: item #${report.itemId} at version ${b.itemVersion} with ${b.itemEvents} events before and after; ${b.events} events and ${b.items} items in the database before and after.`)
-    : c.red(`The database changed during the test (another process wrote): version ${b.itemVersion} → ${a.itemVersion}, events ${b.events} → ${a.events}.`));
+  rt.out.print(
+    report.unchanged
+      ? c.dim(
+          `Nothing was written: item #${report.itemId} at version ${b.itemVersion} with ${b.itemEvents} events before and after; ${b.events} events and ${b.items} items in the database before and after.`,
+        )
+      : c.red(
+          `The database changed during the test (another process wrote): version ${b.itemVersion} → ${a.itemVersion}, events ${b.events} → ${a.events}.`,
+        ),
+  );
 }
 
 /** The rule's YAML through the agent's editor; null when the text came back unchanged. */
@@ -121,7 +180,8 @@ async function editInEditor(rt: Deps, ref: string): Promise<Record<string, unkno
     return null;
   }
   const data = await parseRuleText(r.text, 'yaml', 'the edited rule');
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalid('the edited text is not one rule (name, when, if, then); nothing was saved');
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw invalid('the edited text is not one rule (name, when, if, then); nothing was saved');
   return data as Record<string, unknown>;
 }
 
@@ -134,16 +194,20 @@ export type ListOptions = Record<string, never>;
 export async function runList(_o: ListOptions, rt: Deps): Promise<void> {
   const rules = await listRules((await rt.ctx()).store.db);
   if (rt.out.json) return rt.out.printJson(rules.map(ruleJson));
-  rt.out.table(rules, [
-    { header: 'POS', value: (r) => String(r.position), align: 'right' },
-    { header: 'ID', value: (r) => String(r.id), align: 'right' },
-    { header: 'NAME', value: (r) => r.name, flex: true, max: 40 },
-    { header: 'WHEN', value: (r) => r.when },
-    { header: 'ON', value: (r) => (r.enabled ? 'on' : 'off'), color: (r, t, c) => (r.enabled ? c.green(t) : c.dim(t)) },
-    { header: 'REV', value: (r) => 'v' + r.revision },
-    { header: 'STOP', value: (r) => (r.spec.stop ? 'stop' : '') },
-    { header: 'RUNS', value: (r) => String(r.firedCount), align: 'right' },
-  ], { headers: true, empty: 'No rules yet. Add one with `tandem rule add` or `tandem rule import FILE`.' });
+  rt.out.table(
+    rules,
+    [
+      { header: 'POS', value: (r) => String(r.position), align: 'right' },
+      { header: 'ID', value: (r) => String(r.id), align: 'right' },
+      { header: 'NAME', value: (r) => r.name, flex: true, max: 40 },
+      { header: 'WHEN', value: (r) => r.when },
+      { header: 'ON', value: (r) => (r.enabled ? 'on' : 'off'), color: (r, t, c) => (r.enabled ? c.green(t) : c.dim(t)) },
+      { header: 'REV', value: (r) => 'v' + r.revision },
+      { header: 'STOP', value: (r) => (r.spec.stop ? 'stop' : '') },
+      { header: 'RUNS', value: (r) => String(r.firedCount), align: 'right' },
+    ],
+    { headers: true, empty: 'No rules yet. Add one with `tandem rule add` or `tandem rule import FILE`.' },
+  );
 }
 
 export type ShowFlags = { revision?: string };
@@ -156,7 +220,8 @@ export async function runShow(o: ShowOptions, rt: Deps): Promise<void> {
   const revisions = await ruleRevisions(db, r.id);
   if (o.revision !== undefined) {
     const rev = revisions.find((v) => String(v.revision) === o.revision!.replace(/^v/, ''));
-    if (!rev) throw invalid(`rule #${r.id} has revisions ${revisions.map((v) => 'v' + v.revision).join(', ')} (got ${JSON.stringify(o.revision)})`);
+    if (!rev)
+      throw invalid(`rule #${r.id} has revisions ${revisions.map((v) => 'v' + v.revision).join(', ')} (got ${JSON.stringify(o.revision)})`);
     if (rt.out.json) return rt.out.printJson(rev);
     rt.out.print(rt.out.c.dim(`# rule #${r.id}, v${rev.revision}, saved ${rev.savedAt}${rev.savedBy ? ' by @' + rev.savedBy : ''}`));
     return rt.out.print(sanitizeTextBlock(await stringifyRules([rev.text], 'yaml')));
@@ -165,7 +230,9 @@ export async function runShow(o: ShowOptions, rt: Deps): Promise<void> {
   printRule(rt, r);
   rt.out.print('');
   rt.out.print(sanitizeTextBlock(await stringifyRules([ruleText(r.spec)], 'yaml')));
-  rt.out.print(rt.out.c.dim(`Revisions: ${revisions.map((v) => `v${v.revision} ${v.savedAt}${v.savedBy ? ' @' + v.savedBy : ''}`).join('; ')}`));
+  rt.out.print(
+    rt.out.c.dim(`Revisions: ${revisions.map((v) => `v${v.revision} ${v.savedAt}${v.savedBy ? ' @' + v.savedBy : ''}`).join('; ')}`),
+  );
 }
 
 export type AddOptions = RuleFlags;
@@ -202,14 +269,18 @@ export async function runMove(o: MoveOptions, rt: Deps): Promise<void> {
   const { ref } = o;
   const given = [o.before !== undefined, o.after !== undefined, Boolean(o.first), Boolean(o.last)].filter(Boolean).length;
   if (given !== 1) throw usage('say where: --before RULE, --after RULE, --first or --last');
-  const to: MoveTarget = o.before !== undefined ? { before: o.before } : o.after !== undefined ? { after: o.after } : o.first ? { first: true } : { last: true };
+  const to: MoveTarget =
+    o.before !== undefined ? { before: o.before } : o.after !== undefined ? { after: o.after } : o.first ? { first: true } : { last: true };
   const rules = await moveRule(await rt.ctx(), ref, to);
   if (rt.out.json) return rt.out.printJson(rules.map(ruleJson));
   if (!rt.out.tty) return rt.out.print(rules.map((r) => r.id).join('\n'));
   rt.out.print(`Order: ${rules.map((r) => `${r.position}. ${sanitizeLine(r.name)}`).join('  ')}`);
 }
 
-export interface EnableOptions { ref: string; enabled: boolean }
+export interface EnableOptions {
+  ref: string;
+  enabled: boolean;
+}
 
 /** `rule enable` and `rule disable`. */
 export async function runEnable(o: EnableOptions, rt: Deps): Promise<void> {
@@ -249,7 +320,7 @@ export type ExportOptions = ExportFlags & { file: string | undefined };
 
 export async function runExport(o: ExportOptions, rt: Deps): Promise<void> {
   const { file } = o;
-  const format: RuleFormat = o.json ? 'json' : parseFormat(o.format) ?? (file ? formatOf(file, '') : 'yaml');
+  const format: RuleFormat = o.json ? 'json' : (parseFormat(o.format) ?? (file ? formatOf(file, '') : 'yaml'));
   const text = await stringifyRules(await exportRules((await rt.ctx()).store.db), format);
   if (!file) return void rt.io.stdout.write(text);
   fs.writeFileSync(file, text);
@@ -274,13 +345,17 @@ export async function runReplay(o: ReplayOptions, rt: Deps): Promise<void> {
   const report = await replayRules(await rt.ctx(), { since: o.since, rule: ref });
   if (rt.out.json) return rt.out.printJson(report);
   rt.out.note(`${report.items} item(s) created since ${report.since}:`);
-  rt.out.table(report.rules, [
-    { header: 'ID', value: (r) => String(r.id), align: 'right' },
-    { header: 'NAME', value: (r) => r.name, flex: true, max: 40 },
-    { header: 'WHEN', value: (r) => r.when },
-    { header: 'ON', value: (r) => (r.enabled ? 'on' : 'off') },
-    { header: 'MATCHED', value: (r) => String(r.matched), align: 'right' },
-    { header: 'SHARE', value: (r) => (report.items ? `${Math.round((100 * r.matched) / report.items)}%` : '—'), align: 'right' },
-    { header: 'EXAMPLES', value: (r) => r.examples.map((id) => '#' + id).join(' ') },
-  ], { headers: true, empty: 'No rules yet.' });
+  rt.out.table(
+    report.rules,
+    [
+      { header: 'ID', value: (r) => String(r.id), align: 'right' },
+      { header: 'NAME', value: (r) => r.name, flex: true, max: 40 },
+      { header: 'WHEN', value: (r) => r.when },
+      { header: 'ON', value: (r) => (r.enabled ? 'on' : 'off') },
+      { header: 'MATCHED', value: (r) => String(r.matched), align: 'right' },
+      { header: 'SHARE', value: (r) => (report.items ? `${Math.round((100 * r.matched) / report.items)}%` : '—'), align: 'right' },
+      { header: 'EXAMPLES', value: (r) => r.examples.map((id) => '#' + id).join(' ') },
+    ],
+    { headers: true, empty: 'No rules yet.' },
+  );
 }

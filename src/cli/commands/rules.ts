@@ -19,13 +19,14 @@ export function registerRuleCommands(program: Command): void {
     .option('--revision <n>', 'show an earlier revision')
     .action(lazyAction(load, (m, deps, ref: string, o: run.ShowFlags) => m.runShow({ ...o, ref }, deps)));
 
-  const ruleFlags = (cmd: Command) => cmd
-    .option('-f, --file <file>', 'the rule as YAML or JSON ("-" reads standard input)')
-    .option('--name <name>', 'the rule\'s name')
-    .option('--when <when>', 'created | updated | escalated')
-    .option('--if <condition>', 'condition, YAML or JSON: "{ field: subject, matches: \'(?i)refund\' }" ("always" for none)')
-    .option('--then <actions>', 'actions, YAML or JSON: "[ { set: { priority: high } }, { tag: billing } ]"')
-    .option('--format <format>', 'yaml | json (default: from the file name)');
+  const ruleFlags = (cmd: Command) =>
+    cmd
+      .option('-f, --file <file>', 'the rule as YAML or JSON ("-" reads standard input)')
+      .option('--name <name>', "the rule's name")
+      .option('--when <when>', 'created | updated | escalated')
+      .option('--if <condition>', 'condition, YAML or JSON: "{ field: subject, matches: \'(?i)refund\' }" ("always" for none)')
+      .option('--then <actions>', 'actions, YAML or JSON: "[ { set: { priority: high } }, { tag: billing } ]"')
+      .option('--format <format>', 'yaml | json (default: from the file name)');
 
   withJson(ruleFlags(rule.command('add')))
     .description('add a rule (at the end of the order, or --before another)')
@@ -51,7 +52,10 @@ export function registerRuleCommands(program: Command): void {
     .option('--last', 'last of all')
     .action(lazyAction(load, (m, deps, ref: string, o: run.MoveFlags) => m.runMove({ ...o, ref }, deps)));
 
-  for (const [name, enabled] of [['enable', true], ['disable', false]] as const) {
+  for (const [name, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
     withJson(rule.command(name))
       .description(enabled ? 'switch a rule on' : 'switch a rule off (kept, with its place in the order)')
       .argument('<rule>', 'rule id or name')
@@ -65,13 +69,14 @@ export function registerRuleCommands(program: Command): void {
     .action(lazyAction(load, (m, deps, ref: string, o: run.RemoveFlags) => m.runRemove({ ...o, ref }, deps)));
 
   withJson(rule.command('import'))
-    .description('read rules from a YAML or JSON file: same names are updated, new ones added, the file\'s order kept')
+    .description("read rules from a YAML or JSON file: same names are updated, new ones added, the file's order kept")
     .argument('<file>', 'the rule file ("-" reads standard input)')
     .option('--replace', 'also remove the rules the file does not name')
     .option('--format <format>', 'yaml | json (default: from the file name)')
     .action(lazyAction(load, (m, deps, file: string, o: run.ImportFlags) => m.runImport({ ...o, file }, deps)));
 
-  rule.command('export')
+  rule
+    .command('export')
     .description('write every rule, in order, as YAML (or JSON) that `rule import` reads back')
     .argument('[file]', 'write to this file instead of standard output')
     .option('--format <format>', 'yaml | json (default: from the file name, else yaml)')
@@ -79,7 +84,7 @@ export function registerRuleCommands(program: Command): void {
     .action(lazyAction(load, (m, deps, file: string | undefined, o: run.ExportFlags) => m.runExport({ ...o, file }, deps)));
 
   withJson(rule.command('test'))
-    .description('show how rules would act on an item (each condition\'s value and result, the actions); writes nothing')
+    .description("show how rules would act on an item (each condition's value and result, the actions); writes nothing")
     .argument('[rule]', 'rule id or name (or --all)')
     .requiredOption('-i, --item <id>', 'the item to test against')
     .option('--all', 'every enabled rule of a trigger, in order, each seeing what the ones before did')

@@ -2,7 +2,14 @@
 // and the due times they give.
 import { listPolicies, policyShape, setPolicy, type SlaPolicy } from '../../core/sla.js';
 import {
-  addCalendar, changeCalendar, changeHolidays, listCalendars, loadCalendar, removeCalendar, showCalendar, type CalendarView,
+  addCalendar,
+  changeCalendar,
+  changeHolidays,
+  listCalendars,
+  loadCalendar,
+  removeCalendar,
+  showCalendar,
+  type CalendarView,
 } from '../../core/calendars.js';
 import { businessDue, explainSla, type ClockExplained, type SlaExplained } from '../../core/sla-explain.js';
 import { localLabel, openSpans } from '../../core/business-time.js';
@@ -12,7 +19,13 @@ import { shortDuration } from '../../text/format.js';
 import type { Deps } from '../runtime.js';
 
 // Repeatable options keep every value as given (an --hours text contains commas of its own).
-const many = (value: string, prev: string[] = []) => [...prev, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+const many = (value: string, prev: string[] = []) => [
+  ...prev,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 function targetText(p: SlaPolicy, minutes: number, tty: boolean): string {
   if (!tty) return String(minutes);
@@ -21,9 +34,11 @@ function targetText(p: SlaPolicy, minutes: number, tty: boolean): string {
 
 function policySentence(p: SlaPolicy): string {
   const unit = p.calendar ? ' business' : '';
-  return `${p.role} ${p.priority}: first response ${shortDuration(p.firstResponseMinutes * 60)}${unit}, resolution ${shortDuration(p.resolutionMinutes * 60)}${unit}`
-    + (p.calendar ? ` in calendar ${p.calendar}` : ' (wall-clock)')
-    + (p.pauseWhenWaiting ? '; pending and snoozed time paused' : '');
+  return (
+    `${p.role} ${p.priority}: first response ${shortDuration(p.firstResponseMinutes * 60)}${unit}, resolution ${shortDuration(p.resolutionMinutes * 60)}${unit}` +
+    (p.calendar ? ` in calendar ${p.calendar}` : ' (wall-clock)') +
+    (p.pauseWhenWaiting ? '; pending and snoozed time paused' : '')
+  );
 }
 
 function clockLine(c: ClockExplained, business: boolean, tz: string | null): string {
@@ -31,12 +46,18 @@ function clockLine(c: ClockExplained, business: boolean, tz: string | null): str
   const when = (iso: string) => localLabel(Date.parse(iso), tz, true);
   const target = `target ${shortDuration(c.targetMinutes * 60)}${unit}`;
   switch (c.state) {
-    case 'none': return c.targetMinutes > 0 ? `${target} · not started` : 'no target';
-    case 'met': return `${target} · met ${when(c.doneAt!)} after ${shortDuration(c.usedSeconds ?? 0)}${unit}`;
-    case 'missed': return `${target} · missed: done ${when(c.doneAt!)}, due ${when(c.dueAt!)}`;
-    case 'paused': return `${target} · paused, ${shortDuration(c.usedSeconds ?? 0)}${unit} used, ${shortDuration(Math.max(0, c.leftSeconds ?? 0))}${unit} left`;
-    case 'breached': return `${target} · BREACHED: due ${when(c.dueAt!)}, ${shortDuration(-(c.leftSeconds ?? 0))}${unit} ago`;
-    case 'running': return `${target} · due ${when(c.dueAt!)}, ${shortDuration(c.leftSeconds ?? 0)}${unit} left`;
+    case 'none':
+      return c.targetMinutes > 0 ? `${target} · not started` : 'no target';
+    case 'met':
+      return `${target} · met ${when(c.doneAt!)} after ${shortDuration(c.usedSeconds ?? 0)}${unit}`;
+    case 'missed':
+      return `${target} · missed: done ${when(c.doneAt!)}, due ${when(c.dueAt!)}`;
+    case 'paused':
+      return `${target} · paused, ${shortDuration(c.usedSeconds ?? 0)}${unit} used, ${shortDuration(Math.max(0, c.leftSeconds ?? 0))}${unit} left`;
+    case 'breached':
+      return `${target} · BREACHED: due ${when(c.dueAt!)}, ${shortDuration(-(c.leftSeconds ?? 0))}${unit} ago`;
+    case 'running':
+      return `${target} · due ${when(c.dueAt!)}, ${shortDuration(c.leftSeconds ?? 0)}${unit} left`;
   }
 }
 
@@ -45,9 +66,13 @@ function printExplanation(rt: Deps, e: SlaExplained): void {
   const business = Boolean(e.policy.calendar);
   const when = (iso: string) => localLabel(Date.parse(iso), tz, true);
   const counting = business ? `calendar ${e.policy.calendar} (${tz})` : 'wall-clock time';
-  rt.out.print(`#${e.item.id} ${e.item.role} ${e.item.priority} · ${e.item.status} · ${counting} · pauses ${e.policy.pauseWhenWaiting ? 'on' : 'off'}`);
+  rt.out.print(
+    `#${e.item.id} ${e.item.role} ${e.item.priority} · ${e.item.status} · ${counting} · pauses ${e.policy.pauseWhenWaiting ? 'on' : 'off'}`,
+  );
   rt.out.print(`First response  ${clockLine(e.firstResponse, business, tz)}`);
-  rt.out.print(`Resolution      ${e.resolution.explicit ? `due ${e.resolution.dueAt ? when(e.resolution.dueAt) : '—'} (set by hand)` : clockLine(e.resolution, business, tz)}`);
+  rt.out.print(
+    `Resolution      ${e.resolution.explicit ? `due ${e.resolution.dueAt ? when(e.resolution.dueAt) : '—'} (set by hand)` : clockLine(e.resolution, business, tz)}`,
+  );
   rt.out.print(`Counted toward resolution${business ? ' (business time)' : ''}:`);
   const counted = e.segments.filter((s) => s.seconds > 0);
   const shown = counted.slice(-30);
@@ -56,7 +81,9 @@ function printExplanation(rt: Deps, e: SlaExplained): void {
   if (shown.length === 0) rt.out.print('  nothing yet');
   rt.out.print(e.policy.pauseWhenWaiting ? 'Paused (not counted):' : 'Waiting on the customer (counted: this policy does not pause):');
   for (const p of e.pauses) {
-    rt.out.print(`  ${p.status.padEnd(8)} ${when(p.start)} – ${p.end ? when(p.end) : 'now'}  ${shortDuration(p.businessSeconds)}${business ? ' business' : ''}`);
+    rt.out.print(
+      `  ${p.status.padEnd(8)} ${when(p.start)} – ${p.end ? when(p.end) : 'now'}  ${shortDuration(p.businessSeconds)}${business ? ' business' : ''}`,
+    );
   }
   if (e.pauses.length === 0) rt.out.print('  none');
 }
@@ -65,7 +92,8 @@ function describeNow(view: CalendarView, hours: Parameters<typeof openSpans>[0],
   const next = openSpans(hours, now.getTime()).next();
   if (next.done) return 'no business hours ahead';
   const s = next.value;
-  if (s.start <= now.getTime()) return Number.isFinite(s.end) && s.end - now.getTime() < 6 * 86_400_000 ? `open until ${localLabel(s.end, view.tz)}` : 'open';
+  if (s.start <= now.getTime())
+    return Number.isFinite(s.end) && s.end - now.getTime() < 6 * 86_400_000 ? `open until ${localLabel(s.end, view.tz)}` : 'open';
   return `closed; opens ${localLabel(s.start, view.tz, true)}`;
 }
 
@@ -85,8 +113,13 @@ export async function runSlaList(_o: SlaListOptions, rt: Deps): Promise<void> {
 }
 
 export type SlaSetFlags = {
-      role?: string; priority?: string; firstResponse?: string; resolution?: string; calendar?: string; pauses?: string;
-    };
+  role?: string;
+  priority?: string;
+  firstResponse?: string;
+  resolution?: string;
+  calendar?: string;
+  pauses?: string;
+};
 export type SlaSetOptions = SlaSetFlags & { roleArg: string | undefined; priorityArg: string | undefined };
 
 export async function runSlaSet(o: SlaSetOptions, rt: Deps): Promise<void> {
@@ -97,7 +130,14 @@ export async function runSlaSet(o: SlaSetOptions, rt: Deps): Promise<void> {
   const role = o.role ?? roleArg;
   const priority = o.priority ?? priorityArg;
   if (!role || !priority) throw usage('name the policy: tandem sla set --role support --priority normal …');
-  const p = await setPolicy(await rt.ctx(), { role, priority, firstResponse: o.firstResponse, resolution: o.resolution, calendar: o.calendar, pauses: o.pauses });
+  const p = await setPolicy(await rt.ctx(), {
+    role,
+    priority,
+    firstResponse: o.firstResponse,
+    resolution: o.resolution,
+    calendar: o.calendar,
+    pauses: o.pauses,
+  });
   if (rt.out.json) return rt.out.printJson({ ...policyShape(p), recomputed: p.recomputed });
   rt.out.note(policySentence(p) + (p.recomputed ? `; due times of ${p.recomputed} open item(s) recomputed` : ''));
 }
@@ -112,7 +152,9 @@ export async function runSlaDue(o: SlaDueOptions, rt: Deps): Promise<void> {
   rt.out.print(`${a.due}  (${localLabel(Date.parse(a.due), a.tz, true)} ${a.tz})`);
 }
 
-export interface SlaExplainOptions { id: string }
+export interface SlaExplainOptions {
+  id: string;
+}
 
 export async function runSlaExplain(o: SlaExplainOptions, rt: Deps): Promise<void> {
   const { id } = o;
@@ -128,7 +170,9 @@ export async function runCalendarAdd(o: CalendarAddOptions, rt: Deps): Promise<v
   const { name } = o;
   const c = await addCalendar(await rt.ctx(), { name, tz: o.tz, hours: o.hours ?? [], holidays: o.holiday ?? [] });
   if (rt.out.json) return rt.out.printJson(c);
-  rt.out.note(`Added calendar ${c.name} (${c.tz}): ${c.hours.join('; ')}${c.holidays.length ? `; ${c.holidays.length} holiday(s)` : ''}. Use it with \`tandem sla set ROLE PRIORITY --calendar ${c.name}\`.`);
+  rt.out.note(
+    `Added calendar ${c.name} (${c.tz}): ${c.hours.join('; ')}${c.holidays.length ? `; ${c.holidays.length} holiday(s)` : ''}. Use it with \`tandem sla set ROLE PRIORITY --calendar ${c.name}\`.`,
+  );
 }
 
 export type CalendarListOptions = Record<string, never>;
@@ -136,16 +180,22 @@ export type CalendarListOptions = Record<string, never>;
 export async function runCalendarList(_o: CalendarListOptions, rt: Deps): Promise<void> {
   const list = await listCalendars(await rt.ctx());
   if (rt.out.json) return rt.out.printJson(list);
-  rt.out.table(list, [
-    { header: 'NAME', value: (c) => c.name },
-    { header: 'TIME ZONE', value: (c) => c.tz },
-    { header: 'HOURS', value: (c) => c.hours.join('; '), flex: true },
-    { header: 'HOLIDAYS', value: (c) => String(c.holidays.length), align: 'right' },
-    { header: 'POLICIES', value: (c) => c.policies.join(', ') },
-  ], { empty: 'No calendars yet: tandem calendar add office --tz Europe/Berlin --hours "mon-fri 09:00-17:30"' });
+  rt.out.table(
+    list,
+    [
+      { header: 'NAME', value: (c) => c.name },
+      { header: 'TIME ZONE', value: (c) => c.tz },
+      { header: 'HOURS', value: (c) => c.hours.join('; '), flex: true },
+      { header: 'HOLIDAYS', value: (c) => String(c.holidays.length), align: 'right' },
+      { header: 'POLICIES', value: (c) => c.policies.join(', ') },
+    ],
+    { empty: 'No calendars yet: tandem calendar add office --tz Europe/Berlin --hours "mon-fri 09:00-17:30"' },
+  );
 }
 
-export interface CalendarShowOptions { name: string }
+export interface CalendarShowOptions {
+  name: string;
+}
 
 export async function runCalendarShow(o: CalendarShowOptions, rt: Deps): Promise<void> {
   const { name } = o;
@@ -154,8 +204,11 @@ export async function runCalendarShow(o: CalendarShowOptions, rt: Deps): Promise
   if (rt.out.json) return rt.out.printJson(c);
   const hours = (await loadCalendar(ctx.store.db, name)).hours;
   rt.out.fields([
-    ['Name', c.name], ['Time zone', c.tz], ['Hours', c.hours.join('; ')],
-    ['Holidays', c.holidays.join(', ') || 'none'], ['Policies', c.policies.join(', ') || 'none'],
+    ['Name', c.name],
+    ['Time zone', c.tz],
+    ['Hours', c.hours.join('; ')],
+    ['Holidays', c.holidays.join(', ') || 'none'],
+    ['Policies', c.policies.join(', ') || 'none'],
     ['Now', describeNow(c, hours, ctx.clock())],
   ]);
 }
@@ -167,10 +220,16 @@ export async function runCalendarSet(o: CalendarSetOptions, rt: Deps): Promise<v
   const { name } = o;
   const c = await changeCalendar(await rt.ctx(), name, { tz: o.tz, hours: o.hours });
   if (rt.out.json) return rt.out.printJson(c);
-  rt.out.note(`Calendar ${c.name} (${c.tz}): ${c.hours.join('; ')}${c.recomputed ? `; due times of ${c.recomputed} open item(s) recomputed` : ''}`);
+  rt.out.note(
+    `Calendar ${c.name} (${c.tz}): ${c.hours.join('; ')}${c.recomputed ? `; due times of ${c.recomputed} open item(s) recomputed` : ''}`,
+  );
 }
 
-export interface CalendarHolidayOptions { verb: 'add' | 'remove'; name: string; dates: string[] }
+export interface CalendarHolidayOptions {
+  verb: 'add' | 'remove';
+  name: string;
+  dates: string[];
+}
 
 export async function runCalendarHoliday(o: CalendarHolidayOptions, rt: Deps): Promise<void> {
   const { name, dates, verb } = o;
@@ -180,7 +239,9 @@ export async function runCalendarHoliday(o: CalendarHolidayOptions, rt: Deps): P
   rt.out.note(`Calendar ${c.name}: ${what}${c.recomputed ? `; due times of ${c.recomputed} open item(s) recomputed` : ''}`);
 }
 
-export interface CalendarRemoveOptions { name: string }
+export interface CalendarRemoveOptions {
+  name: string;
+}
 
 export async function runCalendarRemove(o: CalendarRemoveOptions, rt: Deps): Promise<void> {
   const { name } = o;

@@ -6,7 +6,13 @@ import type * as run from './sla.run.js';
 // The work is in sla.run.ts, loaded only when one of these commands runs.
 const load = () => import('./sla.run.js');
 const repeat = (value: string, prev: string[] = []) => [...prev, value];
-const many = (value: string, prev: string[] = []) => [...prev, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+const many = (value: string, prev: string[] = []) => [
+  ...prev,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 export function registerSlaCommands(program: Command): void {
   const sla = program.command('sla').description('SLA targets per role and priority, in wall-clock or business time');
@@ -16,14 +22,19 @@ export function registerSlaCommands(program: Command): void {
 
   withJson(sla.command('set'))
     .description('change a policy: targets (new items and priority changes take them), calendar and pauses (open items are recomputed)')
-    .argument('[role]', 'service | support (or --role)').argument('[priority]', 'low | normal | high | urgent (or --priority)')
+    .argument('[role]', 'service | support (or --role)')
+    .argument('[priority]', 'low | normal | high | urgent (or --priority)')
     .option('--role <role>', 'service | support')
     .option('--priority <priority>', 'low | normal | high | urgent')
     .option('--first-response <duration>', 'e.g. 30m, 8h, or minutes (business time with a calendar)')
     .option('--resolution <duration>', 'e.g. 8h, 3d, or minutes (business time with a calendar: 3d = 72 business hours)')
     .option('--calendar <name>', 'count business hours in this calendar; "none" for wall-clock time')
     .option('--pauses <on|off>', 'on: time in pending and snoozed does not count toward resolution')
-    .action(lazyAction(load, (m, deps, roleArg: string | undefined, priorityArg: string | undefined, o: run.SlaSetFlags) => m.runSlaSet({ ...o, roleArg, priorityArg }, deps)));
+    .action(
+      lazyAction(load, (m, deps, roleArg: string | undefined, priorityArg: string | undefined, o: run.SlaSetFlags) =>
+        m.runSlaSet({ ...o, roleArg, priorityArg }, deps),
+      ),
+    );
 
   withJson(sla.command('due'))
     .description('when N business minutes in a calendar have run from a time (prints the UTC ISO due time)')
@@ -71,7 +82,8 @@ function registerCalendarCommands(program: Command): void {
   for (const verb of ['add', 'remove'] as const) {
     withJson(holiday.command(verb))
       .description(`${verb} holidays: tandem calendar holiday ${verb} office 2026-12-25 2026-12-31..2027-01-01`)
-      .argument('<name>', 'calendar').argument('<dates...>', 'dates or ranges (2026-12-24..2026-12-26)')
+      .argument('<name>', 'calendar')
+      .argument('<dates...>', 'dates or ranges (2026-12-24..2026-12-26)')
       .action(lazyAction(load, (m, deps, name: string, dates: string[]) => m.runCalendarHoliday({ verb, name, dates }, deps)));
   }
 

@@ -10,13 +10,21 @@ import { loadItemState } from '../rules/facts.js';
 import { agentHasRole } from '../agents.js';
 import { suggestionForItem, type Suggestion } from './suggest.js';
 
-export async function acceptSuggestion(ctx: Ctx, agent: Agent, itemId: number, opts: MutationOptions = {}): Promise<MutationResult & { suggestion: Suggestion }> {
+export async function acceptSuggestion(
+  ctx: Ctx,
+  agent: Agent,
+  itemId: number,
+  opts: MutationOptions = {},
+): Promise<MutationResult & { suggestion: Suggestion }> {
   let used: Suggestion | null = null;
   const result = await mutateItem(ctx, itemId, asAgent(agent), opts, async (row, trx, now) => {
     const s = await suggestionForItem(trx, row.id);
     if (!s?.role || !s.kind) throw conflict('there is no suggestion yet: `tandem route train` learns from resolved items');
     used = s;
-    const actions: Action[] = [{ type: 'set', field: 'role', value: s.role.label }, { type: 'set', field: 'kind', value: s.kind.label }];
+    const actions: Action[] = [
+      { type: 'set', field: 'role', value: s.role.label },
+      { type: 'set', field: 'kind', value: s.kind.label },
+    ];
     if (!row.assignee_id && s.agent) {
       const a = await trx.selectFrom('agents').select(['roles', 'active']).where('handle', '=', s.agent.label).executeTakeFirst();
       if (a && a.active === 1 && agentHasRole({ roles: a.roles as Agent['roles'] }, s.role.label as 'service' | 'support')) {

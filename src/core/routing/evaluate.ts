@@ -2,7 +2,10 @@
 // beside the majority-class baseline (what always guessing the commonest label would score).
 import { predictNb, trainNb, type Example } from './naive-bayes.js';
 
-interface Scores { accuracy: number; macroF1: number }
+interface Scores {
+  accuracy: number;
+  macroF1: number;
+}
 
 export interface EvalReport {
   examples: number;
@@ -65,5 +68,12 @@ export function crossValidate(examples: Example[], folds = 5): EvalReport {
       baseConfusion[index.get(e.label)!]![index.get(majority)!]!++;
     }
   }
-  return { examples: examples.length, folds: k, labels, model: scores(labels, confusion), baseline: { ...scores(labels, baseConfusion), label: baselineLabel }, confusion };
+  return {
+    examples: examples.length,
+    folds: k,
+    labels,
+    model: scores(labels, confusion),
+    baseline: { ...scores(labels, baseConfusion), label: baselineLabel },
+    confusion,
+  };
 }

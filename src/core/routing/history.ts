@@ -6,10 +6,16 @@ import { itemTokens, type Example } from './naive-bayes.js';
 export const TARGETS = ['role', 'kind', 'agent'] as const;
 export type Target = (typeof TARGETS)[number];
 
-export interface HistoryItem { tokens: string[]; role: string; kind: string; agent: string | null }
+export interface HistoryItem {
+  tokens: string[];
+  role: string;
+  kind: string;
+  agent: string | null;
+}
 
 function eligible(db: Db) {
-  return db.selectFrom('items as i')
+  return db
+    .selectFrom('items as i')
     .where('i.first_resolved_at', 'is not', null)
     .where('i.direction', '=', 'inbound')
     .where((eb) => eb.not(eb.exists(eb.selectFrom('escalations as x').select('x.id').whereRef('x.support_item_id', '=', 'i.id'))));
@@ -17,7 +23,9 @@ function eligible(db: Db) {
 
 /** How many items the model would learn from now (compared with a stored model's count for staleness). */
 export async function countHistory(db: Db): Promise<number> {
-  const r = await eligible(db).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await eligible(db)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 

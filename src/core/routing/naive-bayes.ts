@@ -2,14 +2,21 @@
 // suggested role, kind and agent. Pure functions: training and prediction know no database.
 
 /** Small English stop-word list: words that say nothing about where an item belongs. */
-const STOP = new Set(('a an and are as at be been but by can could did do does for from had has have hello hi i if in into ' +
-  'is it its just me my no not of on or our please so thanks thank that the their them then there these this to ' +
-  'us was we were what when which will with would you your yours dear regards best').split(' '));
+const STOP = new Set(
+  (
+    'a an and are as at be been but by can could did do does for from had has have hello hi i if in into ' +
+    'is it its just me my no not of on or our please so thanks thank that the their them then there these this to ' +
+    'us was we were what when which will with would you your yours dear regards best'
+  ).split(' '),
+);
 
 /** Words of a text: lower case, letters and digits, 2 to 24 characters, no stop words, no bare numbers. */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  for (const w of text.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+  for (const w of text
+    .normalize('NFKC')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)) {
     if (w.length < 2 || w.length > 24 || STOP.has(w) || /^\d+$/.test(w)) continue;
     out.push(w);
   }
@@ -34,7 +41,10 @@ export interface NbModel {
   alpha: number;
 }
 
-export interface Example { tokens: string[]; label: string }
+export interface Example {
+  tokens: string[];
+  label: string;
+}
 
 const MAX_VOCABULARY = 30_000;
 
@@ -55,8 +65,11 @@ export function trainNb(examples: Example[], alpha = 1, maxVocabulary = MAX_VOCA
   // Keep the most frequent words: a bounded model, and rare words carry little evidence anyway.
   let entries = [...counts.entries()];
   if (entries.length > maxVocabulary) {
-    entries = entries.map((e) => [e, e[1].reduce((a, b) => a + b, 0)] as const)
-      .sort((a, b) => b[1] - a[1] || (a[0][0] < b[0][0] ? -1 : 1)).slice(0, maxVocabulary).map(([e]) => e);
+    entries = entries
+      .map((e) => [e, e[1].reduce((a, b) => a + b, 0)] as const)
+      .sort((a, b) => b[1] - a[1] || (a[0][0] < b[0][0] ? -1 : 1))
+      .slice(0, maxVocabulary)
+      .map(([e]) => e);
   }
   const words: Record<string, number[]> = {};
   const totals = new Array<number>(labels.length).fill(0);
@@ -69,7 +82,11 @@ export function trainNb(examples: Example[], alpha = 1, maxVocabulary = MAX_VOCA
   return { labels, docs, totals, words, vocabSize: entries.length, alpha };
 }
 
-export interface Prediction { label: string; confidence: number; scores: { label: string; probability: number }[] }
+export interface Prediction {
+  label: string;
+  confidence: number;
+  scores: { label: string; probability: number }[];
+}
 
 /** The most probable label with its posterior probability (log-sum-exp normalised). */
 export function predictNb(model: NbModel, tokens: string[]): Prediction | null {

@@ -11,11 +11,30 @@ import { itemTokens, predictNb, trainNb, type NbModel } from './naive-bayes.js';
 /** Fewer resolved items than this and there is nothing worth learning yet. */
 const MIN_EXAMPLES = 10;
 
-interface Guess { label: string; confidence: number }
-export interface Suggestion { role: Guess | null; kind: Guess | null; agent: Guess | null; trainedAt: string; examples: number }
+interface Guess {
+  label: string;
+  confidence: number;
+}
+export interface Suggestion {
+  role: Guess | null;
+  kind: Guess | null;
+  agent: Guess | null;
+  trainedAt: string;
+  examples: number;
+}
 
-interface TrainResult { target: Target; examples: number; labels: number; vocabulary: number }
-export interface TrainReport { trainedAt: string; examples: number; models: TrainResult[]; millis: number }
+interface TrainResult {
+  target: Target;
+  examples: number;
+  labels: number;
+  vocabulary: number;
+}
+export interface TrainReport {
+  trainedAt: string;
+  examples: number;
+  models: TrainResult[];
+  millis: number;
+}
 
 export async function trainModels(ctx: Ctx): Promise<TrainReport> {
   const started = Date.now();
@@ -28,19 +47,33 @@ export async function trainModels(ctx: Ctx): Promise<TrainReport> {
   await ctx.store.write(async (trx) => {
     for (const { target, model } of models) {
       const values = { target, trained_at: trainedAt, examples: history.length, model: JSON.stringify(model) };
-      await trx.insertInto('route_models').values(values)
+      await trx
+        .insertInto('route_models')
+        .values(values)
         .onConflict((oc) => oc.column('target').doUpdateSet({ trained_at: trainedAt, examples: history.length, model: values.model }))
         .execute();
     }
   });
   cache.clear();
   return {
-    trainedAt, examples: history.length, millis: Date.now() - started,
-    models: models.map(({ target, model }) => ({ target, examples: model.docs.reduce((a, b) => a + b, 0), labels: model.labels.length, vocabulary: model.vocabSize })),
+    trainedAt,
+    examples: history.length,
+    millis: Date.now() - started,
+    models: models.map(({ target, model }) => ({
+      target,
+      examples: model.docs.reduce((a, b) => a + b, 0),
+      labels: model.labels.length,
+      vocabulary: model.vocabSize,
+    })),
   };
 }
 
-export interface ModelStatus { trainedAt: string | null; examples: number | null; historyNow: number; stale: boolean }
+export interface ModelStatus {
+  trainedAt: string | null;
+  examples: number | null;
+  historyNow: number;
+  stale: boolean;
+}
 
 export async function modelStatus(db: Db): Promise<ModelStatus> {
   const m = await db.selectFrom('route_models').select(['trained_at', 'examples']).where('target', '=', 'role').executeTakeFirst();
@@ -94,15 +127,23 @@ export async function suggestionFor(db: Db, subject: string, body: string | null
 export async function suggestionForItem(db: Db, itemId: number): Promise<Suggestion | null> {
   const item = await db.selectFrom('items').select('subject').where('id', '=', itemId).executeTakeFirst();
   if (!item) return null;
-  const e = await db.selectFrom('events').select('body').where('item_id', '=', itemId).where('type', 'in', ['created', 'message'])
-    .where('body', 'is not', null).orderBy('id', 'asc').limit(1).executeTakeFirst();
+  const e = await db
+    .selectFrom('events')
+    .select('body')
+    .where('item_id', '=', itemId)
+    .where('type', 'in', ['created', 'message'])
+    .where('body', 'is not', null)
+    .orderBy('id', 'asc')
+    .limit(1)
+    .executeTakeFirst();
   return suggestionFor(db, item.subject, e?.body ?? null);
 }
 
 export async function evaluateRouting(db: Db, folds = 5): Promise<Record<Target, EvalReport | null>> {
   if (!Number.isInteger(folds) || folds < 2 || folds > 20) throw invalid(`--folds takes a whole number from 2 to 20 (got ${folds})`);
   const history = await loadHistory(db);
-  if (history.length < MIN_EXAMPLES) throw invalid(`only ${history.length} resolved inbound item(s) to evaluate on; routing needs at least ${MIN_EXAMPLES}`);
+  if (history.length < MIN_EXAMPLES)
+    throw invalid(`only ${history.length} resolved inbound item(s) to evaluate on; routing needs at least ${MIN_EXAMPLES}`);
   const out = {} as Record<Target, EvalReport | null>;
   for (const t of TARGETS) {
     const ex = examplesFor(history, t);

@@ -43,7 +43,12 @@ async function activeAgentsFor(db: Db, role: Role, among: string[] | null): Prom
   return (await q.execute()).map(toAgent).sort((a, b) => (a.handle < b.handle ? -1 : a.handle > b.handle ? 1 : 0));
 }
 
-async function pickAgent(db: Db, action: Extract<Action, { type: 'assign' }>, row: ItemState['row'], rule: RuleContext): Promise<Agent | null> {
+async function pickAgent(
+  db: Db,
+  action: Extract<Action, { type: 'assign' }>,
+  row: ItemState['row'],
+  rule: RuleContext,
+): Promise<Agent | null> {
   if (action.mode === 'nobody') return null;
   if (action.mode === 'agent') {
     const agent = await findAgent(db, action.handle).catch(() => {
@@ -66,9 +71,19 @@ async function pickAgent(db: Db, action: Extract<Action, { type: 'assign' }>, ro
     return (lastHandle ? pool.find((a) => a.handle > lastHandle) : undefined) ?? pool[0]!;
   }
   // Least loaded: fewest items still to do; ties go to the handle first in the alphabet.
-  const loads = await db.selectFrom('items').select(['assignee_id']).select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('assignee_id', 'in', pool.map((a) => a.id)).where('status', 'in', OPEN_WORK)
-    .where('id', '!=', row.id).groupBy('assignee_id').execute();
+  const loads = await db
+    .selectFrom('items')
+    .select(['assignee_id'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(
+      'assignee_id',
+      'in',
+      pool.map((a) => a.id),
+    )
+    .where('status', 'in', OPEN_WORK)
+    .where('id', '!=', row.id)
+    .groupBy('assignee_id')
+    .execute();
   const load = new Map(loads.map((l) => [l.assignee_id, Number(l.n)]));
   return pool.reduce((best, a) => ((load.get(a.id) ?? 0) < (load.get(best.id) ?? 0) ? a : best), pool[0]!);
 }
@@ -83,7 +98,12 @@ async function planOne(db: Db, action: Action, state: ItemState, now: Date, rule
   const row = state.row;
   const nowIso = now.toISOString();
   const status = row.status as Status;
-  const step = (description: string, change: Change, extra: Partial<PlannedStep> = {}): PlannedStep => ({ action, description, change, ...extra });
+  const step = (description: string, change: Change, extra: Partial<PlannedStep> = {}): PlannedStep => ({
+    action,
+    description,
+    change,
+    ...extra,
+  });
   switch (action.type) {
     case 'set': {
       const from = row[action.field];
@@ -92,12 +112,21 @@ async function planOne(db: Db, action: Action, state: ItemState, now: Date, rule
         const to = action.value as Status;
         if (!canTransition(status, to)) refuseTransition(row, to);
         if ((to === 'resolved' || to === 'closed') && row.role === 'support') {
-          const esc = await db.selectFrom('escalations').select('id').where('support_item_id', '=', row.id).where('state', '=', 'open').executeTakeFirst();
+          const esc = await db
+            .selectFrom('escalations')
+            .select('id')
+            .where('support_item_id', '=', row.id)
+            .where('state', '=', 'open')
+            .executeTakeFirst();
           if (esc) throw conflict(`item #${row.id} came from an escalation; an agent resolves it, with a note for service`);
         }
         return step(`status ${from} → ${to}`, statusChange(row, to, nowIso));
       }
-      if (action.field === 'kind') return step(`kind ${from} → ${action.value}`, { set: { kind: action.value as Kind }, events: [{ type: 'kind', data: { from, to: action.value } }] });
+      if (action.field === 'kind')
+        return step(`kind ${from} → ${action.value}`, {
+          set: { kind: action.value as Kind },
+          events: [{ type: 'kind', data: { from, to: action.value } }],
+        });
       const role = (action.field === 'role' ? action.value : row.role) as Role;
       const priority = (action.field === 'priority' ? action.value : row.priority) as Priority;
       if (action.field === 'role') {
@@ -124,14 +153,22 @@ async function planOne(db: Db, action: Action, state: ItemState, now: Date, rule
       if ((target?.id ?? null) === row.assignee_id) return null;
       const from = await handleOf(db, row.assignee_id);
       const set: Change['set'] = { assignee_id: target?.id ?? null };
-      const events: NewEvent[] = [{ type: 'assign', data: { from, to: target?.handle ?? null, ...(action.mode === 'agent' || action.mode === 'nobody' ? {} : { how: action.mode }) } }];
+      const events: NewEvent[] = [
+        {
+          type: 'assign',
+          data: { from, to: target?.handle ?? null, ...(action.mode === 'agent' || action.mode === 'nobody' ? {} : { how: action.mode }) },
+        },
+      ];
       if (target && status === 'new') {
         set.status = 'open';
         events.push({ type: 'status', data: { from: 'new', to: 'open' } });
       }
       const how = action.mode === 'round-robin' || action.mode === 'least-loaded' ? ` (${action.mode})` : '';
-      return step(`assignee ${from ? '@' + from : 'none'} → ${target ? '@' + target.handle : 'none'}${how}${set.status ? '; status new → open' : ''}`,
-        { set, events }, target ? { pickedAgentId: target.id } : {});
+      return step(
+        `assignee ${from ? '@' + from : 'none'} → ${target ? '@' + target.handle : 'none'}${how}${set.status ? '; status new → open' : ''}`,
+        { set, events },
+        target ? { pickedAgentId: target.id } : {},
+      );
     }
     case 'tag':
     case 'untag': {
@@ -143,17 +180,25 @@ async function planOne(db: Db, action: Action, state: ItemState, now: Date, rule
         set: {},
         events: [{ type: 'tag', data: { added, removed } }],
         after: async (t) => {
-          if (added.length) await t.insertInto('item_tags').values(added.map((tag) => ({ item_id: row.id, tag }))).execute();
+          if (added.length)
+            await t
+              .insertInto('item_tags')
+              .values(added.map((tag) => ({ item_id: row.id, tag })))
+              .execute();
           if (removed.length) await t.deleteFrom('item_tags').where('item_id', '=', row.id).where('tag', 'in', removed).execute();
         },
       });
     }
     case 'snooze': {
-      if (status === 'resolved' || status === 'closed' || status === 'escalated') throw conflict(`item #${row.id} is ${status} and cannot be snoozed`);
+      if (status === 'resolved' || status === 'closed' || status === 'escalated')
+        throw conflict(`item #${row.id} is ${status} and cannot be snoozed`);
       const until = parseWhen(action.until, now, 'future').toISOString();
       return step(`snoozed until ${until}`, {
         set: { status: 'snoozed', snoozed_until: until },
-        events: [{ type: 'snooze', data: { until } }, ...(status === 'snoozed' ? [] : [{ type: 'status' as const, data: { from: status, to: 'snoozed' } }])],
+        events: [
+          { type: 'snooze', data: { until } },
+          ...(status === 'snoozed' ? [] : [{ type: 'status' as const, data: { from: status, to: 'snoozed' } }]),
+        ],
       });
     }
     case 'note':
@@ -164,10 +209,16 @@ async function planOne(db: Db, action: Action, state: ItemState, now: Date, rule
       if (status === 'resolved' || status === 'closed') throw conflict(`item #${row.id} is ${status}; reopen it before escalating`);
       let to: Agent | null = null;
       if (action.to) {
-        to = await findAgent(db, action.to).catch(() => { throw invalid(`no agent @${action.to}`); });
+        to = await findAgent(db, action.to).catch(() => {
+          throw invalid(`no agent @${action.to}`);
+        });
         checkAssignable(to, 'support');
       }
-      return step(`escalated to support: ${action.reason}`, { set: { status: 'escalated', snoozed_until: null }, events: [] }, { escalate: { reason: action.reason, to } });
+      return step(
+        `escalated to support: ${action.reason}`,
+        { set: { status: 'escalated', snoozed_until: null }, events: [] },
+        { escalate: { reason: action.reason, to } },
+      );
     }
   }
 }
@@ -194,5 +245,3 @@ export async function planActions(db: Db, actions: Action[], state: ItemState, n
   }
   return { ok: true, steps };
 }
-
-;

@@ -40,10 +40,17 @@ export function parseBusinessHours(text = DEFAULT_HOURS, tz = 'UTC'): BusinessHo
   const m = /^\s*([a-z,\-\s]+?)\s+(\d{1,2}(?::\d{2})?)\s*-\s*(\d{1,2}(?::\d{2})?)\s*$/i.exec(text);
   if (!m) throw new Error(`business hours: ${JSON.stringify(text)} is not like "mon-fri 09:00-17:00"`);
   const days = new Set<number>();
-  for (const part of m[1]!.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of m[1]!
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [a, b] = part.split('-').map((s) => s.trim());
     if (b === undefined) days.add(dayIndex(a!));
-    else for (let d = dayIndex(a!), end = dayIndex(b), n = 0; n < 7; d = (d + 1) % 7, n++) { days.add(d); if (d === end) break; }
+    else
+      for (let d = dayIndex(a!), end = dayIndex(b), n = 0; n < 7; d = (d + 1) % 7, n++) {
+        days.add(d);
+        if (d === end) break;
+      }
   }
   const start = minutes(m[2]!);
   const end = minutes(m[3]!);
@@ -53,7 +60,13 @@ export function parseBusinessHours(text = DEFAULT_HOURS, tz = 'UTC'): BusinessHo
 
 /** Is `at` inside these hours, in their time zone? */
 export function inBusinessHours(hours: BusinessHours, at: Date): boolean {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: hours.tz, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: hours.tz,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   const day = dayIndex(get('weekday'));
   const mins = Number(get('hour')) * 60 + Number(get('minute'));

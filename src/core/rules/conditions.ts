@@ -24,15 +24,28 @@ function compare(leaf: Leaf, value: unknown): boolean {
       else hit = (v as string[]).includes(String(value ?? '').toLowerCase());
       return leaf.op === 'is' ? hit : !hit;
     }
-    case 'contains': return String(value ?? '').toLowerCase().includes(String(v).toLowerCase());
-    case 'not_contains': return !String(value ?? '').toLowerCase().includes(String(v).toLowerCase());
-    case 'matches': return leaf.regex!.test(String(value ?? ''));
-    case 'has': return (v as string[]).some((t) => (value as string[]).includes(t));
-    case 'lacks': return !(v as string[]).some((t) => (value as string[]).includes(t));
-    case 'gt': return typeof value === 'number' && value > (v as number);
-    case 'gte': return typeof value === 'number' && value >= (v as number);
-    case 'lt': return typeof value === 'number' && value < (v as number);
-    case 'lte': return typeof value === 'number' && value <= (v as number);
+    case 'contains':
+      return String(value ?? '')
+        .toLowerCase()
+        .includes(String(v).toLowerCase());
+    case 'not_contains':
+      return !String(value ?? '')
+        .toLowerCase()
+        .includes(String(v).toLowerCase());
+    case 'matches':
+      return leaf.regex!.test(String(value ?? ''));
+    case 'has':
+      return (v as string[]).some((t) => (value as string[]).includes(t));
+    case 'lacks':
+      return !(v as string[]).some((t) => (value as string[]).includes(t));
+    case 'gt':
+      return typeof value === 'number' && value > (v as number);
+    case 'gte':
+      return typeof value === 'number' && value >= (v as number);
+    case 'lt':
+      return typeof value === 'number' && value < (v as number);
+    case 'lte':
+      return typeof value === 'number' && value <= (v as number);
   }
 }
 
@@ -66,8 +79,14 @@ export async function evaluate(cond: Condition | null, facts: Facts, trace: Cond
     result = cond.kind === 'all';
     for (const c of cond.of) {
       const r = await evaluate(c, facts, trace, depth + 1);
-      if (cond.kind === 'all' && !r) { result = false; if (!trace) break; }
-      if (cond.kind === 'any' && r) { result = true; if (!trace) break; }
+      if (cond.kind === 'all' && !r) {
+        result = false;
+        if (!trace) break;
+      }
+      if (cond.kind === 'any' && r) {
+        result = true;
+        if (!trace) break;
+      }
     }
   }
   if (trace) trace[slot]!.result = result;

@@ -4,9 +4,7 @@
 import { invalid } from '../errors.js';
 import { normaliseTag } from '../item-rules.js';
 import { parseWhen } from '../time.js';
-import {
-  CHANNELS, DIRECTIONS, KINDS, PRIORITIES, ROLES, STATUSES,
-} from '../vocabulary.js';
+import { CHANNELS, DIRECTIONS, KINDS, PRIORITIES, ROLES, STATUSES } from '../vocabulary.js';
 import { parseBusinessHours, type BusinessHours } from './business-hours.js';
 
 export const TRIGGERS = ['created', 'updated', 'escalated'] as const;
@@ -17,7 +15,11 @@ const CHANGES = ['created', 'message', 'status', 'escalated'] as const;
 export type ChangeKind = (typeof CHANGES)[number];
 
 type FieldType = 'enum' | 'text' | 'tags' | 'number' | 'boolean';
-interface FieldSpec { type: FieldType; values?: readonly string[]; help: string }
+interface FieldSpec {
+  type: FieldType;
+  values?: readonly string[];
+  help: string;
+}
 
 /** Every field a condition can test. */
 const FIELDS: Record<string, FieldSpec> = {
@@ -31,11 +33,11 @@ const FIELDS: Record<string, FieldSpec> = {
   assignee: { type: 'text', help: 'the assignee\'s handle ("" when nobody)' },
   subject: { type: 'text', help: 'the subject line' },
   body: { type: 'text', help: 'the latest customer message (the opening message for a new item)' },
-  customer_email: { type: 'text', help: 'the customer\'s email address' },
-  customer_domain: { type: 'text', help: 'the part of the customer\'s email after @' },
-  tags: { type: 'tags', help: 'the item\'s tags' },
-  lifetime_value: { type: 'number', help: 'the customer\'s lifetime revenue (sum of orders, currency units)' },
-  open_items: { type: 'number', help: 'the customer\'s items still open (new, open, pending, escalated), this one included' },
+  customer_email: { type: 'text', help: "the customer's email address" },
+  customer_domain: { type: 'text', help: "the part of the customer's email after @" },
+  tags: { type: 'tags', help: "the item's tags" },
+  lifetime_value: { type: 'number', help: "the customer's lifetime revenue (sum of orders, currency units)" },
+  open_items: { type: 'number', help: "the customer's items still open (new, open, pending, escalated), this one included" },
   hours_since_created: { type: 'number', help: 'hours since the item was created' },
   hours_since_updated: { type: 'number', help: 'hours since the item last changed' },
   business_hours: { type: 'boolean', help: 'now is inside business hours (hours: "mon-fri 09:00-17:00", tz: "Europe/Paris")' },
@@ -122,16 +124,24 @@ function parseLeaf(rule: string, where: string, obj: Record<string, unknown>): L
   if (!spec) fail(rule, where, `unknown field ${JSON.stringify(fieldName)} (fields: ${Object.keys(FIELDS).join(', ')})`);
   const extras = new Set(['field']);
   if (fieldName.startsWith('suggested_')) extras.add('min_confidence');
-  if (fieldName === 'business_hours') { extras.add('hours'); extras.add('tz'); }
+  if (fieldName === 'business_hours') {
+    extras.add('hours');
+    extras.add('tz');
+  }
   const ops = Object.keys(obj).filter((k) => !extras.has(k));
   const unknown = ops.filter((k) => !(ALL_OPERATORS as readonly string[]).includes(k));
-  if (unknown.length) fail(rule, where, `unknown operator ${JSON.stringify(unknown[0])} (operators for ${fieldName}: ${OPERATORS[spec.type].join(', ')})`);
+  if (unknown.length)
+    fail(rule, where, `unknown operator ${JSON.stringify(unknown[0])} (operators for ${fieldName}: ${OPERATORS[spec.type].join(', ')})`);
   if (ops.length !== 1) fail(rule, where, `a condition on ${fieldName} takes exactly one operator (${OPERATORS[spec.type].join(', ')})`);
   const op = ops[0] as Operator;
-  if (!OPERATORS[spec.type].includes(op)) fail(rule, where, `${fieldName} does not take ${op} (it takes ${OPERATORS[spec.type].join(', ')})`);
+  if (!OPERATORS[spec.type].includes(op))
+    fail(rule, where, `${fieldName} does not take ${op} (it takes ${OPERATORS[spec.type].join(', ')})`);
   const raw = obj[op];
   const leaf: Leaf = { kind: 'leaf', field: fieldName, op, value: '' };
-  if (spec.type === 'enum' || ((spec.type === 'text' || spec.type === 'tags') && (op === 'is' || op === 'is_not' || op === 'has' || op === 'lacks'))) {
+  if (
+    spec.type === 'enum' ||
+    ((spec.type === 'text' || spec.type === 'tags') && (op === 'is' || op === 'is_not' || op === 'has' || op === 'lacks'))
+  ) {
     const list = Array.isArray(raw) ? raw : [raw];
     if (list.length === 0 || list.some((v) => typeof v !== 'string' && !(spec.type === 'text' && v === null))) {
       fail(rule, where, `${fieldName} ${op} takes a word or a list of words`);
@@ -142,7 +152,13 @@ function parseLeaf(rule: string, where: string, obj: Record<string, unknown>): L
       const bad = values.find((v) => !spec.values!.includes(v));
       if (bad !== undefined) fail(rule, where, `${fieldName} must be one of ${spec.values!.join(', ')} (got ${JSON.stringify(bad)})`);
     } else if (spec.type === 'tags') {
-      values = values.map((t) => { try { return normaliseTag(t); } catch (e) { return fail(rule, where, (e as Error).message); } });
+      values = values.map((t) => {
+        try {
+          return normaliseTag(t);
+        } catch (e) {
+          return fail(rule, where, (e as Error).message);
+        }
+      });
     } else {
       values = values.map((v) => v.toLowerCase().replace(/^@/, ''));
     }
@@ -158,7 +174,8 @@ function parseLeaf(rule: string, where: string, obj: Record<string, unknown>): L
       }
     }
   } else if (spec.type === 'number') {
-    if (typeof raw !== 'number' || !Number.isFinite(raw)) fail(rule, where, `${fieldName} ${op} takes a number (got ${JSON.stringify(raw)})`);
+    if (typeof raw !== 'number' || !Number.isFinite(raw))
+      fail(rule, where, `${fieldName} ${op} takes a number (got ${JSON.stringify(raw)})`);
     leaf.value = raw;
   } else {
     if (typeof raw !== 'boolean') fail(rule, where, `${fieldName} is takes true or false (got ${JSON.stringify(raw)})`);
@@ -166,12 +183,16 @@ function parseLeaf(rule: string, where: string, obj: Record<string, unknown>): L
   }
   if (obj.min_confidence !== undefined) {
     const c = obj.min_confidence;
-    if (typeof c !== 'number' || !(c >= 0 && c <= 1)) fail(rule, where, `min_confidence is a number from 0 to 1 (got ${JSON.stringify(c)})`);
+    if (typeof c !== 'number' || !(c >= 0 && c <= 1))
+      fail(rule, where, `min_confidence is a number from 0 to 1 (got ${JSON.stringify(c)})`);
     leaf.minConfidence = c;
   }
   if (fieldName === 'business_hours') {
     try {
-      leaf.hours = parseBusinessHours(obj.hours === undefined ? undefined : String(obj.hours), obj.tz === undefined ? undefined : String(obj.tz));
+      leaf.hours = parseBusinessHours(
+        obj.hours === undefined ? undefined : String(obj.hours),
+        obj.tz === undefined ? undefined : String(obj.tz),
+      );
     } catch (e) {
       fail(rule, where, (e as Error).message);
     }
@@ -220,15 +241,27 @@ function parseActions(rule: string, raw: unknown): Action[] {
     const tags = (): string[] => {
       const items = Array.isArray(arg) ? arg : [arg];
       if (items.length === 0 || items.some((t) => typeof t !== 'string')) fail(rule, where, `${verb} takes a tag or a list of tags`);
-      return items.map((t) => { try { return normaliseTag(t as string); } catch (e) { return fail(rule, where, (e as Error).message); } });
+      return items.map((t) => {
+        try {
+          return normaliseTag(t as string);
+        } catch (e) {
+          return fail(rule, where, (e as Error).message);
+        }
+      });
     };
     if (verb !== 'assign' && 'among' in a) fail(rule, where, 'among goes with assign: round-robin or least-loaded');
     if (verb !== 'escalate' && 'to' in a) fail(rule, where, 'to goes with escalate');
     switch (verb) {
       case 'set': {
-        if (!isObject(arg) || Object.keys(arg).length === 0) fail(rule, where, 'set takes fields: { priority: high, role: support, kind: billing, status: pending }');
+        if (!isObject(arg) || Object.keys(arg).length === 0)
+          fail(rule, where, 'set takes fields: { priority: high, role: support, kind: billing, status: pending }');
         for (const [field, value] of Object.entries(arg)) {
-          const allowed: Record<string, readonly string[]> = { role: ROLES, kind: KINDS, priority: PRIORITIES, status: ['open', 'pending', 'resolved', 'closed'] };
+          const allowed: Record<string, readonly string[]> = {
+            role: ROLES,
+            kind: KINDS,
+            priority: PRIORITIES,
+            status: ['open', 'pending', 'resolved', 'closed'],
+          };
           const values = allowed[field];
           if (!values) fail(rule, where, `set cannot change ${JSON.stringify(field)} (it sets role, kind, priority or status)`);
           const v = typeof value === 'string' ? value.trim().toLowerCase().replace(/-/g, '_') : '';
@@ -244,17 +277,26 @@ function parseActions(rule: string, raw: unknown): Action[] {
           fail(rule, where, 'among takes a list of agent handles');
         }
         if ((ASSIGN_MODES as readonly string[]).includes(who)) {
-          out.push({ type: 'assign', mode: who as 'round-robin', among: among ? (among as string[]).map((h) => h.trim().toLowerCase().replace(/^@/, '')) : null });
+          out.push({
+            type: 'assign',
+            mode: who as 'round-robin',
+            among: among ? (among as string[]).map((h) => h.trim().toLowerCase().replace(/^@/, '')) : null,
+          });
         } else {
           if (among !== undefined) fail(rule, where, 'among goes with round-robin or least-loaded');
           if (who === 'nobody' || who === 'none') out.push({ type: 'assign', mode: 'nobody' });
-          else if (!/^[a-z0-9][a-z0-9._-]{0,31}$/.test(who)) fail(rule, where, `assign takes a handle, round-robin, least-loaded or nobody (got ${JSON.stringify(arg)})`);
+          else if (!/^[a-z0-9][a-z0-9._-]{0,31}$/.test(who))
+            fail(rule, where, `assign takes a handle, round-robin, least-loaded or nobody (got ${JSON.stringify(arg)})`);
           else out.push({ type: 'assign', mode: 'agent', handle: who });
         }
         return;
       }
-      case 'tag': out.push({ type: 'tag', tags: tags() }); return;
-      case 'untag': out.push({ type: 'untag', tags: tags() }); return;
+      case 'tag':
+        out.push({ type: 'tag', tags: tags() });
+        return;
+      case 'untag':
+        out.push({ type: 'untag', tags: tags() });
+        return;
       case 'snooze': {
         const until = text('a time: 2h, 3d, "tomorrow 9:00"');
         try {
@@ -265,17 +307,28 @@ function parseActions(rule: string, raw: unknown): Action[] {
         out.push({ type: 'snooze', until });
         return;
       }
-      case 'note': out.push({ type: 'note', body: text('the note text') }); return;
+      case 'note':
+        out.push({ type: 'note', body: text('the note text') });
+        return;
       case 'escalate': {
         const to = a.to;
-        if (to !== undefined && (typeof to !== 'string' || !to.trim())) fail(rule, where, 'escalate to takes a support agent\'s handle');
-        out.push({ type: 'escalate', reason: text('the reason (escalate: "refund over 500")'), to: to ? (to as string).trim().toLowerCase().replace(/^@/, '') : null });
+        if (to !== undefined && (typeof to !== 'string' || !to.trim())) fail(rule, where, "escalate to takes a support agent's handle");
+        out.push({
+          type: 'escalate',
+          reason: text('the reason (escalate: "refund over 500")'),
+          to: to ? (to as string).trim().toLowerCase().replace(/^@/, '') : null,
+        });
         return;
       }
       case 'macro':
-        fail(rule, where, 'a rule cannot apply a macro: a macro is a reply an agent reviews before it goes out (`tandem macro apply`); give the rule its own actions (set, assign, tag, untag, snooze, note, escalate)');
+        fail(
+          rule,
+          where,
+          'a rule cannot apply a macro: a macro is a reply an agent reviews before it goes out (`tandem macro apply`); give the rule its own actions (set, assign, tag, untag, snooze, note, escalate)',
+        );
         break;
-      default: fail(rule, where, `unknown action ${JSON.stringify(verb)} (actions: set, assign, tag, untag, snooze, note, escalate)`);
+      default:
+        fail(rule, where, `unknown action ${JSON.stringify(verb)} (actions: set, assign, tag, untag, snooze, note, escalate)`);
     }
   });
   return out;
@@ -295,7 +348,8 @@ export function parseRule(raw: unknown, index?: number): RuleSpec {
   const extra = Object.keys(raw).filter((k) => !RULE_KEYS.includes(k));
   if (extra.length) fail(name, '', `unknown key ${JSON.stringify(extra[0])} (a rule has ${RULE_KEYS.join(', ')})`);
   const when = typeof raw.when === 'string' ? raw.when.trim().toLowerCase() : raw.when;
-  if (!(TRIGGERS as readonly unknown[]).includes(when)) fail(name, 'when', `must be one of ${TRIGGERS.join(', ')} (got ${JSON.stringify(raw.when)})`);
+  if (!(TRIGGERS as readonly unknown[]).includes(when))
+    fail(name, 'when', `must be one of ${TRIGGERS.join(', ')} (got ${JSON.stringify(raw.when)})`);
   for (const flag of ['enabled', 'stop'] as const) {
     if (raw[flag] !== undefined && typeof raw[flag] !== 'boolean') fail(name, flag, 'takes true or false');
   }
@@ -325,7 +379,11 @@ export function ruleText(spec: Pick<RuleSpec, 'name' | 'when' | 'enabled' | 'sto
 
 /** A condition as one readable line: `subject matches "(?i)refund"`. */
 export function describeLeaf(leaf: Leaf): string {
-  const v = Array.isArray(leaf.value) ? (leaf.value.length === 1 ? JSON.stringify(leaf.value[0]) : `any of ${leaf.value.map((x) => JSON.stringify(x)).join(', ')}`) : JSON.stringify(leaf.value);
+  const v = Array.isArray(leaf.value)
+    ? leaf.value.length === 1
+      ? JSON.stringify(leaf.value[0])
+      : `any of ${leaf.value.map((x) => JSON.stringify(x)).join(', ')}`
+    : JSON.stringify(leaf.value);
   const conf = leaf.minConfidence !== undefined ? ` with confidence ≥ ${leaf.minConfidence}` : '';
   return `${leaf.field} ${leaf.op.replace('_', ' ')} ${v}${conf}`;
 }
@@ -340,13 +398,24 @@ export function describeCondition(c: Condition | null): string {
 
 export function describeAction(a: Action): string {
   switch (a.type) {
-    case 'set': return `set ${a.field} ${a.value}`;
-    case 'assign': return a.mode === 'agent' ? `assign @${a.handle}` : a.mode === 'nobody' ? 'unassign' : `assign ${a.mode}${a.among ? ` among ${a.among.map((h) => '@' + h).join(', ')}` : ''}`;
-    case 'tag': return `tag ${a.tags.join(', ')}`;
-    case 'untag': return `untag ${a.tags.join(', ')}`;
-    case 'snooze': return `snooze ${a.until}`;
-    case 'note': return `note ${JSON.stringify(a.body)}`;
-    case 'escalate': return `escalate ${JSON.stringify(a.reason)}${a.to ? ` to @${a.to}` : ''}`;
+    case 'set':
+      return `set ${a.field} ${a.value}`;
+    case 'assign':
+      return a.mode === 'agent'
+        ? `assign @${a.handle}`
+        : a.mode === 'nobody'
+          ? 'unassign'
+          : `assign ${a.mode}${a.among ? ` among ${a.among.map((h) => '@' + h).join(', ')}` : ''}`;
+    case 'tag':
+      return `tag ${a.tags.join(', ')}`;
+    case 'untag':
+      return `untag ${a.tags.join(', ')}`;
+    case 'snooze':
+      return `snooze ${a.until}`;
+    case 'note':
+      return `note ${JSON.stringify(a.body)}`;
+    case 'escalate':
+      return `escalate ${JSON.stringify(a.reason)}${a.to ? ` to @${a.to}` : ''}`;
   }
 }
 

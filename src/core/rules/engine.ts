@@ -19,7 +19,13 @@ import type { FireOptions } from './hook.js';
 /** How many levels of rule-made changes may trigger rules again (the outside change is level 1). */
 const MAX_RULE_DEPTH = 3;
 
-interface Pending { trigger: Trigger; itemId: number; change: ChangeKind; depth: number; actor?: Actor }
+interface Pending {
+  trigger: Trigger;
+  itemId: number;
+  change: ChangeKind;
+  depth: number;
+  actor?: Actor;
+}
 
 /** One outside change and everything rules do because of it. */
 class Cascade {
@@ -27,7 +33,10 @@ class Cascade {
   readonly queue: Pending[] = [];
   depth = 1;
   private rules = new Map<Trigger, StoredRule[]>();
-  constructor(readonly trx: Db, readonly now: Date) {}
+  constructor(
+    readonly trx: Db,
+    readonly now: Date,
+  ) {}
   async rulesFor(trigger: Trigger): Promise<StoredRule[]> {
     if (!this.rules.has(trigger)) this.rules.set(trigger, await loadEnabledRules(this.trx, trigger));
     return this.rules.get(trigger)!;
@@ -90,7 +99,16 @@ async function runPass(cascade: Cascade, p: Pending): Promise<void> {
       by = await escalatingAgent(trx, rule, p.actor);
       if (!by) {
         const action = plan.steps.find((s) => s.escalate)!.action;
-        await logRuleEvent(trx, p.itemId, rule, { refused: `no active agent to escalate as (the rule's author ${rule.savedBy ? '@' + rule.savedBy : 'is unknown'})`, action: describeAction(action) }, nowIso);
+        await logRuleEvent(
+          trx,
+          p.itemId,
+          rule,
+          {
+            refused: `no active agent to escalate as (the rule's author ${rule.savedBy ? '@' + rule.savedBy : 'is unknown'})`,
+            action: describeAction(action),
+          },
+          nowIso,
+        );
         continue;
       }
     }
@@ -103,9 +121,11 @@ async function runPass(cascade: Cascade, p: Pending): Promise<void> {
       await applyStep(trx, p.itemId, rule, step, by, now);
       if (step.pickedAgentId) picked = step.pickedAgentId;
     }
-    await trx.updateTable('rules')
+    await trx
+      .updateTable('rules')
       .set((eb) => ({ fired_count: eb('fired_count', '+', 1), last_fired_at: nowIso, ...(picked ? { last_assignee_id: picked } : {}) }))
-      .where('id', '=', rule.id).execute();
+      .where('id', '=', rule.id)
+      .execute();
     if (picked) rule.lastAssigneeId = picked;
     if (rule.spec.stop) break;
   }

@@ -47,9 +47,15 @@ export class Facts {
   /** The latest customer message, or the opening message. */
   private body(): Promise<string> {
     return this.once('body', async () => {
-      const e = await this.db.selectFrom('events').select('body').where('item_id', '=', this.state.row.id)
-        .where('type', 'in', ['created', 'message']).where('body', 'is not', null)
-        .orderBy('id', 'desc').limit(1).executeTakeFirst();
+      const e = await this.db
+        .selectFrom('events')
+        .select('body')
+        .where('item_id', '=', this.state.row.id)
+        .where('type', 'in', ['created', 'message'])
+        .where('body', 'is not', null)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       return e?.body ?? '';
     });
   }
@@ -63,28 +69,44 @@ export class Facts {
   async value(leaf: Leaf): Promise<string | number | boolean | string[] | null> {
     const row = this.state.row;
     switch (leaf.field) {
-      case 'role': case 'kind': case 'channel': case 'direction': case 'status': case 'priority':
+      case 'role':
+      case 'kind':
+      case 'channel':
+      case 'direction':
+      case 'status':
+      case 'priority':
         return row[leaf.field];
-      case 'change': return this.change;
-      case 'subject': return row.subject;
-      case 'body': return this.body();
+      case 'change':
+        return this.change;
+      case 'subject':
+        return row.subject;
+      case 'body':
+        return this.body();
       case 'assignee': {
         const id = row.assignee_id;
         if (!id) return '';
-        return this.once(`agent:${id}`, async () => (await this.db.selectFrom('agents').select('handle').where('id', '=', id).executeTakeFirst())?.handle ?? '');
+        return this.once(
+          `agent:${id}`,
+          async () => (await this.db.selectFrom('agents').select('handle').where('id', '=', id).executeTakeFirst())?.handle ?? '',
+        );
       }
-      case 'customer_email': return this.customerEmail();
+      case 'customer_email':
+        return this.customerEmail();
       case 'customer_domain': {
         const email = await this.customerEmail();
         return email.includes('@') ? email.slice(email.lastIndexOf('@') + 1) : '';
       }
-      case 'tags': return [...this.state.tags].sort();
+      case 'tags':
+        return [...this.state.tags].sort();
       case 'lifetime_value': {
         const id = row.customer_id;
         return this.once('ltv', async () => {
           if (!id) return 0;
-          const r = await this.db.selectFrom('orders').where('customer_id', '=', id)
-            .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_cents'), eb.val(0)).as('cents')).executeTakeFirstOrThrow();
+          const r = await this.db
+            .selectFrom('orders')
+            .where('customer_id', '=', id)
+            .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_cents'), eb.val(0)).as('cents'))
+            .executeTakeFirstOrThrow();
           return Number(r.cents) / 100;
         });
       }
@@ -92,18 +114,27 @@ export class Facts {
         const id = row.customer_id;
         if (!id) return 0;
         const others = await this.once('open_others', async () => {
-          const r = await this.db.selectFrom('items').where('customer_id', '=', id).where('id', '!=', row.id)
+          const r = await this.db
+            .selectFrom('items')
+            .where('customer_id', '=', id)
+            .where('id', '!=', row.id)
             .where('status', 'in', ['new', 'open', 'pending', 'escalated'])
-            .select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow();
           return Number(r.n);
         });
         // This item counts with its current (perhaps simulated) status.
         return others + (['new', 'open', 'pending', 'escalated'].includes(row.status) ? 1 : 0);
       }
-      case 'hours_since_created': return round2((this.now.getTime() - Date.parse(row.created_at)) / HOUR_MS);
-      case 'hours_since_updated': return round2((this.now.getTime() - Date.parse(row.updated_at)) / HOUR_MS);
-      case 'business_hours': return inBusinessHours(leaf.hours!, this.now);
-      case 'suggested_role': case 'suggested_kind': case 'suggested_agent': {
+      case 'hours_since_created':
+        return round2((this.now.getTime() - Date.parse(row.created_at)) / HOUR_MS);
+      case 'hours_since_updated':
+        return round2((this.now.getTime() - Date.parse(row.updated_at)) / HOUR_MS);
+      case 'business_hours':
+        return inBusinessHours(leaf.hours!, this.now);
+      case 'suggested_role':
+      case 'suggested_kind':
+      case 'suggested_agent': {
         const s = await this.suggest();
         const target = leaf.field.slice('suggested_'.length) as 'role' | 'kind' | 'agent';
         return s?.[target]?.label ?? null;

@@ -30,21 +30,38 @@ type Row = Selectable<RuleTable> & { saved_by: string | null };
 function toStored(r: Row): StoredRule {
   const spec = parseRule({ ...(JSON.parse(r.definition) as object), enabled: r.enabled === 1 });
   return {
-    id: r.id, name: r.name, when: r.trigger, position: r.position, enabled: r.enabled === 1, revision: r.revision, spec,
-    firedCount: r.fired_count, lastFiredAt: r.last_fired_at, lastAssigneeId: r.last_assignee_id, savedBy: r.saved_by,
-    createdAt: r.created_at, updatedAt: r.updated_at,
+    id: r.id,
+    name: r.name,
+    when: r.trigger,
+    position: r.position,
+    enabled: r.enabled === 1,
+    revision: r.revision,
+    spec,
+    firedCount: r.fired_count,
+    lastFiredAt: r.last_fired_at,
+    lastAssigneeId: r.last_assignee_id,
+    savedBy: r.saved_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 
 function ruleQuery(db: Db) {
-  return db.selectFrom('rules as r')
+  return db
+    .selectFrom('rules as r')
     .leftJoin('rule_revisions as v', (j) => j.onRef('v.rule_id', '=', 'r.id').onRef('v.revision', '=', 'r.revision'))
-    .selectAll('r').select('v.saved_by');
+    .selectAll('r')
+    .select('v.saved_by');
 }
 
 /** The enabled rules of one trigger, in order (the engine's one read when nothing matches). */
 export async function loadEnabledRules(db: Db, trigger: Trigger): Promise<StoredRule[]> {
-  const rows = await ruleQuery(db).where('r.trigger', '=', trigger).where('r.enabled', '=', 1).orderBy('r.position').orderBy('r.id').execute();
+  const rows = await ruleQuery(db)
+    .where('r.trigger', '=', trigger)
+    .where('r.enabled', '=', 1)
+    .orderBy('r.position')
+    .orderBy('r.id')
+    .execute();
   return rows.map(toStored);
 }
 
@@ -59,7 +76,9 @@ export async function findRule(db: Db, ref: string): Promise<StoredRule> {
   const id = byId ? Number(text.replace('#', '')) : 0;
   // Past the integer column's range no rule has that id (PostgreSQL would refuse the comparison).
   if (byId && id > 2_147_483_647) throw notFound(`no rule ${JSON.stringify(text)} (see \`tandem rule list\`)`);
-  const rows = await ruleQuery(db).where(byId ? 'r.id' : 'r.name', '=', byId ? id : text).execute();
+  const rows = await ruleQuery(db)
+    .where(byId ? 'r.id' : 'r.name', '=', byId ? id : text)
+    .execute();
   if (rows.length === 0 && !byId) {
     const all = (await ruleQuery(db).execute()).filter((r) => r.name.toLowerCase() === text.toLowerCase());
     if (all.length === 1) return toStored(all[0]!);
@@ -68,11 +87,25 @@ export async function findRule(db: Db, ref: string): Promise<StoredRule> {
   return toStored(rows[0]!);
 }
 
-export interface RuleRevision { revision: number; name: string; when: Trigger; text: Record<string, unknown>; savedBy: string | null; savedAt: string }
+export interface RuleRevision {
+  revision: number;
+  name: string;
+  when: Trigger;
+  text: Record<string, unknown>;
+  savedBy: string | null;
+  savedAt: string;
+}
 
 export async function ruleRevisions(db: Db, ruleId: number): Promise<RuleRevision[]> {
   const rows = await db.selectFrom('rule_revisions').selectAll().where('rule_id', '=', ruleId).orderBy('revision').execute();
-  return rows.map((r) => ({ revision: r.revision, name: r.name, when: r.trigger, text: JSON.parse(r.definition) as Record<string, unknown>, savedBy: r.saved_by, savedAt: r.saved_at }));
+  return rows.map((r) => ({
+    revision: r.revision,
+    name: r.name,
+    when: r.trigger,
+    text: JSON.parse(r.definition) as Record<string, unknown>,
+    savedBy: r.saved_by,
+    savedAt: r.saved_at,
+  }));
 }
 
 async function checkHandles(db: Db, spec: RuleSpec): Promise<void> {
@@ -90,7 +123,12 @@ function storedText(spec: RuleSpec): string {
 }
 
 async function renumber(trx: Db, orderedIds: number[]): Promise<void> {
-  for (const [i, id] of orderedIds.entries()) await trx.updateTable('rules').set({ position: i + 1 }).where('id', '=', id).execute();
+  for (const [i, id] of orderedIds.entries())
+    await trx
+      .updateTable('rules')
+      .set({ position: i + 1 })
+      .where('id', '=', id)
+      .execute();
 }
 
 async function orderedIds(trx: Db): Promise<number[]> {
@@ -98,15 +136,41 @@ async function orderedIds(trx: Db): Promise<number[]> {
 }
 
 async function insertRule(trx: Db, spec: RuleSpec, by: Agent | null, now: string): Promise<number> {
-  const last = await trx.selectFrom('rules').select((eb) => eb.fn.max('position').as('p')).executeTakeFirst();
-  const row = await trx.insertInto('rules').values({
-    name: spec.name, trigger: spec.when, position: Number(last?.p ?? 0) + 1, enabled: spec.enabled ? 1 : 0, revision: 1,
-    definition: storedText(spec), fired_count: 0, last_fired_at: null, last_assignee_id: null, created_at: now, updated_at: now,
-  }).onConflict((oc) => oc.column('name').doNothing()).returning('id').executeTakeFirst();
+  const last = await trx
+    .selectFrom('rules')
+    .select((eb) => eb.fn.max('position').as('p'))
+    .executeTakeFirst();
+  const row = await trx
+    .insertInto('rules')
+    .values({
+      name: spec.name,
+      trigger: spec.when,
+      position: Number(last?.p ?? 0) + 1,
+      enabled: spec.enabled ? 1 : 0,
+      revision: 1,
+      definition: storedText(spec),
+      fired_count: 0,
+      last_fired_at: null,
+      last_assignee_id: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .returning('id')
+    .executeTakeFirst();
   if (!row) throw conflict(`a rule named ${JSON.stringify(spec.name)} already exists; edit it with \`tandem rule edit\``);
-  await trx.insertInto('rule_revisions').values({
-    rule_id: row.id, revision: 1, name: spec.name, trigger: spec.when, definition: storedText(spec), saved_by: by?.handle ?? null, saved_at: now,
-  }).execute();
+  await trx
+    .insertInto('rule_revisions')
+    .values({
+      rule_id: row.id,
+      revision: 1,
+      name: spec.name,
+      trigger: spec.when,
+      definition: storedText(spec),
+      saved_by: by?.handle ?? null,
+      saved_at: now,
+    })
+    .execute();
   return row.id;
 }
 
@@ -124,11 +188,24 @@ async function reviseRule(trx: Db, current: StoredRule, spec: RuleSpec, by: Agen
     if (clash) throw conflict(`a rule named ${JSON.stringify(spec.name)} already exists (#${clash.id})`);
   }
   const revision = current.revision + 1;
-  await trx.updateTable('rules').set({ name: spec.name, trigger: spec.when, definition: text, enabled, revision, updated_at: now })
-    .where('id', '=', current.id).where('revision', '=', current.revision).execute();
-  await trx.insertInto('rule_revisions').values({
-    rule_id: current.id, revision, name: spec.name, trigger: spec.when, definition: text, saved_by: by?.handle ?? null, saved_at: now,
-  }).execute();
+  await trx
+    .updateTable('rules')
+    .set({ name: spec.name, trigger: spec.when, definition: text, enabled, revision, updated_at: now })
+    .where('id', '=', current.id)
+    .where('revision', '=', current.revision)
+    .execute();
+  await trx
+    .insertInto('rule_revisions')
+    .values({
+      rule_id: current.id,
+      revision,
+      name: spec.name,
+      trigger: spec.when,
+      definition: text,
+      saved_by: by?.handle ?? null,
+      saved_at: now,
+    })
+    .execute();
   return true;
 }
 
@@ -152,7 +229,13 @@ export async function addRule(ctx: Ctx, by: Agent | null, raw: unknown, opts: { 
  * Edit a rule: `patch` holds the parts that change (name, when, if, then, stop, enabled); with
  * `replace`, it is the whole new rule. A changed definition is a new revision.
  */
-export async function editRule(ctx: Ctx, by: Agent | null, ref: string, patch: Record<string, unknown>, opts: { replace?: boolean } = {}): Promise<{ rule: StoredRule; changed: boolean }> {
+export async function editRule(
+  ctx: Ctx,
+  by: Agent | null,
+  ref: string,
+  patch: Record<string, unknown>,
+  opts: { replace?: boolean } = {},
+): Promise<{ rule: StoredRule; changed: boolean }> {
   const now = ctx.clock().toISOString();
   return ctx.store.write(async (trx) => {
     const current = await findRule(trx, ref);
@@ -172,7 +255,11 @@ export async function setRuleEnabled(ctx: Ctx, ref: string, enabled: boolean): P
   return ctx.store.write(async (trx) => {
     const current = await findRule(trx, ref);
     if (current.enabled === enabled) return { rule: current, changed: false };
-    await trx.updateTable('rules').set({ enabled: enabled ? 1 : 0, updated_at: now }).where('id', '=', current.id).execute();
+    await trx
+      .updateTable('rules')
+      .set({ enabled: enabled ? 1 : 0, updated_at: now })
+      .where('id', '=', current.id)
+      .execute();
     return { rule: await findRule(trx, String(current.id)), changed: true };
   });
 }
@@ -206,7 +293,12 @@ export async function removeRule(ctx: Ctx, ref: string): Promise<StoredRule> {
   });
 }
 
-export interface ImportResult { added: string[]; updated: string[]; unchanged: string[]; removed: string[] }
+export interface ImportResult {
+  added: string[];
+  updated: string[];
+  unchanged: string[];
+  removed: string[];
+}
 
 /**
  * Import a rule file: every rule is validated first (one bad rule: nothing is written). Rules are

@@ -29,7 +29,13 @@ interface RuleTestResult {
   stops: boolean;
 }
 
-interface DatabaseMark { itemVersion: number; itemEvents: number; events: number; items: number; ruleRuns: number }
+interface DatabaseMark {
+  itemVersion: number;
+  itemEvents: number;
+  events: number;
+  items: number;
+  ruleRuns: number;
+}
 
 export interface RuleTestReport {
   itemId: number;
@@ -47,10 +53,31 @@ async function mark(db: Db, itemId: number): Promise<DatabaseMark> {
   const count = async (q: Promise<{ n: number | string | bigint } | undefined>) => Number((await q)?.n ?? 0);
   return {
     itemVersion: row.version,
-    itemEvents: await count(db.selectFrom('events').where('item_id', '=', itemId).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()),
-    events: await count(db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()),
-    items: await count(db.selectFrom('items').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()),
-    ruleRuns: await count(db.selectFrom('rules').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('fired_count'), eb.val(0)).as('n')).executeTakeFirst()),
+    itemEvents: await count(
+      db
+        .selectFrom('events')
+        .where('item_id', '=', itemId)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst(),
+    ),
+    events: await count(
+      db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst(),
+    ),
+    items: await count(
+      db
+        .selectFrom('items')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst(),
+    ),
+    ruleRuns: await count(
+      db
+        .selectFrom('rules')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('fired_count'), eb.val(0)).as('n'))
+        .executeTakeFirst(),
+    ),
   };
 }
 
@@ -60,8 +87,16 @@ async function testOne(db: Db, rule: StoredRule, state: ItemState, now: Date, ch
   const trace: ConditionTrace[] = [];
   const matched = await evaluate(rule.spec.condition, new Facts(db, state, now, change), trace);
   const result: RuleTestResult = {
-    id: rule.id, name: rule.name, revision: rule.revision, when: rule.when, enabled: rule.enabled,
-    matched, conditions: trace, actions: [], refused: null, stops: matched && rule.spec.stop,
+    id: rule.id,
+    name: rule.name,
+    revision: rule.revision,
+    when: rule.when,
+    enabled: rule.enabled,
+    matched,
+    conditions: trace,
+    actions: [],
+    refused: null,
+    stops: matched && rule.spec.stop,
   };
   if (!matched) return result;
   const plan = await planActions(db, rule.spec.actions, state, now, { lastAssigneeId: rule.lastAssigneeId });
@@ -77,7 +112,10 @@ async function testOne(db: Db, rule: StoredRule, state: ItemState, now: Date, ch
  * Test one rule (`ruleRef`) or every enabled rule of a trigger (`all`) against an item. With
  * `all`, each rule sees the item as the rules before it would have left it.
  */
-export async function testRules(ctx: Ctx, input: { itemId: number; rule?: string; all?: boolean; when?: string; change?: string }): Promise<RuleTestReport> {
+export async function testRules(
+  ctx: Ctx,
+  input: { itemId: number; rule?: string; all?: boolean; when?: string; change?: string },
+): Promise<RuleTestReport> {
   const db = ctx.store.db;
   if (!input.rule && !input.all) throw invalid('name a rule to test, or --all');
   if (input.rule && input.all) throw invalid('test one rule, or --all, not both');
@@ -92,7 +130,8 @@ export async function testRules(ctx: Ctx, input: { itemId: number; rule?: string
     when = rule.when;
   } else {
     const w = (input.when ?? 'created').toLowerCase();
-    if (!(TRIGGERS as readonly string[]).includes(w)) throw invalid(`--when must be one of ${TRIGGERS.join(', ')} (got ${JSON.stringify(input.when)})`);
+    if (!(TRIGGERS as readonly string[]).includes(w))
+      throw invalid(`--when must be one of ${TRIGGERS.join(', ')} (got ${JSON.stringify(input.when)})`);
     when = w as Trigger;
     rules = (await listRules(db)).filter((r) => r.when === when && r.enabled);
   }
@@ -102,7 +141,10 @@ export async function testRules(ctx: Ctx, input: { itemId: number; rule?: string
   const stoppedBefore: string[] = [];
   let stopped = false;
   for (const rule of rules) {
-    if (stopped) { stoppedBefore.push(rule.name); continue; }
+    if (stopped) {
+      stoppedBefore.push(rule.name);
+      continue;
+    }
     const r = await testOne(db, rule, state, now, change);
     results.push(r);
     if (r.stops && !r.refused) stopped = true;
@@ -112,8 +154,19 @@ export async function testRules(ctx: Ctx, input: { itemId: number; rule?: string
   return { itemId: input.itemId, when, rules: results, stoppedBefore, before, after, unchanged };
 }
 
-interface ReplayRow { id: number; name: string; when: Trigger; enabled: boolean; matched: number; examples: number[] }
-export interface ReplayReport { since: string; items: number; rules: ReplayRow[] }
+interface ReplayRow {
+  id: number;
+  name: string;
+  when: Trigger;
+  enabled: boolean;
+  matched: number;
+  examples: number[];
+}
+export interface ReplayReport {
+  since: string;
+  items: number;
+  rules: ReplayRow[];
+}
 
 /** The item as it was created (from its 'created' event), for replaying `created` rules. */
 function asCreated(row: ItemRow, data: Record<string, unknown> | null, assigneeId: number | null): ItemState {
@@ -123,10 +176,15 @@ function asCreated(row: ItemRow, data: Record<string, unknown> | null, assigneeI
     (values as readonly unknown[]).includes(v) ? (v as T) : fallback;
   const created: ItemRow = {
     ...row,
-    role: known(ROLES, d.role, row.role), kind: known(KINDS, d.kind, row.kind), channel: known(CHANNELS, d.channel, row.channel),
-    direction: known(DIRECTIONS, d.direction, row.direction), priority: known(PRIORITIES, d.priority, row.priority),
-    status: row.direction === 'outbound' || d.assignee ? 'open' : 'new', assignee_id: d.assignee ? assigneeId : null,
-    updated_at: row.created_at, snoozed_until: null,
+    role: known(ROLES, d.role, row.role),
+    kind: known(KINDS, d.kind, row.kind),
+    channel: known(CHANNELS, d.channel, row.channel),
+    direction: known(DIRECTIONS, d.direction, row.direction),
+    priority: known(PRIORITIES, d.priority, row.priority),
+    status: row.direction === 'outbound' || d.assignee ? 'open' : 'new',
+    assignee_id: d.assignee ? assigneeId : null,
+    updated_at: row.created_at,
+    snoozed_until: null,
   };
   return { row: created, tags: new Set((d.tags as string[] | undefined) ?? []) };
 }
@@ -143,10 +201,17 @@ export async function replayRules(ctx: Ctx, input: { since: string; rule?: strin
   const agentByHandle = new Map((await db.selectFrom('agents').select(['id', 'handle']).execute()).map((a) => [a.handle, a.id]));
   for (const row of rows) {
     const created = rules.some((r) => r.when === 'created')
-      ? await db.selectFrom('events').select('data').where('item_id', '=', row.id).where('type', '=', 'created').orderBy('id').limit(1).executeTakeFirst()
+      ? await db
+          .selectFrom('events')
+          .select('data')
+          .where('item_id', '=', row.id)
+          .where('type', '=', 'created')
+          .orderBy('id')
+          .limit(1)
+          .executeTakeFirst()
       : undefined;
     const data = created?.data ? (JSON.parse(created.data) as Record<string, unknown>) : null;
-    const createdState = asCreated(row, data, data?.assignee ? agentByHandle.get(String(data.assignee)) ?? null : null);
+    const createdState = asCreated(row, data, data?.assignee ? (agentByHandle.get(String(data.assignee)) ?? null) : null);
     const currentState = rules.some((r) => r.when !== 'created') ? await loadItemState(db, row) : null;
     for (const [i, rule] of rules.entries()) {
       const state = rule.when === 'created' ? createdState : currentState!;

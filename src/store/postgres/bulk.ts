@@ -8,7 +8,18 @@ import type { BulkLoader, BulkTable, BulkWriter, Db } from '../store.js';
 import { IdCounter, type IdTable } from '../bulk-ids.js';
 
 /** Parent tables before the tables that refer to them. */
-const ORDER: BulkTable[] = ['agents', 'customers', 'orders', 'items', 'item_tags', 'events', 'escalations', 'surveys', 'macros', 'saved_views'];
+const ORDER: BulkTable[] = [
+  'agents',
+  'customers',
+  'orders',
+  'items',
+  'item_tags',
+  'events',
+  'escalations',
+  'surveys',
+  'macros',
+  'saved_views',
+];
 const ID_TABLES = ORDER.filter((t): t is Exclude<BulkTable, 'item_tags'> => t !== 'item_tags');
 /** PostgreSQL takes at most 65,535 parameters per statement. */
 const MAX_PARAMS = 60_000;
@@ -94,7 +105,10 @@ class PostgresBulkWriter implements BulkWriter {
       const columns = Object.keys(rows[0]!).length || 1;
       const per = Math.max(1, Math.floor(MAX_PARAMS / columns));
       for (let i = 0; i < rows.length; i += per) {
-        await this.db.insertInto(table).values(rows.slice(i, i + per) as never).execute();
+        await this.db
+          .insertInto(table)
+          .values(rows.slice(i, i + per) as never)
+          .execute();
       }
     }
     this.queuedRows = 0;

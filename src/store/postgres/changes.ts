@@ -15,7 +15,11 @@ export class ListenFeed implements ChangeFeed {
   private backoffMs = 250;
   private online = true;
 
-  constructor(private readonly url: string, private readonly location: string, private readonly ownBackends: ReadonlySet<number> = new Set()) {}
+  constructor(
+    private readonly url: string,
+    private readonly location: string,
+    private readonly ownBackends: ReadonlySet<number> = new Set(),
+  ) {}
 
   subscribe(listener: (s: ChangeSignal) => void): () => void {
     this.listeners.add(listener);

@@ -14,7 +14,6 @@ import { PostgresStore } from './store.js';
 /** pg_advisory_lock key for migrations: 'Tndm', as SQLite's application_id. */
 const MIGRATION_LOCK = 0x546e646d;
 
-
 /** Counts as numbers and times as the ISO text Tandem stores: per pool, so no other pg user is affected. */
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -65,7 +64,12 @@ export async function openPostgresStore(url: string): Promise<Store> {
     dialect: new PostgresDialect({
       pool: translatingPool(pool, location) as never,
       onCreateConnection: async (conn) => {
-        const r = await conn.executeQuery<{ pid: number }>({ sql: 'select pg_backend_pid() as pid', parameters: [], query: null as never, queryId: null as never });
+        const r = await conn.executeQuery<{ pid: number }>({
+          sql: 'select pg_backend_pid() as pid',
+          parameters: [],
+          query: null as never,
+          queryId: null as never,
+        });
         ownBackends.add(Number(r.rows[0]!.pid));
       },
     }),
@@ -89,7 +93,11 @@ async function migrate(db: Kysely<Database>, url: string, location: string): Pro
     await lock.connect();
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     if ((await appliedMigrations(db, location)) === expected) return;
-    const { error, results } = await new Migrator({ db, provider: migrationProviderFor('postgres'), allowUnorderedMigrations: true }).migrateToLatest();
+    const { error, results } = await new Migrator({
+      db,
+      provider: migrationProviderFor('postgres'),
+      allowUnorderedMigrations: true,
+    }).migrateToLatest();
     if (error) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName;
       throw failure(`could not migrate ${location}${failed ? ` (migration ${failed})` : ''}: ${(error as Error).message}`);
@@ -101,8 +109,10 @@ async function migrate(db: Kysely<Database>, url: string, location: string): Pro
 
 /** How many migrations the database has; refuses databases that are someone else's or a newer Tandem's. */
 async function appliedMigrations(db: Kysely<Database>, location: string): Promise<number> {
-  const tables = (await db.selectFrom('information_schema.tables' as never)
-    .select('table_name' as never).where('table_schema' as never, '=', sqlCurrentSchema())
+  const tables = (await db
+    .selectFrom('information_schema.tables' as never)
+    .select('table_name' as never)
+    .where('table_schema' as never, '=', sqlCurrentSchema())
     .execute()) as { table_name: string }[];
   const names = new Set(tables.map((t) => t.table_name));
   if (!names.has('kysely_migration')) {
@@ -111,9 +121,13 @@ async function appliedMigrations(db: Kysely<Database>, location: string): Promis
     }
     return 0;
   }
-  const applied = (await db.selectFrom('kysely_migration' as never).select('name' as never).execute()) as { name: string }[];
+  const applied = (await db
+    .selectFrom('kysely_migration' as never)
+    .select('name' as never)
+    .execute()) as { name: string }[];
   const unknown = applied.map((r) => r.name).filter((n) => !(n in MIGRATIONS));
-  if (unknown.length > 0) throw failure(`${location} was made by a newer Tandem (schema ${unknown.sort().at(-1)}); upgrade Tandem to open it`);
+  if (unknown.length > 0)
+    throw failure(`${location} was made by a newer Tandem (schema ${unknown.sort().at(-1)}); upgrade Tandem to open it`);
   return applied.length;
 }
 

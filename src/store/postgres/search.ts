@@ -32,7 +32,9 @@ export class PostgresSearch implements SearchIndex {
 /** "all these words", the last as a prefix: 'a' & 'b' & 'c':* with every quote doubled. */
 function tsQuery(text: string): string | null {
   // Split as the index does: anything that is not a letter or digit separates words.
-  const words = searchWords(text).flatMap((w) => w.split(/[^\p{L}\p{N}]+/u)).filter(Boolean);
+  const words = searchWords(text)
+    .flatMap((w) => w.split(/[^\p{L}\p{N}]+/u))
+    .filter(Boolean);
   if (words.length === 0) return null;
   return words.map((w, i) => `'${w.replace(/'/g, "''").replace(/\\/g, '\\\\')}'${i === words.length - 1 ? ':*' : ''}`).join(' & ');
 }

@@ -17,7 +17,12 @@ export class PostgresStore implements Store {
   readonly changes: ChangeFeed;
   readonly bulk: BulkLoader;
 
-  constructor(readonly db: Db, url: string, readonly location: string, ownBackends: ReadonlySet<number>) {
+  constructor(
+    readonly db: Db,
+    url: string,
+    readonly location: string,
+    ownBackends: ReadonlySet<number>,
+  ) {
     this.search = new PostgresSearch(db);
     this.changes = new ListenFeed(url, location, ownBackends);
     this.bulk = new PostgresBulkLoader(db);

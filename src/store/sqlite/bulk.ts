@@ -44,14 +44,20 @@ export class SqliteBulkLoader implements BulkLoader {
     // load and the new events indexed in one statement. The write lock is held throughout, so no
     // other writer can slip an unindexed event in.
     const fromEvent = raw.prepare('select coalesce(max(id), 0) from events').pluck().get() as number;
-    const triggers = raw.prepare(`select name, sql from sqlite_master where type = 'trigger' and name in ('events_fts_created', 'events_fts_message')`).all() as { name: string; sql: string }[];
+    const triggers = raw
+      .prepare(`select name, sql from sqlite_master where type = 'trigger' and name in ('events_fts_created', 'events_fts_message')`)
+      .all() as { name: string; sql: string }[];
     for (const t of triggers) raw.exec(`drop trigger ${t.name}`);
     // Loading into an empty database (demo, first import): building the secondary indexes once at the
     // end, from sorted data, beats updating twenty b-trees row by row. Unique indexes stay, so
     // duplicates are still refused during the load.
     const empty = !raw.prepare('select 1 from items limit 1').get();
     const indexes = empty
-      ? (raw.prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and sql not like 'create unique%' and tbl_name in ('items', 'events', 'orders', 'surveys', 'customers', 'item_tags', 'escalations')`).all() as { name: string; sql: string }[])
+      ? (raw
+          .prepare(
+            `select name, sql from sqlite_master where type = 'index' and sql is not null and sql not like 'create unique%' and tbl_name in ('items', 'events', 'orders', 'surveys', 'customers', 'item_tags', 'escalations')`,
+          )
+          .all() as { name: string; sql: string }[])
       : [];
     for (const i of indexes) raw.exec(`drop index ${i.name}`);
     const result = await fn(new SqliteBulkWriter(conn, raw));
@@ -73,7 +79,10 @@ class SqliteBulkWriter implements BulkWriter {
   });
   private depth = 0;
 
-  constructor(readonly db: Db, private readonly raw: BetterSqlite3.Database) {}
+  constructor(
+    readonly db: Db,
+    private readonly raw: BetterSqlite3.Database,
+  ) {}
 
   nextId(table: IdTable): number {
     return this.ids.nextId(table);
@@ -131,10 +140,12 @@ class SqliteBulkWriter implements BulkWriter {
 
 /** Index events with id > fromEvent exactly as the triggers of migration 0001 would. */
 function indexEventsAfter(raw: BetterSqlite3.Database, fromEvent: number): void {
-  raw.prepare(`
+  raw
+    .prepare(`
     insert into search_fts (rowid, text)
     select e.id, case when e.type = 'created' then i.subject || char(10) || coalesce(e.body, '') else e.body end
     from events e join items i on i.id = e.item_id
     where e.id > ? and (e.type = 'created' or (e.body is not null and e.type in ('message', 'reply', 'note')))
-    order by e.id`).run(fromEvent);
+    order by e.id`)
+    .run(fromEvent);
 }

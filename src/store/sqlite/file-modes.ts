@@ -66,7 +66,11 @@ export function warnIfReadableByOthers(file: string, env: NodeJS.ProcessEnv = pr
   }
   if ((mode & 0o004) === 0) return null;
   const stateHome = env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state');
-  const marker = path.join(stateHome, 'tandem', `mode-warning-${createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 16)}`);
+  const marker = path.join(
+    stateHome,
+    'tandem',
+    `mode-warning-${createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 16)}`,
+  );
   try {
     if (now - fs.statSync(marker).mtimeMs < 24 * 3600 * 1000) return null;
   } catch {

@@ -16,7 +16,6 @@ import { createPrivateFile, makePrivateFolders, warnIfReadableByOthers } from '.
 export const APPLICATION_ID = 0x546e646d;
 const BUSY_TIMEOUT_MS = 10_000;
 
-
 export interface OpenOptions {
   /** Create the file (and folders) if missing. Default true. */
   create?: boolean;
@@ -94,10 +93,7 @@ export async function openSqliteStore(file: string, options: OpenOptions = {}): 
 /** Refuse files that belong to something else, and files written by a newer Tandem. */
 function checkIdentity(raw: BetterSqlite3.Database, file: string): void {
   const appId = raw.pragma('application_id', { simple: true }) as number;
-  const tables = raw
-    .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`)
-    .pluck()
-    .all() as string[];
+  const tables = raw.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`).pluck().all() as string[];
   if (appId !== APPLICATION_ID) {
     if (tables.length > 0) {
       throw failure(`${file} is not a Tandem database (it holds other tables); refusing to touch it`);
@@ -110,9 +106,7 @@ function checkIdentity(raw: BetterSqlite3.Database, file: string): void {
     const applied = raw.prepare('select name from kysely_migration').pluck().all() as string[];
     const unknown = applied.filter((name) => !(name in MIGRATIONS));
     if (unknown.length > 0) {
-      throw failure(
-        `${file} was made by a newer Tandem (schema ${unknown.sort().at(-1)}); upgrade Tandem to open it`,
-      );
+      throw failure(`${file} was made by a newer Tandem (schema ${unknown.sort().at(-1)}); upgrade Tandem to open it`);
     }
   }
 }
@@ -140,6 +134,5 @@ async function migrate(db: Kysely<Database>, raw: BetterSqlite3.Database, file: 
     throw failure(`could not migrate ${file}${failed ? ` (migration ${failed})` : ''}: ${(error as Error).message}`);
   }
 }
-
 
 export { ftsQuery } from './search.js';

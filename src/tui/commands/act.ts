@@ -41,7 +41,11 @@ async function agentOptions(c: CommandContext, roles: string[]): Promise<PickerO
     label: `@${a.handle}${a.id === c.api.me.id ? ' (me)' : ''}`,
     detail: `${sanitizeLine(a.name)} · ${a.roles === 'both' ? 'service + support' : a.roles}`,
   });
-  return [{ value: null, label: 'nobody', detail: 'unassign' }, ...fits.map(option), ...others.map((a) => ({ ...option(a), detail: option(a).detail + ' · other role' }))];
+  return [
+    { value: null, label: 'nobody', detail: 'unassign' },
+    ...fits.map(option),
+    ...others.map((a) => ({ ...option(a), detail: option(a).detail + ' · other role' })),
+  ];
 }
 
 const PRIORITY_CHOICES = PRIORITIES.map((p) => ({ key: p[0]!, label: p, value: p }));
@@ -66,7 +70,9 @@ const KIND_WORD = { reply: 'Reply', note: 'Note' } as const;
 
 /** "#3 Subject · Jo Park <jo@example.com>": what a reply or note is about, for the review's title. */
 function about(kind: DraftKind, item: ItemView): string {
-  const who = item.customer ? ` · ${sanitizeLine(item.customer.name)}${item.customer.email ? ` <${sanitizeLine(item.customer.email)}>` : ''}` : '';
+  const who = item.customer
+    ? ` · ${sanitizeLine(item.customer.name)}${item.customer.email ? ` <${sanitizeLine(item.customer.email)}>` : ''}`
+    : '';
   return `${kind === 'reply' ? 'reply to' : 'internal note on'} #${item.id} ${sanitizeLine(item.subject)}${kind === 'reply' ? who : ''}`;
 }
 
@@ -103,14 +109,23 @@ async function writeAndSend(c: CommandContext, kind: DraftKind, arg?: string): P
       if (w.how === 'failed') {
         if (w.text.trim() && w.text !== saved) await c.api.saveDraft(item.id, kind, w.text);
         await c.refresh();
-        return c.status.say(`${capital(w.reason)}: nothing was sent.${w.text.trim() ? ` Your text is kept as a draft: ${again} opens it.` : ''}`, 'error');
+        return c.status.say(
+          `${capital(w.reason)}: nothing was sent.${w.text.trim() ? ` Your text is kept as a draft: ${again} opens it.` : ''}`,
+          'error',
+        );
       }
       if (w.how === 'unchanged') {
-        c.status.say(`Nothing was sent: the text was left unchanged.${saved !== null ? ` Your draft is kept: ${again} opens it.` : ''}`, 'info');
+        c.status.say(
+          `Nothing was sent: the text was left unchanged.${saved !== null ? ` Your draft is kept: ${again} opens it.` : ''}`,
+          'info',
+        );
         return;
       }
       if (w.how === 'empty') {
-        c.status.say(`Nothing was sent: the text is empty.${saved !== null ? ` Your earlier draft is kept: ${again}, then d discards it.` : ''}`, 'info');
+        c.status.say(
+          `Nothing was sent: the text is empty.${saved !== null ? ` Your earlier draft is kept: ${again}, then d discards it.` : ''}`,
+          'info',
+        );
         return;
       }
       text = w.text;
@@ -140,10 +155,14 @@ async function writeAndSend(c: CommandContext, kind: DraftKind, arg?: string): P
       return c.status.say(`${Word} kept as a draft (✎ in the list): ${again} opens it again.`, 'info');
     }
     const status = choice === 'pending' ? 'pending' : choice === 'resolved' ? 'resolved' : undefined;
-    await runAction(c, async () => {
-      const r = await c.api.send(item.id, kind, text, { expectedVersion: item.version, status, keepDraft: !isDraft });
-      return kind === 'reply' ? `Reply sent on #${item.id} (${r.item.status}).` : `Internal note added to #${item.id}.`;
-    }, isDraft ? { draft: { key: `${kind}:${item.id}`, text, again, stored: true } } : {});
+    await runAction(
+      c,
+      async () => {
+        const r = await c.api.send(item.id, kind, text, { expectedVersion: item.version, status, keepDraft: !isDraft });
+        return kind === 'reply' ? `Reply sent on #${item.id} (${r.item.status}).` : `Internal note added to #${item.id}.`;
+      },
+      isDraft ? { draft: { key: `${kind}:${item.id}`, text, again, stored: true } } : {},
+    );
     return;
   }
 }
@@ -171,10 +190,15 @@ export const actions: Record<string, Handler> = {
   'item.assign': async (c, arg) => {
     if (selecting(c)) {
       const sel = c.inbox.state.selection;
-      const handle = arg !== undefined ? arg.trim().replace(/^@/, '') : (await c.modal.pick(`Assign ${plural(sel.size, 'selected item')} to`, await agentOptions(c, [])))?.value;
+      const handle =
+        arg !== undefined
+          ? arg.trim().replace(/^@/, '')
+          : (await c.modal.pick(`Assign ${plural(sel.size, 'selected item')} to`, await agentOptions(c, [])))?.value;
       if (handle === undefined) return;
       const to = handle === 'none' || handle === '' ? null : handle;
-      await actOnSelection(c, `Assign ${plural(sel.size, 'selected item')} to ${to ? '@' + to : 'nobody'}?`, 'Assigned', (id, version) => c.api.assign(id, to, { expectedVersion: version }));
+      await actOnSelection(c, `Assign ${plural(sel.size, 'selected item')} to ${to ? '@' + to : 'nobody'}?`, 'Assigned', (id, version) =>
+        c.api.assign(id, to, { expectedVersion: version }),
+      );
       return;
     }
     const item = target(c);
@@ -220,10 +244,21 @@ export const actions: Record<string, Handler> = {
   'item.priority': async (c, arg) => {
     const item = selecting(c) ? null : target(c);
     if (!selecting(c) && !item) return;
-    const p = arg?.trim().toLowerCase() || (await c.modal.choose(item ? `Priority for #${item.id}` : `Priority for ${plural(c.inbox.state.selection.size, 'selected item')}`, PRIORITY_CHOICES, item?.priority));
+    const p =
+      arg?.trim().toLowerCase() ||
+      (await c.modal.choose(
+        item ? `Priority for #${item.id}` : `Priority for ${plural(c.inbox.state.selection.size, 'selected item')}`,
+        PRIORITY_CHOICES,
+        item?.priority,
+      ));
     if (!p) return;
     if (!item) {
-      return actOnSelection(c, `Set priority ${p} on ${plural(c.inbox.state.selection.size, 'selected item')}?`, `Priority ${p} on`, (id, version) => c.api.setPriority(id, p, { expectedVersion: version }));
+      return actOnSelection(
+        c,
+        `Set priority ${p} on ${plural(c.inbox.state.selection.size, 'selected item')}?`,
+        `Priority ${p} on`,
+        (id, version) => c.api.setPriority(id, p, { expectedVersion: version }),
+      );
     }
     await runAction(c, async () => {
       const r = await c.api.setPriority(item.id, p, v(item));
@@ -235,10 +270,21 @@ export const actions: Record<string, Handler> = {
   'item.status': async (c, arg) => {
     const item = selecting(c) ? null : target(c);
     if (!selecting(c) && !item) return;
-    const s = arg?.trim().toLowerCase() || (await c.modal.choose(item ? `Status for #${item.id}` : `Status for ${plural(c.inbox.state.selection.size, 'selected item')}`, STATUS_CHOICES, item?.status));
+    const s =
+      arg?.trim().toLowerCase() ||
+      (await c.modal.choose(
+        item ? `Status for #${item.id}` : `Status for ${plural(c.inbox.state.selection.size, 'selected item')}`,
+        STATUS_CHOICES,
+        item?.status,
+      ));
     if (!s) return;
     if (!item) {
-      return actOnSelection(c, `Set status ${s} on ${plural(c.inbox.state.selection.size, 'selected item')}?`, `Status ${s} on`, (id, version) => c.api.setStatus(id, s, { expectedVersion: version }));
+      return actOnSelection(
+        c,
+        `Set status ${s} on ${plural(c.inbox.state.selection.size, 'selected item')}?`,
+        `Status ${s} on`,
+        (id, version) => c.api.setStatus(id, s, { expectedVersion: version }),
+      );
     }
     await runAction(c, async () => {
       const r = await c.api.setStatus(item.id, s, v(item));
@@ -250,44 +296,59 @@ export const actions: Record<string, Handler> = {
   'item.tag': async (c, arg) => {
     const item = selecting(c) ? null : target(c);
     if (!selecting(c) && !item) return;
-    const text = arg ?? (await c.modal.ask({
-      label: item ? `Tags for #${item.id}: ` : `Tags for ${plural(c.inbox.state.selection.size, 'selected item')}: `,
-      hint: `${item?.tags.length ? `Now: ${item.tags.map((t) => '#' + sanitizeLine(t)).join(' ')} · ` : ''}words add a tag, -word removes it`,
-      validate: (t) => (t.trim() ? null : 'name a tag to add, or -tag to remove'),
-    }));
+    const text =
+      arg ??
+      (await c.modal.ask({
+        label: item ? `Tags for #${item.id}: ` : `Tags for ${plural(c.inbox.state.selection.size, 'selected item')}: `,
+        hint: `${item?.tags.length ? `Now: ${item.tags.map((t) => '#' + sanitizeLine(t)).join(' ')} · ` : ''}words add a tag, -word removes it`,
+        validate: (t) => (t.trim() ? null : 'name a tag to add, or -tag to remove'),
+      }));
     if (text === null || !text.trim()) return;
     const change = parseTagChange(text);
     if (!item) {
-      return actOnSelection(c, `Change tags (${text.trim()}) on ${plural(c.inbox.state.selection.size, 'selected item')}?`, 'Tagged', (id, version) => c.api.changeTags(id, change, { expectedVersion: version }));
+      return actOnSelection(
+        c,
+        `Change tags (${text.trim()}) on ${plural(c.inbox.state.selection.size, 'selected item')}?`,
+        'Tagged',
+        (id, version) => c.api.changeTags(id, change, { expectedVersion: version }),
+      );
     }
     await runAction(c, async () => {
       const r = await c.api.changeTags(item.id, change, v(item));
       remember(c, `tags on #${item.id}`, r);
-      return r.changed ? `#${item.id} tags: ${r.item.tags.map((t) => '#' + t).join(' ') || '(none)'}.${UNDO_HINT}` : `#${item.id} tags unchanged.`;
+      return r.changed
+        ? `#${item.id} tags: ${r.item.tags.map((t) => '#' + t).join(' ') || '(none)'}.${UNDO_HINT}`
+        : `#${item.id} tags unchanged.`;
     });
   },
 
   'item.snooze': async (c, arg) => {
     const item = target(c);
     if (!item) return;
-    const when = arg ?? (await c.modal.ask({
-      label: `Snooze #${item.id} until: `,
-      hint: 'e.g. 2h · 3d · tomorrow 9:00 · monday 9am · 2026-12-01 09:00',
-      validate: (t) => {
-        try {
-          const d = c.api.checkWhen(t);
-          return d.getTime() > c.api.now().getTime() ? null : 'that time is not in the future';
-        } catch (e) {
-          return (e as Error).message;
-        }
-      },
-    }));
+    const when =
+      arg ??
+      (await c.modal.ask({
+        label: `Snooze #${item.id} until: `,
+        hint: 'e.g. 2h · 3d · tomorrow 9:00 · monday 9am · 2026-12-01 09:00',
+        validate: (t) => {
+          try {
+            const d = c.api.checkWhen(t);
+            return d.getTime() > c.api.now().getTime() ? null : 'that time is not in the future';
+          } catch (e) {
+            return (e as Error).message;
+          }
+        },
+      }));
     if (when === null || !when.trim()) return;
-    await runAction(c, async () => {
-      const r = await c.api.snooze(item.id, when, v(item));
-      remember(c, `snooze #${item.id}`, r);
-      return `#${item.id} snoozed until ${localTime(r.item.snoozedUntil)}; it comes back by itself.${UNDO_HINT}`;
-    }, { reload: { follow: [c.inbox.nextId(), item.id] } });
+    await runAction(
+      c,
+      async () => {
+        const r = await c.api.snooze(item.id, when, v(item));
+        remember(c, `snooze #${item.id}`, r);
+        return `#${item.id} snoozed until ${localTime(r.item.snoozedUntil)}; it comes back by itself.${UNDO_HINT}`;
+      },
+      { reload: { follow: [c.inbox.nextId(), item.id] } },
+    );
   },
 
   'item.reply': (c, arg) => writeAndSend(c, 'reply', arg),
@@ -295,7 +356,11 @@ export const actions: Record<string, Handler> = {
 
   'item.undo': async (c) => {
     const last = c.takeUndo();
-    if (!last) return c.status.say('Nothing to undo: U undoes your last resolve, snooze, assignment, status, priority or tags, for 2 minutes.', 'info');
+    if (!last)
+      return c.status.say(
+        'Nothing to undo: U undoes your last resolve, snooze, assignment, status, priority or tags, for 2 minutes.',
+        'info',
+      );
     const done: number[] = [];
     const refused: string[] = [];
     for (const token of last.tokens) {
@@ -315,13 +380,16 @@ export const actions: Record<string, Handler> = {
   'item.resolve': async (c) => {
     if (selecting(c)) {
       const n = c.inbox.state.selection.size;
-      return actOnSelection(c, `Resolve ${plural(n, 'selected item')}?`, 'Resolved', (id, version) => c.api.resolve(id, { expectedVersion: version }));
+      return actOnSelection(c, `Resolve ${plural(n, 'selected item')}?`, 'Resolved', (id, version) =>
+        c.api.resolve(id, { expectedVersion: version }),
+      );
     }
     const item = target(c);
     if (!item) return;
     // A support item made by an escalation goes back to service with what support found: ask for it.
     let note: string | null = null;
-    const from = item.role === 'support' && item.status !== 'resolved' && item.status !== 'closed' ? await c.api.escalatedFrom(item.id) : null;
+    const from =
+      item.role === 'support' && item.status !== 'resolved' && item.status !== 'closed' ? await c.api.escalatedFrom(item.id) : null;
     if (from && from.state === 'open') {
       note = await c.modal.ask({
         label: `Resolve #${item.id} — note for service #${from.sourceItemId}: `,
@@ -333,13 +401,20 @@ export const actions: Record<string, Handler> = {
     }
     // "Resolve and go to the next": the cursor lands on the row after this one.
     const next = c.view === 'list' || c.inbox.current?.id === item.id ? c.inbox.nextId() : undefined;
-    const ok = await runAction(c, async () => {
-      const r = await c.api.resolve(item.id, { ...v(item), note });
-      c.drafts.delete(`resolve:${item.id}`);
-      if (from && r.changed) return `#${item.id} resolved; service #${from.sourceItemId} is back with your note.${next ? ` Next: #${next}.` : ''}`;
-      remember(c, `resolve #${item.id}`, r);
-      return r.changed ? `#${item.id} resolved.${next ? ` Next: #${next}.` : ''}${r.undo ? UNDO_HINT : ''}` : `#${item.id} was already resolved.`;
-    }, { reload: { follow: next ? [next] : [item.id] }, ...(note ? { draft: { key: `resolve:${item.id}`, text: note, again: 'x' } } : {}) });
+    const ok = await runAction(
+      c,
+      async () => {
+        const r = await c.api.resolve(item.id, { ...v(item), note });
+        c.drafts.delete(`resolve:${item.id}`);
+        if (from && r.changed)
+          return `#${item.id} resolved; service #${from.sourceItemId} is back with your note.${next ? ` Next: #${next}.` : ''}`;
+        remember(c, `resolve #${item.id}`, r);
+        return r.changed
+          ? `#${item.id} resolved.${next ? ` Next: #${next}.` : ''}${r.undo ? UNDO_HINT : ''}`
+          : `#${item.id} was already resolved.`;
+      },
+      { reload: { follow: next ? [next] : [item.id] }, ...(note ? { draft: { key: `resolve:${item.id}`, text: note, again: 'x' } } : {}) },
+    );
     if (ok) c.showItem(null);
   },
 };

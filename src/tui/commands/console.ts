@@ -12,7 +12,11 @@ function commonPrefix(words: string[]): string {
 }
 
 /** Completion for the command line: the text after Tab, and a line of candidates or usage. */
-export function completeCommand(text: string, view: ViewName, argNames: Record<string, string[]> = {}): { text?: string; candidates: string } {
+export function completeCommand(
+  text: string,
+  view: ViewName,
+  argNames: Record<string, string[]> = {},
+): { text?: string; candidates: string } {
   const m = /^\s*(\S*)(\s.*)?$/.exec(text)!;
   const word = m[1]!.toLowerCase();
   const hasArgs = m[2] !== undefined;
@@ -47,8 +51,14 @@ function usage(spec: CommandSpec): string {
 async function quitAsking(c: CommandContext): Promise<void> {
   const drafts = await c.api.myDrafts().catch(() => []);
   if (drafts.length) {
-    const listed = drafts.slice(0, 4).map((d) => `#${d.itemId} ${d.kind}`).join(', ') + (drafts.length > 4 ? ', …' : '');
-    const yes = await c.modal.confirm(`You have ${plural(drafts.length, 'unsent draft')} (${listed}); they stay saved for next time. Quit anyway?`);
+    const listed =
+      drafts
+        .slice(0, 4)
+        .map((d) => `#${d.itemId} ${d.kind}`)
+        .join(', ') + (drafts.length > 4 ? ', …' : '');
+    const yes = await c.modal.confirm(
+      `You have ${plural(drafts.length, 'unsent draft')} (${listed}); they stay saved for next time. Quit anyway?`,
+    );
     if (!yes) return c.status.say('Not quitting. ✎ in the list marks the items with a draft; r or n opens it.', 'info');
   }
   c.quit();
@@ -70,12 +80,17 @@ export const consoleCommands: Record<string, Handler> = {
   'app.command': async (c: CommandContext, arg?: string) => {
     // Names load while the prompt opens (keys typed right after `:` must reach the prompt).
     let names: Record<string, string[]> = {};
-    if (arg === undefined) void commandArgNames(c).then((n) => { names = n; });
-    const text = arg ?? (await c.modal.ask({
-      label: ':',
-      hint: 'A command by name, e.g. assign ana · priority urgent · snooze tomorrow 9:00 · go 42 · Tab completes',
-      complete: (t) => completeCommand(t, c.view, names),
-    }));
+    if (arg === undefined)
+      void commandArgNames(c).then((n) => {
+        names = n;
+      });
+    const text =
+      arg ??
+      (await c.modal.ask({
+        label: ':',
+        hint: 'A command by name, e.g. assign ana · priority urgent · snooze tomorrow 9:00 · go 42 · Tab completes',
+        complete: (t) => completeCommand(t, c.view, names),
+      }));
     if (text === null || !text.trim()) return;
     const m = /^\s*(\S+)\s*(.*)$/.exec(text)!;
     const found = findCommandByName(m[1]!, c.view);

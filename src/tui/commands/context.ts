@@ -124,7 +124,11 @@ export async function actOnSelection(
   const ids = selected.map(([id]) => id);
   const shown = await c.api.countShown(c.inbox.state.filter, ids).catch(() => ids.length);
   const hidden = ids.length - shown;
-  const listed = ids.slice(0, 8).map((id) => `#${id}`).join(' ') + (ids.length > 8 ? ` +${ids.length - 8}` : '');
+  const listed =
+    ids
+      .slice(0, 8)
+      .map((id) => `#${id}`)
+      .join(' ') + (ids.length > 8 ? ` +${ids.length - 8}` : '');
   const detail = ` (${listed}${hidden > 0 ? `; ${hidden} not shown by the current filter` : ''})`;
   if (!(await c.modal.confirm(question.replace(/\?$/, `${detail}?`)))) {
     c.status.say('Nothing changed.', 'info');
@@ -147,7 +151,13 @@ export async function actOnSelection(
   c.inbox.deselect(done);
   const parts = [`${verb} ${done.length - unchanged} of ${selected.length} item${selected.length === 1 ? '' : 's'}`];
   if (unchanged) parts.push(`${unchanged} already so`);
-  if (failed.length) parts.push(`${failed.length} refused (still selected): ${failed.slice(0, 2).map((f) => f.why).join(' · ')}`);
+  if (failed.length)
+    parts.push(
+      `${failed.length} refused (still selected): ${failed
+        .slice(0, 2)
+        .map((f) => f.why)
+        .join(' · ')}`,
+    );
   const tokens = undoTokens(results);
   if (tokens.length) c.rememberUndo(`${verb.toLowerCase()} ${plural(tokens.length, 'item')}`, tokens);
   await c.refresh();

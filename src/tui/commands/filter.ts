@@ -18,9 +18,11 @@ async function apply(c: CommandContext, next: ConsoleFilter, said?: string): Pro
 }
 
 // Each filter key waits for its list before the next key reads the filter ("o o o" sorts three times).
-const role = (r: ConsoleFilter['role'], label: string): Handler => async (c) => {
-  await apply(c, { ...c.inbox.state.filter, role: r }, `Showing ${label}.`);
-};
+const role =
+  (r: ConsoleFilter['role'], label: string): Handler =>
+  async (c) => {
+    await apply(c, { ...c.inbox.state.filter, role: r }, `Showing ${label}.`);
+  };
 
 function shown(f: ConsoleFilter): string {
   const d = describeFilter(f);
@@ -61,19 +63,21 @@ export const filter: Record<string, Handler> = {
   'filter.prompt': async (c, arg) => {
     const base = c.inbox.state.filter;
     let parsed: ConsoleFilter | null = null;
-    const text = arg ?? (await c.modal.ask({
-      label: 'Filter: ',
-      initial: formatFilter(base),
-      hint: 'status:open,pending  priority:high,urgent  assignee:me|none|HANDLE  tag:vip  breached · empty clears',
-      validate: (t) => {
-        try {
-          parsed = parseFilter(t, base);
-          return null;
-        } catch (e) {
-          return (e as Error).message;
-        }
-      },
-    }));
+    const text =
+      arg ??
+      (await c.modal.ask({
+        label: 'Filter: ',
+        initial: formatFilter(base),
+        hint: 'status:open,pending  priority:high,urgent  assignee:me|none|HANDLE  tag:vip  breached · empty clears',
+        validate: (t) => {
+          try {
+            parsed = parseFilter(t, base);
+            return null;
+          } catch (e) {
+            return (e as Error).message;
+          }
+        },
+      }));
     if (text === null) return;
     try {
       parsed ??= parseFilter(text, base);
@@ -87,13 +91,13 @@ export const filter: Record<string, Handler> = {
   'filter.mine': async (c) => {
     const f = c.inbox.state.filter;
     const next = { ...f, assignee: f.assignee === 'me' ? '' : 'me' };
-    await apply(c, next, next.assignee ? 'Showing only items assigned to you (M again: everyone\'s).' : 'Showing everyone\'s items.');
+    await apply(c, next, next.assignee ? "Showing only items assigned to you (M again: everyone's)." : "Showing everyone's items.");
   },
 
   'filter.unassigned': async (c) => {
     const f = c.inbox.state.filter;
     const next = { ...f, assignee: f.assignee === 'none' ? '' : 'none' };
-    await apply(c, next, next.assignee ? 'Showing only unassigned items (u again: everyone\'s).' : 'Showing everyone\'s items.');
+    await apply(c, next, next.assignee ? "Showing only unassigned items (u again: everyone's)." : "Showing everyone's items.");
   },
 
   'filter.sort': async (c, arg) => {
@@ -107,7 +111,11 @@ export const filter: Record<string, Handler> = {
       sort = SORTS[(SORTS.indexOf(f.sort) + 1) % SORTS.length]!;
     }
     const labels: Record<Sort, string> = {
-      due: 'next due time first', priority: 'priority, urgent first', newest: 'newest first', oldest: 'oldest first', updated: 'recently updated first',
+      due: 'next due time first',
+      priority: 'priority, urgent first',
+      newest: 'newest first',
+      oldest: 'oldest first',
+      updated: 'recently updated first',
     };
     await apply(c, { ...f, sort }, `Sorted by ${labels[sort]}.`);
   },

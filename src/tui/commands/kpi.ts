@@ -22,10 +22,12 @@ function showSpan(c: CommandContext, span: KpiSpan): void {
 const PERIODS = [7, 30, 90];
 
 /** The KPI keys only make sense in the KPI view (they also run from `:` there). */
-const inKpi = (f: Handler): Handler => (c, arg) => {
-  if (c.view !== 'kpi') return c.status.say('That works in the KPI view: K (or :kpi) opens it.', 'info');
-  return f(c, arg);
-};
+const inKpi =
+  (f: Handler): Handler =>
+  (c, arg) => {
+    if (c.view !== 'kpi') return c.status.say('That works in the KPI view: K (or :kpi) opens it.', 'info');
+    return f(c, arg);
+  };
 
 export const kpi: Record<string, Handler> = {
   'view.kpi': (c, arg) => {
@@ -43,7 +45,8 @@ export const kpi: Record<string, Handler> = {
   'kpi.period': inKpi((c, arg) => {
     if (arg !== undefined) {
       const n = Number(arg.trim());
-      if (!Number.isInteger(n) || n < 1) return c.status.say(`A period is a whole number of days, e.g. :days 7 (not "${arg.trim()}").`, 'error');
+      if (!Number.isInteger(n) || n < 1)
+        return c.status.say(`A period is a whole number of days, e.g. :days 7 (not "${arg.trim()}").`, 'error');
       return showSpan(c, { days: n });
     }
     const span = c.kpi.span();
@@ -66,21 +69,26 @@ export const kpi: Record<string, Handler> = {
     const who = c.kpi.selected();
     if (!who) return c.status.say('No at-risk customer to follow up.', 'info');
     const name = sanitizeLine(who.name);
-    if (who.openFollowUpId && arg === undefined
-      && !(await c.modal.confirm(`${name} already has an open follow-up, #${who.openFollowUpId}. Create another?`))) {
+    if (
+      who.openFollowUpId &&
+      arg === undefined &&
+      !(await c.modal.confirm(`${name} already has an open follow-up, #${who.openFollowUpId}. Create another?`))
+    ) {
       return c.status.say(`Follow-up #${who.openFollowUpId} stays the open one for ${name}; Enter opens it.`, 'info');
     }
-    const due = arg ?? (await c.modal.ask({
-      label: `Follow up with ${name} — due: `,
-      hint: 'A proactive outbound service item · e.g. 2d · tomorrow 9:00 · monday 9am · 2026-12-01 09:00 · Esc cancels',
-      validate: (t) => {
-        try {
-          return c.api.checkWhen(t).getTime() > c.api.now().getTime() ? null : 'that time is not in the future';
-        } catch (e) {
-          return (e as Error).message;
-        }
-      },
-    }));
+    const due =
+      arg ??
+      (await c.modal.ask({
+        label: `Follow up with ${name} — due: `,
+        hint: 'A proactive outbound service item · e.g. 2d · tomorrow 9:00 · monday 9am · 2026-12-01 09:00 · Esc cancels',
+        validate: (t) => {
+          try {
+            return c.api.checkWhen(t).getTime() > c.api.now().getTime() ? null : 'that time is not in the future';
+          } catch (e) {
+            return (e as Error).message;
+          }
+        },
+      }));
     if (due === null || !due.trim()) return c.status.say(`No follow-up created for ${name}.`, 'info');
     try {
       const item = await followUpCustomer(c.api, who, due);

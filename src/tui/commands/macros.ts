@@ -13,13 +13,15 @@ import { explainError } from '../explain.js';
 
 async function choices(api: ConsoleApi, role: string | null): Promise<MacroChoice[]> {
   const macros = await listMacros(api);
-  return Promise.all(macros.map(async (m) => ({
-    name: m.name,
-    kind: m.kind,
-    actions: (await describeMacroActions(m)).join(', '),
-    firstLine: m.body.split('\n').find((l) => l.trim()) ?? '',
-    fits: !m.role || !role || m.role === role,
-  })));
+  return Promise.all(
+    macros.map(async (m) => ({
+      name: m.name,
+      kind: m.kind,
+      actions: (await describeMacroActions(m)).join(', '),
+      firstLine: m.body.split('\n').find((l) => l.trim()) ?? '',
+      fits: !m.role || !role || m.role === role,
+    })),
+  );
 }
 
 function pickerSpec(api: ConsoleApi, item: ItemView, macros: MacroChoice[], mode: MacroPickerSpec['mode'], title: string): MacroPickerSpec {
@@ -39,7 +41,15 @@ export function macroTextPicker(api: ConsoleApi, modal: ModalController) {
   return async (kind: 'reply' | 'note', item: ItemView): Promise<string | null> => {
     const macros = await choices(api, item.role);
     const what = kind === 'reply' ? 'reply' : 'note';
-    const picked = await modal.pickMacro(pickerSpec(api, item, macros, 'insert', `Insert a macro's text into the ${what} to #${item.id} (its actions are not applied; m applies them)`));
+    const picked = await modal.pickMacro(
+      pickerSpec(
+        api,
+        item,
+        macros,
+        'insert',
+        `Insert a macro's text into the ${what} to #${item.id} (its actions are not applied; m applies them)`,
+      ),
+    );
     return picked?.text ?? null;
   };
 }
@@ -50,24 +60,29 @@ function summary(events: { summary: string }[]): string {
 
 async function applyToSelection(c: CommandContext, name: string): Promise<void> {
   const n = c.inbox.state.selection.size;
-  await actOnSelection(c, `Apply macro ${name} to ${plural(n, 'selected item')}?`, `Applied ${name} to`,
-    (id, version) => applyMacro(c.api, name, id, { expectedVersion: version }));
+  await actOnSelection(c, `Apply macro ${name} to ${plural(n, 'selected item')}?`, `Applied ${name} to`, (id, version) =>
+    applyMacro(c.api, name, id, { expectedVersion: version }),
+  );
 }
 
 async function applyOne(c: CommandContext, item: ItemView, name: string, body?: string, draftKey?: string): Promise<void> {
   const kind: 'reply' | 'note' = draftKey?.startsWith('note:') ? 'note' : 'reply';
-  await runAction(c, async () => {
-    try {
-      const o = await applyMacro(c.api, name, item.id, { expectedVersion: item.version, body });
-      if (draftKey) c.drafts.delete(draftKey);
-      return `Macro ${o.macro} applied to #${item.id}: ${summary(o.events)} (version ${o.item.version}).`;
-    } catch (e) {
-      // A refused change keeps the edited text as the item's reply (or note) draft, in the database
-      // like any draft: r (n) opens it again, and it survives quitting.
-      if (body !== undefined && draftKey) await c.api.saveDraft(item.id, kind, body).catch(() => undefined);
-      throw e;
-    }
-  }, body !== undefined && draftKey ? { draft: { key: draftKey, text: body, again: kind === 'note' ? 'n' : 'r', stored: true } } : {});
+  await runAction(
+    c,
+    async () => {
+      try {
+        const o = await applyMacro(c.api, name, item.id, { expectedVersion: item.version, body });
+        if (draftKey) c.drafts.delete(draftKey);
+        return `Macro ${o.macro} applied to #${item.id}: ${summary(o.events)} (version ${o.item.version}).`;
+      } catch (e) {
+        // A refused change keeps the edited text as the item's reply (or note) draft, in the database
+        // like any draft: r (n) opens it again, and it survives quitting.
+        if (body !== undefined && draftKey) await c.api.saveDraft(item.id, kind, body).catch(() => undefined);
+        throw e;
+      }
+    },
+    body !== undefined && draftKey ? { draft: { key: draftKey, text: body, again: kind === 'note' ? 'n' : 'r', stored: true } } : {},
+  );
 }
 
 const macroCommand: Handler = async (c, arg) => {
@@ -87,7 +102,8 @@ const macroCommand: Handler = async (c, arg) => {
   const picked = await c.modal.pickMacro(pickerSpec(c.api, previewed, macros, 'apply', title));
   if (!picked) return;
   if (selecting) {
-    if (picked.how !== 'apply') return c.status.say('With a selection, Enter applies the macro to each item; Tab edits one item\'s text.', 'info');
+    if (picked.how !== 'apply')
+      return c.status.say("With a selection, Enter applies the macro to each item; Tab edits one item's text.", 'info');
     return applyToSelection(c, picked.name);
   }
   if (picked.how === 'apply') return applyOne(c, item!, picked.name);
@@ -99,7 +115,10 @@ const macroCommand: Handler = async (c, arg) => {
   if (r.how !== 'done') {
     if (r.text.trim()) {
       c.drafts.set(draftKey, r.text);
-      c.status.say(`Macro ${picked.name} not applied; your text is kept: ${kind === 'reply' ? 'r' : 'n'} opens it again (without the macro's actions).`, r.how === 'failed' ? 'error' : 'info');
+      c.status.say(
+        `Macro ${picked.name} not applied; your text is kept: ${kind === 'reply' ? 'r' : 'n'} opens it again (without the macro's actions).`,
+        r.how === 'failed' ? 'error' : 'info',
+      );
     } else {
       c.status.say(`Macro ${picked.name} not applied.`, 'info');
     }
@@ -113,23 +132,31 @@ async function showView(c: CommandContext, tab: ViewTab): Promise<void> {
     await c.inbox.setFilter(tab.filter);
     c.showItem(null);
     const d = describeFilter(tab.filter);
-    c.status.say(`View ${tab.name}: ${[tab.filter.role === 'all' ? 'both roles' : tab.filter.role, d, `sort ${tab.filter.sort}`].filter(Boolean).join(' · ')}.`, 'info');
+    c.status.say(
+      `View ${tab.name}: ${[tab.filter.role === 'all' ? 'both roles' : tab.filter.role, d, `sort ${tab.filter.sort}`].filter(Boolean).join(' · ')}.`,
+      'info',
+    );
   } catch (e) {
     c.status.say(`View ${tab.name}: ${explainError(e, c.api.now())}`, 'error');
   }
 }
 
-const byKey = (key: string): Handler => async (c) => {
-  const tabs = await viewTabs(c.api, 'none');
-  const tab = tabs.find((t) => t.key === key);
-  if (tab) return showView(c, tab);
-  c.status.say(
-    tabs.length
-      ? `No saved view on ${key}; views are on ${tabs.filter((t) => t.key).map((t) => `${t.key} ${t.name}`).join(', ')}.`
-      : 'No saved views yet: `tandem view add NAME --assignee me --breached` (any inbox flags) saves one for keys 4–9.',
-    'info',
-  );
-};
+const byKey =
+  (key: string): Handler =>
+  async (c) => {
+    const tabs = await viewTabs(c.api, 'none');
+    const tab = tabs.find((t) => t.key === key);
+    if (tab) return showView(c, tab);
+    c.status.say(
+      tabs.length
+        ? `No saved view on ${key}; views are on ${tabs
+            .filter((t) => t.key)
+            .map((t) => `${t.key} ${t.name}`)
+            .join(', ')}.`
+        : 'No saved views yet: `tandem view add NAME --assignee me --breached` (any inbox flags) saves one for keys 4–9.',
+      'info',
+    );
+  };
 
 const viewCommand: Handler = async (c, arg) => {
   const tabs = await viewTabs(c.api, arg ? 'none' : 'all');
@@ -140,13 +167,21 @@ const viewCommand: Handler = async (c, arg) => {
     const prefixed = tabs.filter((t) => t.name.startsWith(word));
     const tab = exact ?? (prefixed.length === 1 ? prefixed[0] : undefined);
     if (tab) return showView(c, tab);
-    return c.status.say(prefixed.length ? `"${word}" could be ${prefixed.map((t) => t.name).join(', ')}.` : `No view "${word}"; views: ${tabs.map((t) => t.name).join(', ')}.`, 'error');
+    return c.status.say(
+      prefixed.length
+        ? `"${word}" could be ${prefixed.map((t) => t.name).join(', ')}.`
+        : `No view "${word}"; views: ${tabs.map((t) => t.name).join(', ')}.`,
+      'error',
+    );
   }
-  const picked = await c.modal.pick('Show a saved view', tabs.map((t) => ({
-    value: t.name,
-    label: `${t.key ? t.key + ' ' : ''}${t.name}`,
-    detail: `${t.count ?? '?'} items · ${describeFilter(t.filter) || 'all open work'}`,
-  })));
+  const picked = await c.modal.pick(
+    'Show a saved view',
+    tabs.map((t) => ({
+      value: t.name,
+      label: `${t.key ? t.key + ' ' : ''}${t.name}`,
+      detail: `${t.count ?? '?'} items · ${describeFilter(t.filter) || 'all open work'}`,
+    })),
+  );
   const tab = picked && tabs.find((t) => t.name === picked.value);
   if (tab) await showView(c, tab);
 };

@@ -4,10 +4,12 @@ import type { CommandContext, Handler } from './context.js';
 import { explainError } from '../explain.js';
 import { currentItem, openItem } from './context.js';
 
-const listMove = (f: (c: CommandContext) => Promise<void>): Handler => async (c) => {
-  c.showItem(null);
-  await f(c);
-};
+const listMove =
+  (f: (c: CommandContext) => Promise<void>): Handler =>
+  async (c) => {
+    c.showItem(null);
+    await f(c);
+  };
 
 const page = (c: CommandContext) => Math.max(1, c.inbox.state.pageSize - 1);
 
@@ -58,11 +60,15 @@ export const navigate: Record<string, Handler> = {
   'item.linked': async (c) => {
     const item = currentItem(c);
     if (!item) return;
-    const d = c.detail.data?.item.id === item.id && c.detail.data.item.version === item.version ? c.detail.data : await c.api.itemDetail(item.id);
+    const d =
+      c.detail.data?.item.id === item.id && c.detail.data.item.version === item.version ? c.detail.data : await c.api.itemDetail(item.id);
     const target = d.asSupport?.sourceItemId ?? d.asSource[0]?.supportItemId;
     if (!target) return c.status.say(`#${item.id} has no linked item (it was not escalated, nor made by an escalation).`, 'info');
     await openItem(c, target);
-    c.status.say(`#${target}: ${d.asSupport ? 'the service item this was escalated from' : 'the support item made from this one'} · l goes back, Esc to the list`, 'info');
+    c.status.say(
+      `#${target}: ${d.asSupport ? 'the service item this was escalated from' : 'the support item made from this one'} · l goes back, Esc to the list`,
+      'info',
+    );
   },
 
   'item.customer': async (c) => {

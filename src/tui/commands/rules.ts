@@ -5,10 +5,12 @@ import type { CommandContext, Handler } from './context.js';
 import { currentItem } from './context.js';
 import { explainError } from '../explain.js';
 
-const inRules = (f: Handler): Handler => (c, arg) => {
-  if (c.view !== 'rules') return c.status.say('That works in the rules view: R (or :rules) opens it.', 'info');
-  return f(c, arg);
-};
+const inRules =
+  (f: Handler): Handler =>
+  (c, arg) => {
+    if (c.view !== 'rules') return c.status.say('That works in the rules view: R (or :rules) opens it.', 'info');
+    return f(c, arg);
+  };
 
 async function reorder(c: CommandContext, delta: -1 | 1): Promise<void> {
   const rule = c.rules.selected();
@@ -42,7 +44,10 @@ export const rules: Record<string, Handler> = {
       const report = await c.api.testRule(rule.id, item.id);
       c.rules.setTest({ report, subject: item.subject });
       const r = report.rules[0]!;
-      c.status.say(`#${item.id}: “${sanitizeLine(rule.name)}” ${r.matched ? (r.refused ? 'matches, but would be refused' : 'matches') : 'does not match'}; nothing was written.`, r.matched ? 'ok' : 'info');
+      c.status.say(
+        `#${item.id}: “${sanitizeLine(rule.name)}” ${r.matched ? (r.refused ? 'matches, but would be refused' : 'matches') : 'does not match'}; nothing was written.`,
+        r.matched ? 'ok' : 'info',
+      );
     } catch (e) {
       c.status.say(explainError(e, c.api.now()), 'error');
     }
@@ -52,6 +57,11 @@ export const rules: Record<string, Handler> = {
     if (!item) return;
     const r = await c.api.acceptSuggestion(item.id, { expectedVersion: item.version });
     await c.refresh();
-    c.status.say(r.changed ? `#${item.id} is now ${r.item.role} · ${r.item.kind}${r.item.assignee ? ` · @${r.item.assignee}` : ''} (suggestion accepted).` : `#${item.id} already is what was suggested.`, 'ok');
+    c.status.say(
+      r.changed
+        ? `#${item.id} is now ${r.item.role} · ${r.item.kind}${r.item.assignee ? ` · @${r.item.assignee}` : ''} (suggestion accepted).`
+        : `#${item.id} already is what was suggested.`,
+      'ok',
+    );
   },
 };

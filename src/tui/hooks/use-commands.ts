@@ -56,23 +56,41 @@ export function useCommands(api: ConsoleApi, deps: CommandDeps, nav: Navigation,
   const context = useMemo<CommandContext>(() => {
     const c: CommandContext = {
       api,
-      get inbox() { return latest.current.inbox; },
-      get detail() { return latest.current.detail; },
-      get kpi() { return latest.current.kpi; },
-      get rules() { return latest.current.rules; },
-      get modal() { return latest.current.modal; },
-      get status() { return latest.current.status; },
-      get view() { return nav.view.current; },
-      get wide() { return latest.current.wide; },
+      get inbox() {
+        return latest.current.inbox;
+      },
+      get detail() {
+        return latest.current.detail;
+      },
+      get kpi() {
+        return latest.current.kpi;
+      },
+      get rules() {
+        return latest.current.rules;
+      },
+      get modal() {
+        return latest.current.modal;
+      },
+      get status() {
+        return latest.current.status;
+      },
+      get view() {
+        return nav.view.current;
+      },
+      get wide() {
+        return latest.current.wide;
+      },
       detailId: () => {
         const l = latest.current;
-        return l.wide || nav.view.current === 'detail' ? nav.shown.current ?? l.inbox.current?.id ?? null : null;
+        return l.wide || nav.view.current === 'detail' ? (nav.shown.current ?? l.inbox.current?.id ?? null) : null;
       },
       drafts,
       setView: nav.setView,
       showItem: nav.showItem,
       writeText: (kind, item, initial, quote) => latest.current.writeText(kind, item, initial, quote),
-      rememberUndo: (label, tokens) => { lastChange.current = { label, tokens }; },
+      rememberUndo: (label, tokens) => {
+        lastChange.current = { label, tokens };
+      },
       takeUndo: () => {
         const last = lastChange.current;
         lastChange.current = null;
@@ -92,13 +110,16 @@ export function useCommands(api: ConsoleApi, deps: CommandDeps, nav: Navigation,
     return c;
   }, [api, drafts, nav, quit]);
 
-  const runKey = useCallback((name: string) => {
-    running.current = running.current.then(() => {
-      const id = commandIdFor(nav.view.current, name);
-      return id ? context.run(id) : undefined;
-    });
-    return running.current;
-  }, [context, nav]);
+  const runKey = useCallback(
+    (name: string) => {
+      running.current = running.current.then(() => {
+        const id = commandIdFor(nav.view.current, name);
+        return id ? context.run(id) : undefined;
+      });
+      return running.current;
+    },
+    [context, nav],
+  );
   const runningNow = useCallback(() => running.current, []);
 
   return { context, runKey, running: runningNow };

@@ -44,7 +44,17 @@ export function initialInboxState(pageSize: number, filter: ConsoleFilter = DEFA
   const size = Math.max(1, pageSize);
   // A first window fetched before the console drew (fewer rows than asked = the whole list).
   const total = cache && cache.rows.length < size * 3 ? cache.rows.length : null;
-  return { filter, total, cursor: 0, top: 0, pageSize: size, cache: cache ?? EMPTY_CACHE, selection: new Map(), loaded: Boolean(cache), error: null };
+  return {
+    filter,
+    total,
+    cursor: 0,
+    top: 0,
+    pageSize: size,
+    cache: cache ?? EMPTY_CACHE,
+    selection: new Map(),
+    loaded: Boolean(cache),
+    error: null,
+  };
 }
 
 /** Keep `cursor` on screen, moving `top` as little as possible. */
@@ -68,7 +78,14 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
         }
       }
       return {
-        ...state, filter: action.filter, cache: action.cache, cursor: action.cursor, top: action.top, selection, loaded: true, error: null,
+        ...state,
+        filter: action.filter,
+        cache: action.cache,
+        cursor: action.cursor,
+        top: action.top,
+        selection,
+        loaded: true,
+        error: null,
         total: action.total === undefined ? state.total : action.total,
       };
     }
@@ -144,89 +161,107 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
   const countSeq = useRef(0);
 
   /** Fetch a cache around [top, top+pageSize) for `filter`; the caller dispatches. */
-  const fetchAround = useCallback(async (filter: ConsoleFilter, top: number, size: number): Promise<InboxCache> => {
-    const start = Math.max(0, top - size);
-    const win = await api.inboxWindow(filter, start, size * 3);
-    return { start, rows: win.rows, marks: win.marks, drafts: win.drafts };
-  }, [api]);
+  const fetchAround = useCallback(
+    async (filter: ConsoleFilter, top: number, size: number): Promise<InboxCache> => {
+      const start = Math.max(0, top - size);
+      const win = await api.inboxWindow(filter, start, size * 3);
+      return { start, rows: win.rows, marks: win.marks, drafts: win.drafts };
+    },
+    [api],
+  );
 
-  const recount = useCallback(async (filter: ConsoleFilter) => {
-    const mine = ++countSeq.current;
-    const total = await api.inboxCount(filter);
-    if (mine === countSeq.current && ref.current.filter === filter) dispatch({ type: 'total', total });
-  }, [api, dispatch]);
+  const recount = useCallback(
+    async (filter: ConsoleFilter) => {
+      const mine = ++countSeq.current;
+      const total = await api.inboxCount(filter);
+      if (mine === countSeq.current && ref.current.filter === filter) dispatch({ type: 'total', total });
+    },
+    [api, dispatch],
+  );
 
-  const load = useCallback(async (filter: ConsoleFilter, opts: ReloadOptions & { resetCursor?: boolean } = {}) => {
-    const mine = ++seq.current;
-    const s = ref.current;
-    const size = s.pageSize;
-    const cursorBefore = opts.resetCursor ? 0 : s.cursor;
-    const topBefore = opts.resetCursor ? 0 : s.top;
-    let cache = await fetchAround(filter, topBefore, size);
-    if (mine !== seq.current) return;
-    // The list shrank above the window: start over from the top.
-    if (cache.rows.length === 0 && cache.start > 0) cache = await fetchAround(filter, 0, size);
-    if (mine !== seq.current) return;
-    let cursor = cursorBefore;
-    const wanted = (opts.follow ?? []).filter((id): id is number => typeof id === 'number');
-    for (const id of wanted) {
-      const at = cache.rows.findIndex((r) => r.id === id);
-      if (at >= 0) {
-        cursor = cache.start + at;
-        break;
+  const load = useCallback(
+    async (filter: ConsoleFilter, opts: ReloadOptions & { resetCursor?: boolean } = {}) => {
+      const mine = ++seq.current;
+      const s = ref.current;
+      const size = s.pageSize;
+      const cursorBefore = opts.resetCursor ? 0 : s.cursor;
+      const topBefore = opts.resetCursor ? 0 : s.top;
+      let cache = await fetchAround(filter, topBefore, size);
+      if (mine !== seq.current) return;
+      // The list shrank above the window: start over from the top.
+      if (cache.rows.length === 0 && cache.start > 0) cache = await fetchAround(filter, 0, size);
+      if (mine !== seq.current) return;
+      let cursor = cursorBefore;
+      const wanted = (opts.follow ?? []).filter((id): id is number => typeof id === 'number');
+      for (const id of wanted) {
+        const at = cache.rows.findIndex((r) => r.id === id);
+        if (at >= 0) {
+          cursor = cache.start + at;
+          break;
+        }
       }
-    }
-    const knownEnd = cache.rows.length < size * 3 ? cache.start + cache.rows.length : null;
-    if (knownEnd !== null) cursor = Math.max(0, Math.min(cursor, knownEnd - 1));
-    // Keep the cursor at the same height on screen when it followed an item.
-    const top = scrollTop(cursor, Math.max(0, cursor - (cursorBefore - topBefore)), size, knownEnd);
-    dispatch({ type: 'loaded', filter, cache, cursor, top, total: knownEnd ?? (opts.resetCursor ? null : undefined) });
-    if (opts.count !== false && knownEnd === null) {
-      // Counting a huge filter can take a while: let the frame with the rows go out first.
-      setTimeout(() => void recount(filter).catch(() => undefined), 0);
-    }
-  }, [fetchAround, recount, dispatch]);
+      const knownEnd = cache.rows.length < size * 3 ? cache.start + cache.rows.length : null;
+      if (knownEnd !== null) cursor = Math.max(0, Math.min(cursor, knownEnd - 1));
+      // Keep the cursor at the same height on screen when it followed an item.
+      const top = scrollTop(cursor, Math.max(0, cursor - (cursorBefore - topBefore)), size, knownEnd);
+      dispatch({ type: 'loaded', filter, cache, cursor, top, total: knownEnd ?? (opts.resetCursor ? null : undefined) });
+      if (opts.count !== false && knownEnd === null) {
+        // Counting a huge filter can take a while: let the frame with the rows go out first.
+        setTimeout(() => void recount(filter).catch(() => undefined), 0);
+      }
+    },
+    [fetchAround, recount, dispatch],
+  );
 
-  const goTo = useCallback(async (index: number) => {
-    const s = ref.current;
-    let last = s.total !== null ? s.total - 1 : s.cache.start + s.cache.rows.length - 1;
-    if (s.total === null && index > last) {
-      // The end is not known yet (still counting): count now, the user asked for it.
-      const total = await api.inboxCount(s.filter);
-      dispatch({ type: 'total', total });
-      last = total - 1;
-    }
-    if (last < 0) return;
-    const cursor = Math.max(0, Math.min(index, last));
-    const cur = ref.current;
-    const top = scrollTop(cursor, cur.top, cur.pageSize, cur.total);
-    if (covers(cur.cache, top, Math.min(top + cur.pageSize, last + 1))) {
-      dispatch({ type: 'move', cursor, top });
-      return;
-    }
-    const mine = ++seq.current;
-    const cache = await fetchAround(cur.filter, top, cur.pageSize);
-    if (mine !== seq.current) return;
-    dispatch({ type: 'loaded', filter: cur.filter, cache, cursor, top });
-  }, [api, fetchAround, dispatch]);
+  const goTo = useCallback(
+    async (index: number) => {
+      const s = ref.current;
+      let last = s.total !== null ? s.total - 1 : s.cache.start + s.cache.rows.length - 1;
+      if (s.total === null && index > last) {
+        // The end is not known yet (still counting): count now, the user asked for it.
+        const total = await api.inboxCount(s.filter);
+        dispatch({ type: 'total', total });
+        last = total - 1;
+      }
+      if (last < 0) return;
+      const cursor = Math.max(0, Math.min(index, last));
+      const cur = ref.current;
+      const top = scrollTop(cursor, cur.top, cur.pageSize, cur.total);
+      if (covers(cur.cache, top, Math.min(top + cur.pageSize, last + 1))) {
+        dispatch({ type: 'move', cursor, top });
+        return;
+      }
+      const mine = ++seq.current;
+      const cache = await fetchAround(cur.filter, top, cur.pageSize);
+      if (mine !== seq.current) return;
+      dispatch({ type: 'loaded', filter: cur.filter, cache, cursor, top });
+    },
+    [api, fetchAround, dispatch],
+  );
 
   const move = useCallback((delta: number) => goTo(ref.current.cursor + delta), [goTo]);
 
-  const reload = useCallback(async (opts: ReloadOptions = {}) => {
-    const s = ref.current;
-    const current = rowAt(s, s.cursor);
-    try {
-      await load(s.filter, { ...opts, follow: opts.follow ?? [current?.id] });
-    } catch (e) {
-      dispatch({ type: 'failed', error: (e as Error).message });
-    }
-  }, [load, dispatch]);
+  const reload = useCallback(
+    async (opts: ReloadOptions = {}) => {
+      const s = ref.current;
+      const current = rowAt(s, s.cursor);
+      try {
+        await load(s.filter, { ...opts, follow: opts.follow ?? [current?.id] });
+      } catch (e) {
+        dispatch({ type: 'failed', error: (e as Error).message });
+      }
+    },
+    [load, dispatch],
+  );
 
-  const setFilter = useCallback(async (filter: ConsoleFilter) => {
-    // Validate with a cheap query first: a bad filter changes nothing.
-    await api.inboxWindow(filter, 0, 1);
-    await load(filter, { resetCursor: true });
-  }, [api, load]);
+  const setFilter = useCallback(
+    async (filter: ConsoleFilter) => {
+      // Validate with a cheap query first: a bad filter changes nothing.
+      await api.inboxWindow(filter, 0, 1);
+      await load(filter, { resetCursor: true });
+    },
+    [api, load],
+  );
 
   const toggleSelect = useCallback(() => {
     const s = ref.current;
@@ -238,13 +273,16 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
 
   const nextId = useCallback(() => rowAt(ref.current, ref.current.cursor + 1)?.id, []);
 
-  const focus = useCallback(async (id: number) => {
-    const s = ref.current;
-    const at = s.cache.rows.findIndex((r) => r.id === id);
-    if (at < 0) return false;
-    await goTo(s.cache.start + at);
-    return true;
-  }, [goTo]);
+  const focus = useCallback(
+    async (id: number) => {
+      const s = ref.current;
+      const at = s.cache.rows.findIndex((r) => r.id === id);
+      if (at < 0) return false;
+      await goTo(s.cache.start + at);
+      return true;
+    },
+    [goTo],
+  );
 
   // Page size follows the terminal; the first load happens on mount.
   useEffect(() => {
@@ -255,7 +293,8 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
     const s = ref.current;
     if (!s.loaded) return;
     // A taller window may need rows the cache lacks.
-    if (!covers(s.cache, s.top, Math.min(s.top + s.pageSize, s.total ?? Infinity))) void reload({ count: false }).catch((e: Error) => dispatch({ type: 'failed', error: e.message }));
+    if (!covers(s.cache, s.top, Math.min(s.top + s.pageSize, s.total ?? Infinity)))
+      void reload({ count: false }).catch((e: Error) => dispatch({ type: 'failed', error: e.message }));
   }, [state.pageSize, reload, dispatch]);
   useEffect(() => {
     const s = ref.current;
@@ -271,8 +310,20 @@ export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: Cons
   // `state` and `current` read the eagerly updated mirror: a command that runs before React has
   // rendered the previous one's change (React renders later, in a macrotask) still sees it.
   return {
-    get state() { return ref.current; },
-    get current() { return rowAt(ref.current, ref.current.cursor); },
-    visible, goTo, move, reload, setFilter, toggleSelect, deselect, nextId, focus,
+    get state() {
+      return ref.current;
+    },
+    get current() {
+      return rowAt(ref.current, ref.current.cursor);
+    },
+    visible,
+    goTo,
+    move,
+    reload,
+    setFilter,
+    toggleSelect,
+    deselect,
+    nextId,
+    focus,
   };
 }

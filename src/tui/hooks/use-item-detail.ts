@@ -10,13 +10,19 @@ interface DetailScroll {
   offset: number;
 }
 
-type ScrollAction = { type: 'by'; delta: number; max: number } | { type: 'to'; offset: number; max: number } | { type: 'reset'; id: number | null };
+type ScrollAction =
+  | { type: 'by'; delta: number; max: number }
+  | { type: 'to'; offset: number; max: number }
+  | { type: 'reset'; id: number | null };
 
 function scrollReducer(s: DetailScroll, a: ScrollAction): DetailScroll {
   switch (a.type) {
-    case 'by': return { ...s, offset: Math.max(0, Math.min(a.max, s.offset + a.delta)) };
-    case 'to': return { ...s, offset: Math.max(0, Math.min(a.max, a.offset)) };
-    case 'reset': return s.id === a.id ? s : { id: a.id, offset: 0 };
+    case 'by':
+      return { ...s, offset: Math.max(0, Math.min(a.max, s.offset + a.delta)) };
+    case 'to':
+      return { ...s, offset: Math.max(0, Math.min(a.max, a.offset)) };
+    case 'reset':
+      return s.id === a.id ? s : { id: a.id, offset: 0 };
   }
 }
 
@@ -90,5 +96,16 @@ export function useItemDetail(api: ConsoleApi, id: number | null, width: number,
   // While the next item loads (milliseconds), the previous one stays rather than a flash of "Loading".
   // `current` says whether what is shown is the item asked for; actions only trust a current one.
   const current = data !== null && data.item.id === id;
-  return { id, data: id === null ? null : data, current, error, lines: id === null ? [] : lines, offset: current ? offset : 0, height, scrollBy, scrollTo, reload };
+  return {
+    id,
+    data: id === null ? null : data,
+    current,
+    error,
+    lines: id === null ? [] : lines,
+    offset: current ? offset : 0,
+    height,
+    scrollBy,
+    scrollTo,
+    reload,
+  };
 }

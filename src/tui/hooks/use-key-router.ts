@@ -26,9 +26,12 @@ export const KeyRouterContext = createContext<KeyRegistry | null>(null);
 export function useKeys(owner: number | undefined, handler: KeyHandler): void {
   const registry = useContext(KeyRouterContext);
   if (registry && owner !== undefined) registry.set(owner, handler);
-  useEffect(() => () => {
-    if (registry && owner !== undefined) registry.drop(owner);
-  }, [registry, owner]);
+  useEffect(
+    () => () => {
+      if (registry && owner !== undefined) registry.drop(owner);
+    },
+    [registry, owner],
+  );
 }
 
 export interface KeyRouting {
@@ -45,9 +48,26 @@ export interface KeyRouting {
 }
 
 const NO_KEY: Key = {
-  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
-  super: false, hyper: false, capsLock: false, numLock: false,
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
 };
 
 const PASTE_START = '\u001b[200~';
@@ -101,9 +121,13 @@ export function useKeyRouter(routing: KeyRouting): KeyRegistry {
   // The raw chunk behind each key event: Ink's parsed form loses keys of a burst. Prepended, so it is
   // recorded before Ink's own listener reports the same chunk to the handler below.
   useEffect(() => {
-    const onRaw = (chunk: string) => { state.raw = chunk; };
+    const onRaw = (chunk: string) => {
+      state.raw = chunk;
+    };
     emitter?.prependListener('input', onRaw);
-    return () => { emitter?.off('input', onRaw); };
+    return () => {
+      emitter?.off('input', onRaw);
+    };
   }, [emitter, state]);
 
   /** Handle queued keys one by one; each waits for the command the one before started. */
@@ -134,9 +158,11 @@ export function useKeyRouter(routing: KeyRouting): KeyRegistry {
           if (r.route() !== owner) started = r.running?.();
         }
         if (started) {
-          const mine = started.catch(() => undefined).then(() => {
-            if (state.busy === mine) state.busy = null;
-          });
+          const mine = started
+            .catch(() => undefined)
+            .then(() => {
+              if (state.busy === mine) state.busy = null;
+            });
           state.busy = mine;
         }
       }

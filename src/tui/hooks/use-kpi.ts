@@ -48,7 +48,15 @@ export interface KpiOptions {
 
 export function useKpi(api: ConsoleApi, active: boolean, opts: KpiOptions = {}): KpiController {
   const minGapMs = opts.minGapMs ?? KPI_MIN_GAP_MS;
-  const [state, setRendered] = useState<KpiState>({ span: DEFAULT_SPAN, report: null, computing: false, error: null, cursor: 0, top: 0, follow: false });
+  const [state, setRendered] = useState<KpiState>({
+    span: DEFAULT_SPAN,
+    report: null,
+    computing: false,
+    error: null,
+    cursor: 0,
+    top: 0,
+    follow: false,
+  });
   // The latest state, updated at once: commands run back to back before the next render.
   const latest = useRef(state);
   const setState = useCallback((f: (s: KpiState) => KpiState) => {
@@ -69,14 +77,17 @@ export function useKpi(api: ConsoleApi, active: boolean, opts: KpiOptions = {}):
     // Yield first, so "computing…" reaches the screen before SQLite's synchronous work starts.
     setTimeout(() => {
       if (mine !== seq.current) return;
-      loadKpis(api, latest.current.span).then((report) => {
-        if (mine !== seq.current) return;
-        const n = report.service?.atRisk.length ?? 0;
-        setState((s) => ({ ...s, report, computing: false, error: null, cursor: Math.max(0, Math.min(s.cursor, n - 1)) }));
-      }, (e: unknown) => {
-        if (mine !== seq.current) return;
-        setState((s) => ({ ...s, computing: false, error: explainError(e, api.now()) }));
-      });
+      loadKpis(api, latest.current.span).then(
+        (report) => {
+          if (mine !== seq.current) return;
+          const n = report.service?.atRisk.length ?? 0;
+          setState((s) => ({ ...s, report, computing: false, error: null, cursor: Math.max(0, Math.min(s.cursor, n - 1)) }));
+        },
+        (e: unknown) => {
+          if (mine !== seq.current) return;
+          setState((s) => ({ ...s, computing: false, error: explainError(e, api.now()) }));
+        },
+      );
     }, 0);
   }, [api, setState]);
 
@@ -105,15 +116,33 @@ export function useKpi(api: ConsoleApi, active: boolean, opts: KpiOptions = {}):
 
   const atRisk = state.report?.service?.atRisk ?? [];
   const setSpan = useCallback((span: KpiSpan) => setState((s) => ({ ...s, span })), [setState]);
-  const move = useCallback((delta: number) => setState((s) => {
-    const n = s.report?.service?.atRisk.length ?? 0;
-    return { ...s, cursor: Math.max(0, Math.min(n - 1, s.cursor + delta)), follow: true };
-  }), [setState]);
-  const scrollBy = useCallback((delta: number) => setState((s) => ({ ...s, top: Math.max(0, shown.top + delta), follow: false })), [setState, shown]);
+  const move = useCallback(
+    (delta: number) =>
+      setState((s) => {
+        const n = s.report?.service?.atRisk.length ?? 0;
+        return { ...s, cursor: Math.max(0, Math.min(n - 1, s.cursor + delta)), follow: true };
+      }),
+    [setState],
+  );
+  const scrollBy = useCallback(
+    (delta: number) => setState((s) => ({ ...s, top: Math.max(0, shown.top + delta), follow: false })),
+    [setState, shown],
+  );
   const selected = useCallback(() => latest.current.report?.service?.atRisk[latest.current.cursor] ?? null, []);
   const span = useCallback(() => latest.current.span, []);
 
-  return useMemo(() => ({
-    state, atRisk, selected, setSpan, span, reload: compute, move, scrollBy, shown,
-  }), [state, atRisk, selected, setSpan, span, compute, move, scrollBy, shown]);
+  return useMemo(
+    () => ({
+      state,
+      atRisk,
+      selected,
+      setSpan,
+      span,
+      reload: compute,
+      move,
+      scrollBy,
+      shown,
+    }),
+    [state, atRisk, selected, setSpan, span, compute, move, scrollBy, shown],
+  );
 }

@@ -42,21 +42,33 @@ export function useLiveRefresh(api: ConsoleApi, onChange: () => Promise<void>, o
       return;
     }
     b.running = true;
-    void onChangeRef.current().catch(() => undefined).finally(() => {
-      b.running = false;
-      if (b.again) {
-        b.again = false;
-        changed.current();
-      }
-    });
+    void onChangeRef
+      .current()
+      .catch(() => undefined)
+      .finally(() => {
+        b.running = false;
+        if (b.again) {
+          b.again = false;
+          changed.current();
+        }
+      });
   });
 
   useEffect(() => {
     if (!enabled) return;
-    const stop = watchCommits(api, () => changed.current(), (signal) => onConnectionRef.current?.(signal));
+    const stop = watchCommits(
+      api,
+      () => changed.current(),
+      (signal) => onConnectionRef.current?.(signal),
+    );
     // A snooze wakes when its time comes (within a second), not at the next minute.
     const wake = setInterval(() => {
-      void api.wakeSnoozed().then((n) => { if (n > 0) changed.current(); }, () => undefined);
+      void api.wakeSnoozed().then(
+        (n) => {
+          if (n > 0) changed.current();
+        },
+        () => undefined,
+      );
     }, wakeMs);
     return () => {
       stop();

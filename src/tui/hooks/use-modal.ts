@@ -46,11 +46,19 @@ export type Modal = { seq?: number } & (
   | { kind: 'choice'; label: string; options: ChoiceOption[]; current?: string; resolve: (value: string | null) => void }
   | { kind: 'confirm'; question: string; resolve: (yes: boolean) => void }
   | { kind: 'picker'; title: string; options: PickerOption[]; resolve: (picked: PickerOption | null) => void }
-  | ({ kind: 'editor'; title: string; subtitle?: string; initial: string; quote?: Quote | null; resolve: (result: EditResult) => void } & EditOptions)
+  | ({
+      kind: 'editor';
+      title: string;
+      subtitle?: string;
+      initial: string;
+      quote?: Quote | null;
+      resolve: (result: EditResult) => void;
+    } & EditOptions)
   | ({ kind: 'macro'; resolve: (picked: MacroPick | null) => void } & MacroPickerSpec)
   | { kind: 'help'; view: ViewName; resolve: () => void }
-  | ({ kind: 'review'; resolve: (choice: ReviewChoice) => void; review: ReviewSpec })
-  | { kind: 'customer'; history: CustomerHistory; now: Date; resolve: (openItemId: number | null) => void });
+  | { kind: 'review'; resolve: (choice: ReviewChoice) => void; review: ReviewSpec }
+  | { kind: 'customer'; history: CustomerHistory; now: Date; resolve: (openItemId: number | null) => void }
+);
 
 /** The inline editor's answer; `macroAt` = closed by typing `::` there (the picker inserts at that index). */
 interface EditResult {
@@ -95,7 +103,7 @@ export function useModal(): ModalController {
   const counter = useRef(0);
   const waiting = useRef(new Set<() => void>());
 
-  const open = useCallback(<T,>(make: (done: (v: T) => void) => Modal, cancelled: T): Promise<T> => {
+  const open = useCallback(<T>(make: (done: (v: T) => void) => Modal, cancelled: T): Promise<T> => {
     const previous = openRef.current;
     return new Promise<T>((resolve) => {
       let settled = false;
@@ -118,34 +126,39 @@ export function useModal(): ModalController {
     });
   }, []);
 
-  return useMemo<ModalController>(() => ({
-    modal,
-    current: () => openRef.current,
-    ask: (spec) => open<string | null>((done) => ({ kind: 'prompt', ...spec, resolve: done }), null),
-    choose: (label, options, current) => open<string | null>((done) => ({ kind: 'choice', label, options, current, resolve: done }), null),
-    confirm: (question) => open<boolean>((done) => ({ kind: 'confirm', question, resolve: done }), false),
-    pick: (title, options) => open<PickerOption | null>((done) => ({ kind: 'picker', title, options, resolve: done }), null),
-    edit: (title, initial, subtitle, opts) => open<EditResult>((done) => ({ kind: 'editor', title, subtitle, initial, ...opts, resolve: done }), { text: initial, sent: false }),
-    help: (view) => open<void>((done) => ({ kind: 'help', view, resolve: () => done() }), undefined),
-    pickMacro: (spec) => open<MacroPick | null>((done) => ({ kind: 'macro', ...spec, resolve: done }), null),
-    customer: (history, now) => open<number | null>((done) => ({ kind: 'customer', history, now, resolve: done }), null),
-    review: (spec) => open<ReviewChoice>((done) => ({ kind: 'review', review: spec, resolve: done }), 'keep'),
-    nextModal: () => {
-      let wake: () => void = () => undefined;
-      const opened = new Promise<void>((resolve) => {
-        wake = () => {
-          waiting.current.delete(wake);
-          resolve();
-        };
-        waiting.current.add(wake);
-      });
-      return { opened, cancel: () => void waiting.current.delete(wake) };
-    },
-    cancel: () => {
-      const m = openRef.current as { cancel?: () => void } | null;
-      if (!m?.cancel) return false;
-      m.cancel();
-      return true;
-    },
-  }), [modal, open]);
+  return useMemo<ModalController>(
+    () => ({
+      modal,
+      current: () => openRef.current,
+      ask: (spec) => open<string | null>((done) => ({ kind: 'prompt', ...spec, resolve: done }), null),
+      choose: (label, options, current) =>
+        open<string | null>((done) => ({ kind: 'choice', label, options, current, resolve: done }), null),
+      confirm: (question) => open<boolean>((done) => ({ kind: 'confirm', question, resolve: done }), false),
+      pick: (title, options) => open<PickerOption | null>((done) => ({ kind: 'picker', title, options, resolve: done }), null),
+      edit: (title, initial, subtitle, opts) =>
+        open<EditResult>((done) => ({ kind: 'editor', title, subtitle, initial, ...opts, resolve: done }), { text: initial, sent: false }),
+      help: (view) => open<void>((done) => ({ kind: 'help', view, resolve: () => done() }), undefined),
+      pickMacro: (spec) => open<MacroPick | null>((done) => ({ kind: 'macro', ...spec, resolve: done }), null),
+      customer: (history, now) => open<number | null>((done) => ({ kind: 'customer', history, now, resolve: done }), null),
+      review: (spec) => open<ReviewChoice>((done) => ({ kind: 'review', review: spec, resolve: done }), 'keep'),
+      nextModal: () => {
+        let wake: () => void = () => undefined;
+        const opened = new Promise<void>((resolve) => {
+          wake = () => {
+            waiting.current.delete(wake);
+            resolve();
+          };
+          waiting.current.add(wake);
+        });
+        return { opened, cancel: () => void waiting.current.delete(wake) };
+      },
+      cancel: () => {
+        const m = openRef.current as { cancel?: () => void } | null;
+        if (!m?.cancel) return false;
+        m.cancel();
+        return true;
+      },
+    }),
+    [modal, open],
+  );
 }

@@ -32,19 +32,31 @@ export interface RulesController {
 export function useRules(api: ConsoleApi, active: boolean, opts: { pollMs?: number } = {}): RulesController {
   const [state, setRendered] = useState<RulesState>({ rules: [], cursor: 0, loading: false, error: null, test: null });
   const latest = useRef(state);
-  const set = useCallback((next: RulesState) => { latest.current = next; setRendered(next); }, []);
+  const set = useCallback((next: RulesState) => {
+    latest.current = next;
+    setRendered(next);
+  }, []);
 
-  const reload = useCallback(async (followId?: number) => {
-    set({ ...latest.current, loading: true });
-    try {
-      const rules = await api.rules();
-      const want = followId ?? latest.current.rules[latest.current.cursor]?.id;
-      const at = rules.findIndex((r) => r.id === want);
-      set({ ...latest.current, rules, loading: false, error: null, cursor: at >= 0 ? at : Math.min(latest.current.cursor, Math.max(0, rules.length - 1)) });
-    } catch (e) {
-      set({ ...latest.current, loading: false, error: explainError(e, api.now()) });
-    }
-  }, [api, set]);
+  const reload = useCallback(
+    async (followId?: number) => {
+      set({ ...latest.current, loading: true });
+      try {
+        const rules = await api.rules();
+        const want = followId ?? latest.current.rules[latest.current.cursor]?.id;
+        const at = rules.findIndex((r) => r.id === want);
+        set({
+          ...latest.current,
+          rules,
+          loading: false,
+          error: null,
+          cursor: at >= 0 ? at : Math.min(latest.current.cursor, Math.max(0, rules.length - 1)),
+        });
+      } catch (e) {
+        set({ ...latest.current, loading: false, error: explainError(e, api.now()) });
+      }
+    },
+    [api, set],
+  );
 
   useEffect(() => {
     if (active) void reload();
@@ -54,15 +66,18 @@ export function useRules(api: ConsoleApi, active: boolean, opts: { pollMs?: numb
   const onData = useCallback(() => reload(), [reload]);
   useLiveRefresh(api, onData, { pollMs: opts.pollMs, enabled: active, wakeMs: HOUR });
 
-  return useMemo(() => ({
-    state,
-    selected: () => latest.current.rules[latest.current.cursor] ?? null,
-    move: (delta: number) => {
-      const s = latest.current;
-      const cursor = Math.max(0, Math.min(s.rules.length - 1, s.cursor + delta));
-      if (cursor !== s.cursor) set({ ...s, cursor, test: null });
-    },
-    reload,
-    setTest: (test) => set({ ...latest.current, test }),
-  }), [state, reload, set]);
+  return useMemo(
+    () => ({
+      state,
+      selected: () => latest.current.rules[latest.current.cursor] ?? null,
+      move: (delta: number) => {
+        const s = latest.current;
+        const cursor = Math.max(0, Math.min(s.rules.length - 1, s.cursor + delta));
+        if (cursor !== s.cursor) set({ ...s, cursor, test: null });
+      },
+      reload,
+      setTest: (test) => set({ ...latest.current, test }),
+    }),
+    [state, reload, set],
+  );
 }

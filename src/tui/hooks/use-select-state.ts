@@ -6,9 +6,7 @@ export interface SelectState {
   top: number;
 }
 
-export type SelectAction =
-  | { type: 'move'; delta: number; count: number; height: number }
-  | { type: 'reset' };
+export type SelectAction = { type: 'move'; delta: number; count: number; height: number } | { type: 'reset' };
 
 export function selectReducer(s: SelectState, a: SelectAction): SelectState {
   if (a.type === 'reset') return { cursor: 0, top: 0 };

@@ -14,10 +14,11 @@ export function useTerminalSize(): TerminalSize {
   const { stdout } = useStdout();
   const [size, setSize] = useState(() => read(stdout));
   useEffect(() => {
-    const onResize = () => setSize((prev) => {
-      const next = read(stdout);
-      return next.columns === prev.columns && next.rows === prev.rows ? prev : next;
-    });
+    const onResize = () =>
+      setSize((prev) => {
+        const next = read(stdout);
+        return next.columns === prev.columns && next.rows === prev.rows ? prev : next;
+      });
     stdout.on('resize', onResize);
     onResize();
     return () => {

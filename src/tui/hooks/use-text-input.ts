@@ -13,9 +13,14 @@ export interface TextState {
 export type TextAction =
   | { type: 'insert'; text: string }
   | { type: 'backspace' }
-  | { type: 'left' } | { type: 'right' } | { type: 'home' } | { type: 'end' }
-  | { type: 'up' } | { type: 'down' }
-  | { type: 'killLine' } | { type: 'killWord' }
+  | { type: 'left' }
+  | { type: 'right' }
+  | { type: 'home' }
+  | { type: 'end' }
+  | { type: 'up' }
+  | { type: 'down' }
+  | { type: 'killLine' }
+  | { type: 'killWord' }
   | { type: 'set'; text: string };
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
@@ -48,16 +53,21 @@ function lineEnd(text: string, at: number): number {
 export function textReducer(s: TextState, a: TextAction): TextState {
   const { text, cursor } = s;
   switch (a.type) {
-    case 'insert': return { text: text.slice(0, cursor) + a.text + text.slice(cursor), cursor: cursor + a.text.length };
+    case 'insert':
+      return { text: text.slice(0, cursor) + a.text + text.slice(cursor), cursor: cursor + a.text.length };
     case 'backspace': {
       if (cursor === 0) return s;
       const p = prevBoundary(text, cursor);
       return { text: text.slice(0, p) + text.slice(cursor), cursor: p };
     }
-    case 'left': return cursor === 0 ? s : { text, cursor: prevBoundary(text, cursor) };
-    case 'right': return cursor >= text.length ? s : { text, cursor: nextBoundary(text, cursor) };
-    case 'home': return { text, cursor: lineStart(text, cursor) };
-    case 'end': return { text, cursor: lineEnd(text, cursor) };
+    case 'left':
+      return cursor === 0 ? s : { text, cursor: prevBoundary(text, cursor) };
+    case 'right':
+      return cursor >= text.length ? s : { text, cursor: nextBoundary(text, cursor) };
+    case 'home':
+      return { text, cursor: lineStart(text, cursor) };
+    case 'end':
+      return { text, cursor: lineEnd(text, cursor) };
     case 'up':
     case 'down': {
       const start = lineStart(text, cursor);
@@ -81,7 +91,8 @@ export function textReducer(s: TextState, a: TextAction): TextState {
       while (p > 0 && !/\s/.test(text[p - 1]!)) p--;
       return { text: text.slice(0, p) + text.slice(cursor), cursor: p };
     }
-    case 'set': return { text: a.text, cursor: a.text.length };
+    case 'set':
+      return { text: a.text, cursor: a.text.length };
   }
 }
 

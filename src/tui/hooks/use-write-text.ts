@@ -4,7 +4,15 @@
 import { useCallback } from 'react';
 import type { ItemView } from '../../core/item-view.js';
 import { sanitizeLine } from '../../text/sanitize.js';
-import { cutAtScissors, editorCommand, quoteBlock, runExternalEditor, type EditorResult, type Quote, type TerminalControl } from '../editor.js';
+import {
+  cutAtScissors,
+  editorCommand,
+  quoteBlock,
+  runExternalEditor,
+  type EditorResult,
+  type Quote,
+  type TerminalControl,
+} from '../editor.js';
 import type { ModalController } from './use-modal.js';
 
 export type WriteOutcome =
@@ -45,29 +53,34 @@ export function editorOutcome(r: EditorResult, initial: string): WriteOutcome {
 }
 
 export function useWriteText({ env, terminal, runEditor, modal, redraw, macroText }: WriteTextOptions): WriteText {
-  return useCallback(async (kind, item, initial, quote = null) => {
-    const command = editorCommand(env);
-    if (command) {
-      const run = runEditor ?? ((cmd: string, text: string, file: string) => runExternalEditor(cmd, text, file, terminal, env));
-      const given = initial + quoteBlock(quote);
-      const r = run(command, given, `tandem-${kind}-${item.id}.txt`);
-      redraw();
-      return editorOutcome(r, given);
-    }
-    const who = item.customer ? ` · ${sanitizeLine(item.customer.name)}${item.customer.email ? ` <${sanitizeLine(item.customer.email)}>` : ''}` : '';
-    const title = `${kind === 'reply' ? 'Reply to' : 'Internal note on'} #${item.id} ${sanitizeLine(item.subject)}${kind === 'reply' ? who : ' (never shown to the customer)'}`;
-    // `::` closes the editor for the macro picker; it opens again with the macro's text where `::` was.
-    let text = initial;
-    let cursor: number | undefined;
-    for (;;) {
-      const r = await modal.edit(title, text, undefined, { cursor, macros: Boolean(macroText), quote });
-      if (r.macroAt === undefined || !macroText) {
-        if (!r.sent) return { how: 'kept', text: r.text };
-        return r.text.trim() ? { how: 'done', text: r.text } : { how: 'empty', text: r.text };
+  return useCallback(
+    async (kind, item, initial, quote = null) => {
+      const command = editorCommand(env);
+      if (command) {
+        const run = runEditor ?? ((cmd: string, text: string, file: string) => runExternalEditor(cmd, text, file, terminal, env));
+        const given = initial + quoteBlock(quote);
+        const r = run(command, given, `tandem-${kind}-${item.id}.txt`);
+        redraw();
+        return editorOutcome(r, given);
       }
-      const inserted = (await macroText(kind, item)) ?? '';
-      text = r.text.slice(0, r.macroAt) + inserted + r.text.slice(r.macroAt);
-      cursor = r.macroAt + inserted.length;
-    }
-  }, [env, runEditor, terminal, redraw, modal.edit, macroText]);
+      const who = item.customer
+        ? ` · ${sanitizeLine(item.customer.name)}${item.customer.email ? ` <${sanitizeLine(item.customer.email)}>` : ''}`
+        : '';
+      const title = `${kind === 'reply' ? 'Reply to' : 'Internal note on'} #${item.id} ${sanitizeLine(item.subject)}${kind === 'reply' ? who : ' (never shown to the customer)'}`;
+      // `::` closes the editor for the macro picker; it opens again with the macro's text where `::` was.
+      let text = initial;
+      let cursor: number | undefined;
+      for (;;) {
+        const r = await modal.edit(title, text, undefined, { cursor, macros: Boolean(macroText), quote });
+        if (r.macroAt === undefined || !macroText) {
+          if (!r.sent) return { how: 'kept', text: r.text };
+          return r.text.trim() ? { how: 'done', text: r.text } : { how: 'empty', text: r.text };
+        }
+        const inserted = (await macroText(kind, item)) ?? '';
+        text = r.text.slice(0, r.macroAt) + inserted + r.text.slice(r.macroAt);
+        cursor = r.macroAt + inserted.length;
+      }
+    },
+    [env, runEditor, terminal, redraw, modal.edit, macroText],
+  );
 }

@@ -59,7 +59,15 @@ export function AgentPicker({ modal, width, height, theme }: { modal: PickerModa
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate">{theme.bold(truncate(modal.title, width))}</Text>
       <Text wrap="truncate">{inputLine('Find: ', text.text, text.cursor, width, theme)}</Text>
-      {rows.length ? rows.map((r, i) => <Text key={i} wrap="truncate">{r}</Text>) : <Text>{theme.dim('  nobody matches')}</Text>}
+      {rows.length ? (
+        rows.map((r, i) => (
+          <Text key={i} wrap="truncate">
+            {r}
+          </Text>
+        ))
+      ) : (
+        <Text>{theme.dim('  nobody matches')}</Text>
+      )}
       <Box flexGrow={1} />
       <Text wrap="truncate">{theme.dim(truncate('Type to narrow · ↑/↓ move · Enter picks · Esc cancels', width))}</Text>
     </Box>

@@ -9,7 +9,12 @@ import type { Theme } from '../theme.js';
 type ChoiceModal = Extract<Modal, { kind: 'choice' }>;
 
 export function Choice({ modal, width, theme }: { modal: ChoiceModal; width: number; theme: Theme }) {
-  const [at, setRendered] = useState(() => Math.max(0, modal.options.findIndex((o) => o.value === modal.current)));
+  const [at, setRendered] = useState(() =>
+    Math.max(
+      0,
+      modal.options.findIndex((o) => o.value === modal.current),
+    ),
+  );
   // The highlighted option as the keys of one burst leave it (React renders after them).
   const latest = useRef(at);
   const setAt = (f: (i: number) => number) => {
@@ -32,7 +37,9 @@ export function Choice({ modal, width, theme }: { modal: ChoiceModal; width: num
   });
   return (
     <>
-      <Text wrap="truncate">{theme.dim(truncate('A letter picks · ←/→ and Enter · Esc cancels' + (modal.current ? ' · * is the current value' : ''), width))}</Text>
+      <Text wrap="truncate">
+        {theme.dim(truncate('A letter picks · ←/→ and Enter · Esc cancels' + (modal.current ? ' · * is the current value' : ''), width))}
+      </Text>
       <Text wrap="truncate">{theme.bold(modal.label + ': ') + options.join('  ')}</Text>
     </>
   );

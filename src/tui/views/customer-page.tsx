@@ -13,14 +13,31 @@ import type { Theme } from '../theme.js';
 type CustomerModal = Extract<Modal, { kind: 'customer' }>;
 
 /** The page as lines, and which line each of the customer's items is on (the cursor moves over those). */
-function customerPageLines(h: CustomerHistory, width: number, now: Date, theme: Theme, cursor: number): { lines: string[]; itemLines: number[] } {
+function customerPageLines(
+  h: CustomerHistory,
+  width: number,
+  now: Date,
+  theme: Theme,
+  cursor: number,
+): { lines: string[]; itemLines: number[] } {
   const cu = h.customer;
   const lines: string[] = [];
   const rule = (title: string) => lines.push(theme.dim(truncate(`── ${title} ${'─'.repeat(Math.max(0, width))}`, width)));
-  const contact = [cu.email ? `<${sanitizeLine(cu.email)}>` : '', cu.company ? sanitizeLine(cu.company) : '', cu.phone ? sanitizeLine(cu.phone) : ''].filter(Boolean).join(' · ');
+  const contact = [
+    cu.email ? `<${sanitizeLine(cu.email)}>` : '',
+    cu.company ? sanitizeLine(cu.company) : '',
+    cu.phone ? sanitizeLine(cu.phone) : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
   lines.push(theme.bold(truncate(`${sanitizeLine(cu.name)} ${contact}`, width)));
   const aov = h.orderCount ? h.lifetimeRevenue / h.orderCount : null;
-  lines.push(truncate(`Lifetime value ${money(h.lifetimeRevenue, h.currency)} over ${h.orderCount} order${h.orderCount === 1 ? '' : 's'}${aov !== null ? ` · average order ${money(aov, h.currency)}` : ''} · ${h.openItems} open item${h.openItems === 1 ? '' : 's'} · customer since ${localTime(cu.createdAt).slice(0, 10)}`, width));
+  lines.push(
+    truncate(
+      `Lifetime value ${money(h.lifetimeRevenue, h.currency)} over ${h.orderCount} order${h.orderCount === 1 ? '' : 's'}${aov !== null ? ` · average order ${money(aov, h.currency)}` : ''} · ${h.openItems} open item${h.openItems === 1 ? '' : 's'} · customer since ${localTime(cu.createdAt).slice(0, 10)}`,
+      width,
+    ),
+  );
   if (cu.notes) lines.push(theme.dim(truncate(`Notes: ${sanitizeLine(cu.notes)}`, width)));
   lines.push('');
   rule(`Items, both roles (${h.items.length})`);
@@ -33,14 +50,25 @@ function customerPageLines(h: CustomerHistory, width: number, now: Date, theme: 
   if (!h.items.length) lines.push(theme.dim('  No items.'));
   lines.push('');
   rule(`Orders (${h.orders.length})`);
-  for (const o of h.orders.slice(0, 20)) lines.push(truncate(`  ${localTime(o.orderedAt).slice(0, 10)}  ${fit(money(o.amount, o.currency), 12, 'right')}  ${o.reference ? sanitizeLine(o.reference) : ''}`, width));
+  for (const o of h.orders.slice(0, 20))
+    lines.push(
+      truncate(
+        `  ${localTime(o.orderedAt).slice(0, 10)}  ${fit(money(o.amount, o.currency), 12, 'right')}  ${o.reference ? sanitizeLine(o.reference) : ''}`,
+        width,
+      ),
+    );
   if (h.orders.length > 20) lines.push(theme.dim(`  … ${h.orders.length - 20} older`));
   if (!h.orders.length) lines.push(theme.dim('  No orders.'));
   lines.push('');
   rule(`Surveys (${h.surveys.length})`);
   for (const s of h.surveys.slice(0, 20)) {
     const score = `${s.kind.toUpperCase()} ${s.score}${s.kind === 'csat' ? '/5' : '/10'}`;
-    lines.push(truncate(`  ${localTime(s.createdAt).slice(0, 10)}  ${fit(score, 9)}${s.itemId ? ` on #${s.itemId}` : ''}${s.comment ? ` “${sanitizeLine(s.comment)}”` : ''}`, width));
+    lines.push(
+      truncate(
+        `  ${localTime(s.createdAt).slice(0, 10)}  ${fit(score, 9)}${s.itemId ? ` on #${s.itemId}` : ''}${s.comment ? ` “${sanitizeLine(s.comment)}”` : ''}`,
+        width,
+      ),
+    );
   }
   if (!h.surveys.length) lines.push(theme.dim('  No survey answers.'));
   return { lines, itemLines };
@@ -72,9 +100,15 @@ export function CustomerPage({ modal, width, height, theme }: { modal: CustomerM
   const shown = page.lines.slice(top, top + room);
   return (
     <Box flexDirection="column" width={width} height={height}>
-      {shown.map((l, i) => <Text key={i} wrap="truncate">{l || ' '}</Text>)}
+      {shown.map((l, i) => (
+        <Text key={i} wrap="truncate">
+          {l || ' '}
+        </Text>
+      ))}
       <Box flexGrow={1} />
-      <Text wrap="truncate">{theme.dim(truncate('j/k choose an item · Enter opens it · Space/PgDn scroll · Esc, q or c closes', width))}</Text>
+      <Text wrap="truncate">
+        {theme.dim(truncate('j/k choose an item · Enter opens it · Space/PgDn scroll · Esc, q or c closes', width))}
+      </Text>
     </Box>
   );
 }

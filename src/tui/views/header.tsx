@@ -20,7 +20,11 @@ export interface HeaderProps {
   views?: ViewTab[];
 }
 
-const ROLE_TABS: [ConsoleFilter['role'], string, string][] = [['all', '1', 'All'], ['service', '2', 'Service'], ['support', '3', 'Support']];
+const ROLE_TABS: [ConsoleFilter['role'], string, string][] = [
+  ['all', '1', 'All'],
+  ['service', '2', 'Service'],
+  ['support', '3', 'Support'],
+];
 
 export function headerLines(p: HeaderProps): [string, string] {
   const t = p.theme;
@@ -39,26 +43,43 @@ export function headerLines(p: HeaderProps): [string, string] {
     line1 = left + ' '.repeat(p.width - lw - rw) + right;
   } else {
     // Narrow: the counts stay (the breached count above all); who I am is cut to what is left.
-    const short = c ? `${t.svc} ${c.service} · ${t.sup} ${c.support} · ${c.breached ? t.bad(`${c.breached} breached`) : '0 breached'}` : right;
+    const short = c
+      ? `${t.svc} ${c.service} · ${t.sup} ${c.support} · ${c.breached ? t.bad(`${c.breached} breached`) : '0 breached'}`
+      : right;
     const plainShort = c ? `SVC ${c.service} · SUP ${c.support} · ${c.breached} breached` : plainRight;
     const room = p.width - displayWidth(plainShort) - 1;
-    line1 = room >= 8
-      ? truncate(plainLeft, room) + ' '.repeat(Math.max(1, p.width - displayWidth(truncate(plainLeft, room)) - displayWidth(plainShort))) + short
-      : truncate(plainShort, p.width);
+    line1 =
+      room >= 8
+        ? truncate(plainLeft, room) +
+          ' '.repeat(Math.max(1, p.width - displayWidth(truncate(plainLeft, room)) - displayWidth(plainShort))) +
+          short
+        : truncate(plainShort, p.width);
   }
 
   // Role tabs, then saved views: a view showing exactly its filter is the tab in brackets, not the role.
   const onView = (p.views ?? []).find((v) => v.key && sameFilter(p.filter, v.filter));
-  const roleTabs = ROLE_TABS.map(([role, key, label]) => (!onView && p.filter.role === role ? t.bold(`[${key} ${label}]`) : t.dim(` ${key} ${label} `))).join('');
-  const viewTabs = (p.views ?? []).filter((v) => v.key).map((v) => {
-    const label = `${v.key} ${sanitizeLine(v.name)} ${v.count ?? '…'}`;
-    return { text: v === onView ? t.bold(`[${label}]`) : t.dim(` ${label} `), width: displayWidth(label) + 2 };
-  });
+  const roleTabs = ROLE_TABS.map(([role, key, label]) =>
+    !onView && p.filter.role === role ? t.bold(`[${key} ${label}]`) : t.dim(` ${key} ${label} `),
+  ).join('');
+  const viewTabs = (p.views ?? [])
+    .filter((v) => v.key)
+    .map((v) => {
+      const label = `${v.key} ${sanitizeLine(v.name)} ${v.count ?? '…'}`;
+      return { text: v === onView ? t.bold(`[${label}]`) : t.dim(` ${label} `), width: displayWidth(label) + 2 };
+    });
   const tabs = roleTabs + viewTabs.map((v) => v.text).join('');
-  const tabsWidth = ROLE_TABS.reduce((n, [, key, label]) => n + key.length + label.length + 3, 0) + viewTabs.reduce((n, v) => n + v.width, 0);
+  const tabsWidth =
+    ROLE_TABS.reduce((n, [, key, label]) => n + key.length + label.length + 3, 0) + viewTabs.reduce((n, v) => n + v.width, 0);
   const desc = onView ? '' : describeFilter(p.filter);
-  const pos = p.position.total === null ? `${p.position.cursor + 1}/…` : p.position.total === 0 ? 'no items' : `${p.position.cursor + 1}/${p.position.total}`;
-  const extras = [`sort: ${p.filter.sort}`, desc ? `filter: ${desc}` : '', p.selected ? `${p.selected} selected` : '', pos].filter(Boolean).join(' · ');
+  const pos =
+    p.position.total === null
+      ? `${p.position.cursor + 1}/…`
+      : p.position.total === 0
+        ? 'no items'
+        : `${p.position.cursor + 1}/${p.position.total}`;
+  const extras = [`sort: ${p.filter.sort}`, desc ? `filter: ${desc}` : '', p.selected ? `${p.selected} selected` : '', pos]
+    .filter(Boolean)
+    .join(' · ');
   const line2 = tabs + '  ' + truncate(extras, Math.max(0, p.width - tabsWidth - 2));
   return [line1, line2];
 }

@@ -44,8 +44,15 @@ export function HelpOverlay({ modal, width, height, theme }: { modal: HelpModal;
   const more = lines.length > top + room;
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text wrap="truncate">{theme.bold(`Keys — ${modal.view === 'list' ? 'inbox list' : modal.view === 'kpi' ? 'KPIs' : 'item detail'}`) + theme.dim('  (every command also runs by name after :)')}</Text>
-      {shown.map((l, i) => <Text key={i} wrap="truncate">{l || ' '}</Text>)}
+      <Text wrap="truncate">
+        {theme.bold(`Keys — ${modal.view === 'list' ? 'inbox list' : modal.view === 'kpi' ? 'KPIs' : 'item detail'}`) +
+          theme.dim('  (every command also runs by name after :)')}
+      </Text>
+      {shown.map((l, i) => (
+        <Text key={i} wrap="truncate">
+          {l || ' '}
+        </Text>
+      ))}
       <Box flexGrow={1} />
       <Text wrap="truncate">{theme.dim(more ? 'j/k or Space scroll · Esc, q or ? closes' : 'Esc, q or ? closes')}</Text>
     </Box>

@@ -32,11 +32,36 @@ function listRows(p: InboxListProps): string[] {
   visible.forEach((row, i) => {
     const index = state.top + i;
     const mark = state.cache.marks.get(row.id);
-    const rowState = { cursor: index === state.cursor, focused: p.focused, selected: state.selection.has(row.id), draft: state.cache.drafts.has(row.id) };
+    const rowState = {
+      cursor: index === state.cursor,
+      focused: p.focused,
+      selected: state.selection.has(row.id),
+      draft: state.cache.drafts.has(row.id),
+    };
     // Everything the row shows is in the key.
-    const key = [row.id, row.role, row.priority, row.status, row.subject, row.customer?.name, row.assignee, row.createdAt, row.sla.nextDueAt,
-      row.sla.state, row.snoozedUntil, row.tags.join(' '),
-      mark ? JSON.stringify(mark) : '', +rowState.cursor, +rowState.focused, +rowState.selected, +rowState.draft, width, maxId, minute, theme.colour].join('\u0000');
+    const key = [
+      row.id,
+      row.role,
+      row.priority,
+      row.status,
+      row.subject,
+      row.customer?.name,
+      row.assignee,
+      row.createdAt,
+      row.sla.nextDueAt,
+      row.sla.state,
+      row.snoozedUntil,
+      row.tags.join(' '),
+      mark ? JSON.stringify(mark) : '',
+      +rowState.cursor,
+      +rowState.focused,
+      +rowState.selected,
+      +rowState.draft,
+      width,
+      maxId,
+      minute,
+      theme.colour,
+    ].join('\u0000');
     let line = rowCache.get(key);
     if (line === undefined) {
       line = itemRow(row, mark, layout, now, rowState, theme);
@@ -51,7 +76,9 @@ function listRows(p: InboxListProps): string[] {
     const f = state.filter;
     const narrowed = f.search || f.assignee || f.tag || f.breached || f.statuses || f.priorities.length || f.role !== 'all';
     lines.push('');
-    lines.push(narrowed ? '  Nothing matches. C clears filters and search, 1 shows both roles.' : '  The inbox is empty: nothing left to do.');
+    lines.push(
+      narrowed ? '  Nothing matches. C clears filters and search, 1 shows both roles.' : '  The inbox is empty: nothing left to do.',
+    );
   } else if (!state.loaded) {
     lines.push('', theme.dim('  Loading…'));
   }
@@ -67,7 +94,9 @@ export function InboxList(p: InboxListProps) {
   return (
     <Box flexDirection="column" width={p.width} height={p.height}>
       {lines.map((line, i) => (
-        <Text key={i} wrap="truncate">{line || ' ' /* an empty Text takes no row */}</Text>
+        <Text key={i} wrap="truncate">
+          {line || ' ' /* an empty Text takes no row */}
+        </Text>
       ))}
     </Box>
   );

@@ -21,9 +21,10 @@ function detailView(p: ItemDetailProps): string[] {
   const room = height - 1;
   const shown = lines.slice(detail.offset, detail.offset + room);
   const below = lines.length - detail.offset - room;
-  const more = below > 0
-    ? `↓ ${below} more line${below === 1 ? '' : 's'}${p.focused ? ' · j/k scroll · Space pages' : ' · Enter to read'}`
-    : '— end —';
+  const more =
+    below > 0
+      ? `↓ ${below} more line${below === 1 ? '' : 's'}${p.focused ? ' · j/k scroll · Space pages' : ' · Enter to read'}`
+      : '— end —';
   return [...shown, theme.dim(more)];
 }
 
@@ -32,7 +33,9 @@ export function ItemDetailView(p: ItemDetailProps) {
   return (
     <Box flexDirection="column" width={p.width} height={p.height}>
       {lines.map((line, i) => (
-        <Text key={i} wrap="truncate">{line || ' ' /* an empty Text takes no row */}</Text>
+        <Text key={i} wrap="truncate">
+          {line || ' ' /* an empty Text takes no row */}
+        </Text>
       ))}
     </Box>
   );

@@ -20,7 +20,8 @@ function kpiHeaderLine(kpi: KpiController, width: number, theme: Theme): string 
   const tabs = TABS.map((d) => (days === d ? theme.bold(`[${d} days]`) : theme.dim(` ${d} days `))).join('');
   const label = days === null ? theme.bold('[custom period]') : TABS.includes(days) ? '' : theme.bold(`[${days} days]`);
   const state = computing ? theme.warn('computing…') : error ? theme.bad(error) : '';
-  const line = (range: string, keys: boolean) => `${theme.bold('KPIs')} ${tabs}${label}${keys ? ' ' + theme.dim('(d)') : ''}  ${[range, state].filter(Boolean).join('  ')}`;
+  const line = (range: string, keys: boolean) =>
+    `${theme.bold('KPIs')} ${tabs}${label}${keys ? ' ' + theme.dim('(d)') : ''}  ${[range, state].filter(Boolean).join('  ')}`;
   if (!report) return truncate(line('', true), width);
   const { from, to } = report.period;
   const length = Number(((Date.parse(to) - Date.parse(from)) / 86_400_000).toFixed(1));
@@ -52,9 +53,18 @@ export interface KpiViewProps {
 
 export function KpiView({ kpi, me, width, height, theme }: KpiViewProps) {
   const { report, cursor, follow } = kpi.state;
-  const body = useMemo(() => kpiLines({
-    report, order: panelOrder(me.roles), width, theme, cursor, mine: me.roles === 'both' ? [] : [me.roles],
-  }), [report, me.roles, width, theme, cursor]);
+  const body = useMemo(
+    () =>
+      kpiLines({
+        report,
+        order: panelOrder(me.roles),
+        width,
+        theme,
+        cursor,
+        mine: me.roles === 'both' ? [] : [me.roles],
+      }),
+    [report, me.roles, width, theme, cursor],
+  );
   let top = kpi.state.top;
   if (follow && body.cursorLine !== null) {
     if (body.cursorLine < top) top = body.cursorLine;
@@ -67,7 +77,11 @@ export function KpiView({ kpi, me, width, height, theme }: KpiViewProps) {
   return (
     <Box flexDirection="column" width={width} height={height}>
       {/* An empty <Text> takes no row: a blank line is a space. */}
-      {lines.map((line, i) => <Text key={i} wrap="truncate">{line || ' '}</Text>)}
+      {lines.map((line, i) => (
+        <Text key={i} wrap="truncate">
+          {line || ' '}
+        </Text>
+      ))}
     </Box>
   );
 }

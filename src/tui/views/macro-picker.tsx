@@ -86,10 +86,15 @@ export function MacroPicker({ modal, width, height, theme }: { modal: MacroModal
   useEffect(() => {
     if (!current || previews.has(current.name)) return;
     let alive = true;
-    void modal.preview(current.name)
+    void modal
+      .preview(current.name)
       .catch((e: unknown) => ({ error: (e as Error).message }))
-      .then((p) => { if (alive) setPreviews((m) => new Map(m).set(current.name, p)); });
-    return () => { alive = false; };
+      .then((p) => {
+        if (alive) setPreviews((m) => new Map(m).set(current.name, p));
+      });
+    return () => {
+      alive = false;
+    };
   }, [current, previews, modal]);
 
   const shown = current ? previews.get(current.name) : undefined;
@@ -123,26 +128,45 @@ export function MacroPicker({ modal, width, height, theme }: { modal: MacroModal
 
   const previewRoom = Math.max(1, height - 6 - rows.length);
   let previewLines: string[];
-  if (!current) previewLines = [theme.dim(modal.macros.length ? '  no macro matches' : '  no macros yet: `tandem macro add NAME --body TEXT` saves one')];
+  if (!current)
+    previewLines = [
+      theme.dim(modal.macros.length ? '  no macro matches' : '  no macros yet: `tandem macro add NAME --body TEXT` saves one'),
+    ];
   else if (!shown) previewLines = [theme.dim('  filling in…')];
   else if ('error' in shown) previewLines = [theme.bad(truncate(`  ✗ ${sanitizeLine(shown.error)}`, width))];
   else {
-    const body = sanitizeText(shown.text).split('\n').flatMap((l) => wrap(l, width - 2)).map((l) => '  ' + l);
+    const body = sanitizeText(shown.text)
+      .split('\n')
+      .flatMap((l) => wrap(l, width - 2))
+      .map((l) => '  ' + l);
     const what = modal.mode === 'insert' ? `the text only${current.actions ? ` (not: ${current.actions})` : ''}` : shown.changes;
     const head = [theme.dim(truncate(`  ${sanitizeLine(what)}`, width))];
     previewLines = [...head, ...body.slice(0, Math.max(0, previewRoom - 1))];
     if (body.length > previewRoom - 1) previewLines.push(theme.dim('  …'));
   }
-  const keys = modal.mode === 'insert'
-    ? 'Type to narrow · ↑/↓ move · Enter inserts the text · Esc back to the editor'
-    : 'Type to narrow · ↑/↓ move · Enter applies · Tab edits the text first · Esc cancels';
+  const keys =
+    modal.mode === 'insert'
+      ? 'Type to narrow · ↑/↓ move · Enter inserts the text · Esc back to the editor'
+      : 'Type to narrow · ↑/↓ move · Enter applies · Tab edits the text first · Esc cancels';
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate">{theme.bold(truncate(modal.title, width))}</Text>
       <Text wrap="truncate">{inputLine('Macro: ', text.text, text.cursor, width, theme)}</Text>
-      {rows.length ? rows.map((r, i) => <Text key={i} wrap="truncate">{r}</Text>) : <Text> </Text>}
+      {rows.length ? (
+        rows.map((r, i) => (
+          <Text key={i} wrap="truncate">
+            {r}
+          </Text>
+        ))
+      ) : (
+        <Text> </Text>
+      )}
       <Text wrap="truncate">{theme.dim('─'.repeat(Math.max(0, width)))}</Text>
-      {previewLines.map((l, i) => <Text key={`p${i}`} wrap="truncate">{l || ' '}</Text>)}
+      {previewLines.map((l, i) => (
+        <Text key={`p${i}`} wrap="truncate">
+          {l || ' '}
+        </Text>
+      ))}
       <Box flexGrow={1} />
       <Text wrap="truncate">{theme.dim(truncate(keys, width))}</Text>
     </Box>

@@ -13,7 +13,9 @@ type PromptModal = Extract<Modal, { kind: 'prompt' }>;
 export function Prompt({ modal, width, theme }: { modal: PromptModal; width: number; theme: Theme }) {
   const [state, dispatch, latest] = useTextState(modal.initial ?? '');
   const [error, setError] = useState<string | null>(null);
-  const [candidates, setCandidates] = useState<string | null>(() => (modal.complete ? modal.complete(modal.initial ?? '').candidates : null));
+  const [candidates, setCandidates] = useState<string | null>(() =>
+    modal.complete ? modal.complete(modal.initial ?? '').candidates : null,
+  );
   // Changes are handled where the key is, not in an effect: an effect could run after Enter.
   const edit = (a: TextAction) => {
     const before = latest.current.text;
@@ -41,7 +43,9 @@ export function Prompt({ modal, width, theme }: { modal: PromptModal; width: num
     },
   });
 
-  const top = error ? theme.bad(truncate('✗ ' + error, width)) : theme.dim(truncate(candidates ?? modal.hint ?? 'Enter accepts · Esc cancels', width));
+  const top = error
+    ? theme.bad(truncate('✗ ' + error, width))
+    : theme.dim(truncate(candidates ?? modal.hint ?? 'Enter accepts · Esc cancels', width));
   return (
     <>
       <Text wrap="truncate">{top}</Text>

@@ -20,10 +20,12 @@ interface ReviewKey {
 function reviewKeys(kind: 'reply' | 'note'): ReviewKey[] {
   return [
     { key: 'y', choice: 'send', label: kind === 'reply' ? 'send' : 'add the note' },
-    ...(kind === 'reply' ? [
-      { key: 'p', choice: 'pending' as const, label: 'send, then pending' },
-      { key: 'x', choice: 'resolved' as const, label: 'send, then resolved' },
-    ] : []),
+    ...(kind === 'reply'
+      ? [
+          { key: 'p', choice: 'pending' as const, label: 'send, then pending' },
+          { key: 'x', choice: 'resolved' as const, label: 'send, then resolved' },
+        ]
+      : []),
     { key: 'e', choice: 'edit', label: 'edit' },
     { key: 'k', choice: 'keep', label: 'keep as draft' },
     { key: 'd', choice: 'discard', label: 'discard' },
@@ -34,13 +36,17 @@ function reviewLines(modal: ReviewModal, width: number, height: number, theme: T
   const { kind, title, text } = modal.review;
   const head = [
     theme.bold(truncate(`Review: ${title}`, width)),
-    theme.dim(truncate(kind === 'reply' ? 'This goes to the customer as written below.' : 'An internal note: never shown to the customer.', width)),
+    theme.dim(
+      truncate(kind === 'reply' ? 'This goes to the customer as written below.' : 'An internal note: never shown to the customer.', width),
+    ),
     theme.dim('─'.repeat(Math.max(0, width))),
   ];
   const room = Math.max(1, height - head.length - 2);
   const body = wrap(sanitizeText(text), Math.max(4, width - 2)).map((l) => '  ' + l);
   const shown = body.length > room ? [...body.slice(0, room - 1), theme.dim(`  … ${body.length - room + 1} more lines (e edits)`)] : body;
-  const keys = reviewKeys(kind).map((k) => `${theme.bold(k.key)} ${k.label}`).join(' · ');
+  const keys = reviewKeys(kind)
+    .map((k) => `${theme.bold(k.key)} ${k.label}`)
+    .join(' · ');
   return [...head, ...shown, '', truncate(keys, width) + ''];
 }
 
@@ -55,7 +61,11 @@ export function Review({ modal, width, height, theme }: { modal: ReviewModal; wi
   const bottom = lines.pop()!;
   return (
     <Box flexDirection="column" width={width} height={height}>
-      {lines.map((l, i) => <Text key={i} wrap="truncate">{l || ' '}</Text>)}
+      {lines.map((l, i) => (
+        <Text key={i} wrap="truncate">
+          {l || ' '}
+        </Text>
+      ))}
       <Box flexGrow={1} />
       <Text wrap="truncate">{bottom}</Text>
     </Box>

@@ -10,7 +10,8 @@ import { fit, truncate } from '../../text/width.js';
 import type { RulesController } from '../hooks/use-rules.js';
 import type { Theme } from '../theme.js';
 
-const shown = (v: unknown) => sanitizeLine(Array.isArray(v) ? `[${v.join(', ')}]` : v === null || v === undefined ? '—' : JSON.stringify(v));
+const shown = (v: unknown) =>
+  sanitizeLine(Array.isArray(v) ? `[${v.join(', ')}]` : v === null || v === undefined ? '—' : JSON.stringify(v));
 
 function testLines(report: RuleTestReport, subject: string, width: number, theme: Theme): string[] {
   const out: string[] = [];
@@ -23,17 +24,32 @@ function testLines(report: RuleTestReport, subject: string, width: number, theme
     out.push(mark + ' ' + truncate(`${'  '.repeat(t.depth)}${sanitizeLine(t.label)}${value}`, width - 2));
   }
   if (!r.matched) out.push(theme.dim('Does not match: no actions.'));
-  else if (r.refused) out.push(theme.warn(truncate(`Matches, but ${sanitizeLine(r.refused.action)} would be refused: ${sanitizeLine(r.refused.reason)}`, width)));
+  else if (r.refused)
+    out.push(
+      theme.warn(truncate(`Matches, but ${sanitizeLine(r.refused.action)} would be refused: ${sanitizeLine(r.refused.reason)}`, width)),
+    );
   else if (r.actions.length === 0) out.push('Matches; nothing would change (already so).');
   else for (const a of r.actions) out.push(truncate(`→ would ${sanitizeLine(a)}`, width));
-  out.push(theme.dim(truncate(report.unchanged ? `Nothing was written (item at v${report.before.itemVersion} before and after).` : 'The database changed during the test (another process wrote).', width)));
+  out.push(
+    theme.dim(
+      truncate(
+        report.unchanged
+          ? `Nothing was written (item at v${report.before.itemVersion} before and after).`
+          : 'The database changed during the test (another process wrote).',
+        width,
+      ),
+    ),
+  );
   return out;
 }
 
 function rulesLines(rules: RulesController, width: number, height: number, theme: Theme): string[] {
   const { state } = rules;
   const out: string[] = [];
-  out.push(theme.bold(`Rules (${state.rules.length})`) + theme.dim('  in the order they run · Space on/off · K/J earlier/later · t test on the current item · Esc back'));
+  out.push(
+    theme.bold(`Rules (${state.rules.length})`) +
+      theme.dim('  in the order they run · Space on/off · K/J earlier/later · t test on the current item · Esc back'),
+  );
   if (state.error) out.push(theme.bad(truncate(state.error, width)));
   if (state.rules.length === 0 && !state.loading) {
     out.push(theme.dim('No rules yet. Add one with `tandem rule add`, or keep them in git: `tandem rule import rules.yaml`.'));
@@ -54,7 +70,11 @@ function rulesLines(rules: RulesController, width: number, height: number, theme
     // What the selected rule does, so the list can be read without leaving the console.
     out.push('');
     out.push(theme.dim(truncate(`When ${sel.when}, if ${sanitizeLine(describeCondition(sel.spec.condition))}`, width)));
-    out.push(theme.dim(truncate(`then ${sel.spec.actions.map((a) => sanitizeLine(describeAction(a))).join('; ')}${sel.spec.stop ? '; stop' : ''}`, width)));
+    out.push(
+      theme.dim(
+        truncate(`then ${sel.spec.actions.map((a) => sanitizeLine(describeAction(a))).join('; ')}${sel.spec.stop ? '; stop' : ''}`, width),
+      ),
+    );
   }
   return out.slice(0, height);
 }
@@ -63,7 +83,11 @@ export function RulesView({ rules, width, height, theme }: { rules: RulesControl
   const lines = useMemo(() => rulesLines(rules, width, height, theme), [rules, width, height, theme]);
   return (
     <Box flexDirection="column" width={width} height={height}>
-      {lines.map((line, i) => <Text key={i} wrap="truncate">{line || ' '}</Text>)}
+      {lines.map((line, i) => (
+        <Text key={i} wrap="truncate">
+          {line || ' '}
+        </Text>
+      ))}
     </Box>
   );
 }

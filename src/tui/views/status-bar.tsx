@@ -20,13 +20,17 @@ function statusLines(p: StatusBarProps): [string, string] {
   const m = p.message;
   const paint = m?.tone === 'ok' ? t.ok : m?.tone === 'warn' ? t.warn : m?.tone === 'error' ? t.bad : (s: string) => s;
   // "? help" comes first and is never cut: whatever else does not fit, help lists it.
-  const hints = hintsFor(p.view, p.selecting).filter((h) => h.keys !== '?').map((h) => `${h.keys} ${h.label}`).join('  ');
+  const hints = hintsFor(p.view, p.selecting)
+    .filter((h) => h.keys !== '?')
+    .map((h) => `${h.keys} ${h.label}`)
+    .join('  ');
   const prefix = p.selecting ? 'selection: a p s t x U act on all · Esc clears  ' : '';
   const help = '? help  ';
   const dp = p.deliveryProblems;
-  const alarm = dp && dp.count > 0
-    ? `✉ ${dp.count} failed deliver${dp.count === 1 ? 'y' : 'ies'} (${dp.itemIds.map((id) => '#' + id).join(' ')}${dp.count > dp.itemIds.length ? ' …' : ''}; D in the item retries)  `
-    : '';
+  const alarm =
+    dp && dp.count > 0
+      ? `✉ ${dp.count} failed deliver${dp.count === 1 ? 'y' : 'ies'} (${dp.itemIds.map((id) => '#' + id).join(' ')}${dp.count > dp.itemIds.length ? ' …' : ''}; D in the item retries)  `
+      : '';
   const alarmWidth = Math.min(displayWidth(alarm), Math.max(0, p.width - help.length));
   const rest = Math.max(0, p.width - help.length - alarmWidth);
   const hintLine = t.dim(help) + (alarm ? t.bad(truncate(alarm, alarmWidth)) : '') + t.dim(truncate(prefix + hints, rest));

@@ -33,7 +33,10 @@ export function inputLine(label: string, text: string, cursor: number, width: nu
 export function textAreaLines(text: string, cursor: number, width: number, height: number, theme: Theme): string[] {
   const marked = text.slice(0, cursor) + MARK + text.slice(cursor);
   const lines = wrap(marked, Math.max(4, width - 1));
-  const at = Math.max(0, lines.findIndex((l) => l.includes(MARK)));
+  const at = Math.max(
+    0,
+    lines.findIndex((l) => l.includes(MARK)),
+  );
   const start = Math.max(0, at - height + 1);
   return lines.slice(start, start + height).map((l) => paintCursor(l, theme));
 }

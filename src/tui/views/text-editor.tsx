@@ -37,10 +37,26 @@ export function TextEditor({ modal, width, height, theme }: { modal: EditorModal
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate">{theme.bold(truncate(modal.title, width))}</Text>
-      {quoted.map((l, i) => <Text key={`q${i}`} wrap="truncate">{l || ' '}</Text>)}
-      <Text wrap="truncate">{theme.dim(truncate(modal.subtitle ?? `Ctrl-D done (then review: y sends) · Enter starts a new line${modal.macros ? ' · :: inserts a macro' : ''} · Esc keeps it as a draft`, width))}</Text>
+      {quoted.map((l, i) => (
+        <Text key={`q${i}`} wrap="truncate">
+          {l || ' '}
+        </Text>
+      ))}
+      <Text wrap="truncate">
+        {theme.dim(
+          truncate(
+            modal.subtitle ??
+              `Ctrl-D done (then review: y sends) · Enter starts a new line${modal.macros ? ' · :: inserts a macro' : ''} · Esc keeps it as a draft`,
+            width,
+          ),
+        )}
+      </Text>
       <Text wrap="truncate">{theme.dim('─'.repeat(Math.max(0, width)))}</Text>
-      {lines.map((l, i) => <Text key={i} wrap="truncate">{l || ' '}</Text>)}
+      {lines.map((l, i) => (
+        <Text key={i} wrap="truncate">
+          {l || ' '}
+        </Text>
+      ))}
       <Box flexGrow={1} />
       <Text wrap="truncate">{theme.dim(`${state.text.length} characters`)}</Text>
     </Box>
@@ -51,6 +67,7 @@ export function TextEditor({ modal, width, height, theme }: { modal: EditorModal
 function quoteLines(quote: Quote, width: number, room: number, theme: Theme): string[] {
   if (room < 2) return [];
   const body = wrap(sanitizeText(quote.body).trimEnd(), Math.max(4, width - 4)).map((l) => theme.customer(`  > ${l}`));
-  const shown = body.length > room - 1 ? [theme.dim(`  > … (${body.length - room + 2} lines above)`), ...body.slice(body.length - room + 2)] : body;
+  const shown =
+    body.length > room - 1 ? [theme.dim(`  > … (${body.length - room + 2} lines above)`), ...body.slice(body.length - room + 2)] : body;
   return [theme.customer(truncate(`← ${quote.heading}:`, width)), ...shown];
 }

@@ -34,12 +34,15 @@ export function WhoAreYou({ agents, database, configFile, theme, onDone }: WhoAr
   const [picked, setPicked] = useState<string | null>(null);
   const stage = useRef<1 | 2>(1);
   const finished = useRef(false);
-  const finish = useCallback((result: WhoAreYouResult | null) => {
-    if (finished.current) return;
-    finished.current = true;
-    onDone(result);
-    exit();
-  }, [onDone, exit]);
+  const finish = useCallback(
+    (result: WhoAreYouResult | null) => {
+      if (finished.current) return;
+      finished.current = true;
+      onDone(result);
+      exit();
+    },
+    [onDone, exit],
+  );
   const registry = useKeyRouter({
     route: () => stage.current,
     fallback: () => undefined,
@@ -51,21 +54,32 @@ export function WhoAreYou({ agents, database, configFile, theme, onDone }: WhoAr
       return false;
     },
   });
-  const picker = useMemo<Extract<Modal, { kind: 'picker' }>>(() => ({
-    kind: 'picker', seq: 1,
-    title: `Who are you? ${agents.length} agents work in ${database}`,
-    options: agents.map<PickerOption>((a) => ({ value: a.handle, label: '@' + a.handle, detail: `${sanitizeLine(a.name)} · ${roleText(a)}` })),
-    resolve: (o) => {
-      if (!o?.value) return finish(null);
-      stage.current = 2;
-      setPicked(o.value);
-    },
-  }), [agents, database, finish]);
-  const confirm: Extract<Modal, { kind: 'confirm' }> | null = picked ? {
-    kind: 'confirm', seq: 2,
-    question: `Remember @${picked} for this database in ${configFile}?`,
-    resolve: (yes) => finish({ handle: picked, remember: yes }),
-  } : null;
+  const picker = useMemo<Extract<Modal, { kind: 'picker' }>>(
+    () => ({
+      kind: 'picker',
+      seq: 1,
+      title: `Who are you? ${agents.length} agents work in ${database}`,
+      options: agents.map<PickerOption>((a) => ({
+        value: a.handle,
+        label: '@' + a.handle,
+        detail: `${sanitizeLine(a.name)} · ${roleText(a)}`,
+      })),
+      resolve: (o) => {
+        if (!o?.value) return finish(null);
+        stage.current = 2;
+        setPicked(o.value);
+      },
+    }),
+    [agents, database, finish],
+  );
+  const confirm: Extract<Modal, { kind: 'confirm' }> | null = picked
+    ? {
+        kind: 'confirm',
+        seq: 2,
+        question: `Remember @${picked} for this database in ${configFile}?`,
+        resolve: (yes) => finish({ handle: picked, remember: yes }),
+      }
+    : null;
   const height = Math.max(6, size.rows - 1);
   return (
     <KeyRouterContext.Provider value={registry}>
