@@ -47,6 +47,8 @@ export class Runtime implements Deps {
   private configValue: TandemConfig | null = null;
   /** Set by `init --shared-group` before the database is first opened. */
   sharedGroup: string | null = null;
+  /** Set by the console before the database is first opened (a long-running process: less cache). */
+  interactive = false;
 
   constructor(
     readonly opts: GlobalOptions,
@@ -89,7 +91,7 @@ export class Runtime implements Deps {
 
   async ctx(): Promise<Ctx<Store>> {
     if (this.ctxValue) return this.ctxValue;
-    this.store = await openStore(this.dbPath, { sharedGroup: this.sharedGroup });
+    this.store = await openStore(this.dbPath, { sharedGroup: this.sharedGroup, interactive: this.interactive });
     this.ctxValue = makeCtx(this.store);
     if (!this.store.readonly) await wakeSnoozed(this.ctxValue);
     return this.ctxValue;

@@ -8,6 +8,11 @@ export { defaultDatabaseSpec, isPostgresSpec, printableLocation } from './spec.j
 export interface StoreOptions {
   /** SQLite: a new database shared through this Unix group (files 0660) instead of private (0600). */
   sharedGroup?: string | null;
+  /**
+   * A long-running interactive process (the console): SQLite keeps a smaller page cache, since its reads
+   * are windows of rows and the operating system caches the file anyway; memory stays low for hours.
+   */
+  interactive?: boolean;
 }
 
 export async function openStore(spec: string, options: StoreOptions = {}): Promise<Store> {
@@ -16,5 +21,5 @@ export async function openStore(spec: string, options: StoreOptions = {}): Promi
     return openPostgresStore(spec);
   }
   const { openSqliteStore } = await import('./sqlite/open.js');
-  return openSqliteStore(spec, { sharedGroup: options.sharedGroup ?? null });
+  return openSqliteStore(spec, { sharedGroup: options.sharedGroup ?? null, interactive: options.interactive ?? false });
 }

@@ -22,6 +22,8 @@ export interface OpenOptions {
   readonly?: boolean;
   /** A new database shared through this Unix group (0660) instead of private (0600). */
   sharedGroup?: string | null;
+  /** The console: a 2 MiB page cache instead of 8 MiB (see StoreOptions.interactive). */
+  interactive?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -71,7 +73,8 @@ export async function openSqliteStore(file: string, options: OpenOptions = {}): 
       raw.pragma('journal_mode = WAL');
       raw.pragma('synchronous = NORMAL');
     }
-    raw.pragma('cache_size = -8192'); // 8 MiB: enough for the indexed reads of a console or a command
+    // 8 MiB: enough for a command's indexed reads; the console's windowed reads need less.
+    raw.pragma(`cache_size = ${options.interactive ? -2048 : -8192}`);
     raw.pragma('foreign_keys = ON');
   } catch (e) {
     raw.close();
