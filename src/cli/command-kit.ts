@@ -5,6 +5,18 @@ import type { Command } from 'commander';
 import { processIO, type CliIO } from './io.js';
 import type { Deps } from './runtime.js';
 
+/** A repeatable option: every value as given (an --hours text has commas of its own). */
+export const repeated = (value: string, prev: string[] = []) => [...prev, value];
+
+/** A repeatable option whose values may also be comma-separated lists. */
+export const commaList = (value: string, prev: string[] = []) => [
+  ...prev,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
+
 export function withJson(cmd: Command): Command {
   return cmd.option(
     '--json [fields]',

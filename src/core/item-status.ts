@@ -33,6 +33,22 @@ export function refuseTransition(row: ItemRow, to: Status): never {
   throw conflict(`item #${row.id} is ${from}; it can go to ${allowed.length ? allowed.join(', ') : 'no other status by hand'}, not ${to}`);
 }
 
+/** The change that adds and removes these tags (already known to change something), with its event. */
+export function tagChange(itemId: number, added: string[], removed: string[]): Change {
+  return {
+    set: {},
+    events: [{ type: 'tag', data: { added, removed } }],
+    after: async (t) => {
+      if (added.length)
+        await t
+          .insertInto('item_tags')
+          .values(added.map((tag) => ({ item_id: itemId, tag })))
+          .execute();
+      if (removed.length) await t.deleteFrom('item_tags').where('item_id', '=', itemId).where('tag', 'in', removed).execute();
+    },
+  };
+}
+
 /** The row fields and events for moving to `to` (assumes the transition is allowed). */
 export function statusChange(row: ItemRow, to: Status, now: string, extra: NewEvent[] = []): Change {
   const set: Change['set'] = { status: to };

@@ -24,7 +24,7 @@ import { onItemDone } from './escalation-hooks.js';
 import type { Db } from '../store/store.js';
 import { fireRules } from './rules/hook.js';
 import { checkAssignable, normaliseTag, requireBody } from './item-rules.js';
-import { canTransition, refuseTransition, statusChange } from './item-status.js';
+import { canTransition, refuseTransition, statusChange, tagChange } from './item-status.js';
 import { queueReply } from '../mail/outbox.js';
 
 // The text and assignment rules live in item-rules.ts and the status rules in item-status.ts (escalation
@@ -361,18 +361,7 @@ export async function tagsChange(trx: Db, row: ItemRow, add: string[], remove: s
   const added = add.filter((t) => !current.has(t));
   const removed = remove.filter((t) => current.has(t));
   if (added.length === 0 && removed.length === 0) return null;
-  return {
-    set: {},
-    events: [{ type: 'tag', data: { added, removed } }],
-    after: async (t) => {
-      if (added.length)
-        await t
-          .insertInto('item_tags')
-          .values(added.map((tag) => ({ item_id: row.id, tag })))
-          .execute();
-      if (removed.length) await t.deleteFrom('item_tags').where('item_id', '=', row.id).where('tag', 'in', removed).execute();
-    },
-  };
+  return tagChange(row.id, added, removed);
 }
 
 export async function changeTags(

@@ -47,6 +47,12 @@ class Lines {
   }
 }
 
+/** A customer's email, company and phone on one line, sanitized (customer-written). */
+export function contactText(cu: { email?: string | null; company?: string | null; phone?: string | null }): string {
+  return [cu.email ? `<${sanitizeLine(cu.email)}>` : '', cu.company ? sanitizeLine(cu.company) : '', cu.phone ? sanitizeLine(cu.phone) : '']
+    .filter(Boolean)
+    .join(' · ');
+}
 /** The prefix of a paragraph's later lines: its bars kept, everything else blank, as wide. */
 function continuation(prefix: string): string {
   return [...prefix].map((ch) => (ch === '│' || ch === '┊' ? ch : ' '.repeat(displayWidth(ch)))).join('');
@@ -185,13 +191,7 @@ function handoffCard(l: Lines, esc: Escalation, snap: ContextSnapshot | null, so
   // A snapshot is stored JSON: read it defensively (older or hand-made ones may lack fields).
   const cu = snap.customer;
   if (cu) {
-    const contact = [
-      cu.email ? `<${sanitizeLine(cu.email)}>` : '',
-      cu.company ? sanitizeLine(cu.company) : '',
-      cu.phone ? sanitizeLine(cu.phone) : '',
-    ]
-      .filter(Boolean)
-      .join(' · ');
+    const contact = contactText(cu);
     l.out.push(bar + truncate(`Customer: ${sanitizeLine(cu.name)} ${contact}`, l.width - 2));
     const last = snap.lastOrders?.[0];
     const value =
@@ -266,13 +266,7 @@ function customerCard(l: Lines, data: ItemDetailData, now: Date, theme: Theme): 
   l.blank();
   l.rule('Customer', theme);
   const cu = h.customer;
-  const contact = [
-    cu.email ? `<${sanitizeLine(cu.email)}>` : '',
-    cu.company ? sanitizeLine(cu.company) : '',
-    cu.phone ? sanitizeLine(cu.phone) : '',
-  ]
-    .filter(Boolean)
-    .join(' · ');
+  const contact = contactText(cu);
   l.line(`${sanitizeLine(cu.name)} ${contact}`, theme.bold);
   const last = h.orders[0];
   l.line(

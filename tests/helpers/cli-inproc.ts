@@ -2,16 +2,12 @@
 // stderr, stdin from the test, and the environment the binary would get from tests/helpers/cli.ts.
 // Same signature and result as runTandem, so a test moves here by its import; what only a real process
 // shows (signals, EPIPE, TTY detection, the launcher) stays with the binary in tests/helpers/cli.ts.
-import os from 'node:os';
-import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
-import type { RunOptions, RunResult } from './cli.js';
+import { testEnv, type RunOptions, type RunResult } from './cli.js';
 
 export type { RunOptions, RunResult } from './cli.js';
-
-const NO_CONFIG = path.join(os.tmpdir(), 'tandem-test-no-config');
 
 /** A pipe that keeps what is written to it (not a terminal, as stdout is under `$(…)`). */
 class Capture extends Writable {
@@ -26,19 +22,7 @@ class Capture extends Writable {
 }
 
 export async function runTandem(args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  // As the binary's environment in tests/helpers/cli.ts: no user config, no inherited agent or database.
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    NO_COLOR: '1',
-    TZ: 'UTC',
-    TANDEM_AGENT: undefined,
-    TANDEM_DB: undefined,
-    XDG_CONFIG_HOME: NO_CONFIG,
-    ...opts.env,
-  };
-  if (opts.db) env.TANDEM_DB = opts.db;
-  if (opts.as) env.TANDEM_AGENT = opts.as;
-  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  const env = testEnv(opts);
   if (env.TZ !== 'UTC') throw new Error("in-process runs share the test process's time zone (UTC); use the binary for another TZ");
   const stdout = new Capture();
   const stderr = new Capture();

@@ -21,8 +21,11 @@ export interface RunOptions {
   as?: string;
 }
 
-export function runTandem(args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  // No user config file unless a test gives XDG_CONFIG_HOME: the machine's own settings never leak in.
+/**
+ * The environment a test's tandem runs in: no user config file unless a test gives XDG_CONFIG_HOME, no
+ * inherited agent or database (the machine's own settings never leak in), UTC, no colour.
+ */
+export function testEnv(opts: RunOptions): Record<string, string> {
   const env: Record<string, string | undefined> = {
     ...process.env,
     NO_COLOR: '1',
@@ -35,6 +38,11 @@ export function runTandem(args: string[], opts: RunOptions = {}): Promise<RunRes
   if (opts.db) env.TANDEM_DB = opts.db;
   if (opts.as) env.TANDEM_AGENT = opts.as;
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  return env as Record<string, string>;
+}
+
+export function runTandem(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const env = testEnv(opts);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

@@ -9,30 +9,9 @@ import { textReducer } from '../../src/tui/hooks/use-text-input.js';
 import { parseFilter, formatFilter } from '../../src/tui/filter-text.js';
 import { DEFAULT_FILTER } from '../../src/tui/console-api.js';
 import { listLayout } from '../../src/tui/rows.js';
+import { NO_KEY } from '../../src/tui/hooks/use-key-router.js';
 
-const key = (k: Partial<Key> = {}): Key => ({
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-  ...k,
-});
+const key = (k: Partial<Key> = {}): Key => ({ ...NO_KEY, ...k });
 
 describe('the keymap', () => {
   it('has a handler for every command, unique names, and no key bound twice within a view', () => {

@@ -1,11 +1,10 @@
 // `tandem export`, `tandem import` and `tandem ingest`: getting data in and out (docs/data-formats.md).
 import type { Command } from 'commander';
-import { lazyAction, withJson } from '../command-kit.js';
+import { lazyAction, repeated, withJson } from '../command-kit.js';
 import type * as run from './data.run.js';
 
 // The work is in data.run.ts, loaded only when one of these commands runs.
 const load = () => import('./data.run.js');
-const repeat = (value: string, prev: string[] = []) => [...prev, value];
 
 export function registerDataCommands(program: Command): void {
   withJson(program.command('export'))
@@ -32,10 +31,10 @@ export function registerDataCommands(program: Command): void {
     .option(
       '--map <field=Column>',
       'CSV formats: read a field from this column (repeatable), e.g. --map subject=Title; --map status= switches a field off',
-      repeat,
+      repeated,
     )
-    .option('--status-map <theirs=ours>', 'CSV: map a status, e.g. --status-map "On-hold=pending" (repeatable)', repeat)
-    .option('--priority-map <theirs=ours>', 'CSV: map a priority, e.g. --priority-map "P1=urgent" (repeatable)', repeat)
+    .option('--status-map <theirs=ours>', 'CSV: map a status, e.g. --status-map "On-hold=pending" (repeatable)', repeated)
+    .option('--priority-map <theirs=ours>', 'CSV: map a priority, e.g. --priority-map "P1=urgent" (repeatable)', repeated)
     .option('--role <role>', 'csv, csv-messages and email: role of the new items, service | support (default support)')
     .option('--date-format <format>', 'CSV formats: date-fns format of the date columns, e.g. "dd-MM-yyyy HH:mm" (default: detected)')
     .option('--id-prefix <text>', 'csv, surveys, csv-messages: put before every external id, e.g. zendesk:')
@@ -52,7 +51,7 @@ export function registerDataCommands(program: Command): void {
     .option('--inspect', 'CSV formats: show which column feeds which field, with a sample row; write nothing')
     .option('--kind <scale>', 'surveys: csat (1-5) | nps (0-10)')
     .option('--currency <code>', 'orders: the currency of every order when the file has no currency column, e.g. EUR')
-    .option('--agent-author <value>', "csv-messages: an author who is an agent (the company's own account), repeatable", repeat)
+    .option('--agent-author <value>', "csv-messages: an author who is an agent (the company's own account), repeatable", repeated)
     .action(lazyAction(load, (m, deps, files: string[], o: run.ImportFlags) => m.runImportCommand({ ...o, files }, deps)));
 
   withJson(program.command('ingest'))

@@ -1,17 +1,10 @@
 // `tandem item …`: create, show and act on items.
 import type { Command } from 'commander';
-import { lazyAction, withJson, withVersion } from '../command-kit.js';
+import { commaList, lazyAction, withJson, withVersion } from '../command-kit.js';
 import type * as run from './items.run.js';
 
 // The work is in items.run.ts, loaded only when one of these commands runs.
 const load = () => import('./items.run.js');
-const collect = (value: string, prev: string[] = []) => [
-  ...prev,
-  ...value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-];
 
 export function registerItemCommands(program: Command): void {
   const item = program.command('item').description('create, show and act on inbox items');
@@ -29,7 +22,7 @@ export function registerItemCommands(program: Command): void {
     .option('--outbound', 'started by the business (default: inbound from the customer)')
     .option('-p, --priority <priority>', 'low | normal | high | urgent', 'normal')
     .option('-a, --assign <handle>', 'assign to an agent')
-    .option('-t, --tag <tag>', 'tag (repeatable, or comma-separated)', collect)
+    .option('-t, --tag <tag>', 'tag (repeatable, or comma-separated)', commaList)
     .option('--due <when>', 'due time, e.g. 3d or "friday 9:00" (default from the SLA policy)')
     .option('--external-id <id>', 'an id from another system; refused if already used')
     .action(lazyAction(load, (m, deps, jsonArg: string | undefined, o: run.AddFlags) => m.runAdd({ ...o, jsonArg }, deps)));

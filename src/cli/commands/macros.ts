@@ -1,12 +1,11 @@
 // `tandem macro …` (reply/note templates with actions) and `tandem view …` (saved inbox filters).
 import type { Command } from 'commander';
-import { lazyAction, withJson, withVersion } from '../command-kit.js';
+import { lazyAction, repeated, withJson, withVersion } from '../command-kit.js';
 import type * as run from './macros.run.js';
 import { withInboxFilterOptions } from './inbox.js';
 
 // The work is in macros.run.ts, loaded only when one of these commands runs.
 const load = () => import('./macros.run.js');
-const collect = (value: string, prev: string[] = []) => [...prev, value];
 
 export function registerMacroCommands(program: Command): void {
   const macro = program.command('macro').description('reply and note templates with actions, applied as one change');
@@ -19,8 +18,8 @@ export function registerMacroCommands(program: Command): void {
       'the template ("-" reads standard input); placeholders like {{ customer.first_name | default: "there" }}',
     )
     .option('--note', 'an internal note instead of a public reply')
-    .option('--set <key=value>', 'status=open|pending|resolved|closed, priority=low|normal|high|urgent (repeatable)', collect)
-    .option('-t, --tag <tag>', 'add this tag (repeatable, or comma-separated)', collect)
+    .option('--set <key=value>', 'status=open|pending|resolved|closed, priority=low|normal|high|urgent (repeatable)', repeated)
+    .option('-t, --tag <tag>', 'add this tag (repeatable, or comma-separated)', repeated)
     .option('-a, --assign <who>', 'assign to me (whoever applies it), nobody, or HANDLE')
     .option('-r, --role <role>', 'only for service or support items (default: both)')
     .addHelpText(
@@ -46,8 +45,8 @@ export function registerMacroCommands(program: Command): void {
     .option('--note', 'make it an internal note')
     .option('--reply', 'make it a public reply')
     .option('--clear-actions', 'drop every action first (then add the ones given)')
-    .option('--set <key=value>', 'status=…, priority=… (repeatable)', collect)
-    .option('-t, --tag <tag>', 'add this tag (repeatable)', collect)
+    .option('--set <key=value>', 'status=…, priority=… (repeatable)', repeated)
+    .option('-t, --tag <tag>', 'add this tag (repeatable)', repeated)
     .option('-a, --assign <who>', 'me, nobody, or HANDLE')
     .option('-r, --role <role>', 'service, support, or both')
     .action(lazyAction(load, (m, deps, macro: string, o: run.MacroEditFlags) => m.runMacroEdit({ ...o, macro }, deps)));

@@ -17,15 +17,7 @@ import { parseItemId } from '../../core/item-view.js';
 import { invalid, usage } from '../../core/errors.js';
 import { shortDuration } from '../../text/format.js';
 import type { Deps } from '../runtime.js';
-
-// Repeatable options keep every value as given (an --hours text contains commas of its own).
-const many = (value: string, prev: string[] = []) => [
-  ...prev,
-  ...value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-];
+import { commaList } from '../command-kit.js';
 
 function targetText(p: SlaPolicy, minutes: number, tty: boolean): string {
   if (!tty) return String(minutes);
@@ -233,7 +225,7 @@ export interface CalendarHolidayOptions {
 
 export async function runCalendarHoliday(o: CalendarHolidayOptions, rt: Deps): Promise<void> {
   const { name, dates, verb } = o;
-  const c = await changeHolidays(await rt.ctx(), name, { [verb]: dates.flatMap((d) => many(d)) });
+  const c = await changeHolidays(await rt.ctx(), name, { [verb]: dates.flatMap((d) => commaList(d)) });
   if (rt.out.json) return rt.out.printJson(c);
   const what = c.changed.length ? `${verb === 'add' ? 'added' : 'removed'} ${c.changed.join(', ')}` : `nothing to ${verb}`;
   rt.out.note(`Calendar ${c.name}: ${what}${c.recomputed ? `; due times of ${c.recomputed} open item(s) recomputed` : ''}`);

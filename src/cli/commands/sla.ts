@@ -1,18 +1,10 @@
 // `tandem sla list|set|due|explain` and `tandem calendar …`: SLA targets, business-hours calendars,
 import type { Command } from 'commander';
-import { lazyAction, withJson } from '../command-kit.js';
+import { commaList, lazyAction, repeated, withJson } from '../command-kit.js';
 import type * as run from './sla.run.js';
 
 // The work is in sla.run.ts, loaded only when one of these commands runs.
 const load = () => import('./sla.run.js');
-const repeat = (value: string, prev: string[] = []) => [...prev, value];
-const many = (value: string, prev: string[] = []) => [
-  ...prev,
-  ...value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-];
 
 export function registerSlaCommands(program: Command): void {
   const sla = program.command('sla').description('SLA targets per role and priority, in wall-clock or business time');
@@ -58,8 +50,8 @@ function registerCalendarCommands(program: Command): void {
     .description('add a calendar: tandem calendar add office --tz Europe/Berlin --hours "mon-fri 09:00-17:30"')
     .argument('<name>', 'a short name (letters, digits, - _ .)')
     .requiredOption('--tz <zone>', 'IANA time zone, e.g. Europe/Berlin')
-    .option('--hours <spec>', 'repeatable: "mon-fri 09:00-17:30", "sat 10:00-14:00", "daily 22:00-06:00" (overnight), "24/7"', repeat)
-    .option('--holiday <date>', 'repeatable: 2026-12-25 or a range 2026-12-24..2026-12-26', many)
+    .option('--hours <spec>', 'repeatable: "mon-fri 09:00-17:30", "sat 10:00-14:00", "daily 22:00-06:00" (overnight), "24/7"', repeated)
+    .option('--holiday <date>', 'repeatable: 2026-12-25 or a range 2026-12-24..2026-12-26', commaList)
     .action(lazyAction(load, (m, deps, name: string, o: run.CalendarAddFlags) => m.runCalendarAdd({ ...o, name }, deps)));
 
   withJson(cal.command('list'))
@@ -75,7 +67,7 @@ function registerCalendarCommands(program: Command): void {
     .description("change a calendar's time zone or hours (replaces all hours); open items counting in it are recomputed")
     .argument('<name>')
     .option('--tz <zone>', 'IANA time zone')
-    .option('--hours <spec>', 'repeatable, as for calendar add', repeat)
+    .option('--hours <spec>', 'repeatable, as for calendar add', repeated)
     .action(lazyAction(load, (m, deps, name: string, o: run.CalendarSetFlags) => m.runCalendarSet({ ...o, name }, deps)));
 
   const holiday = cal.command('holiday').description('add or remove holidays of a calendar');

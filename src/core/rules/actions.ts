@@ -6,7 +6,7 @@ import type { Db } from '../../store/store.js';
 import { findAgent, toAgent, type Agent } from '../agents.js';
 import { conflict, invalid, TandemError } from '../errors.js';
 import { checkAssignable } from '../item-rules.js';
-import { canTransition, refuseTransition, statusChange } from '../item-status.js';
+import { canTransition, refuseTransition, statusChange, tagChange } from '../item-status.js';
 import type { Change, NewEvent } from '../item-mutate.js';
 import { dueTimes, getPolicy } from '../sla.js';
 import { parseWhen } from '../time.js';
@@ -176,18 +176,7 @@ async function planOne(db: Db, action: Action, state: ItemState, now: Date, rule
       if (changed.length === 0) return null;
       const added = action.type === 'tag' ? changed : [];
       const removed = action.type === 'untag' ? changed : [];
-      return step(`tags ${[...added.map((t) => '+' + t), ...removed.map((t) => '-' + t)].join(' ')}`, {
-        set: {},
-        events: [{ type: 'tag', data: { added, removed } }],
-        after: async (t) => {
-          if (added.length)
-            await t
-              .insertInto('item_tags')
-              .values(added.map((tag) => ({ item_id: row.id, tag })))
-              .execute();
-          if (removed.length) await t.deleteFrom('item_tags').where('item_id', '=', row.id).where('tag', 'in', removed).execute();
-        },
-      });
+      return step(`tags ${[...added.map((t) => '+' + t), ...removed.map((t) => '-' + t)].join(' ')}`, tagChange(row.id, added, removed));
     }
     case 'snooze': {
       if (status === 'resolved' || status === 'closed' || status === 'escalated')

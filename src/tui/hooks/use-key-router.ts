@@ -47,7 +47,8 @@ export interface KeyRouting {
   running?: () => Promise<void>;
 }
 
-const NO_KEY: Key = {
+/** A key with no modifier or special key set: what a plain character arrives as. */
+export const NO_KEY: Key = {
   upArrow: false,
   downArrow: false,
   leftArrow: false,

@@ -9,6 +9,7 @@ import { fit, truncate } from '../../text/width.js';
 import { useKeys } from '../hooks/use-key-router.js';
 import type { Modal } from '../hooks/use-modal.js';
 import type { Theme } from '../theme.js';
+import { contactText } from '../detail-lines.js';
 
 type CustomerModal = Extract<Modal, { kind: 'customer' }>;
 
@@ -23,13 +24,7 @@ function customerPageLines(
   const cu = h.customer;
   const lines: string[] = [];
   const rule = (title: string) => lines.push(theme.dim(truncate(`── ${title} ${'─'.repeat(Math.max(0, width))}`, width)));
-  const contact = [
-    cu.email ? `<${sanitizeLine(cu.email)}>` : '',
-    cu.company ? sanitizeLine(cu.company) : '',
-    cu.phone ? sanitizeLine(cu.phone) : '',
-  ]
-    .filter(Boolean)
-    .join(' · ');
+  const contact = contactText(cu);
   lines.push(theme.bold(truncate(`${sanitizeLine(cu.name)} ${contact}`, width)));
   const aov = h.orderCount ? h.lifetimeRevenue / h.orderCount : null;
   lines.push(
