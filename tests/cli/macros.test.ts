@@ -165,6 +165,12 @@ describe('preview, dry run and apply', () => {
     expect((await run(['item', 'show', String(jo)])).stdout).toMatch(/@sam replied with macro refund-sent/);
   });
 
+  it('takes --tag repeated or comma-separated, as its help says', async () => {
+    const m = await json(['macro', 'add', 'tagged', '--body', 'Hello', '--tag', 'vip,refund', '--tag', 'late']);
+    expect(m.actions.tags).toEqual(['vip', 'refund', 'late']);
+    await run(['macro', 'remove', 'tagged']);
+  });
+
   it('previews a takeover only with --force, as apply does, and writes nothing either way', async () => {
     await json(['agent', 'add', 'dev', '--roles', 'support', '--name', 'Dev Patel']);
     const held = (

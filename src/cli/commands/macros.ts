@@ -46,7 +46,7 @@ export function registerMacroCommands(program: Command): void {
     .option('--reply', 'make it a public reply')
     .option('--clear-actions', 'drop every action first (then add the ones given)')
     .option('--set <key=value>', 'status=…, priority=… (repeatable)', repeated)
-    .option('-t, --tag <tag>', 'add this tag (repeatable)', repeated)
+    .option('-t, --tag <tag>', 'add this tag (repeatable, or comma-separated)', repeated)
     .option('-a, --assign <who>', 'me, nobody, or HANDLE')
     .option('-r, --role <role>', 'service, support, or both')
     .action(lazyAction(load, (m, deps, macro: string, o: run.MacroEditFlags) => m.runMacroEdit({ ...o, macro }, deps)));
