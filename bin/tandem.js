@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// Thin launcher: the program is the bundled CLI (npm run build).
-import { main } from '../dist/bundle/tandem.js';
+// Thin launcher: runs the bundled program (npm run build → dist/bundle/tandem.cjs) from V8's code
+// cache (./code-cache.js). CommonJS (bin/package.json) because an ES module entry costs ~10 ms more.
+'use strict';
+const path = require('node:path');
+const { loadProgram } = require('./code-cache.js');
 
 // `tandem … | head` closes the pipe early: stop quietly rather than crash with an EPIPE stack trace.
 process.stdout.on('error', (e) => {
@@ -8,6 +11,7 @@ process.stdout.on('error', (e) => {
   throw e;
 });
 
+const { main } = loadProgram(path.join(__dirname, '..', 'dist', 'bundle', 'tandem.cjs'), process.argv, process.env);
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

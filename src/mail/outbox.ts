@@ -2,7 +2,6 @@
 // queued in the same transaction that writes it (so it is never lost), built once (so every attempt
 // sends the same bytes), and moves queued → sending → sent, or retry / failed / uncertain. Nothing
 // leaves `uncertain` without an agent; agents' decisions and final failures are events on the item.
-import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Agent } from '../core/agents.js';
 import type { Ctx } from '../core/context.js';
@@ -121,7 +120,7 @@ export async function queueReply(trx: Db, row: ItemRow, agent: Agent, text: stri
     sent_at: null,
   };
   if (!mailbox) {
-    const messageId = `<tandem.${row.id}.${randomBytes(8).toString('hex')}@${row.channel}.outbox>`;
+    const messageId = `<tandem.${row.id}.${Buffer.from(crypto.getRandomValues(new Uint8Array(8))).toString('hex')}@${row.channel}.outbox>`;
     const recipient = customer?.phone ?? customer?.email ?? null;
     await trx
       .insertInto('outbox')

@@ -28,7 +28,10 @@ async function importInteractive<T>(load: () => Promise<T>): Promise<T> {
   const fetchProperty = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
   if (fetchProperty?.configurable) Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
   try {
-    return await load();
+    const loaded = await load();
+    const { yogaReady } = await import('./yoga-ready.js');
+    await yogaReady();
+    return loaded;
   } finally {
     if (fetchProperty?.configurable) Object.defineProperty(globalThis, 'fetch', fetchProperty);
     for (const [k, v] of Object.entries(saved)) {

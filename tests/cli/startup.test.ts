@@ -12,17 +12,21 @@ async function metafile(): Promise<Metafile> {
   return meta!;
 }
 
-/** The source files and packages that load statically (before any dynamic import) from these entry points. */
+/**
+ * The source files and packages that load statically (before any dynamic import) from these entry
+ * points. The bundle is one file, but inside it each module is evaluated on first import, and an
+ * `import()` (a command's run module, the console) only when it runs: the import graph says what loads.
+ */
 async function loaded(entries: string[]): Promise<{ files: string[]; packages: string[] }> {
-  const outs = (await metafile()).outputs;
+  const inputs = (await metafile()).inputs;
   const seen = new Set<string>();
-  const walk = (out: string) => {
-    if (seen.has(out)) return;
-    seen.add(out);
-    for (const i of outs[out]!.imports) if (i.kind === 'import-statement' && !i.external) walk(i.path);
+  const walk = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const i of inputs[file]!.imports) if (i.kind !== 'dynamic-import' && !i.external) walk(i.path);
   };
-  for (const [out, o] of Object.entries(outs)) if (o.entryPoint && entries.includes(o.entryPoint)) walk(out);
-  const files = [...seen].flatMap((out) => Object.keys(outs[out]!.inputs));
+  for (const entry of entries) walk(entry);
+  const files = [...seen];
   const packages = new Set(files.flatMap((f) => /node_modules\/((?:@[^/]+\/)?[^/]+(?:\/locale\/[^/]+)?)/.exec(f)?.[1] ?? []));
   return { files, packages: [...packages].sort() };
 }

@@ -1,7 +1,11 @@
 // A process making many changes through the real CLI entry point (one store open + transaction each).
 // Usage: node burst-worker.mjs DB AGENT WORKER_ID COUNT ITEM_IDS(comma) [SEED]
 // Prints one line per acknowledged change: "ok <item> <marker> <version>" or "refused <item> <marker>".
-import { main } from '../../dist/bundle/tandem.js';
+import { createRequire } from 'node:module';
+
+// The built program, loaded as bin/tandem.js loads it.
+const { loadProgram } = createRequire(import.meta.url)('../../bin/code-cache.js');
+const { main } = loadProgram(new URL('../../dist/bundle/tandem.cjs', import.meta.url).pathname, process.argv, process.env);
 
 const [db, agent, worker, countText, idsText, seedText] = process.argv.slice(2);
 const ids = idsText.split(',');

@@ -2,11 +2,17 @@
 // (SQLite gives its -wal and -shm files the database's mode), or 0660 for a team sharing it through a
 // Unix group. An existing database that others can read gets a one-line warning, at most once a day;
 // Tandem never changes the mode of a file it did not create.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { invalid } from '../../core/errors.js';
+
+/** A short stable name for a path (FNV-1a, 64 bits): no need to load node:crypto on every start for it. */
+function fnv1a64(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(text, 'utf8')) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
+  return hash.toString(16).padStart(16, '0');
+}
 
 export interface ShareOptions {
   /** A Unix group whose members share the database: files 0660 (never world-readable), folder 0770. */
@@ -66,11 +72,7 @@ export function warnIfReadableByOthers(file: string, env: NodeJS.ProcessEnv = pr
   }
   if ((mode & 0o004) === 0) return null;
   const stateHome = env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state');
-  const marker = path.join(
-    stateHome,
-    'tandem',
-    `mode-warning-${createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 16)}`,
-  );
+  const marker = path.join(stateHome, 'tandem', `mode-warning-${fnv1a64(path.resolve(file))}`);
   try {
     if (now - fs.statSync(marker).mtimeMs < 24 * 3600 * 1000) return null;
   } catch {

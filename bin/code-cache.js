@@ -1,0 +1,96 @@
+// Runs the bundled program with V8's code cache. Node 20 compiles every script from source on every
+// start (Node 22's module.enableCompileCache is not there yet), and that is most of a short command's
+// time. The first successful run of each command writes what V8 compiled for it to a file in
+// $XDG_CACHE_HOME/tandem (else ~/.cache/tandem); later runs of that command start from it.
+// A missing, stale or broken cache only costs the compile: the file name carries the build's id and
+// Node's version, V8 checks its own version and flags before using one, a checksum guards the rest
+// (V8 does not check the payload, and a damaged one would crash it), and a rejected cache is written
+// anew. Deleting the folder is always safe. TANDEM_CODE_CACHE=off turns it off.
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const vm = require('node:vm');
+const Module = require('node:module');
+
+/** The global options that take a value: skipped when looking for the command's name. */
+const VALUE_OPTIONS = new Set(['--db', '--as']);
+
+/** Which command runs: its cache holds the functions that command compiled. */
+function commandKey(argv) {
+  const args = argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (VALUE_OPTIONS.has(a)) i++;
+    else if (a === '--') break;
+    else if (!a.startsWith('-')) return /^[a-z][a-z0-9-]{0,31}$/.test(a) ? a : 'other';
+  }
+  return args.some((a) => ['-h', '--help', '-V', '--version'].includes(a)) ? 'help' : 'console';
+}
+
+function cacheFolder(env) {
+  if (env.TANDEM_CODE_CACHE === 'off') return null;
+  const base = env.XDG_CACHE_HOME || (env.HOME || os.homedir() ? path.join(env.HOME || os.homedir(), '.cache') : '');
+  return base ? path.join(base, 'tandem') : null;
+}
+
+/** Compile and evaluate the CommonJS bundle at `file` (from its code cache when there is a good one); returns its exports. */
+function loadProgram(file, argv, env) {
+  const source = fs.readFileSync(file, 'latin1'); // esbuild writes ASCII: latin1 reads it without UTF-8 decoding
+  const buildId = /^\/\/ tandem build ([0-9a-f]+)/.exec(source)?.[1];
+  const folder = buildId ? cacheFolder(env) : null;
+  const key = commandKey(argv);
+  const cacheFile = folder && path.join(folder, `code-${key}-${buildId}-${process.version}-${process.arch}.bin`);
+  const cachedData = cacheFile ? readCache(cacheFile) : undefined;
+  const script = new vm.Script(Module.wrap(source), {
+    filename: file,
+    cachedData,
+    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  if (cacheFile && (!cachedData || script.cachedDataRejected)) {
+    // Written once the command has run and succeeded, so the cache holds what it compiled.
+    process.once('exit', (code) => {
+      if (code === 0) writeCache(folder, cacheFile, `code-${key}-`, script);
+    });
+  }
+  const mod = new Module(file, module);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(path.dirname(file));
+  script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
+  mod.loaded = true;
+  return mod.exports;
+}
+
+/** The cache's payload when the file is whole (its CRC-32 trailer matches), else undefined. */
+function readCache(cacheFile) {
+  let file;
+  try {
+    file = fs.readFileSync(cacheFile);
+  } catch {
+    return undefined;
+  }
+  if (file.length <= 4) return undefined;
+  const payload = file.subarray(0, file.length - 4);
+  return require('node:zlib').crc32(payload) === file.readUInt32LE(file.length - 4) ? payload : undefined;
+}
+
+/** Write atomically (several processes may start at once), and drop this command's caches of older builds. */
+function writeCache(folder, cacheFile, prefix, script) {
+  try {
+    fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    const payload = script.createCachedData();
+    const trailer = Buffer.alloc(4);
+    trailer.writeUInt32LE(require('node:zlib').crc32(payload));
+    fs.writeFileSync(tmp, Buffer.concat([payload, trailer]), { mode: 0o600 });
+    fs.renameSync(tmp, cacheFile);
+    for (const name of fs.readdirSync(folder)) {
+      if (name.startsWith(prefix) && name.endsWith('.bin') && name !== path.basename(cacheFile))
+        fs.rmSync(path.join(folder, name), { force: true });
+    }
+  } catch {
+    // No cache (read-only home, full disk): the next run compiles again, nothing else changes.
+  }
+}
+
+module.exports = { loadProgram, commandKey };
