@@ -50,7 +50,7 @@ function loadProgram(file, argv, env) {
   if (cacheFile && (!cachedData || script.cachedDataRejected)) {
     // Written once the command has run and succeeded, so the cache holds what it compiled.
     process.once('exit', (code) => {
-      if (code === 0) writeCache(folder, cacheFile, `code-${key}-`, script);
+      if (code === 0) writeCache(folder, cacheFile, `code-${key}-`, buildId, script);
     });
   }
   const mod = new Module(file, module);
@@ -74,8 +74,8 @@ function readCache(cacheFile) {
   return require('node:zlib').crc32(payload) === file.readUInt32LE(file.length - 4) ? payload : undefined;
 }
 
-/** Write atomically (several processes may start at once), and drop this command's caches of older builds. */
-function writeCache(folder, cacheFile, prefix, script) {
+/** Write atomically (several processes may start at once), and drop caches of other builds (below). */
+function writeCache(folder, cacheFile, prefix, buildId, script) {
   try {
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
     const tmp = `${cacheFile}.${process.pid}.tmp`;
@@ -84,9 +84,15 @@ function writeCache(folder, cacheFile, prefix, script) {
     trailer.writeUInt32LE(require('node:zlib').crc32(payload));
     fs.writeFileSync(tmp, Buffer.concat([payload, trailer]), { mode: 0o600 });
     fs.renameSync(tmp, cacheFile);
+    // This command's cache of another build goes now; other builds' caches once a day has passed
+    // without them being written (another install may still use them).
+    const ours = path.basename(cacheFile);
+    const build = `-${buildId}-`;
+    const dayAgo = Date.now() - 24 * 3600 * 1000;
     for (const name of fs.readdirSync(folder)) {
-      if (name.startsWith(prefix) && name.endsWith('.bin') && name !== path.basename(cacheFile))
-        fs.rmSync(path.join(folder, name), { force: true });
+      if (!name.startsWith('code-') || !name.endsWith('.bin') || name === ours || name.includes(build)) continue;
+      const file = path.join(folder, name);
+      if (name.startsWith(prefix) || fs.statSync(file).mtimeMs < dayAgo) fs.rmSync(file, { force: true });
     }
   } catch {
     // No cache (read-only home, full disk): the next run compiles again, nothing else changes.

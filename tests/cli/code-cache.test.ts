@@ -55,13 +55,16 @@ describe('code cache', () => {
     expect(await run(['--help'])).toEqual(first);
   });
 
-  it('a failed command writes nothing, and an older build’s cache of the same command is dropped when a new one is written', async () => {
+  it('a failed command writes nothing; writing drops an older build’s cache of the same command, and others unused for a day', async () => {
     const typo = await run(['inbx']);
     expect(typo.code).toBe(2);
     expect(files()).toEqual([]);
     fs.mkdirSync(folder, { recursive: true });
     fs.writeFileSync(path.join(folder, 'code-help-0123456789abcdef-v20.0.0-x64.bin'), 'old');
-    fs.writeFileSync(path.join(folder, 'code-sla-0123456789abcdef-v20.0.0-x64.bin'), 'old');
+    fs.writeFileSync(path.join(folder, 'code-sla-0123456789abcdef-v20.0.0-x64.bin'), 'old, still used by another install');
+    const stale = path.join(folder, 'code-kpi-0123456789abcdef-v20.0.0-x64.bin');
+    fs.writeFileSync(stale, 'old, unused for two days');
+    fs.utimesSync(stale, new Date(Date.now() - 48 * 3600 * 1000), new Date(Date.now() - 48 * 3600 * 1000));
     expect((await run(['--help'])).code).toBe(0);
     expect(files()).toHaveLength(2);
     expect(files()).toContain('code-sla-0123456789abcdef-v20.0.0-x64.bin');
