@@ -3,7 +3,7 @@
 import { Box, Text, useApp } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { announce, changedElsewhere } from './explain.js';
-import type { ConsoleApi, ConsoleFilter, ItemDetailData } from './console-api.js';
+import type { ConsoleApi, ConsoleFilter, Counts, ItemDetailData } from './console-api.js';
 import { NO_TERMINAL, type EditorResult, type TerminalControl } from './editor.js';
 import { useCounts } from './hooks/use-counts.js';
 import { useSavedViews } from './hooks/use-saved-views.js';
@@ -53,6 +53,9 @@ export interface ConsoleProps {
   initialFilter?: ConsoleFilter;
   /** The first window of the list, fetched while Ink was loading (run.ts): the first frame has rows. */
   initialWindow?: InboxCache;
+  /** How many items the first filter has, and the header counts, fetched with it: the first frame is whole. */
+  initialTotal?: number;
+  initialCounts?: Counts;
 }
 
 /** Which pane has the keys and which item the detail shows, with mirrors commands read at once. */
@@ -82,15 +85,17 @@ export function Console({
   pollMs,
   initialFilter,
   initialWindow,
+  initialTotal,
+  initialCounts,
 }: ConsoleProps) {
   const { exit } = useApp();
   const layout = layoutFor(useTerminalSize());
   const { nav, view, shown } = useNavigation();
   const modal = useModal();
   const status = useStatus();
-  const counts = useCounts(api);
+  const counts = useCounts(api, initialCounts);
   const saved = useSavedViews(api);
-  const inbox = useInbox(api, layout.pageSize, initialFilter, initialWindow);
+  const inbox = useInbox(api, layout.pageSize, initialFilter, initialWindow, initialTotal);
   const detailId = layout.wide || view === 'detail' ? (shown ?? inbox.current?.id ?? null) : null;
 
   // Other processes' commits reload what is on screen, and say so when the item being read changed.

@@ -90,14 +90,15 @@ export async function runConsole(rt: Runtime): Promise<void> {
   const api = new ConsoleApi(ctx, me);
   // The first rows are fetched while Ink and React load, so the first frame has them.
   const { pageSize } = layoutFor({ columns: process.stdout.columns || 80, rows: process.stdout.rows || 24 });
-  const firstWindow = api.inboxWindow(DEFAULT_FILTER, 0, pageSize * 3).then(
-    (w) => ({ start: 0, rows: w.rows, marks: w.marks, drafts: w.drafts }),
-    () => undefined, // the console loads it again and shows what went wrong
+  // With its count and the header counts: drawing a first frame without them costs a second one.
+  const firstWindow = Promise.all([api.inboxWindow(DEFAULT_FILTER, 0, pageSize * 3), api.inboxCount(DEFAULT_FILTER), api.counts()]).then(
+    ([w, total, counts]) => ({ window: { start: 0, rows: w.rows, marks: w.marks, drafts: w.drafts }, total, counts }),
+    () => undefined, // the console loads them again and shows what went wrong
   );
   const [{ render }, React, { Console }, { colourLevel, makeTheme }, trace] = await importInteractive(() =>
     Promise.all([import('ink'), import('react'), import('./app.js'), import('./theme.js'), import('./trace.js')]),
   );
-  const initialWindow = await firstWindow;
+  const first = await firstWindow;
   trace.startKeyTrace(process.env.TANDEM_TRACE_KEYS);
   const { shareInkLineCache } = await import('./ink-speedup.js');
   await shareInkLineCache();
@@ -137,7 +138,9 @@ export async function runConsole(rt: Runtime): Promise<void> {
       theme: makeTheme(colourLevel(process.env, true)),
       env: process.env,
       terminal,
-      initialWindow,
+      initialWindow: first?.window,
+      initialTotal: first?.total,
+      initialCounts: first?.counts,
     }),
     // Not incrementalRendering: in Ink 6.8 it writes each frame one line lower than the last.
     // maxFps 1000: Ink's throttle only delays; keys that arrive together are handled in one pass and

@@ -4,6 +4,8 @@ import * as items from '../../src/core/items.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { commandsFor } from '../../src/tui/keymap.js';
+import { ConsoleApi, DEFAULT_FILTER } from '../../src/tui/console-api.js';
+import { layoutFor } from '../../src/tui/layout.js';
 import { renderConsole, type Harness } from './harness.js';
 import { seededInbox, type Inbox } from './fixtures.js';
 
@@ -87,6 +89,45 @@ describe('help and the command line', () => {
     const before = ui.frame();
     await ui.press('ctrl+l');
     expect(ui.frame()).toBe(before);
+  });
+});
+
+describe('the first frame', () => {
+  it('is whole when the console starts with what run.ts fetched: rows, the list position and the header counts, and nothing is counted again', async () => {
+    for (let i = 0; i < 80; i++)
+      await items.createItem(inbox.env.ctx, inbox.sam, {
+        subject: `Filler ${i}`,
+        customer: 'f@example.com',
+        kind: 'question',
+        priority: 'low',
+      });
+    const api = new ConsoleApi(inbox.env.ctx, inbox.sam);
+    // As run.ts does before drawing: a full window (so its length does not give the total), the count, the header counts.
+    const { pageSize } = layoutFor({ columns: 100, rows: 24 });
+    const w = await api.inboxWindow(DEFAULT_FILTER, 0, pageSize * 3);
+    const total = await api.inboxCount(DEFAULT_FILTER);
+    const counts = await api.counts();
+    expect(w.rows.length).toBeLessThan(total);
+    let countCalls = 0;
+    for (const m of ['counts', 'inboxCount'] as const) {
+      const real = api[m].bind(api) as (...a: never[]) => Promise<never>;
+      (api as unknown as Record<string, unknown>)[m] = (...a: never[]) => {
+        countCalls++;
+        return real(...a);
+      };
+    }
+    ui = await renderConsole(inbox.env, inbox.sam, {
+      api,
+      initialWindow: { start: 0, rows: w.rows, marks: w.marks, drafts: w.drafts },
+      initialTotal: total,
+      initialCounts: counts,
+    });
+    const first = ui.firstFrame();
+    expect(first).toContain(`SVC ${counts.service} open · SUP ${counts.support} open`);
+    expect(first).toMatch(new RegExp(`· 1/${total}$`, 'm'));
+    expect(first).toContain(w.rows[0]!.subject);
+    await ui.press('j');
+    expect(countCalls).toBe(0);
   });
 });
 

@@ -4,7 +4,8 @@
 import { render } from 'ink-testing-library';
 import type { Agent } from '../../src/core/agents.js';
 import { Console } from '../../src/tui/app.js';
-import { ConsoleApi, type ConsoleFilter } from '../../src/tui/console-api.js';
+import { ConsoleApi, type ConsoleFilter, type Counts } from '../../src/tui/console-api.js';
+import type { InboxCache } from '../../src/tui/hooks/use-inbox.js';
 import type { EditorResult } from '../../src/tui/editor.js';
 import { makeTheme } from '../../src/tui/theme.js';
 import type { TestEnv } from '../helpers/core.js';
@@ -45,11 +46,17 @@ export interface HarnessOptions {
   pollMs?: number;
   initialFilter?: ConsoleFilter;
   api?: ConsoleApi;
+  /** What run.ts fetches before the console draws. */
+  initialWindow?: InboxCache;
+  initialTotal?: number;
+  initialCounts?: Counts;
 }
 
 export interface Harness {
   api: ConsoleApi;
   frame(): string;
+  /** The first frame the console drew. */
+  firstFrame(): string;
   /** Press keys: names from KEYS ('enter', 'down', 'ctrl+d'…) or literal characters. */
   press(...keys: string[]): Promise<void>;
   /** Type text character by character. */
@@ -72,6 +79,9 @@ export async function renderConsole(env: TestEnv, me: Agent, opts: HarnessOption
       runEditor={opts.runEditor}
       pollMs={opts.pollMs ?? 60_000}
       initialFilter={opts.initialFilter}
+      initialWindow={opts.initialWindow}
+      initialTotal={opts.initialTotal}
+      initialCounts={opts.initialCounts}
     />,
   );
   let columns = opts.columns ?? 120;
@@ -84,6 +94,7 @@ export async function renderConsole(env: TestEnv, me: Agent, opts: HarnessOption
   const h: Harness = {
     api,
     frame,
+    firstFrame: () => ui.frames[0] ?? '',
     async press(...keys) {
       for (const k of keys) {
         ui.stdin.write(KEYS[k] ?? k);

@@ -40,13 +40,17 @@ export type InboxAction =
 
 const EMPTY_CACHE: InboxCache = { start: 0, rows: [], marks: new Map(), drafts: new Set() };
 
-export function initialInboxState(pageSize: number, filter: ConsoleFilter = DEFAULT_FILTER, cache?: InboxCache): InboxState {
+export function initialInboxState(
+  pageSize: number,
+  filter: ConsoleFilter = DEFAULT_FILTER,
+  cache?: InboxCache,
+  total?: number,
+): InboxState {
   const size = Math.max(1, pageSize);
-  // A first window fetched before the console drew (fewer rows than asked = the whole list).
-  const total = cache && cache.rows.length < size * 3 ? cache.rows.length : null;
+  // A first window fetched before the console drew (fewer rows than asked = the whole list), and its count.
   return {
     filter,
-    total,
+    total: cache && cache.rows.length < size * 3 ? cache.rows.length : cache && total !== undefined ? total : null,
     cursor: 0,
     top: 0,
     pageSize: size,
@@ -148,8 +152,16 @@ export interface Inbox {
   focus(id: number): Promise<boolean>;
 }
 
-export function useInbox(api: ConsoleApi, pageSize: number, initialFilter?: ConsoleFilter, initialCache?: InboxCache): Inbox {
-  const [state, rawDispatch] = useReducer(inboxReducer, undefined, () => initialInboxState(pageSize, initialFilter, initialCache));
+export function useInbox(
+  api: ConsoleApi,
+  pageSize: number,
+  initialFilter?: ConsoleFilter,
+  initialCache?: InboxCache,
+  initialTotal?: number,
+): Inbox {
+  const [state, rawDispatch] = useReducer(inboxReducer, undefined, () =>
+    initialInboxState(pageSize, initialFilter, initialCache, initialTotal),
+  );
   // A mirror updated at dispatch time, so several keys handled before the next render (a burst of
   // j's) each see the previous one's effect.
   const ref = useRef(state);
