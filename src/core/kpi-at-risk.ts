@@ -51,12 +51,9 @@ function marksOf(lists: AtRiskLists): AtRiskMark[] {
     if (!m) marks.set(id, (m = { customerId: id, csat: false, nps: false, supportItems: 0 }));
     return m;
   };
-  countIds(lists.lowCsat, (id) => {
-    mark(id).csat = true;
-  });
-  countIds(lists.lowNps, (id) => {
-    mark(id).nps = true;
-  });
+  // Low answers are few: each is marked as it comes (support items are many: counted per customer).
+  for (let i = 0; i < lists.lowCsat.length; i++) mark(lists.lowCsat[i]!).csat = true;
+  for (let i = 0; i < lists.lowNps.length; i++) mark(lists.lowNps[i]!).nps = true;
   countIds(
     lists.support,
     (id, n) => {

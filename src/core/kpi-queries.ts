@@ -667,13 +667,14 @@ export async function earliestOrder(db: Db): Promise<string | null> {
 }
 
 /**
- * How often each id occurs in a list (ids in no order): calls `each(id, n)` once per distinct id, in
- * ascending order. Ids are row ids, dense enough to count in an array indexed by id (no sort).
+ * How often each id occurs in a list (ids in no order): calls `each(id, n)` once per distinct id seen
+ * at least `atLeast` times, in ascending order. Ids are row ids: a long list is counted in an array
+ * indexed by id (no sort); a list much shorter than its largest id is sorted instead.
  */
 export function countIds(list: ArrayLike<number>, each: (id: number, n: number) => void, atLeast = 1): void {
   let max = 0;
   for (let i = 0; i < list.length; i++) if (list[i]! > max) max = list[i]!;
-  if (max <= 4 * list.length + 1_000_000) {
+  if (max <= 2 * list.length + 1000) {
     const counts = new Int32Array(max + 1);
     for (let i = 0; i < list.length; i++) counts[list[i]!]!++;
     for (let id = 0; id <= max; id++) {
@@ -681,7 +682,7 @@ export function countIds(list: ArrayLike<number>, each: (id: number, n: number) 
       if (n >= atLeast) each(id, n);
     }
   } else {
-    const sorted = Float64Array.from(list).sort();
+    const sorted = new Float64Array(list).sort();
     for (let i = 0; i < sorted.length; ) {
       let j = i;
       while (j < sorted.length && sorted[j] === sorted[i]) j++;
