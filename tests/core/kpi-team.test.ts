@@ -13,6 +13,7 @@ import { TandemError } from '../../src/core/errors.js';
 import * as items from '../../src/core/items.js';
 import { computeKpis, type Figure, type KpiOptions } from '../../src/core/kpi.js';
 import type { Period } from '../../src/core/kpi-period.js';
+import { countIds } from '../../src/core/kpi-queries.js';
 import { recordOrder, removeRefundedOrder } from '../../src/core/orders.js';
 import { addSurvey } from '../../src/core/surveys.js';
 
@@ -311,5 +312,29 @@ describe('team figures from the day rollups', () => {
     expect(now.service!.figures.averageOrderValue!.count).toBe(was.service!.figures.averageOrderValue!.count + 1);
     expect(now.service!.figures.atRiskCustomers!.value).toBe(was.service!.figures.atRiskCustomers!.value! + 1);
     await expectTrue(env);
+  });
+});
+
+describe('counting ids', () => {
+  it('gives each id seen at least so often, with its count, in ascending order, for dense and sparse lists alike', () => {
+    const rnd = random(99);
+    // Dense (counted in an array by id), sparse (sorted), huge ids, one id, none.
+    const lists = [
+      Array.from({ length: 3000 }, () => 1 + rnd.int(500)),
+      Array.from({ length: 40 }, () => 1 + rnd.int(1_000_000)).flatMap((id) => (rnd.next() < 0.3 ? [id, id, id] : [id])),
+      [2 ** 40, 7, 2 ** 40, 2 ** 40, 7],
+      [5],
+      [],
+    ];
+    for (const list of lists) {
+      for (const atLeast of [1, 3]) {
+        const expected = new Map<number, number>();
+        for (const id of list) expected.set(id, (expected.get(id) ?? 0) + 1);
+        const want = [...expected].filter(([, n]) => n >= atLeast).sort((a, b) => a[0] - b[0]);
+        const got: [number, number][] = [];
+        countIds(Float64Array.from(list), (id, n) => got.push([id, n]), atLeast);
+        expect(got).toEqual(want);
+      }
+    }
   });
 });
