@@ -212,7 +212,7 @@ function concat(pieces: ArrayLike<number>[], n: number): ArrayLike<number> {
   const out = new Float64Array(n);
   let at = 0;
   for (const p of pieces) {
-    for (let i = 0; i < p.length; i++) out[at + i] = p[i]!;
+    out.set(p, at); // native: typed arrays and arrays alike
     at += p.length;
   }
   return out;

@@ -668,27 +668,34 @@ export async function earliestOrder(db: Db): Promise<string | null> {
 
 /**
  * How often each id occurs in a list (ids in no order): calls `each(id, n)` once per distinct id seen
- * at least `atLeast` times, in ascending order. Ids are row ids: a long list is counted in an array
- * indexed by id (no sort); a list much shorter than its largest id is sorted instead.
+ * at least `atLeast` times, in no particular order. Ids are row ids: counted in one pass in an array
+ * indexed by id (no sort); a list with ids far larger than its length is sorted instead.
  */
 export function countIds(list: ArrayLike<number>, each: (id: number, n: number) => void, atLeast = 1): void {
-  let max = 0;
-  for (let i = 0; i < list.length; i++) if (list[i]! > max) max = list[i]!;
-  if (max <= 2 * list.length + 1000) {
-    const counts = new Int32Array(max + 1);
-    for (let i = 0; i < list.length; i++) counts[list[i]!]!++;
-    for (let id = 0; id <= max; id++) {
-      const n = counts[id]!;
-      if (n >= atLeast) each(id, n);
+  // Up to a few MB of counts: allocating them costs little beside one pass over the list.
+  const limit = 4 * list.length + 1_000_000;
+  let counts = new Int32Array(Math.min(limit, 1 << 16));
+  const hits: number[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const id = list[i]!;
+    if (!(id >= 0 && id < counts.length)) {
+      if (!(id >= 0 && id < limit && Number.isInteger(id))) return countIdsBySorting(list, each, atLeast);
+      const grown = new Int32Array(Math.min(limit, Math.max(id + 1, 2 * counts.length)));
+      grown.set(counts);
+      counts = grown;
     }
-  } else {
-    const sorted = new Float64Array(list).sort();
-    for (let i = 0; i < sorted.length; ) {
-      let j = i;
-      while (j < sorted.length && sorted[j] === sorted[i]) j++;
-      if (j - i >= atLeast) each(sorted[i]!, j - i);
-      i = j;
-    }
+    if (++counts[id]! === atLeast) hits.push(id);
+  }
+  for (const id of hits) each(id, counts[id]!);
+}
+
+function countIdsBySorting(list: ArrayLike<number>, each: (id: number, n: number) => void, atLeast: number): void {
+  const sorted = new Float64Array(list).sort();
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j < sorted.length && sorted[j] === sorted[i]) j++;
+    if (j - i >= atLeast) each(sorted[i]!, j - i);
+    i = j;
   }
 }
 
