@@ -4,6 +4,7 @@ import { nowIso } from './context.js';
 import { conflict, invalid, notFound } from './errors.js';
 import type { Db } from '../store/store.js';
 import { parseIsoStrict } from './time.js';
+import { changeOrders } from './kpi-days.js';
 
 export interface Customer {
   id: number;
@@ -201,18 +202,20 @@ export async function addOrder(ctx: Ctx, input: NewOrder): Promise<Order> {
   const orderedAt = input.orderedAt ? parseIsoStrict('order date', input.orderedAt) : nowIso(ctx);
   return ctx.store.write(async (trx) => {
     const customer = await findCustomer(trx, input.customer);
-    const row = await trx
-      .insertInto('orders')
-      .values({
-        customer_id: customer.id,
-        amount_cents: amountCents,
-        currency,
-        ordered_at: orderedAt,
-        reference: input.reference ?? null,
-        created_at: nowIso(ctx),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await changeOrders(trx, [customer.id], [orderedAt], () =>
+      trx
+        .insertInto('orders')
+        .values({
+          customer_id: customer.id,
+          amount_cents: amountCents,
+          currency,
+          ordered_at: orderedAt,
+          reference: input.reference ?? null,
+          created_at: nowIso(ctx),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+    );
     return toOrder(row);
   });
 }

@@ -1,11 +1,10 @@
 // At-risk customers: a CSAT of 1–2, an NPS detractor score (0–6), or 3+ support items in the 30 days
 // before a time, each with the reasons, so service can reach out before they churn.
 import type { Db } from '../store/store.js';
-import { atRiskRows, type AtRiskRow } from './kpi-queries.js';
+import { AT_RISK_SUPPORT_ITEMS, atRiskRows, countIds, lowestScores, type AtRiskRow } from './kpi-queries.js';
 import type { Period } from './kpi-period.js';
 
 const AT_RISK_DAYS = 30;
-const AT_RISK_SUPPORT_ITEMS = 3;
 
 export interface AtRiskReason {
   kind: 'csat' | 'nps' | 'support_items';
@@ -30,9 +29,44 @@ export function atRiskWindow(to: string): Period {
   return { from: new Date(Date.parse(to) - AT_RISK_DAYS * 86_400_000).toISOString(), to };
 }
 
-/** `supportCustomers`: the customer ids of the window's support items, when already known (atRiskRows). */
-export async function atRiskCount(db: Db, to: string, supportCustomers?: ArrayLike<number>): Promise<number> {
-  return (await atRiskRows(db, atRiskWindow(to), supportCustomers)).length;
+/** A window's customer ids, one per support item created and one per low CSAT or NPS answer (kpi-team.ts reads them from the day rollups). */
+export interface AtRiskLists {
+  support: ArrayLike<number>;
+  lowCsat: ArrayLike<number>;
+  lowNps: ArrayLike<number>;
+}
+
+/** Who is at risk in a window and for which reasons, before any score is looked up. */
+interface AtRiskMark {
+  customerId: number;
+  csat: boolean;
+  nps: boolean;
+  supportItems: number;
+}
+
+function marksOf(lists: AtRiskLists): AtRiskMark[] {
+  const marks = new Map<number, AtRiskMark>();
+  const mark = (id: number) => {
+    let m = marks.get(id);
+    if (!m) marks.set(id, (m = { customerId: id, csat: false, nps: false, supportItems: 0 }));
+    return m;
+  };
+  // Low answers are few: each is marked as it comes (support items are many: counted per customer).
+  for (let i = 0; i < lists.lowCsat.length; i++) mark(lists.lowCsat[i]!).csat = true;
+  for (let i = 0; i < lists.lowNps.length; i++) mark(lists.lowNps[i]!).nps = true;
+  countIds(
+    lists.support,
+    (id, n) => {
+      mark(id).supportItems = n;
+    },
+    AT_RISK_SUPPORT_ITEMS,
+  );
+  return [...marks.values()];
+}
+
+/** The customers at risk in the 30 days before `to`: from the window's lists when given, else from the rows. */
+export async function atRiskCount(db: Db, to: string, lists?: AtRiskLists): Promise<number> {
+  return lists ? marksOf(lists).length : (await atRiskRows(db, atRiskWindow(to))).length;
 }
 
 function reasonsOf(r: AtRiskRow): AtRiskReason[] {
@@ -45,27 +79,64 @@ function reasonsOf(r: AtRiskRow): AtRiskReason[] {
 
 /** Most reasons first, then the most support items, then the lowest customer id. */
 export async function atRiskCustomers(db: Db, to: string, limit = 50): Promise<AtRiskCustomer[]> {
-  return atRiskList(db, await atRiskRows(db, atRiskWindow(to)), limit);
+  return atRiskList(db, firstRanked(await atRiskRows(db, atRiskWindow(to)), limit));
 }
 
-/** The at-risk list and its full count from one read of the window. */
+/**
+ * The at-risk list and its full count. With the window's lists (from the day rollups), the lowest
+ * scores are looked up for the listed customers only; without, the whole window is read from the rows.
+ */
 export async function atRiskSummary(
   db: Db,
   to: string,
   limit = 50,
-  supportCustomers?: ArrayLike<number>,
+  lists?: AtRiskLists,
 ): Promise<{ count: number; list: AtRiskCustomer[] }> {
-  const rows = await atRiskRows(db, atRiskWindow(to), supportCustomers);
-  return { count: rows.length, list: await atRiskList(db, rows, limit) };
+  const w = atRiskWindow(to);
+  if (!lists) {
+    const rows = await atRiskRows(db, w);
+    return { count: rows.length, list: await atRiskList(db, firstRanked(rows, limit)) };
+  }
+  const marks = marksOf(lists);
+  const top = firstRanked(marks, limit);
+  const [csat, nps] = await Promise.all([
+    lowestScores(
+      db,
+      w,
+      'csat',
+      top.filter((m) => m.csat).map((m) => m.customerId),
+    ),
+    lowestScores(
+      db,
+      w,
+      'nps',
+      top.filter((m) => m.nps).map((m) => m.customerId),
+    ),
+  ]);
+  const rows = top.map(
+    (m): AtRiskRow => ({
+      customerId: m.customerId,
+      csat: m.csat ? (csat.get(m.customerId) ?? null) : null,
+      nps: m.nps ? (nps.get(m.customerId) ?? null) : null,
+      supportItems: m.supportItems,
+    }),
+  );
+  return { count: marks.length, list: await atRiskList(db, rows) };
 }
 
-async function atRiskList(db: Db, all: AtRiskRow[], limit: number): Promise<AtRiskCustomer[]> {
+/** The first `limit` by rank: most reasons first, then the most support items, then the lowest customer id. */
+function firstRanked<T extends { customerId: number; csat: unknown; nps: unknown; supportItems: number }>(all: T[], limit: number): T[] {
   // Count each row's reasons once, not in every comparison (tens of thousands of rows at 1M items).
-  const keyed = all.map((r) => ({ r, reasons: reasonsOf(r).length }));
-  const rows = keyed
+  const reasons = (r: T) => (r.csat ? 1 : 0) + (r.nps ? 1 : 0) + (r.supportItems >= AT_RISK_SUPPORT_ITEMS ? 1 : 0);
+  return all
+    .map((r) => ({ r, reasons: reasons(r) }))
     .sort((a, b) => b.reasons - a.reasons || b.r.supportItems - a.r.supportItems || a.r.customerId - b.r.customerId)
     .slice(0, limit)
     .map((k) => k.r);
+}
+
+/** The listed customers (ranked), with their names, reasons and open follow-up. */
+async function atRiskList(db: Db, rows: AtRiskRow[]): Promise<AtRiskCustomer[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.customerId);
   const customers = new Map(

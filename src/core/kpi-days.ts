@@ -31,6 +31,31 @@ export interface FamilyAnswer {
   durations: DurationPair;
 }
 
+/**
+ * A family from its raw query (kpi-queries.ts). `version` is part of the stored name, so changing what
+ * a family counts (bump it) never reads days counted the old way.
+ */
+export function family(
+  key: string,
+  version: number,
+  fields: readonly string[],
+  query: (
+    db: Db,
+    scope: Scope,
+    buckets: readonly Bucket[],
+    byAgent: boolean,
+  ) => Promise<{ tallies?: TallyPair<Counts>; durations?: DurationPair }>,
+): Family {
+  return {
+    key: `${key}:v${version}`,
+    fields,
+    raw: async (db, scope, buckets, byAgent) => {
+      const r = await query(db, scope, buckets, byAgent);
+      return { tallies: r.tallies ?? { cur: new Map(), prev: new Map() }, durations: r.durations ?? { cur: [], prev: [] } };
+    },
+  };
+}
+
 /** One assignee's part of a range: counts and durations (in pieces). */
 interface Group {
   counts: Counts;
@@ -40,7 +65,7 @@ interface Group {
 type Groups = Map<string, Group>;
 
 const DAY_MS = 86_400_000;
-const dayStart = (day: string) => `${day}T00:00:00.000Z`;
+export const dayStart = (day: string) => `${day}T00:00:00.000Z`;
 const nextDay = (day: string) => new Date(Date.parse(dayStart(day)) + DAY_MS).toISOString().slice(0, 10);
 
 /**
@@ -187,7 +212,7 @@ function concat(pieces: ArrayLike<number>[], n: number): ArrayLike<number> {
   const out = new Float64Array(n);
   let at = 0;
   for (const p of pieces) {
-    for (let i = 0; i < p.length; i++) out[at + i] = p[i]!;
+    out.set(p, at); // native: typed arrays and arrays alike
     at += p.length;
   }
   return out;
@@ -276,26 +301,63 @@ function decode(json: string, numbers: Uint8Array | null): Groups {
   const buf = numbers ? Buffer.from(numbers.buffer, numbers.byteOffset, numbers.byteLength) : null;
   let at = 0;
   for (const [a, counts, n] of list) {
-    const s = new Float64Array(n);
-    for (let i = 0; i < n; i++, at += 4) s[i] = buf!.readInt32LE(at);
+    const s = new Int32Array(n);
+    if (n > 0 && LITTLE_ENDIAN) {
+      // The stored bytes are the machine's own int32s: copied at once, not read one by one.
+      new Uint8Array(s.buffer).set(buf!.subarray(at, at + 4 * n));
+      at += 4 * n;
+    } else {
+      for (let i = 0; i < n; i++, at += 4) s[i] = buf!.readInt32LE(at);
+    }
     out.set(a, { counts, numbers: n ? [s] : [] });
   }
   return out;
 }
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 // ---------------------------------------------------------------------------------------------
 // Keeping stored days true: every write that can change what a day counts deletes that day's rows,
 // in its own transaction.
 
-/** Forget the stored days these times fall in (null and undefined are skipped). */
-export async function forgetKpiDays(trx: Db, times: Iterable<string | null | undefined>): Promise<void> {
+/** Forget the stored days these times fall in (null and undefined are skipped): of every family, or of these (by name, any version). */
+export async function forgetKpiDays(trx: Db, times: Iterable<string | null | undefined>, families?: readonly string[]): Promise<void> {
   const days = new Set<string>();
   for (const t of times) if (t) days.add(dayOf(t));
-  if (days.size > 0)
-    await trx
-      .deleteFrom('kpi_days')
-      .where('day', 'in', [...days])
-      .execute();
+  if (days.size === 0) return;
+  let q = trx.deleteFrom('kpi_days').where('day', 'in', [...days]);
+  if (families) q = q.where((eb) => eb.or(families.map((f) => eb('family', 'like', `${f}:%`))));
+  await q.execute();
+}
+
+/** The families that count orders (kpi-team.ts), the only ones a change to orders touches. */
+export const ORDER_FAMILIES = { orders: 'orders', customers: 'order_customers' } as const;
+
+/**
+ * A change to some customers' orders (`change`, in the write transaction): forget the days of the
+ * orders it adds, changes or removes (`times`), and, for the customers counted on the day of their
+ * first order, the days of each customer's first order before and after the change.
+ */
+export async function changeOrders<T>(
+  trx: Db,
+  customerIds: readonly number[],
+  times: readonly string[],
+  change: () => Promise<T>,
+): Promise<T> {
+  const firstOrders = async () =>
+    customerIds.length === 0
+      ? []
+      : (
+          await trx
+            .selectFrom('orders')
+            .select((eb) => eb.fn.min('ordered_at').as('t'))
+            .where('customer_id', 'in', [...new Set(customerIds)])
+            .groupBy('customer_id')
+            .execute()
+        ).map((r) => r.t);
+  const before = await firstOrders();
+  const result = await change();
+  await forgetKpiDays(trx, [...times, ...before, ...(await firstOrders())], Object.values(ORDER_FAMILIES));
+  return result;
 }
 
 /** The item columns whose days the KPI families count an item under. */

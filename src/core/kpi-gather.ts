@@ -1,8 +1,8 @@
 // Reading a period and its previous one for one role: every tally and duration the figures need, in one
 // statement per family over both periods (kpi-queries.ts), split by agent and by day so the team, each
 // agent and each day are lookups.
-import type { CoreStore, Db } from '../store/store.js';
-import { readFamilies, type Family, type FamilyAnswer, type FamilyRequest } from './kpi-days.js';
+import type { CoreStore } from '../store/store.js';
+import { family, readFamilies, type Family, type FamilyAnswer, type FamilyRequest } from './kpi-days.js';
 import type { Role } from './vocabulary.js';
 import { dayEnd, minIso, periodDays, type Period } from './kpi-period.js';
 import {
@@ -16,7 +16,6 @@ import {
   escalationsReceivedTallies,
   npsTallies,
   slaTallies,
-  supportCustomerLists,
   zeroCounts,
   type Bucket,
   type Counts,
@@ -263,31 +262,6 @@ export async function gatherBoth(
   return { cur: side('cur', backlogCur), prev: side('prev', backlogPrev) };
 }
 
-/**
- * A family from its raw query (kpi-queries.ts). `version` is part of the stored name, so changing what
- * a family counts (bump it) never reads days counted the old way.
- */
-function family(
-  key: string,
-  version: number,
-  fields: readonly string[],
-  query: (
-    db: Db,
-    scope: Scope,
-    buckets: readonly Bucket[],
-    byAgent: boolean,
-  ) => Promise<{ tallies?: TallyPair<Counts>; durations?: DurationPair }>,
-): Family {
-  return {
-    key: `${key}:v${version}`,
-    fields,
-    raw: async (db, scope, buckets, byAgent) => {
-      const r = await query(db, scope, buckets, byAgent);
-      return { tallies: r.tallies ?? { cur: new Map(), prev: new Map() }, durations: r.durations ?? { cur: [], prev: [] } };
-    },
-  };
-}
-
 // Survey answers and escalations received are counted whatever the role of their item.
 const CSAT = family('csat', 1, COUNT_FIELDS.csat, async (db, s, b, by) => ({ tallies: await csatTallies(db, s.agentId, b, by) }));
 const NPS = family('nps', 1, COUNT_FIELDS.nps, async (db, s, b, by) => ({ tallies: await npsTallies(db, s.agentId, b, by) }));
@@ -329,18 +303,6 @@ function makeRoleFamilies(role: Role) {
 }
 const ROLE_FAMILIES = { support: makeRoleFamilies('support'), service: makeRoleFamilies('service') };
 
-/** The customer ids of support items created (their list in place of durations): the at-risk count. */
-const SUPPORT_CUSTOMERS = family('support_item_customers', 1, [], async (db, s, b, by) => ({
-  durations: await supportCustomerLists(db, s.agentId, b, by),
-}));
-
-/** The customer ids of the support items created in [from, to), one per item, from the day rollups. */
-export async function supportCustomersBetween(store: CoreStore, now: string, w: Period): Promise<ArrayLike<number>> {
-  const [answer] = await readFamilies(store, now, [
-    { family: SUPPORT_CUSTOMERS, buckets: [{ ...w, prev: false, day: '' }], scope: { role: 'support', agentId: null }, byAgent: false },
-  ]);
-  return answer?.durations.cur[0]?.[2] ?? [];
-}
 const roleFamilies = (role: Role) => ROLE_FAMILIES[role];
 
 /** The counts of one period, by figure. */

@@ -28,6 +28,8 @@ export type CsatCount = { responses: number; satisfied: number };
 export type NpsCount = { responses: number; promoters: number; detractors: number };
 /** Items (the backlog at an instant, escalations received). */
 export type ItemCount = { items: number };
+/** Orders placed, their total (minor units), and the customers whose first order it was. */
+export type OrderCount = { orders: number; revenueCents: number; newCustomers: number };
 /** Customers who ordered in a period; of those, how many ordered twice or more. */
 export type RepeatPurchaseCount = { customers: number; repeatCustomers: number };
 
@@ -39,6 +41,7 @@ export const COUNT_FIELDS = {
   csat: ['responses', 'satisfied'],
   nps: ['responses', 'promoters', 'detractors'],
   items: ['items'],
+  orders: ['orders', 'revenueCents', 'newCustomers'],
 } as const;
 
 /** A kind's counts, all zero. */
@@ -94,15 +97,22 @@ type Arm = SelectQueryBuilder<Database, any, any>;
 
 /** One arm per bucket, tagged with its index; with byAgent each arm is grouped by its assignee column. */
 async function perBucket(buckets: readonly Bucket[], byAgent: boolean, assigneeCol: string, arm: (b: Bucket) => Arm): Promise<ArmRow[]> {
-  if (buckets.length === 0) return [];
   const arms = buckets.map((b, i) => {
     const q = arm(b).select([sql.lit(i).as('i'), (byAgent ? sql<number | null>`${sql.ref(assigneeCol)}` : sql<null>`null`).as('a')]);
     return byAgent ? q.groupBy(sql.ref(assigneeCol)) : q;
   });
-  let q = arms[0]!;
-  for (const next of arms.slice(1)) q = q.unionAll(next);
-  return (await q.execute()) as ArmRow[];
+  const out: ArmRow[] = [];
+  // At most ARMS_PER_STATEMENT arms in one UNION ALL: SQLite refuses more than 500 (counting a year
+  // of days for the rollups, or every day of the order history, goes past that).
+  for (let at = 0; at < arms.length; at += ARMS_PER_STATEMENT) {
+    const chunk = arms.slice(at, at + ARMS_PER_STATEMENT);
+    let q = chunk[0]!;
+    for (const next of chunk.slice(1)) q = q.unionAll(next);
+    out.push(...((await q.execute()) as ArmRow[]));
+  }
+  return out;
 }
+const ARMS_PER_STATEMENT = 100;
 
 function toPair<K extends string>(buckets: readonly Bucket[], rows: ArmRow[], fields: readonly K[]): TallyPair<Record<K, number>> {
   const out: TallyPair<Record<K, number>> = { cur: new Map(), prev: new Map() };
@@ -125,6 +135,8 @@ function bucketOf(buckets: readonly Bucket[], t: string): number | null {
   return null;
 }
 
+const ESCALATED_PER_ITEM_MS = 3 * 86_400_000;
+
 /** Items created in each bucket, and how many of them were escalated to support (service items, when asked). */
 export async function createdTallies(
   db: Db,
@@ -133,14 +145,22 @@ export async function createdTallies(
   byAgent: boolean,
   withEscalated = false,
 ): Promise<TallyPair<CreatedCount>> {
+  // Over a few days (the edges of a period the day rollups do not cover), each item of the ranges is
+  // looked up among the escalations' sources; over longer ranges, the few escalated items are found
+  // from the escalations (below). Both count the same items.
+  const span = buckets.reduce((n, b) => n + (Date.parse(b.to) - Date.parse(b.from)), 0);
+  const perItem = withEscalated && span <= ESCALATED_PER_ITEM_MS;
   const rows = await perBucket(buckets, byAgent, 'items.assignee_id', (b) =>
     itemsOf(db, scope)
       .where('items.created_at', '>=', b.from)
       .where('items.created_at', '<', b.to)
-      .select(sql<number>`count(*)`.as('created')),
+      .select([
+        sql<number>`count(*)`.as('created'),
+        ...(perItem ? [flag(sql`exists (select 1 from escalations x where x.source_item_id = items.id)`).as('escalated')] : []),
+      ]),
   );
   const pair = toPair(buckets, rows, COUNT_FIELDS.created);
-  if (!withEscalated || buckets.length === 0) return pair;
+  if (!withEscalated || perItem || buckets.length === 0) return pair;
   // Escalated items are few: start from the escalations and look their source items up by id.
   const lo = buckets.reduce((m, b) => (b.from < m ? b.from : m), buckets[0]!.from);
   const hi = buckets.reduce((m, b) => (b.to > m ? b.to : m), buckets[0]!.to);
@@ -558,6 +578,17 @@ export interface AtRiskRow {
   supportItems: number;
 }
 
+/** The `s` lists of perBucket rows (ids, one per row counted), split like durationLists. */
+function idLists(buckets: readonly Bucket[], rows: ArmRow[]): DurationPair {
+  const out: DurationPair = { cur: [], prev: [] };
+  for (const r of rows) {
+    if (!r.s) continue;
+    const b = buckets[Number(r.i)]!;
+    (b.prev ? out.prev : out.cur).push([r.a === null || r.a === undefined ? '' : String(r.a), b.day, parseIntegerList(String(r.s))]);
+  }
+  return out;
+}
+
 /**
  * The customer ids of the support items created in each bucket (one per item, in no order), split
  * like durationLists: the at-risk count of support items per customer.
@@ -575,22 +606,105 @@ export async function supportCustomerLists(
       .where('items.customer_id', 'is not', null)
       .select([sql<number>`count(*)`.as('items'), listOf(sql.ref('items.customer_id')).as('s')]),
   );
-  const out: DurationPair = { cur: [], prev: [] };
-  for (const r of rows) {
-    if (!r.s) continue;
-    const b = buckets[Number(r.i)]!;
-    (b.prev ? out.prev : out.cur).push([r.a === null || r.a === undefined ? '' : String(r.a), b.day, parseIntegerList(String(r.s))]);
-  }
-  return out;
+  return idLists(buckets, rows);
 }
 
 /**
- * Customers at risk in the window: a CSAT of 1–2, an NPS of 0–6, or 3+ support items created.
- * For each, the lowest score of the window (latest when tied) and the number of support items.
- * `supportCustomers`, when given, are the customer ids of the window's support items (from the day
- * rollups); otherwise they are read here.
+ * The customer ids of the survey answers of one kind scored at most `max` in each bucket (one per
+ * answer, anonymous answers left out), for the team: who is at risk for a low score.
  */
-export async function atRiskRows(db: Db, w: Period, supportCustomers?: ArrayLike<number>): Promise<AtRiskRow[]> {
+export async function lowScoreCustomerLists(db: Db, kind: 'csat' | 'nps', max: number, buckets: readonly Bucket[]): Promise<DurationPair> {
+  const rows = await perBucket(buckets, false, 'surveys.customer_id', (b) =>
+    db
+      .selectFrom('surveys')
+      .where('surveys.kind', '=', kind)
+      .where('surveys.created_at', '>=', b.from)
+      .where('surveys.created_at', '<', b.to)
+      .where('surveys.score', '<=', max)
+      .where('surveys.customer_id', 'is not', null)
+      .select(listOf(sql.ref('surveys.customer_id')).as('s')),
+  );
+  return idLists(buckets, rows);
+}
+
+/**
+ * Orders placed in each bucket, their total, and the customers whose first order is in it (they
+ * ordered in the bucket and never before it): summed over the days before a time, the same as
+ * ordersBeforeEach counts.
+ */
+export async function orderTallies(db: Db, buckets: readonly Bucket[]): Promise<TallyPair<OrderCount>> {
+  const rows = await perBucket(buckets, false, 'orders.customer_id', (b) =>
+    db
+      .selectFrom('orders')
+      .where('orders.ordered_at', '>=', b.from)
+      .where('orders.ordered_at', '<', b.to)
+      .select([
+        sql<number>`count(*)`.as('orders'),
+        sql<number>`coalesce(sum(orders.amount_cents), 0)`.as('revenueCents'),
+        sql<number>`count(distinct case when not exists (select 1 from orders p
+          where p.customer_id = orders.customer_id and p.ordered_at < ${b.from}) then orders.customer_id end)`.as('newCustomers'),
+      ]),
+  );
+  return toPair(buckets, rows, COUNT_FIELDS.orders);
+}
+
+/** The customer ids of the orders placed in each bucket (one per order): repeat purchases, counted in JS. */
+export async function orderCustomerLists(db: Db, buckets: readonly Bucket[]): Promise<DurationPair> {
+  const rows = await perBucket(buckets, false, 'orders.customer_id', (b) =>
+    db
+      .selectFrom('orders')
+      .where('orders.ordered_at', '>=', b.from)
+      .where('orders.ordered_at', '<', b.to)
+      .select(listOf(sql.ref('orders.customer_id')).as('s')),
+  );
+  return idLists(buckets, rows);
+}
+
+/** The time of the earliest order (null without orders): where the sums of all orders before a time start. */
+export async function earliestOrder(db: Db): Promise<string | null> {
+  const r = await db.selectFrom('orders').select(sql<string | null>`min(ordered_at)`.as('t')).executeTakeFirst();
+  return r?.t ?? null;
+}
+
+/**
+ * How often each id occurs in a list (ids in no order): calls `each(id, n)` once per distinct id seen
+ * at least `atLeast` times, in no particular order. Ids are row ids: counted in one pass in an array
+ * indexed by id (no sort); a list with ids far larger than its length is sorted instead.
+ */
+export function countIds(list: ArrayLike<number>, each: (id: number, n: number) => void, atLeast = 1): void {
+  // Up to a few MB of counts: allocating them costs little beside one pass over the list.
+  const limit = 4 * list.length + 1_000_000;
+  let counts = new Int32Array(Math.min(limit, 1 << 16));
+  const hits: number[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const id = list[i]!;
+    if (!(id >= 0 && id < counts.length)) {
+      if (!(id >= 0 && id < limit && Number.isInteger(id))) return countIdsBySorting(list, each, atLeast);
+      const grown = new Int32Array(Math.min(limit, Math.max(id + 1, 2 * counts.length)));
+      grown.set(counts);
+      counts = grown;
+    }
+    if (++counts[id]! === atLeast) hits.push(id);
+  }
+  for (const id of hits) each(id, counts[id]!);
+}
+
+function countIdsBySorting(list: ArrayLike<number>, each: (id: number, n: number) => void, atLeast: number): void {
+  const sorted = new Float64Array(list).sort();
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j < sorted.length && sorted[j] === sorted[i]) j++;
+    if (j - i >= atLeast) each(sorted[i]!, j - i);
+    i = j;
+  }
+}
+
+/**
+ * Customers at risk in the window, counted from the rows: a CSAT of 1–2, an NPS of 0–6, or 3+
+ * support items created. For each, the lowest score of the window (latest when tied) and the number
+ * of support items. (The reports read the same from the day rollups: kpi-team.ts.)
+ */
+export async function atRiskRows(db: Db, w: Period): Promise<AtRiskRow[]> {
   const low = async (kind: 'csat' | 'nps', max: number) =>
     db
       .selectFrom('surveys')
@@ -604,40 +718,21 @@ export async function atRiskRows(db: Db, w: Period, supportCustomers?: ArrayLike
       .orderBy('score')
       .orderBy('created_at', 'desc')
       .execute();
-  const csat = await low('csat', 2);
-  const nps = await low('nps', 6);
+  const csat = await low('csat', AT_RISK_CSAT_MAX);
+  const nps = await low('nps', AT_RISK_NPS_MAX);
   // Support items per customer, counted in JS from one list of ids: grouping in SQL sorts the whole window.
-  const list =
-    supportCustomers ??
-    parseIntegerList(
-      (
-        await db
-          .selectFrom('items')
-          .where('role', '=', 'support')
-          .where('created_at', '>=', w.from)
-          .where('created_at', '<', w.to)
-          .where('customer_id', 'is not', null)
-          .select(listOf(sql.ref('customer_id')).as('ids'))
-          .executeTakeFirst()
-      )?.ids ?? '',
-    );
-  const busy: { customer_id: number; n: number }[] = [];
-  let max = 0;
-  for (let i = 0; i < list.length; i++) if (list[i]! > max) max = list[i]!;
-  if (max <= 4 * list.length + 1_000_000) {
-    // Customer ids are row ids, dense enough to count in an array indexed by id (no sort).
-    const counts = new Int32Array(max + 1);
-    for (let i = 0; i < list.length; i++) counts[list[i]!]!++;
-    for (let id = 0; id <= max; id++) if (counts[id]! >= 3) busy.push({ customer_id: id, n: counts[id]! });
-  } else {
-    const sorted = Float64Array.from(list).sort();
-    for (let i = 0; i < sorted.length; ) {
-      let j = i;
-      while (j < sorted.length && sorted[j] === sorted[i]) j++;
-      if (j - i >= 3) busy.push({ customer_id: sorted[i]!, n: j - i });
-      i = j;
-    }
-  }
+  const list = parseIntegerList(
+    (
+      await db
+        .selectFrom('items')
+        .where('role', '=', 'support')
+        .where('created_at', '>=', w.from)
+        .where('created_at', '<', w.to)
+        .where('customer_id', 'is not', null)
+        .select(listOf(sql.ref('customer_id')).as('ids'))
+        .executeTakeFirst()
+    )?.ids ?? '',
+  );
   const rows = new Map<number, AtRiskRow>();
   const row = (id: number) => {
     let r = rows.get(id);
@@ -646,9 +741,49 @@ export async function atRiskRows(db: Db, w: Period, supportCustomers?: ArrayLike
   };
   for (const s of csat) row(s.customer_id).csat ??= { score: s.score, at: s.created_at };
   for (const s of nps) row(s.customer_id).nps ??= { score: s.score, at: s.created_at };
-  for (const b of busy) row(b.customer_id!).supportItems = Number(b.n);
+  countIds(
+    list,
+    (id, n) => {
+      row(id).supportItems = n;
+    },
+    AT_RISK_SUPPORT_ITEMS,
+  );
   return [...rows.values()];
 }
+
+/**
+ * The lowest score of one kind (latest when tied) each of these customers gave in the window, at
+ * most `max` (the scores that put a customer at risk): the reasons shown for the listed customers.
+ */
+export async function lowestScores(
+  db: Db,
+  w: Period,
+  kind: 'csat' | 'nps',
+  customerIds: readonly number[],
+): Promise<Map<number, { score: number; at: string }>> {
+  const out = new Map<number, { score: number; at: string }>();
+  for (let i = 0; i < customerIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('surveys')
+      .where('customer_id', 'in', customerIds.slice(i, i + 500))
+      .where('kind', '=', kind)
+      .where('score', '<=', kind === 'csat' ? AT_RISK_CSAT_MAX : AT_RISK_NPS_MAX)
+      .where('created_at', '>=', w.from)
+      .where('created_at', '<', w.to)
+      .select((eb) => [eb.ref('customer_id').$notNull().as('customer_id'), 'score', 'created_at'])
+      .orderBy('customer_id')
+      .orderBy('score')
+      .orderBy('created_at', 'desc')
+      .execute();
+    for (const r of rows) if (!out.has(r.customer_id)) out.set(r.customer_id, { score: r.score, at: r.created_at });
+  }
+  return out;
+}
+
+/** At risk: a CSAT of at most this, an NPS of at most this (a detractor), or this many support items in the window. */
+export const AT_RISK_CSAT_MAX = 2;
+export const AT_RISK_NPS_MAX = 6;
+export const AT_RISK_SUPPORT_ITEMS = 3;
 
 /**
  * Business-time durations (migration 0006: written by the write path when the first response or the

@@ -12,8 +12,9 @@ import {
   type RepeatPurchaseCount,
   type Scope,
 } from './kpi-queries.js';
-import { bucketsFor, gatherBoth, supportCustomersBetween, type Gathered, type Inputs } from './kpi-gather.js';
-import { atRiskCount, atRiskSummary, atRiskWindow, type AtRiskCustomer } from './kpi-at-risk.js';
+import { bucketsFor, gatherBoth, type Gathered, type Inputs } from './kpi-gather.js';
+import { atRiskCount, atRiskSummary, atRiskWindow, type AtRiskCustomer, type AtRiskLists } from './kpi-at-risk.js';
+import { atRiskLists, ordersBefore, repeatPurchases } from './kpi-team.js';
 import type { AgentRoles, Role } from './vocabulary.js';
 import type { Db } from '../store/store.js';
 
@@ -179,16 +180,26 @@ function serviceValues(i: Inputs): Values {
   };
 }
 
-/** Team-only service figures of the period and the previous one: orders and at-risk customers. */
+/**
+ * Team-only service figures of the period and the previous one: orders and at-risk customers, from
+ * the day rollups (kpi-team.ts), or (raw) counted from the rows.
+ */
 async function businessValues(ctx: Ctx, cur: Period, prev: Period, raw: boolean, atRiskKnown?: number): Promise<[Values, Values]> {
   const db = ctx.store.db;
-  const [repeatCur, repeatPrev, orders, atRiskCur, atRiskPrev] = await Promise.all([
-    repeatPurchaseTally(db, cur),
-    repeatPurchaseTally(db, prev),
-    ordersBeforeEach(db, [cur.to, prev.to]),
-    atRiskKnown ?? atRiskCount(db, cur.to, await supportCustomers(ctx, cur.to, raw)),
-    atRiskCount(db, prev.to, await supportCustomers(ctx, prev.to, raw)),
-  ]);
+  const now = ctx.clock().toISOString();
+  const [[repeatCur, repeatPrev], orders, atRiskCur, atRiskPrev] = raw
+    ? await Promise.all([
+        Promise.all([repeatPurchaseTally(db, cur), repeatPurchaseTally(db, prev)]),
+        ordersBeforeEach(db, [cur.to, prev.to]),
+        atRiskKnown ?? atRiskCount(db, cur.to),
+        atRiskCount(db, prev.to),
+      ])
+    : await Promise.all([
+        repeatPurchases(ctx.store, now, [cur, prev]),
+        ordersBefore(ctx.store, now, [cur.to, prev.to]),
+        atRiskKnown ?? atRiskCount(db, cur.to, await atRiskListsAt(ctx, cur.to, false)),
+        atRiskCount(db, prev.to, await atRiskListsAt(ctx, prev.to, false)),
+      ]);
   const values = (repeat: RepeatPurchaseCount, o: { orders: number; revenueCents: number; customers: number }, atRisk: number): Values => ({
     repeatPurchaseRate: { value: ratio(repeat.repeatCustomers, repeat.customers), count: repeat.customers },
     customerLifetimeValue: { value: o.customers === 0 ? null : o.revenueCents / 100 / o.customers, count: o.customers },
@@ -196,7 +207,7 @@ async function businessValues(ctx: Ctx, cur: Period, prev: Period, raw: boolean,
     ordersPerCustomer: { value: ratio(o.orders, o.customers), count: o.customers },
     atRiskCustomers: { value: atRisk, count: atRisk },
   });
-  return [values(repeatCur, orders[0]!, atRiskCur), values(repeatPrev, orders[1]!, atRiskPrev)];
+  return [values(repeatCur!, orders[0]!, atRiskCur), values(repeatPrev!, orders[1]!, atRiskPrev)];
 }
 
 function figure(cur: Value | undefined, prev: Value | undefined): Figure {
@@ -303,9 +314,9 @@ async function seriesFor(db: Db, scope: Scope, p: Period, g: Gathered, gp: Gathe
   return out;
 }
 
-/** The customer ids of the support items of the at-risk window ending at `to`: from the day rollups, or (raw) left to atRiskRows. */
-async function supportCustomers(ctx: Ctx, to: string, raw: boolean): Promise<ArrayLike<number> | undefined> {
-  return raw ? undefined : supportCustomersBetween(ctx.store, ctx.clock().toISOString(), atRiskWindow(to));
+/** The lists behind the at-risk customers of the window ending at `to`: from the day rollups, or (raw) none, left to atRiskRows. */
+async function atRiskListsAt(ctx: Ctx, to: string, raw: boolean): Promise<AtRiskLists | undefined> {
+  return raw ? undefined : (await atRiskLists(ctx.store, ctx.clock().toISOString(), [atRiskWindow(to)]))[0];
 }
 
 /** The order of the role panels for an agent: their own role first; with both roles (or nobody), support then service. */
@@ -326,7 +337,7 @@ export async function computeKpis(ctx: Ctx, opts: KpiOptions): Promise<KpiReport
           ctx.store.db,
           opts.period.to,
           opts.atRiskLimit ?? 50,
-          await supportCustomers(ctx, opts.period.to, opts.fromRawRows === true),
+          await atRiskListsAt(ctx, opts.period.to, opts.fromRawRows === true),
         );
     const base = await roleKpis(ctx, 'service', agent, opts, atRisk?.count);
     report.service = { ...base, atRisk: atRisk?.list ?? [] };

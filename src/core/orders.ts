@@ -4,6 +4,7 @@ import type { Ctx } from './context.js';
 import { nowIso } from './context.js';
 import { findOrCreateCustomerByNameOrEmail } from './customers.js';
 import { invalid } from './errors.js';
+import { changeOrders, forgetKpiDays, ORDER_FAMILIES } from './kpi-days.js';
 
 export interface ShopOrder {
   reference: string;
@@ -30,21 +31,24 @@ export async function recordOrder(ctx: Ctx, order: ShopOrder): Promise<OrderOutc
       if (existing.amount_cents === order.amountCents && existing.currency === currency)
         return { outcome: 'unchanged', orderId: existing.id, newCustomer: false };
       await trx.updateTable('orders').set({ amount_cents: order.amountCents, currency }).where('id', '=', existing.id).execute();
+      await forgetKpiDays(trx, [existing.ordered_at], Object.values(ORDER_FAMILIES)); // its day's total
       return { outcome: 'updated', orderId: existing.id, newCustomer: false };
     }
     const { customer, created } = await findOrCreateCustomerByNameOrEmail(trx, order.customer, order.orderedAt);
-    const row = await trx
-      .insertInto('orders')
-      .values({
-        customer_id: customer.id,
-        amount_cents: order.amountCents,
-        currency,
-        ordered_at: order.orderedAt,
-        reference,
-        created_at: nowIso(ctx),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const row = await changeOrders(trx, [customer.id], [order.orderedAt], () =>
+      trx
+        .insertInto('orders')
+        .values({
+          customer_id: customer.id,
+          amount_cents: order.amountCents,
+          currency,
+          ordered_at: order.orderedAt,
+          reference,
+          created_at: nowIso(ctx),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow(),
+    );
     return { outcome: 'added', orderId: row.id, newCustomer: created };
   });
 }
@@ -66,7 +70,13 @@ export async function customerOfOrder(ctx: Ctx, reference: string): Promise<numb
  */
 export async function removeRefundedOrder(ctx: Ctx, reference: string): Promise<boolean> {
   return ctx.store.write(async (trx) => {
-    const r = await trx.deleteFrom('orders').where('reference', '=', reference.trim()).executeTakeFirst();
+    const gone = await trx.selectFrom('orders').select(['customer_id', 'ordered_at']).where('reference', '=', reference.trim()).execute();
+    const r = await changeOrders(
+      trx,
+      gone.map((o) => o.customer_id),
+      gone.map((o) => o.ordered_at),
+      () => trx.deleteFrom('orders').where('reference', '=', reference.trim()).executeTakeFirst(),
+    );
     return Number(r.numDeletedRows) > 0;
   });
 }

@@ -27,8 +27,8 @@ export function medianAndP90(values: readonly number[]): { median: number | null
 export function medianAndP90BySelection(values: ArrayLike<number>): { median: number | null; p90: number | null; count: number } {
   const n = values.length;
   if (n === 0) return { median: null, p90: null, count: 0 };
-  const work = new Float64Array(n);
-  for (let i = 0; i < n; i++) work[i] = values[i]!;
+  // One native copy (typed arrays and arrays alike), not an element-by-element read of any ArrayLike.
+  const work = new Float64Array(values);
   const rankIndex = (p: number) => Math.min(Math.max(1, Math.ceil((p * n) / 100)), n) - 1;
   const median = selectKth(work, rankIndex(50), 0);
   // Everything from the median's index on is ≥ it: p90 lies there.

@@ -303,3 +303,20 @@ describe('the pieces of a range', () => {
     expect(dayOf('2026-03-01T00:00:00.000Z')).toBe('2026-03-01');
   });
 });
+
+describe('a year-long period', () => {
+  it('is counted and stored on a database with no stored days (more days than one statement can count)', async () => {
+    env = await testEnv(NOW);
+    const fx = await buildKpiFixture(env);
+    // An item long before the fixture, so the year before the period holds work too.
+    env.clock.set('2024-09-01T10:00:00.000Z');
+    await items.createItem(env.ctx, fx.sam, { subject: 'last year', customer: '#1', kind: 'bug', assignee: 'cleo' });
+    env.clock.set(NOW);
+    const period = { from: new Date(Date.parse(NOW) - 366 * 86_400_000).toISOString(), to: NOW };
+    const opts: KpiOptions = { role: 'all', period, byAgent: true };
+    const fast = await computeKpis(env.ctx, opts);
+    expect(fast).toEqual(await computeKpis(env.ctx, { ...opts, fromRawRows: true }));
+    expect(await storedDays(env)).toBeGreaterThan(500);
+    expect(fast.support!.figures.volume!.previous).toBe(1);
+  }, 60_000);
+});
