@@ -22,9 +22,12 @@ export class SqliteBulkLoader implements BulkLoader {
     if (this.raw.readonly) throw failure(`${this.location} is read-only; nothing was written`);
     const raw = this.raw;
     return this.db.connection().execute(async (conn) => {
-      // Bulk loads keep the b-trees they grow in memory (256 MiB), then give back what it was.
+      // Bulk loads keep the b-trees they grow in memory (256 MiB), then give back what it was; each
+      // record's savepoint journal stays in memory too, not in a temporary file.
       const cacheSize = raw.pragma('cache_size', { simple: true }) as number;
+      const tempStore = raw.pragma('temp_store', { simple: true }) as number;
       raw.pragma('cache_size = -262144');
+      raw.pragma('temp_store = MEMORY');
       const journal = rollbackJournalForLoad(raw);
       try {
         await sql`begin immediate`.execute(conn);
@@ -39,6 +42,7 @@ export class SqliteBulkLoader implements BulkLoader {
       } finally {
         journal.restore();
         raw.pragma(`cache_size = ${cacheSize}`);
+        raw.pragma(`temp_store = ${tempStore}`);
       }
     });
   }
