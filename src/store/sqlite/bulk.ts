@@ -110,6 +110,7 @@ interface Queue {
 class SqliteBulkWriter implements BulkWriter {
   // Per table, one queue per column list (a table's rows mostly share one).
   private readonly queues = new Map<BulkTable, Map<string, Queue>>();
+  private readonly last = new Map<BulkTable, Queue>();
   private queuedRows = 0;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   // SQLite reads a table's first free id when it is first needed (the write lock is held throughout).
@@ -134,7 +135,32 @@ class SqliteBulkWriter implements BulkWriter {
 
   insert<T extends BulkTable>(table: T, row: Insertable<Database[T]>): void {
     const values = row as Record<string, unknown>;
-    const cols = Object.keys(values);
+    const q = this.sameColumns(this.last.get(table), values) ?? this.queueFor(table, values);
+    q.rows++;
+    this.queuedRows++;
+    if (typeof values.id === 'number' && table !== 'item_tags') this.claimId(table as Exclude<BulkTable, 'item_tags'>, values.id);
+  }
+
+  /** The table's last queue with the row's values added, when the row has its columns (the usual case: no key list built). */
+  private sameColumns(q: Queue | undefined, row: Record<string, unknown>): Queue | null {
+    if (!q) return null;
+    const { cols, values } = q;
+    const mark = values.length;
+    let i = 0;
+    for (const c in row) {
+      if (c !== cols[i++]) {
+        values.length = mark;
+        return null;
+      }
+      values.push((row[c] ?? null) as string | number | null);
+    }
+    if (i === cols.length) return q;
+    values.length = mark;
+    return null;
+  }
+
+  private queueFor(table: BulkTable, row: Record<string, unknown>): Queue {
+    const cols = Object.keys(row);
     let byCols = this.queues.get(table);
     if (!byCols) this.queues.set(table, (byCols = new Map()));
     const key = cols.join(',');
@@ -143,10 +169,9 @@ class SqliteBulkWriter implements BulkWriter {
       if (!IDENT.test(table) || cols.some((c) => !IDENT.test(c))) throw new Error(`bad bulk insert target ${table}`);
       byCols.set(key, (q = { table, cols, values: [], rows: 0 }));
     }
-    for (const c of cols) q.values.push((values[c] ?? null) as string | number | null);
-    q.rows++;
-    this.queuedRows++;
-    if (typeof values.id === 'number' && table !== 'item_tags') this.claimId(table as Exclude<BulkTable, 'item_tags'>, values.id);
+    for (const c of cols) q.values.push((row[c] ?? null) as string | number | null);
+    this.last.set(table, q);
+    return q;
   }
 
   async flush(): Promise<void> {
