@@ -1,6 +1,9 @@
-// Bulk loading on SQLite: one BEGIN IMMEDIATE transaction, rows inserted through cached prepared
-// statements as they come, the FTS triggers lifted and the new events indexed in one statement at the
-// end, and, into an empty database, secondary indexes built once from sorted data.
+// Bulk loading on SQLite: one BEGIN IMMEDIATE transaction, rows queued per table and written in
+// multi-row INSERTs through cached prepared statements, the FTS triggers lifted and the new events
+// indexed in one statement at the end, and, into an empty database, secondary indexes built once from
+// sorted data. The WAL stays: a rollback journal for the load would write each page once instead of
+// twice (~0.8 s of 10 s at 100k items), but a command opening the file meanwhile would then fail with
+// "database is locked" instead of reading the last commit.
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Insertable } from 'kysely';
 import { failure } from '../../core/errors.js';
@@ -28,7 +31,6 @@ export class SqliteBulkLoader implements BulkLoader {
       const tempStore = raw.pragma('temp_store', { simple: true }) as number;
       raw.pragma('cache_size = -262144');
       raw.pragma('temp_store = MEMORY');
-      const journal = rollbackJournalForLoad(raw);
       try {
         await sql`begin immediate`.execute(conn);
         try {
@@ -40,7 +42,6 @@ export class SqliteBulkLoader implements BulkLoader {
           throw translateSqliteError(e);
         }
       } finally {
-        journal.restore();
         raw.pragma(`cache_size = ${cacheSize}`);
         raw.pragma(`temp_store = ${tempStore}`);
       }
@@ -256,37 +257,6 @@ class SqliteBulkWriter implements BulkWriter {
       this.depth--;
     }
   }
-}
-
-/**
- * Into an empty database nobody else has open, load with a rollback journal instead of the WAL: a new
- * page needs no journal entry, so every page is written once, where the WAL writes it twice (the log,
- * then the checkpoint). The load stays one atomic transaction (a crash leaves a hot journal that the
- * next opener rolls back), and the database is back in WAL mode when the load ends, as Tandem always
- * leaves it (openSqliteStore sets WAL again should the process die before that).
- */
-function rollbackJournalForLoad(raw: BetterSqlite3.Database): { restore(): void } {
-  const none = { restore() {} };
-  if (raw.pragma('journal_mode', { simple: true }) !== 'wal') return none;
-  if (raw.prepare('select 1 from items limit 1').get()) return none;
-  const busy = raw.pragma('busy_timeout', { simple: true }) as number;
-  const synchronous = raw.pragma('synchronous', { simple: true }) as number;
-  raw.pragma('busy_timeout = 0'); // another connection has it open: keep the WAL, do not wait
-  try {
-    if (raw.pragma('journal_mode = DELETE', { simple: true }) !== 'delete') return none;
-  } catch {
-    return none;
-  } finally {
-    raw.pragma(`busy_timeout = ${busy}`);
-  }
-  // FULL: with a rollback journal, NORMAL could lose the transaction's atomicity on a power cut.
-  raw.pragma('synchronous = FULL');
-  return {
-    restore() {
-      raw.pragma('journal_mode = WAL');
-      raw.pragma(`synchronous = ${synchronous}`);
-    },
-  };
 }
 
 /** Index events with id > fromEvent exactly as the triggers of migration 0001 would. */
