@@ -55,10 +55,14 @@ function plainTime(v: string): boolean {
     if (want ? c !== want : c < 48 || c > 57) return false;
   }
   if (v.charCodeAt(23) !== 90) return false; // Z
-  const two = (i: number) => (v.charCodeAt(i) - 48) * 10 + v.charCodeAt(i + 1) - 48;
-  const month = two(5);
-  const day = two(8);
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31 && two(11) <= 23 && two(14) <= 59 && two(17) <= 59;
+  const month = twoDigits(v, 5);
+  const day = twoDigits(v, 8);
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31 && twoDigits(v, 11) <= 23 && twoDigits(v, 14) <= 59 && twoDigits(v, 17) <= 59;
+}
+
+// A top-level function, not a closure: the bundle names every named closure when it is made (keepNames).
+function twoDigits(v: string, i: number): number {
+  return (v.charCodeAt(i) - 48) * 10 + v.charCodeAt(i + 1) - 48;
 }
 
 /** An ISO 8601 UTC time as Tandem stores them (2026-01-31T09:00:00.000Z). */
