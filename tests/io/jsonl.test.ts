@@ -152,6 +152,21 @@ describe('tandem export / import (JSONL)', () => {
     expect(r.stderr).toContain('binary');
   });
 
+  it('bytes that are not UTF-8 are refused at their own line, and nothing is written', async () => {
+    const lines = fs.readFileSync(exportFile, 'utf8').split('\n');
+    const at = itemLine(lines, 5);
+    const file = path.join(dir, 'latin1.jsonl');
+    const bytes = lines.map((l, i) =>
+      i === at ? Buffer.from(l.replace('"subject":"', '"subject":"Caf\u00e9 '), 'latin1') : Buffer.from(l),
+    );
+    fs.writeFileSync(file, Buffer.concat(bytes.flatMap((b) => [b, Buffer.from('\n')])));
+    const db = await newDatabase('latin1');
+    const r = await runTandem(['import', file], { db });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain(`latin1.jsonl:${at + 1}: not valid UTF-8`);
+    expect(await count(db, 'items')).toBe(0);
+  });
+
   it('a later export brings changed items up to date (export --since)', async () => {
     const db = await newDatabase('sync');
     const src = await cloneDatabase(demoDb, 'sync-src');
