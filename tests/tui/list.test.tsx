@@ -153,8 +153,10 @@ describe('the inbox list', () => {
     await ui.press('1');
     await ui.waitFor('[1 All]');
     // Two filter changes, each a query of the window (a page above and below), never the whole list.
+    // (A page is 14 rows here; a query still in flight from before the harness resized the terminal
+    // may use the 24-row default's 18, seen once on a loaded machine: the bound is the larger one.)
     expect(calls.length).toBeGreaterThan(0);
-    for (const c of calls) expect(c.limit).toBeLessThanOrEqual(14 * 3);
+    for (const c of calls) expect(c.limit).toBeLessThanOrEqual(18 * 3);
     const before = calls.length;
     await ui.press('j', 'j', 'j');
     expect(calls.length).toBe(before); // moving inside the window queries nothing
