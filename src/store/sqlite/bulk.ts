@@ -8,6 +8,7 @@ import { translateSqliteError } from '../engine-errors.js';
 import type { Database } from '../schema.js';
 import type { BulkLoader, BulkTable, BulkWriter, Db } from '../store.js';
 import { IdCounter, type IdTable } from '../bulk-ids.js';
+import { beginImmediate } from './begin.js';
 
 const IDENT = /^[a-z_]+$/;
 
@@ -24,7 +25,7 @@ export class SqliteBulkLoader implements BulkLoader {
     return this.db.connection().execute(async (conn) => {
       // Bulk loads keep the b-trees they grow in memory (256 MiB), then give it back.
       raw.pragma('cache_size = -262144');
-      await sql`begin immediate`.execute(conn);
+      await beginImmediate(raw, conn);
       try {
         const result = await this.inTransaction(conn, fn);
         await sql`commit`.execute(conn);
