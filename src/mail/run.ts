@@ -44,31 +44,44 @@ async function watchMailbox(ctx: Ctx, importer: Agent, mb: Mailbox, opts: RunOpt
       opts.log(`${mb.name}: connected to ${mb.imap.host}, watching ${mb.imap.folder}`);
       let wake: (() => void) | null = null;
       let closed = false;
-      client.on('exists', () => wake?.());
+      // New mail the server announced since the last fetch began. The server tells of a new message
+      // once, in the reply to whatever command comes next: during a fetch, too, whose search may
+      // already have been answered without it. Such a notice must make the next fetch start at once;
+      // waiting for another would leave the message until the poll.
+      let announced = false;
+      client.on('exists', () => {
+        announced = true;
+        wake?.();
+      });
       client.on('close', () => {
         closed = true;
         wake?.();
       });
       for (;;) {
+        announced = false;
         const r = await fetchNew(ctx, importer, mb, client, opts);
         if (r.reset)
           opts.log(`${mb.name}: the server's UIDVALIDITY changed; rescanned ${mb.imap.folder} (Message-IDs keep it free of duplicates)`);
         backoff = 1_000;
         if (opts.signal.aborted) break;
-        // Keep the folder selected so the server's IDLE notices arrive; wait for one, the poll, or the end.
-        const lock = await client.getMailboxLock(mb.imap.folder);
-        lock.release();
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(done, opts.pollMs ?? 60_000);
-          function done() {
-            clearTimeout(t);
-            opts.signal.removeEventListener('abort', done);
-            wake = null;
-            resolve();
-          }
-          wake = done;
-          opts.signal.addEventListener('abort', done, { once: true });
-        });
+        // Keep the folder selected so the server's IDLE notices arrive; wait for one (unless one came
+        // already), the poll, or the end.
+        if (!announced && !closed) {
+          const lock = await client.getMailboxLock(mb.imap.folder);
+          lock.release();
+        }
+        if (!announced && !closed)
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(done, opts.pollMs ?? 60_000);
+            function done() {
+              clearTimeout(t);
+              opts.signal.removeEventListener('abort', done);
+              wake = null;
+              resolve();
+            }
+            wake = done;
+            opts.signal.addEventListener('abort', done, { once: true });
+          });
         if (opts.signal.aborted) break;
         if (closed) throw new Error('the server closed the connection');
       }

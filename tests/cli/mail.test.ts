@@ -1,6 +1,7 @@
 // Email through the built binary against real servers (Dovecot unprivileged on loopback, smtp-server):
 // mailbox set-up and its refusals, verify's diagnoses, fetch → reply → send, kill -9 of a fetch
-// mid-batch, two fetchers at once, and the outbox for scripts (--follow, ack).
+// mid-batch, two fetchers at once (two processes, and two runs in one process), and the outbox for
+// scripts (--follow, ack).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -383,6 +384,55 @@ describe.skipIf(!present)('tandem mailbox, mail and outbox', () => {
     const list = await allItems();
     expect(list).toHaveLength(N);
     expect(new Set(list.map((i) => i.subject)).size).toBe(N);
+  }, 60_000);
+
+  it('two fetchers in one process make each message exactly once, and a `mail run` after them sees new mail', async () => {
+    await addMailbox();
+    const N = 40;
+    for (let i = 1; i <= N; i++) await dv.append(mailText({ from: `e${i}@customer.example`, subject: `Once ${i}` }), folder);
+    // Two runs of main() at once in this process: nothing of one (store, connections, signals) may reach the other.
+    const [a, b] = await Promise.all([run(['mail', 'fetch', '--json']), run(['mail', 'fetch', '--json'])]);
+    expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, '', '']);
+    const reports = [a, b].flatMap((r) => JSON.parse(r.stdout).mailboxes[0].messages as { uid: string; state: string }[]);
+    expect(
+      reports
+        .filter((m) => m.state === 'applied')
+        .map((m) => Number(m.uid))
+        .sort((x, y) => x - y),
+    ).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    const list = await allItems();
+    expect(list).toHaveLength(N);
+    expect(new Set(list.map((i) => i.subject)).size).toBe(N);
+
+    // The next run sees new mail by IDLE, even mail that arrives as its first fetch searches the folder.
+    const daemon = spawn(process.execPath, [BIN, 'mail', 'run', '--send-every', '60'], {
+      env: { ...process.env, ...pwEnv, TANDEM_DB: db, TANDEM_AGENT: 'sam', NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    const exited = new Promise<number | null>((r) => daemon.on('exit', (code) => r(code)));
+    const appended = new Promise<void>((resolve, reject) => {
+      daemon.stderr.setEncoding('utf8').on('data', (d: string) => {
+        const watching = /watching C\d+/.test(log);
+        log += d;
+        if (!watching && /watching C\d+/.test(log))
+          dv.append(mailText({ from: 'live@customer.example', subject: 'Live after the fetchers' }), folder).then(resolve, reject);
+      });
+    });
+    try {
+      await appended;
+      const end = Date.now() + 20_000;
+      while ((await allItems()).length === N) {
+        if (Date.now() > end) throw new Error(`timed out waiting for the new item; the daemon said:\n${log}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      daemon.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    const after = await allItems();
+    expect(after).toHaveLength(N + 1);
+    expect(after.filter((i) => i.subject === 'Live after the fetchers')).toHaveLength(1);
   }, 60_000);
 
   it('`mail run` picks up new mail within seconds (IDLE), delivers replies, and stops cleanly', async () => {

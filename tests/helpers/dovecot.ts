@@ -4,6 +4,7 @@
 // When Dovecot is missing the tests skip and say so, except under CI, where its absence is a failure.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -184,6 +185,28 @@ service stats {
     await (await this.client()).append(folder, raw, [], received);
   }
 
+  /**
+   * APPEND a message and return only once the server has it, with this whole process blocked meanwhile
+   * (another process delivers it): for a test that puts mail on the server at an exact point inside
+   * code running here, such as a fetch's callback.
+   */
+  appendBlocking(raw: string, folder: string): void {
+    const r = spawnSync(process.execPath, ['-e', APPEND_SCRIPT], {
+      input: raw,
+      encoding: 'utf8',
+      timeout: 20_000,
+      env: {
+        ...process.env,
+        IMAPFLOW: createRequire(import.meta.url).resolve('imapflow'),
+        APPEND_PORT: String(this.port),
+        APPEND_USER: this.user,
+        APPEND_PASS: this.password,
+        APPEND_FOLDER: folder,
+      },
+    });
+    if (r.status !== 0) throw new Error(`could not append to ${folder}: ${r.stderr || r.error?.message}`);
+  }
+
   /** Stop the server and start it again on the same port with the same mail (a server restart). */
   async restart(): Promise<void> {
     await this.kill();
@@ -210,6 +233,17 @@ service stats {
     }
   }
 }
+
+/** appendBlocking's other process: the message on stdin, the server and folder in the environment. */
+const APPEND_SCRIPT = `
+const { ImapFlow } = require(process.env.IMAPFLOW);
+const e = process.env;
+const c = new ImapFlow({ host: '127.0.0.1', port: Number(e.APPEND_PORT), secure: false, auth: { user: e.APPEND_USER, pass: e.APPEND_PASS }, logger: false });
+c.connect()
+  .then(() => c.append(e.APPEND_FOLDER, require('node:fs').readFileSync(0)))
+  .then(() => c.logout())
+  .then(() => process.exit(0), (err) => { console.error(err.message); process.exit(1); });
+`;
 
 function chownTree(p: string, uid: number, gid: number): void {
   fs.chownSync(p, uid, gid);

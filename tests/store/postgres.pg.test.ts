@@ -2,6 +2,7 @@
 // processes migrating one fresh database together, and the move from SQLite with every byte kept.
 import fs from 'node:fs';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAgent, findAgent } from '../../src/core/agents.js';
 import { makeCtx } from '../../src/core/context.js';
@@ -45,6 +46,44 @@ describe('live refresh: LISTEN/NOTIFY', () => {
       await wait(500);
       expect(signals).toEqual([]);
       unsubscribe();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
+describe('live refresh: a subscriber right after another left', () => {
+  it('listens on one connection, says nothing of being offline, and leaves none listening when it goes', async () => {
+    const db = await newDatabase('relisten');
+    const a = await openStore(db);
+    const b = await openStore(db);
+    const name = new URL(db).pathname.slice(1);
+    const listening = async () =>
+      Number(
+        (
+          await sql<{ n: number }>`select count(*) as n from pg_stat_activity where datname = ${name} and query ilike 'listen %'`.execute(
+            b.db,
+          )
+        ).rows[0]!.n,
+      );
+    try {
+      const sam = await addAgent(makeCtx(b), { handle: 'sam', name: 'Sam', roles: 'both' });
+      const signals: ChangeSignal[] = [];
+      // A screen that closes and another that opens at once: the first's connection is still starting.
+      a.changes.subscribe(() => undefined)();
+      const unsubscribe = a.changes.subscribe((s) => signals.push(s));
+      await wait(300); // the listening connection is up
+      await createItem(makeCtx(b), sam, { subject: 'From another machine', customer: 'x@example.com' });
+      await until('a change signal', () => signals.some((s) => s.type === 'change'));
+      expect(signals.filter((s) => s.type !== 'change')).toEqual([]);
+      expect(await listening()).toBe(1);
+      unsubscribe();
+      const end = Date.now() + 5_000;
+      while ((await listening()) > 0) {
+        if (Date.now() > end) throw new Error('a connection is still listening after the last subscriber left');
+        await wait(50);
+      }
     } finally {
       await a.close();
       await b.close();

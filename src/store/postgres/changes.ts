@@ -50,12 +50,16 @@ export class ListenFeed implements ChangeFeed {
     if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5_000, keepAlive: true });
     this.client = client;
+    // The feed's connection only while it is this.client: after a stop (and a subscribe that starts a new
+    // one) its end is not news, and it must not reconnect beside the new one.
+    const current = () => this.client === client && !this.stopped;
     let lost = false;
     const onLost = (reason: string) => {
-      if (lost || this.stopped) return;
+      if (lost) return;
       lost = true;
-      if (this.client === client) this.client = null;
       client.end().catch(() => undefined);
+      if (!current()) return;
+      this.client = null;
       if (this.online) {
         this.online = false;
         this.emit({ type: 'offline', reason: `lost the connection to ${this.location}: ${reason}` });
@@ -67,7 +71,7 @@ export class ListenFeed implements ChangeFeed {
     client.on('end', () => onLost('the server closed the connection'));
     client.on('notification', (n) => {
       // Our own commits are not news (the screen that made them already shows them).
-      if (n.channel === CHANNEL && !this.ownBackends.has(n.processId)) this.emit({ type: 'change' });
+      if (current() && n.channel === CHANNEL && !this.ownBackends.has(n.processId)) this.emit({ type: 'change' });
     });
     try {
       await client.connect();
@@ -76,7 +80,7 @@ export class ListenFeed implements ChangeFeed {
       onLost((e as Error).message);
       return;
     }
-    if (this.stopped) {
+    if (!current()) {
       await client.end().catch(() => undefined);
       return;
     }

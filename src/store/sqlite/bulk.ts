@@ -11,6 +11,7 @@ import { translateSqliteError } from '../engine-errors.js';
 import type { Database } from '../schema.js';
 import type { BulkLoader, BulkTable, BulkWriter, Db } from '../store.js';
 import { IdCounter, type IdTable } from '../bulk-ids.js';
+import { beginImmediate } from './begin.js';
 
 const IDENT = /^[a-z_]+$/;
 
@@ -32,7 +33,7 @@ export class SqliteBulkLoader implements BulkLoader {
       raw.pragma('cache_size = -262144');
       raw.pragma('temp_store = MEMORY');
       try {
-        await sql`begin immediate`.execute(conn);
+        await beginImmediate(raw, conn);
         try {
           const result = await this.inTransaction(conn, fn);
           await sql`commit`.execute(conn);

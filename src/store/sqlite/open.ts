@@ -10,11 +10,11 @@ import type { Store } from '../store.js';
 import { MIGRATIONS, migrationProviderFor } from '../migrations.js';
 import { translatingDatabase } from './translate.js';
 import { SqliteStore } from './store.js';
+import { BUSY_TIMEOUT_MS } from './begin.js';
 import { createPrivateFile, makePrivateFolders, warnIfReadableByOthers } from './file-modes.js';
 
 /** PRAGMA application_id marks a file as Tandem's ('Tndm'). */
 export const APPLICATION_ID = 0x546e646d;
-const BUSY_TIMEOUT_MS = 10_000;
 
 export interface OpenOptions {
   /** Create the file (and folders) if missing. Default true. */

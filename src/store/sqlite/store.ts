@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { failure } from '../../core/errors.js';
 import { translateSqliteError } from '../engine-errors.js';
 import type { BulkLoader, ChangeFeed, ChangeSignal, Db, Store } from '../store.js';
+import { beginImmediate } from './begin.js';
 import { SqliteBulkLoader } from './bulk.js';
 import { SqliteSearch } from './search.js';
 
@@ -34,7 +35,7 @@ export class SqliteStore implements Store {
     if (this.raw.readonly) throw failure(`${this.location} is read-only; nothing was written`);
     // Kysely's transaction() issues a deferred BEGIN; a read-then-write needs the lock from the start.
     return this.db.connection().execute(async (conn) => {
-      await sql`begin immediate`.execute(conn);
+      await beginImmediate(this.raw, conn);
       try {
         const result = await fn(conn);
         await sql`commit`.execute(conn);
