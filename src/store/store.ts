@@ -47,18 +47,20 @@ export interface ChangeFeed {
   subscribe(listener: (signal: ChangeSignal) => void): () => void;
 }
 
-/** Tables the bulk loader writes. */
-export type BulkTable =
-  | 'agents'
-  | 'customers'
-  | 'orders'
-  | 'items'
-  | 'item_tags'
-  | 'events'
-  | 'escalations'
-  | 'surveys'
-  | 'macros'
-  | 'saved_views';
+/** Tables the bulk loader writes, parents before the tables that refer to them (the order engines write queued rows in). */
+export const BULK_TABLES = [
+  'agents',
+  'customers',
+  'orders',
+  'items',
+  'item_tags',
+  'events',
+  'escalations',
+  'surveys',
+  'macros',
+  'saved_views',
+] as const;
+export type BulkTable = (typeof BULK_TABLES)[number];
 
 /**
  * One bulk load, inside one write transaction. Rows carry explicit ids (from `nextId`), so inserts can

@@ -4,22 +4,11 @@
 // id sequences moved past the explicit ids.
 import { sql, type Insertable } from 'kysely';
 import type { Database } from '../schema.js';
-import type { BulkLoader, BulkTable, BulkWriter, Db } from '../store.js';
+import { BULK_TABLES, type BulkLoader, type BulkTable, type BulkWriter, type Db } from '../store.js';
 import { IdCounter, type IdTable } from '../bulk-ids.js';
 
-/** Parent tables before the tables that refer to them. */
-const ORDER: BulkTable[] = [
-  'agents',
-  'customers',
-  'orders',
-  'items',
-  'item_tags',
-  'events',
-  'escalations',
-  'surveys',
-  'macros',
-  'saved_views',
-];
+/** Parent tables before the tables that refer to them: queued rows are written in this order. */
+const ORDER: readonly BulkTable[] = BULK_TABLES;
 const ID_TABLES = ORDER.filter((t): t is Exclude<BulkTable, 'item_tags'> => t !== 'item_tags');
 /** PostgreSQL takes at most 65,535 parameters per statement. */
 const MAX_PARAMS = 60_000;

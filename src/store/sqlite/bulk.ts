@@ -9,7 +9,7 @@ import { sql, type Insertable } from 'kysely';
 import { failure } from '../../core/errors.js';
 import { translateSqliteError } from '../engine-errors.js';
 import type { Database } from '../schema.js';
-import type { BulkLoader, BulkTable, BulkWriter, Db } from '../store.js';
+import { BULK_TABLES, type BulkLoader, type BulkTable, type BulkWriter, type Db } from '../store.js';
 import { IdCounter, type IdTable } from '../bulk-ids.js';
 import { beginImmediate } from './begin.js';
 
@@ -84,18 +84,7 @@ export class SqliteBulkLoader implements BulkLoader {
 }
 
 /** Parent tables before the tables that refer to them: queued rows are written in this order. */
-const ORDER: BulkTable[] = [
-  'agents',
-  'customers',
-  'orders',
-  'items',
-  'item_tags',
-  'events',
-  'escalations',
-  'surveys',
-  'macros',
-  'saved_views',
-];
+const ORDER: readonly BulkTable[] = BULK_TABLES;
 /** Rows per multi-row INSERT (a power of two): one statement per 64 rows costs a fraction of 64 single-row ones. */
 const ROWS_PER_INSERT = 64;
 /** Queued rows that make the writer flush at the next checkpoint. */
