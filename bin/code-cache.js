@@ -30,8 +30,14 @@ function commandKey(argv) {
 
 function cacheFolder(env) {
   if (env.TANDEM_CODE_CACHE === 'off') return null;
-  const base = env.XDG_CACHE_HOME || (env.HOME || os.homedir() ? path.join(env.HOME || os.homedir(), '.cache') : '');
-  return base ? path.join(base, 'tandem') : null;
+  if (env.XDG_CACHE_HOME) return path.join(env.XDG_CACHE_HOME, 'tandem');
+  let home = env.HOME;
+  try {
+    home ||= os.homedir();
+  } catch {
+    // No home directory for this account (a service user): no cache.
+  }
+  return home ? path.join(home, '.cache', 'tandem') : null;
 }
 
 /** Compile and evaluate the CommonJS bundle at `file` (from its code cache when there is a good one); returns its exports. */
