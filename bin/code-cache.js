@@ -13,6 +13,9 @@ const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
 
+/** Caches of other builds kept per command (see writeCache). */
+const OTHER_BUILDS_KEPT = 2;
+
 /** The global options that take a value: skipped when looking for the command's name. */
 const VALUE_OPTIONS = new Set(['--db', '--as']);
 
@@ -90,16 +93,22 @@ function writeCache(folder, cacheFile, prefix, buildId, script) {
     trailer.writeUInt32LE(require('node:zlib').crc32(payload));
     fs.writeFileSync(tmp, Buffer.concat([payload, trailer]), { mode: 0o600 });
     fs.renameSync(tmp, cacheFile);
-    // This command's cache of another build goes now; other builds' caches once a day has passed
-    // without them being written (another install may still use them).
+    // Other builds' caches: of this command, the newest few stay (two installs in use, e.g. a global
+    // one and a checkout, must not undo each other's on every run); any other build's once a day has
+    // passed without them being written; so a rebuilt checkout leaves a bounded folder.
     const ours = path.basename(cacheFile);
     const build = `-${buildId}-`;
     const dayAgo = Date.now() - 24 * 3600 * 1000;
+    const sameCommand = [];
     for (const name of fs.readdirSync(folder)) {
       if (!name.startsWith('code-') || !name.endsWith('.bin') || name === ours || name.includes(build)) continue;
       const file = path.join(folder, name);
-      if (name.startsWith(prefix) || fs.statSync(file).mtimeMs < dayAgo) fs.rmSync(file, { force: true });
+      const { mtimeMs } = fs.statSync(file);
+      if (name.startsWith(prefix)) sameCommand.push({ file, mtimeMs });
+      else if (mtimeMs < dayAgo) fs.rmSync(file, { force: true });
     }
+    sameCommand.sort((a, b) => b.mtimeMs - a.mtimeMs);
+    for (const { file } of sameCommand.slice(OTHER_BUILDS_KEPT)) fs.rmSync(file, { force: true });
   } catch {
     // No cache (read-only home, full disk): the next run compiles again, nothing else changes.
   }

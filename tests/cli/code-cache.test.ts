@@ -55,20 +55,31 @@ describe('code cache', () => {
     expect(await run(['--help'])).toEqual(first);
   });
 
-  it('a failed command writes nothing; writing drops an older build’s cache of the same command, and others unused for a day', async () => {
+  it('a failed command writes nothing; writing keeps the two newest other builds of a command, and others used within a day', async () => {
     const typo = await run(['inbx']);
     expect(typo.code).toBe(2);
     expect(files()).toEqual([]);
     fs.mkdirSync(folder, { recursive: true });
-    fs.writeFileSync(path.join(folder, 'code-help-0123456789abcdef-v20.0.0-x64.bin'), 'old');
-    fs.writeFileSync(path.join(folder, 'code-sla-0123456789abcdef-v20.0.0-x64.bin'), 'old, still used by another install');
-    const stale = path.join(folder, 'code-kpi-0123456789abcdef-v20.0.0-x64.bin');
-    fs.writeFileSync(stale, 'old, unused for two days');
-    fs.utimesSync(stale, new Date(Date.now() - 48 * 3600 * 1000), new Date(Date.now() - 48 * 3600 * 1000));
+    const old = (name: string, hoursAgo: number) => {
+      const file = path.join(folder, name);
+      fs.writeFileSync(file, 'another build');
+      const at = new Date(Date.now() - hoursAgo * 3600 * 1000);
+      fs.utimesSync(file, at, at);
+    };
+    // Three other builds of `help` (another install, older checkouts), and two other commands' caches.
+    old('code-help-000000000000000a-v20.0.0-x64.bin', 1);
+    old('code-help-000000000000000b-v20.0.0-x64.bin', 2);
+    old('code-help-000000000000000c-v20.0.0-x64.bin', 3);
+    old('code-sla-0123456789abcdef-v20.0.0-x64.bin', 1);
+    old('code-kpi-0123456789abcdef-v20.0.0-x64.bin', 48);
     expect((await run(['--help'])).code).toBe(0);
-    expect(files()).toHaveLength(2);
-    expect(files()).toContain('code-sla-0123456789abcdef-v20.0.0-x64.bin');
-    expect(files().find((f) => f.startsWith('code-help-'))).not.toBe('code-help-0123456789abcdef-v20.0.0-x64.bin');
+    const left = files();
+    expect(left.filter((f) => f.startsWith('code-help-'))).toHaveLength(3); // ours and the two newest others
+    expect(left).toContain('code-help-000000000000000a-v20.0.0-x64.bin');
+    expect(left).toContain('code-help-000000000000000b-v20.0.0-x64.bin');
+    expect(left).toContain('code-sla-0123456789abcdef-v20.0.0-x64.bin');
+    expect(left).not.toContain('code-help-000000000000000c-v20.0.0-x64.bin');
+    expect(left).not.toContain('code-kpi-0123456789abcdef-v20.0.0-x64.bin');
   });
 
   it('a cache folder that cannot be written, or TANDEM_CODE_CACHE=off, leaves commands working without one', async () => {
