@@ -377,5 +377,11 @@ for (const l of lines)
       .join('  ')
       .trimEnd(),
   );
-fs.writeFileSync(path.join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+// The PostgreSQL figures (`--store postgres`) are kept: each run replaces only its own.
+const resultsFile = path.join(ROOT, 'bench/results.json');
+const previous = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : {};
+fs.writeFileSync(
+  resultsFile,
+  JSON.stringify({ ...results, ...(previous.postgres ? { postgres: previous.postgres } : {}) }, null, 2) + '\n',
+);
 console.log('\nwritten to bench/results.json');
