@@ -162,4 +162,4 @@ function writeCache(folder, cacheFile, prefix, buildId, script) {
   }
 }
 
-module.exports = { loadProgram, commandKey };
+module.exports = { loadProgram, commandKey, VALUE_OPTIONS };

@@ -228,29 +228,11 @@ export function describeActions(a: MacroActions): string[] {
 
 // --- JSONL export and import ---------------------------------------------------------------------
 
-export interface MacroRecord {
+export interface MacroRecord extends Macro {
   type: 'macro';
-  id: number;
-  name: string;
-  kind: MacroKind;
-  body: string;
-  actions: MacroActions;
-  role: Role | null;
-  createdAt: string;
-  updatedAt: string;
 }
 
-export const macroRecord = (m: Macro): MacroRecord => ({
-  type: 'macro',
-  id: m.id,
-  name: m.name,
-  kind: m.kind,
-  body: m.body,
-  actions: m.actions,
-  role: m.role,
-  createdAt: m.createdAt,
-  updatedAt: m.updatedAt,
-});
+export const macroRecord = (m: Macro): MacroRecord => ({ type: 'macro', ...m });
 
 /**
  * A macro record from an export, checked as strictly as `macro add` checks a new one (its template

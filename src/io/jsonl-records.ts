@@ -1,6 +1,7 @@
 // The record shapes of Tandem's JSONL export (one JSON object per line, told apart by `type`), and
 // the conversions between them and table rows. Documented in docs/data-formats.md (JSONL export); version 1.
 import type { Selectable } from 'kysely';
+import { toAgent, type Agent } from '../core/agents.js';
 import type {
   AgentTable,
   CustomerTable,
@@ -30,15 +31,9 @@ export interface SlaPolicyRecord {
   resolutionMinutes: number;
   updatedAt: string;
 }
-export interface AgentRecord {
+/** An agent as `tandem agent list --json` shows it, marked. */
+export interface AgentRecord extends Agent {
   type: 'agent';
-  id: number;
-  handle: string;
-  name: string;
-  email: string | null;
-  roles: string;
-  active: boolean;
-  createdAt: string;
 }
 export interface CustomerRecord {
   type: 'customer';
@@ -139,16 +134,7 @@ export const slaPolicyRecord = (r: Selectable<SlaPolicyTable>): SlaPolicyRecord 
   updatedAt: r.updated_at,
 });
 
-export const agentRecord = (r: Selectable<AgentTable>): AgentRecord => ({
-  type: 'agent',
-  id: r.id,
-  handle: r.handle,
-  name: r.name,
-  email: r.email,
-  roles: r.roles,
-  active: r.active === 1,
-  createdAt: r.created_at,
-});
+export const agentRecord = (r: Selectable<AgentTable>): AgentRecord => ({ type: 'agent', ...toAgent(r) });
 
 export const customerRecord = (r: Selectable<CustomerTable>): CustomerRecord => ({
   type: 'customer',

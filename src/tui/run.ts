@@ -90,11 +90,13 @@ export async function runConsole(rt: Runtime): Promise<void> {
   const api = new ConsoleApi(ctx, me);
   // The first rows are fetched while Ink and React load, so the first frame has them.
   const { pageSize } = layoutFor({ columns: process.stdout.columns || 80, rows: process.stdout.rows || 24 });
-  // With its count and the header counts: drawing a first frame without them costs a second one.
-  const firstWindow = Promise.all([api.inboxWindow(DEFAULT_FILTER, 0, pageSize * 3), api.inboxCount(DEFAULT_FILTER), api.counts()]).then(
-    ([w, total, counts]) => ({ window: { start: 0, rows: w.rows, marks: w.marks, drafts: w.drafts }, total, counts }),
-    () => undefined, // the console loads them again and shows what went wrong
-  );
+  // With its count (when the window does not already show the whole list) and the header counts:
+  // drawing a first frame without them costs a second one.
+  const firstWindow = (async () => {
+    const w = await api.inboxWindow(DEFAULT_FILTER, 0, pageSize * 3);
+    const total = w.rows.length < pageSize * 3 ? undefined : await api.inboxCount(DEFAULT_FILTER);
+    return { window: { start: 0, rows: w.rows, marks: w.marks, drafts: w.drafts }, total, counts: await api.counts() };
+  })().catch(() => undefined); // the console loads them again and shows what went wrong
   const [{ render }, React, { Console }, { colourLevel, makeTheme }, trace] = await importInteractive(() =>
     Promise.all([import('ink'), import('react'), import('./app.js'), import('./theme.js'), import('./trace.js')]),
   );

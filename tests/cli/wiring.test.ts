@@ -1,4 +1,5 @@
 // The light command wiring repeats a few lists of the core it must not import at start-up: they stay equal.
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { SORTS } from '../../src/core/inbox.js';
 import { SORT_CHOICES } from '../../src/cli/commands/inbox.js';
@@ -40,5 +41,35 @@ describe('building only the group of the command that runs', () => {
     expect(commandWord(['node', 'tandem', '--db', 'x.db', '--as', 'sam', 'inbox', '--json'])).toBe('inbox');
     expect(commandWord(['node', 'tandem', '--db', 'inbox'])).toBeUndefined();
     expect(commandWord(['node', 'tandem', '--version'])).toBeUndefined();
+  });
+});
+
+describe("the launcher's command key (bin/code-cache.js) and the program agree", () => {
+  // The launcher picks a code cache before the program loads, so it parses argv on its own.
+  const launcher = createRequire(import.meta.url)('../../bin/code-cache.js') as {
+    commandKey(argv: string[]): string;
+    VALUE_OPTIONS: Set<string>;
+  };
+
+  it('skips exactly the global options that take a value', () => {
+    const valued = buildProgram()
+      .options.filter((o) => o.required || o.optional)
+      .map((o) => o.long);
+    expect([...launcher.VALUE_OPTIONS].sort()).toEqual(valued.sort());
+  });
+
+  it.each([
+    [['inbox', '--json']],
+    [['--db', 'x.db', '--as', 'sam', 'item', 'show', '3']],
+    [['--db', 'inbox']],
+    [['--as', 'sam']],
+    [['--version']],
+    [['--db', 'x.db', '--help']],
+    [[]],
+  ])('finds the same command in %j', (args) => {
+    const argv = ['node', 'tandem', ...args];
+    const word = commandWord(argv);
+    const helpAsked = args.some((a) => ['-h', '--help', '-V', '--version'].includes(a));
+    expect(launcher.commandKey(argv)).toBe(word ?? (helpAsked ? 'help' : 'console'));
   });
 });

@@ -7,9 +7,7 @@ import type { Database } from '../schema.js';
 import { BULK_TABLES, type BulkLoader, type BulkTable, type BulkWriter, type Db } from '../store.js';
 import { IdCounter, type IdTable } from '../bulk-ids.js';
 
-/** Parent tables before the tables that refer to them: queued rows are written in this order. */
-const ORDER: readonly BulkTable[] = BULK_TABLES;
-const ID_TABLES = ORDER.filter((t): t is Exclude<BulkTable, 'item_tags'> => t !== 'item_tags');
+const ID_TABLES = BULK_TABLES.filter((t): t is Exclude<BulkTable, 'item_tags'> => t !== 'item_tags');
 /** PostgreSQL takes at most 65,535 parameters per statement. */
 const MAX_PARAMS = 60_000;
 /** Queued rows that make the writer flush on its own. */
@@ -20,7 +18,7 @@ export class PostgresBulkLoader implements BulkLoader {
 
   async load<T>(fn: (w: BulkWriter) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
-      await sql`lock table ${sql.join(ORDER.map((t) => sql.table(t)))} in share row exclusive mode`.execute(trx);
+      await sql`lock table ${sql.join(BULK_TABLES.map((t) => sql.table(t)))} in share row exclusive mode`.execute(trx);
       // The KPI day rollups (migration 0010) are dropped at the end; a report storing days it counted
       // from the rows before this load holds its lock first, so the load waits for it.
       await sql`lock table kpi_days in share row exclusive mode`.execute(trx);
@@ -87,7 +85,7 @@ class PostgresBulkWriter implements BulkWriter {
 
   async flush(): Promise<void> {
     if (this.queuedRows === 0) return;
-    for (const table of ORDER) {
+    for (const table of BULK_TABLES) {
       const rows = this.queued.get(table);
       if (!rows?.length) continue;
       this.queued.set(table, []);

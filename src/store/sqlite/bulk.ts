@@ -83,8 +83,6 @@ export class SqliteBulkLoader implements BulkLoader {
   }
 }
 
-/** Parent tables before the tables that refer to them: queued rows are written in this order. */
-const ORDER: readonly BulkTable[] = BULK_TABLES;
 /** Rows per multi-row INSERT (a power of two): one statement per 64 rows costs a fraction of 64 single-row ones. */
 const ROWS_PER_INSERT = 64;
 /** Queued rows that make the writer flush at the next checkpoint. */
@@ -177,7 +175,7 @@ class SqliteBulkWriter implements BulkWriter {
   private flushNow(): void {
     if (this.queuedRows === 0) return;
     try {
-      for (const table of ORDER) {
+      for (const table of BULK_TABLES) {
         const byCols = this.queues.get(table);
         if (!byCols) continue;
         for (const q of byCols.values()) {
