@@ -1,7 +1,9 @@
 // Runs the bundled program with V8's code cache. Node 20 compiles every script from source on every
 // start (Node 22's module.enableCompileCache is not there yet), and that is most of a short command's
 // time. The first successful run of each command writes what V8 compiled for it to a file in
-// $XDG_CACHE_HOME/tandem (else ~/.cache/tandem); later runs of that command start from it.
+// $XDG_CACHE_HOME/tandem (else ~/.cache/tandem); later runs of that command start from it. The parts
+// (dist/bundle/part-*.cjs: libraries only some commands use) are read and cached the same way, each in
+// a file of its own per command (code-<command>+<part>-…), when the program first requires them.
 // A missing, stale or broken cache only costs the compile: the file name carries the build's id and
 // Node's version, V8 checks its own version and flags before using one, a checksum guards the rest
 // (V8 does not check the payload, and a damaged one would crash it), and a rejected cache is written
@@ -43,13 +45,35 @@ function cacheFolder(env) {
   return home ? path.join(home, '.cache', 'tandem') : null;
 }
 
-/** Compile and evaluate the CommonJS bundle at `file` (from its code cache when there is a good one); returns its exports. */
+/**
+ * Compile and evaluate the program's CommonJS bundle at `file` (from its code cache when there is a
+ * good one); returns its exports. The parts it requires (./part-*.cjs, the libraries only some commands
+ * use) load the same way when first required, each with a cache of its own per command.
+ */
 function loadProgram(file, argv, env) {
-  const key = commandKey(argv);
-  const source = readSource(file, key === 'console');
+  const command = commandKey(argv);
+  const folder = cacheFolder(env);
+  const parts = new Map();
+  const load = (scriptFile, key) => {
+    const realRequire = Module.createRequire(scriptFile);
+    const partRequire = (id) => {
+      const part = /^\.\/part-([a-z]+)\.cjs$/.exec(id)?.[1];
+      if (!part) return realRequire(id);
+      const partFile = path.join(path.dirname(scriptFile), id);
+      if (!parts.has(partFile)) parts.set(partFile, load(partFile, `${command}+${part}`));
+      return parts.get(partFile);
+    };
+    partRequire.resolve = realRequire.resolve;
+    return runScript(scriptFile, key, command === 'console', folder, partRequire);
+  };
+  return load(file, command);
+}
+
+/** Run one CommonJS file of the build with the code cache `code-<key>-…` in `folder`; returns its exports. */
+function runScript(file, key, longLived, folder, requireFn) {
+  const source = readSource(file, longLived);
   const buildId = /^\/\/ tandem build ([0-9a-f]+)/.exec(source)?.[1];
-  const folder = buildId ? cacheFolder(env) : null;
-  const cacheFile = folder && path.join(folder, `code-${key}-${buildId}-${process.version}-${process.arch}.bin`);
+  const cacheFile = buildId && folder && path.join(folder, `code-${key}-${buildId}-${process.version}-${process.arch}.bin`);
   const cachedData = cacheFile ? readCache(cacheFile) : undefined;
   const script = new vm.Script(Module.wrap(source), {
     filename: file,
@@ -65,7 +89,7 @@ function loadProgram(file, argv, env) {
   const mod = new Module(file, module);
   mod.filename = file;
   mod.paths = Module._nodeModulePaths(path.dirname(file));
-  script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
+  script.runInThisContext()(mod.exports, requireFn, mod, file, path.dirname(file));
   mod.loaded = true;
   return mod.exports;
 }

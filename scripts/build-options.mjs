@@ -5,15 +5,94 @@
 // run a CommonJS script with V8's code cache (bin/code-cache.js), which is most of a command's
 // start-up. Commands still load lazily inside the bundle: each `import()` of a command's run module
 // (or the console) becomes a function that evaluates it on first use.
+//
+// The big libraries only some commands use (the console's Ink and React, the mail stack, zod, …) are
+// built into files of their own, the parts (PARTS below): a command reads and the launcher compiles
+// only the files it uses, and the main file shrinks from 4 MB to about 1 MB (≈ 11 ms off every start).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const YOGA_SHIM = fileURLToPath(new URL('./yoga-cjs.mjs', import.meta.url));
+/** Ink's Output class, which src/tui/ink-speedup.ts patches: it must be the very module Ink renders with. */
+const INK_OUTPUT = 'ink/build/output.js';
 const LAZY_CHILD_PROCESS = fileURLToPath(new URL('./lazy-child-process.cjs', import.meta.url));
 
-export const buildOptions = {
-  entryPoints: { tandem: 'src/cli/main.ts' },
-  outExtension: { '.js': '.cjs' },
+/**
+ * The parts: dist/bundle/part-<name>.cjs, each exporting the modules listed, by the name the program
+ * imports them by. A package used by the program and by a part (chalk, string-width, …) is built into
+ * both: only packages with no state shared between importers may be, which is why React lives only in
+ * the console's part, with Ink, and Yoga's loader with them (`yoga` here: scripts/yoga-cjs.mjs).
+ */
+export const PARTS = {
+  console: ['ink', 'react', 'react/jsx-runtime', 'yoga', INK_OUTPUT],
+  mail: ['imapflow', 'mailparser', 'html-to-text', 'iconv-lite', 'nodemailer/lib/mail-composer', 'nodemailer/lib/smtp-connection'],
+  zod: ['zod'],
+  yaml: ['yaml'],
+  liquidjs: ['liquidjs'],
+  csv: ['csv-parse/sync'],
+};
+
+/** Where a part's module comes from, when not from its package's own name. */
+function modulePath(spec) {
+  if (spec === 'yoga') return YOGA_SHIM;
+  if (spec === INK_OUTPUT) return fileURLToPath(new URL(`../node_modules/${INK_OUTPUT}`, import.meta.url));
+  return spec;
+}
+
+/** The name of a module the program imports, as its part lists it (src/tui imports two by file path). */
+function specOf(path) {
+  if (path === 'yoga-layout' || /\/yoga-ready\.js$/.test(path)) return 'yoga';
+  if (path.endsWith(`/node_modules/${INK_OUTPUT}`)) return INK_OUTPUT;
+  return path;
+}
+
+const partOf = new Map(Object.entries(PARTS).flatMap(([part, specs]) => specs.map((spec) => [spec, part])));
+
+/**
+ * In the main file, each module of a part is a small stand-in that requires it from its part's file.
+ * Two levels: the CommonJS one (`part-cjs:`) requires it; the ES module one (`part:`) re-exports it,
+ * so that a default import means what it means from source. Our files are ES modules in Node's sense,
+ * and esbuild gives such an importer a CommonJS module's whole `module.exports` as its default; the
+ * stand-in is not one, so an ES module's own default (its `__esModule` marker) is kept.
+ */
+const importFromParts = {
+  name: 'import-from-parts',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/part-[a-z]+\.cjs$/, namespace: 'part-cjs' }, ({ path }) => ({ path, external: true }));
+    b.onResolve({ filter: /.*/, namespace: 'part' }, ({ path }) => ({ path, namespace: 'part-cjs' }));
+    b.onResolve({ filter: /.*/ }, ({ path, importer }) => {
+      const spec = specOf(path);
+      if (!partOf.has(spec) || (spec === 'yoga' && !importer)) return undefined;
+      return { path: spec, namespace: 'part' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'part' }, ({ path }) => ({
+      contents: `export * from ${JSON.stringify(path)}; export { default } from ${JSON.stringify(path)};`,
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'part-cjs' }, ({ path }) => ({
+      contents: `module.exports = require(${JSON.stringify(`./part-${partOf.get(path)}.cjs`)})[${JSON.stringify(path)}];`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** Each part's file name and esbuild options (scripts/build.mjs): one CommonJS file exporting its modules by name. */
+export function partBuilds() {
+  return Object.entries(PARTS).map(([part, specs]) => ({
+    file: `part-${part}.cjs`,
+    options: {
+      ...sharedOptions,
+      stdin: {
+        contents: `module.exports = {${specs.map((spec) => `${JSON.stringify(spec)}: require(${JSON.stringify(modulePath(spec))})`).join(', ')}};`,
+        resolveDir: process.cwd(),
+        sourcefile: `part-${part}.cjs`,
+        loader: 'js',
+      },
+    },
+  }));
+}
+
+const sharedOptions = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -70,4 +149,12 @@ export const buildOptions = {
       },
     },
   ],
+};
+
+/** The main file's options: the program, with every module of a part left to that part's file. */
+export const buildOptions = {
+  ...sharedOptions,
+  entryPoints: { tandem: 'src/cli/main.ts' },
+  outExtension: { '.js': '.cjs' },
+  plugins: [importFromParts, ...sharedOptions.plugins],
 };

@@ -13,6 +13,22 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
 }
 
+/**
+ * The process's own streams, each opened on first use: Node builds a stream object (and loads net, tty
+ * or fs streams for it) the first time one is touched, and most commands never read stdin or write
+ * to stderr.
+ */
 export function processIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  return {
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+  };
 }

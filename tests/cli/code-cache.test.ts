@@ -55,6 +55,24 @@ describe('code cache', () => {
     expect(await run(['--help'])).toEqual(first);
   });
 
+  it("a part (a library only some commands use) gets a cache per command beside the program's, and a broken one is replaced", async () => {
+    const db = path.join(home, 'parts.db');
+    expect((await run(['demo', '--db', db, '--items', '20', '--quiet'])).code).toBe(0);
+    const first = await run(['--db', db, 'macro', 'list', '--json']);
+    expect(first.code).toBe(0);
+    // `macro` reads liquidjs's part; its cache is named for the command and the part.
+    const part = files().find((f) => f.startsWith('code-macro+liquidjs-'));
+    expect(part).toMatch(/^code-macro\+liquidjs-[0-9a-f]+-v\d+\.\d+\.\d+-\w+\.bin$/);
+    expect(files()).toContain(part!.replace('code-macro+liquidjs-', 'code-macro-'));
+    const file = path.join(folder, part!);
+    const good = fs.readFileSync(file);
+    const broken = Buffer.from(good.map((b, i) => (Math.abs(i - good.length / 2) < 64 ? b ^ 0x5a : b)));
+    fs.writeFileSync(file, broken);
+    expect(await run(['--db', db, 'macro', 'list', '--json'])).toEqual(first);
+    expect(fs.readFileSync(file).equals(broken)).toBe(false); // written anew
+    expect(await run(['--db', db, 'macro', 'list', '--json'])).toEqual(first);
+  });
+
   it('a failed command writes nothing; writing keeps the two newest other builds of a command, and others used within a day', async () => {
     const typo = await run(['inbx']);
     expect(typo.code).toBe(2);

@@ -27,7 +27,12 @@ async function loaded(entries: string[]): Promise<{ files: string[]; packages: s
   };
   for (const entry of entries) walk(entry);
   const files = [...seen];
-  const packages = new Set(files.flatMap((f) => /node_modules\/((?:@[^/]+\/)?[^/]+(?:\/locale\/[^/]+)?)/.exec(f)?.[1] ?? []));
+  // A part's module (build-options.mjs: PARTS) counts as its package: it loads that part's file.
+  const packages = new Set(
+    files.flatMap(
+      (f) => (/node_modules\/((?:@[^/]+\/)?[^/]+(?:\/locale\/[^/]+)?)/.exec(f) ?? /^part:((?:@[^/]+\/)?[^/]+)/.exec(f))?.[1] ?? [],
+    ),
+  );
   return { files, packages: [...packages].sort() };
 }
 
@@ -64,6 +69,14 @@ const PLAIN = [
 ];
 
 describe('start-up', () => {
+  it('builds the libraries only some commands use into parts of their own, not into the file every command reads', async () => {
+    const inputs = Object.keys((await metafile()).inputs);
+    const parted = HEAVY.filter((p) => p !== 'string-width'); // string-width: small, and the CLI's tables use it
+    expect(inputs.filter((f) => parted.some((p) => f.includes(`node_modules/${p}/`)))).toEqual([]);
+    // …and each is reached through its part (the console's Ink through the console's part, and so on).
+    expect(parted.filter((p) => !inputs.some((f) => f === `part:${p}` || f.startsWith(`part:${p}/`)))).toEqual([]);
+  }, 60_000);
+
   it('loads only commander and the command wiring before a command runs', async () => {
     const { files, packages } = await loaded(['src/cli/main.ts']);
     expect(packages).toEqual(['commander']);
