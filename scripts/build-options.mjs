@@ -151,10 +151,28 @@ const sharedOptions = {
   ],
 };
 
+/**
+ * chalk detects the terminal's colours when loaded (loading tty and os on every start), for its default
+ * instance; the program never uses that instance (every Chalk it makes is given its level: the CLI's
+ * Output, the console's theme), so the main file gets no detection. Ink, in the console's part, keeps it.
+ */
+const chalkWithoutDetection = {
+  name: 'chalk-without-detection',
+  setup(b) {
+    b.onResolve({ filter: /^#supports-color$/ }, ({ importer }) =>
+      /[\\/]chalk[\\/]/.test(importer) ? { path: 'supports-color', namespace: 'no-detection' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'no-detection' }, () => ({
+      contents: 'export default { stdout: false, stderr: false };',
+      loader: 'js',
+    }));
+  },
+};
+
 /** The main file's options: the program, with every module of a part left to that part's file. */
 export const buildOptions = {
   ...sharedOptions,
   entryPoints: { tandem: 'src/cli/main.ts' },
   outExtension: { '.js': '.cjs' },
-  plugins: [importFromParts, ...sharedOptions.plugins],
+  plugins: [importFromParts, chalkWithoutDetection, ...sharedOptions.plugins],
 };
