@@ -6,6 +6,7 @@ import { configPath, rememberAgent } from '../config/config.js';
 import { listAgents, type Agent } from '../core/agents.js';
 import type { WhoAreYouResult } from './views/who-are-you.js';
 import type { TerminalControl } from './editor.js';
+import { shrinkYoungGeneration } from './young-generation.js';
 
 // Bracketed paste (?2004) on while the console runs: a paste arrives marked, and is taken as text, never as keys.
 const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?2004h';
@@ -149,6 +150,9 @@ export async function runConsole(rt: Runtime): Promise<void> {
     // drawn as one frame anyway (at 120 its 9 ms wait was a third of the key-to-frame time).
     { exitOnCtrlC: false, patchConsole: true, maxFps: 1000, onRender: trace.noteFrame },
   );
+
+  // After the first frame (drawn within a few ms), before the keys: see young-generation.ts.
+  setTimeout(shrinkYoungGeneration, 300).unref();
 
   const onSignal = (signal: NodeJS.Signals) => {
     if (editing && signal === 'SIGINT') return; // meant for the editor
