@@ -30,6 +30,7 @@ export const PARTS = {
   yaml: ['yaml'],
   liquidjs: ['liquidjs'],
   csv: ['csv-parse/sync'],
+  postgres: ['pg'],
 };
 
 /** Where a part's module comes from, when not from its package's own name. */
@@ -99,7 +100,7 @@ const sharedOptions = {
   target: 'node20',
   minify: true, // less to read and hash on every start
   keepNames: true,
-  external: ['better-sqlite3', 'pg', 'pg-native'],
+  external: ['better-sqlite3', 'pg-native'],
   logLevel: 'warning',
   jsx: 'automatic',
   plugins: [

@@ -4,6 +4,7 @@ import InkOutput from '../../node_modules/ink/build/output.js';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import iconv from 'iconv-lite';
+import pg from 'pg';
 import React from 'react';
 import * as reactNamed from 'react';
 import * as jsxRuntime from 'react/jsx-runtime';
@@ -14,7 +15,8 @@ import * as htmlToText from 'html-to-text';
 import * as csvSync from 'csv-parse/sync';
 import * as liquidjs from 'liquidjs';
 import * as zod from 'zod';
+import * as pgNamed from 'pg';
 
-export const defaults = { InkOutput, MailComposer, SMTPConnection, iconv, React };
-export const namespaces = { reactNamed, jsxRuntime, ink, imapflow, mailparser, htmlToText, csvSync, liquidjs, zod };
+export const defaults = { InkOutput, MailComposer, SMTPConnection, iconv, pg, React };
+export const namespaces = { reactNamed, jsxRuntime, ink, imapflow, mailparser, htmlToText, csvSync, liquidjs, zod, pgNamed };
 export const yaml = () => import('yaml');

@@ -49,6 +49,7 @@ const HEAVY = [
   'html-to-text',
   'iconv-lite',
   'string-width',
+  'pg',
 ];
 const PLAIN = [
   'inbox',
