@@ -100,7 +100,7 @@ const sharedOptions = {
   target: 'node20',
   minify: true, // less to read and hash on every start
   keepNames: true,
-  external: ['better-sqlite3', 'pg-native'],
+  external: ['pg-native'],
   logLevel: 'warning',
   jsx: 'automatic',
   plugins: [
@@ -170,10 +170,39 @@ const chalkWithoutDetection = {
   },
 };
 
+/**
+ * better-sqlite3's JavaScript is bundled (cached with the rest, ≈ 4 ms a start), its native addon is
+ * not: the package finds the addon with \`bindings\`, which reads the caller's file from a stack trace and
+ * tries paths one failed require at a time. In the bundle it is loaded straight from the installed
+ * package's build folder, after checking that the package is the version the bundle was built from.
+ */
+const SQLITE_VERSION = JSON.parse(readFileSync(new URL('../node_modules/better-sqlite3/package.json', import.meta.url), 'utf8')).version;
+const sqliteAddonByPath = {
+  name: 'sqlite-addon-by-path',
+  setup(b) {
+    b.onResolve({ filter: /^bindings$/ }, ({ importer }) =>
+      /[\\/]better-sqlite3[\\/]/.test(importer) ? { path: 'bindings', namespace: 'sqlite-addon' } : undefined,
+    );
+    b.onResolve({ filter: /^better-sqlite3\/package\.json$/, namespace: 'sqlite-addon' }, ({ path }) => ({ path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'sqlite-addon' }, () => ({
+      contents: `const path = require('node:path');
+module.exports = (name) => {
+  const manifest = require.resolve('better-sqlite3/package.json');
+  const installed = require(manifest).version;
+  if (installed !== ${JSON.stringify(SQLITE_VERSION)}) {
+    throw new Error('better-sqlite3 ' + installed + ' is installed, but this build of tandem bundled ${SQLITE_VERSION}: run \`npm run build\`');
+  }
+  return require(path.join(path.dirname(manifest), 'build', 'Release', name));
+};`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** The main file's options: the program, with every module of a part left to that part's file. */
 export const buildOptions = {
   ...sharedOptions,
   entryPoints: { tandem: 'src/cli/main.ts' },
   outExtension: { '.js': '.cjs' },
-  plugins: [importFromParts, chalkWithoutDetection, ...sharedOptions.plugins],
+  plugins: [importFromParts, chalkWithoutDetection, sqliteAddonByPath, ...sharedOptions.plugins],
 };
