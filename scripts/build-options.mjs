@@ -1,7 +1,7 @@
 // esbuild options of the program's bundle, shared by scripts/build.mjs and the start-up test
 // (tests/cli/startup.test.ts), which checks what a command loads from the same build.
 //
-// One CommonJS file, not ES module chunks: Node 20 has no compile cache for ES modules, but it can
+// CommonJS files, not ES module chunks: Node 20 has no compile cache for ES modules, but it can
 // run a CommonJS script with V8's code cache (bin/code-cache.js), which is most of a command's
 // start-up. Commands still load lazily inside the bundle: each `import()` of a command's run module
 // (or the console) becomes a function that evaluates it on first use.
@@ -9,9 +9,11 @@
 // The big libraries only some commands use (the console's Ink and React, the mail stack, zod, …) are
 // built into files of their own, the parts (PARTS below): a command reads and the launcher compiles
 // only the files it uses, and the main file shrinks from 4 MB to about 1 MB (≈ 11 ms off every start).
+// The native addons (better-sqlite3's; pg-native, optional) stay outside: they cannot be bundled.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const YOGA_SHIM = fileURLToPath(new URL('./yoga-cjs.mjs', import.meta.url));
 /** Ink's Output class, which src/tui/ink-speedup.ts patches: it must be the very module Ink renders with. */
 const INK_OUTPUT = 'ink/build/output.js';
@@ -85,7 +87,7 @@ export function partBuilds() {
       ...sharedOptions,
       stdin: {
         contents: `module.exports = {${specs.map((spec) => `${JSON.stringify(spec)}: require(${JSON.stringify(modulePath(spec))})`).join(', ')}};`,
-        resolveDir: process.cwd(),
+        resolveDir: ROOT,
         sourcefile: `part-${part}.cjs`,
         loader: 'js',
       },
