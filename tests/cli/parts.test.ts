@@ -8,7 +8,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script, without types
-import { buildOptions } from '../../scripts/build-options.mjs';
+import { buildOptions, PARTS } from '../../scripts/build-options.mjs';
 import * as fromSource from './parts-probe.js';
 
 type Probe = typeof fromSource;
@@ -50,4 +50,10 @@ describe('parts', () => {
     // The Output class Ink renders with is the one the console patches (src/tui/ink-speedup.ts).
     expect(new bundled.defaults.InkOutput({ width: 1, height: 1 })).toHaveProperty('caches');
   }, 60_000);
+
+  it('the probe imports every module of every part (yoga: through the console tests, which draw with it)', () => {
+    const probe = fs.readFileSync(new URL('./parts-probe.ts', import.meta.url), 'utf8');
+    const modules = (Object.values(PARTS) as string[][]).flat().filter((m) => m !== 'yoga');
+    expect(modules.filter((m) => !probe.includes(`'${m}'`) && !probe.includes(`node_modules/${m}'`))).toEqual([]);
+  });
 });
